@@ -1,0 +1,79 @@
+# qdacore developer commands. `make test` and `make demo` do all set-up on a
+# fresh Debian machine (system packages through apt-get when missing).
+
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+CC ?= gcc
+CORE_SRC := $(wildcard csrc/qc/*.c)
+CORE_HDR := $(wildcard csrc/qc/*.h)
+CHECK_SRC := $(wildcard tests/c/*.c)
+CHECK_HDR := $(wildcard tests/c/*.h)
+C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
+ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
+
+.PHONY: test demo asan docs bench deps sysdeps pydeps test-c test-c-asan test-py valgrind clean
+
+## make test: Check suites for the C core, then pytest (with doctests), then the docs build.
+test: deps test-c test-py docs
+
+## make demo: install the package as a user would and run the main job on the embedded example.
+demo: sysdeps
+	$(PIP) install -q .
+	cd /tmp && $(PYTHON) -m qdacore demo --output "$(CURDIR)/demo-output"
+
+## make asan: the Check suites and pytest against -fsanitize=address,undefined builds.
+asan: deps test-c-asan
+	QDACORE_SANITIZE=1 $(PIP) install -q --no-build-isolation -e ".[test]"
+	LD_PRELOAD="$(ASAN_LIBS)" ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(PYTHON) -m pytest -q -m "not slow" -p no:cacheprovider
+	$(PIP) install -q --no-build-isolation -e ".[test]"
+
+docs: pydeps
+	$(PIP) install -q --disable-pip-version-check "sphinx>=7" "myst-parser>=2"
+	$(PYTHON) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
+
+## make bench: the counting benchmark at scale 1000; rewrites docs/benchmarks.md.
+bench: pydeps
+	$(PIP) install -q psutil
+	$(PYTHON) benchmarks/bench_counting.py --scale 1000 --write docs/benchmarks.md
+
+deps: sysdeps pydeps
+
+sysdeps:
+	@pkg-config --exists check 2>/dev/null || { \
+	  echo "installing Debian packages check and pkg-config"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq check pkg-config >/dev/null; }
+
+pydeps:
+	$(PIP) install -q --disable-pip-version-check "setuptools>=68" "numpy>=2" wheel
+	$(PIP) install -q --disable-pip-version-check --no-build-isolation -e ".[test]"
+
+tests/c/build/check_qc: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(C_WARN) -O2 -DQC_ALLOC_TESTING -Icsrc -Itests/c $(CORE_SRC) $(CHECK_SRC) \
+	  $$(pkg-config --cflags --libs check) -o $@
+
+tests/c/build/check_qc_asan: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(C_WARN) $(SANITIZE) -DQC_ALLOC_TESTING -Icsrc -Itests/c $(CORE_SRC) $(CHECK_SRC) \
+	  $$(pkg-config --cflags --libs check) -o $@
+
+test-c: sysdeps tests/c/build/check_qc
+	tests/c/build/check_qc
+
+test-c-asan: sysdeps tests/c/build/check_qc_asan
+	ASAN_OPTIONS=detect_leaks=1 tests/c/build/check_qc_asan
+
+valgrind: sysdeps tests/c/build/check_qc
+	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 tests/c/build/check_qc
+
+test-py:
+	$(PYTHON) -m pytest
+
+clean:
+	rm -rf build tests/c/build docs/_build demo-output python/qdacore/*.so

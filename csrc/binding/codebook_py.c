@@ -1,0 +1,119 @@
+/* Python entry points for qc/codebook.h. */
+#include "convert.h"
+#include "bindings.h"
+#include "qc/codebook.h"
+
+#include <string.h>
+
+PyObject *qc_py_hierarchy_depth(PyObject *module, PyObject *parent_obj)
+{
+    (void)module;
+    PyArrayObject *parent = NULL;
+    PyArrayObject *depth = NULL;
+    PyObject *result = NULL;
+    qc_errinfo err = {0};
+    qc_status status;
+
+    parent = qc_int64_vector(parent_obj, "parent", -1);
+    if (parent == NULL)
+        goto finally;
+    npy_intp n = PyArray_DIM(parent, 0);
+    depth = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT32);
+    if (depth == NULL)
+        goto finally;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_hierarchy_depth((const int64_t *)PyArray_DATA(parent),
+                                (size_t)n, (int32_t *)PyArray_DATA(depth),
+                                &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "hierarchy_depth");
+        goto finally;
+    }
+    result = (PyObject *)depth;
+    depth = NULL;
+finally:
+    Py_XDECREF(parent);
+    Py_XDECREF(depth);
+    return result;
+}
+
+PyObject *qc_py_dimension_map(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyArrayObject *parent = NULL;
+    PyArrayObject *direct_indptr = NULL;
+    PyArrayObject *direct_target = NULL;
+    PyObject *indptr_out = NULL;
+    PyObject *result = NULL;
+    qc_dimmap map = {0};
+    qc_errinfo err = {0};
+    qc_status status;
+
+    PyObject *parent_obj, *direct_indptr_obj, *direct_target_obj;
+    PyObject *n_targets_obj, *inherit_obj;
+    if (!PyArg_ParseTuple(args, "OOOOO:dimension_map", &parent_obj,
+                          &direct_indptr_obj, &direct_target_obj,
+                          &n_targets_obj, &inherit_obj))
+        return NULL;
+    parent = qc_int64_vector(parent_obj, "parent", -1);
+    if (parent == NULL)
+        goto finally;
+    npy_intp n_codes = PyArray_DIM(parent, 0);
+    direct_indptr = qc_int64_vector(direct_indptr_obj, "direct_indptr", n_codes + 1);
+    if (direct_indptr == NULL)
+        goto finally;
+    direct_target = qc_int64_vector(direct_target_obj, "direct_target", -1);
+    if (direct_target == NULL)
+        goto finally;
+    Py_ssize_t n_targets = qc_size_arg(n_targets_obj, "n_targets");
+    if (n_targets < 0)
+        goto finally;
+    const char *inherit = PyUnicode_Check(inherit_obj)
+                              ? PyUnicode_AsUTF8(inherit_obj)
+                              : NULL;
+    qc_inherit mode;
+    if (inherit != NULL && strcmp(inherit, "nearest") == 0)
+        mode = QC_INHERIT_NEAREST;
+    else if (inherit != NULL && strcmp(inherit, "all") == 0)
+        mode = QC_INHERIT_ALL;
+    else {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError,
+                         "inherit must be 'nearest' or 'all', got %R",
+                         inherit_obj);
+        goto finally;
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_dimmap_build((const int64_t *)PyArray_DATA(parent),
+                             (size_t)n_codes,
+                             (const int64_t *)PyArray_DATA(direct_indptr),
+                             (const int64_t *)PyArray_DATA(direct_target),
+                             (size_t)PyArray_DIM(direct_target, 0),
+                             (size_t)n_targets, mode, &map, &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "dimension_map");
+        goto finally;
+    }
+    npy_intp n_entries = (npy_intp)map.indptr[n_codes];
+    /* The arrays now belong to numpy; the map must not free them. */
+    indptr_out = qc_adopt_int64(map.indptr, n_codes + 1);
+    map.indptr = NULL;
+    if (indptr_out == NULL)
+        goto finally;
+    PyObject *target_out = qc_adopt_int64(map.target, n_entries);
+    map.target = NULL;
+    if (target_out == NULL)
+        goto finally;
+    result = PyTuple_Pack(2, indptr_out, target_out);
+    Py_DECREF(target_out);
+finally:
+    qc_dimmap_free(&map);
+    Py_XDECREF(parent);
+    Py_XDECREF(direct_indptr);
+    Py_XDECREF(direct_target);
+    Py_XDECREF(indptr_out);
+    return result;
+}

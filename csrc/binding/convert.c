@@ -1,0 +1,139 @@
+#include "convert.h"
+
+PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
+                               npy_intp expected_len)
+{
+    if (PyArray_Check(obj)) {
+        /* Refuse floats, bools and objects outright rather than let numpy
+           truncate 1.7 to 1 or read True as an index. */
+        int kind = PyArray_DESCR((PyArrayObject *)obj)->kind;
+        if (kind != 'i' && kind != 'u') {
+            PyErr_Format(PyExc_TypeError,
+                         "%s must be an integer array, got dtype %S", name,
+                         (PyObject *)PyArray_DESCR((PyArrayObject *)obj));
+            return NULL;
+        }
+    }
+    PyArrayObject *arr = (PyArrayObject *)PyArray_FROMANY(
+        obj, NPY_INT64, 0, 0, NPY_ARRAY_IN_ARRAY);
+    if (arr == NULL) {
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be a 1-d array of integers (%S)", name,
+                     value != NULL ? value : Py_None);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(traceback);
+        return NULL;
+    }
+    if (PyArray_NDIM(arr) != 1) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s must be 1-dimensional, got %d dimensions", name,
+                     PyArray_NDIM(arr));
+        Py_DECREF(arr);
+        return NULL;
+    }
+    if (expected_len >= 0 && PyArray_DIM(arr, 0) != expected_len) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s must have length %zd, got %zd", name,
+                     (Py_ssize_t)expected_len, (Py_ssize_t)PyArray_DIM(arr, 0));
+        Py_DECREF(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+Py_ssize_t qc_size_arg(PyObject *obj, const char *name)
+{
+    if (!PyLong_Check(obj) && !PyIndex_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int, got %.200s", name,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n = PyNumber_AsSsize_t(obj, PyExc_OverflowError);
+    if (n == -1 && PyErr_Occurred())
+        return -1;
+    if (n < 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be >= 0, got %zd", name, n);
+        return -1;
+    }
+    return n;
+}
+
+PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func)
+{
+    if (PyErr_Occurred())
+        return NULL;
+    PyObject *type;
+    switch (status) {
+    case QC_ENOMEM:
+        return PyErr_NoMemory();
+    case QC_EINDEX: type = PyExc_IndexError; break;
+    case QC_EOVERFLOW: type = PyExc_OverflowError; break;
+    default: type = PyExc_ValueError; break;
+    }
+    if (err == NULL || err->arg == NULL) {
+        PyErr_Format(type, "%s: %s", func, qc_strerror(status));
+        return NULL;
+    }
+    const char *reason = err->reason != NULL ? err->reason : qc_strerror(status);
+    PyObject *message =
+        status == QC_EINDEX || err->limit != 0
+            ? PyUnicode_FromFormat("%s: %s[%zu] = %lld: %s (bound %lld)", func,
+                                   err->arg, err->index, (long long)err->value,
+                                   reason, (long long)err->limit)
+            : PyUnicode_FromFormat("%s: %s[%zu] = %lld: %s", func, err->arg,
+                                   err->index, (long long)err->value, reason);
+    if (message == NULL)
+        return NULL;
+    /* The exception carries the details as attributes (arg, index, value,
+       limit) so the Python layer can name the offending row by its id. */
+    PyObject *exc = PyObject_CallOneArg(type, message);
+    Py_DECREF(message);
+    if (exc == NULL)
+        return NULL;
+    PyObject *arg = PyUnicode_FromString(err->arg);
+    PyObject *index = PyLong_FromSize_t(err->index);
+    PyObject *value = PyLong_FromLongLong(err->value);
+    PyObject *limit = PyLong_FromLongLong(err->limit);
+    if (arg != NULL && index != NULL && value != NULL && limit != NULL &&
+        PyObject_SetAttrString(exc, "arg", arg) == 0 &&
+        PyObject_SetAttrString(exc, "index", index) == 0 &&
+        PyObject_SetAttrString(exc, "value", value) == 0 &&
+        PyObject_SetAttrString(exc, "limit", limit) == 0)
+        PyErr_SetObject(type, exc);
+    Py_XDECREF(arg);
+    Py_XDECREF(index);
+    Py_XDECREF(value);
+    Py_XDECREF(limit);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+static void free_capsule_buffer(PyObject *capsule)
+{
+    qc_free(PyCapsule_GetPointer(capsule, "qdacore.buffer"));
+}
+
+PyObject *qc_adopt_int64(int64_t *data, npy_intp n)
+{
+    PyObject *array = NULL;
+    PyObject *owner = PyCapsule_New(data, "qdacore.buffer", free_capsule_buffer);
+    if (owner == NULL) {
+        qc_free(data);
+        return NULL;
+    }
+    array = PyArray_SimpleNewFromData(1, &n, NPY_INT64, data);
+    if (array == NULL)
+        goto fail;
+    /* SetBaseObject steals the reference to owner, even when it fails. */
+    if (PyArray_SetBaseObject((PyArrayObject *)array, owner) < 0) {
+        Py_DECREF(array);
+        return NULL;
+    }
+    return array;
+fail:
+    Py_DECREF(owner);
+    return NULL;
+}

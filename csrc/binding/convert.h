@@ -1,0 +1,44 @@
+/*
+ * Conversions at the boundary between Python and the qc core: argument
+ * coercion with messages that name the argument, qc_status to exception, and
+ * core-allocated buffers handed to numpy.
+ */
+#ifndef QC_BINDING_CONVERT_H
+#define QC_BINDING_CONVERT_H
+
+#include "qc_numpy.h"
+#include "qc/common.h"
+
+/* Inputs at least this long run with the GIL released. */
+#define QC_GIL_RELEASE_MIN 4096
+
+/*
+ * A new reference to a 1-d, C-contiguous, aligned int64 array with obj's
+ * values (obj itself when it already is one), or NULL with TypeError or
+ * ValueError naming `name`. Integer inputs of other widths are converted
+ * when no value can change; floats, strings and objects are refused. When
+ * expected_len >= 0 the length must match.
+ */
+PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
+                               npy_intp expected_len);
+
+/* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`. */
+Py_ssize_t qc_size_arg(PyObject *obj, const char *name);
+
+/*
+ * Sets the Python exception for a failed kernel call, naming the function
+ * and, from err, the argument and element: MemoryError for QC_ENOMEM,
+ * IndexError for QC_EINDEX, OverflowError for QC_EOVERFLOW and ValueError
+ * otherwise. The exception has attributes arg, index, value and limit from
+ * err. Never replaces an exception that is already set. Returns NULL.
+ */
+PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func);
+
+/*
+ * A 1-d int64 array of length n that takes ownership of data (allocated by
+ * qc_malloc) and releases it with qc_free when the array dies. On failure
+ * data is freed and NULL returned with an exception set.
+ */
+PyObject *qc_adopt_int64(int64_t *data, npy_intp n);
+
+#endif /* QC_BINDING_CONVERT_H */

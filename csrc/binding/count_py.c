@@ -1,0 +1,142 @@
+/* Python entry points for qc/count.h. */
+#include "convert.h"
+#include "bindings.h"
+#include "qc/count.h"
+
+#include <string.h>
+
+/* Optional 1-d int64 argument: NULL result with no error means "absent". */
+static int optional_vector(PyObject *obj, const char *name, npy_intp len,
+                           PyArrayObject **out)
+{
+    *out = NULL;
+    if (obj == NULL || obj == Py_None)
+        return 0;
+    *out = qc_int64_vector(obj, name, len);
+    return *out == NULL ? -1 : 0;
+}
+
+PyObject *qc_py_count_codes(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"indptr", "code", "map_indptr", "map_target",
+                               "n_targets", "item_group", "coding_group",
+                               "n_groups", "unit", NULL};
+    PyObject *indptr_obj, *code_obj, *map_indptr_obj, *map_target_obj;
+    PyObject *item_group_obj = NULL, *coding_group_obj = NULL;
+    Py_ssize_t n_targets = 0, n_groups = 1;
+    const char *unit_name = "codings";
+    PyArrayObject *indptr = NULL, *code = NULL, *map_indptr = NULL;
+    PyArrayObject *map_target = NULL, *item_group = NULL, *coding_group = NULL;
+    PyArrayObject *counts = NULL;
+    PyObject *result = NULL;
+    qc_errinfo err = {0};
+    qc_status status;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOn|$OOns:count_codes",
+                                     keywords, &indptr_obj, &code_obj,
+                                     &map_indptr_obj, &map_target_obj,
+                                     &n_targets, &item_group_obj,
+                                     &coding_group_obj, &n_groups, &unit_name))
+        return NULL;
+    if (n_targets < 0 || n_groups < 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be >= 0",
+                     n_targets < 0 ? "n_targets" : "n_groups");
+        return NULL;
+    }
+    qc_unit unit;
+    if (strcmp(unit_name, "codings") == 0)
+        unit = QC_UNIT_CODINGS;
+    else if (strcmp(unit_name, "items") == 0)
+        unit = QC_UNIT_ITEMS;
+    else {
+        PyErr_Format(PyExc_ValueError,
+                     "unit must be 'codings' or 'items', got '%s'", unit_name);
+        return NULL;
+    }
+
+    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
+    if (indptr == NULL)
+        goto finally;
+    if (PyArray_DIM(indptr, 0) < 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "indptr must have n_items + 1 >= 1 entries");
+        goto finally;
+    }
+    code = qc_int64_vector(code_obj, "code", -1);
+    if (code == NULL)
+        goto finally;
+    map_indptr = qc_int64_vector(map_indptr_obj, "map_indptr", -1);
+    if (map_indptr == NULL)
+        goto finally;
+    if (PyArray_DIM(map_indptr, 0) < 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "map_indptr must have n_codes + 1 >= 1 entries");
+        goto finally;
+    }
+    map_target = qc_int64_vector(map_target_obj, "map_target", -1);
+    if (map_target == NULL)
+        goto finally;
+    npy_intp n_items = PyArray_DIM(indptr, 0) - 1;
+    npy_intp n_codings = PyArray_DIM(code, 0);
+    if (optional_vector(item_group_obj, "item_group", n_items, &item_group) < 0 ||
+        optional_vector(coding_group_obj, "coding_group", n_codings,
+                        &coding_group) < 0)
+        goto finally;
+    if (item_group == NULL && coding_group == NULL && n_groups != 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "n_groups must be 1 when neither item_group nor "
+                        "coding_group is given");
+        goto finally;
+    }
+    if (n_targets != 0 && n_groups > NPY_MAX_INTP / n_targets) {
+        PyErr_SetString(PyExc_OverflowError,
+                        "n_groups x n_targets is too large");
+        goto finally;
+    }
+    npy_intp shape[2] = {n_groups, n_targets};
+    counts = (PyArrayObject *)PyArray_ZEROS(2, shape, NPY_INT64, 0);
+    if (counts == NULL)
+        goto finally;
+
+    qc_codings codings = {(size_t)n_items,
+                          (const int64_t *)PyArray_DATA(indptr),
+                          (const int64_t *)PyArray_DATA(code),
+                          (size_t)n_codings,
+                          (size_t)PyArray_DIM(map_indptr, 0) - 1};
+    qc_dimview map = {(size_t)PyArray_DIM(map_indptr, 0) - 1,
+                      (size_t)n_targets,
+                      (const int64_t *)PyArray_DATA(map_indptr),
+                      (const int64_t *)PyArray_DATA(map_target),
+                      (size_t)PyArray_DIM(map_target, 0)};
+    const int64_t *item_g =
+        item_group ? (const int64_t *)PyArray_DATA(item_group) : NULL;
+    const int64_t *coding_g =
+        coding_group ? (const int64_t *)PyArray_DATA(coding_group) : NULL;
+    int64_t *out = (int64_t *)PyArray_DATA(counts);
+
+    if (n_codings >= QC_GIL_RELEASE_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        status = qc_count_codes(&codings, &map, item_g, coding_g,
+                                (size_t)n_groups, unit, out, &err);
+        Py_END_ALLOW_THREADS
+    } else {
+        status = qc_count_codes(&codings, &map, item_g, coding_g,
+                                (size_t)n_groups, unit, out, &err);
+    }
+    if (status != QC_OK) {
+        qc_raise(status, &err, "count_codes");
+        goto finally;
+    }
+    result = (PyObject *)counts;
+    counts = NULL;
+finally:
+    Py_XDECREF(indptr);
+    Py_XDECREF(code);
+    Py_XDECREF(map_indptr);
+    Py_XDECREF(map_target);
+    Py_XDECREF(item_group);
+    Py_XDECREF(coding_group);
+    Py_XDECREF(counts);
+    return result;
+}

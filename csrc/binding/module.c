@@ -1,0 +1,65 @@
+/*
+ * qdacore._core: the CPython extension over the qc core. Argument checks,
+ * GIL release and error mapping live in the per-area files; this file only
+ * assembles the module.
+ */
+#define QC_BINDING_MODULE
+#include "bindings.h"
+#include "convert.h"
+
+#ifdef QC_ALLOC_TESTING
+static PyObject *fail_allocation_after(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    long k = PyLong_AsLong(arg);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    qc_alloc_fail_after(k);
+    Py_RETURN_NONE;
+}
+#endif
+
+static PyMethodDef core_methods[] = {
+    {"hierarchy_depth", (PyCFunction)qc_py_hierarchy_depth, METH_O,
+     QC_HIERARCHY_DEPTH_DOC},
+    {"dimension_map", (PyCFunction)qc_py_dimension_map, METH_VARARGS,
+     QC_DIMENSION_MAP_DOC},
+    {"count_codes", (PyCFunction)(void (*)(void))qc_py_count_codes,
+     METH_VARARGS | METH_KEYWORDS, QC_COUNT_CODES_DOC},
+#ifdef QC_ALLOC_TESTING
+    {"_fail_allocation_after", fail_allocation_after, METH_O,
+     "_fail_allocation_after(k, /)\n--\n\n"
+     "Test builds only: make the (k+1)-th core allocation from now fail."},
+#endif
+    {NULL, NULL, 0, NULL}};
+
+static int core_exec(PyObject *module)
+{
+    /* import_array() hides a `return NULL`; _import_array reports instead. */
+    if (_import_array() < 0)
+        return -1;
+#ifdef QC_ALLOC_TESTING
+    const int alloc_testing = 1;
+#else
+    const int alloc_testing = 0;
+#endif
+    return PyModule_AddIntConstant(module, "ALLOC_TESTING", alloc_testing);
+}
+
+static PyModuleDef_Slot core_slots[] = {
+    {Py_mod_exec, core_exec},
+    {0, NULL}};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "qdacore._core",
+    .m_doc = "C kernels of qdacore; use the qdacore package, not this module.",
+    .m_size = 0,
+    .m_methods = core_methods,
+    .m_slots = core_slots,
+};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    return PyModuleDef_Init(&core_module);
+}

@@ -1,0 +1,112 @@
+#include "qc/common.h"
+
+#include <stdlib.h>
+
+const char *qc_strerror(qc_status status)
+{
+    switch (status) {
+    case QC_OK: return "success";
+    case QC_ENOMEM: return "out of memory";
+    case QC_EINVAL: return "invalid argument";
+    case QC_EINDEX: return "index out of range";
+    case QC_EORDER: return "offsets decrease";
+    case QC_ECYCLE: return "cycle in parent chain";
+    case QC_EOVERFLOW: return "size overflow";
+    }
+    return "unknown status";
+}
+
+qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
+                  size_t index, int64_t value, int64_t limit,
+                  const char *reason)
+{
+    if (err != NULL) {
+        err->arg = arg;
+        err->index = index;
+        err->value = value;
+        err->limit = limit;
+        err->reason = reason;
+    }
+    return status;
+}
+
+#ifdef QC_ALLOC_TESTING
+static _Thread_local long fail_countdown = -1;
+static _Thread_local long attempts = 0;
+
+void qc_alloc_fail_after(long k)
+{
+    fail_countdown = k;
+    attempts = 0;
+}
+
+long qc_alloc_attempts(void)
+{
+    return attempts;
+}
+
+/* True when the armed countdown says this allocation must fail. */
+static int injected_failure(void)
+{
+    attempts++;
+    if (fail_countdown < 0)
+        return 0;
+    if (fail_countdown == 0) {
+        fail_countdown = -1;
+        return 1;
+    }
+    fail_countdown--;
+    return 0;
+}
+#else
+static int injected_failure(void)
+{
+    return 0;
+}
+#endif
+
+void *qc_malloc(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    if (injected_failure())
+        return NULL;
+    /* malloc(0) may return NULL legitimately; ask for one byte instead so
+       that NULL always means failure. */
+    size_t bytes = n * size;
+    return malloc(bytes > 0 ? bytes : 1);
+}
+
+void *qc_calloc(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    if (injected_failure())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void qc_free(void *ptr)
+{
+    free(ptr);
+}
+
+qc_status qc_check_indptr(const int64_t *indptr, size_t n_rows,
+                          size_t n_entries, const char *arg, qc_errinfo *err)
+{
+    if (indptr == NULL)
+        return qc_fail(err, QC_EINVAL, arg, 0, 0, 0, "is missing");
+    if (indptr[0] != 0)
+        return qc_fail(err, QC_EINVAL, arg, 0, indptr[0], 0,
+                       "the first offset must be 0");
+    for (size_t i = 0; i < n_rows; i++) {
+        if (indptr[i + 1] < indptr[i])
+            return qc_fail(err, QC_EORDER, arg, i + 1, indptr[i + 1],
+                           indptr[i], "offsets must not decrease");
+    }
+    if (indptr[n_rows] < 0 || (uint64_t)indptr[n_rows] != (uint64_t)n_entries)
+        return qc_fail(err, QC_EINVAL, arg, n_rows, indptr[n_rows],
+                       (int64_t)n_entries,
+                       "the last offset must equal the number of entries");
+    return QC_OK;
+}

@@ -1,0 +1,83 @@
+/*
+ * qc/common.h: status codes, error details and the allocation hook shared by
+ * every qdacore kernel.
+ *
+ * The qc layer is plain C11: no Python.h, no numpy. Every public function
+ * returns a qc_status; results travel through out-parameters the caller
+ * provides. Memory the core allocates for a caller is released with the
+ * matching *_free function, or with qc_free when the header says so.
+ */
+#ifndef QC_COMMON_H
+#define QC_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    QC_OK = 0,
+    QC_ENOMEM,    /* an allocation failed */
+    QC_EINVAL,    /* an argument is malformed (NULL, wrong length, bad mode) */
+    QC_EINDEX,    /* an index lies outside its valid range */
+    QC_EORDER,    /* offsets that must not decrease do decrease */
+    QC_ECYCLE,    /* a parent chain loops back on itself */
+    QC_EOVERFLOW  /* a size computation would overflow */
+} qc_status;
+
+/* Static English text for a status; never NULL. */
+const char *qc_strerror(qc_status status);
+
+/*
+ * Where a kernel found bad input, so the binding can name the argument and
+ * the offending element. Kernels fill it only when they return an error and
+ * only when the pointer they were given is not NULL.
+ */
+typedef struct {
+    const char *arg;  /* parameter name as in the prototype, static string */
+    size_t index;     /* element position within that argument */
+    int64_t value;    /* offending value */
+    int64_t limit;    /* the bound the value broke (see reason), or 0 */
+    const char *reason; /* what was expected, static string */
+} qc_errinfo;
+
+/* Records an error detail and returns status, for `return qc_fail(...)`. */
+qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
+                  size_t index, int64_t value, int64_t limit,
+                  const char *reason);
+
+/*
+ * The one allocation hook. qc_malloc(n, size) allocates n elements of size
+ * bytes and returns NULL when n * size overflows or the system is out of
+ * memory; qc_calloc zeroes the block; qc_free(NULL) is a no-op.
+ *
+ * A build with QC_ALLOC_TESTING defined adds qc_alloc_fail_after(k): the
+ * (k+1)-th allocation from now on fails (k = 0 fails the next one; a negative
+ * k disarms it). The countdown is thread-local, so a test that arms it cannot
+ * disturb another thread. Production builds have no such state.
+ */
+void *qc_malloc(size_t n, size_t size);
+void *qc_calloc(size_t n, size_t size);
+void qc_free(void *ptr);
+
+/*
+ * Checks a CSR offset array: indptr[0] == 0, never decreasing, and
+ * indptr[n_rows] == n_entries. Every kernel that takes CSR input calls it.
+ * Errors: QC_EINVAL (first or last offset wrong), QC_EORDER; err names arg.
+ */
+qc_status qc_check_indptr(const int64_t *indptr, size_t n_rows,
+                          size_t n_entries, const char *arg, qc_errinfo *err);
+
+#ifdef QC_ALLOC_TESTING
+void qc_alloc_fail_after(long k);
+/* Allocations attempted since the last qc_alloc_fail_after call. */
+long qc_alloc_attempts(void);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QC_COMMON_H */

@@ -1,0 +1,113 @@
+"""Argument checks shared by the public API.
+
+Every check raises with a message that names the argument (``codebook.parent``,
+``codings.item``, ``level=``...) and says how to fix the problem.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+_SHOWN = 5  # offending values quoted in a message
+
+
+def examples(values: Iterable[Any]) -> str:
+    """A short, readable list of offending values for an error message."""
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:_SHOWN])
+    more = len(values) - _SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def frame(obj: Any, name: str, required: Sequence[str]) -> pd.DataFrame:
+    """A copy of obj as a DataFrame with a RangeIndex and the required columns.
+
+    A required column held in the index (``df.set_index("code")``) is moved
+    back to a column.
+    """
+    if not isinstance(obj, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(obj).__name__}")
+    df = obj
+    index_names = [n for n in df.index.names if n is not None]
+    if any(col in index_names and col not in df.columns for col in required):
+        df = df.reset_index()
+    missing = [col for col in required if col not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{name} lacks the column(s) {examples(missing)}; it has {examples(df.columns)}"
+        )
+    if df.columns.duplicated().any():
+        raise ValueError(
+            f"{name} has duplicated column names {examples(df.columns[df.columns.duplicated()])}"
+        )
+    return df.reset_index(drop=True).copy()
+
+
+def ids(series: pd.Series, name: str) -> pd.Index:
+    """The values of an id column as an Index, refusing missing and repeated ids."""
+    missing = series.isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        raise ValueError(f"{name} has missing ids at rows {examples(rows.tolist())}")
+    index = pd.Index(series)
+    if not index.is_unique:
+        dup = index[index.duplicated()].unique()
+        raise ValueError(f"{name} has duplicate ids: {examples(dup.tolist())}; ids must be unique")
+    return index
+
+
+def positions(values: pd.Series, index: pd.Index, name: str, target: str) -> np.ndarray:
+    """Positions of values in index (int64), refusing unknown or missing values."""
+    pos = index.get_indexer(values)
+    bad = pos < 0
+    if bad.any():
+        unknown = pd.unique(values[bad])
+        raise ValueError(
+            f"{name} names {int(bad.sum())} value(s) not found in {target}: "
+            f"{examples(unknown.tolist())}"
+        )
+    return pos.astype(np.int64, copy=False)
+
+
+def nonempty(df: pd.DataFrame, name: str, hint: str) -> None:
+    if len(df) == 0:
+        raise ValueError(f"{name} is empty; {hint}")
+
+
+def choice(value: Any, name: str, allowed: Sequence[Any]) -> Any:
+    if not any(value is a or value == a for a in allowed):
+        raise ValueError(f"{name} must be one of {examples(allowed)}, got {value!r}")
+    return value
+
+
+def offsets(df: pd.DataFrame, name: str) -> None:
+    """Optional start/end columns: whole numbers >= 0 with start <= end."""
+    present = [col for col in ("start", "end") if col in df.columns]
+    if not present:
+        return
+    if len(present) == 1:
+        raise ValueError(f"{name} has {present[0]!r} but not its partner; give both start and end")
+    values = {}
+    for col in present:
+        s = df[col]
+        if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+            raise TypeError(f"{name}.{col} must be numeric (code-point offsets), got dtype {s.dtype}")
+        v = s.to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isnan(v) & ((v < 0) | (v != np.floor(v)))
+        if bad.any():
+            raise ValueError(
+                f"{name}.{col} must hold whole numbers >= 0; rows {examples(np.flatnonzero(bad).tolist())}"
+            )
+        values[col] = v
+    start, end = values["start"], values["end"]
+    half = np.isnan(start) != np.isnan(end)
+    if half.any():
+        raise ValueError(
+            f"{name}: start and end must be both given or both missing; rows "
+            f"{examples(np.flatnonzero(half).tolist())}"
+        )
+    reversed_ = ~np.isnan(start) & (start > end)
+    if reversed_.any():
+        raise ValueError(f"{name}: start > end at rows {examples(np.flatnonzero(reversed_).tolist())}")

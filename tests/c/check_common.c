@@ -1,0 +1,95 @@
+/* qc/common.h: status text, the allocation hook and CSR offset checks. */
+#include <stdint.h>
+
+#include "qc/common.h"
+#include "suites.h"
+
+START_TEST(strerror_names_every_status)
+{
+    for (int s = QC_OK; s <= QC_EOVERFLOW; s++)
+        ck_assert_str_ne(qc_strerror((qc_status)s), "unknown status");
+    ck_assert_str_eq(qc_strerror((qc_status)999), "unknown status");
+}
+END_TEST
+
+START_TEST(malloc_refuses_overflowing_sizes)
+{
+    ck_assert_ptr_null(qc_malloc(SIZE_MAX / 2, 4));
+    ck_assert_ptr_null(qc_calloc(SIZE_MAX / 2, 4));
+}
+END_TEST
+
+START_TEST(malloc_of_zero_is_not_null)
+{
+    void *p = qc_malloc(0, 8);
+    ck_assert_ptr_nonnull(p);
+    qc_free(p);
+    qc_free(NULL);
+}
+END_TEST
+
+START_TEST(fail_after_counts_down_then_disarms)
+{
+    qc_alloc_fail_after(2);
+    void *a = qc_malloc(1, 1), *b = qc_malloc(1, 1), *c = qc_malloc(1, 1);
+    void *d = qc_malloc(1, 1);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(qc_alloc_attempts(), 4);
+    qc_free(a);
+    qc_free(b);
+    qc_free(d);
+    qc_alloc_fail_after(-1);
+}
+END_TEST
+
+START_TEST(indptr_accepts_valid_offsets)
+{
+    const int64_t indptr[] = {0, 0, 2, 2, 5};
+    ck_assert_int_eq(qc_check_indptr(indptr, 4, 5, "indptr", NULL), QC_OK);
+}
+END_TEST
+
+START_TEST(indptr_rejects_bad_offsets)
+{
+    qc_errinfo err = {0};
+    const int64_t starts_late[] = {1, 2};
+    ck_assert_int_eq(qc_check_indptr(starts_late, 1, 1, "indptr", &err),
+                     QC_EINVAL);
+    ck_assert_uint_eq(err.index, 0);
+
+    const int64_t decreasing[] = {0, 3, 2, 4};
+    ck_assert_int_eq(qc_check_indptr(decreasing, 3, 4, "indptr", &err),
+                     QC_EORDER);
+    ck_assert_uint_eq(err.index, 2);
+    ck_assert_str_eq(err.arg, "indptr");
+
+    const int64_t short_total[] = {0, 1, 2};
+    ck_assert_int_eq(qc_check_indptr(short_total, 2, 3, "indptr", &err),
+                     QC_EINVAL);
+    ck_assert_int_eq(err.value, 2);
+    ck_assert_int_eq(err.limit, 3);
+
+    ck_assert_int_eq(qc_check_indptr(NULL, 0, 0, "indptr", &err), QC_EINVAL);
+}
+END_TEST
+
+Suite *common_suite(void)
+{
+    Suite *s = suite_create("common");
+    TCase *tc = tcase_create("qc_strerror");
+    tcase_add_test(tc, strerror_names_every_status);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_malloc");
+    tcase_add_test(tc, malloc_refuses_overflowing_sizes);
+    tcase_add_test(tc, malloc_of_zero_is_not_null);
+    tcase_add_test(tc, fail_after_counts_down_then_disarms);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_check_indptr");
+    tcase_add_test(tc, indptr_accepts_valid_offsets);
+    tcase_add_test(tc, indptr_rejects_bad_offsets);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,11 @@
+/* The Check suites of the qc core; check_main.c runs them all. */
+#ifndef QC_TEST_SUITES_H
+#define QC_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *common_suite(void);
+Suite *codebook_suite(void);
+Suite *count_suite(void);
+
+#endif

@@ -1,0 +1,31 @@
+"""Shared fixtures: seeded random projects and the paths of the shared data."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import qdacore as qc  # noqa: E402
+from reference import random_tables  # noqa: E402
+
+#: ../shared beside the checkout; tests that need it skip when it is absent.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def project_from(tables):
+    codebook = qc.Codebook(tables["codes"], tables["groups"], tables["members"])
+    return qc.Project(codebook, tables["documents"], tables["items"], tables["codings"])
+
+
+@pytest.fixture(scope="session")
+def megaregions():
+    return qc.datasets.megaregions()
+
+
+@pytest.fixture(params=range(40), ids=lambda s: f"seed{s}")
+def random_project(request):
+    tables = random_tables(request.param)
+    return tables, project_from(tables)

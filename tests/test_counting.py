@@ -1,0 +1,126 @@
+"""Project.frequencies and code_document_table against independent pandas
+computations (tests/reference.py) on seeded random projects, and on the
+study's figures."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import reference
+
+BYS = [None, "doc", "region", "coder", "part", ["region", "coder"], ["doc", "part"]]
+
+
+def dimensions(tables):
+    return [None, *pd.unique(tables["codes"]["level"]), *pd.unique(tables["groups"]["set"])]
+
+
+def oracle(tables, level, by, unit):
+    return reference.frequencies(tables["codes"], tables["groups"], tables["members"],
+                                 tables["documents"], tables["items"], tables["codings"],
+                                 level, by, unit)
+
+
+@pytest.mark.parametrize("unit", ["codings", "items"])
+def test_frequencies_equal_pandas_groupby(random_project, unit):
+    tables, project = random_project
+    for level in dimensions(tables):
+        for by in BYS:
+            ours = project.frequencies(level, by=by, unit=unit)
+            expected = oracle(tables, level, by, unit)
+            if by is None:
+                np.testing.assert_array_equal(ours.to_numpy(), expected.to_numpy(),
+                                              err_msg=f"level={level} unit={unit}")
+                assert list(ours.index) == list(expected.index)
+                continue
+            # every group that pandas sees is among ours; ours adds unused values as zeros
+            assert set(expected.columns) <= set(ours.columns), (level, by)
+            aligned = expected.reindex(columns=ours.columns, fill_value=0)
+            np.testing.assert_array_equal(ours.to_numpy(), aligned.to_numpy(),
+                                          err_msg=f"level={level} by={by} unit={unit}")
+
+
+def test_dropna_false_keeps_missing_values_as_a_group(random_project):
+    tables, project = random_project
+    level = tables["codes"]["level"].iloc[0]
+    for by in ["coder", "region"]:
+        ours = project.frequencies(level, by=by, dropna=False)
+        wide = tables["codings"].merge(tables["items"], on="item").merge(tables["documents"], on="doc")
+        pairs, targets = reference.rollup(tables["codes"], tables["groups"], tables["members"], level)
+        hits = wide.merge(pairs, on="code")
+        expected = (hits.groupby(["target", by], dropna=False).size()
+                    .unstack(by, fill_value=0).reindex(targets, fill_value=0))
+        expected = expected.reindex(columns=ours.columns, fill_value=0)
+        np.testing.assert_array_equal(ours.to_numpy(), expected.to_numpy())
+        # nothing is lost: the total equals all codings that reach a target
+        assert ours.to_numpy().sum() == len(hits)
+
+
+@pytest.mark.parametrize("normalize", [None, "row", "column", "total"])
+@pytest.mark.parametrize("margins", [False, True])
+def test_code_document_table_equals_pandas_crosstab(random_project, normalize, margins):
+    tables, project = random_project
+    level = tables["codes"]["level"].iloc[0]
+    pairs, targets = reference.rollup(tables["codes"], tables["groups"], tables["members"], level)
+    hits = tables["codings"].merge(tables["items"], on="item").merge(pairs, on="code")
+    ours = project.code_document_table(level, by="doc", normalize=normalize, margins=margins)
+    if hits.empty:
+        assert ours.to_numpy(dtype=float).sum() == 0 or np.isnan(ours.to_numpy(dtype=float)).all()
+        return
+    pandas_name = {None: False, "row": "index", "column": "columns", "total": "all"}[normalize]
+    expected = pd.crosstab(hits["target"], hits["doc"], normalize=pandas_name,
+                           margins=margins, margins_name="Total")
+    # pandas shows only rows and columns with codings: compare on those
+    common = ours.loc[expected.index, expected.columns]
+    np.testing.assert_allclose(common.to_numpy(dtype=float), expected.to_numpy(dtype=float),
+                               rtol=1e-12, atol=0)
+    unused_rows = ours.index.difference(expected.index)
+    if normalize in (None, "column", "total"):
+        assert (ours.loc[unused_rows].fillna(0).to_numpy() == 0).all()
+
+
+def test_percent_scales_shares(megaregions):
+    shares = megaregions.code_document_table("theme", normalize="total")
+    percent = megaregions.code_document_table("theme", normalize="total", percent=True)
+    np.testing.assert_allclose(percent.to_numpy(), 100 * shares.to_numpy())
+    assert percent.to_numpy().sum() == pytest.approx(100.0)
+
+
+def test_zero_total_rows_are_nan_not_zero():
+    import qdacore as qc
+    codebook = pd.DataFrame({"code": ["used", "unused"]})
+    project = qc.Project(codebook, pd.DataFrame({"doc": ["d"]}),
+                         pd.DataFrame({"item": ["d:1"], "doc": ["d"]}),
+                         pd.DataFrame({"item": ["d:1"], "code": ["used"]}))
+    table = project.code_document_table(None, normalize="row")
+    assert table.loc["used", "d"] == 1.0
+    assert np.isnan(table.loc["unused", "d"])
+
+
+def test_items_unit_is_groundedness_on_a_hand_example():
+    """An item coded twice with one code counts twice as codings, once as items;
+    a group reached through two member codes counts once per coding."""
+    import qdacore as qc
+    codes = pd.DataFrame({"code": ["T", "a", "b"], "parent": [None, "T", "T"],
+                          "level": ["theme", "code", "code"]})
+    groups = pd.DataFrame({"group": ["G", "H"], "set": ["s", "s"]})
+    members = pd.DataFrame({"group": ["G", "G"], "code": ["a", "T"]})
+    project = qc.Project(qc.Codebook(codes, groups, members), pd.DataFrame({"doc": ["d"]}),
+                         pd.DataFrame({"item": ["i1", "i2"], "doc": ["d", "d"]}),
+                         pd.DataFrame({"item": ["i1", "i1", "i2"], "code": ["a", "a", "b"]}))
+    assert project.frequencies(None).tolist() == [0, 2, 1]
+    assert project.frequencies(None, unit="items").tolist() == [0, 1, 1]
+    assert project.frequencies("theme").tolist() == [3]
+    assert project.frequencies("theme", unit="items").tolist() == [2]
+    assert project.frequencies("s").tolist() == [3, 0]  # a via itself and T: once
+    assert project.frequencies("s", unit="items").tolist() == [2, 0]
+
+
+def test_labels_replace_ids(megaregions):
+    english = megaregions.frequencies("vision", labels=True)
+    chinese = megaregions.frequencies("vision", labels="label_zh")
+    assert english.index.tolist() == ["Morphological polycentricity", "Flow multi-directionality",
+                                      "Functional complementarity"]
+    assert chinese.to_numpy().tolist() == english.to_numpy().tolist()
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in chinese.index)

@@ -1,0 +1,113 @@
+"""Project.to_csv / Project.from_csv: nothing lost on the way out and back."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qdacore as qc
+from conftest import project_from
+from reference import random_tables
+
+TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two", "tab\there", "emoji 🚄 and 𠀀", "  padded  ",
+         "NA", "nan", "None", "0012", "True"]
+
+
+def assert_round_trip(project, folder):
+    back = qc.Project.from_csv(project.to_csv(folder))
+    for name in ("documents", "items", "codings"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(project, name), check_exact=True)
+    for name in ("codes", "groups", "members"):
+        pd.testing.assert_frame_equal(getattr(back.codebook, name), getattr(project.codebook, name),
+                                      check_exact=True)
+    assert back.equals(project) and back.name == project.name
+    return back
+
+
+def test_megaregions_round_trip(megaregions, tmp_path):
+    back = assert_round_trip(megaregions, tmp_path)
+    assert back.frequencies("vision").equals(megaregions.frequencies("vision"))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_projects_round_trip_with_every_dtype(seed, tmp_path):
+    tables = random_tables(seed)
+    rng = np.random.default_rng(seed)
+    items = tables["items"]
+    n = len(items)
+    items["number"] = rng.integers(-2**62, 2**62, size=n)
+    items["weight"] = rng.standard_normal(n) * 10.0 ** rng.integers(-300, 300, size=n)
+    items["flag"] = rng.random(n) < 0.5
+    items["pages"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.integers(0, 99, size=n)), dtype="Int64")
+    items["checked"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.random(n) < 0.5), dtype="boolean")
+    items["text"] = pd.Series(rng.choice(TEXTS + [None], size=n), dtype=object)
+    items["kind"] = pd.Categorical(rng.choice(["b", "a", "c"], size=n), categories=["c", "b", "a"], ordered=True)
+    items["coded_on"] = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**6, size=n), unit="s")
+    items["stamp"] = items["coded_on"].dt.tz_localize("Asia/Shanghai")
+    codings = tables["codings"]
+    m = len(codings)
+    start = rng.integers(0, 50, size=m)
+    codings["start"] = start
+    codings["end"] = start + rng.integers(0, 20, size=m)
+    codings["memo"] = pd.Series(rng.choice(TEXTS, size=m), dtype="str")
+    tables["codes"]["label_zh"] = pd.Series(rng.choice(["交通", "产业, 集群", None], size=len(tables["codes"])), dtype=object)
+    assert_round_trip(project_from(tables), tmp_path)
+
+
+def test_empty_codings_and_groups_round_trip(tmp_path):
+    tables = random_tables(3)
+    tables["codings"] = tables["codings"].iloc[:0]
+    tables["groups"] = tables["groups"].iloc[:0]
+    tables["members"] = tables["members"].iloc[:0]
+    assert_round_trip(project_from(tables), tmp_path)
+
+
+def test_folder_without_schema_is_inferred(tmp_path):
+    pd.DataFrame({"code": ["T", "a"], "parent": [None, "T"], "level": ["theme", "code"]}).to_csv(tmp_path / "codes.csv", index=False)
+    pd.DataFrame({"doc": ["d"], "year": [2020]}).to_csv(tmp_path / "documents.csv", index=False)
+    pd.DataFrame({"item": ["d:1", "d:2"], "doc": ["d", "d"]}).to_csv(tmp_path / "items.csv", index=False)
+    pd.DataFrame({"item": ["d:1", "d:2"], "code": ["a", "a"]}).to_csv(tmp_path / "codings.csv", index=False)
+    project = qc.Project.from_csv(tmp_path)
+    assert project.frequencies("theme").tolist() == [2]
+    assert project.documents["year"].dtype == np.int64
+    assert project.name == tmp_path.name
+
+
+def test_bad_folders(megaregions, tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a directory"):
+        qc.Project.from_csv(tmp_path / "nowhere")
+    folder = megaregions.to_csv(tmp_path / "p")
+    schema = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+
+    schema["version"] = 99
+    (folder / "project.json").write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(ValueError, match="version 99 is newer"):
+        qc.Project.from_csv(folder)
+
+    schema["version"], schema["format"] = 1, "something-else"
+    (folder / "project.json").write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(ValueError, match="not a qdacore-csv schema"):
+        qc.Project.from_csv(folder)
+
+    schema["format"] = "qdacore-csv"
+    (folder / "project.json").write_text(json.dumps(schema), encoding="utf-8")
+    items = pd.read_csv(folder / "items.csv")
+    items.rename(columns={"gist": "summary"}).to_csv(folder / "items.csv", index=False)
+    with pytest.raises(ValueError, match="items.csv: columns"):
+        qc.Project.from_csv(folder)
+
+    items.to_csv(folder / "items.csv", index=False)
+    (folder / "codings.csv").unlink()
+    with pytest.raises(FileNotFoundError, match="codings.csv"):
+        qc.Project.from_csv(folder)
+
+
+def test_edited_values_are_still_validated(megaregions, tmp_path):
+    folder = megaregions.to_csv(tmp_path)
+    codings = pd.read_csv(folder / "codings.csv")
+    codings.loc[3, "code"] = "NOT-A-CODE"
+    codings.to_csv(folder / "codings.csv", index=False)
+    with pytest.raises(ValueError, match="codings.code.*NOT-A-CODE"):
+        qc.Project.from_csv(folder)
