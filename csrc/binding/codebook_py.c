@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-PyObject *qc_py_hierarchy_depth(PyObject *module, PyObject *parent_obj)
+static PyObject *hierarchy_depth(PyObject *module, PyObject *parent_obj)
 {
     (void)module;
     PyArrayObject *parent = NULL;
@@ -38,7 +38,7 @@ finally:
     return result;
 }
 
-PyObject *qc_py_dimension_map(PyObject *module, PyObject *args)
+static PyObject *dimension_map(PyObject *module, PyObject *args)
 {
     (void)module;
     PyArrayObject *parent = NULL;
@@ -117,3 +117,20 @@ finally:
     Py_XDECREF(indptr_out);
     return result;
 }
+
+PyMethodDef qc_codebook_methods[] = {
+    {"hierarchy_depth", (PyCFunction)hierarchy_depth, METH_O,
+     "hierarchy_depth(parent, /)\n--\n\n"
+     "Depth of each code (roots are 0) from parent indices (-1 for a root).\n\n"
+     "Raises IndexError for a parent outside [-1, n) and ValueError when a\n"
+     "parent chain loops. Returns an int32 array."},
+    {"dimension_map", (PyCFunction)dimension_map, METH_VARARGS,
+     "dimension_map(parent, direct_indptr, direct_target, n_targets, inherit, /)\n"
+     "--\n\n"
+     "Roll-up map from codes to the targets of one codebook dimension.\n\n"
+     "direct_target[direct_indptr[i]:direct_indptr[i+1]] are the targets code i\n"
+     "is assigned directly. inherit='nearest' gives each code the direct\n"
+     "targets of its nearest ancestor-or-self that has any (hierarchy levels);\n"
+     "inherit='all' gives it the union over all its ancestors-or-self (group\n"
+     "sets). Returns (indptr, target) as int64 arrays, targets ascending."},
+    {NULL, NULL, 0, NULL}};

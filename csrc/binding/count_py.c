@@ -16,7 +16,8 @@ static int optional_vector(PyObject *obj, const char *name, npy_intp len,
     return *out == NULL ? -1 : 0;
 }
 
-PyObject *qc_py_count_codes(PyObject *module, PyObject *args, PyObject *kwargs)
+static PyObject *count_codes(PyObject *module, PyObject *args,
+                             PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"indptr", "code", "map_indptr", "map_target",
@@ -140,3 +141,16 @@ finally:
     Py_XDECREF(counts);
     return result;
 }
+
+PyMethodDef qc_count_methods[] = {
+    {"count_codes", (PyCFunction)(void (*)(void))count_codes,
+     METH_VARARGS | METH_KEYWORDS,
+     "count_codes(indptr, code, map_indptr, map_target, n_targets, *, "
+     "item_group=None, coding_group=None, n_groups=1, unit='codings')\n--\n\n"
+     "Frequencies of the targets of a dimension map over CSR codings.\n\n"
+     "The codings of item i are code[indptr[i]:indptr[i+1]]. item_group (one\n"
+     "per item) or coding_group (one per coding) splits the counts into\n"
+     "n_groups rows; -1 leaves an item or coding out. unit='items' counts each\n"
+     "item once per target and group. Returns an int64 array of shape\n"
+     "(n_groups, n_targets). Runs without the GIL on large inputs."},
+    {NULL, NULL, 0, NULL}};

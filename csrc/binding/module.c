@@ -1,7 +1,7 @@
 /*
  * qdacore._core: the CPython extension over the qc core. Argument checks,
  * GIL release and error mapping live in the per-area files; this file only
- * assembles the module.
+ * assembles the module from their method tables.
  */
 #define QC_BINDING_MODULE
 #include "bindings.h"
@@ -17,27 +17,33 @@ static PyObject *fail_allocation_after(PyObject *module, PyObject *arg)
     qc_alloc_fail_after(k);
     Py_RETURN_NONE;
 }
-#endif
 
-static PyMethodDef core_methods[] = {
-    {"hierarchy_depth", (PyCFunction)qc_py_hierarchy_depth, METH_O,
-     QC_HIERARCHY_DEPTH_DOC},
-    {"dimension_map", (PyCFunction)qc_py_dimension_map, METH_VARARGS,
-     QC_DIMENSION_MAP_DOC},
-    {"count_codes", (PyCFunction)(void (*)(void))qc_py_count_codes,
-     METH_VARARGS | METH_KEYWORDS, QC_COUNT_CODES_DOC},
-#ifdef QC_ALLOC_TESTING
+static PyMethodDef testing_methods[] = {
     {"_fail_allocation_after", fail_allocation_after, METH_O,
      "_fail_allocation_after(k, /)\n--\n\n"
-     "Test builds only: make the (k+1)-th core allocation from now fail."},
-#endif
+     "Test builds only: make the (k+1)-th core allocation from now fail;\n"
+     "a negative k disarms."},
     {NULL, NULL, 0, NULL}};
+#endif
+
+/* Every area's method table; one line per area. */
+static PyMethodDef *const areas[] = {
+    qc_codebook_methods,
+    qc_count_methods,
+#ifdef QC_ALLOC_TESTING
+    testing_methods,
+#endif
+};
 
 static int core_exec(PyObject *module)
 {
     /* import_array() hides a `return NULL`; _import_array reports instead. */
     if (_import_array() < 0)
         return -1;
+    for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+        if (PyModule_AddFunctions(module, areas[i]) < 0)
+            return -1;
+    }
 #ifdef QC_ALLOC_TESTING
     const int alloc_testing = 1;
 #else
@@ -55,7 +61,6 @@ static struct PyModuleDef core_module = {
     .m_name = "qdacore._core",
     .m_doc = "C kernels of qdacore; use the qdacore package, not this module.",
     .m_size = 0,
-    .m_methods = core_methods,
     .m_slots = core_slots,
 };
 

@@ -3,11 +3,18 @@
 
 #include "suites.h"
 
+/* One line per area; suites.h declares them. */
+static Suite *(*const suites[])(void) = {
+    common_suite,
+    codebook_suite,
+    count_suite,
+};
+
 int main(void)
 {
-    SRunner *runner = srunner_create(common_suite());
-    srunner_add_suite(runner, codebook_suite());
-    srunner_add_suite(runner, count_suite());
+    SRunner *runner = srunner_create(NULL);
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        srunner_add_suite(runner, suites[i]());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
