@@ -37,10 +37,10 @@ docs: pydeps
 	$(PYTHON) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
 
-## make bench: the counting benchmark at scale 1000; rewrites docs/benchmarks.md.
+## make bench: every benchmarks/bench_*.py at its default size; each rewrites its section of docs/benchmarks.md.
 bench: pydeps
-	$(PIP) install -q psutil
-	$(PYTHON) benchmarks/bench_counting.py --scale 1000 --write docs/benchmarks.md
+	@for script in benchmarks/bench_*.py; do \
+	  echo "== $$script"; $(PYTHON) $$script --write docs/benchmarks.md || exit 1; done
 
 deps: sysdeps pydeps
 

@@ -29,8 +29,6 @@ import argparse
 import ctypes
 import datetime as dt
 import gc
-import os
-import platform
 import statistics
 import sys
 import time
@@ -41,6 +39,9 @@ import numpy as np
 import pandas as pd
 
 import qdacore as qc
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import machine, write_section  # noqa: E402
 
 
 def _status(field: str) -> int:
@@ -82,19 +83,6 @@ def timed(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    mem = _status("VmRSS") and os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return (f"{cpu}, {os.cpu_count()} cores, {mem / 2**30:.0f} GiB; Linux {platform.release()}; "
-            f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-            f"qdacore {qc.__version__}")
 
 
 def tasks(project: qc.Project):
@@ -196,11 +184,6 @@ def main() -> int:
 
 def write_page(args, rows, build, arrays, n_items, n_codings) -> None:
     lines = [
-        "# Benchmarks",
-        "",
-        "Speed is measured as ratios to the peer on the same machine in the same run;",
-        "no test asserts a wall-clock limit. Regenerate this page with `make bench`.",
-        "",
         "## Counting: `frequencies` and `code_document_table` against pandas",
         "",
         f"- Command: `python benchmarks/bench_counting.py --scale {args.scale} --repeat {args.repeat} "
@@ -232,7 +215,7 @@ def write_page(args, rows, build, arrays, n_items, n_codings) -> None:
         "later calls reuse it. Construction cost is paid once per Project and is listed above.",
         "",
     ]
-    args.write.write_text("\n".join(lines), encoding="utf-8")
+    write_section(args.write, "counting", "\n".join(lines))
 
 
 if __name__ == "__main__":
