@@ -111,3 +111,55 @@ def random_tables(seed: int) -> dict[str, pd.DataFrame]:
     })
     return {"codes": codes, "groups": groups, "members": members,
             "documents": documents, "items": items, "codings": codings}
+
+
+def span_cooccurs(s0: int, s1: int, t0: int, t1: int) -> bool:
+    """Overlap by at least one code point, or one span within the other."""
+    return max(s0, t0) < min(s1, t1) or (s0 <= t0 and t1 <= s1) or (t0 <= s0 and s1 <= t1)
+
+
+def brute_force_cooccurrence(segments: list, targets: list, near) -> dict:
+    """Pure-Python co-occurrence over segments [(space, start, end, group, set of
+    targets)]: every pair of segments is examined. near(s, t) says whether two
+    distinct segments of one space and group co-occur. Returns {(group, a, b): n}
+    with a <= b in target order."""
+    rank = {t: i for i, t in enumerate(targets)}
+    counts: dict = {}
+
+    def add(g, a, b):
+        a, b = sorted((a, b), key=rank.get)
+        counts[(g, a, b)] = counts.get((g, a, b), 0) + 1
+
+    for i, (space, start, end, g, tset) in enumerate(segments):
+        for a in tset:
+            add(g, a, a)
+        ordered = sorted(tset, key=rank.get)
+        for x in range(len(ordered)):
+            for y in range(x + 1, len(ordered)):
+                add(g, ordered[x], ordered[y])
+        for j in range(i + 1, len(segments)):
+            space2, start2, end2, g2, tset2 = segments[j]
+            if space2 != space or g2 != g or not near(segments[i], segments[j]):
+                continue
+            pairs = {tuple(sorted((a, b), key=rank.get)) for a in tset for b in tset2 if a != b}
+            for a, b in pairs:
+                add(g, a, b)
+    return counts
+
+
+def random_span_tables(seed: int) -> dict:
+    """random_tables plus code-point spans on the codings (touching, nested,
+    identical and zero-length ones are frequent because positions are few) and,
+    for some items, offsets in their document."""
+    tables = random_tables(seed)
+    rng = np.random.default_rng(seed + 10_000)
+    codings = tables["codings"]
+    start = rng.integers(0, 12, size=len(codings))
+    length = rng.choice([0, 0, 1, 2, 3, 5, 8], size=len(codings))
+    codings["start"] = start
+    codings["end"] = start + length
+    items = tables["items"]
+    placed = rng.random(len(items)) < 0.5
+    items["start"] = pd.array(np.where(placed, rng.integers(0, 20, size=len(items)), None), dtype="Int64")
+    items["end"] = items["start"] + 40
+    return tables

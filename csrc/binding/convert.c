@@ -1,5 +1,7 @@
 #include "convert.h"
 
+#include <string.h>
+
 PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
                                npy_intp expected_len)
 {
@@ -42,6 +44,62 @@ PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
         return NULL;
     }
     return arr;
+}
+
+int qc_optional_int64_vector(PyObject *obj, const char *name,
+                             npy_intp expected_len, PyArrayObject **out)
+{
+    *out = NULL;
+    if (obj == NULL || obj == Py_None)
+        return 0;
+    *out = qc_int64_vector(obj, name, expected_len);
+    return *out == NULL ? -1 : 0;
+}
+
+int qc_dimview_args(PyObject *indptr_obj, PyObject *target_obj,
+                    Py_ssize_t n_targets, const char *name,
+                    PyArrayObject **indptr, PyArrayObject **target,
+                    qc_dimview *view)
+{
+    char indptr_name[64], target_name[64];
+    PyOS_snprintf(indptr_name, sizeof indptr_name, "%s_indptr", name);
+    PyOS_snprintf(target_name, sizeof target_name, "%s_target", name);
+    *target = NULL;
+    if (n_targets < 0) {
+        PyErr_Format(PyExc_ValueError, "n_targets of %s must be >= 0", name);
+        return -1;
+    }
+    *indptr = qc_int64_vector(indptr_obj, indptr_name, -1);
+    if (*indptr == NULL)
+        return -1;
+    if (PyArray_DIM(*indptr, 0) < 1) {
+        PyErr_Format(PyExc_ValueError, "%s must have n_codes + 1 >= 1 entries",
+                     indptr_name);
+        return -1;
+    }
+    *target = qc_int64_vector(target_obj, target_name, -1);
+    if (*target == NULL)
+        return -1;
+    view->n_codes = (size_t)PyArray_DIM(*indptr, 0) - 1;
+    view->n_targets = (size_t)n_targets;
+    view->indptr = (const int64_t *)PyArray_DATA(*indptr);
+    view->target = (const int64_t *)PyArray_DATA(*target);
+    view->n_entries = (size_t)PyArray_DIM(*target, 0);
+    return 0;
+}
+
+int qc_unit_arg(const char *unit, qc_unit *out)
+{
+    if (strcmp(unit, "codings") == 0)
+        *out = QC_UNIT_CODINGS;
+    else if (strcmp(unit, "items") == 0)
+        *out = QC_UNIT_ITEMS;
+    else {
+        PyErr_Format(PyExc_ValueError,
+                     "unit must be 'codings' or 'items', got '%s'", unit);
+        return -1;
+    }
+    return 0;
 }
 
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name)

@@ -7,7 +7,8 @@
 #define QC_BINDING_CONVERT_H
 
 #include "qc_numpy.h"
-#include "qc/common.h"
+#include "qc/codebook.h"
+#include "qc/count.h"
 
 /* Inputs at least this long run with the GIL released. */
 #define QC_GIL_RELEASE_MIN 4096
@@ -21,6 +22,27 @@
  */
 PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
                                npy_intp expected_len);
+
+/*
+ * As qc_int64_vector for an optional argument: None (or NULL) leaves *out
+ * NULL and returns 0; otherwise *out is the new reference, or -1 on error.
+ */
+int qc_optional_int64_vector(PyObject *obj, const char *name,
+                             npy_intp expected_len, PyArrayObject **out);
+
+/*
+ * Coerces a dimension map given as (indptr, target) with n_targets targets
+ * into *view; *indptr and *target receive new references the caller releases.
+ * `name` prefixes the argument names in messages ("map" gives "map_indptr").
+ * Returns 0, or -1 with an exception set.
+ */
+int qc_dimview_args(PyObject *indptr_obj, PyObject *target_obj,
+                    Py_ssize_t n_targets, const char *name,
+                    PyArrayObject **indptr, PyArrayObject **target,
+                    qc_dimview *view);
+
+/* "codings" or "items" to a qc_unit; -1 with ValueError otherwise. */
+int qc_unit_arg(const char *unit, qc_unit *out);
 
 /* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`. */
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name);

@@ -3,19 +3,6 @@
 #include "bindings.h"
 #include "qc/count.h"
 
-#include <string.h>
-
-/* Optional 1-d int64 argument: NULL result with no error means "absent". */
-static int optional_vector(PyObject *obj, const char *name, npy_intp len,
-                           PyArrayObject **out)
-{
-    *out = NULL;
-    if (obj == NULL || obj == Py_None)
-        return 0;
-    *out = qc_int64_vector(obj, name, len);
-    return *out == NULL ? -1 : 0;
-}
-
 static PyObject *count_codes(PyObject *module, PyObject *args,
                              PyObject *kwargs)
 {
@@ -40,21 +27,14 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
                                      &n_targets, &item_group_obj,
                                      &coding_group_obj, &n_groups, &unit_name))
         return NULL;
-    if (n_targets < 0 || n_groups < 0) {
-        PyErr_Format(PyExc_ValueError, "%s must be >= 0",
-                     n_targets < 0 ? "n_targets" : "n_groups");
+    if (n_groups < 0) {
+        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
         return NULL;
     }
     qc_unit unit;
-    if (strcmp(unit_name, "codings") == 0)
-        unit = QC_UNIT_CODINGS;
-    else if (strcmp(unit_name, "items") == 0)
-        unit = QC_UNIT_ITEMS;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "unit must be 'codings' or 'items', got '%s'", unit_name);
+    if (qc_unit_arg(unit_name, &unit) < 0)
         return NULL;
-    }
+    qc_dimview map;
 
     indptr = qc_int64_vector(indptr_obj, "indptr", -1);
     if (indptr == NULL)
@@ -67,21 +47,13 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
     code = qc_int64_vector(code_obj, "code", -1);
     if (code == NULL)
         goto finally;
-    map_indptr = qc_int64_vector(map_indptr_obj, "map_indptr", -1);
-    if (map_indptr == NULL)
-        goto finally;
-    if (PyArray_DIM(map_indptr, 0) < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "map_indptr must have n_codes + 1 >= 1 entries");
-        goto finally;
-    }
-    map_target = qc_int64_vector(map_target_obj, "map_target", -1);
-    if (map_target == NULL)
+    if (qc_dimview_args(map_indptr_obj, map_target_obj, n_targets, "map",
+                        &map_indptr, &map_target, &map) < 0)
         goto finally;
     npy_intp n_items = PyArray_DIM(indptr, 0) - 1;
     npy_intp n_codings = PyArray_DIM(code, 0);
-    if (optional_vector(item_group_obj, "item_group", n_items, &item_group) < 0 ||
-        optional_vector(coding_group_obj, "coding_group", n_codings,
+    if (qc_optional_int64_vector(item_group_obj, "item_group", n_items, &item_group) < 0 ||
+        qc_optional_int64_vector(coding_group_obj, "coding_group", n_codings,
                         &coding_group) < 0)
         goto finally;
     if (item_group == NULL && coding_group == NULL && n_groups != 1) {
@@ -103,13 +75,7 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
     qc_codings codings = {(size_t)n_items,
                           (const int64_t *)PyArray_DATA(indptr),
                           (const int64_t *)PyArray_DATA(code),
-                          (size_t)n_codings,
-                          (size_t)PyArray_DIM(map_indptr, 0) - 1};
-    qc_dimview map = {(size_t)PyArray_DIM(map_indptr, 0) - 1,
-                      (size_t)n_targets,
-                      (const int64_t *)PyArray_DATA(map_indptr),
-                      (const int64_t *)PyArray_DATA(map_target),
-                      (size_t)PyArray_DIM(map_target, 0)};
+                          (size_t)n_codings, map.n_codes};
     const int64_t *item_g =
         item_group ? (const int64_t *)PyArray_DATA(item_group) : NULL;
     const int64_t *coding_g =

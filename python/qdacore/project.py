@@ -500,3 +500,180 @@ class Project:
         elif percent:
             raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
         return table
+
+    # -- cooc -------------------------------------------------------------------------
+    def cooccurrence(
+        self,
+        level: Optional[str] = None,
+        unit: str = "item",
+        measure: str = "count",
+        window: Optional[int] = None,
+        by: By = None,
+        *,
+        dropna: bool = True,
+        labels: Union[bool, str] = False,
+        as_dict: bool = False,
+    ) -> Union[pd.DataFrame, dict]:
+        """Co-occurrence of the targets of a codebook dimension, as a square table.
+
+        Parameters
+        ----------
+        level : str or None
+            Hierarchy level, group set, or None for the codes as coded.
+        unit : {"item", "document", "span", "window"}
+            What two targets must share to co-occur: an item, a document,
+            overlapping coded spans (ATLAS.ti's rule, counted as events), or items at
+            most ``window`` apart in a document. Exact rules and a worked example:
+            :mod:`qdacore.cooc` and the user guide.
+        measure : str
+            ``count``, ``c`` (ATLAS.ti's c-coefficient), ``jaccard``, ``cosine``,
+            ``conditional`` (P(column | row)), ``lift``, ``npmi``, ``expected``,
+            ``zscore``, ``pvalue`` (hypergeometric, one-sided) or ``qvalue``
+            (Benjamini-Hochberg); formulas and ranges in :mod:`qdacore.cooc`.
+        window : int, optional
+            Reach of ``unit="window"``, in items.
+        by : str or list of str, optional
+            One matrix per value of a codings, items or documents column. Returns a
+            long DataFrame (by columns, ``source``, ``target``, measure; every cell,
+            targets in codebook order), or with ``as_dict=True`` a dict of square
+            DataFrames with one code order.
+        dropna, labels
+            As in :meth:`frequencies`.
+
+        Returns
+        -------
+        DataFrame or dict
+            Without ``by``: targets x targets, symmetric except for ``conditional``;
+            the diagonal holds each target's unit count.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> project = qc.datasets.megaregions()
+        >>> project.cooccurrence("theme")
+        theme  COE  CON  COO
+        theme
+        COE    460   73   93
+        CON     73  452   88
+        COO     93   88  541
+        >>> project.cooccurrence("theme", measure="c").round(3)
+        theme    COE    CON    COO
+        theme
+        COE    1.000  0.087  0.102
+        CON    0.087  1.000  0.097
+        COO    0.102  0.097  1.000
+        """
+        from . import cooc
+
+        return cooc.cooccurrence(self, level, unit, measure, window, by, dropna=dropna,
+                                 labels=labels, as_dict=as_dict)
+
+    def cooccurrence_edges(
+        self,
+        level: Optional[str] = None,
+        unit: str = "item",
+        measures: Union[str, Sequence[str]] = ("count", "c"),
+        window: Optional[int] = None,
+        by: By = None,
+        *,
+        min_count: int = 1,
+        top_k: Optional[int] = None,
+        dropna: bool = True,
+        labels: Union[bool, str] = False,
+    ) -> pd.DataFrame:
+        """Co-occurrence as a long edge table: one row per pair of distinct targets
+        that co-occur.
+
+        Columns: the ``by`` columns if any, ``source``, ``target`` (``source`` first
+        in codebook order), ``count`` and one column per further measure. Counting
+        uses memory proportional to the pairs that occur, so it scales to codebooks
+        of any size.
+
+        Parameters
+        ----------
+        level, unit, window, by, dropna, labels
+            As in :meth:`cooccurrence`.
+        measures : str or list of str
+            Measures to add as columns (``count`` is always present).
+        min_count : int
+            Drop edges with fewer co-occurrences.
+        top_k : int, optional
+            Keep an edge only if it is among the ``top_k`` strongest edges (by the
+            first measure) of its source or of its target, per ``by`` group.
+
+        Returns
+        -------
+        DataFrame
+            ``attrs`` holds the level, the unit and each node's frequency (its
+            diagonal count), which :func:`qdacore.cooc.to_networkx` uses;
+            :func:`qdacore.cooc.write_graph` writes GraphML or GEXF.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> edges = qc.datasets.megaregions().cooccurrence_edges("subtheme", top_k=1)
+        >>> edges.sort_values("count", ascending=False).head(3).round(3)
+          source target  count      c
+        8  CON-1  COO-3     29  0.052
+        0  COE-1  CON-1     23  0.053
+        6  CON-1  COO-1     16  0.038
+        """
+        from . import cooc
+
+        return cooc.cooccurrence_edges(self, level, unit, measures, window, by,
+                                       min_count=min_count, top_k=top_k, dropna=dropna,
+                                       labels=labels)
+
+    def crosstab(
+        self,
+        level_a: Optional[str],
+        level_b: Optional[str],
+        unit: str = "codings",
+        by: By = None,
+        *,
+        margins: bool = False,
+        normalize: Optional[str] = None,
+        percent: bool = False,
+        chi2: bool = False,
+        dropna: bool = True,
+        labels: Union[bool, str] = False,
+    ):
+        """Cross-tabulate two codebook dimensions, e.g. theme x vision or
+        sub-theme x mismatch.
+
+        Parameters
+        ----------
+        level_a, level_b : str or None
+            Row and column dimensions (levels, group sets, or None for codes).
+        unit : {"codings", "items"}
+            ``"codings"``: each coding adds one to every (a, b) its code reaches in
+            both dimensions. ``"items"``: each item adds one to every (a, b) such that
+            the item carries a and carries b (through the same coding or two).
+        by : str or list of str, optional
+            One table per group, stacked with the group as the outer row level.
+        margins, normalize, percent
+            As in :meth:`code_document_table` (``"row"`` gives row percentages with
+            ``percent=True``).
+        chi2 : bool
+            Also return Pearson's chi-square test of independence
+            (:class:`qdacore.cooc.Chi2Result`, needs scipy) on the counts, over rows
+            and columns with non-zero totals: the result is ``(table, test)``, with a
+            dict of tests per group when ``by`` is given.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> project = qc.datasets.megaregions()
+        >>> project.crosstab("theme", "vision", margins=True)
+        vision  V-MP  V-FM  V-FC  Total
+        theme
+        COE      496     0     0    496
+        CON        0   484     0    484
+        COO        0     0   598    598
+        Total    496   484   598   1578
+        """
+        from . import cooc
+
+        return cooc.crosstab(self, level_a, level_b, unit, by, margins=margins,
+                             normalize=normalize, percent=percent, chi2=chi2, dropna=dropna,
+                             labels=labels)

@@ -1,0 +1,540 @@
+"""Relating codes: co-occurrence, cross-tabulation and code networks.
+
+Units of co-occurrence
+----------------------
+``unit="item"``
+    Two targets co-occur in an item that carries both (once per item, however
+    many codings). The diagonal counts the items that carry a target
+    (ATLAS.ti's groundedness at item level). Equals ``X.T @ X`` for the binary
+    item-by-target matrix ``X``.
+``unit="document"``
+    The same with documents as units.
+``unit="span"``
+    Codings with ``start``/``end`` offsets. Codings with the same span form one
+    *quotation*. Two quotations co-occur when they share at least one code
+    point or one lies within the other (ATLAS.ti's co-occurrence operator: WITHIN,
+    ENCLOSES, OVERLAPS, OVERLAPPED BY, and one quotation coded twice); spans
+    that only touch (``[0, 5)`` and ``[5, 9)``) do not. A zero-length span
+    co-occurs with a span it lies within or on the edge of. Each *event*, a
+    pair of co-occurring quotations (or one quotation with two codes), counts
+    once for a pair of targets; the diagonal counts quotations. Positions are
+    taken in document coordinates (``items.start + codings.start``) when the
+    items table has ``start`` offsets, else within each item.
+``unit="window"``
+    Items within ``window`` positions of each other in the same document (the
+    items table's order within each document); ``window=0`` is ``unit="item"``.
+    Each pair of items counts once for a pair of targets; the diagonal counts
+    items.
+
+Measures
+--------
+With ``n_ab`` the co-occurrence count of targets a and b, ``n_a`` and ``n_b``
+their diagonal counts and ``N`` the number of units (items or documents, in
+the group when ``by`` is given):
+
+- ``count``: ``n_ab``.
+- ``c`` (ATLAS.ti's c-coefficient) and ``jaccard``: ``n_ab / (n_a + n_b - n_ab)``,
+  0 to 1; the c-coefficient is the Jaccard index of the two sets of units.
+- ``cosine`` (Salton): ``n_ab / sqrt(n_a * n_b)``, 0 to 1.
+- ``conditional``: ``n_ab / n_row``, the probability of the column target given
+  the row target, 0 to 1 (the table is not symmetric).
+- ``lift``: ``n_ab * N / (n_a * n_b)``, 1 under independence.
+- ``npmi``: ``log(lift) / -log(n_ab / N)``, -1 to 1: -1 when ``n_ab = 0``, 0 under
+  independence, 1 when ``n_ab = N``.
+- ``expected``: ``n_a * n_b / N``, the count expected under independence.
+- ``zscore``: ``(n_ab - expected) / sd`` with the hypergeometric variance
+  ``n_a n_b (N - n_a) (N - n_b) / (N^2 (N - 1))``.
+- ``pvalue``: P(X >= n_ab) for X hypergeometric(N, n_a, n_b): the one-sided
+  test for attraction (Fisher's exact test, alternative "greater").
+- ``qvalue``: Benjamini-Hochberg adjusted ``pvalue`` over all T(T-1)/2 pairs of
+  distinct targets of a group.
+
+With span and window units one quotation or item can meet several others, so
+``c``, ``cosine`` and ``conditional`` may exceed 1 (ATLAS.ti flags such a
+c-coefficient as "out of range").
+A ratio whose denominator is 0 is NaN. ``lift``, ``npmi``, ``expected``,
+``zscore``, ``pvalue`` and ``qvalue`` assume that each unit counts once and are
+offered for ``unit="item"`` and ``"document"`` only; ``pvalue`` and ``qvalue``
+need scipy.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from . import _validate as check
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .project import By, Project
+
+__all__ = ["MEASURES", "UNITS", "Chi2Result", "to_networkx", "write_graph"]
+
+UNITS = ("item", "document", "span", "window")
+MEASURES = ("count", "c", "jaccard", "cosine", "conditional", "lift", "npmi",
+            "expected", "zscore", "pvalue", "qvalue")
+_PROBABILISTIC = {"lift", "npmi", "expected", "zscore", "pvalue", "qvalue"}
+#: Results of more cells than this are counted in a hash table of the pairs that
+#: occur instead of a dense array.
+DENSE_CELLS = 1 << 22
+
+Chi2Result = namedtuple("Chi2Result", ["statistic", "pvalue", "dof", "expected"])
+Chi2Result.__doc__ = """Pearson's chi-square test of independence of a cross-table
+(scipy.stats.chi2_contingency without Yates' correction), computed on the rows and
+columns whose totals are not 0."""
+
+
+# -- segments ------------------------------------------------------------------------
+
+def _group_of_codings(project: "Project", split: dict) -> Optional[np.ndarray]:
+    """The by-group of every coding in CSR order (None without by)."""
+    if "coding_group" in split:
+        return split["coding_group"]
+    if "item_group" in split:
+        return split["item_group"][project._coding_item_positions()]
+    return None
+
+
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by keys: the first row of each run of equal keys, and the
+    CSR offsets of the runs."""
+    n = len(keys[0])
+    change = np.zeros(n, dtype=bool)
+    change[:1] = True
+    for k in keys:
+        change[1:] |= k[1:] != k[:-1]
+    first = np.flatnonzero(change)
+    return first, np.append(first, n).astype(np.int64)
+
+
+def _segments(project: "Project", unit: str, window: Optional[int], split: dict) -> dict:
+    """Kernel arguments (indptr, code, near, space/start/end, group) for a unit.
+
+    Segments are items, documents, (item, group) pairs when the split is per
+    coding, or distinct coded spans; see the module docstring.
+    """
+    arrays = project.arrays
+    group_of_coding = _group_of_codings(project, split)
+    if unit == "item" and "coding_group" not in split:
+        args = {"indptr": arrays.indptr, "code": arrays.code, "near": "self"}
+        if "item_group" in split:
+            args.update(group=split["item_group"], n_groups=split["n_groups"])
+        return args
+
+    coding_item = project._coding_item_positions()
+    g = group_of_coding if group_of_coding is not None else np.zeros(len(coding_item), np.int64)
+    if unit == "span":
+        space, start, end = _span_positions(project, coding_item)
+        keep = np.flatnonzero(g >= 0)
+        order = keep[np.lexsort((g[keep], end[keep], start[keep], space[keep]))]
+        first, indptr = _runs(space[order], start[order], end[order], g[order])
+        args = {"near": "span", "space": space[order][first], "start": start[order][first],
+                "end": end[order][first]}
+    else:
+        owner = arrays.item_doc[coding_item] if unit == "document" else coding_item
+        keep = np.flatnonzero(g >= 0)
+        if unit == "window":
+            # items in document order within each (group, document)
+            doc = arrays.item_doc[coding_item]
+            order = keep[np.lexsort((owner[keep], doc[keep], g[keep]))]
+            first, indptr = _runs(g[order], owner[order])
+            seg_owner = owner[order][first]
+            _, space_runs = _runs(g[order][first], doc[order][first])
+            space = np.repeat(np.arange(len(space_runs) - 1), np.diff(space_runs))
+            args = {"near": "window", "window": int(window), "space": space,
+                    "start": _item_rank_in_document(project)[seg_owner]}
+        else:
+            order = keep[np.lexsort((owner[keep], g[keep]))]
+            first, indptr = _runs(g[order], owner[order])
+            args = {"near": "self"}
+    args.update(indptr=indptr, code=arrays.code[order])
+    if group_of_coding is not None:
+        args.update(group=g[order][first], n_groups=split["n_groups"])
+    return args
+
+
+def _span_positions(project: "Project", coding_item: np.ndarray):
+    """(space, start, end) of every coding in CSR order: document coordinates for
+    items placed in their document (items.start), item coordinates otherwise."""
+    codings = project.codings
+    missing = [c for c in ("start", "end") if c not in codings.columns]
+    if missing:
+        raise ValueError(f"unit='span' needs codings.start and codings.end; the codings table "
+                         f"has no {check.examples(missing)} column")
+    rows = project.arrays.order if project.arrays.order is not None else slice(None)
+    start = codings["start"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    end = codings["end"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    absent = np.isnan(start) | np.isnan(end)
+    if absent.any():
+        raise ValueError(
+            f"unit='span': {int(absent.sum())} codings lack start/end offsets; give every coding "
+            "its span, or use unit='item'"
+        )
+    start, end = start.astype(np.int64), end.astype(np.int64)
+    space = coding_item + len(project.documents)  # each item a space of its own...
+    if "start" in project.items.columns:  # ...unless it is placed in its document
+        item_start = project.items["start"].to_numpy(dtype=float, na_value=np.nan)[coding_item]
+        placed = ~np.isnan(item_start)
+        shift = np.where(placed, item_start, 0).astype(np.int64)
+        space = np.where(placed, project.arrays.item_doc[coding_item], space)
+        start, end = start + shift, end + shift
+    return space, start, end
+
+
+def _item_rank_in_document(project: "Project") -> np.ndarray:
+    """Position of every item within its document, in items-table order."""
+    doc = project.arrays.item_doc
+    order = np.argsort(doc, kind="stable")
+    rank = np.empty(len(doc), np.int64)
+    starts = np.searchsorted(doc[order], doc[order], side="left")
+    rank[order] = np.arange(len(doc)) - starts
+    return rank
+
+
+def _n_units(project: "Project", unit: str, split: dict, n_groups: int) -> np.ndarray:
+    """Units per group (N of the measures): items or documents in the group's scope."""
+    if unit not in ("item", "document"):
+        return np.full(n_groups, np.nan)
+    if "item_group" in split:
+        g = split["item_group"]
+        if unit == "document":
+            # a document belongs to a group through its items
+            pairs = np.unique(np.stack([g, project.arrays.item_doc]), axis=1)
+            g = pairs[0]
+        return np.bincount(g[g >= 0], minlength=n_groups).astype(float)
+    total = len(project.items) if unit == "item" else len(project.documents)
+    return np.full(n_groups, float(total))
+
+
+def _counts(project: "Project", level: Optional[str], unit: str, window: Optional[int],
+            by: "By", dropna: bool, sparse: Optional[bool]):
+    check.choice(unit, "unit", UNITS)
+    if unit == "window":
+        if window is None or isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
+            raise ValueError(f"unit='window' needs window= a whole number >= 0, got {window!r}")
+    elif window is not None:
+        raise ValueError(f"window={window!r} applies to unit='window' only; got unit={unit!r}")
+    dim = project.codebook.dimension(level)
+    labels, split = project._split(by, dropna)
+    args = _segments(project, unit, window, split)
+    n_groups = split.get("n_groups", 1)
+    t = len(dim.targets)
+    if sparse is None:
+        sparse = n_groups * t * t > DENSE_CELLS
+    result = _core.cooccurrence(
+        args.pop("indptr"), args.pop("code"), dim.indptr, dim.target, t, sparse=sparse, **args
+    )
+    return dim, labels, n_groups, result, _n_units(project, unit, split, n_groups)
+
+
+# -- measures --------------------------------------------------------------------------
+
+def _ratio(num, den):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den, dtype=float)
+    return np.where(den == 0, np.nan, out)
+
+
+def measure_values(measure: str, n_ab, n_a, n_b, n_units) -> np.ndarray:
+    """A co-occurrence measure from counts (arrays broadcast together).
+
+    ``n_a`` is the row (source) target's count, ``n_b`` the column's, ``n_units``
+    the number of units N. See the module docstring for the formulas.
+    """
+    n_ab, n_a, n_b = (np.asarray(x, dtype=float) for x in (n_ab, n_a, n_b))
+    n = np.asarray(n_units, dtype=float)
+    if measure == "count":
+        return n_ab
+    if measure in ("c", "jaccard"):
+        return _ratio(n_ab, n_a + n_b - n_ab)
+    if measure == "cosine":
+        return _ratio(n_ab, np.sqrt(n_a * n_b))
+    if measure == "conditional":
+        return _ratio(n_ab, n_a)
+    if measure == "lift":
+        return _ratio(n_ab * n, n_a * n_b)
+    if measure == "expected":
+        return _ratio(n_a * n_b, n)
+    if measure == "npmi":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_ab = n_ab / n
+            pmi = np.log(n_ab * n / (n_a * n_b))
+            value = pmi / -np.log(p_ab)
+        value = np.where(n_ab == 0, -1.0, value)
+        value = np.where((n_ab > 0) & (n_ab == n), 1.0, value)
+        return np.where((n_a == 0) | (n_b == 0) | (n == 0), np.nan, value)
+    if measure == "zscore":
+        expected = _ratio(n_a * n_b, n)
+        variance = _ratio(n_a * n_b * (n - n_a) * (n - n_b), n * n * (n - 1))
+        return _ratio(n_ab - expected, np.sqrt(variance))
+    if measure == "pvalue":
+        from scipy.stats import hypergeom
+
+        with np.errstate(invalid="ignore"):
+            p = hypergeom.sf(n_ab - 1, n, n_a, n_b)
+        return np.where((n == 0) | np.isnan(n), np.nan, p)
+    raise ValueError(f"measure={measure!r} is not one of {check.examples(MEASURES)}")
+
+
+def benjamini_hochberg(p: np.ndarray, n_tests: int) -> np.ndarray:
+    """BH-adjusted p-values for p, the listed ones among n_tests tests whose other
+    p-values are 1 (they rank last and never lower a listed q-value)."""
+    p = np.asarray(p, dtype=float)
+    if len(p) == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * n_tests / np.arange(1, len(p) + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty_like(p)
+    q[order] = np.minimum(adjusted, 1.0)
+    return q
+
+
+def _check_measures(measures: Sequence[str], unit: str) -> None:
+    for m in measures:
+        check.choice(m, "measure", MEASURES)
+        if m in _PROBABILISTIC and unit not in ("item", "document"):
+            raise ValueError(
+                f"measure={m!r} assumes each unit counts once; use unit='item' or 'document' "
+                f"(unit={unit!r} counts events), or a measure among count, c, jaccard, cosine, "
+                "conditional"
+            )
+
+
+def _dense_matrices(result, sparse: bool, n_groups: int, t: int) -> np.ndarray:
+    """Full symmetric (n_groups, T, T) counts from either kernel output."""
+    if sparse:
+        group, a, b, count = result
+        full = np.zeros((n_groups, t, t), dtype=np.int64)
+        full[group, a, b] = count
+    else:
+        full = result
+    lower = np.transpose(full, (0, 2, 1)).copy()
+    idx = np.arange(t)
+    lower[:, idx, idx] = 0
+    return full + lower
+
+
+def _matrix_measure(counts: np.ndarray, n_units: float, measure: str) -> np.ndarray:
+    diag = np.diagonal(counts).astype(float)
+    if measure == "qvalue":
+        p = measure_values("pvalue", counts, diag[:, None], diag[None, :], n_units)
+        t = counts.shape[0]
+        iu = np.triu_indices(t, k=1)
+        q = np.full_like(p, np.nan)
+        q[iu] = benjamini_hochberg(p[iu], len(iu[0]))
+        q[(iu[1], iu[0])] = q[iu]
+        return q
+    return measure_values(measure, counts, diag[:, None], diag[None, :], n_units)
+
+
+# -- public functions (Project methods delegate here) ----------------------------------
+
+def cooccurrence(project: "Project", level: Optional[str] = None, unit: str = "item",
+                 measure: str = "count", window: Optional[int] = None, by: "By" = None,
+                 *, dropna: bool = True, labels: Union[bool, str] = False,
+                 as_dict: bool = False):
+    """See :meth:`qdacore.Project.cooccurrence`."""
+    _check_measures([measure], unit)
+    dim, group_labels, n_groups, result, n_units = _counts(project, level, unit, window, by,
+                                                           dropna, sparse=None)
+    t = len(dim.targets)
+    sparse = isinstance(result, tuple)
+    full = _dense_matrices(result, sparse, n_groups, t)
+    index = project._relabel(dim.targets, level, labels)
+    columns = index
+    values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
+    if measure == "count":
+        values = [v.astype(np.int64) for v in values]
+    if group_labels is None:
+        return pd.DataFrame(values[0], index=index, columns=columns)
+    frames = {key: pd.DataFrame(v, index=index, columns=columns)
+              for key, v in zip(group_labels, values)}
+    if as_dict:
+        return frames
+    # long form: every (group, source, target) cell, targets in codebook order
+    cells = np.stack(values).reshape(-1)
+    groups = np.repeat(np.arange(n_groups), t * t)
+    long = pd.DataFrame({"source": np.tile(np.repeat(index.to_numpy(), t), n_groups),
+                         "target": np.tile(index.to_numpy(), t * n_groups),
+                         measure: cells})
+    for i, name in enumerate(group_labels.names):
+        long.insert(i, name, group_labels.get_level_values(i).to_numpy()[groups])
+    return long
+
+
+def cooccurrence_edges(project: "Project", level: Optional[str] = None, unit: str = "item",
+                       measures: Union[str, Sequence[str]] = ("count", "c"),
+                       window: Optional[int] = None, by: "By" = None, *,
+                       min_count: int = 1, top_k: Optional[int] = None, dropna: bool = True,
+                       labels: Union[bool, str] = False) -> pd.DataFrame:
+    """See :meth:`qdacore.Project.cooccurrence_edges`."""
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    _check_measures(measures, unit)
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
+        raise ValueError(f"min_count must be a whole number >= 0, got {min_count!r}")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
+                              or top_k < 1):
+        raise ValueError(f"top_k must be None or a whole number >= 1, got {top_k!r}")
+    dim, group_labels, n_groups, result, n_units = _counts(project, level, unit, window, by,
+                                                           dropna, sparse=True)
+    group, a, b, count = result
+    t = len(dim.targets)
+    diag = np.zeros((n_groups, t), dtype=np.int64)
+    on_diag = a == b
+    diag[group[on_diag], a[on_diag]] = count[on_diag]
+    off = ~on_diag
+    group, a, b, count = group[off], a[off], b[off], count[off]
+    n_a, n_b, n = diag[group, a], diag[group, b], n_units[group]
+    columns: dict[str, Any] = {}
+    for m in measures:
+        if m == "qvalue":
+            p = measure_values("pvalue", count, n_a, n_b, n)
+            q = np.empty_like(p)
+            for g in range(n_groups):  # one family of tests per group
+                in_g = group == g
+                q[in_g] = benjamini_hochberg(p[in_g], t * (t - 1) // 2)
+            columns[m] = q
+        else:
+            columns[m] = measure_values(m, count, n_a, n_b, n)
+    names = project._relabel(dim.targets, level, labels)
+    edges = pd.DataFrame({"source": names.to_numpy()[a], "target": names.to_numpy()[b],
+                          "count": count, **{m: v for m, v in columns.items() if m != "count"}})
+    keep = count >= min_count
+    if group_labels is not None:
+        for i, name in enumerate(group_labels.names):
+            edges.insert(i, name, group_labels.get_level_values(i).to_numpy()[group])
+    edges = edges[keep].reset_index(drop=True)
+    if top_k is not None:
+        edges = _top_k(edges, top_k, measures[0], list(group_labels.names) if group_labels is not None else [])
+    edges.attrs.update(level=dim.name, unit=unit, node_frequency=dict(
+        zip(names, diag.sum(axis=0).tolist())))
+    return edges
+
+
+def _top_k(edges: pd.DataFrame, k: int, by: str, keys: list) -> pd.DataFrame:
+    """Edges among the k strongest of at least one of their two nodes."""
+    if edges.empty:
+        return edges
+    both = pd.concat([edges.assign(_node=edges["source"], _row=edges.index),
+                      edges.assign(_node=edges["target"], _row=edges.index)])
+    ranked = both.sort_values(by, ascending=False, kind="stable")
+    kept = ranked.groupby([*keys, "_node"], sort=False, dropna=False).head(k)["_row"].unique()
+    return edges.loc[np.sort(kept)].reset_index(drop=True)
+
+
+def crosstab(project: "Project", level_a: Optional[str], level_b: Optional[str],
+             unit: str = "codings", by: "By" = None, *, margins: bool = False,
+             normalize: Optional[str] = None, percent: bool = False, chi2: bool = False,
+             dropna: bool = True, labels: Union[bool, str] = False):
+    """See :meth:`qdacore.Project.crosstab`."""
+    check.choice(unit, "unit", ("codings", "items"))
+    check.choice(normalize, "normalize", (None, "row", "column", "total"))
+    if percent and normalize is None:
+        raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
+    dim_a = project.codebook.dimension(level_a)
+    dim_b = project.codebook.dimension(level_b)
+    group_labels, split = project._split(by, dropna)
+    arrays = project.arrays
+    counts = _core.crosstab(arrays.indptr, arrays.code, dim_a.indptr, dim_a.target,
+                            len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets),
+                            unit=unit, **split)
+    rows = project._relabel(dim_a.targets, level_a, labels)
+    cols = project._relabel(dim_b.targets, level_b, labels)
+    if rows.name == cols.name:  # a dimension against itself
+        rows, cols = rows.rename(f"{rows.name} (rows)"), cols.rename(f"{cols.name} (columns)")
+    tables = [pd.DataFrame(c, index=rows, columns=cols) for c in counts]
+    tests = [_chi2(tb) for tb in tables] if chi2 else None
+    tables = [_margins_and_shares(tb, margins, normalize, percent) for tb in tables]
+    if group_labels is None:
+        table = tables[0]
+        return (table, tests[0]) if chi2 else table
+    table = pd.concat(dict(zip(group_labels, tables)), names=[*group_labels.names, rows.name])
+    return (table, dict(zip(group_labels, tests))) if chi2 else table
+
+
+def _margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[str],
+                        percent: bool) -> pd.DataFrame:
+    from .project import MARGIN
+
+    if margins:
+        table = table.copy()
+        table[MARGIN] = table.sum(axis=1)
+        table.loc[MARGIN] = table.sum(axis=0)
+    if normalize is None:
+        return table
+    table = table.astype(float)
+    if normalize == "row":
+        table = table.div(table.iloc[:, -1] if margins else table.sum(axis=1), axis=0)
+        table = table.drop(columns=MARGIN) if margins else table
+    elif normalize == "column":
+        table = table.div(table.iloc[-1] if margins else table.sum(axis=0), axis=1)
+        table = table.drop(index=MARGIN) if margins else table
+    else:
+        table = table / (table.iloc[-1, -1] if margins else table.to_numpy().sum())
+    return table * 100.0 if percent else table
+
+
+def _chi2(table: pd.DataFrame) -> Chi2Result:
+    from scipy.stats import chi2_contingency
+
+    used = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+    if used.shape[0] < 2 or used.shape[1] < 2:
+        raise ValueError(
+            f"chi2=True needs at least 2 rows and 2 columns with counts; the table has "
+            f"{used.shape[0]} x {used.shape[1]}"
+        )
+    res = chi2_contingency(used.to_numpy(), correction=False)
+    expected = pd.DataFrame(res.expected_freq, index=used.index, columns=used.columns)
+    return Chi2Result(float(res.statistic), float(res.pvalue), int(res.dof), expected)
+
+
+# -- graphs ----------------------------------------------------------------------------
+
+def to_networkx(edges: pd.DataFrame, weight: str = "count"):
+    """A networkx Graph from :meth:`~qdacore.Project.cooccurrence_edges` output.
+
+    Nodes carry ``frequency`` (their diagonal count) when the edges table knows it;
+    edges carry every numeric column, and ``weight`` is copied to the ``weight``
+    attribute that networkx algorithms read. Split tables (``by=``) must be
+    filtered to one group first.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> from qdacore.cooc import to_networkx
+    >>> edges = qc.datasets.megaregions().cooccurrence_edges("subtheme")
+    >>> graph = to_networkx(edges)
+    >>> graph.number_of_nodes(), graph.number_of_edges() == len(edges)
+    (11, True)
+    """
+    import networkx as nx
+
+    if not {"source", "target", weight} <= set(edges.columns):
+        raise ValueError(f"edges needs columns source, target and {weight!r}; it has "
+                         f"{check.examples(edges.columns)}")
+    extra = [c for c in edges.columns if c not in ("source", "target")
+             and not pd.api.types.is_numeric_dtype(edges[c])]
+    if extra or edges.duplicated(["source", "target"]).any():
+        raise ValueError("edges holds several groups (by=); select one group before "
+                         "building a graph, e.g. edges[edges['region'] == 'Central-Yunnan']")
+    graph = nx.from_pandas_edgelist(edges.assign(weight=edges[weight]), "source", "target",
+                                    edge_attr=True)
+    graph.graph.update(level=edges.attrs.get("level"), unit=edges.attrs.get("unit"))
+    for node, freq in edges.attrs.get("node_frequency", {}).items():
+        graph.add_node(node, frequency=int(freq))
+    return graph
+
+
+def write_graph(edges: pd.DataFrame, path, format: str = "graphml", weight: str = "count"):
+    """Write the edges as GraphML or GEXF through networkx; returns the path."""
+    import networkx as nx
+
+    check.choice(format, "format", ("graphml", "gexf"))
+    graph = to_networkx(edges, weight=weight)
+    graph.graph = {k: v for k, v in graph.graph.items() if v is not None}
+    (nx.write_graphml if format == "graphml" else nx.write_gexf)(graph, path)
+    return path
