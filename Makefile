@@ -19,10 +19,11 @@ ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file
 ## make test: Check suites for the C core, then pytest (with doctests), then the docs build.
 test: deps test-c test-py docs
 
-## make demo: install the package as a user would and run the main job on the embedded example.
-demo: sysdeps
-	$(PIP) install -q .
-	cd /tmp && $(PYTHON) -m qdacore demo --output "$(CURDIR)/demo-output"
+## make demo: install the package as a user would and write the report of the embedded example.
+demo:
+	@$(MAKE) --no-print-directory sysdeps APT_PACKAGES="$(APT_DEMO)"
+	$(PIP) install -q --disable-pip-version-check ".[plot,graph]"
+	cd /tmp && $(PYTHON) -m qdacore report -o "$(CURDIR)/demo-output/report.html"
 
 ## make asan: the Check suites and pytest against -fsanitize=address,undefined builds.
 asan: deps test-c-asan
@@ -44,10 +45,14 @@ bench: pydeps
 
 deps: sysdeps pydeps
 
+# Debian packages: Check for the C suites, a CJK font for plots, Chromium for the report test.
+APT_DEMO := fonts-noto-cjk
+APT_PACKAGES ?= check pkg-config fonts-noto-cjk chromium chromium-driver
 sysdeps:
-	@pkg-config --exists check 2>/dev/null || { \
-	  echo "installing Debian packages check and pkg-config"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq check pkg-config >/dev/null; }
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
 
 pydeps:
 	$(PIP) install -q --disable-pip-version-check "setuptools>=68" "numpy>=2" wheel

@@ -9,10 +9,10 @@ objects.
 >>> qc.datasets.megaregions().frequencies("vision").sum()
 np.int64(1578)
 """
-from . import datasets
-from .codebook import Codebook
-from .project import CodingArrays, Project
+__version__ = "0.1.0"  # before the submodules, which quote it
 
-__version__ = "0.1.0"
+from . import datasets, plot, report  # noqa: E402
+from .codebook import Codebook  # noqa: E402
+from .project import CodingArrays, Project  # noqa: E402
 
-__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "__version__"]
+__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "plot", "report", "__version__"]

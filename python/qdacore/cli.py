@@ -1,9 +1,10 @@
-"""Command line: ``qdacore demo`` and ``qdacore info``.
+"""Command line: ``qdacore report``, ``qdacore info``, ``qdacore export`` and
+``qdacore demo``.
 
-``qdacore demo`` runs the main job on the embedded example (a synthetic corpus
-calibrated to the study): it prints the frequency tables by vision, theme and
-sub-theme and the theme x mega-region table, and writes them as CSV together
-with the project itself. The HTML report replaces the printout when it lands.
+PROJECT arguments name a REFI-QDA project (``.qdpx``), a CSV project folder
+(:meth:`qdacore.Project.to_csv`), or nothing for the embedded example (a
+synthetic corpus calibrated to the study). Exit codes: 0 success, 2 bad input
+(a message on stderr says what and how to fix it).
 """
 from __future__ import annotations
 
@@ -18,19 +19,71 @@ from . import __version__, datasets
 from .project import Project
 
 
-def _load(path: Optional[str]) -> Project:
+class UsageError(Exception):
+    """Bad input from the command line; printed without a traceback."""
+
+
+def load(path: Optional[str]) -> Project:
+    """The project at ``path`` (.qdpx file or CSV folder), or the example."""
     if path is None:
         return datasets.megaregions()
-    return Project.from_csv(path)
+    p = Path(path)
+    if p.suffix.lower() == ".qdpx":
+        try:
+            from .io.qdpx import read_qdpx  # type: ignore[import-not-found]
+        except ImportError:
+            raise UsageError("reading .qdpx needs the REFI-QDA module, not in this version") from None
+        return read_qdpx(p)
+    if p.is_dir():
+        return Project.from_csv(p)
+    raise UsageError(f"{path!r} is neither a .qdpx file nor a CSV project folder")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    project = load(args.project)
+    out = build_report(project, args.output, title=args.title)
+    print(f"report written to {out.resolve()}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    project = load(args.project)
+    print(repr(project))
+    print(project.sizes.to_string())
+    print(f"levels: {', '.join(map(str, project.codebook.levels))}")
+    print(f"group sets: {', '.join(map(str, project.codebook.sets)) or 'none'}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    project = load(args.project)
+    out = Path(args.output)
+    if args.to == "csv":
+        project.to_csv(out)
+    elif args.to == "xlsx":
+        if not hasattr(project, "to_excel"):
+            raise UsageError("--to xlsx needs the Excel export, not in this version")
+        project.to_excel(out)
+    else:
+        try:
+            from .io.qdpx import write_qdpx  # type: ignore[import-not-found]
+        except ImportError:
+            raise UsageError("--to qdpx needs the REFI-QDA module, not in this version") from None
+        write_qdpx(project, out)
+    print(f"{args.to} written to {out.resolve()}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .report import build_report
+
     project = datasets.megaregions(seed=args.seed)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    synthetic = project.codings["synthetic"].mean()
-    print(f"{project!r}\n{synthetic:.1%} of the codings are synthetic: a calibrated "
-          "reconstruction of the study's totals, not its data.\n")
+    print(f"{project!r}\n{project.codings['synthetic'].mean():.1%} of the codings are synthetic: "
+          "a calibrated reconstruction of the study's totals, not its data.\n")
     tables = {
         "frequencies_vision": project.frequencies("vision", labels=True),
         "frequencies_theme": project.frequencies("theme", labels=True),
@@ -42,34 +95,47 @@ def _demo(args: argparse.Namespace) -> int:
             print(f"== {name} ==\n{table}\n")
             table.to_csv(out / f"{name}.csv")
     project.to_csv(out / "project")
+    report = build_report(project, out / "report.html")
     print(f"wrote {len(tables)} tables and the project (CSV) to {out.resolve()}")
+    print(f"report written to {report.resolve()}")
     return 0
 
 
-def _info(args: argparse.Namespace) -> int:
-    project = _load(args.project)
-    print(repr(project))
-    print(project.sizes.to_string())
-    print(f"levels: {', '.join(map(str, project.codebook.levels))}")
-    print(f"group sets: {', '.join(map(str, project.codebook.sets)) or 'none'}")
-    return 0
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="qdacore", description="Thematic analysis of coded policy corpora.",
+        epilog="PROJECT: a .qdpx file, a CSV project folder, or nothing for the example.")
+    top.add_argument("--version", action="version", version=f"qdacore {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report = sub.add_parser("report", help="write the HTML report of a project",
+                            description="Write one self-contained HTML report.")
+    report.add_argument("project", nargs="?", metavar="PROJECT")
+    report.add_argument("-o", "--output", default="report.html", help="HTML file (default report.html)")
+    report.add_argument("--title", help="heading of the report")
+    report.set_defaults(run=_report)
+    info = sub.add_parser("info", help="sizes, levels and group sets of a project",
+                          description="Print the sizes, levels and group sets of a project.")
+    info.add_argument("project", nargs="?", metavar="PROJECT")
+    info.set_defaults(run=_info)
+    export = sub.add_parser("export", help="convert a project to CSV, Excel or REFI-QDA",
+                            description="Write a project as a CSV folder, an .xlsx workbook or a .qdpx file.")
+    export.add_argument("project", nargs="?", metavar="PROJECT")
+    export.add_argument("--to", required=True, choices=["csv", "xlsx", "qdpx"])
+    export.add_argument("-o", "--output", required=True, help="folder (csv) or file (xlsx, qdpx)")
+    export.set_defaults(run=_export)
+    demo = sub.add_parser("demo", help="run the main job on the embedded example",
+                          description="Frequency tables, the project as CSV and the report of the example.")
+    demo.add_argument("-o", "--output", default="demo-output", help="folder for the outputs")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the example corpus")
+    demo.set_defaults(run=_demo)
+    return top
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="qdacore", description="qdacore command line")
-    parser.add_argument("--version", action="version", version=f"qdacore {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the main job on the embedded example")
-    demo.add_argument("--output", "-o", default="demo-output", help="folder for the outputs")
-    demo.add_argument("--seed", type=int, default=0, help="seed of the example corpus")
-    demo.set_defaults(run=_demo)
-    info = sub.add_parser("info", help="sizes, levels and group sets of a project")
-    info.add_argument("project", nargs="?", help="a CSV project folder (default: the example)")
-    info.set_defaults(run=_info)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (OSError, ValueError, TypeError) as err:
+    except (UsageError, OSError, ValueError, TypeError) as err:
         print(f"qdacore {args.command}: error: {err}", file=sys.stderr)
         return 2
 

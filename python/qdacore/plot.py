@@ -1,0 +1,343 @@
+"""Publication plots on matplotlib: frequencies, heat maps, co-occurrence
+networks and a vision-theme-sub-theme Sankey diagram.
+
+Every function draws on ``ax`` (a new figure when None) and returns the
+matplotlib Axes. Labels in Chinese are drawn with an installed CJK font (Noto
+Sans/Serif CJK, Source Han, WenQuanYi, ...): on Debian ``apt-get install
+fonts-noto-cjk``; without one a warning says so and the glyphs show as boxes.
+matplotlib is an optional dependency (``pip install qdacore[plot]``).
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from .project import Project
+
+__all__ = ["frequencies", "heatmap", "cooccurrence_network", "sankey", "cjk_font"]
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK", "Noto Serif CJK SC",
+                 "Noto Serif CJK JP", "Source Han Sans SC", "Source Han Sans CN",
+                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
+                 "PingFang SC", "Heiti SC", "Droid Sans Fallback", "AR PL UMing CN")
+#: Colours of the study's three visions / themes, in codebook order.
+PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
+           "#8C8C8C", "#CCB974", "#64B5CD", "#2F4B7C", "#A05195")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> Optional[str]:
+    """Name of an installed font family with CJK glyphs, or None."""
+    from matplotlib import font_manager
+
+    def known():
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for family in _CJK_FAMILIES:
+            if family in installed:
+                return family
+        return next((n for n in sorted(installed) if "CJK" in n or "WenQuanYi" in n), None)
+
+    found = known()
+    if found is None:
+        # matplotlib's font cache predates the font's installation: register the
+        # system's CJK font files directly (regular weights first)
+        files = [f for f in font_manager.findSystemFonts()
+                 if re.search(r"cjk|sourcehan|wqy|wenquanyi|simhei|yahei", f, re.I)]
+        for path in sorted(files, key=lambda f: ("Regular" not in f, f)):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError):
+                continue
+        found = known()
+    return found
+
+
+def _families(texts: Sequence[Any]) -> Optional[list]:
+    """Font families for texts: the default plus a CJK font when any text needs one."""
+    if not any(_CJK.search(str(t)) for t in texts):
+        return None
+    font = cjk_font()
+    if font is None:
+        warnings.warn("labels contain CJK characters but no CJK font is installed; install "
+                      "fonts-noto-cjk (Debian/Ubuntu) or another CJK font", stacklevel=3)
+        return None
+    import matplotlib as mpl
+
+    return [*mpl.rcParams["font.family"], font] if font not in mpl.rcParams["font.family"] \
+        else list(mpl.rcParams["font.family"])
+
+
+def _apply_fonts(ax: "Axes", texts: Sequence[Any]) -> None:
+    families = _families(texts)
+    if families is None:
+        return
+    ax.tick_params(labelfontfamily=families)
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontfamily(families)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set_fontfamily(families)
+        legend.get_title().set_fontfamily(families)
+
+
+def _axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def frequencies(data, ax: Optional["Axes"] = None, *, title: Optional[str] = None,
+                horizontal: bool = True, annotate: bool = True, color=None,
+                xlabel: Optional[str] = None) -> "Axes":
+    """Bar chart of :meth:`~qdacore.Project.frequencies` output.
+
+    A Series gives one bar per target (in its order, first at the top when
+    horizontal), annotated with counts and shares, as the study's figures 4 to 6;
+    a DataFrame (``by=``) gives grouped bars, one colour per column.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qdacore as qc
+    >>> ax = qc.plot.frequencies(qc.datasets.megaregions().frequencies("vision", labels=True))
+    >>> [t.get_text() for t in ax.get_yticklabels()][0]
+    'Morphological polycentricity'
+    """
+    if not isinstance(data, (pd.Series, pd.DataFrame)):
+        raise TypeError(f"data must be a Series or DataFrame from Project.frequencies, got "
+                        f"{type(data).__name__}")
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    if frame.empty:
+        raise ValueError("data is empty: nothing to plot")
+    n_rows, n_cols = frame.shape
+    ax = _axes(ax, (7, 0.45 * n_rows * max(1, n_cols ** 0.5) + 1.2) if horizontal
+               else (0.6 * n_rows * max(1, n_cols ** 0.5) + 2, 4.5))
+    positions = np.arange(n_rows)
+    height = 0.8 / n_cols
+    values = frame.to_numpy(dtype=float)
+    total = np.nansum(values)
+    for j, column in enumerate(frame.columns):
+        offset = (j - (n_cols - 1) / 2) * height
+        colour = color or (PALETTE[j % len(PALETTE)] if n_cols > 1 else PALETTE[0])
+        bar = ax.barh if horizontal else ax.bar
+        bars = bar(positions + offset, values[:, j], height * 0.95, color=colour,
+                   label=str(column) if n_cols > 1 else None)
+        if annotate and n_cols == 1 and total > 0:
+            ax.bar_label(bars, labels=[f"{v:,.0f} ({100 * v / total:.1f}%)" for v in values[:, j]],
+                         padding=3, fontsize=8)
+    labels = [str(i) for i in frame.index]
+    if horizontal:
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel or (data.name if isinstance(data, pd.Series) and data.name else "count"))
+        ax.margins(x=0.18)
+    else:
+        ax.set_xticks(positions, labels, rotation=45, ha="right")
+        ax.set_ylabel(xlabel or "count")
+    if n_cols > 1:
+        ax.legend(title=frame.columns.name, fontsize=8, frameon=False)
+    ax.set_title(title or (f"Codings by {frame.index.name}" if frame.index.name else ""))
+    ax.spines[["top", "right"]].set_visible(False)
+    _apply_fonts(ax, [*labels, *map(str, frame.columns), title or ""])
+    return ax
+
+
+def heatmap(table: pd.DataFrame, ax: Optional["Axes"] = None, *, title: Optional[str] = None,
+            cmap: str = "Blues", annotate: Optional[bool] = None, fmt: Optional[str] = None,
+            colorbar: bool = True, mask_diagonal: bool = False) -> "Axes":
+    """Heat map of a table: a code-document table, a co-occurrence matrix or a
+    cross-table. Cells are annotated when the table is small (or ``annotate``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qdacore as qc
+    >>> ax = qc.plot.heatmap(qc.datasets.megaregions().cooccurrence("theme"), mask_diagonal=True)
+    >>> len(ax.texts)
+    9
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a DataFrame, got {type(table).__name__}")
+    if table.empty:
+        raise ValueError("table is empty: nothing to plot")
+    values = table.to_numpy(dtype=float)
+    shown = values.copy()
+    if mask_diagonal and values.shape[0] == values.shape[1]:
+        np.fill_diagonal(shown, np.nan)
+    n_rows, n_cols = values.shape
+    ax = _axes(ax, (min(2 + 0.55 * n_cols, 16), min(1.5 + 0.4 * n_rows, 14)))
+    image = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, aspect="auto")
+    rows, cols = [str(i) for i in table.index], [str(c) for c in table.columns]
+    ax.set_xticks(np.arange(n_cols), cols, rotation=45 if n_cols > 4 else 0,
+                  ha="right" if n_cols > 4 else "center")
+    ax.set_yticks(np.arange(n_rows), rows)
+    ax.set_xlabel(table.columns.name or "")
+    ax.set_ylabel(table.index.name or "")
+    if annotate is None:
+        annotate = n_rows * n_cols <= 400
+    if annotate:
+        integral = np.all(np.isnan(values) | (values == np.round(values)))
+        fmt = fmt or ("{:,.0f}" if integral else "{:.2f}")
+        finite = shown[np.isfinite(shown)]
+        middle = (finite.max() + finite.min()) / 2 if finite.size else 0
+        for (i, j), v in np.ndenumerate(values):
+            if np.isnan(v):
+                continue
+            dark = np.isfinite(shown[i, j]) and shown[i, j] > middle
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                    color="white" if dark else "black")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title or "")
+    _apply_fonts(ax, [*rows, *cols, title or ""])
+    return ax
+
+
+def cooccurrence_network(edges: pd.DataFrame, ax: Optional["Axes"] = None, *,
+                         weight: str = "count", layout: str = "spring", seed: int = 0,
+                         title: Optional[str] = None, max_width: float = 6.0) -> "Axes":
+    """Network of :meth:`~qdacore.Project.cooccurrence_edges`: node area by the
+    target's frequency, edge width by ``weight``. Needs networkx.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qdacore as qc
+    >>> edges = qc.datasets.megaregions().cooccurrence_edges("subtheme")
+    >>> ax = qc.plot.cooccurrence_network(edges)
+    >>> len([t for t in ax.texts if t.get_text()])
+    11
+    """
+    import networkx as nx
+
+    from .cooc import to_networkx
+
+    if layout not in ("spring", "circular", "kamada_kawai"):
+        raise ValueError(f"layout must be 'spring', 'circular' or 'kamada_kawai', got {layout!r}")
+    graph = to_networkx(edges, weight=weight)
+    if graph.number_of_nodes() == 0:
+        raise ValueError("edges is empty and knows no nodes: nothing to plot")
+    ax = _axes(ax, (7, 6))
+    if layout == "spring":
+        pos = nx.spring_layout(graph, weight="weight", seed=seed)
+    elif layout == "circular":
+        pos = nx.circular_layout(graph)
+    else:
+        pos = nx.kamada_kawai_layout(graph)
+    freq = np.array([graph.nodes[n].get("frequency", 1) for n in graph.nodes], dtype=float)
+    sizes = 300 + 2200 * freq / freq.max() if freq.max() > 0 else np.full(len(freq), 300.0)
+    w = np.array([graph.edges[e]["weight"] for e in graph.edges], dtype=float)
+    widths = 0.5 + max_width * w / w.max() if len(w) and w.max() > 0 else []
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.45, edge_color="#555555")
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=PALETTE[0], alpha=0.85)
+    families = _families(list(graph.nodes)) or None
+    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8,
+                            font_family=families if families else "sans-serif")
+    ax.set_title(title or f"Co-occurrence network ({edges.attrs.get('unit', 'item')})")
+    ax.margins(0.15)
+    ax.axis("off")
+    return ax
+
+
+def _band(ax, x0, x1, y0_top, y0_bottom, y1_top, y1_bottom, colour):
+    """A smooth band between two vertical intervals (a Sankey flow)."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    mid = (x0 + x1) / 2
+    verts = [(x0, y0_top), (mid, y0_top), (mid, y1_top), (x1, y1_top),
+             (x1, y1_bottom), (mid, y1_bottom), (mid, y0_bottom), (x0, y0_bottom), (x0, y0_top)]
+    codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
+             Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+    ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45))
+
+
+def sankey(project: "Project", levels: Sequence[str] = ("vision", "theme", "subtheme"),
+           ax: Optional["Axes"] = None, *, labels: Any = True, title: Optional[str] = None,
+           gap: float = 0.02) -> "Axes":
+    """Sankey diagram of codings flowing through codebook dimensions, e.g. vision
+    to theme to sub-theme: node heights are codings per target, bands are
+    :meth:`~qdacore.Project.crosstab` counts (``unit="codings"``) of neighbouring
+    dimensions, coloured by the first dimension.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qdacore as qc
+    >>> ax = qc.plot.sankey(qc.datasets.megaregions())
+    >>> len(ax.patches) > 11
+    True
+    """
+    from matplotlib.patches import Rectangle
+
+    if len(levels) < 2:
+        raise ValueError("levels must name at least two codebook dimensions")
+    ax = _axes(ax, (10, 6))
+    freqs = [project.frequencies(level) for level in levels]
+    names = [project._relabel(f.index, level, labels) if labels is not False else f.index
+             for f, level in zip(freqs, levels)]
+    total = max(float(f.sum()) for f in freqs)
+    if total == 0:
+        raise ValueError("the project has no codings at these levels: nothing to plot")
+    layout = []  # per column: top y of each node (flows stack downwards)
+    for f in freqs:
+        heights = f.to_numpy(dtype=float) / total
+        space = gap * max(len(f) - 1, 0)
+        tops = 1 + space / 2 - np.r_[0, np.cumsum(heights + gap)[:-1]]
+        layout.append((tops, heights))
+    for col, ((tops, heights), f) in enumerate(zip(layout, freqs)):
+        for i, (top, h) in enumerate(zip(tops, heights)):
+            colour = PALETTE[i % len(PALETTE)] if col == 0 else "#7f7f7f"
+            ax.add_patch(Rectangle((col - 0.02, top - h), 0.04, h, facecolor=colour,
+                                   edgecolor="none"))
+            ax.text(col + 0.04, top - h / 2, f"{names[col][i]} ({f.iloc[i]:,})", va="center",
+                    fontsize=8, ha="left")
+    # bands take the colour of the first-level target their source mostly comes from
+    origin = {levels[0]: {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(freqs[0].index)}}
+    for col in range(len(levels) - 1):
+        flows = project.crosstab(levels[col], levels[col + 1]).to_numpy(dtype=float) / total
+        (tops_a, _), (tops_b, _) = layout[col], layout[col + 1]
+        out_used = np.zeros(len(tops_a))
+        in_used = np.zeros(len(tops_b))
+        src_colours = origin[levels[col]]
+        origin[levels[col + 1]] = {}
+        for j, target in enumerate(freqs[col + 1].index):
+            if flows[:, j].sum() > 0:
+                origin[levels[col + 1]][target] = src_colours[freqs[col].index[int(np.argmax(flows[:, j]))]]
+        for i, source in enumerate(freqs[col].index):
+            for j in range(len(tops_b)):
+                w = flows[i, j]
+                if w <= 0:
+                    continue
+                y0, y1 = tops_a[i] - out_used[i], tops_b[j] - in_used[j]
+                _band(ax, col + 0.02, col + 1 - 0.02, y0, y0 - w, y1, y1 - w, src_colours[source])
+                out_used[i] += w
+                in_used[j] += w
+    ax.set_xlim(-0.1, len(levels) - 0.35)
+    top = max(t[0][0] for t in layout)
+    ax.set_ylim(min(t[0][-1] - t[1][-1] for t in layout) - 0.03, top + 0.08)
+    for col, level in enumerate(levels):
+        ax.text(col, top + 0.04, level, ha="center", va="bottom", fontsize=10, weight="bold")
+    ax.axis("off")
+    ax.set_title(title or " \u2192 ".join(levels))
+    families = _families([str(n) for ns in names for n in ns])
+    if families:
+        for text in ax.texts:
+            text.set_fontfamily(families)
+    return ax
