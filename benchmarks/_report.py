@@ -1,4 +1,4 @@
-"""Shared helpers for benchmark scripts: machine description and the results page.
+"""Shared helpers for benchmark scripts: timing, machine description and the results page.
 
 Each benchmark owns one section of ``docs/benchmarks.md`` between the markers
 ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` and rewrites only that
@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import platform
 import re
+import statistics
+import time
 from pathlib import Path
 
 HEADER = """# Benchmarks
@@ -36,6 +38,16 @@ def machine() -> str:
     return (f"{cpu}, {os.cpu_count()} cores, {mem / 2**30:.0f} GiB; Linux {platform.release()}; "
             f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
             f"qdacore {qdacore.__version__}")
+
+
+def timed(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls of fn, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def write_section(path: Path, name: str, markdown: str) -> None:

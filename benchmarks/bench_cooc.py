@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,7 @@ import scipy.sparse as sp
 import qdacore as qc
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import machine, write_section  # noqa: E402
+from _report import machine, timed, write_section  # noqa: E402
 
 N_ITEMS, N_CODINGS = 1_199_000, 1_578_000
 
@@ -54,15 +53,6 @@ def synthetic_project(n_codes: int, seed: int = 0) -> qc.Project:
                             "code": codes["code"].to_numpy()[code_pos], "synthetic": True})
     return qc.Project(codes, pd.DataFrame({"doc": ["d"]}), items, codings,
                       name=f"synthetic {n_codes} codes")
-
-
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -29,7 +29,6 @@ import argparse
 import ctypes
 import datetime as dt
 import gc
-import statistics
 import sys
 import time
 import tracemalloc
@@ -41,7 +40,7 @@ import pandas as pd
 import qdacore as qc
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import machine, write_section  # noqa: E402
+from _report import machine, timed, write_section  # noqa: E402
 
 
 def _status(field: str) -> int:
@@ -73,16 +72,6 @@ def peak_growth(fn) -> int:
     traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return max(grown, traced, 0)
-
-
-def timed(fn, repeat: int) -> float:
-    """Median wall time of repeat calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def tasks(project: qc.Project):

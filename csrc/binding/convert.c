@@ -88,6 +88,22 @@ int qc_dimview_args(PyObject *indptr_obj, PyObject *target_obj,
     return 0;
 }
 
+int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
+                PyArrayObject **indptr, PyArrayObject **code)
+{
+    *code = NULL;
+    *indptr = qc_int64_vector(indptr_obj, "indptr", -1);
+    if (*indptr == NULL)
+        return -1;
+    if (PyArray_DIM(*indptr, 0) < 1) {
+        PyErr_Format(PyExc_ValueError, "indptr must have n_%s + 1 >= 1 entries",
+                     rows);
+        return -1;
+    }
+    *code = qc_int64_vector(code_obj, "code", -1);
+    return *code == NULL ? -1 : 0;
+}
+
 int qc_unit_arg(const char *unit, qc_unit *out)
 {
     if (strcmp(unit, "codings") == 0)

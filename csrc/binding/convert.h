@@ -41,6 +41,15 @@ int qc_dimview_args(PyObject *indptr_obj, PyObject *target_obj,
                     PyArrayObject **indptr, PyArrayObject **target,
                     qc_dimview *view);
 
+/*
+ * Coerces CSR input: indptr (at least one entry: rows + 1) and code, into new
+ * references *indptr and *code the caller releases. `rows` names what the
+ * rows are in the message ("items", "segments"). Returns 0, or -1 with an
+ * exception set.
+ */
+int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
+                PyArrayObject **indptr, PyArrayObject **code);
+
 /* "codings" or "items" to a qc_unit; -1 with ValueError otherwise. */
 int qc_unit_arg(const char *unit, qc_unit *out);
 

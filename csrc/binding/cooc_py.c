@@ -76,18 +76,9 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
         PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
         return NULL;
     }
-    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
-    if (indptr == NULL)
+    if (qc_csr_args(indptr_obj, code_obj, "segments", &indptr, &code) < 0)
         goto finally;
-    if (PyArray_DIM(indptr, 0) < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "indptr must have n_segments + 1 >= 1 entries");
-        goto finally;
-    }
     npy_intp n_segments = PyArray_DIM(indptr, 0) - 1;
-    code = qc_int64_vector(code_obj, "code", -1);
-    if (code == NULL)
-        goto finally;
     if (qc_dimview_args(map_indptr_obj, map_target_obj, n_targets, "map",
                         &map_indptr, &map_target, &map) < 0)
         goto finally;
@@ -192,16 +183,7 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
         return NULL;
     }
-    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
-    if (indptr == NULL)
-        goto finally;
-    if (PyArray_DIM(indptr, 0) < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "indptr must have n_items + 1 >= 1 entries");
-        goto finally;
-    }
-    code = qc_int64_vector(code_obj, "code", -1);
-    if (code == NULL)
+    if (qc_csr_args(indptr_obj, code_obj, "items", &indptr, &code) < 0)
         goto finally;
     if (qc_dimview_args(a_indptr_obj, a_target_obj, n_a, "a", &a_indptr,
                         &a_target, &map_a) < 0 ||

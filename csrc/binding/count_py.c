@@ -36,16 +36,7 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
         return NULL;
     qc_dimview map;
 
-    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
-    if (indptr == NULL)
-        goto finally;
-    if (PyArray_DIM(indptr, 0) < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "indptr must have n_items + 1 >= 1 entries");
-        goto finally;
-    }
-    code = qc_int64_vector(code_obj, "code", -1);
-    if (code == NULL)
+    if (qc_csr_args(indptr_obj, code_obj, "items", &indptr, &code) < 0)
         goto finally;
     if (qc_dimview_args(map_indptr_obj, map_target_obj, n_targets, "map",
                         &map_indptr, &map_target, &map) < 0)

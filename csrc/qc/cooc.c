@@ -556,19 +556,12 @@ qc_status qc_crosstab(const qc_codings *codings, const qc_dimview *map_a,
                       const int64_t *coding_group, size_t n_groups,
                       qc_unit unit, int64_t *counts, qc_errinfo *err)
 {
-    if (codings == NULL || map_a == NULL || map_b == NULL)
-        return qc_fail(err, QC_EINVAL, codings == NULL ? "codings" : "map", 0, 0,
-                       0, "is missing");
-    if (unit != QC_UNIT_CODINGS && unit != QC_UNIT_ITEMS)
-        return qc_fail(err, QC_EINVAL, "unit", 0, (int64_t)unit, 0,
-                       "must be QC_UNIT_CODINGS or QC_UNIT_ITEMS");
-    if (item_group != NULL && coding_group != NULL)
-        return qc_fail(err, QC_EINVAL, "coding_group", 0, 0, 0,
-                       "give item_group or coding_group, not both");
-    if (item_group == NULL && coding_group == NULL && n_groups != 1)
-        return qc_fail(err, QC_EINVAL, "n_groups", 0, (int64_t)n_groups, 1,
-                       "must be 1 when there is no split");
-    qc_status status = qc_dimview_check(map_a, err);
+    if (map_a == NULL || map_b == NULL)
+        return qc_fail(err, QC_EINVAL, "map", 0, 0, 0, "is missing");
+    qc_status status = qc_check_codings(codings, item_group, coding_group,
+                                        n_groups, unit, err);
+    if (status == QC_OK)
+        status = qc_dimview_check(map_a, err);
     if (status == QC_OK)
         status = qc_dimview_check(map_b, err);
     if (status != QC_OK)
@@ -577,10 +570,6 @@ qc_status qc_crosstab(const qc_codings *codings, const qc_dimview *map_a,
         return qc_fail(err, QC_EINVAL, "map", 0, (int64_t)map_a->n_codes,
                        (int64_t)codings->n_codes,
                        "must cover as many codes as the codings' codebook");
-    status = qc_check_indptr(codings->indptr, codings->n_items,
-                             codings->n_codings, "indptr", err);
-    if (status != QC_OK)
-        return status;
     size_t ta = map_a->n_targets, tb = map_b->n_targets;
     if ((ta != 0 && tb > SIZE_MAX / ta) ||
         (ta * tb != 0 && n_groups > SIZE_MAX / (ta * tb)))

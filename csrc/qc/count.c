@@ -1,9 +1,9 @@
 #include "qc/count.h"
 
-qc_status qc_count_codes(const qc_codings *codings, const qc_dimview *map,
-                         const int64_t *item_group,
-                         const int64_t *coding_group, size_t n_groups,
-                         qc_unit unit, int64_t *counts, qc_errinfo *err)
+qc_status qc_check_codings(const qc_codings *codings,
+                           const int64_t *item_group,
+                           const int64_t *coding_group, size_t n_groups,
+                           qc_unit unit, qc_errinfo *err)
 {
     if (codings == NULL)
         return qc_fail(err, QC_EINVAL, "codings", 0, 0, 0, "is missing");
@@ -18,17 +18,25 @@ qc_status qc_count_codes(const qc_codings *codings, const qc_dimview *map,
     if (item_group == NULL && coding_group == NULL && n_groups != 1)
         return qc_fail(err, QC_EINVAL, "n_groups", 0, (int64_t)n_groups, 1,
                        "must be 1 when there is no split");
-    qc_status status = qc_dimview_check(map, err);
+    return qc_check_indptr(codings->indptr, codings->n_items,
+                           codings->n_codings, "indptr", err);
+}
+
+qc_status qc_count_codes(const qc_codings *codings, const qc_dimview *map,
+                         const int64_t *item_group,
+                         const int64_t *coding_group, size_t n_groups,
+                         qc_unit unit, int64_t *counts, qc_errinfo *err)
+{
+    qc_status status = qc_check_codings(codings, item_group, coding_group,
+                                        n_groups, unit, err);
+    if (status == QC_OK)
+        status = qc_dimview_check(map, err);
     if (status != QC_OK)
         return status;
     if (map->n_codes != codings->n_codes)
         return qc_fail(err, QC_EINVAL, "map", 0, (int64_t)map->n_codes,
                        (int64_t)codings->n_codes,
                        "must cover as many codes as the codings' codebook");
-    status = qc_check_indptr(codings->indptr, codings->n_items,
-                             codings->n_codings, "indptr", err);
-    if (status != QC_OK)
-        return status;
     size_t n_targets = map->n_targets;
     if (n_targets != 0 && n_groups > SIZE_MAX / n_targets)
         return qc_fail(err, QC_EOVERFLOW, "n_groups", 0, (int64_t)n_groups,

@@ -32,6 +32,17 @@ typedef enum {
 } qc_unit;
 
 /*
+ * Checks what every kernel over CSR codings with an optional split takes:
+ * the codings view and its offsets, the unit, and that at most one of
+ * item_group and coding_group is given (n_groups == 1 when neither is).
+ * Group values themselves are checked by the kernels as they read them.
+ */
+qc_status qc_check_codings(const qc_codings *codings,
+                           const int64_t *item_group,
+                           const int64_t *coding_group, size_t n_groups,
+                           qc_unit unit, qc_errinfo *err);
+
+/*
  * Adds the frequencies of the targets of `map` to counts, a row-major
  * n_groups x map->n_targets array the caller owns and has zeroed (adding lets
  * counts from two halves of a corpus combine by addition).
