@@ -8,6 +8,7 @@ static Suite *(*const suites[])(void) = {
     common_suite,
     codebook_suite,
     count_suite,
+    indices_suite,
 };
 
 int main(void)
