@@ -1,7 +1,7 @@
 #include "qc/indices.h"
 
 #include <math.h>
-#include <stdlib.h>
+#include <string.h>
 
 /* Per-group totals from the first pass over a sample. */
 typedef struct {
@@ -17,7 +17,6 @@ typedef struct {
     int64_t g;
     double x;
     double w;
-    size_t i;
 } unit_rec;
 
 /* err->value is an int64: keep the cast defined for any double. */
@@ -126,51 +125,87 @@ static int kept(const qc_sample *s, const double *weight, size_t i)
            (weight == NULL || !isnan(weight[i]));
 }
 
-static int ascending(const void *pa, const void *pb)
+/* Byte b of a value's IEEE bits: non-negative doubles order as their bits. */
+static unsigned value_byte(double x, int b)
 {
-    const unit_rec *a = pa, *b = pb;
-    if (a->g != b->g)
-        return a->g < b->g ? -1 : 1;
-    if (a->x != b->x)
-        return a->x < b->x ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
-}
-
-static int descending(const void *pa, const void *pb)
-{
-    const unit_rec *a = pa, *b = pb;
-    if (a->g != b->g)
-        return a->g < b->g ? -1 : 1;
-    if (a->x != b->x)
-        return a->x > b->x ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (unsigned)(bits >> (8 * b)) & 0xffu;
 }
 
 /*
- * The kept units as records sorted by group, then by value (ascending or
- * descending). *m gets their number; *out is qc_free'd by the caller.
+ * Sorts rec[0..m) by value, ascending, with tmp[0..m) as scratch: an LSD
+ * radix sort over the 8 bytes of the values, skipping bytes they all share.
+ * Values are >= 0 with -0.0 stored as 0.0.
+ */
+static void radix_sort_values(unit_rec *rec, unit_rec *tmp, size_t m)
+{
+    unit_rec *src = rec, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        size_t count[257] = {0};
+        for (size_t r = 0; r < m; r++)
+            count[value_byte(src[r].x, b) + 1]++;
+        int uniform = 0;
+        for (int v = 0; v < 256 && !uniform; v++)
+            uniform = count[v + 1] == m;
+        if (uniform)
+            continue;
+        for (int v = 0; v < 256; v++)
+            count[v + 1] += count[v];
+        for (size_t r = 0; r < m; r++)
+            dst[count[value_byte(src[r].x, b)]++] = src[r];
+        unit_rec *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != rec)
+        memcpy(rec, src, m * sizeof *rec);
+}
+
+/*
+ * The kept units as records sorted by group, then by value, ascending: one
+ * counting pass places every unit in its group's block (offsets from the
+ * tallies), then each block is radix-sorted on its own, while it sits in
+ * cache. O(n) time, no comparison callback; one scratch copy and one offset
+ * per group. *m gets the number of records; *out is qc_free'd by the caller.
  */
 static qc_status sorted_units(const qc_sample *s, const double *weight,
-                              const tally_t *t, int descend, unit_rec **out,
-                              size_t *m)
+                              const tally_t *t, unit_rec **out, size_t *m)
 {
     size_t total = 0;
     for (size_t g = 0; g < s->n_groups; g++)
         total += (size_t)t[g].n;
     unit_rec *rec = qc_malloc(total, sizeof *rec);
-    if (rec == NULL)
+    unit_rec *tmp = qc_malloc(total, sizeof *tmp);
+    size_t *next = qc_malloc(s->n_groups, sizeof *next);
+    if (rec == NULL || tmp == NULL || next == NULL) {
+        qc_free(rec);
+        qc_free(tmp);
+        qc_free(next);
         return QC_ENOMEM;
-    size_t k = 0;
+    }
+    size_t start = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        next[g] = start;
+        start += (size_t)t[g].n;
+    }
     for (size_t i = 0; i < s->n; i++) {
         if (!kept(s, weight, i))
             continue;
-        rec[k].g = group_of(s, i);
-        rec[k].x = s->x[i];
-        rec[k].w = weight != NULL ? weight[i] : 1.0;
-        rec[k].i = i;
-        k++;
+        int64_t g = group_of(s, i);
+        unit_rec *r = &rec[next[g]++];
+        r->g = g;
+        r->x = s->x[i] == 0 ? 0.0 : s->x[i];
+        r->w = weight != NULL ? weight[i] : 1.0;
     }
-    qsort(rec, total, sizeof *rec, descend ? descending : ascending);
+    start = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        size_t n_g = (size_t)t[g].n;
+        radix_sort_values(rec + start, tmp + start, n_g);
+        start += n_g;
+    }
+    qc_free(next);
+    qc_free(tmp);
     *out = rec;
     *m = total;
     return QC_OK;
@@ -192,7 +227,7 @@ qc_status qc_gini(const qc_sample *s, const double *weight, int corrected,
         status = qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
         goto cleanup;
     }
-    status = sorted_units(s, weight, t, 0, &rec, &m);
+    status = sorted_units(s, weight, t, &rec, &m);
     if (status != QC_OK)
         goto cleanup;
     for (size_t g = 0; g < s->n_groups; g++)
@@ -423,6 +458,12 @@ cleanup:
     return status;
 }
 
+/* The value of rank r (0 = largest) in a group's ascending block of n_g. */
+static double ranked(const unit_rec *block, size_t n_g, size_t r)
+{
+    return block[n_g - 1 - r].x;
+}
+
 qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
                      qc_errinfo *err)
 {
@@ -438,7 +479,7 @@ qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
         status = qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
         goto cleanup;
     }
-    status = sorted_units(s, NULL, t, 1, &rec, &m);
+    status = sorted_units(s, NULL, t, &rec, &m);
     if (status != QC_OK)
         goto cleanup;
     for (size_t g = 0; g < s->n_groups; g++)
@@ -450,9 +491,9 @@ qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
         if (!t[g].nan && n_g >= k) {
             double rest = 0.0;
             for (size_t r = 1; r < k; r++)
-                rest += rec[first + r].x;
+                rest += ranked(rec + first, n_g, r);
             if (rest > 0)
-                out[g] = rec[first].x / rest;
+                out[g] = ranked(rec + first, n_g, 0) / rest;
         }
         first += n_g;
     }
@@ -462,20 +503,21 @@ cleanup:
     return status;
 }
 
-/* OLS of ln x on ln rank over the first m records (already descending). */
-static void fit_rank_size(const unit_rec *rec, size_t m, double *slope,
-                          double *r2)
+/* OLS of ln x on ln rank over the m largest of a group's n_g records. */
+static void fit_rank_size(const unit_rec *block, size_t n_g, size_t m,
+                          double *slope, double *r2)
 {
     double mx = 0.0, my = 0.0;
     for (size_t r = 0; r < m; r++) {
         mx += log((double)(r + 1));
-        my += log(rec[r].x);
+        my += log(ranked(block, n_g, r));
     }
     mx /= (double)m;
     my /= (double)m;
     double sxx = 0.0, sxy = 0.0, syy = 0.0;
     for (size_t r = 0; r < m; r++) {
-        double dx = log((double)(r + 1)) - mx, dy = log(rec[r].x) - my;
+        double dx = log((double)(r + 1)) - mx;
+        double dy = log(ranked(block, n_g, r)) - my;
         sxx += dx * dx;
         sxy += dx * dy;
         syy += dy * dy;
@@ -493,7 +535,7 @@ qc_status qc_rank_size(const qc_sample *s, size_t top, double *slope,
     qc_status status = tally(s, NULL, 0, &t, err);
     if (status != QC_OK)
         return status;
-    status = sorted_units(s, NULL, t, 1, &rec, &m);
+    status = sorted_units(s, NULL, t, &rec, &m);
     if (status != QC_OK)
         goto cleanup;
     for (size_t g = 0; g < s->n_groups; g++) {
@@ -507,10 +549,9 @@ qc_status qc_rank_size(const qc_sample *s, size_t top, double *slope,
         int64_t g = rec[first].g;
         size_t n_g = (size_t)t[g].n;
         size_t used = top > 0 && top < n_g ? top : n_g;
-        /* descending: the smallest used size is the last one */
-        if (!t[g].nan && used >= 2 && rec[first + used - 1].x > 0) {
+        if (!t[g].nan && used >= 2 && ranked(rec + first, n_g, used - 1) > 0) {
             double b, fit;
-            fit_rank_size(rec + first, used, &b, &fit);
+            fit_rank_size(rec + first, n_g, used, &b, &fit);
             if (slope != NULL)
                 slope[g] = b;
             if (r2 != NULL)

@@ -12,8 +12,9 @@
  *
  * Grouped kernels take an int64 group per unit (-1 leaves a unit out) and
  * compute every group in one call: O(n) for moment-based indices (two passes
- * over the data), O(n log n) where a sort is needed (Gini, primacy,
- * rank-size). Nothing here keeps state between calls.
+ * over the data), and O(n) radix-sort passes where an order is needed (Gini,
+ * primacy, rank-size; one scratch copy of the units). Nothing here keeps
+ * state between calls.
  */
 #ifndef QC_INDICES_H
 #define QC_INDICES_H
@@ -47,12 +48,13 @@ typedef struct {
 /*
  * Gini coefficient per group, written to out[n_groups]:
  *   G = sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mu),  mu = sum w x / W,
- * computed in O(n log n) from the sorted values. weight == NULL gives every
+ * computed from the sorted values (radix sort, O(n)). weight == NULL gives every
  * unit weight 1 (then G = sum_i (2i - n - 1) x_(i) / (n sum x), PySAL's
  * form). corrected != 0 multiplies by n / (n - 1) (unit count; not allowed
  * with weights: QC_EINVAL). x and weights must be >= 0. Sum 0 or no unit:
  * NaN; corrected with n = 1: NaN.
- * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM (one array of n records).
+ * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM (two arrays of n records, one
+ * offset per group).
  */
 qc_status qc_gini(const qc_sample *s, const double *weight, int corrected,
                   double *out, qc_errinfo *err);
@@ -113,7 +115,7 @@ qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
 /*
  * Rank-size regression per group: OLS of ln(size) on ln(rank) over the
  * `top` largest units (top = 0: all), ranks 1, 2, ... in descending order
- * of size (ties keep input order). slope and r2 get the fitted slope and
+ * of size. slope and r2 get the fitted slope and
  * R^2 (either may be NULL). Fewer than 2 units, or a zero size among them:
  * NaN; all sizes equal: slope 0, R^2 NaN. Sizes >= 0.
  * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM.

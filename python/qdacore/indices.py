@@ -78,13 +78,13 @@ def _groups(groups: Any, n: int) -> tuple[Optional[np.ndarray], Optional[pd.Inde
     """Integer codes (-1 for a missing label) and the labels, in first-appearance order."""
     if groups is None:
         return None, None
-    series = groups if isinstance(groups, pd.Series) else pd.Series(np.asarray(groups, dtype=object)
-                                                                     if not isinstance(groups, pd.Index)
-                                                                     else groups)
-    if len(series) != n:
-        raise ValueError(f"groups must have one label per value ({n}), got {len(series)}")
-    codes, uniques = pd.factorize(series, sort=False)
-    uniques = pd.Index(uniques, name=series.name if series.name is not None else "group")
+    name = getattr(groups, "name", None)
+    if not isinstance(groups, (pd.Series, pd.Index, pd.Categorical, np.ndarray)):
+        groups = np.asarray(groups, dtype=object)
+    if len(groups) != n:
+        raise ValueError(f"groups must have one label per value ({n}), got {len(groups)}")
+    codes, uniques = pd.factorize(groups, sort=False)
+    uniques = pd.Index(uniques, name=name if name is not None else "group")
     return codes.astype(np.int64, copy=False), uniques
 
 
@@ -113,14 +113,15 @@ def _call(kernel: Callable, public: str, values: dict[str, tuple[str, np.ndarray
 
 def _grouped(kernel: Callable, public: str, x: Any, groups: Any, nan_policy: str,
              name: str = "x", *args, **kwargs):
-    """Runs a grouped kernel; returns (raw outputs, group labels or None)."""
+    """Runs a grouped kernel; returns (raw outputs, group labels or None, the
+    float64 values and the group codes)."""
     values, _ = _vector(x, name)
     codes, labels = _groups(groups, len(values))
     policy = _policy(nan_policy)
     n_groups = 1 if labels is None else len(labels)
     result = _call(kernel, public, {"x": (name, values)}, values, *args, group=codes,
                    n_groups=n_groups, nan_policy=policy, **kwargs)
-    return result, labels
+    return result, labels, values, codes
 
 
 def _shape(values: np.ndarray, labels: Optional[pd.Index], name: str) -> Scalar:
@@ -138,7 +139,7 @@ def gini(x: Any, corrected: bool = False, weights: Any = None, *, groups: Any = 
     .. math:: G = \frac{\sum_i \sum_j w_i w_j |x_i - x_j|}{2 W^2 \mu},
               \qquad \mu = \frac{\sum_i w_i x_i}{W}
 
-    computed from the sorted values in :math:`O(n \log n)`; without weights this
+    computed from the values sorted in C (a radix sort, linear time); without weights this
     is :math:`\sum_i (2i - n - 1) x_{(i)} / (n \sum x)`, the form of PySAL
     ``inequality.gini`` and of REAT's ``gini`` (after Doersam 2004).
 
@@ -261,12 +262,10 @@ def theil(x: Any, kind: str = "T", groups: Any = None, *,
     b      2    0.8    0.0           0.0
     """
     check.choice(kind, "kind", ("T", "L"))
-    (per_group, decomposition), labels = _grouped(_core.theil, "theil", x, groups, nan_policy,
-                                                  kind=kind)
+    (per_group, decomposition), labels, values, codes = _grouped(_core.theil, "theil", x, groups,
+                                                                 nan_policy, kind=kind)
     if labels is None:
         return float(per_group[0])
-    values, _ = _vector(x, "x")
-    codes, _ = _groups(groups, len(values))
     ok = (codes >= 0) & ~np.isnan(values)
     n = np.bincount(codes[ok], minlength=len(labels))
     if kind == "T":
@@ -305,12 +304,12 @@ def atkinson(x: Any, epsilon: float, *, groups: Any = None,
     """
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
         raise TypeError(f"epsilon must be a number >= 0, got {epsilon!r}")
-    out, labels = _grouped(_core.atkinson, "atkinson", x, groups, nan_policy, "x", float(epsilon))
+    out, labels, _, _ = _grouped(_core.atkinson, "atkinson", x, groups, nan_policy, "x", float(epsilon))
     return _shape(out, labels, "atkinson")
 
 
 def _concentration(x, groups, nan_policy, public):
-    (h, e, count), labels = _grouped(_core.concentration, public, x, groups, nan_policy)
+    (h, e, count), labels, _, _ = _grouped(_core.concentration, public, x, groups, nan_policy)
     return h, e, count.astype(float), labels
 
 
@@ -370,7 +369,7 @@ def cv(x: Any, ddof: float = 1, *, groups: Any = None, nan_policy: str = "propag
     """
     if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
         raise TypeError(f"ddof must be a number >= 0, got {ddof!r}")
-    out, labels = _grouped(_core.cv, "cv", x, groups, nan_policy, "x", float(ddof))
+    out, labels, _, _ = _grouped(_core.cv, "cv", x, groups, nan_policy, "x", float(ddof))
     return _shape(out, labels, "cv")
 
 
@@ -413,7 +412,7 @@ def primacy(sizes: Any, k: int = 2, *, groups: Any = None, nan_policy: str = "pr
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ValueError(f"k must be a whole number >= 2, got {k!r}")
-    out, labels = _grouped(_core.primacy, "primacy", sizes, groups, nan_policy, "sizes", int(k))
+    out, labels, _, _ = _grouped(_core.primacy, "primacy", sizes, groups, nan_policy, "sizes", int(k))
     return _shape(out, labels, f"primacy_{k}")
 
 
@@ -422,7 +421,7 @@ def rank_size_slope(sizes: Any, top: Optional[int] = None, *, groups: Any = None
     r"""Slope of the rank-size regression :math:`\ln P_r = a + b \ln r`.
 
     Ordinary least squares over the ``top`` largest units (all when None), ranks
-    1, 2, ... in descending order of size (ties keep input order), as Meijers and
+    1, 2, ... in descending order of size (tied sizes give the same fit), as Meijers and
     Burger (2010) measure morphological polycentricity over the two, three or four
     largest cities: a slope near 0 is polycentric, a steep negative slope
     monocentric (Zipf's law: -1). Fewer than two units or a zero size among them:
@@ -438,7 +437,7 @@ def rank_size_slope(sizes: Any, top: Optional[int] = None, *, groups: Any = None
     """
     if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2):
         raise ValueError(f"top must be None or a whole number >= 2, got {top!r}")
-    (slope, _), labels = _grouped(_core.rank_size, "rank_size_slope", sizes, groups, nan_policy,
+    (slope, _), labels, _, _ = _grouped(_core.rank_size, "rank_size_slope", sizes, groups, nan_policy,
                                   "sizes", top=0 if top is None else int(top))
     return _shape(slope, labels, "rank_size_slope")
 
