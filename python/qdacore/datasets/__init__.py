@@ -37,6 +37,7 @@ __all__ = [
     "megaregions",
     "megaregion_cities",
     "load_census",
+    "CENSUS_SOURCE",
     "STUDY_TOTALS",
 ]
 
