@@ -27,6 +27,7 @@ def test_wheel_contents(tmp_path):
                      "qdacore/datasets/data/megaregion_documents.csv",
                      "qdacore/datasets/data/megaregion_cited_items.csv",
                      "qdacore/datasets/data/megaregion_groups.csv",
-                     "qdacore/datasets/data/megaregion_members.csv"]:
+                     "qdacore/datasets/data/megaregion_members.csv",
+                     "qdacore/datasets/data/megaregion_cities.csv"]:
         assert required in names, required
     assert not any(n.startswith(("csrc/", "tests/")) for n in names)

@@ -118,6 +118,71 @@ int qc_unit_arg(const char *unit, qc_unit *out)
     return 0;
 }
 
+PyArrayObject *qc_float64_array(PyObject *obj, const char *name, int ndim,
+                                npy_intp expected_len)
+{
+    PyArrayObject *arr = NULL;
+    if (PyArray_Check(obj)) {
+        int kind = PyArray_DESCR((PyArrayObject *)obj)->kind;
+        if (kind != 'f' && kind != 'i' && kind != 'u') {
+            PyErr_Format(PyExc_TypeError,
+                         "%s must be an array of real numbers, got dtype %S",
+                         name, (PyObject *)PyArray_DESCR((PyArrayObject *)obj));
+            return NULL;
+        }
+        arr = (PyArrayObject *)PyArray_FROMANY(obj, NPY_FLOAT64, 0, 0,
+                                               NPY_ARRAY_IN_ARRAY);
+    } else {
+        /* Lists and scalars: let numpy infer, then apply the same rule. */
+        PyArrayObject *raw = (PyArrayObject *)PyArray_FROMANY(
+            obj, NPY_NOTYPE, 0, 0, NPY_ARRAY_DEFAULT);
+        if (raw != NULL) {
+            int kind = PyArray_DESCR(raw)->kind;
+            if (kind == 'f' || kind == 'i' || kind == 'u')
+                arr = (PyArrayObject *)PyArray_FROMANY(
+                    (PyObject *)raw, NPY_FLOAT64, 0, 0, NPY_ARRAY_IN_ARRAY);
+            else
+                PyErr_Format(PyExc_TypeError,
+                             "%s must hold real numbers, got dtype %S", name,
+                             (PyObject *)PyArray_DESCR(raw));
+            Py_DECREF(raw);
+            if (arr == NULL)
+                return NULL;
+        }
+    }
+    if (arr == NULL) {
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_Format(PyExc_TypeError, "%s must be an array of numbers (%S)",
+                     name, value != NULL ? value : Py_None);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(traceback);
+        return NULL;
+    }
+    if (PyArray_NDIM(arr) != ndim) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s must be %d-dimensional, got %d dimensions", name, ndim,
+                     PyArray_NDIM(arr));
+        Py_DECREF(arr);
+        return NULL;
+    }
+    if (ndim == 1 && expected_len >= 0 && PyArray_DIM(arr, 0) != expected_len) {
+        PyErr_Format(PyExc_ValueError, "%s must have length %zd, got %zd",
+                     name, (Py_ssize_t)expected_len,
+                     (Py_ssize_t)PyArray_DIM(arr, 0));
+        Py_DECREF(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+PyArrayObject *qc_float64_vector(PyObject *obj, const char *name,
+                                 npy_intp expected_len)
+{
+    return qc_float64_array(obj, name, 1, expected_len);
+}
+
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name)
 {
     if (!PyLong_Check(obj) && !PyIndex_Check(obj)) {

@@ -53,6 +53,20 @@ int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
 /* "codings" or "items" to a qc_unit; -1 with ValueError otherwise. */
 int qc_unit_arg(const char *unit, qc_unit *out);
 
+/*
+ * A new reference to a C-contiguous, aligned float64 array with obj's values
+ * and `ndim` dimensions (1 or 2), or NULL with TypeError or ValueError naming
+ * `name`. Floats and integers are converted; bools, complex numbers,
+ * strings and objects are refused. NaN passes through (kernels apply their
+ * nan_policy). For 1-d, expected_len >= 0 fixes the length.
+ */
+PyArrayObject *qc_float64_array(PyObject *obj, const char *name, int ndim,
+                                npy_intp expected_len);
+
+/* The 1-d case of qc_float64_array. */
+PyArrayObject *qc_float64_vector(PyObject *obj, const char *name,
+                                 npy_intp expected_len);
+
 /* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`. */
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name);
 

@@ -59,3 +59,88 @@ def crosstab(
     n_groups: int = 1,
     unit: Literal["codings", "items"] = "codings",
 ) -> npt.NDArray[np.int64]: ...
+def gini(
+    x: npt.ArrayLike,
+    *,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    weight: Optional[npt.ArrayLike] = None,
+    corrected: bool = False,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def theil(
+    x: npt.ArrayLike,
+    *,
+    kind: Literal["T", "L"] = "T",
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def atkinson(
+    x: npt.ArrayLike,
+    epsilon: float,
+    *,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def cv(
+    x: npt.ArrayLike,
+    ddof: float = 1.0,
+    *,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def concentration(
+    x: npt.ArrayLike,
+    *,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64]]: ...
+def primacy(
+    x: npt.ArrayLike,
+    k: int = 2,
+    *,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def rank_size(
+    x: npt.ArrayLike,
+    *,
+    top: int = 0,
+    group: Optional[npt.ArrayLike] = None,
+    n_groups: int = 1,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def flow_summary(
+    od: npt.ArrayLike,
+    *,
+    core: Optional[npt.ArrayLike] = None,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]
+]: ...
+def green_polycentricity(
+    od: npt.ArrayLike,
+    *,
+    degree: Literal["in", "out", "total"] = "in",
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def share_distance(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    *,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...
+def location_quotient(
+    e_ij: npt.ArrayLike,
+    e_j: npt.ArrayLike,
+    e_i: npt.ArrayLike,
+    e: npt.ArrayLike,
+    *,
+    nested: bool = True,
+    nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
+) -> npt.NDArray[np.float64]: ...

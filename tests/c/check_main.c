@@ -9,6 +9,7 @@ static Suite *(*const suites[])(void) = {
     codebook_suite,
     count_suite,
     cooc_suite,
+    indices_suite,
 };
 
 int main(void)

@@ -8,5 +8,6 @@ Suite *common_suite(void);
 Suite *codebook_suite(void);
 Suite *count_suite(void);
 Suite *cooc_suite(void);
+Suite *indices_suite(void);
 
 #endif

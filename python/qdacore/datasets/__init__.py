@@ -11,11 +11,17 @@ The study's item-level coding is **not public**. :func:`megaregions` therefore
 builds a *calibrated reconstruction*: the 28 cited items as the study gives them
 plus generated items (``synthetic=True``) whose totals match every figure the
 study prints. Use it for demonstrations and benchmarks, never as the study's data.
+
+:func:`megaregion_cities` is real: the cities of the 19 mega-regions as the
+plans' scope sections list them, with 6-digit administrative codes that join to
+the 2020 census by city, which :func:`load_census` reads from a path (the census
+file is not shipped; see there).
 """
 from __future__ import annotations
 
 from importlib import resources
-from typing import Optional
+from pathlib import Path
+from typing import Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -29,6 +35,9 @@ __all__ = [
     "megaregion_cited_items",
     "megaregion_keywords",
     "megaregions",
+    "megaregion_cities",
+    "load_census",
+    "CENSUS_SOURCE",
     "STUDY_TOTALS",
 ]
 
@@ -282,3 +291,140 @@ def megaregions(seed: int = 0, scale: int = 1, *, name: Optional[str] = None) ->
     if name is None:
         name = "megaregions" if scale == 1 else f"megaregions x{scale}"
     return Project(codebook, documents, items, codings, name=name)
+
+
+def megaregion_cities() -> pd.DataFrame:
+    """The cities of the 19 mega-regions, compiled from the plans' scope sections.
+
+    One row per city and mega-region (249 rows, 241 distinct cities). Columns:
+
+    ``megaregion``
+        as ``region`` in :func:`megaregion_documents`
+    ``doc``
+        the study's document code(s) for the mega-region (``BJ|TJ|HB`` for
+        Beijing-Tianjin-Hebei)
+    ``code``
+        6-digit administrative code (str), the key of the 2020 census by city
+        (:func:`load_census`)
+    ``city``, ``city_zh``, ``province``
+        English and Chinese name, province (English)
+    ``role``
+        ``core`` for national central cities, provincial capitals and
+        sub-provincial cities (and the two special administrative regions, which
+        the Greater Bay Area outline names as core cities), else ``secondary``
+    ``core_basis``
+        why a core city is core (``;``-separated), missing for secondary cities
+    ``partial``
+        True when the plan includes only some districts or counties of the unit
+        (census figures are for the whole unit)
+    ``in_several``, ``also_in``
+        True, and the other mega-region(s), for the 8 cities that two plans list
+        (Handan, Xingtai, Yuncheng, Liaocheng, Heze with the Central Plain;
+        Shangrao, Yingtan, Fuzhou (Jiangxi) in the Middle Yangtze River and West
+        Taiwan Strait plans)
+    ``source``, ``note``
+        the plan the row follows, and remarks (substitute documents, how a scope
+        was delimited where the study's document gives no city list)
+
+    The table holds 37 core and 212 secondary rows (204 distinct secondary
+    cities); the study reports 34 core and 197 secondary cities. The guide page
+    *Spatial relations* explains the difference. The lists are our reading of
+    the plans; check a scope against the plan before citing it.
+
+    Examples
+    --------
+    >>> from qdacore.datasets import megaregion_cities
+    >>> cities = megaregion_cities()
+    >>> len(cities), cities["code"].nunique(), cities["megaregion"].nunique()
+    (249, 241, 19)
+    >>> cities["role"].value_counts().to_dict()
+    {'secondary': 212, 'core': 37}
+    >>> cities.loc[cities["city"] == "Yuxi", ["megaregion", "code", "role"]].to_numpy().tolist()
+    [['Central-Yunnan', '530400', 'secondary']]
+    """
+    cities = _read("megaregion_cities.csv", dtype={"code": str, "partial": bool, "in_several": bool})
+    for col in cities.columns.drop(["partial", "in_several"]):
+        cities[col] = cities[col].astype(object)
+    return cities
+
+
+#: Where the 2020 census by city comes from (its own source, MIT licence).
+CENSUS_SOURCE = ("the public repository leiii/census on GitHub (Lei Dong, 2022; MIT licence), "
+                 "file data/census/census_city_2010-2020_v1.csv")
+
+
+def load_census(path: Union[str, Path], join: Union[str, pd.DataFrame, None] = "megaregions") -> pd.DataFrame:
+    """Read the 2020 census by city from ``path`` and join it by admin code.
+
+    The census is not shipped with qdacore. Obtain ``census_city_2010-2020_v1.csv``
+    from its source, the public repository ``leiii/census`` on GitHub (file
+    ``data/census/census_city_2010-2020_v1.csv``; Lei Dong, MIT licence): the
+    resident population of every prefecture-level unit from the 2010 and 2020
+    censuses (``popu_2010``, ``popu_2020``, urban and rural parts, households,
+    sex ratio, age groups), keyed by the 6-digit ``city_code``. Files with the
+    same columns (e.g. without the boundary column) are read the same way.
+
+    Coordinates: ``lon``/``lat`` are taken from ``centroid_lon``/``centroid_lat``
+    when the file has them, else computed as the mean of the boundary polygon's
+    vertices in the ``coord`` column (WKT), a rough stand-in for the centroid
+    that is good enough for distances between cities; the boundary column
+    itself is dropped.
+
+    Parameters
+    ----------
+    path : str or Path
+        The census CSV.
+    join : "megaregions", DataFrame or None
+        ``"megaregions"`` (default) returns :func:`megaregion_cities` with the
+        census columns joined by ``code``; a DataFrame with a ``code`` column is
+        joined the same way (left join: its rows and order are kept); None
+        returns the census alone, ``code`` as a column.
+
+    Returns
+    -------
+    DataFrame
+        The census name of each unit is ``city_census``; units without census
+        figures keep NaN.
+
+    Examples
+    --------
+    >>> from qdacore.datasets import load_census
+    >>> load_census("no/such/file.csv")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no census file at no/such/file.csv; obtain census_city_2010-2020_v1.csv from ...
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no census file at {path}; obtain census_city_2010-2020_v1.csv "
+                                f"from {CENSUS_SOURCE}")
+    census = pd.read_csv(path, encoding="utf-8-sig", dtype={"city_code": str, "province_code": str})
+    missing = [c for c in ("city", "city_code", "popu_2020") if c not in census.columns]
+    if missing:
+        raise ValueError(f"{path} lacks the census column(s) {missing}; expected the file from "
+                         f"{CENSUS_SOURCE}")
+    census["city_code"] = census["city_code"].str.strip().str.zfill(6)
+    if "centroid_lon" in census.columns and "centroid_lat" in census.columns:
+        census["lon"], census["lat"] = census["centroid_lon"], census["centroid_lat"]
+    elif "coord" in census.columns:
+        points = census["coord"].astype(str).str.extractall(r"(-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)")
+        mean = points.astype(float).groupby(level=0).mean()
+        census["lon"], census["lat"] = mean[0], mean[1]
+    census = census.drop(columns=[c for c in ("coord", "centroid_lon", "centroid_lat") if c in census])
+    census = census.rename(columns={"city_code": "code", "city": "city_census",
+                                    "province": "province_census"})
+    if census["code"].duplicated().any():
+        dup = census.loc[census["code"].duplicated(), "code"].unique().tolist()
+        raise ValueError(f"{path} repeats city_code {dup[:5]}; the census must hold one row per unit")
+    if join is None:
+        return census
+    if isinstance(join, str):
+        if join != "megaregions":
+            raise ValueError(f"join must be 'megaregions', a DataFrame or None, got {join!r}")
+        join = megaregion_cities()
+    if not isinstance(join, pd.DataFrame) or "code" not in join.columns:
+        raise ValueError("join must be a DataFrame with a 'code' column of 6-digit admin codes")
+    left = join.copy()
+    left["code"] = left["code"].astype(str).str.zfill(6)
+    overlap = [c for c in census.columns if c in left.columns and c != "code"]
+    return left.merge(census.drop(columns=overlap), on="code", how="left", validate="many_to_one")
