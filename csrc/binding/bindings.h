@@ -16,5 +16,6 @@ extern PyMethodDef qc_codebook_methods[]; /* codebook_py.c */
 extern PyMethodDef qc_count_methods[];    /* count_py.c */
 extern PyMethodDef qc_cooc_methods[];     /* cooc_py.c */
 extern PyMethodDef qc_indices_methods[];  /* indices_py.c */
+extern PyMethodDef qc_agree_methods[];    /* agree_py.c */
 
 #endif /* QC_BINDING_BINDINGS_H */

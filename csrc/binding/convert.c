@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
-                               npy_intp expected_len)
+PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
+                              npy_intp expected_len)
 {
     if (PyArray_Check(obj)) {
         /* Refuse floats, bools and objects outright rather than let numpy
@@ -22,21 +22,21 @@ PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
         PyObject *type, *value, *traceback;
         PyErr_Fetch(&type, &value, &traceback);
         PyErr_Format(PyExc_TypeError,
-                     "%s must be a 1-d array of integers (%S)", name,
+                     "%s must be a %d-d array of integers (%S)", name, ndim,
                      value != NULL ? value : Py_None);
         Py_XDECREF(type);
         Py_XDECREF(value);
         Py_XDECREF(traceback);
         return NULL;
     }
-    if (PyArray_NDIM(arr) != 1) {
+    if (PyArray_NDIM(arr) != ndim) {
         PyErr_Format(PyExc_ValueError,
-                     "%s must be 1-dimensional, got %d dimensions", name,
+                     "%s must be %d-dimensional, got %d dimensions", name, ndim,
                      PyArray_NDIM(arr));
         Py_DECREF(arr);
         return NULL;
     }
-    if (expected_len >= 0 && PyArray_DIM(arr, 0) != expected_len) {
+    if (ndim == 1 && expected_len >= 0 && PyArray_DIM(arr, 0) != expected_len) {
         PyErr_Format(PyExc_ValueError,
                      "%s must have length %zd, got %zd", name,
                      (Py_ssize_t)expected_len, (Py_ssize_t)PyArray_DIM(arr, 0));
@@ -44,6 +44,12 @@ PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
         return NULL;
     }
     return arr;
+}
+
+PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
+                               npy_intp expected_len)
+{
+    return qc_int64_array(obj, name, 1, expected_len);
 }
 
 int qc_optional_int64_vector(PyObject *obj, const char *name,

@@ -23,6 +23,10 @@
 PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
                                npy_intp expected_len);
 
+/* The same for `ndim` dimensions (expected_len applies to 1-d only). */
+PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
+                              npy_intp expected_len);
+
 /*
  * As qc_int64_vector for an optional argument: None (or NULL) leaves *out
  * NULL and returns 0; otherwise *out is the new reference, or -1 on error.

@@ -32,6 +32,7 @@ static PyMethodDef *const areas[] = {
     qc_count_methods,
     qc_cooc_methods,
     qc_indices_methods,
+    qc_agree_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

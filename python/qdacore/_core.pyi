@@ -144,3 +144,42 @@ def location_quotient(
     nested: bool = True,
     nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
 ) -> npt.NDArray[np.float64]: ...
+def agree_tally(
+    values: npt.ArrayLike,
+    n_cats: int,
+    *,
+    weights: Optional[npt.ArrayLike] = None,
+    multiplicity: Optional[npt.ArrayLike] = None,
+    parts: int = 3,
+) -> dict[str, Any]: ...
+def agree_coefficient(
+    tally: dict[str, Any],
+    method: Literal["percent", "fleiss", "gwet", "brennan_prediger", "conger", "alpha"],
+    *,
+    weights: Optional[npt.ArrayLike] = None,
+    metric: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal",
+    category_values: Optional[npt.ArrayLike] = None,
+) -> tuple[float, float, float]: ...
+def agree_bootstrap(
+    values: npt.ArrayLike,
+    n_cats: int,
+    method: Literal["percent", "fleiss", "gwet", "brennan_prediger", "conger", "alpha"],
+    *,
+    weights: Optional[npt.ArrayLike] = None,
+    metric: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal",
+    category_values: Optional[npt.ArrayLike] = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> npt.NDArray[np.float64]: ...
+def alpha_bootstrap(
+    tally: dict[str, Any],
+    *,
+    metric: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal",
+    category_values: Optional[npt.ArrayLike] = None,
+    draws: int = -1,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> npt.NDArray[np.float64]: ...
+def agree_encode(
+    values: npt.ArrayLike, /
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...

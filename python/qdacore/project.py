@@ -677,3 +677,96 @@ class Project:
         return cooc.crosstab(self, level_a, level_b, unit, by, margins=margins,
                              normalize=normalize, percent=percent, chi2=chi2, dropna=dropna,
                              labels=labels)
+
+    # -- agree ------------------------------------------------------------------------
+    def agreement(
+        self,
+        level: Optional[str] = None,
+        coders: Optional[Sequence[Any]] = None,
+        method: str = "krippendorff",
+        unit: str = "item",
+        per_code: bool = True,
+        *,
+        ci: Optional[float] = 0.95,
+        n_boot: int = 1000,
+        seed: int = 0,
+        labels: Union[bool, str] = False,
+    ) -> pd.DataFrame:
+        """Inter-coder agreement per code: presence or absence of each target of a
+        codebook dimension on each unit, by each coder, and over all codes.
+
+        A coder judges every unit (item or document) of the documents in which that
+        coder made at least one coding; there a unit is 1 for a target when one of the
+        coder's codings on it reaches the target, else 0. Units outside a coder's
+        documents are missing for that coder. The ``(all)`` row pools every
+        (unit, target) pair; its tally is the sum of the per-code tallies.
+
+        Parameters
+        ----------
+        level : str or None
+            Hierarchy level, group set, or None for the codes as coded.
+        coders : list, optional
+            Coders to compare (default: all, in order of appearance).
+        method : str
+            ``krippendorff`` (nominal alpha), ``fleiss``, ``gwet`` (AC1),
+            ``brennan_prediger``, ``conger``, ``cohen`` (two coders) or ``percent``;
+            conventions in :mod:`qdacore.agree`.
+        unit : {"item", "document"}
+        per_code : bool
+            False keeps only the ``(all)`` row.
+        ci, n_boot, seed
+            Percentile bootstrap interval per code (Krippendorff's algorithm for alpha,
+            units otherwise); for ``(all)`` only alpha has an interval.
+
+        Returns
+        -------
+        DataFrame
+            Per target: ``n_present`` (units some coder marked), ``n_units`` (units
+            judged by at least two coders), ``observed`` and ``expected`` (agreement,
+            or disagreement for alpha), the coefficient, ``ci_low``, ``ci_high``.
+            Targets no coder varied on (all 0 or all 1) are NaN with one warning.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> project = qc.datasets.megaregions(coders=2)
+        >>> table = project.agreement("theme", n_boot=200)
+        >>> table.round(3)[["n_units", "krippendorff", "ci_low", "ci_high"]]
+               n_units  krippendorff  ci_low  ci_high
+        theme
+        COE       1199         0.965   0.947    0.979
+        CON       1199         0.950   0.931    0.970
+        COO       1199         0.931   0.911    0.951
+        (all)     3597         0.949   0.938    0.958
+        """
+        from . import agree
+
+        return agree.project_agreement(self, level, coders, method, unit, per_code, ci=ci,
+                                       n_boot=n_boot, seed=seed, labels=labels)
+
+    def agreement_report(self, level: Optional[str] = None, coders: Optional[Sequence[Any]] = None,
+                         method: str = "krippendorff", unit: str = "item", **kwargs):
+        """:meth:`agreement` as a table and a dot plot with intervals (and
+        Krippendorff's 0.667 / 0.8 guidelines for alpha), shown together in Jupyter.
+        Returns an object with ``.table`` and ``.figure``."""
+        from . import agree
+
+        return agree.agreement_report(self, level, coders, method, unit, **kwargs)
+
+    def coding_comparison(self, level: Optional[str] = None,
+                          coders: Optional[Sequence[Any]] = None) -> pd.DataFrame:
+        """NVivo's Coding Comparison: character-level agreement of two coders per
+        target and document, uncoded text included.
+
+        For each document and target that either coder coded: ``size`` (characters),
+        ``kappa``, ``agreement`` (% of characters both coded or both left uncoded),
+        ``a_and_b``, ``not_a_and_not_b``, ``disagreement``, ``a_not_b``, ``b_not_a``
+        (percentages). Kappa is NVivo's: expected agreement
+        ``(n_A n_B + (N - n_A)(N - n_B)) / N`` characters, ``kappa = (agree - expected)
+        / (N - expected)``, and 1 when the coders agree on every character (as NVivo
+        reports it). Needs ``documents.text`` (or ``documents.length``), code-point
+        offsets on codings and ``items.start``.
+        """
+        from . import agree
+
+        return agree.coding_comparison(self, level, coders)

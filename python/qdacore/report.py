@@ -12,9 +12,10 @@ produced it:
 * the code-document heat map by region (or by document);
 * cross-tables of the first level against each group set;
 * the co-occurrence heat map and network of the finest small level;
-* inter-coder agreement, when the project has several coders and the agreement
-  module is installed; a text overview when items carry text and the text
-  module is installed. Sections whose capability is missing are left out.
+* inter-coder agreement (Krippendorff's alpha per target with intervals) when
+  the project has several coders;
+* a text overview when items carry text and the text module is installed.
+  Sections whose capability is missing are left out.
 """
 from __future__ import annotations
 
@@ -201,6 +202,20 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
                          _table(edges.sort_values("count", ascending=False).head(15)
                                 .reset_index(drop=True)),
                          text="Node area: items per target; edge width: co-occurrences.")
+
+        coders = project.codings["coder"].dropna().nunique() if "coder" in project.codings else 0
+        if coders >= 2:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # NaN rows are shown as blanks
+                report = project.agreement_report(finest, n_boot=500)
+            page.section(f"Inter-coder agreement on {finest}",
+                         f"project.agreement_report({finest!r}, n_boot=500)",
+                         f'<img src="{_png(report.figure)}" alt="Agreement per target">',
+                         _table(report.table),
+                         text=f"Krippendorff's alpha per target over {coders} coders, with 95 % "
+                              "bootstrap intervals; 0.667 and 0.8 are Krippendorff's guidelines.")
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page.render(), encoding="utf-8")

@@ -10,6 +10,7 @@ static Suite *(*const suites[])(void) = {
     count_suite,
     cooc_suite,
     indices_suite,
+    agree_suite,
 };
 
 int main(void)

@@ -9,5 +9,6 @@ Suite *codebook_suite(void);
 Suite *count_suite(void);
 Suite *cooc_suite(void);
 Suite *indices_suite(void);
+Suite *agree_suite(void);
 
 #endif

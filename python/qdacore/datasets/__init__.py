@@ -169,7 +169,40 @@ def _item_numbers(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return doc, number
 
 
-def megaregions(seed: int = 0, scale: int = 1, *, name: Optional[str] = None) -> Project:
+def _recode(codings: pd.DataFrame, items: pd.DataFrame, open_codes: pd.DataFrame,
+            rng: np.random.Generator, coder: str) -> pd.DataFrame:
+    """A synthetic second coder: coder1's codings kept, moved, dropped or added to."""
+    n = len(codings)
+    parent = open_codes.set_index("code")["parent"]
+    siblings = open_codes.groupby("parent")["code"].apply(np.array)
+    fate = rng.random(n)
+    code = codings["code"].to_numpy(dtype=object).copy()
+    # another open code of the same sub-theme: one draw per coding, vectorised
+    sub = parent.reindex(code).to_numpy(dtype=object)
+    has_sub = pd.notna(sub)
+    pick = rng.random(n)
+    moved = np.empty(n, dtype=object)
+    for st, options in siblings.items():  # one pass per sub-theme (11), not per row
+        at = has_sub & (sub == st)
+        moved[at] = options[(pick[at] * len(options)).astype(int)]
+    anywhere = open_codes["code"].to_numpy(dtype=object)[rng.integers(0, len(open_codes), n)]
+    code = np.where((fate >= 0.88) & (fate < 0.95) & has_sub, moved, code)
+    code = np.where((fate >= 0.95) & (fate < 0.97), anywhere, code)
+    keep = fate < 0.97
+    extra_items = rng.choice(len(items), size=int(0.03 * len(items)), replace=False)
+    extra = pd.DataFrame({
+        "item": items["item"].to_numpy()[extra_items],
+        "code": open_codes["code"].to_numpy(dtype=object)[rng.integers(0, len(open_codes), len(extra_items))],
+    })
+    recoded = pd.concat([pd.DataFrame({"item": codings["item"].to_numpy()[keep], "code": code[keep]}),
+                         extra], ignore_index=True).drop_duplicates(["item", "code"])
+    order = pd.Index(items["item"]).get_indexer(recoded["item"])
+    recoded = recoded.iloc[np.argsort(order, kind="stable")]
+    return recoded.assign(coder=coder, synthetic=True).reset_index(drop=True)
+
+
+def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
+                name: Optional[str] = None) -> Project:
     """An example :class:`~qdacore.Project` calibrated to the study's figures.
 
     **This is a reconstruction, not the study's data.** The study's item-level
@@ -188,7 +221,15 @@ def megaregions(seed: int = 0, scale: int = 1, *, name: Optional[str] = None) ->
 
     ``scale`` multiplies items, codings and every total (``scale=1000`` gives
     1,199,000 items and 1,578,000 codings for benchmarks); the 28 cited items
-    stay as they are. The result depends only on ``seed`` and ``scale``.
+    stay as they are. The result depends only on ``seed``, ``scale`` and
+    ``coders``.
+
+    ``coders=2`` (or more) adds further coders who re-code every item, for
+    agreement demonstrations: each of ``coder1``'s codings is kept with
+    probability 0.88, moved to another open code of its sub-theme (0.07) or to
+    any open code (0.02), or dropped (0.03), and 3 % of items get an extra code.
+    Those coders are entirely synthetic; ``coder1`` alone carries the study's
+    totals (``frequencies(..., by="coder")``).
 
     Parameters
     ----------
@@ -196,6 +237,8 @@ def megaregions(seed: int = 0, scale: int = 1, *, name: Optional[str] = None) ->
         Seed of the generator (numpy ``default_rng``).
     scale : int
         Positive whole-number multiplier.
+    coders : int
+        Number of coders (1: only the calibrated ``coder1``).
     name : str, optional
         Project name; defaults to ``"megaregions"`` (with the scale when > 1).
 
@@ -288,6 +331,11 @@ def megaregions(seed: int = 0, scale: int = 1, *, name: Optional[str] = None) ->
         "coder": np.full(len(by_item), _CODER, dtype=object),
         "synthetic": synthetic[by_item],
     })
+    if isinstance(coders, bool) or not isinstance(coders, (int, np.integer)) or coders < 1:
+        raise ValueError(f"coders must be a whole number >= 1, got {coders!r}")
+    if coders > 1:
+        codings = pd.concat([codings, *(_recode(codings, items, open_codes, rng, f"coder{k}")
+                                        for k in range(2, coders + 1))], ignore_index=True)
     if name is None:
         name = "megaregions" if scale == 1 else f"megaregions x{scale}"
     return Project(codebook, documents, items, codings, name=name)

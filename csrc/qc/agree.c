@@ -1,0 +1,772 @@
+#include "qc/agree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a small seeded generator: xoshiro256** seeded through splitmix64 ---- */
+
+typedef struct {
+    uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform in [0, 1) with 53 random bits. */
+static double rng_uniform(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform index in [0, n). */
+static size_t rng_below(rng *r, size_t n)
+{
+    size_t i = (size_t)(rng_uniform(r) * (double)n);
+    return i < n ? i : n - 1;
+}
+
+/* ---- encoding numbers ---- */
+
+/* Distinct doubles in first-seen order, found through open addressing. */
+typedef struct {
+    uint64_t *keys;    /* bit patterns */
+    int64_t *index;    /* position in `values`, -1 for an empty slot */
+    size_t capacity;   /* a power of two, kept at least twice n */
+    double *values;    /* capacity / 2 entries */
+    size_t n;
+} value_set;
+
+static uint64_t double_key(double x)
+{
+    uint64_t bits;
+    if (x == 0)
+        x = 0; /* -0.0 and 0.0 are one value */
+    memcpy(&bits, &x, sizeof bits);
+    return bits;
+}
+
+static size_t hash_slot(uint64_t key, size_t mask)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return (size_t)key & mask;
+}
+
+static void value_set_free(value_set *set)
+{
+    qc_free(set->keys);
+    qc_free(set->index);
+    qc_free(set->values);
+    memset(set, 0, sizeof *set);
+}
+
+static qc_status value_set_init(value_set *set, size_t capacity)
+{
+    set->keys = qc_malloc(capacity, sizeof *set->keys);
+    set->index = qc_malloc(capacity, sizeof *set->index);
+    set->values = qc_malloc(capacity / 2, sizeof *set->values);
+    set->capacity = capacity;
+    set->n = 0;
+    if (set->keys == NULL || set->index == NULL || set->values == NULL) {
+        value_set_free(set);
+        return QC_ENOMEM;
+    }
+    for (size_t i = 0; i < capacity; i++)
+        set->index[i] = -1;
+    return QC_OK;
+}
+
+static size_t value_set_find(const value_set *set, uint64_t key)
+{
+    size_t j = hash_slot(key, set->capacity - 1);
+    while (set->index[j] >= 0 && set->keys[j] != key)
+        j = (j + 1) & (set->capacity - 1);
+    return j;
+}
+
+/* The index of x in the set, adding it when new; -1 when out of memory. */
+static int64_t value_set_add(value_set *set, double x)
+{
+    uint64_t key = double_key(x);
+    size_t j = value_set_find(set, key);
+    if (set->index[j] >= 0)
+        return set->index[j];
+    if ((set->n + 1) * 2 > set->capacity) {
+        value_set bigger;
+        if (value_set_init(&bigger, set->capacity * 2) != QC_OK)
+            return -1;
+        for (size_t i = 0; i < set->n; i++) {
+            size_t t = value_set_find(&bigger, double_key(set->values[i]));
+            bigger.keys[t] = double_key(set->values[i]);
+            bigger.index[t] = (int64_t)i;
+            bigger.values[i] = set->values[i];
+        }
+        bigger.n = set->n;
+        value_set_free(set);
+        *set = bigger;
+        j = value_set_find(set, key);
+    }
+    set->keys[j] = key;
+    set->index[j] = (int64_t)set->n;
+    set->values[set->n] = x == 0 ? 0 : x;
+    return (int64_t)set->n++;
+}
+
+static int compare_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+qc_status qc_agree_encode(const double *values, size_t n_coders,
+                          size_t n_units, int64_t *codes, double **categories,
+                          size_t *n_cats, qc_errinfo *err)
+{
+    *categories = NULL;
+    *n_cats = 0;
+    if (n_coders != 0 && n_units > SIZE_MAX / n_coders)
+        return qc_fail(err, QC_EOVERFLOW, "n_units", 0, (int64_t)n_units, 0,
+                       "n_units x n_coders does not fit");
+    size_t n = n_units * n_coders;
+    if (n > 0 && (values == NULL || codes == NULL))
+        return qc_fail(err, QC_EINVAL, values == NULL ? "values" : "codes", 0, 0,
+                       0, "is missing");
+    value_set set;
+    double *sorted = NULL;
+    int64_t *rank = NULL;
+    /* Ratings are mostly small whole numbers: those find their code by direct
+       lookup, everything else through the hash set. */
+    enum { SMALL = 1024 };
+    int64_t small[SMALL];
+    for (size_t i = 0; i < SMALL; i++)
+        small[i] = -1;
+    qc_status status = value_set_init(&set, 64);
+    if (status != QC_OK)
+        return status;
+    for (size_t g = 0; g < n_coders; g++) {
+        for (size_t u = 0; u < n_units; u++) {
+            double x = values[g * n_units + u];
+            int64_t code = -1;
+            if (x >= 0 && x < SMALL && x == (double)(size_t)x) {
+                size_t slot = (size_t)x;
+                code = small[slot];
+                if (code < 0 && (code = small[slot] = value_set_add(&set, x)) < 0) {
+                    status = QC_ENOMEM;
+                    goto cleanup;
+                }
+            } else if (isinf(x)) {
+                status = qc_fail(err, QC_EINVAL, "values", g * n_units + u, 0, 0,
+                                 "must be finite (NaN marks a missing rating)");
+                goto cleanup;
+            } else if (!isnan(x) && (code = value_set_add(&set, x)) < 0) {
+                status = QC_ENOMEM;
+                goto cleanup;
+            }
+            codes[u * n_coders + g] = code;
+        }
+    }
+    /* first-seen order to ascending order */
+    sorted = qc_malloc(set.n, sizeof *sorted);
+    rank = qc_malloc(set.n, sizeof *rank);
+    if (sorted == NULL || rank == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    memcpy(sorted, set.values, set.n * sizeof *sorted);
+    qsort(sorted, set.n, sizeof *sorted, compare_double);
+    for (size_t i = 0; i < set.n; i++) {
+        size_t lo = 0, hi = set.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sorted[mid] < set.values[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        rank[i] = (int64_t)lo;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (codes[i] >= 0)
+            codes[i] = rank[codes[i]];
+    *categories = sorted;
+    *n_cats = set.n;
+    sorted = NULL;
+cleanup:
+    value_set_free(&set);
+    qc_free(rank);
+    qc_free(sorted);
+    return status;
+}
+
+/* ---- tally ---- */
+
+qc_status qc_agree_tally_new(size_t n_coders, size_t n_cats,
+                             qc_agree_tally *tally)
+{
+    memset(tally, 0, sizeof *tally);
+    tally->parts = QC_TALLY_ALL;
+    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
+        return QC_EOVERFLOW;
+    tally->share = qc_calloc(n_cats, sizeof(double));
+    tally->coincidence = qc_calloc(n_cats * n_cats, sizeof(double));
+    tally->coder_counts = qc_calloc(n_coders, n_cats * sizeof(double));
+    tally->coder_units = qc_calloc(n_coders, sizeof(double));
+    if (tally->share == NULL || tally->coincidence == NULL ||
+        tally->coder_counts == NULL || tally->coder_units == NULL) {
+        qc_agree_tally_free(tally);
+        return QC_ENOMEM;
+    }
+    return QC_OK;
+}
+
+void qc_agree_tally_free(qc_agree_tally *tally)
+{
+    if (tally == NULL)
+        return;
+    qc_free(tally->share);
+    qc_free(tally->coincidence);
+    qc_free(tally->coder_counts);
+    qc_free(tally->coder_units);
+    memset(tally, 0, sizeof *tally);
+}
+
+static void tally_clear(qc_agree_tally *t, size_t n_coders, size_t n_cats)
+{
+    /* every array is cleared: parts only says which ones a pass fills */
+    t->rated_units = t->paired_units = t->pairs = t->agreement = 0;
+    memset(t->share, 0, n_cats * sizeof(double));
+    memset(t->coincidence, 0, n_cats * n_cats * sizeof(double));
+    memset(t->coder_counts, 0, n_coders * n_cats * sizeof(double));
+    memset(t->coder_units, 0, n_coders * sizeof(double));
+}
+
+static qc_status check_ratings(const qc_ratings *r, qc_errinfo *err)
+{
+    if (r == NULL)
+        return qc_fail(err, QC_EINVAL, "ratings", 0, 0, 0, "is missing");
+    if (r->n_cats == 0)
+        return qc_fail(err, QC_EINVAL, "n_cats", 0, 0, 0,
+                       "there must be at least one category");
+    if (r->n_coders != 0 && r->n_units > SIZE_MAX / r->n_coders)
+        return qc_fail(err, QC_EOVERFLOW, "n_units", 0, (int64_t)r->n_units, 0,
+                       "n_units x n_coders does not fit");
+    if (r->n_units * r->n_coders > 0 && r->value == NULL)
+        return qc_fail(err, QC_EINVAL, "value", 0, 0, 0, "is missing");
+    return QC_OK;
+}
+
+static qc_status bad_value(const qc_ratings *r, size_t i, qc_errinfo *err)
+{
+    return qc_fail(err, QC_EINDEX, "value", i, r->value[i], (int64_t)r->n_cats,
+                   "must be -1 (missing) or a category index below the bound");
+}
+
+/* Adds the tally of the ratings, checking each value as it is read (the
+   first bad one stops the pass; the tally is then incomplete). count[]
+   (n_cats, zero) and seen[] (n_coders) are scratch and are left zero. */
+static qc_status tally_units(const qc_ratings *r, const double *w,
+                             const int64_t *multiplicity, qc_agree_tally *t,
+                             double *count, size_t *seen, qc_errinfo *err)
+{
+    const size_t k_cats = r->n_cats;
+    const int coders = (t->parts & QC_TALLY_CODERS) != 0;
+    const int coincidence = (t->parts & QC_TALLY_COINCIDENCE) != 0;
+    for (size_t u = 0; u < r->n_units; u++) {
+        double mult = multiplicity != NULL ? (double)multiplicity[u] : 1.0;
+        if (mult == 0)
+            continue;
+        const int64_t *row = r->value + u * r->n_coders;
+        size_t n_seen = 0;
+        double r_u = 0;
+        for (size_t g = 0; g < r->n_coders; g++) {
+            int64_t v = row[g];
+            if (v < 0 || v >= (int64_t)k_cats) {
+                if (v == -1)
+                    continue;
+                for (size_t i = 0; i < n_seen; i++)
+                    count[seen[i]] = 0;
+                return bad_value(r, u * r->n_coders + g, err);
+            }
+            if (count[v] == 0)
+                seen[n_seen++] = (size_t)v;
+            count[v] += 1;
+            r_u += 1;
+            if (coders) {
+                t->coder_counts[g * k_cats + (size_t)v] += mult;
+                t->coder_units[g] += mult;
+            }
+        }
+        if (r_u == 0)
+            continue;
+        t->rated_units += mult;
+        double per_rating = mult / r_u;
+        for (size_t i = 0; i < n_seen; i++)
+            t->share[seen[i]] += per_rating * count[seen[i]];
+        if (r_u >= 2) {
+            double agreeing = 0, per_pair = mult / (r_u - 1);
+            for (size_t i = 0; i < n_seen; i++) {
+                size_t k = seen[i];
+                double weighted = count[k], scaled = per_pair * count[k];
+                if (w != NULL) {
+                    weighted = 0;
+                    for (size_t j = 0; j < n_seen; j++)
+                        weighted += w[k * k_cats + seen[j]] * count[seen[j]];
+                }
+                agreeing += count[k] * (weighted - 1);
+                if (!coincidence)
+                    continue;
+                double *line = t->coincidence + k * k_cats;
+                for (size_t j = 0; j < n_seen; j++) {
+                    size_t c = seen[j];
+                    line[c] += scaled * (count[c] - (c == k));
+                }
+            }
+            t->paired_units += mult;
+            t->pairs += mult * r_u * (r_u - 1) / 2;
+            t->agreement += mult * agreeing / (r_u * (r_u - 1));
+        }
+        for (size_t i = 0; i < n_seen; i++)
+            count[seen[i]] = 0;
+    }
+    return QC_OK;
+}
+
+qc_status qc_agree_tally_add(const qc_ratings *ratings, const double *weights,
+                             const int64_t *multiplicity, qc_agree_tally *tally,
+                             qc_errinfo *err)
+{
+    qc_status status = check_ratings(ratings, err);
+    if (status != QC_OK)
+        return status;
+    if (tally == NULL || tally->share == NULL ||
+        ((tally->parts & QC_TALLY_COINCIDENCE) && tally->coincidence == NULL) ||
+        ((tally->parts & QC_TALLY_CODERS) &&
+         (tally->coder_counts == NULL || tally->coder_units == NULL)))
+        return qc_fail(err, QC_EINVAL, "tally", 0, 0, 0, "has missing arrays");
+    for (size_t u = 0; multiplicity != NULL && u < ratings->n_units; u++) {
+        if (multiplicity[u] < 0)
+            return qc_fail(err, QC_EINDEX, "multiplicity", u, multiplicity[u],
+                           0, "must be >= 0");
+    }
+    double *count = qc_calloc(ratings->n_cats, sizeof *count);
+    size_t *seen = qc_malloc(ratings->n_coders, sizeof *seen);
+    if (count == NULL || seen == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    status = tally_units(ratings, weights, multiplicity, tally, count, seen, err);
+cleanup:
+    qc_free(count);
+    qc_free(seen);
+    return status;
+}
+
+/* ---- coefficients ---- */
+
+/* Metric differences delta^2_ck, n_cats x n_cats, from the tally's marginals. */
+static void metric_differences(size_t k_cats, qc_metric metric,
+                               const double *values, const double *marginal,
+                               double *delta)
+{
+    for (size_t c = 0; c < k_cats; c++) {
+        for (size_t k = 0; k < k_cats; k++) {
+            double d = 0;
+            if (c == k) {
+                d = 0;
+            } else if (metric == QC_METRIC_NOMINAL) {
+                d = 1;
+            } else if (metric == QC_METRIC_ORDINAL) {
+                size_t lo = c < k ? c : k, hi = c < k ? k : c;
+                double between = 0;
+                for (size_t g = lo; g <= hi; g++)
+                    between += marginal[g];
+                between -= (marginal[c] + marginal[k]) / 2;
+                d = between * between;
+            } else if (metric == QC_METRIC_INTERVAL) {
+                d = (values[c] - values[k]) * (values[c] - values[k]);
+            } else {
+                double sum = values[c] + values[k];
+                d = sum == 0 ? 0 : ((values[c] - values[k]) / sum) * ((values[c] - values[k]) / sum);
+            }
+            delta[c * k_cats + k] = d;
+        }
+    }
+}
+
+static qc_status alpha_parts(const qc_agree_tally *t, size_t k_cats,
+                             qc_metric metric, const double *values,
+                             double *observed, double *expected, double *delta)
+{
+    double *marginal = qc_calloc(k_cats, sizeof *marginal);
+    if (marginal == NULL)
+        return QC_ENOMEM;
+    double n = 0;
+    for (size_t c = 0; c < k_cats; c++)
+        for (size_t k = 0; k < k_cats; k++)
+            marginal[c] += t->coincidence[c * k_cats + k];
+    for (size_t c = 0; c < k_cats; c++)
+        n += marginal[c];
+    metric_differences(k_cats, metric, values, marginal, delta);
+    double d_o = 0, d_e = 0;
+    for (size_t c = 0; c < k_cats; c++) {
+        for (size_t k = 0; k < k_cats; k++) {
+            d_o += t->coincidence[c * k_cats + k] * delta[c * k_cats + k];
+            d_e += marginal[c] * marginal[k] * delta[c * k_cats + k];
+        }
+    }
+    *observed = n > 0 ? d_o / n : NAN;
+    *expected = n > 1 ? d_e / (n * (n - 1)) : NAN;
+    qc_free(marginal);
+    return QC_OK;
+}
+
+/* (pa - pe) / (1 - pe), NaN when undefined. */
+static double chance_corrected(double pa, double pe)
+{
+    if (isnan(pa) || isnan(pe) || 1 - pe == 0)
+        return NAN;
+    return (pa - pe) / (1 - pe);
+}
+
+static double weight(const double *w, size_t k_cats, size_t k, size_t l)
+{
+    return w != NULL ? w[k * k_cats + l] : (double)(k == l);
+}
+
+static double conger_expected(const qc_agree_tally *t, size_t n_coders,
+                              size_t k_cats, const double *w)
+{
+    /* coders who rated nothing have no marginals and take no part */
+    double r = 0;
+    for (size_t g = 0; g < n_coders; g++)
+        r += t->coder_units[g] > 0;
+    if (r < 2)
+        return NAN;
+    double pe = 0;
+    for (size_t k = 0; k < k_cats; k++) {
+        for (size_t l = 0; l < k_cats; l++) {
+            double wkl = weight(w, k_cats, k, l);
+            if (wkl == 0)
+                continue;
+            double mean_k = 0, mean_l = 0, cross = 0;
+            for (size_t g = 0; g < n_coders; g++) {
+                if (t->coder_units[g] <= 0)
+                    continue;
+                double pk = t->coder_counts[g * k_cats + k] / t->coder_units[g];
+                double pl = t->coder_counts[g * k_cats + l] / t->coder_units[g];
+                mean_k += pk;
+                mean_l += pl;
+                cross += pk * pl;
+            }
+            mean_k /= r;
+            mean_l /= r;
+            double s2 = (cross - r * mean_k * mean_l) / (r - 1);
+            pe += wkl * (mean_k * mean_l - s2 / r);
+        }
+    }
+    return pe;
+}
+
+static qc_status compute(const qc_agree_tally *t, size_t n_coders,
+                         size_t k_cats, const double *w, qc_agree_method method,
+                         qc_metric metric, const double *values,
+                         qc_agree_result *out, double *delta)
+{
+    if (method == QC_AGREE_ALPHA) {
+        qc_status status = alpha_parts(t, k_cats, metric, values, &out->observed,
+                                       &out->expected, delta);
+        if (status != QC_OK)
+            return status;
+        out->value = isnan(out->expected) || out->expected == 0
+                         ? NAN
+                         : 1 - out->observed / out->expected;
+        return QC_OK;
+    }
+    double pa = t->paired_units > 0 ? t->agreement / t->paired_units : NAN;
+    double total_w = 0;
+    for (size_t k = 0; k < k_cats; k++)
+        for (size_t l = 0; l < k_cats; l++)
+            total_w += weight(w, k_cats, k, l);
+    double q = (double)k_cats, pe = NAN;
+    switch (method) {
+    case QC_AGREE_PERCENT:
+        out->observed = pa;
+        out->expected = NAN;
+        out->value = pa;
+        return QC_OK;
+    case QC_AGREE_FLEISS:
+        if (t->rated_units > 0) {
+            pe = 0;
+            for (size_t k = 0; k < k_cats; k++)
+                for (size_t l = 0; l < k_cats; l++)
+                    pe += weight(w, k_cats, k, l) * (t->share[k] / t->rated_units) *
+                          (t->share[l] / t->rated_units);
+        }
+        break;
+    case QC_AGREE_GWET:
+        if (t->rated_units > 0 && k_cats >= 2) {
+            double spread = 0;
+            for (size_t k = 0; k < k_cats; k++) {
+                double pi = t->share[k] / t->rated_units;
+                spread += pi * (1 - pi);
+            }
+            pe = total_w * spread / (q * (q - 1));
+        }
+        break;
+    case QC_AGREE_BRENNAN_PREDIGER:
+        pe = k_cats >= 2 ? total_w / (q * q) : NAN;
+        break;
+    case QC_AGREE_CONGER:
+        pe = conger_expected(t, n_coders, k_cats, w);
+        break;
+    default:
+        break;
+    }
+    out->observed = pa;
+    out->expected = pe;
+    out->value = chance_corrected(pa, pe);
+    return QC_OK;
+}
+
+static qc_status check_method(qc_agree_method method, qc_metric metric,
+                              const double *values, qc_errinfo *err)
+{
+    if ((int)method < QC_AGREE_PERCENT || method > QC_AGREE_ALPHA)
+        return qc_fail(err, QC_EINVAL, "method", 0, (int64_t)method, 0,
+                       "is not a qc_agree_method");
+    if (method == QC_AGREE_ALPHA) {
+        if ((int)metric < QC_METRIC_NOMINAL || metric > QC_METRIC_RATIO)
+            return qc_fail(err, QC_EINVAL, "metric", 0, (int64_t)metric, 0,
+                           "is not a qc_metric");
+        if ((metric == QC_METRIC_INTERVAL || metric == QC_METRIC_RATIO) &&
+            values == NULL)
+            return qc_fail(err, QC_EINVAL, "values", 0, 0, 0,
+                           "interval and ratio metrics need category values");
+    }
+    return QC_OK;
+}
+
+qc_status qc_agree_coefficient(const qc_agree_tally *tally, size_t n_coders,
+                               size_t n_cats, const double *weights,
+                               qc_agree_method method, qc_metric metric,
+                               const double *values, qc_agree_result *out,
+                               qc_errinfo *err)
+{
+    if (tally == NULL || out == NULL)
+        return qc_fail(err, QC_EINVAL, tally == NULL ? "tally" : "out", 0, 0, 0,
+                       "is missing");
+    qc_status status = check_method(method, metric, values, err);
+    if (status != QC_OK)
+        return status;
+    unsigned needs = method == QC_AGREE_ALPHA    ? QC_TALLY_COINCIDENCE
+                     : method == QC_AGREE_CONGER ? QC_TALLY_CODERS
+                                                 : 0;
+    if ((tally->parts & needs) != needs)
+        return qc_fail(err, QC_EINVAL, "tally", 0, (int64_t)tally->parts,
+                       (int64_t)needs, "lacks the part this method needs");
+    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
+        return qc_fail(err, QC_EOVERFLOW, "n_cats", 0, (int64_t)n_cats, 0,
+                       "n_cats^2 does not fit");
+    double *delta = qc_malloc(n_cats * n_cats, sizeof *delta);
+    if (delta == NULL)
+        return QC_ENOMEM;
+    status = compute(tally, n_coders, n_cats, weights, method, metric, values,
+                     out, delta);
+    qc_free(delta);
+    return status;
+}
+
+/* ---- bootstrap ---- */
+
+qc_status qc_agree_bootstrap_units(const qc_ratings *ratings,
+                                   const double *weights,
+                                   qc_agree_method method, qc_metric metric,
+                                   const double *values, size_t n_boot,
+                                   uint64_t seed, double *out, qc_errinfo *err)
+{
+    qc_status status = check_ratings(ratings, err);
+    if (status == QC_OK)
+        status = check_method(method, metric, values, err);
+    if (status != QC_OK)
+        return status;
+    if (n_boot > 0 && out == NULL)
+        return qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
+    const size_t k_cats = ratings->n_cats, n_coders = ratings->n_coders;
+    qc_agree_tally t;
+    size_t *rated = NULL, *seen = NULL;
+    int64_t *mult = NULL;
+    double *count = NULL, *delta = NULL;
+    status = qc_agree_tally_new(n_coders, k_cats, &t);
+    if (status != QC_OK)
+        return status;
+    t.parts = method == QC_AGREE_ALPHA    ? QC_TALLY_COINCIDENCE
+              : method == QC_AGREE_CONGER ? QC_TALLY_CODERS
+                                          : 0;
+    rated = qc_malloc(ratings->n_units, sizeof *rated);
+    mult = qc_calloc(ratings->n_units, sizeof *mult);
+    seen = qc_malloc(n_coders, sizeof *seen);
+    count = qc_calloc(k_cats, sizeof *count);
+    delta = qc_malloc(k_cats * k_cats, sizeof *delta);
+    if (rated == NULL || mult == NULL || seen == NULL || count == NULL ||
+        delta == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    /* units without any rating are not data: resample the rated ones */
+    size_t n_rated = 0;
+    for (size_t u = 0; u < ratings->n_units; u++) {
+        const int64_t *row = ratings->value + u * n_coders;
+        int any = 0;
+        for (size_t g = 0; g < n_coders; g++) {
+            if (row[g] < -1 || row[g] >= (int64_t)k_cats) {
+                status = bad_value(ratings, u * n_coders + g, err);
+                goto cleanup;
+            }
+            any |= row[g] >= 0;
+        }
+        if (any)
+            rated[n_rated++] = u;
+    }
+    rng r;
+    rng_seed(&r, seed);
+    for (size_t b = 0; b < n_boot; b++) {
+        memset(mult, 0, ratings->n_units * sizeof *mult);
+        for (size_t i = 0; i < n_rated; i++)
+            mult[rated[rng_below(&r, n_rated)]]++;
+        tally_clear(&t, n_coders, k_cats);
+        status = tally_units(ratings, weights, mult, &t, count, seen, err);
+        if (status != QC_OK)
+            goto cleanup;
+        qc_agree_result res;
+        status = compute(&t, n_coders, k_cats, weights, method, metric, values,
+                         &res, delta);
+        if (status != QC_OK)
+            goto cleanup;
+        out[b] = res.value;
+    }
+cleanup:
+    qc_agree_tally_free(&t);
+    qc_free(rated);
+    qc_free(mult);
+    qc_free(seen);
+    qc_free(count);
+    qc_free(delta);
+    return status;
+}
+
+qc_status qc_alpha_bootstrap(const qc_agree_tally *tally, size_t n_cats,
+                             qc_metric metric, const double *values,
+                             size_t draws, size_t n_boot, uint64_t seed,
+                             double *out, qc_errinfo *err)
+{
+    if (tally == NULL)
+        return qc_fail(err, QC_EINVAL, "tally", 0, 0, 0, "is missing");
+    qc_status status = check_method(QC_AGREE_ALPHA, metric, values, err);
+    if (status != QC_OK)
+        return status;
+    if (n_boot > 0 && out == NULL)
+        return qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
+    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
+        return qc_fail(err, QC_EOVERFLOW, "n_cats", 0, (int64_t)n_cats, 0,
+                       "n_cats^2 does not fit");
+    size_t cells = n_cats * n_cats;
+    double *delta = qc_malloc(cells, sizeof *delta);
+    double *prob = qc_malloc(cells, sizeof *prob);
+    size_t *alias = qc_malloc(cells, sizeof *alias);
+    size_t *small = qc_malloc(cells, sizeof *small);
+    size_t *large = qc_malloc(cells, sizeof *large);
+    if (delta == NULL || prob == NULL || alias == NULL || small == NULL ||
+        large == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    double d_o, d_e;
+    status = alpha_parts(tally, n_cats, metric, values, &d_o, &d_e, delta);
+    if (status != QC_OK)
+        goto cleanup;
+    double n = 0;
+    for (size_t i = 0; i < cells; i++)
+        n += tally->coincidence[i];
+    if (n <= 0 || isnan(d_e) || d_e == 0 || draws == 0) {
+        for (size_t b = 0; b < n_boot; b++)
+            out[b] = NAN;
+        goto cleanup;
+    }
+    /* Vose's alias table: one uniform draw picks a coincidence cell with
+       probability o_ck / n.. in constant time. */
+    size_t n_small = 0, n_large = 0;
+    for (size_t i = 0; i < cells; i++) {
+        prob[i] = tally->coincidence[i] / n * (double)cells;
+        alias[i] = i;
+        if (prob[i] < 1)
+            small[n_small++] = i;
+        else
+            large[n_large++] = i;
+    }
+    while (n_small > 0 && n_large > 0) {
+        size_t s = small[--n_small], l = large[--n_large];
+        alias[s] = l;
+        prob[l] -= 1 - prob[s];
+        if (prob[l] < 1)
+            small[n_small++] = l;
+        else
+            large[n_large++] = l;
+    }
+    while (n_large > 0)
+        prob[large[--n_large]] = 1;
+    while (n_small > 0)
+        prob[small[--n_small]] = 1;
+    rng r;
+    rng_seed(&r, seed);
+    for (size_t b = 0; b < n_boot; b++) {
+        double sum = 0;
+        for (size_t m = 0; m < draws; m++) {
+            double x = rng_uniform(&r) * (double)cells;
+            size_t i = (size_t)x;
+            if (i >= cells)
+                i = cells - 1;
+            size_t cell = (x - (double)i) < prob[i] ? i : alias[i];
+            sum += delta[cell];
+        }
+        out[b] = 1 - (sum / (double)draws) / d_e;
+    }
+cleanup:
+    qc_free(delta);
+    qc_free(prob);
+    qc_free(alias);
+    qc_free(small);
+    qc_free(large);
+    return status;
+}

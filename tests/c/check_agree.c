@@ -1,0 +1,306 @@
+/* qc/agree.h against published worked examples. */
+#include <math.h>
+#include <string.h>
+
+#include "qc/agree.h"
+#include "suites.h"
+
+/* Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section
+   C: 4 observers, 12 units, values 1..5, missing data. Units x observers,
+   category index = value - 1, -1 missing. */
+enum { C_UNITS = 12, C_CODERS = 4, C_CATS = 5 };
+static const int64_t section_c[C_UNITS * C_CODERS] = {
+    0, 0, -1, 0,  1, 1, 2, 1,   2, 2, 2, 2,   2, 2, 2, 2,
+    1, 1, 1, 1,   0, 1, 2, 3,   3, 3, 3, 3,   0, 0, 1, 0,
+    1, 1, 1, 1,   -1, 4, 4, 4,  -1, -1, 0, 0, -1, -1, 2, -1};
+static const double section_c_values[C_CATS] = {1, 2, 3, 4, 5};
+
+static double coefficient(const int64_t *data, size_t n_units, size_t n_coders,
+                          size_t n_cats, qc_agree_method method,
+                          qc_metric metric, const double *values,
+                          const double *weights)
+{
+    qc_ratings r = {n_units, n_coders, n_cats, data};
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(n_coders, n_cats, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, weights, NULL, &t, NULL), QC_OK);
+    qc_agree_result res;
+    ck_assert_int_eq(qc_agree_coefficient(&t, n_coders, n_cats, weights, method,
+                                          metric, values, &res, NULL),
+                     QC_OK);
+    qc_agree_tally_free(&t);
+    return res.value;
+}
+
+START_TEST(krippendorff_2011_section_c)
+{
+    const double published[4] = {0.743, 0.815, 0.849, 0.797};
+    const qc_metric metrics[4] = {QC_METRIC_NOMINAL, QC_METRIC_ORDINAL,
+                                  QC_METRIC_INTERVAL, QC_METRIC_RATIO};
+    for (int i = 0; i < 4; i++) {
+        double alpha = coefficient(section_c, C_UNITS, C_CODERS, C_CATS,
+                                   QC_AGREE_ALPHA, metrics[i],
+                                   section_c_values, NULL);
+        ck_assert_double_eq_tol(alpha, published[i], 0.0005);
+    }
+}
+END_TEST
+
+START_TEST(krippendorff_2011_sections_a_and_b)
+{
+    /* A: two observers, binary data, 10 units: alpha = 0.095 */
+    const int64_t a[20] = {0, 1, 1, 1, 0, 1, 0, 0, 0, 0,
+                           0, 1, 0, 0, 0, 0, 1, 0, 0, 0};
+    ck_assert_double_eq_tol(coefficient(a, 10, 2, 2, QC_AGREE_ALPHA,
+                                        QC_METRIC_NOMINAL, NULL, NULL),
+                            0.095, 0.0005);
+    /* B: two observers, nominal a..e, 12 units: alpha = 0.692 */
+    const int64_t b[24] = {0, 1, 0, 0, 1, 1, 1, 1, 3, 1, 2, 2,
+                           2, 2, 2, 2, 4, 4, 3, 3, 3, 3, 0, 3};
+    ck_assert_double_eq_tol(coefficient(b, 12, 2, 5, QC_AGREE_ALPHA,
+                                        QC_METRIC_NOMINAL, NULL, NULL),
+                            0.692, 0.0005);
+}
+END_TEST
+
+/* Fleiss (1971), Table 1 as reproduced in the literature: 10 subjects, 14
+   raters, 5 categories; kappa = 0.210. */
+static const int fleiss_counts[10][5] = {
+    {0, 0, 0, 0, 14}, {0, 2, 6, 4, 2}, {0, 0, 3, 5, 6}, {0, 3, 9, 2, 0},
+    {2, 2, 8, 1, 1},  {7, 7, 0, 0, 0}, {3, 2, 6, 3, 0}, {2, 5, 3, 2, 2},
+    {6, 5, 2, 1, 0},  {0, 2, 2, 3, 7}};
+
+START_TEST(fleiss_1971_example)
+{
+    int64_t data[10 * 14];
+    for (int u = 0; u < 10; u++) {
+        int g = 0;
+        for (int k = 0; k < 5; k++)
+            for (int n = 0; n < fleiss_counts[u][k]; n++)
+                data[u * 14 + g++] = k;
+    }
+    double kappa = coefficient(data, 10, 14, 5, QC_AGREE_FLEISS,
+                               QC_METRIC_NOMINAL, NULL, NULL);
+    ck_assert_double_eq_tol(kappa, 0.210, 0.0005);
+}
+END_TEST
+
+START_TEST(undefined_cases_are_nan)
+{
+    /* everyone agrees on the one category used: chance agreement is 1 */
+    const int64_t same[6] = {0, 0, 0, 0, 0, 0};
+    ck_assert(isnan(coefficient(same, 3, 2, 1, QC_AGREE_FLEISS,
+                                QC_METRIC_NOMINAL, NULL, NULL)));
+    ck_assert(isnan(coefficient(same, 3, 2, 1, QC_AGREE_ALPHA,
+                                QC_METRIC_NOMINAL, NULL, NULL)));
+    ck_assert(isnan(coefficient(same, 3, 2, 1, QC_AGREE_GWET,
+                                QC_METRIC_NOMINAL, NULL, NULL)));
+    /* no unit has two ratings */
+    const int64_t lonely[4] = {0, -1, -1, 1};
+    ck_assert(isnan(coefficient(lonely, 2, 2, 2, QC_AGREE_PERCENT,
+                                QC_METRIC_NOMINAL, NULL, NULL)));
+    ck_assert(isnan(coefficient(lonely, 2, 2, 2, QC_AGREE_ALPHA,
+                                QC_METRIC_NOMINAL, NULL, NULL)));
+}
+END_TEST
+
+START_TEST(tallies_of_halves_add_up)
+{
+    qc_ratings all = {C_UNITS, C_CODERS, C_CATS, section_c};
+    qc_ratings first = {6, C_CODERS, C_CATS, section_c};
+    qc_ratings second = {6, C_CODERS, C_CATS, section_c + 6 * C_CODERS};
+    qc_agree_tally whole, parts;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &whole), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &parts), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&all, NULL, NULL, &whole, NULL), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&first, NULL, NULL, &parts, NULL), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&second, NULL, NULL, &parts, NULL), QC_OK);
+    ck_assert_double_eq_tol(whole.agreement, parts.agreement, 1e-12);
+    for (int i = 0; i < C_CATS * C_CATS; i++)
+        ck_assert_double_eq_tol(whole.coincidence[i], parts.coincidence[i], 1e-12);
+    /* a multiplicity of 2 on every unit doubles every count */
+    int64_t twice[C_UNITS];
+    for (int u = 0; u < C_UNITS; u++)
+        twice[u] = 2;
+    qc_agree_tally doubled;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &doubled), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&all, NULL, twice, &doubled, NULL), QC_OK);
+    ck_assert_double_eq_tol(doubled.pairs, 2 * whole.pairs, 1e-12);
+    qc_agree_tally_free(&whole);
+    qc_agree_tally_free(&parts);
+    qc_agree_tally_free(&doubled);
+}
+END_TEST
+
+START_TEST(bootstraps_are_seeded_and_bracket_alpha)
+{
+    qc_ratings r = {C_UNITS, C_CODERS, C_CATS, section_c};
+    double a[200], b[200];
+    ck_assert_int_eq(qc_agree_bootstrap_units(&r, NULL, QC_AGREE_ALPHA,
+                                              QC_METRIC_NOMINAL, NULL, 200, 7, a,
+                                              NULL),
+                     QC_OK);
+    ck_assert_int_eq(qc_agree_bootstrap_units(&r, NULL, QC_AGREE_ALPHA,
+                                              QC_METRIC_NOMINAL, NULL, 200, 7, b,
+                                              NULL),
+                     QC_OK);
+    ck_assert_mem_eq(a, b, sizeof a);
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, NULL), QC_OK);
+    ck_assert_int_eq(qc_alpha_bootstrap(&t, C_CATS, QC_METRIC_NOMINAL, NULL,
+                                        (size_t)t.pairs, 200, 7, b, NULL),
+                     QC_OK);
+    double below = 0, mean = 0;
+    for (int i = 0; i < 200; i++) {
+        below += b[i] < 0.743;
+        mean += b[i] / 200;
+    }
+    /* the draws scatter around the estimate */
+    ck_assert(below > 20 && below < 180);
+    ck_assert_double_eq_tol(mean, 0.743, 0.1);
+    qc_agree_tally_free(&t);
+}
+END_TEST
+
+START_TEST(agree_rejects_bad_input)
+{
+    qc_errinfo err = {0};
+    const int64_t bad[4] = {0, 1, 2, -2};
+    qc_ratings r = {2, 2, 2, bad};
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(2, 2, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, &err), QC_EINDEX);
+    ck_assert_str_eq(err.arg, "value");
+    ck_assert_uint_eq(err.index, 2);
+    const int64_t ok[4] = {0, 1, 1, 1};
+    r.value = ok;
+    const int64_t negative[2] = {1, -1};
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, negative, &t, &err), QC_EINDEX);
+    ck_assert_str_eq(err.arg, "multiplicity");
+    qc_agree_result res;
+    ck_assert_int_eq(qc_agree_coefficient(&t, 2, 2, NULL, (qc_agree_method)42,
+                                          QC_METRIC_NOMINAL, NULL, &res, &err),
+                     QC_EINVAL);
+    ck_assert_int_eq(qc_agree_coefficient(&t, 2, 2, NULL, QC_AGREE_ALPHA,
+                                          QC_METRIC_INTERVAL, NULL, &res, &err),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "values");
+    r.n_cats = 0;
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, &err), QC_EINVAL);
+    qc_agree_tally_free(&t);
+}
+END_TEST
+
+START_TEST(agree_survives_every_allocation_failure)
+{
+    qc_ratings r = {C_UNITS, C_CODERS, C_CATS, section_c};
+    for (long k = 0;; k++) {
+        double out[5];
+        qc_alloc_fail_after(k);
+        qc_status status = qc_agree_bootstrap_units(&r, NULL, QC_AGREE_CONGER,
+                                                    QC_METRIC_NOMINAL, NULL, 5,
+                                                    1, out, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        if (attempts <= k) {
+            ck_assert_int_eq(status, QC_OK);
+            break;
+        }
+        ck_assert_int_eq(status, QC_ENOMEM);
+    }
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, NULL), QC_OK);
+    for (long k = 0;; k++) {
+        double out[5];
+        qc_alloc_fail_after(k);
+        qc_status status = qc_alpha_bootstrap(&t, C_CATS, QC_METRIC_ORDINAL,
+                                              NULL, 10, 5, 1, out, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        if (attempts <= k) {
+            ck_assert_int_eq(status, QC_OK);
+            break;
+        }
+        ck_assert_int_eq(status, QC_ENOMEM);
+    }
+    qc_agree_tally_free(&t);
+}
+END_TEST
+
+START_TEST(encode_orders_distinct_values)
+{
+    /* 2 coders x 3 units, coder rows: {2.5, NaN, -0.0}, {0.0, 2.5, -1} */
+    const double values[6] = {2.5, NAN, -0.0, 0.0, 2.5, -1};
+    int64_t codes[6];
+    double *cats = NULL;
+    size_t n_cats = 0;
+    ck_assert_int_eq(qc_agree_encode(values, 2, 3, codes, &cats, &n_cats, NULL),
+                     QC_OK);
+    ck_assert_uint_eq(n_cats, 3);
+    ck_assert(cats[0] == -1 && cats[1] == 0 && cats[2] == 2.5);
+    /* units x coders */
+    const int64_t expected[6] = {2, 1, -1, 2, 1, 0};
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(codes[i], expected[i]);
+    qc_free(cats);
+
+    /* many distinct values grow the table */
+    enum { N = 1000 };
+    double many[N];
+    int64_t many_codes[N];
+    for (int i = 0; i < N; i++)
+        many[i] = (double)((i * 7919) % N) / 10.0;
+    ck_assert_int_eq(qc_agree_encode(many, 1, N, many_codes, &cats, &n_cats, NULL),
+                     QC_OK);
+    ck_assert_uint_eq(n_cats, N);
+    for (int i = 0; i < N; i++)
+        ck_assert(cats[many_codes[i]] == many[i]);
+    qc_free(cats);
+
+    qc_errinfo err = {0};
+    const double infinite[2] = {1, INFINITY};
+    ck_assert_int_eq(qc_agree_encode(infinite, 1, 2, codes, &cats, &n_cats, &err),
+                     QC_EINVAL);
+    ck_assert_uint_eq(err.index, 1);
+    ck_assert_ptr_null(cats);
+    for (long k = 0;; k++) {
+        qc_alloc_fail_after(k);
+        qc_status status = qc_agree_encode(many, 1, N, many_codes, &cats, &n_cats,
+                                           NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        if (attempts <= k) {
+            ck_assert_int_eq(status, QC_OK);
+            qc_free(cats);
+            break;
+        }
+        ck_assert_int_eq(status, QC_ENOMEM);
+        ck_assert_ptr_null(cats);
+    }
+}
+END_TEST
+
+Suite *agree_suite(void)
+{
+    Suite *s = suite_create("agree");
+    TCase *tc = tcase_create("qc_agree_coefficient");
+    tcase_add_test(tc, krippendorff_2011_section_c);
+    tcase_add_test(tc, krippendorff_2011_sections_a_and_b);
+    tcase_add_test(tc, fleiss_1971_example);
+    tcase_add_test(tc, undefined_cases_are_nan);
+    tcase_add_test(tc, agree_rejects_bad_input);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_agree_encode");
+    tcase_add_test(tc, encode_orders_distinct_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_agree_tally_add");
+    tcase_add_test(tc, tallies_of_halves_add_up);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bootstrap");
+    tcase_add_test(tc, bootstraps_are_seeded_and_bracket_alpha);
+    tcase_add_test(tc, agree_survives_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    return s;
+}
