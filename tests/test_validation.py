@@ -41,7 +41,6 @@ def edit(table, **columns):
 CASES = [
     # (case, changes, exception, words in the message)
     ("codes not a frame", {"codes": [("T", None)]}, TypeError, ["codebook.codes", "DataFrame"]),
-    ("empty codebook", {"codes": tables()["codes"].iloc[:0]}, ValueError, ["codebook.codes", "empty"]),
     ("codes without code column", edit("codes", code=None), ValueError, ["codebook.codes", "'code'"]),
     ("duplicate code", edit("codes", code=["T", "a", "a"]), ValueError, ["codebook.code", "duplicate", "'a'"]),
     ("missing code id", edit("codes", code=["T", None, "b"]), ValueError, ["codebook.code", "missing"]),
@@ -55,9 +54,7 @@ CASES = [
     ("member is unknown code", edit("members", code=["zz"]), ValueError, ["codebook.members.code", "'zz'"]),
     ("membership twice", {"members": pd.DataFrame({"group": ["G", "G"], "code": ["T", "T"]})}, ValueError, ["codebook.members", "twice"]),
     ("documents not a frame", {"documents": {"doc": ["d1"]}}, TypeError, ["documents", "DataFrame"]),
-    ("empty documents", {"documents": tables()["documents"].iloc[:0]}, ValueError, ["documents", "empty"]),
     ("duplicate doc", edit("documents", doc=["d1", "d1"]), ValueError, ["documents.doc", "duplicate"]),
-    ("empty items", {"items": tables()["items"].iloc[:0]}, ValueError, ["items", "empty"]),
     ("items without doc", edit("items", doc=None), ValueError, ["items", "'doc'"]),
     ("duplicate item", edit("items", item=["d1:1", "d1:1"]), ValueError, ["items.item", "duplicate"]),
     ("item in unknown doc", edit("items", doc=["d1", "d9"]), ValueError, ["items.doc", "'d9'"]),
@@ -114,6 +111,18 @@ def test_empty_codings_are_allowed_and_count_zero():
     project = build(codings=tables()["codings"].iloc[:0])
     assert project.frequencies("theme").tolist() == [0]
     assert project.frequencies("vision", by="region").to_numpy().sum() == 0
+
+
+def test_empty_tables_are_allowed():
+    # A REFI-QDA export of a project nobody has coded yet has no selections,
+    # sometimes no sources or codes (ATLAS.ti's blank project).
+    t = tables()
+    project = qc.Project(t["codes"].iloc[:0], t["documents"].iloc[:0], t["items"].iloc[:0],
+                         t["codings"].iloc[:0])
+    assert project.codebook.levels == []
+    assert project.frequencies().empty
+    project = build(items=t["items"].iloc[:0], codings=t["codings"].iloc[:0])
+    assert project.frequencies("theme").tolist() == [0]
 
 
 def test_ids_in_the_index_are_accepted():

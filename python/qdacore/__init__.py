@@ -11,8 +11,10 @@ np.int64(1578)
 """
 from . import datasets
 from .codebook import Codebook
+from .io.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
 from .project import CodingArrays, Project
 
 __version__ = "0.1.0"
 
-__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "__version__"]
+__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "read_qdc", "read_qdpx",
+           "write_qdc", "write_qdpx", "__version__"]

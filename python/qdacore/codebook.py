@@ -46,7 +46,7 @@ class Dimension:
 
 def _level_names(levels: pd.Series, depth: np.ndarray) -> pd.Series:
     """Missing level names become ``depth1``, ``depth2``... (roots are depth1)."""
-    fill = pd.Series([f"depth{d + 1}" for d in range(int(depth.max()) + 1)])
+    fill = pd.Series([f"depth{d + 1}" for d in range(int(depth.max(initial=-1)) + 1)], dtype=object)
     return levels.where(levels.notna(), fill.to_numpy()[depth])
 
 
@@ -73,8 +73,9 @@ class Codebook:
     ------
     ValueError
         Duplicate or missing ids, a parent or member that names an unknown
-        code, a cycle in the hierarchy, a group set named like a level, or an
-        empty codes table.
+        code, a cycle in the hierarchy, or a group set named like a level. (An
+        empty codes table is allowed: a project exported from a QDA package
+        before anyone coded it has none.)
 
     Examples
     --------
@@ -104,7 +105,6 @@ class Codebook:
         members: Optional[pd.DataFrame] = None,
     ) -> None:
         codes = check.frame(codes, "codebook.codes", ["code"])
-        check.nonempty(codes, "codebook.codes", "a codebook needs at least one code")
         self._code_index = check.ids(codes["code"], "codebook.code")
         if "parent" not in codes.columns:
             codes["parent"] = pd.Series([None] * len(codes), dtype=object)

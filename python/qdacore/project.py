@@ -93,10 +93,10 @@ class Project:
         A table is not a DataFrame, or ``start``/``end`` are not numeric.
     ValueError
         Missing required columns; missing or duplicate ids; an item in an
-        unknown document; a coding of an unknown item or code; an empty
-        codebook, documents or items table; bad offsets. The message names the
-        table and column. (An empty codings table is allowed: a corpus may be
-        imported before it is coded.)
+        unknown document; a coding of an unknown item or code; bad offsets.
+        The message names the table and column. (Empty tables are allowed: a
+        corpus may be imported before it is coded, and a QDA package exports
+        projects with no sources or codes yet.)
 
     Examples
     --------
@@ -137,8 +137,6 @@ class Project:
         documents = check.frame(documents, "documents", ["doc"])
         items = check.frame(items, "items", ["item", "doc"])
         codings = check.frame(codings, "codings", ["item", "code"])
-        check.nonempty(documents, "documents", "a project needs at least one document")
-        check.nonempty(items, "items", "a project needs at least one item (coded unit)")
         doc_index = check.ids(documents["doc"], "documents.doc")
         item_index = check.ids(items["item"], "items.item")
         item_doc = check.positions(items["doc"], doc_index, "items.doc", "documents.doc")
