@@ -498,3 +498,25 @@ class Project:
         elif percent:
             raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
         return table
+
+    # -- qdpx -----------------------------------------------------------------------
+    def to_qdpx(self, path: Union[str, Path]) -> Path:
+        """Write the project as a REFI-QDA ``.qdpx`` archive (see :func:`qdacore.write_qdpx`)."""
+        from .io.qdpx import write_qdpx
+
+        return write_qdpx(self, path)
+
+    def codings_table(self) -> pd.DataFrame:
+        """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,
+        ``coder``, ``start``, ``end``, ``text`` and the document attributes
+        (see :func:`qdacore.io.tidy.codings_table`)."""
+        from .io.tidy import codings_table
+
+        return codings_table(self)
+
+    def to_excel(self, path: Union[str, Path]) -> Path:
+        """Write the main tables to an ``.xlsx`` workbook (needs openpyxl; see
+        :func:`qdacore.io.tidy.to_excel`). Returns the path."""
+        from .io.tidy import to_excel
+
+        return to_excel(self, path)

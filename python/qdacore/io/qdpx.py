@@ -145,7 +145,7 @@ def stable_guid(*parts: Any) -> str:
 
 def _guids(values: pd.Series, kind: str, ids: pd.Series, where: str) -> np.ndarray:
     """Valid GUIDs from a column, or stable ones derived from the ids where missing."""
-    out = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+    out = values.astype(object).where(values.notna(), None).to_numpy(dtype=object, copy=True)
     missing = pd.isna(values).to_numpy()
     if missing.any():
         out[missing] = [stable_guid(kind, i) for i in ids.to_numpy(dtype=object)[missing]]
@@ -702,7 +702,7 @@ def read_qdpx(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     back = qc.read_qdpx(qc.write_qdpx(project, f"{tmp}/megaregions.qdpx"))
     >>> back.sizes[["documents", "items", "codings", "codes"]].tolist()
-    [21, 1199, 1578, 68]
+    [21, 1199, 1578, 73]
     """
     from ..project import Project
 
@@ -788,7 +788,7 @@ def _build(root: ET.Element, archive: _Archive, positions: str, report: _Report,
                      zip(np.flatnonzero(no_guid), items["doc"][no_guid], items["start"][no_guid],
                          items["end"][no_guid])]
     rank = guid.groupby(guid.to_numpy(), sort=False).cumcount().to_numpy()
-    item_ids = guid.astype(str).to_numpy(dtype=object)
+    item_ids = guid.astype(str).to_numpy(dtype=object, copy=True)
     item_ids[whole] = np.char.add(item_ids[whole].astype(str), "#source").astype(object)
     repeated = rank > 0  # one GUID on several selections (ATLAS.ti does it)
     item_ids[repeated] = [f"{g}#{r + 1}" for g, r in zip(item_ids[repeated], rank[repeated])]
@@ -1371,8 +1371,8 @@ def _item_offsets(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions to write: code-point offsets, else the raw positions of selections
     read outside their text (NaN where neither is known)."""
     nan = np.full(len(items), np.nan)
-    start = _column(items, "start").to_numpy(dtype=float, na_value=np.nan) if "start" in items else nan.copy()
-    end = _column(items, "end").to_numpy(dtype=float, na_value=np.nan) if "end" in items else nan.copy()
+    start = _column(items, "start").to_numpy(dtype=float, na_value=np.nan, copy=True) if "start" in items else nan.copy()
+    end = _column(items, "end").to_numpy(dtype=float, na_value=np.nan, copy=True) if "end" in items else nan.copy()
     if "raw_start" in items.columns and "raw_end" in items.columns:
         use = np.isnan(start)
         start[use] = items["raw_start"].to_numpy(dtype=float, na_value=np.nan)[use]
@@ -1490,7 +1490,7 @@ def write_qdc(codebook: Union["Codebook", "Project"], path: Union[str, Path], *,
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     text = qc.write_qdc(qc.datasets.megaregion_codebook(), f"{tmp}/f.qdc").read_text("utf-8")
     >>> text.count("<Code "), text.count("<Set ")
-    (68, 6)
+    (73, 6)
     """
     from .. import __version__
     from ..codebook import Codebook
