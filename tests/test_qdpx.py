@@ -1,0 +1,295 @@
+"""REFI-QDA import and export (qdacore.io.qdpx).
+
+Sources of truth used here, none written by us:
+* real exports of ATLAS.ti 8.4 (Mac), ATLAS.ti 23 (Windows), NVivo 12.6
+  (Windows) and NVivo 15 (Mac) in ../shared/data/qdpx-samples (SOURCES.txt);
+* the REFI-QDA 1.0 schemas Project-mrt2019.xsd and Codebook.xsd, validated
+  with lxml (libxml2);
+* Python's own codecs (UTF-16, UTF-32) and ``str`` indexing as the definition
+  of UTF-16 code units and code points;
+* pandas (merge, read_excel) for the tidy exports.
+
+Files built inside the tests are synthetic and say so. The NVivo 12.6 sample
+holds personal data: tests assert counts only and never print its text.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qdacore as qc
+from qdacore.io import qdpx
+from qdacore.io._positions import CONVENTIONS
+
+from conftest import SHARED
+
+SAMPLES = SHARED / "data" / "qdpx-samples"
+SCHEMAS = SHARED / "reference" / "refi-qda"
+NVIVO12 = SAMPLES / "pyqdpx_nvivo12_win" / "oltas0517.qdpx"
+SAMPLE_FILES = {
+    "atlas23-blank": SAMPLES / "ponte_atlas23_win" / "blank-atlas-project.qdpx",
+    "atlas23-target": SAMPLES / "ponte_atlas23_win" / "target-atlas-project.qdpx",
+    "atlas84-mac": SAMPLES / "skyloom_atlas84_mac" / "Project.qde",
+    "nvivo12-win": NVIVO12,
+    "nvivo15-mac": SAMPLES / "qualitative-coding_nvivo15_mac" / "nvivo_project.qdpx",
+}
+NS = "urn:QDA-XML:project:1.0"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the shared data folder ../shared is not beside the checkout)")
+    return path
+
+
+def read_quietly(path, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        project = qc.read_qdpx(path, **kwargs)
+    return project, caught
+
+
+@pytest.fixture(scope="module")
+def project_schema():
+    etree = pytest.importorskip("lxml.etree")
+    return etree.XMLSchema(etree.parse(str(need(SCHEMAS / "Project-mrt2019.xsd"))))
+
+
+@pytest.fixture(scope="module")
+def codebook_schema():
+    etree = pytest.importorskip("lxml.etree")
+    return etree.XMLSchema(etree.parse(str(need(SCHEMAS / "Codebook.xsd"))))
+
+
+def assert_valid(schema, xml: bytes) -> None:
+    from lxml import etree
+
+    doc = etree.fromstring(xml)
+    if not schema.validate(doc):
+        raise AssertionError(f"schema errors: {[str(e) for e in schema.error_log][:5]}")
+
+
+def qde_of(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("project.qde")
+
+
+# -- synthetic files ----------------------------------------------------------------------
+G = {k: f"{i:08x}-0000-4000-8000-{i:012x}" for i, k in enumerate(
+    ["u1", "u2", "c1", "c2", "c3", "s1", "s2", "n1", "v1", "v2", "case1", "set1", "set2"]
+    + [f"sel{i}" for i in range(200)] + [f"cod{i}" for i in range(400)], start=1)}
+
+
+def build(path: Path, body: str, *, origin="SyntheticTool 1.0", members=None, version="1.0") -> Path:
+    """A synthetic .qdpx: project.qde with ``body`` inside <Project>, plus members."""
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:{version}" '
+           f'name="synthetic" origin="{origin}">{body}</Project>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", xml)
+        for name, data in (members or {}).items():
+            zf.writestr(name, data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+USERS = f'<Users><User guid="{G["u1"]}" name="Ann"/><User guid="{G["u2"]}" name="Bo"/></Users>'
+CODES = (f'<CodeBook><Codes><Code guid="{G["c1"]}" name="theme" isCodable="false" color="#ff0000">'
+         f'<Description>a theme</Description><Code guid="{G["c2"]}" name="leaf" isCodable="true"/></Code>'
+         f'<Code guid="{G["c3"]}" name="leaf" isCodable="true"/></Codes></CodeBook>')
+
+
+def selection(key: str, start: int, end: int, codes=("c2",), name="", user="u1") -> str:
+    codings = "".join(
+        f'<Coding guid="{G[f"cod{abs(hash((key, c, k))) % 400}"]}" creatingUser="{G[user]}">'
+        f'<CodeRef targetGUID="{G[c]}"/></Coding>' for k, c in enumerate(codes))
+    return (f'<PlainTextSelection guid="{G[key]}" name="{name}" startPosition="{start}" '
+            f'endPosition="{end}">{codings}</PlainTextSelection>')
+
+
+def source(text_path: str, selections: str, key="s1", name="doc one") -> str:
+    return (f'<Sources><TextSource guid="{G[key]}" name="{name}" plainTextPath="internal://{text_path}">'
+            f'{selections}</TextSource></Sources>')
+
+
+# Synthetic text: emoji and a rare CJK ideograph outside the BMP, CRLF line breaks.
+TEXT = ("Regional plan 😀 for Yunnan 🌏 and Guizhou\r\n"
+        "Core city 𠀋 and secondary cities 🚄 share roles\r\n"
+        "Ports 🚢 corridors 🛤 and forums 🤝 matter\r\n") * 3
+WORDS = [m for m in re.finditer(r"[A-Za-z]+", TEXT)]
+
+
+def convention_offset(text: str, i: int, convention: str) -> int:
+    """Position of code point i counted the way ``convention`` counts, by Python's codecs."""
+    prefix = text[:i]
+    if convention.endswith("crlf1"):
+        prefix = prefix.replace("\r\n", "\n")
+    if convention.startswith("utf16"):
+        return len(prefix.encode("utf-16-le")) // 2
+    return len(prefix)
+
+
+def word_file(tmp_path, convention, origin, *, names=False):
+    sels = "".join(selection(f"sel{k}", convention_offset(TEXT, m.start(), convention),
+                             convention_offset(TEXT, m.end(), convention),
+                             name=m.group() if names else "")
+                   for k, m in enumerate(WORDS))
+    return build(tmp_path / f"{convention}.qdpx", USERS + CODES + source("t.txt", sels),
+                 origin=origin, members={"Sources/t.txt": "\ufeff" + TEXT})
+
+
+# -- the real exports ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(SAMPLE_FILES))
+def test_every_real_export_imports_and_round_trips(name, tmp_path, project_schema):
+    path = need(SAMPLE_FILES[name])
+    project, _ = read_quietly(path)
+    out = qc.write_qdpx(project, tmp_path / "out.qdpx")
+    assert_valid(project_schema, qde_of(out))
+    back, _ = read_quietly(out)
+    assert back.equals(project)
+    # and again: the second export is byte-identical (stable GUIDs, fixed zip dates)
+    again = qc.write_qdpx(back, tmp_path / "again.qdpx")
+    assert again.read_bytes() == out.read_bytes()
+
+
+@pytest.mark.parametrize("name", list(SAMPLE_FILES))
+def test_real_exports_are_valid_as_given(name, project_schema):
+    # the samples themselves validate, so the schema check above is meaningful
+    path = need(SAMPLE_FILES[name])
+    xml = path.read_bytes() if path.suffix == ".qde" else qde_of(path)
+    assert_valid(project_schema, xml)
+
+
+def test_real_export_sizes_match_their_xml():
+    """Counts of the import against a plain count of the XML elements."""
+    from xml.etree import ElementTree as ET
+
+    expected = {}
+    for name, path in SAMPLE_FILES.items():
+        path = need(path)
+        root = ET.fromstring(path.read_bytes() if path.suffix == ".qde" else qde_of(path))
+        q = lambda t: f"{{{NS}}}{t}"  # noqa: E731
+        text_sources = root.findall(f"{q('Sources')}/{q('TextSource')}")
+        expected[name] = (
+            len(root.findall(f".//{q('Code')}")),
+            len(text_sources) + len(root.findall(f"{q('Notes')}/{q('Note')}")),
+            sum(len(s.findall(q("PlainTextSelection"))) for s in text_sources),
+            sum(len(sel.findall(q("Coding"))) for s in text_sources for sel in s.findall(q("PlainTextSelection"))),
+        )
+    for name, (codes, docs, items, codings) in expected.items():
+        project, _ = read_quietly(SAMPLE_FILES[name])
+        assert project.sizes[["codes", "documents", "items", "codings"]].tolist() == [codes, docs, items, codings]
+
+
+def test_nvivo12_selections_land_on_the_right_text():
+    """NVivo for Windows counts UTF-16 code units and CRLF as 2. Python's
+    UTF-16 codec, slicing the source in code units, must give exactly the
+    text the import put on each of the 303 selections."""
+    path = need(NVIVO12)
+    project, caught = read_quietly(path)
+    chosen = [w for w in caught if issubclass(w.category, qdpx.PositionsWarning)]
+    assert len(chosen) == 1 and "as utf16" in str(chosen[0].message)
+
+    from xml.etree import ElementTree as ET
+
+    zf = zipfile.ZipFile(path)
+    root = ET.fromstring(zf.read("project.qde"))
+    rows = []
+    for src in root.iter(f"{{{NS}}}TextSource"):
+        member = src.get("plainTextPath").replace("internal://", "Sources/")
+        units = zf.read(member).decode("utf-8-sig").encode("utf-16-le")
+        for sel in src.iter(f"{{{NS}}}PlainTextSelection"):
+            s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            rows.append((sel.get("guid"), units[2 * s:2 * e].decode("utf-16-le")))
+    assert len(rows) == 303
+    by_guid = project.items.set_index("guid")["text"]
+    mismatched = sum(by_guid[g] != t for g, t in rows)
+    assert mismatched == 0
+    assert int(project.items["outside"].sum()) == 0
+    # positions as code points are exact: the document text sliced at them
+    docs = project.documents.set_index("doc")["text"]
+    sliced = [docs[d][s:e] for d, s, e in zip(project.items["doc"], project.items["start"], project.items["end"])]
+    assert sum(a != b for a, b in zip(sliced, project.items["text"])) == 0
+
+
+def boundary_counts(project):
+    """(starts on a word boundary, ends on one) over the items, by regex \\w."""
+    docs = project.documents.set_index("doc")["text"]
+    starts = ends = 0
+    for d, s, e in zip(project.items["doc"], project.items["start"], project.items["end"]):
+        t = docs[d]
+        starts += s == 0 or not (re.match(r"\w", t[s - 1]) and re.match(r"\w", t[s]))
+        ends += e == len(t) or not (re.match(r"\w", t[e - 1]) and re.match(r"\w", t[e]))
+    return starts, ends
+
+
+def test_nvivo12_word_boundaries_count():
+    """Counted: with UTF-16 positions 300 of 303 selections start and end between
+    words; the other three are cut inside a word by the coder (the selection just
+    before one of them ends on a boundary that the next starts from, so the
+    alignment is right). Read as code points, only 49 of 303 would."""
+    path = need(NVIVO12)
+    project, _ = read_quietly(path)
+    starts, ends = boundary_counts(project)
+    assert (starts, ends) == (302, 301)
+    both = 0
+    docs = project.documents.set_index("doc")["text"]
+    for d, s, e in zip(project.items["doc"], project.items["start"], project.items["end"]):
+        t = docs[d]
+        ok_s = s == 0 or not (re.match(r"\w", t[s - 1]) and re.match(r"\w", t[s]))
+        ok_e = e == len(t) or not (re.match(r"\w", t[e - 1]) and re.match(r"\w", t[e]))
+        both += bool(ok_s and ok_e)
+    assert both == 300
+    wrong, _ = read_quietly(path, positions="codepoints")
+    assert sum(boundary_counts(wrong)) < 350  # of 606 ends
+
+
+def test_nvivo12_duplicated_spans_are_separate_items():
+    project, _ = read_quietly(need(NVIVO12))
+    spans = project.items[["doc", "start", "end"]]
+    assert len(project.items) == 303
+    assert project.items["item"].is_unique
+    assert spans.duplicated(keep=False).any()  # the same span coded with several codes
+
+
+def test_atlas84_structure_is_kept():
+    project, caught = read_quietly(need(SAMPLE_FILES["atlas84-mac"]))
+    messages = " ".join(str(w.message) for w in caught)
+    assert "PictureSource" in messages and "not imported" in messages
+    assert "have no text" in messages  # a bare .qde carries no source files
+    items = project.items.set_index("guid")
+    # the selection with three Codings (Mabel.txt, 0..410)
+    three = project.codings[project.codings["item"] == "2F24EA88-C6A7-482B-8F89-893EF66D7A21"]
+    assert sorted(three["code"]) == ["bacon and eggs", "cornflakes", "happiness"]
+    assert items.loc["2F24EA88-C6A7-482B-8F89-893EF66D7A21", ["start", "end"]].tolist() == [0, 410]
+    # a selection with only a comment (no coding) is an item without codings
+    assert items.loc["B49D7982-BB8E-4335-80AF-DC869CCC3F45", "description"].startswith("Mabel is not")
+    # notes kept as text
+    notes = project.documents[project.documents["kind"] == "note"]
+    assert set(notes["doc"]) == {"Research Plan", "My favorite Coke ad"}
+    assert notes.set_index("doc").loc["Research Plan", "text"].startswith("This is a great project")
+    # code sets become groups of set "sets", with their members
+    cb = project.codebook
+    assert set(cb.groups.loc[cb.groups["set"] == "sets", "group"]) >= {"Feelings", "negative feelings", "<3"}
+    assert sorted(cb.members.loc[cb.members["group"] == "negative feelings", "code"]) == \
+        ['"rushed"', "disgust", "sleepy", "waste of time"]
+    # source sets become document columns
+    assert project.documents.set_index("doc")["set:gender: female"].sum() == 2
+    # text codings of its members: happiness twice (serene and "rushed" code PDF and video only)
+    assert project.frequencies("sets")["Feelings"] == 2
+
+
+def test_nvivo15_nested_codes_with_repeated_names():
+    project, _ = read_quietly(need(SAMPLE_FILES["nvivo15-mac"]))
+    codes = project.codebook.codes
+    assert len(codes) == 262 and codes["code"].is_unique
+    assert (codes["name"] == "programming").sum() == 2
+    assert "rq1_definition > competencies > programming" in set(codes["code"])
+    assert project.codebook.levels[:3] == ["depth1", "depth2", "depth3"]
+    assert codes["guid"].str.fullmatch(r"[0-9a-f-]{36}").all()
