@@ -293,3 +293,153 @@ def test_nvivo15_nested_codes_with_repeated_names():
     assert "rq1_definition > competencies > programming" in set(codes["code"])
     assert project.codebook.levels[:3] == ["depth1", "depth2", "depth3"]
     assert codes["guid"].str.fullmatch(r"[0-9a-f-]{36}").all()
+
+
+# -- positions on a synthetic text (emoji, an astral ideograph, CRLF) ------------------------
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_explicit_conventions_convert_to_codepoints(convention, tmp_path):
+    path = word_file(tmp_path, convention, "SyntheticTool 1.0")
+    project, _ = read_quietly(path, positions=convention)
+    assert project.items["text"].tolist() == [m.group() for m in WORDS]
+    assert project.items["start"].tolist() == [m.start() for m in WORDS]  # Python str = code points
+
+
+@pytest.mark.parametrize("convention,origin", [
+    ("utf16", "NVivo for Windows 12.6"),
+    ("codepoints-crlf1", "ATLAS.ti 9.1.0"),
+    ("codepoints", "QualCoder 3.5"),
+    ("utf16", "SyntheticTool 1.0"),  # the origin suggests code points; the text says otherwise
+    ("codepoints-crlf1", "NVivo for Windows 14"),  # and here it overrules NVivo
+])
+def test_auto_decides_from_origin_and_text(convention, origin, tmp_path):
+    path = word_file(tmp_path, convention, origin)
+    project, caught = read_quietly(path)
+    assert project.items["text"].tolist() == [m.group() for m in WORDS]
+    reports = [str(w.message) for w in caught if issubclass(w.category, qdpx.PositionsWarning)]
+    if convention == "codepoints":
+        assert reports == []
+    else:
+        assert len(reports) == 1 and f"as {convention}" in reports[0]
+
+
+def test_auto_uses_excerpt_names_as_evidence(tmp_path):
+    # selections on whole lines: every convention puts them between words,
+    # only the right one reproduces the names ATLAS.ti-style excerpts carry
+    lines = [m for m in re.finditer(r"[^\r\n]+", TEXT)]
+    sels = "".join(selection(f"sel{k}", convention_offset(TEXT, m.start(), "utf16-crlf1"),
+                             convention_offset(TEXT, m.end(), "utf16-crlf1"), name=m.group()[:20] + "…")
+                   for k, m in enumerate(lines))
+    path = build(tmp_path / "names.qdpx", USERS + CODES + source("t.txt", sels), origin="Other",
+                 members={"sources/t.txt": TEXT})
+    project, caught = read_quietly(path)
+    assert project.items["text"].tolist() == [m.group() for m in lines]
+    assert any("as utf16-crlf1" in str(w.message) for w in caught)
+
+
+def test_position_inside_an_astral_character_widens(tmp_path):
+    i = TEXT.index("😀")
+    u = convention_offset(TEXT, i, "utf16")
+    sels = selection("sel1", u + 1, u + 5)  # starts between the two halves of the emoji
+    path = build(tmp_path / "split.qdpx", USERS + CODES + source("t.txt", sels), origin="NVivo",
+                 members={"Sources/t.txt": TEXT})
+    project, caught = read_quietly(path, positions="utf16")
+    assert project.items["text"].iat[0] == TEXT[i:i + 4]
+    assert any("inside a character" in str(w.message) for w in caught)
+
+
+# -- structure on synthetic files --------------------------------------------------------------
+def rich_body() -> str:
+    text = "One two three four five six seven eight nine ten"
+    sels = (selection("sel1", 0, 7, codes=("c2", "c3"), user="u1")  # several Codings
+            + selection("sel2", 0, 7, codes=("c1",), user="u2")     # duplicated span
+            + selection("sel3", 8, 13, codes=("c2",)))
+    variables = (f'<Variables><Variable guid="{G["v1"]}" name="region" typeOfVariable="Text"/>'
+                 f'<Variable guid="{G["v2"]}" name="year" typeOfVariable="Integer"/></Variables>')
+    cases = (f'<Cases><Case guid="{G["case1"]}" name="Yunnan"><VariableValue><VariableRef targetGUID="{G["v1"]}"/>'
+             f'<TextValue>Central Yunnan</TextValue></VariableValue><SourceRef targetGUID="{G["s1"]}"/></Case></Cases>')
+    src = (f'<Sources><TextSource guid="{G["s1"]}" name="plan" plainTextPath="internal://a.txt">{sels}'
+           f'<VariableValue><VariableRef targetGUID="{G["v2"]}"/><IntegerValue>2021</IntegerValue></VariableValue>'
+           f'</TextSource><TextSource guid="{G["s2"]}" name="inline"><PlainTextContent>Inline text here'
+           f'</PlainTextContent>{selection("sel4", 7, 11, codes=("c3",))}</TextSource></Sources>')
+    notes = (f'<Notes><Note guid="{G["n1"]}" name="memo"><PlainTextContent>Remember the ports.'
+             f'</PlainTextContent></Note></Notes>')
+    sets = (f'<Sets><Set guid="{G["set1"]}" name="vision::V-FM"><MemberCode targetGUID="{G["c1"]}"/></Set>'
+            f'<Set guid="{G["set2"]}" name="plans"><MemberSource targetGUID="{G["s1"]}"/></Set></Sets>')
+    return USERS + CODES + variables + cases + src + notes + sets, text
+
+
+def test_synthetic_project_maps_every_part(tmp_path, project_schema):
+    body, text = rich_body()
+    path = build(tmp_path / "rich.qdpx", body, members={"Sources/a.txt": text})
+    project, caught = read_quietly(path)
+    assert [str(w.message) for w in caught] == []
+    items = project.items.set_index("guid")
+    assert items.loc[G["sel1"], "text"] == "One two" and items.loc[G["sel2"], "text"] == "One two"
+    assert items.loc[G["sel4"], "text"] == "text"  # inline PlainTextContent
+    codings = project.codings.set_index("item")
+    assert sorted(codings.loc[G["sel1"], "code"]) == ["leaf", "theme > leaf"]
+    assert codings.loc[G["sel2"], "coder"] == "Bo"
+    assert (project.codings["end"] - project.codings["start"]).tolist() == [7, 7, 7, 5, 4]
+    docs = project.documents.set_index("doc")
+    assert docs.loc["plan", "region"] == "Central Yunnan" and docs.loc["plan", "year"] == 2021
+    assert docs.loc["plan", "case"] == "Yunnan" and bool(docs.loc["plan", "set:plans"])
+    assert docs.loc["memo", "kind"] == "note" and docs.loc["memo", "text"] == "Remember the ports."
+    cb = project.codebook
+    assert cb.groups.set_index("group").loc["V-FM", "set"] == "vision"
+    assert project.frequencies("vision").tolist() == [3]  # theme and its leaf, coded 3 times
+    codes = cb.codes.set_index("code")
+    assert codes.loc["theme", "color"] == "#ff0000" and not codes.loc["theme", "is_codable"]
+    # round trip: schema-valid, equal, variables on the case and the source
+    out = qc.write_qdpx(project, tmp_path / "out.qdpx")
+    xml = qde_of(out)
+    assert_valid(project_schema, xml)
+    assert b"<Case " in xml and b"<MemberSource " in xml and b"<Note " in xml
+    back, caught = read_quietly(out)
+    assert [str(w.message) for w in caught] == []
+    assert back.equals(project)
+
+
+def test_megaregions_round_trip_keeps_what_refi_carries(megaregions, tmp_path, project_schema):
+    out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
+    assert_valid(project_schema, qde_of(out))
+    back, _ = read_quietly(out)
+    cb, cb2 = megaregions.codebook, back.codebook
+    cols = ["code", "parent", "description"]
+    assert cb2.codes[cols].astype(object).equals(cb.codes[cols].astype(object))
+    cols = ["group", "set", "description"]
+    assert cb2.groups[cols].astype(object).equals(cb.groups[cols].astype(object))
+    assert cb2.members.astype(object).equals(cb.members.astype(object))
+    variables = ["doc", "region", "region_zh", "title", "issuer", "date", "substitute"]
+    assert back.documents[variables].equals(megaregions.documents[variables])
+    # item ids travel as selection names; codings in the same order
+    assert back.items["name"].tolist() == megaregions.items["item"].tolist()
+    names = back.items.set_index("item")["name"]
+    got = pd.DataFrame({"item": names.reindex(back.codings["item"]).to_numpy(), "code": back.codings["code"],
+                        "coder": back.codings["coder"]})
+    assert got.astype(object).equals(megaregions.codings[["item", "code", "coder"]].astype(object))
+    # levels come back as depth names (REFI-QDA has no level names)
+    assert back.frequencies("depth1").tolist() == megaregions.frequencies("theme").tolist()
+    assert back.frequencies("vision").equals(megaregions.frequencies("vision"))
+
+
+def test_repeated_exports_do_not_churn(megaregions, tmp_path):
+    a = qc.write_qdpx(megaregions, tmp_path / "a.qdpx").read_bytes()
+    b = qc.write_qdpx(qc.datasets.megaregions(), tmp_path / "b.qdpx").read_bytes()
+    assert a == b
+
+
+def test_codebook_qdc_round_trip(megaregions, tmp_path, codebook_schema):
+    out = qc.write_qdc(megaregions, tmp_path / "f.qdc")
+    assert_valid(codebook_schema, out.read_bytes())
+    back = qc.read_qdc(out)
+    assert back.codes[["code", "parent"]].astype(object).equals(megaregions.codebook.codes[["code", "parent"]].astype(object))
+    assert back.members.astype(object).equals(megaregions.codebook.members.astype(object))
+    again = qc.write_qdc(back, tmp_path / "g.qdc")
+    assert qc.read_qdc(again) == back
+
+
+def test_qdc_from_a_real_codebook(tmp_path, codebook_schema):
+    project, _ = read_quietly(need(SAMPLE_FILES["nvivo15-mac"]))
+    out = qc.write_qdc(project.codebook, tmp_path / "nvivo.qdc")
+    assert_valid(codebook_schema, out.read_bytes())
+    assert qc.read_qdc(out) == project.codebook
