@@ -443,3 +443,227 @@ def test_qdc_from_a_real_codebook(tmp_path, codebook_schema):
     out = qc.write_qdc(project.codebook, tmp_path / "nvivo.qdc")
     assert_valid(codebook_schema, out.read_bytes())
     assert qc.read_qdc(out) == project.codebook
+
+
+# -- hostile and malformed input ------------------------------------------------------------
+GIB = 2**30
+
+
+def deflate_bomb(path: Path, declared: int, chunks: int = 1024) -> Path:
+    """A zip whose project.qde inflates to ``chunks`` MiB of zeros (1 GiB by
+    default) while its header declares ``declared`` bytes. Built from one
+    compressed MiB repeated after full flushes, so it takes milliseconds."""
+    import struct
+
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(bytes(2**20)) + c.flush(zlib.Z_FULL_FLUSH)
+    data = block * chunks + b"\x03\x00"  # a final empty fixed-Huffman block
+    name = b"project.qde"
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, 0, len(data), declared, len(name), 0)
+    central = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, 0, len(data), declared,
+                          len(name), 0, 0, 0, 0, 0, 0)
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, len(central) + len(name),
+                      len(local) + len(name) + len(data), 0)
+    path.write_bytes(local + name + data + central + name + end)
+    return path
+
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+          f'<Project xmlns="{NS}" name="&d;"/>')
+EXTERNAL = (f'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f'<Project xmlns="{NS}" name="&x;"/>')
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def zip_with(path: Path, members: dict) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(zipfile.ZipInfo(name), data)
+    return path
+
+
+def text_file(tmp_path, selections, text="Ten chars!", path="t.txt"):
+    return build(tmp_path / "f.qdpx", USERS + CODES + source(path, selections),
+                 members={"Sources/t.txt": text})
+
+
+HOSTILE = [
+    # (case, make(tmp_path) -> path, exception or None, warning words)
+    ("billion laughs", lambda t: zip_with(t / "f.qdpx", {"project.qde": LAUGHS}), ValueError,
+     ["refused", "billion-laughs"]),
+    ("billion laughs in a bare .qde", lambda t: write(t / "f.qde", LAUGHS.encode()), ValueError,
+     ["refused", "entit"]),
+    ("external entity", lambda t: zip_with(t / "f.qdpx", {"project.qde": EXTERNAL}), ValueError,
+     ["refused", "external"]),
+    ("1 GiB member, honest header", lambda t: deflate_bomb(t / "f.qdpx", declared=GIB), ValueError,
+     ["1,073,741,824", "zip bomb"]),
+    # zipfile stops at the declared size and the CRC check fails; the reader's
+    # own byte count is the second line of defence
+    ("1 GiB member, header says 100 bytes", lambda t: deflate_bomb(t / "f.qdpx", declared=100), ValueError,
+     ["project.qde: cannot be read", "CRC"]),
+    ("../ member names", lambda t: build(
+        t / "f.qdpx", USERS + CODES + source("../t.txt", selection("sel1", 0, 3)),
+        members={"../t.txt": "abc", "Sources/../../t.txt": "abc", "/etc/t.txt": "abc"}),
+     None, ["ignored 3 archive member(s)", "climb out", "'internal://../t.txt' is not in the archive"]),
+    ("source path outside the archive", lambda t: build(
+        t / "f.qdpx", f'<Sources><TextSource guid="{G["s1"]}" name="x" plainTextPath="absolute:///etc/hostname">'
+        f'</TextSource></Sources>'), None, ["outside the archive and is not opened"]),
+    ("missing source file", lambda t: build(t / "f.qdpx", USERS + CODES + source("gone.txt", selection("sel1", 0, 3))),
+     None, ["have no text", "'internal://gone.txt' is not in the archive"]),
+    ("selections past the end of the text", lambda t: text_file(
+        t, selection("sel1", 2, 12) + selection("sel2", 11, 15) + selection("sel3", 5, 3) + selection("sel4", 0, 4)),
+     None, ["3 selection(s) fall outside", "outside=True", "of 10 characters"]),
+    ("unknown schema version", lambda t: build(t / "f.qdpx", "", version="2.0"), ValueError,
+     ["schema version '2.0'", "reads version 1.0"]),
+    ("not a REFI namespace", lambda t: zip_with(t / "f.qdpx", {"project.qde": "<Project name='x'/>"}),
+     ValueError, ["namespace", "not REFI-QDA"]),
+    ("another root element", lambda t: zip_with(t / "f.qdpx", {"project.qde": f"<CodeBook xmlns='{NS}'/>"}),
+     ValueError, ["root element is <CodeBook>"]),
+    ("not XML at all", lambda t: write(t / "f.qde", b"\x00\x01garbage"), ValueError,
+     ["not well-formed XML"]),
+    ("truncated zip", lambda t: write(t / "f.qdpx", b"PK\x03\x04" + bytes(40)),
+     ValueError, ["not a readable .qdpx"]),
+    ("zip without project.qde", lambda t: zip_with(t / "f.qdpx", {"other.xml": "<x/>"}), ValueError,
+     ["no project.qde"]),
+    ("source not UTF-8", lambda t: build(t / "f.qdpx", USERS + CODES + source("t.txt", ""),
+                                         members={"Sources/t.txt": b"caf\xe9"}), ValueError, ["not UTF-8"]),
+    ("coding of a code not in the codebook", lambda t: text_file(t, selection("sel1", 0, 3, codes=("c1",)).replace(
+        G["c1"], G["v1"])), None, ["placeholder", G["v1"]]),
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_hostile_input(case, tmp_path):
+    _, make, exc, words = case
+    path = make(tmp_path)
+    if exc is not None:
+        with pytest.raises(exc) as info:
+            qc.read_qdpx(path)
+        message = str(info.value)
+    else:
+        project, caught = read_quietly(path)
+        message = " ".join(str(w.message) for w in caught if issubclass(w.category, qdpx.QdpxWarning))
+    for word in words:
+        assert word in message, message
+
+
+def test_selections_outside_are_kept_and_round_trip(tmp_path, project_schema):
+    path = text_file(tmp_path, selection("sel1", 2, 12) + selection("sel2", 0, 4))
+    project, _ = read_quietly(path)
+    items = project.items.set_index("guid")
+    assert items.loc[G["sel1"], "outside"] and pd.isna(items.loc[G["sel1"], "start"])
+    assert items.loc[G["sel1"], ["raw_start", "raw_end"]].tolist() == [2, 12]
+    assert items.loc[G["sel2"], "text"] == "Ten "
+    assert len(project.codings) == 2  # the coding of the misplaced selection is kept
+    out = qc.write_qdpx(project, tmp_path / "out.qdpx")
+    assert_valid(project_schema, qde_of(out))
+    back, _ = read_quietly(out)
+    assert back.equals(project)
+
+
+def test_member_cap_is_a_parameter(tmp_path):
+    path = text_file(tmp_path, selection("sel1", 0, 3), text="x" * 5000)
+    with pytest.raises(ValueError, match="max_member_bytes"):
+        qc.read_qdpx(path, max_member_bytes=4096)
+
+
+BAD_ARGUMENTS = [
+    ("positions", lambda t: qc.read_qdpx(text_file(t, ""), positions="bytes"), ValueError, ["positions"]),
+    ("cap", lambda t: qc.read_qdpx(text_file(t, ""), max_member_bytes=0), ValueError, ["max_member_bytes"]),
+    ("missing file", lambda t: qc.read_qdpx(t / "nope.qdpx"), FileNotFoundError, ["path=", "nope.qdpx"]),
+    ("not a project", lambda t: qc.write_qdpx("project", t / "x.qdpx"), TypeError, ["project", "str"]),
+    ("bad guid", lambda t: qc.write_qdpx(edit_codes(color=None, guid="not-a-guid"), t / "x.qdpx"), ValueError,
+     ["codebook.codes.guid", "not-a-guid"]),
+    ("bad colour", lambda t: qc.write_qdpx(edit_codes(color="red"), t / "x.qdpx"), ValueError,
+     ["codebook.codes.color", "'red'"]),
+    ("control character", lambda t: qc.write_qdpx(edit_codes(name="a\x01b"), t / "x.qdpx"), ValueError,
+     ["codebook.codes.name", "U+0001"]),
+    ("item without offsets", lambda t: qc.write_qdpx(item_without_offsets(), t / "x.qdpx"), ValueError,
+     ["items", "no start/end"]),
+    ("qdc of nothing", lambda t: qc.write_qdc(qc.Codebook(pd.DataFrame({"code": []})), t / "x.qdc"), ValueError,
+     ["no codes"]),
+    ("qdc of a string", lambda t: qc.write_qdc("codes", t / "x.qdc"), TypeError, ["codebook", "str"]),
+    ("qdc of a project file", lambda t: qc.read_qdc(text_file(t, "")), ValueError, ["not well-formed"]),
+]
+
+
+def small_project(codes=None):
+    codes = codes if codes is not None else pd.DataFrame({"code": ["a", "b"]})
+    return qc.Project(codes, pd.DataFrame({"doc": ["d"], "text": ["hello world"]}),
+                      pd.DataFrame({"item": ["i"], "doc": ["d"], "start": [0], "end": [5]}),
+                      pd.DataFrame({"item": ["i"], "code": ["a"], "coder": ["x"]}))
+
+
+def edit_codes(**columns):
+    codes = pd.DataFrame({"code": ["a", "b"]})
+    for col, value in columns.items():
+        if value is not None:
+            codes[col] = value
+    return small_project(codes)
+
+
+def item_without_offsets():
+    p = small_project()
+    return qc.Project(p.codebook, p.documents, p.items.assign(start=[None], end=[None]).astype(
+        {"start": "Int64", "end": "Int64"}), p.codings)
+
+
+@pytest.mark.parametrize("case", BAD_ARGUMENTS, ids=[c[0] for c in BAD_ARGUMENTS])
+def test_bad_arguments(case, tmp_path):
+    _, call, exc, words = case
+    with pytest.raises(exc) as info:
+        call(tmp_path)
+    for word in words:
+        assert word in str(info.value), str(info.value)
+
+
+# -- tidy exports --------------------------------------------------------------------------
+def test_codings_table_against_pandas_merge(tmp_path):
+    body, text = rich_body()
+    project, _ = read_quietly(build(tmp_path / "rich.qdpx", body, members={"Sources/a.txt": text}))
+    table = project.codings_table()
+    assert table.columns[:8].tolist() == ["doc", "item", "code", "code_path", "coder", "start", "end", "text"]
+    # the same table by pandas joins, computed independently
+    merged = (project.codings[["item", "code", "coder"]]
+              .merge(project.items[["item", "doc", "start", "text"]], on="item", how="left")
+              .merge(project.documents.drop(columns=["text"]), on="doc", how="left", suffixes=("", "_d")))
+    assert table["doc"].tolist() == merged["doc"].tolist()
+    assert table["text"].tolist() == merged["text"].tolist()
+    assert table["start"].tolist() == merged["start"].tolist()
+    assert table["region"].tolist() == merged["region"].tolist()
+    assert table["name"].tolist() == merged["name"].tolist()
+    assert set(table["code_path"]) == {"theme > leaf", "leaf", "theme"}
+
+
+def test_codings_table_of_megaregions(megaregions):
+    table = megaregions.codings_table()
+    assert len(table) == 1578
+    assert table["code_path"].str.count(" > ").eq(2).all()  # theme > sub-theme > code
+    merged = megaregions.codings.merge(megaregions.items[["item", "doc"]], on="item").merge(
+        megaregions.documents, on="doc")
+    assert table["region"].tolist() == merged["region"].tolist()
+
+
+def test_to_excel_reads_back(megaregions, tmp_path):
+    pytest.importorskip("openpyxl")
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["codings", "documents", "items", "codes", "groups", "members"]
+    table = megaregions.codings_table()
+    assert sheets["codings"]["code"].tolist() == table["code"].tolist()
+    assert sheets["codings"]["code_path"].tolist() == table["code_path"].tolist()
+    assert len(sheets["items"]) == 1199 and len(sheets["codes"]) == len(megaregions.codebook.codes)
+
+
+def test_to_excel_of_a_real_export(tmp_path):
+    pytest.importorskip("openpyxl")
+    project, _ = read_quietly(need(NVIVO12))
+    out = project.to_excel(tmp_path / "n.xlsx")
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert len(sheets["codings"]) == 303
+    assert sheets["codings"]["start"].tolist() == project.codings_table()["start"].tolist()

@@ -111,7 +111,7 @@ def codings_table(project: "Project") -> pd.DataFrame:
         if col in ("doc", "text"):
             continue
         name = f"doc_{col}" if col in table.columns else col
-        table[name] = docs[col].iloc[doc_pos].to_numpy()
+        table[name] = docs[col].iloc[doc_pos].reset_index(drop=True)
     return table
 
 
