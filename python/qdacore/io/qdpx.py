@@ -135,12 +135,21 @@ def _local(tag: Any) -> str:
 
 def _gkey(guid: Optional[str]) -> Optional[str]:
     """GUIDs compare without braces and case: ``{ABC...}`` is ``abc...``."""
-    return guid.strip().strip("{}").lower() if guid else None
+    return guid.strip().strip("{}").lower() if isinstance(guid, str) and guid else None
 
 
 def stable_guid(*parts: Any) -> str:
     """A GUID that depends only on ``parts`` (uuid5), so repeated exports agree."""
     return str(uuid.uuid5(_GUID_NS, "\x1f".join(str(p) for p in parts)))
+
+
+def _check_guids(values: pd.Series, where: str) -> None:
+    bad = ~values.astype(str).str.fullmatch(_GUID_RE.pattern).to_numpy(dtype=bool)
+    if bad.any():
+        raise ValueError(
+            f"{where} holds values that are not GUIDs: {check.examples(values[bad].tolist())}; "
+            "REFI-QDA needs 8-4-4-4-12 hexadecimal GUIDs (drop the column to have them derived)"
+        )
 
 
 def _guids(values: pd.Series, kind: str, ids: pd.Series, where: str) -> np.ndarray:
@@ -149,12 +158,7 @@ def _guids(values: pd.Series, kind: str, ids: pd.Series, where: str) -> np.ndarr
     missing = pd.isna(values).to_numpy()
     if missing.any():
         out[missing] = [stable_guid(kind, i) for i in ids.to_numpy(dtype=object)[missing]]
-    bad = ~pd.Series(out, dtype=object).astype(str).str.fullmatch(_GUID_RE.pattern).to_numpy()
-    if bad.any():
-        raise ValueError(
-            f"{where} holds values that are not GUIDs: {check.examples(out[bad].tolist())}; "
-            "REFI-QDA needs 8-4-4-4-12 hexadecimal GUIDs (drop the column to have them derived)"
-        )
+    _check_guids(pd.Series(out, dtype=object), where)
     return out
 
 
@@ -339,13 +343,16 @@ _AUDIT = ["created_by", "created", "modified_by", "modified"]
 
 
 def _unique_ids(names: list, fallback: list) -> list:
-    """Names as ids; a repeated or empty name takes its fallback instead."""
-    counts = pd.Series(names, dtype=object).value_counts(dropna=False)
-    ids = [n if (n and counts[n] == 1) else f for n, f in zip(names, fallback)]
-    if len(set(ids)) != len(ids):  # fallbacks themselves repeat: append the GUID
-        dup = pd.Series(ids).duplicated(keep=False).to_numpy()
-        ids = [f"{i} [{g}]" if d else i for i, d, g in zip(ids, dup, range(len(ids)))]
-    return ids
+    """Names as ids; a repeated or empty name takes its fallback instead (and a
+    fallback that still repeats, its row number)."""
+    s = pd.Series(names, dtype=object)
+    named = s.notna() & s.astype(str).ne("")
+    keep = named & s.map(s.value_counts(dropna=False)).eq(1)
+    ids = s.where(keep, pd.Series(fallback, dtype=object)).astype(str)
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        ids[dup] = ids[dup] + " [" + pd.Series(np.flatnonzero(dup)).astype(str).to_numpy(dtype=object) + "]"
+    return ids.tolist()
 
 
 def _parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
@@ -791,7 +798,7 @@ def _build(root: ET.Element, archive: _Archive, positions: str, report: _Report,
     item_ids = guid.astype(str).to_numpy(dtype=object, copy=True)
     item_ids[whole] = np.char.add(item_ids[whole].astype(str), "#source").astype(object)
     repeated = rank > 0  # one GUID on several selections (ATLAS.ti does it)
-    item_ids[repeated] = [f"{g}#{r + 1}" for g, r in zip(item_ids[repeated], rank[repeated])]
+    item_ids[repeated] = item_ids[repeated] + "#" + (rank[repeated] + 1).astype(str).astype(object)
     items.insert(0, "item", pd.Series(item_ids, dtype=object))
     items["guid"] = np.where(whole, None, guid.to_numpy(dtype=object))
     for col in ("created", "modified"):
@@ -836,7 +843,7 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.Data
         codes = pd.concat([codes, extra.astype(object)], ignore_index=True)
         if "is_codable" in codes.columns and codes["is_codable"].notna().all():
             codes["is_codable"] = codes["is_codable"].astype(bool)
-        code[unknown] = raw["_code"][unknown].fillna("(none)").map(lambda g: f"[missing code {g}]")
+        code[unknown] = "[missing code " + raw["_code"][unknown].fillna("(none)").astype(str) + "]"
     sel = raw["_sel"].to_numpy(dtype=np.int64)
     coder = raw["coder_guid"].map(_gkey).map(users)
     coder = coder.where(coder.notna(), raw["coder_guid"])
@@ -869,8 +876,8 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
     """A variable's column in the dtype its REFI type maps to (plain when nothing is missing)."""
     full = values.notna().all()
     if kind == "Boolean":
-        b = values.map(lambda v: None if v is None else str(v).strip().lower() in ("true", "1"))
-        return b.astype(bool) if full else b.astype("boolean")
+        b = values.astype(object).where(values.notna(), None).astype(str).str.strip().str.lower().isin(["true", "1"])
+        return b if full else b.astype("boolean").where(values.notna().to_numpy(), pd.NA)
     if kind == "Integer":
         n = pd.to_numeric(values, errors="coerce")
         return n.astype(np.int64) if full and n.notna().all() else n.astype("Int64")
@@ -1250,8 +1257,8 @@ def _project_tree(project: "Project", origin: str, report: _Report) -> tuple[ET.
     coder_guid = _column(codings, "coder_guid").astype(object)
     fill = coder_guid.isna() & coder.notna()
     coder_guid[fill] = [stable_guid("user", c) for c in coder[fill]]
-    coder_guid = pd.Series(_guids(coder_guid.where(coder_guid.notna(), "00000000-0000-0000-0000-000000000000"),
-                                  "user", coder, "codings.coder_guid"), dtype=object).where(coder_guid.notna(), None)
+    coder_guid = coder_guid.where(coder_guid.notna(), None)
+    _check_guids(coder_guid[coder_guid.notna()], "codings.coder_guid")
     users: dict = {}
     for g, n in zip(coder_guid, coder):
         if g is not None:
@@ -1389,9 +1396,13 @@ def _synthesise(items: pd.DataFrame, rows: np.ndarray) -> tuple[str, np.ndarray,
 
 
 def _coding_guids(codings: pd.DataFrame) -> np.ndarray:
-    key = codings[["item", "code"]].astype(str).agg("\x1f".join, axis=1) if len(codings) else pd.Series([], dtype=object)
+    def text(col: str) -> pd.Series:
+        values = _column(codings, col).astype(object)
+        return values.where(values.notna(), "").astype(str)
+
+    key = text("item") + "\x1f" + text("code")
     if "coder" in codings.columns:
-        key = key + "\x1f" + codings["coder"].astype(str)
+        key = key + "\x1f" + text("coder")
     rank = key.groupby(key.to_numpy()).cumcount().astype(str)
     derived = ("coding\x1f" + key + "\x1f" + rank).map(lambda k: str(uuid.uuid5(_GUID_NS, k)))
     given = _column(codings, "guid")

@@ -124,17 +124,11 @@ def _for_excel(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         s = out[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            is_str = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-            if not is_str.any():
-                continue
-            clean = s[is_str].str.replace(_EXCEL_ILLEGAL, "", regex=True)
-            long = clean.str.len() > _EXCEL_CELL
+        elif pd.api.types.infer_dtype(s, skipna=True) == "string":
+            clean = s.str.replace(_EXCEL_ILLEGAL, "", regex=True)
+            long = (clean.str.len() > _EXCEL_CELL).fillna(False).to_numpy(dtype=bool)
             cut += int(long.sum())
-            clean = clean.where(~long, clean.str.slice(0, _EXCEL_CELL - 1) + "…")
-            values = s.astype(object).to_numpy(copy=True)
-            values[is_str] = clean.to_numpy(dtype=object)
-            out[col] = pd.Series(values, index=s.index, dtype=object)
+            out[col] = clean.where(~long, clean.str.slice(0, _EXCEL_CELL - 1) + "…")
     return out, cut
 
 
