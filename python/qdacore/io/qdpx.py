@@ -112,6 +112,7 @@ _MEDIA = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _SELECTION_TAGS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection",
                    "PlainTextSelection", "TranscriptSelection")
 _SHOWN = 5
+_EVIDENCE = 2000  # selections per text scored by positions="auto"
 log = logging.getLogger(__name__)
 
 
@@ -527,8 +528,16 @@ class _TextIndex:
         return cls(cp, pos.inside_word(cp, pos.word_mask(text)))
 
 
-def _score(index: _TextIndex, text: str, start: np.ndarray, end: np.ndarray, names: np.ndarray,
-           convention: str) -> tuple[int, int]:
+def _excerpts(names: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Selection names as excerpts to compare: trailing ellipsis dropped,
+    whitespace runs made one space; and their lengths (0: no name)."""
+    wanted = pd.Series(names, dtype=object).astype(str).str.replace(r"(…|\.\.\.)\s*$", "", regex=True) \
+        .str.replace(r"\s+", " ", regex=True).str.strip()
+    return wanted, wanted.str.len().to_numpy(dtype=np.int64)
+
+
+def _score(index: _TextIndex, text: str, start: np.ndarray, end: np.ndarray, wanted: pd.Series,
+           lengths: np.ndarray, convention: str) -> tuple[int, int]:
     """(evidence for ``convention``, number of tests): selection ends between
     words, plus excerpt names that match the text they would select."""
     table = pos.offset_table(index.cp, convention)
@@ -536,15 +545,14 @@ def _score(index: _TextIndex, text: str, start: np.ndarray, end: np.ndarray, nam
     e, e_ok, e_exact = pos.to_codepoints(table, end, "end")
     hits = int((s_exact & ~index.bad[s]).sum() + (e_exact & ~index.bad[e]).sum())
     tests = 2 * len(start)
-    named = np.flatnonzero(s_ok & e_ok & (s <= e) & (names != ""))
+    named = np.flatnonzero(s_ok & e_ok & (s <= e) & (lengths > 0))
     if len(named):
-        wanted = pd.Series(names[named]).str.replace(r"(…|\.\.\.)\s*$", "", regex=True) \
+        # enough text for the excerpt even where whitespace runs will shrink
+        stop = np.minimum(e[named], s[named] + 2 * lengths[named] + 16)
+        got = pd.Series(list(map(getitem, repeat(text), map(slice, s[named], stop))), dtype=object) \
             .str.replace(r"\s+", " ", regex=True).str.strip()
-        lengths = wanted.str.len().to_numpy()
-        got = pd.Series(list(map(getitem, repeat(text), map(slice, s[named], e[named])))) \
-            .str.replace(r"\s+", " ", regex=True).str.strip()
-        prefix = pd.Series(list(map(getitem, got, map(slice, repeat(0), lengths))))
-        hits += int(((prefix == wanted) & (lengths > 0)).sum())
+        prefix = pd.Series(list(map(getitem, got, map(slice, repeat(0), lengths[named]))), dtype=object)
+        hits += int((prefix.to_numpy() == wanted.to_numpy()[named]).sum())
         tests += len(named)
     return hits, tests
 
@@ -561,11 +569,15 @@ def _decide(positions: str, origin: str, texts: list, report: _Report) -> str:
         if prior != "codepoints":
             log.info("positions: %s; no text tells the conventions apart", why)
         return prior
+    samples = []  # evenly spaced selections of each text: plenty of evidence, bounded cost
+    for index, text, start, end, names in telling:
+        keep = np.unique(np.linspace(0, len(start) - 1, min(len(start), _EVIDENCE)).astype(np.int64))
+        samples.append((index, text, start[keep], end[keep]) + _excerpts(names[keep]))
     scores = {}
     for conv in (prior,) + tuple(c for c in pos.CONVENTIONS if c != prior):
         hits = tests = 0
-        for index, text, start, end, names in telling:
-            h, n = _score(index, text, start, end, names, conv)
+        for sample in samples:
+            h, n = _score(*sample, conv)
             hits, tests = hits + h, tests + n
         scores[conv] = (hits, tests)
     best = max(scores, key=lambda c: scores[c][0])  # ties keep the prior (first)
