@@ -14,14 +14,12 @@ holds personal data: tests assert counts only and never print its text.
 """
 from __future__ import annotations
 
-import io
 import re
 import warnings
 import zipfile
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -686,3 +684,23 @@ def test_tables_without_qdpx_columns_export(tmp_path, project_schema):
     assert back.items["text"].tolist() == ["alpha", "beta"]
     assert back.codings["coder"].tolist()[0] == "x" and pd.isna(back.codings["coder"].tolist()[1])
     assert back.documents["year"].tolist() == [2020]
+
+
+def test_coding_of_a_whole_source_and_selection_without_guid(tmp_path, project_schema):
+    """Synthetic: a Coding directly under a TextSource, and a (schema-invalid)
+    selection without a guid, which gets a stable one."""
+    body = (USERS + CODES + f'<Sources><TextSource guid="{G["s1"]}" name="d" plainTextPath="internal://t.txt">'
+            f'<PlainTextSelection name="x" startPosition="0" endPosition="3"/>'
+            f'<Coding guid="{G["cod1"]}" creatingUser="{G["u2"]}"><CodeRef targetGUID="{G["c3"]}"/></Coding>'
+            f'</TextSource></Sources>')
+    path = build(tmp_path / "whole.qdpx", body, members={"Sources/t.txt": "Ten chars!"})
+    project, _ = read_quietly(path)
+    whole = project.items[project.items["scope"] == "source"]
+    assert whole[["start", "end", "text"]].values.tolist() == [[0, 10, "Ten chars!"]]
+    assert project.codings.set_index("item").loc[whole["item"].iat[0], "coder"] == "Bo"
+    first, _ = read_quietly(path)
+    assert project.items["guid"].iat[0] == first.items["guid"].iat[0]  # stable across reads
+    out = qc.write_qdpx(project, tmp_path / "out.qdpx")
+    assert_valid(project_schema, qde_of(out))
+    back, _ = read_quietly(out)
+    assert back.equals(project)

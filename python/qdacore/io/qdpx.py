@@ -723,8 +723,6 @@ def read_qdpx(
     >>> back.sizes[["documents", "items", "codings", "codes"]].tolist()
     [21, 1199, 1578, 73]
     """
-    from ..project import Project
-
     check.choice(positions, "positions", POSITIONS)
     if isinstance(max_member_bytes, bool) or not isinstance(max_member_bytes, (int, np.integer)) \
             or max_member_bytes < 1:
@@ -1437,7 +1435,7 @@ def _warn_partial(codings: pd.DataFrame, items: pd.DataFrame, start: np.ndarray,
 
 
 def _write_items(source: ET.Element, rows: np.ndarray, ctx: dict) -> None:
-    items, codings, start, end = ctx["items"], ctx["codings"], ctx["start"], ctx["end"]
+    items, start, end = ctx["items"], ctx["start"], ctx["end"]
     desc = _column(items, "description")
     notes = _column(items, "note_refs")
     whole = []

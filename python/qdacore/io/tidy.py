@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from itertools import repeat
 from operator import getitem
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -151,7 +150,7 @@ def to_excel(project: "Project", path: Union[str, Path]) -> Path:
     (['codings', 'documents', 'items', 'codes', 'groups', 'members'], 1578)
     """
     try:
-        import openpyxl  # noqa: F401
+        import openpyxl  # noqa: F401  (pandas' engine; fail early with a clear message)
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("to_excel needs openpyxl: pip install 'qdacore[excel]'") from None
     path = Path(path)
