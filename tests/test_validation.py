@@ -41,7 +41,7 @@ def edit(table, **columns):
 CASES = [
     # (case, changes, exception, words in the message)
     ("codes not a frame", {"codes": [("T", None)]}, TypeError, ["codebook.codes", "DataFrame"]),
-    ("empty codebook", {"codes": tables()["codes"].iloc[:0]}, ValueError, ["codebook.codes", "empty"]),
+    ("empty codebook", {"codes": tables()["codes"].iloc[:0]}, ValueError, ["codebook.codes", "empty", "allow_empty"]),
     ("codes without code column", edit("codes", code=None), ValueError, ["codebook.codes", "'code'"]),
     ("duplicate code", edit("codes", code=["T", "a", "a"]), ValueError, ["codebook.code", "duplicate", "'a'"]),
     ("missing code id", edit("codes", code=["T", None, "b"]), ValueError, ["codebook.code", "missing"]),
@@ -114,6 +114,24 @@ def test_empty_codings_are_allowed_and_count_zero():
     project = build(codings=tables()["codings"].iloc[:0])
     assert project.frequencies("theme").tolist() == [0]
     assert project.frequencies("vision", by="region").to_numpy().sum() == 0
+
+
+def test_empty_tables_are_allowed():
+    # A REFI-QDA export of a project nobody has coded yet has no selections,
+    # sometimes no sources or codes (ATLAS.ti's blank project).
+    t = tables()
+    project = qc.Project(t["codes"].iloc[:0], t["documents"].iloc[:0], t["items"].iloc[:0],
+                         t["codings"].iloc[:0], allow_empty=True)
+    assert project.codebook.levels == []
+    assert project.frequencies().empty and project.cooccurrence().empty
+    codebook = qc.Codebook(t["codes"], t["groups"], t["members"])
+    project = qc.Project(codebook, t["documents"], t["items"].iloc[:0], t["codings"].iloc[:0],
+                         allow_empty=True)
+    assert project.frequencies("theme").tolist() == [0]
+    assert project.cooccurrence("theme").to_numpy().tolist() == [[0]]
+    assert project.code_document_table("theme").to_numpy().sum() == 0
+    with pytest.raises(ValueError, match="coder"):
+        project.agreement("theme")
 
 
 def test_ids_in_the_index_are_accepted():

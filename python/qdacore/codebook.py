@@ -46,7 +46,7 @@ class Dimension:
 
 def _level_names(levels: pd.Series, depth: np.ndarray) -> pd.Series:
     """Missing level names become ``depth1``, ``depth2``... (roots are depth1)."""
-    fill = pd.Series([f"depth{d + 1}" for d in range(int(depth.max()) + 1)])
+    fill = pd.Series([f"depth{d + 1}" for d in range(int(depth.max(initial=-1)) + 1)], dtype=object)
     return levels.where(levels.notna(), fill.to_numpy()[depth])
 
 
@@ -68,13 +68,16 @@ class Codebook:
     members : DataFrame, optional
         One row per membership: ``group`` and ``code``. A code may belong to
         several groups, of the same set or of different sets.
+    allow_empty : bool
+        Accept a codebook without codes (a QDA export made before coding);
+        off by default so that an empty table is caught as a mistake.
 
     Raises
     ------
     ValueError
         Duplicate or missing ids, a parent or member that names an unknown
         code, a cycle in the hierarchy, a group set named like a level, or an
-        empty codes table.
+        empty codes table (unless ``allow_empty``).
 
     Examples
     --------
@@ -102,9 +105,13 @@ class Codebook:
         codes: pd.DataFrame,
         groups: Optional[pd.DataFrame] = None,
         members: Optional[pd.DataFrame] = None,
+        *,
+        allow_empty: bool = False,
     ) -> None:
         codes = check.frame(codes, "codebook.codes", ["code"])
-        check.nonempty(codes, "codebook.codes", "a codebook needs at least one code")
+        if not allow_empty:
+            check.nonempty(codes, "codebook.codes", "a codebook needs at least one code "
+                           "(allow_empty=True accepts a blank codebook)")
         self._code_index = check.ids(codes["code"], "codebook.code")
         if "parent" not in codes.columns:
             codes["parent"] = pd.Series([None] * len(codes), dtype=object)

@@ -86,6 +86,10 @@ class Project:
         index (``items.set_index("item")``).
     name : str, optional
         A name for display and export.
+    allow_empty : bool
+        Accept empty codebook, documents and items tables, as a QDA package
+        exports a blank project (the REFI-QDA reader sets it); off by default so
+        that an empty table is caught as a mistake.
 
     Raises
     ------
@@ -94,9 +98,9 @@ class Project:
     ValueError
         Missing required columns; missing or duplicate ids; an item in an
         unknown document; a coding of an unknown item or code; an empty
-        codebook, documents or items table; bad offsets. The message names the
-        table and column. (An empty codings table is allowed: a corpus may be
-        imported before it is coded.)
+        codebook, documents or items table (unless ``allow_empty``); bad
+        offsets. The message names the table and column. An empty codings
+        table is always allowed: a corpus may be imported before it is coded.
 
     Examples
     --------
@@ -127,9 +131,10 @@ class Project:
         codings: pd.DataFrame,
         *,
         name: str = "project",
+        allow_empty: bool = False,
     ) -> None:
         if isinstance(codebook, pd.DataFrame):
-            codebook = Codebook(codebook)
+            codebook = Codebook(codebook, allow_empty=allow_empty)
         if not isinstance(codebook, Codebook):
             raise TypeError(
                 f"codebook must be a qdacore.Codebook or a DataFrame of codes, got {type(codebook).__name__}"
@@ -137,8 +142,10 @@ class Project:
         documents = check.frame(documents, "documents", ["doc"])
         items = check.frame(items, "items", ["item", "doc"])
         codings = check.frame(codings, "codings", ["item", "code"])
-        check.nonempty(documents, "documents", "a project needs at least one document")
-        check.nonempty(items, "items", "a project needs at least one item (coded unit)")
+        if not allow_empty:
+            hint = " (allow_empty=True accepts a blank project)"
+            check.nonempty(documents, "documents", "a project needs at least one document" + hint)
+            check.nonempty(items, "items", "a project needs at least one item (coded unit)" + hint)
         doc_index = check.ids(documents["doc"], "documents.doc")
         item_index = check.ids(items["item"], "items.item")
         item_doc = check.positions(items["doc"], doc_index, "items.doc", "documents.doc")
@@ -770,3 +777,25 @@ class Project:
         from . import agree
 
         return agree.coding_comparison(self, level, coders)
+
+    # -- qdpx -----------------------------------------------------------------------
+    def to_qdpx(self, path: Union[str, Path]) -> Path:
+        """Write the project as a REFI-QDA ``.qdpx`` archive (see :func:`qdacore.write_qdpx`)."""
+        from .io.qdpx import write_qdpx
+
+        return write_qdpx(self, path)
+
+    def codings_table(self) -> pd.DataFrame:
+        """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,
+        ``coder``, ``start``, ``end``, ``text`` and the document attributes
+        (see :func:`qdacore.io.tidy.codings_table`)."""
+        from .io.tidy import codings_table
+
+        return codings_table(self)
+
+    def to_excel(self, path: Union[str, Path]) -> Path:
+        """Write the main tables to an ``.xlsx`` workbook (needs openpyxl; see
+        :func:`qdacore.io.tidy.to_excel`). Returns the path."""
+        from .io.tidy import to_excel
+
+        return to_excel(self, path)

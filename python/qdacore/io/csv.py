@@ -177,6 +177,9 @@ def read_csv_folder(folder: Union[str, Path]) -> "Project":
             raise FileNotFoundError(f"{path} is missing; a project folder needs {name}.csv")
         columns = None if schema is None else schema["tables"][name]["columns"]
         tables[name] = _read_table(path, columns)
-    codebook = Codebook(tables["codes"], tables.get("groups"), tables.get("members"))
+    # a folder written from a blank project (e.g. a REFI-QDA import) reads back
+    codebook = Codebook(tables["codes"], tables.get("groups"), tables.get("members"),
+                        allow_empty=True)
     name = schema.get("name", folder.name) if schema else folder.name
-    return Project(codebook, tables["documents"], tables["items"], tables["codings"], name=name)
+    return Project(codebook, tables["documents"], tables["items"], tables["codings"], name=name,
+                   allow_empty=True)

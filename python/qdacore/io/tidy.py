@@ -1,0 +1,175 @@
+"""Tidy exports: one row per coding, and the project's tables as an Excel workbook."""
+from __future__ import annotations
+
+import re
+import warnings
+from operator import getitem
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
+
+__all__ = ["codings_table", "to_excel", "code_paths"]
+
+PATH_SEPARATOR = " > "
+_BASE = ["doc", "item", "code", "code_path", "coder", "start", "end", "text"]
+_EXCEL_CELL = 32767  # longest string Excel keeps in a cell
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def code_paths(project: "Project") -> pd.Series:
+    """Each code's path from its root, as labels (ids where a code has no
+    label) joined by ``" > "``, indexed by code. One pass per hierarchy level."""
+    cb = project.codebook
+    codes = cb.codes
+    names = codes["label"] if "label" in codes.columns else pd.Series(np.nan, index=codes.index)
+    if "name" in codes.columns:
+        names = names.where(names.notna(), codes["name"])
+    names = names.where(names.notna(), codes["code"]).astype(str).to_numpy(dtype=object)
+    path = names.copy()
+    ancestor = cb.parent_positions.copy()
+    while (ancestor >= 0).any():  # prepend one ancestor per round: depth rounds, not rows
+        up = ancestor >= 0
+        path[up] = names[ancestor[up]] + PATH_SEPARATOR + path[up]
+        ancestor[up] = cb.parent_positions[ancestor[up]]
+    return pd.Series(path, index=cb.code_index, name="code_path", dtype=object)
+
+
+def _offsets(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if "start" not in df.columns or "end" not in df.columns:
+        nan = np.full(len(df), np.nan)
+        return nan, nan.copy()
+    return (df["start"].to_numpy(dtype=float, na_value=np.nan, copy=True),
+            df["end"].to_numpy(dtype=float, na_value=np.nan, copy=True))
+
+
+def _slices(texts: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """``texts[k][start[k]:end[k]]`` where all three are known, else None."""
+    out = np.full(len(texts), None, dtype=object)
+    ok = ~np.isnan(start) & ~np.isnan(end) & pd.notna(texts)
+    if ok.any():
+        out[ok] = list(map(getitem, texts[ok], map(slice, start[ok].astype(np.int64), end[ok].astype(np.int64))))
+    return out
+
+
+def codings_table(project: "Project") -> pd.DataFrame:
+    """One row per coding, ready for a spreadsheet or a plot.
+
+    Columns ``doc``, ``item``, ``code``, ``code_path`` (labels from the root,
+    joined by ``" > "``), ``coder``, ``start``, ``end`` (code-point offsets of
+    the coded span in its document; missing where unknown), ``text`` (the
+    coded span: from the document's text, else the item's), then every
+    document column but ``doc`` and ``text`` (prefixed ``doc_`` where a name
+    is taken). Rows follow the codings table.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> table = qc.datasets.megaregions().codings_table()
+    >>> table.columns[:9].tolist()
+    ['doc', 'item', 'code', 'code_path', 'coder', 'start', 'end', 'text', 'region']
+    >>> table.loc[0, "code_path"]
+    'Cooperation > Collaborating industrial clusters > High-end clusters in the core city'
+    """
+    codings, items, docs = project.codings, project.items, project.documents
+    item_pos = pd.Index(items["item"]).get_indexer(codings["item"])
+    doc_pos = project.arrays.item_doc[item_pos]
+    item_start, item_end = _offsets(items)
+    c_start, c_end = _offsets(codings)
+    has_own = ~np.isnan(c_start)
+    start = np.where(has_own, item_start[item_pos] + c_start, item_start[item_pos])
+    end = np.where(has_own, item_start[item_pos] + c_end, item_end[item_pos])
+
+    text = np.full(len(codings), None, dtype=object)
+    if "text" in docs.columns:
+        text = _slices(docs["text"].to_numpy(dtype=object)[doc_pos], start, end)
+    if "text" in items.columns:
+        item_text = items["text"].to_numpy(dtype=object)[item_pos]
+        local_start = np.where(has_own, c_start, 0.0)
+        length = pd.Series(item_text, dtype=object).str.len().to_numpy(dtype=float, na_value=np.nan)
+        local_end = np.where(has_own, c_end, length)
+        from_item = _slices(item_text, local_start, local_end)
+        text = np.where(pd.isna(text), from_item, text)
+
+    paths = code_paths(project)
+    table = pd.DataFrame({
+        "doc": docs["doc"].to_numpy(dtype=object)[doc_pos],
+        "item": codings["item"].to_numpy(dtype=object),
+        "code": codings["code"].to_numpy(dtype=object),
+        "code_path": paths.reindex(codings["code"]).to_numpy(dtype=object),
+        "coder": codings["coder"].to_numpy(dtype=object) if "coder" in codings.columns else None,
+        "start": pd.array(start, dtype="Int64"),
+        "end": pd.array(end, dtype="Int64"),
+        "text": text,
+    })
+    for col in docs.columns:
+        if col in ("doc", "text"):
+            continue
+        name = f"doc_{col}" if col in table.columns else col
+        table[name] = docs[col].iloc[doc_pos].reset_index(drop=True)
+    return table
+
+
+def _for_excel(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """A copy Excel can hold: no time zones, no control characters, strings
+    cut to Excel's cell limit. Returns the copy and how many cells were cut."""
+    out = df.copy()
+    cut = 0
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif pd.api.types.infer_dtype(s, skipna=True) == "string":
+            clean = s.str.replace(_EXCEL_ILLEGAL, "", regex=True)
+            long = (clean.str.len() > _EXCEL_CELL).fillna(False).to_numpy(dtype=bool)
+            cut += int(long.sum())
+            out[col] = clean.where(~long, clean.str.slice(0, _EXCEL_CELL - 1) + "…")
+    return out, cut
+
+
+def to_excel(project: "Project", path: Union[str, Path]) -> Path:
+    """Write the project's main tables to an ``.xlsx`` workbook.
+
+    Sheets: ``codings`` (:func:`codings_table`), ``documents`` (without the
+    full texts), ``items``, ``codes``, ``groups`` and ``members``. Needs
+    ``openpyxl`` (``pip install qdacore[excel]``). Time zones are dropped
+    (times are UTC), control characters removed, and strings longer than
+    Excel's 32,767-character cell limit cut, with a warning.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd, qdacore as qc
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = qc.datasets.megaregions().to_excel(f"{tmp}/m.xlsx")
+    ...     sheets = pd.read_excel(out, sheet_name=None)
+    >>> list(sheets), len(sheets["codings"])
+    (['codings', 'documents', 'items', 'codes', 'groups', 'members'], 1578)
+    """
+    try:
+        import openpyxl  # noqa: F401  (pandas' engine; fail early with a clear message)
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("to_excel needs openpyxl: pip install 'qdacore[excel]'") from None
+    path = Path(path)
+    cb = project.codebook
+    sheets = {
+        "codings": codings_table(project),
+        "documents": project.documents.drop(columns=[c for c in ("text",) if c in project.documents]),
+        "items": project.items,
+        "codes": cb.codes,
+        "groups": cb.groups,
+        "members": cb.members,
+    }
+    total_cut = 0
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            clean, cut = _for_excel(df)
+            total_cut += cut
+            clean.to_excel(writer, sheet_name=name, index=False)
+    if total_cut:
+        warnings.warn(f"{total_cut} cell(s) held more than Excel's {_EXCEL_CELL:,} characters and were cut",
+                      UserWarning, stacklevel=2)
+    return path
