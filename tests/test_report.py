@@ -92,3 +92,28 @@ def test_report_of_several_coders_shows_agreement(tmp_path):
     page = qc.report.build_report(project, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Inter-coder agreement on subtheme" in page
     assert "project.agreement_report(&#x27;subtheme&#x27;, n_boot=500)" in page
+
+
+def test_reports_of_uncoded_and_blank_projects(tmp_path):
+    """A project with codes but no codings, and an empty one (as QDA packages
+    export them before coding) still give a report."""
+    from conftest import SHARED
+
+    codes = pd.DataFrame({"code": ["a", "b"], "parent": [None, "a"]})
+    project = qc.Project(codes, pd.DataFrame({"doc": ["d"]}),
+                         pd.DataFrame({"item": ["d:1"], "doc": ["d"]}),
+                         pd.DataFrame({"item": [], "code": []}))
+    page = qc.report.build_report(project, tmp_path / "uncoded.html").read_text(encoding="utf-8")
+    assert "0 codings" in page
+    blank = qc.Project(codes.iloc[:0], pd.DataFrame({"doc": []}), pd.DataFrame({"item": [], "doc": []}),
+                       pd.DataFrame({"item": [], "code": []}), allow_empty=True)
+    assert "Corpus overview" in qc.report.build_report(blank, tmp_path / "blank.html").read_text(
+        encoding="utf-8")
+    sample = SHARED / "data" / "qdpx-samples" / "qualitative-coding_nvivo15_mac" / "nvivo_project.qdpx"
+    if sample.exists():
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nvivo = qc.read_qdpx(sample)
+        assert qc.report.build_report(nvivo, tmp_path / "nvivo.html").exists()

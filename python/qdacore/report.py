@@ -70,7 +70,10 @@ def _figure(draw: Callable, alt: str) -> str:
 def _table(frame: Union[pd.DataFrame, pd.Series], digits: int = 3) -> str:
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
-    return frame.round(digits).to_html(escape=True, border=0, na_rep="")
+    numbers = frame.select_dtypes("number").columns
+    frame = frame.assign(**{str(c): frame[c].round(digits) for c in numbers}) \
+        if all(isinstance(c, str) for c in numbers) else frame
+    return frame.to_html(escape=True, border=0, na_rep="")
 
 
 class _Page:
@@ -167,13 +170,15 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
 
     # -- flow
     flow = [*sets[:1], *levels]
-    if len(flow) >= 2:
+    if len(flow) >= 2 and len(codings):
         page.section("Flow of codings", f"qdacore.plot.sankey(project, {tuple(flow)!r})",
                      _figure(lambda ax: plot.sankey(project, flow, ax, labels=labels),
                              "Sankey diagram"),
                      text="Band widths are codings; colours follow the first dimension.")
 
-    if not levels:
+    if not len(codings):
+        page.parts.append("<p>The project has no codings yet: nothing to relate.</p>")
+    elif not levels:
         page.parts.append("<p>No hierarchy level is small enough for the tables below.</p>")
     else:
         finest = levels[-1]
