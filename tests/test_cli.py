@@ -30,6 +30,18 @@ def test_report_and_export(tmp_path, capsys):
     assert f"report written to {(tmp_path / 'r2.html').resolve()}" in capsys.readouterr().out
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_export_to_qdpx_and_excel_and_back(tmp_path, capsys):
+    pytest.importorskip("openpyxl")
+    assert main(["export", "--to", "qdpx", "-o", str(tmp_path / "x.qdpx")]) == 0
+    assert main(["export", "--to", "xlsx", "-o", str(tmp_path / "x.xlsx")]) == 0
+    assert main(["info", str(tmp_path / "x.qdpx")]) == 0
+    assert "1578" in capsys.readouterr().out
+    sheets = pd.read_excel(tmp_path / "x.xlsx", sheet_name=None)
+    assert len(sheets["codings"]) == 1578
+    assert main(["report", str(tmp_path / "x.qdpx"), "-o", str(tmp_path / "q.html")]) == 0
+
+
 @pytest.mark.parametrize("argv, words", [
     (["info", "missing-folder"], "neither a .qdpx file nor a CSV project folder"),
     (["report", "missing.qdpx"], "qdpx"),
