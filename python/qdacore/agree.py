@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import track
 
 __all__ = [
     "Ratings", "reliability_data", "percent_agreement", "holsti", "cohen_kappa",
@@ -667,7 +668,8 @@ def add_tallies(a: dict, b: dict) -> dict:
 
 
 def project_agreement(project, level=None, coders=None, method="krippendorff", unit="item",
-                      per_code=True, *, ci=0.95, n_boot=1000, seed=0, labels=False) -> pd.DataFrame:
+                      per_code=True, *, ci=0.95, n_boot=1000, seed=0, labels=False,
+                      progress=None) -> pd.DataFrame:
     """See :meth:`qdacore.Project.agreement`."""
     if method not in PROJECT_METHODS:
         raise ValueError(f"method must be one of {PROJECT_METHODS}, got {method!r}")
@@ -682,7 +684,8 @@ def project_agreement(project, level=None, coders=None, method="krippendorff", u
     bounds = np.searchsorted(key[0], np.arange(len(dim.targets) + 1))
     rows, total = [], None
     binary = Ratings(base, pd.Index([0, 1]), pd.Index(units), coder_index, True)
-    for t in range(len(dim.targets)):
+    for t in track(range(len(dim.targets)), total=len(dim.targets),
+                   desc=f"agreement per {dim.name or 'code'}", progress=progress):
         values = base.copy()
         sel = slice(bounds[t], bounds[t + 1])
         u, g = position[key[1, sel]], key[2, sel]

@@ -698,6 +698,7 @@ class Project:
         n_boot: int = 1000,
         seed: int = 0,
         labels: Union[bool, str] = False,
+        progress: Optional[bool] = None,
     ) -> pd.DataFrame:
         """Inter-coder agreement per code: presence or absence of each target of a
         codebook dimension on each unit, by each coder, and over all codes.
@@ -724,6 +725,9 @@ class Project:
         ci, n_boot, seed
             Percentile bootstrap interval per code (Krippendorff's algorithm for alpha,
             units otherwise); for ``(all)`` only alpha has an interval.
+        progress : bool, optional
+            A progress bar over the codes; by default shown in terminals and
+            notebooks only (``QDACORE_PROGRESS=0`` silences it).
 
         Returns
         -------
@@ -749,7 +753,8 @@ class Project:
         from . import agree
 
         return agree.project_agreement(self, level, coders, method, unit, per_code, ci=ci,
-                                       n_boot=n_boot, seed=seed, labels=labels)
+                                       n_boot=n_boot, seed=seed, labels=labels,
+                                       progress=progress)
 
     def agreement_report(self, level: Optional[str] = None, coders: Optional[Sequence[Any]] = None,
                          method: str = "krippendorff", unit: str = "item", **kwargs):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Union
 import pandas as pd
 
 from . import __version__
+from ._progress import track
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -111,7 +112,7 @@ def _labels(project: "Project") -> Union[bool, str]:
 
 
 def build_report(project: "Project", path: Union[str, Path], *, title: Optional[str] = None,
-                 max_targets: int = 40) -> Path:
+                 max_targets: int = 40, progress: Optional[bool] = None) -> Path:
     """Write the HTML report of ``project`` to ``path`` and return the path.
 
     Parameters
@@ -123,6 +124,9 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
         Heading of the report; defaults to the project's name.
     max_targets : int
         Dimensions with more targets than this are left out of the charts.
+    progress : bool, optional
+        A progress bar over the frequency charts (terminals and notebooks by
+        default; ``QDACORE_PROGRESS=0`` silences it).
 
     Examples
     --------
@@ -161,7 +165,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
 
     # -- frequencies
     sets, levels = _dimensions(project, max_targets)
-    for dim in [*sets, *levels]:
+    for dim in track([*sets, *levels], desc="report charts", progress=progress):
         freq = project.frequencies(dim, labels=labels)
         page.section(f"Codings by {dim}", f"project.frequencies({dim!r}, labels={labels!r})",
                      _figure(lambda ax, f=freq, d=dim: plot.frequencies(
