@@ -1,6 +1,7 @@
 """Shared fixtures: seeded random projects and the paths of the shared data."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,8 +12,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import qdacore as qc  # noqa: E402
 from reference import random_tables  # noqa: E402
 
-#: ../shared beside the checkout; tests that need it skip when it is absent.
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: ../shared beside the checkout (or $QDACORE_SHARED); tests that need it skip
+#: with a reason when it is absent.
+SHARED = Path(os.environ.get("QDACORE_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def project_from(tables):
