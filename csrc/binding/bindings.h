@@ -14,5 +14,6 @@
 
 extern PyMethodDef qc_codebook_methods[]; /* codebook_py.c */
 extern PyMethodDef qc_count_methods[];    /* count_py.c */
+extern PyMethodDef qc_segment_methods[];  /* segment_py.c */
 
 #endif /* QC_BINDING_BINDINGS_H */

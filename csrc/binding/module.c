@@ -30,6 +30,7 @@ static PyMethodDef testing_methods[] = {
 static PyMethodDef *const areas[] = {
     qc_codebook_methods,
     qc_count_methods,
+    qc_segment_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

@@ -1,6 +1,6 @@
 # Stubs for the C extension qdacore._core (csrc/binding). Checked against the
 # built module by mypy.stubtest in tests/test_core.py.
-from typing import Literal, Optional
+from typing import Any, Literal, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -28,3 +28,41 @@ def count_codes(
     n_groups: int = 1,
     unit: Literal["codings", "items"] = "codings",
 ) -> npt.NDArray[np.int64]: ...
+
+# -- text: segmentation (segment_py.c) -----------------------------------------
+_Text = Union[str, bytes, None]
+_Texts = Union[_Text, Sequence[_Text]]
+
+def segmenter_new() -> Any: ...
+def segmenter_load(segmenter: Any, data: bytes, /) -> None: ...
+def segmenter_words(
+    segmenter: Any,
+    words: Sequence[str],
+    freqs: npt.ArrayLike,
+    tags: Optional[Sequence[Optional[str]]],
+    how: Literal["put", "add"],
+    /,
+) -> npt.NDArray[np.int64]: ...
+def segmenter_suggest(segmenter: Any, word: str, part_end: Optional[npt.ArrayLike], /) -> int: ...
+def segmenter_lookup(
+    segmenter: Any, words: Sequence[str], /
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def segmenter_info(segmenter: Any, /) -> tuple[int, int, bool, list[str]]: ...
+def segmenter_set_hmm(
+    segmenter: Any,
+    start: npt.ArrayLike,
+    trans: npt.ArrayLike,
+    emit_cp: npt.ArrayLike,
+    emit: npt.ArrayLike,
+    /,
+) -> None: ...
+def cut(segmenter: Any, text: Union[str, bytes], mode: Literal["dag", "hmm", "all"], /) -> list[str]: ...
+def tokenize(
+    segmenter: Any, texts: _Texts, mode: Literal["dag", "hmm", "all"], /
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    list[str],
+]: ...

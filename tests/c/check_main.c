@@ -8,6 +8,9 @@ static Suite *(*const suites[])(void) = {
     common_suite,
     codebook_suite,
     count_suite,
+    utf8_suite,
+    trie_suite,
+    segment_suite,
 };
 
 int main(void)

@@ -7,5 +7,8 @@
 Suite *common_suite(void);
 Suite *codebook_suite(void);
 Suite *count_suite(void);
+Suite *utf8_suite(void);
+Suite *trie_suite(void);
+Suite *segment_suite(void);
 
 #endif
