@@ -31,6 +31,7 @@ static PyMethodDef *const areas[] = {
     qc_codebook_methods,
     qc_count_methods,
     qc_segment_methods,
+    qc_match_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

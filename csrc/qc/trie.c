@@ -17,17 +17,15 @@ static qc_trie_slot *new_slots(size_t capacity)
 qc_status qc_trie_init(qc_trie *t)
 {
     memset(t, 0, sizeof *t);
-    t->direct = qc_malloc(QC_TRIE_DIRECT, sizeof *t->direct);
     t->slots = new_slots(INITIAL_SLOTS);
     t->mask = qc_malloc(INITIAL_NODES, sizeof *t->mask);
     t->parent = qc_malloc(INITIAL_NODES, sizeof *t->parent);
     t->cp = qc_malloc(INITIAL_NODES, sizeof *t->cp);
-    if (t->direct == NULL || t->slots == NULL || t->mask == NULL ||
+    if (t->slots == NULL || t->mask == NULL ||
         t->parent == NULL || t->cp == NULL) {
         qc_trie_free(t);
         return QC_ENOMEM;
     }
-    memset(t->direct, 0xFF, QC_TRIE_DIRECT * sizeof *t->direct);
     t->capacity = INITIAL_SLOTS;
     t->node_capacity = INITIAL_NODES;
     t->mask[0] = 0;
@@ -49,17 +47,23 @@ void qc_trie_free(qc_trie *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Doubles the hash table; a load of at most one half keeps probes short. */
-static qc_status grow_slots(qc_trie *t)
+/* Rebuilds the hash table with the given capacity, leaving out the edges
+   the direct table holds; a load of at most one half keeps probes short. */
+static qc_status rehash(qc_trie *t, size_t capacity)
 {
-    size_t capacity = t->capacity * 2;
     qc_trie_slot *slots = new_slots(capacity);
     if (slots == NULL)
         return QC_ENOMEM;
+    t->used = 0;
     for (size_t i = 0; i < t->capacity; i++) {
         const qc_trie_slot *s = &t->slots[i];
         if (s->node == UINT32_MAX)
             continue;
+        if (t->direct != NULL && s->node == 0 && s->cp < QC_TRIE_DIRECT) {
+            t->direct[s->cp] = s->child;
+            continue;
+        }
+        t->used++;
         size_t j = qc_trie_hash(s->node, s->cp) & (capacity - 1);
         while (slots[j].node != UINT32_MAX)
             j = (j + 1) & (capacity - 1);
@@ -68,6 +72,21 @@ static qc_status grow_slots(qc_trie *t)
     qc_free(t->slots);
     t->slots = slots;
     t->capacity = capacity;
+    return QC_OK;
+}
+
+/* Moves the root's edges to a direct table once the root is busy. */
+static qc_status make_direct(qc_trie *t)
+{
+    t->direct = qc_malloc(QC_TRIE_DIRECT, sizeof *t->direct);
+    if (t->direct == NULL)
+        return QC_ENOMEM;
+    memset(t->direct, 0xFF, QC_TRIE_DIRECT * sizeof *t->direct);
+    if (rehash(t, t->capacity) != QC_OK) {
+        qc_free(t->direct);
+        t->direct = NULL;
+        return QC_ENOMEM;
+    }
     return QC_OK;
 }
 
@@ -108,12 +127,17 @@ qc_status qc_trie_add(qc_trie *t, int32_t node, uint32_t cp, int32_t *child,
     }
     if (t->n_nodes >= (size_t)INT32_MAX)
         return QC_EOVERFLOW;
-    int direct = node == 0 && cp < QC_TRIE_DIRECT;
-    if (!direct && 2 * (t->used + 1) > t->capacity && grow_slots(t) != QC_OK)
+    if (node == 0 && t->direct == NULL && t->root_children >= QC_TRIE_DIRECT_AFTER &&
+        make_direct(t) != QC_OK)
+        return QC_ENOMEM;
+    int direct = node == 0 && cp < QC_TRIE_DIRECT && t->direct != NULL;
+    if (!direct && 2 * (t->used + 1) > t->capacity && rehash(t, 2 * t->capacity) != QC_OK)
         return QC_ENOMEM;
     if (t->n_nodes == t->node_capacity && grow_nodes(t) != QC_OK)
         return QC_ENOMEM;
     int32_t id = (int32_t)t->n_nodes++;
+    if (node == 0)
+        t->root_children++;
     t->mask[id] = 0;
     t->mask[node] |= (uint64_t)1 << (cp & 63);
     t->parent[id] = node;

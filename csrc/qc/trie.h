@@ -3,9 +3,10 @@
  *
  * Nodes are numbered 0 (the root, the empty string), 1, 2, ... in the order
  * they are created, so a node's parent always has a smaller number. Storage
- * is compact: no allocation per node. The children of the root below U+10000
- * sit in one direct table (the first step of every walk); every other edge
- * lives in one open-addressing hash table keyed by (node, code point). Per
+ * is compact: no allocation per node. Every edge lives in one open-addressing
+ * hash table keyed by (node, code point), except that once the root has
+ * QC_TRIE_DIRECT_AFTER children, its children below U+10000 move to a direct
+ * table (the first step of every walk, 256 KiB, paid only by large tries). Per
  * node the trie keeps only its parent and the code point of the edge into it;
  * callers attach their own per-node data in arrays indexed by node number and
  * grow them when qc_trie_nodes() grows.
@@ -23,6 +24,7 @@ extern "C" {
 #endif
 
 #define QC_TRIE_DIRECT 0x10000u
+#define QC_TRIE_DIRECT_AFTER 256u
 
 typedef struct {
     uint32_t node;  /* parent node, UINT32_MAX when the slot is empty */
@@ -31,7 +33,9 @@ typedef struct {
 } qc_trie_slot;
 
 typedef struct {
-    int32_t *direct;      /* QC_TRIE_DIRECT children of the root, -1 = none */
+    int32_t *direct;      /* QC_TRIE_DIRECT children of the root (-1 = none),
+                             or NULL while the root has few children */
+    size_t root_children;
     qc_trie_slot *slots;  /* capacity is a power of two */
     size_t capacity, used;
     uint64_t *mask;       /* per node: bit (cp & 63) set for each child's cp;
@@ -62,7 +66,7 @@ static inline uint32_t qc_trie_hash(uint32_t node, uint32_t cp)
 /* The child of node along cp, or -1. O(1) expected. */
 static inline int32_t qc_trie_child(const qc_trie *t, int32_t node, uint32_t cp)
 {
-    if (node == 0 && cp < QC_TRIE_DIRECT)
+    if (node == 0 && cp < QC_TRIE_DIRECT && t->direct != NULL)
         return t->direct[cp];
     if (!(t->mask[node] >> (cp & 63) & 1))
         return -1;

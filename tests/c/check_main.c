@@ -11,6 +11,7 @@ static Suite *(*const suites[])(void) = {
     utf8_suite,
     trie_suite,
     segment_suite,
+    acmatch_suite,
 };
 
 int main(void)

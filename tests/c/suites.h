@@ -10,5 +10,6 @@ Suite *count_suite(void);
 Suite *utf8_suite(void);
 Suite *trie_suite(void);
 Suite *segment_suite(void);
+Suite *acmatch_suite(void);
 
 #endif
