@@ -16,5 +16,6 @@ extern PyMethodDef qc_codebook_methods[]; /* codebook_py.c */
 extern PyMethodDef qc_count_methods[];    /* count_py.c */
 extern PyMethodDef qc_segment_methods[];  /* segment_py.c */
 extern PyMethodDef qc_match_methods[];    /* match_py.c */
+extern PyMethodDef qc_terms_methods[];    /* terms_py.c */
 
 #endif /* QC_BINDING_BINDINGS_H */

@@ -32,6 +32,7 @@ static PyMethodDef *const areas[] = {
     qc_count_methods,
     qc_segment_methods,
     qc_match_methods,
+    qc_terms_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

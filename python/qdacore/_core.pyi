@@ -76,3 +76,22 @@ def find(
 def slices(
     texts: _Texts, text: npt.ArrayLike, start: npt.ArrayLike, end: npt.ArrayLike, /
 ) -> list[str]: ...
+
+# -- text: terms (terms_py.c) ---------------------------------------------------
+def char_tokens(texts: _Texts, /) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def count_ngrams(
+    indptr: npt.ArrayLike,
+    tokens: npt.ArrayLike,
+    n_vocab: int,
+    keep: Optional[npt.ArrayLike],
+    min_n: int,
+    max_n: int,
+    token_strings: Optional[Sequence[str]],
+    joiner: int,
+    /,
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str], npt.NDArray[np.int64]
+]: ...
+def count_pairs(
+    indptr: npt.ArrayLike, tokens: npt.ArrayLike, n_vocab: int, keep: Optional[npt.ArrayLike], window: int, /
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...

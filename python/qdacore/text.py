@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,8 @@ import pandas as pd
 from . import _core
 from . import _validate as check
 
-__all__ = ["Segmenter", "Matcher", "kwic"]
+__all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
+           "cooccurrence"]
 
 TextLike = Union[str, bytes, None]
 Texts = Union[TextLike, Sequence[TextLike], pd.Series]
@@ -454,3 +455,297 @@ def kwic(texts: Texts, patterns: Union[Sequence[str], Matcher], width: int = 10,
     out["keyword"] = _core.slices(values, text, start, end)
     out["right"] = _core.slices(values, text, end, end + width)
     return out
+
+
+# -- term matrices and co-words --------------------------------------------------
+N_CODE_POINTS = 0x110000
+Tokenizer = Union[str, Segmenter]
+
+
+class _Stream(NamedTuple):
+    """Documents as token ids in CSR form, and how to spell the ids."""
+
+    indptr: np.ndarray
+    tokens: np.ndarray
+    n_vocab: int
+    strings: Optional[list]  # token strings by id; None: ids are code points
+    labels: pd.Index
+    joiner: int  # code point between tokens of an n-gram, -1 for none
+
+
+def _stream(texts: Any, tokenizer: Tokenizer, hmm: bool) -> _Stream:
+    """Token ids of texts: characters, a Segmenter's words, or a tokens table
+    from :meth:`Segmenter.tokenize` (columns ``text`` and ``token``)."""
+    if isinstance(texts, pd.DataFrame):
+        if not {"text", "token"} <= set(texts.columns):
+            raise ValueError("a tokens table needs the columns 'text' and 'token' "
+                             "(as Segmenter.tokenize returns)")
+        token = texts["token"]
+        if not isinstance(token.dtype, pd.CategoricalDtype):
+            token = token.astype("category")
+        codes, labels = pd.factorize(texts["text"])
+        if len(codes) > 1 and (np.diff(codes) < 0).any():
+            raise ValueError("the tokens table must keep each text's rows together, in order")
+        indptr = np.zeros(len(labels) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(codes, minlength=len(labels)), out=indptr[1:])
+        categories = token.cat.categories.astype(str).tolist()
+        return _Stream(indptr, token.cat.codes.to_numpy(np.int64), len(categories), categories,
+                       pd.Index(labels, name="text"), ord(" "))
+    values, labels = _texts(texts)
+    if isinstance(tokenizer, Segmenter):
+        indptr, ids, _, _, vocab = _core.tokenize(tokenizer._seg, values, "hmm" if hmm else "dag")
+        return _Stream(indptr, ids, len(vocab), vocab, labels, ord(" "))
+    if isinstance(tokenizer, str) and tokenizer == "char":
+        indptr, cps = _core.char_tokens(values)
+        return _Stream(indptr, cps, N_CODE_POINTS, None, labels, -1)
+    raise ValueError(f"tokenizer must be 'char' or a Segmenter, got {tokenizer!r}")
+
+
+def _keep(stream: _Stream, stop_words: Optional[Iterable[str]]) -> Optional[np.ndarray]:
+    """A keep mask over token ids without the stop words, or None."""
+    if stop_words is None:
+        return None
+    if isinstance(stop_words, str):
+        raise TypeError("stop_words must be a collection of str, not one str")
+    stop = pd.Index(list(stop_words), dtype=object)
+    if stream.strings is not None:
+        return ~pd.Index(stream.strings, dtype=object).isin(stop)
+    lengths = stop.str.len()
+    if len(stop) and (lengths != 1).any():
+        raise ValueError("with tokenizer='char', stop_words must be single characters")
+    keep = np.ones(N_CODE_POINTS, dtype=bool)
+    joined = "".join(stop.tolist()).encode("utf-32-le", "surrogatepass")
+    keep[np.frombuffer(joined, dtype="<u4")] = False
+    return keep
+
+
+class TermMatrix(NamedTuple):
+    """A document-term matrix: ``matrix`` (scipy.sparse CSR, documents x terms),
+    ``terms`` (Index named ``term``, sorted as scikit-learn sorts its
+    vocabulary) and ``documents`` (Index named ``text``)."""
+
+    matrix: Any
+    terms: pd.Index
+    documents: pd.Index
+
+    def to_frame(self) -> pd.DataFrame:
+        """The matrix as a dense DataFrame (documents x terms); for small corpora."""
+        return pd.DataFrame(self.matrix.toarray(), index=self.documents, columns=self.terms)
+
+
+def _doc_count(value: Any, name: str, n_docs: int) -> float:
+    """scikit-learn's reading of min_df/max_df: an int is a number of
+    documents, a float in [0, 1] a share of them."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an int or a float in [0, 1], got a bool")
+    if isinstance(value, (int, np.integer)):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0, got {value}")
+        return float(value)
+    if isinstance(value, (float, np.floating)) and 0.0 <= value <= 1.0:
+        return float(value) * n_docs
+    raise ValueError(f"{name} must be an int >= 0 or a float in [0, 1], got {value!r}")
+
+
+def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple[int, int] = (1, 1),
+                min_df: Union[int, float] = 1, max_df: Union[int, float] = 1.0,
+                stop_words: Optional[Iterable[str]] = None, tfidf: bool = False,
+                hmm: bool = True) -> TermMatrix:
+    """Document-term counts of characters or words and their n-grams, in C.
+
+    Equal to scikit-learn's ``CountVectorizer`` (``lowercase=False``) with
+    ``analyzer="char"`` for ``tokenizer="char"``, and with the Segmenter's
+    tokens as ``tokenizer`` otherwise: the same vocabulary in the same order
+    and the same counts.
+
+    Parameters
+    ----------
+    texts : str, bytes, sequence of them, Series, or tokens table
+        A tokens table is the DataFrame of :meth:`Segmenter.tokenize`.
+    tokenizer : "char" or Segmenter
+        Characters (runs of two or more white-space characters count as one
+        space, as in scikit-learn), or the words of a :class:`Segmenter`.
+    ngram_range : (min_n, max_n)
+        n-grams of min_n to max_n consecutive tokens; word n-grams are spelled
+        with spaces between the words, as scikit-learn spells them.
+    min_df, max_df : int or float
+        Keep terms found in at least ``min_df`` and at most ``max_df`` texts
+        (an int counts texts, a float in [0, 1] is a share of them).
+    stop_words : collection of str, optional
+        Tokens removed before n-grams are formed (so n-grams close over them).
+    tfidf : bool
+        Weight by TF-IDF as scikit-learn's ``TfidfTransformer`` does by default
+        (smooth idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length).
+    hmm : bool
+        Passed to the Segmenter.
+
+    Returns
+    -------
+    TermMatrix
+
+    Examples
+    --------
+    >>> from qdacore.text import term_matrix
+    >>> tm = term_matrix(["城市群城市", "城市"], ngram_range=(1, 2))
+    >>> tm.terms.tolist()
+    ['城', '城市', '市', '市群', '群', '群城']
+    >>> tm.matrix.toarray()
+    array([[2, 2, 2, 1, 1, 1],
+           [1, 1, 1, 0, 0, 0]])
+    """
+    import scipy.sparse as sp
+
+    try:
+        min_n, max_n = (check.whole(v, "ngram_range", 1) for v in ngram_range)
+    except TypeError:
+        raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
+    if max_n < min_n:
+        raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
+    stream = _stream(texts, tokenizer, hmm)
+    n_docs = len(stream.labels)
+    low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
+    if high < low:
+        raise ValueError("max_df corresponds to fewer documents than min_df")
+    indptr, grams, data, terms, rank = _core.count_ngrams(
+        stream.indptr, stream.tokens, stream.n_vocab, _keep(stream, stop_words),
+        min_n, max_n, stream.strings, stream.joiner)
+    matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
+    matrix.sum_duplicates()  # n-grams whose strings coincide share a column
+    df = np.bincount(matrix.indices, minlength=len(terms))
+    keep = (df >= low) & (df <= high)
+    if not keep.any():
+        raise ValueError("no terms remain: the texts are empty, only stop words, or "
+                         "min_df/max_df leave nothing; lower min_df or raise max_df")
+    terms_index = pd.Index(terms, dtype=object, name="term")
+    if not keep.all():
+        matrix = matrix[:, np.flatnonzero(keep)]
+        terms_index = terms_index[keep]
+    if tfidf:
+        df_kept = df[keep]
+        idf = np.log((1.0 + n_docs) / (1.0 + df_kept)) + 1.0
+        matrix = matrix.astype(np.float64) @ sp.diags(idf)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+    return TermMatrix(sp.csr_matrix(matrix), terms_index, stream.labels)
+
+
+def similarity(matrix: Union[TermMatrix, Any], metric: str = "cosine", *,
+               documents: Optional[Sequence[Any]] = None) -> pd.DataFrame:
+    """Document-by-document similarity of a term matrix.
+
+    Parameters
+    ----------
+    matrix : TermMatrix or scipy.sparse matrix
+    metric : {"cosine", "jaccard"}
+        ``"cosine"``: cosine of the term vectors (0 for an empty document), as
+        scikit-learn's ``cosine_similarity``. ``"jaccard"``: shared terms over
+        terms of either document (term presence only).
+    documents : sequence, optional
+        Labels for a bare sparse matrix.
+
+    Returns
+    -------
+    DataFrame
+        Square, both axes the documents.
+
+    Examples
+    --------
+    >>> from qdacore.text import similarity, term_matrix
+    >>> similarity(term_matrix(["城市群", "城市", "乡村"]), "jaccard").round(3)
+    text      0      1    2
+    text
+    0     1.000  0.667  0.0
+    1     0.667  1.000  0.0
+    2     0.000  0.000  1.0
+    """
+    import scipy.sparse as sp
+
+    check.choice(metric, "metric", ("cosine", "jaccard"))
+    if isinstance(matrix, TermMatrix):
+        labels = matrix.documents
+        x = sp.csr_matrix(matrix.matrix, dtype=np.float64)
+    else:
+        x = sp.csr_matrix(matrix, dtype=np.float64)
+        labels = pd.RangeIndex(x.shape[0], name="text") if documents is None else pd.Index(documents)
+    if len(labels) != x.shape[0]:
+        raise ValueError(f"documents has {len(labels)} labels for {x.shape[0]} rows")
+    if metric == "cosine":
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        y = sp.diags(scale) @ x
+        values = (y @ y.T).toarray()
+    else:
+        b = (x != 0).astype(np.float64)
+        inter = (b @ b.T).toarray()
+        sizes = np.asarray(b.sum(axis=1)).ravel()
+        union = sizes[:, None] + sizes[None, :] - inter
+        values = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        np.fill_diagonal(values, 1.0)
+    return pd.DataFrame(values, index=labels, columns=labels)
+
+
+def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "char", *,
+                 stop_words: Optional[Iterable[str]] = None, min_count: int = 1,
+                 hmm: bool = True) -> pd.DataFrame:
+    """Co-word counts, as the edges of a co-word network.
+
+    Parameters
+    ----------
+    texts : str, bytes, sequence of them, Series, or tokens table
+        As in :func:`term_matrix`.
+    window : int or None
+        ``window=w`` counts two tokens as co-occurring when they are fewer
+        than ``w`` positions apart in a text (each token pairs with the next
+        ``w - 1``, nltk's ``window_size``); every such pair of positions counts.
+        None counts each text once for every two distinct tokens in it.
+    tokenizer : "char" or Segmenter
+    stop_words : collection of str, optional
+        Tokens removed first (the window closes over them).
+    min_count : int
+        Leave out pairs counted fewer times.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``target`` (source < target), ``count``; the highest
+        counts first. Pairs of a token with itself are not counted. Memory is
+        proportional to the number of distinct pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qdacore.text import Segmenter, cooccurrence
+    >>> seg = Segmenter(pd.DataFrame({"word": ["城市", "乡村", "融合", "发展"],
+    ...                               "freq": [9, 9, 9, 9]}))
+    >>> cooccurrence(["城市乡村融合发展"], window=2, tokenizer=seg, hmm=False)
+      source target  count
+    0     乡村     城市      1
+    1     乡村     融合      1
+    2     发展     融合      1
+    """
+    if window is None:
+        w = 0
+    else:
+        w = check.whole(window, "window", 2)
+    min_count = check.whole(min_count, "min_count", 1)
+    stream = _stream(texts, tokenizer, hmm)
+    a, b, count = _core.count_pairs(stream.indptr, stream.tokens, stream.n_vocab,
+                                    _keep(stream, stop_words), w)
+    ids = np.unique(np.concatenate([a, b]))
+    if stream.strings is None:
+        names = pd.Index(np.frombuffer(ids.astype("<u4").tobytes(), dtype="<U1")
+                         .astype(object) if len(ids) else [], dtype=object)
+    else:
+        names = pd.Index(np.asarray(stream.strings, dtype=object)[ids] if len(ids) else [],
+                         dtype=object)
+    pos_a, pos_b = np.searchsorted(ids, a), np.searchsorted(ids, b)
+    name_a, name_b = names.to_numpy()[pos_a], names.to_numpy()[pos_b]
+    swap = name_a > name_b
+    source = np.where(swap, name_b, name_a)
+    target = np.where(swap, name_a, name_b)
+    edges = pd.DataFrame({"source": source, "target": target, "count": count})
+    edges = edges[edges["count"] >= min_count]
+    edges = edges.sort_values(["count", "source", "target"], ascending=[False, True, True],
+                              kind="stable")
+    return edges.reset_index(drop=True)

@@ -12,6 +12,7 @@ static Suite *(*const suites[])(void) = {
     trie_suite,
     segment_suite,
     acmatch_suite,
+    terms_suite,
 };
 
 int main(void)

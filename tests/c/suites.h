@@ -11,5 +11,6 @@ Suite *utf8_suite(void);
 Suite *trie_suite(void);
 Suite *segment_suite(void);
 Suite *acmatch_suite(void);
+Suite *terms_suite(void);
 
 #endif
