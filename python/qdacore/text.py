@@ -12,7 +12,9 @@ dictionary, with and without its HMM; see :doc:`/guide/text` for the model.
 """
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
@@ -23,7 +25,7 @@ from . import _core
 from . import _validate as check
 
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
-           "cooccurrence"]
+           "cooccurrence", "split_items", "sentence_spans", "autocode"]
 
 TextLike = Union[str, bytes, None]
 Texts = Union[TextLike, Sequence[TextLike], pd.Series]
@@ -749,3 +751,226 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     edges = edges.sort_values(["count", "source", "target"], ascending=[False, True, True],
                               kind="stable")
     return edges.reset_index(drop=True)
+
+
+# -- planning documents into items -------------------------------------------------
+_NUM = "一二三四五六七八九十百零〇两0-9０-９"
+_CHAPTER = rf"^第[{_NUM}]+[章篇部]"
+_SECTION = rf"^第[{_NUM}]+节"
+_SUBHEAD = rf"^[（(][{_NUM}]+[）)]"
+_ITEM_MARK = rf"^(?:[0-9０-９]+[.．、)）]|[{_NUM}]+、|[•●○■□◆◇▪·\-*])"
+_TERMINATORS = "。！？；!?;"
+_SPACES = " \t\r\f\v\u3000\xa0"
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _strip(cps: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spans without leading and trailing white space (empty spans collapse to
+    start == end)."""
+    n = len(cps)
+    solid = ~np.isin(cps, _code_points(_SPACES + "\n"))
+    idx = np.arange(n)
+    next_solid = np.minimum.accumulate(np.where(solid, idx, n)[::-1])[::-1]
+    prev_solid = np.maximum.accumulate(np.where(solid, idx, -1))
+    next_solid = np.append(next_solid, n)
+    a = next_solid[np.minimum(start, n)]
+    b = np.where(end > 0, prev_solid[np.maximum(end - 1, 0)] + 1, 0)
+    empty = a >= end
+    return np.where(empty, start, a), np.where(empty, start, np.maximum(b, a))
+
+
+def sentence_spans(text: str, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each span [start, end) of ``text``, the sentence around it: from after
+    the previous sentence end (。！？；!?; or a line break) to the next one,
+    inclusive."""
+    cps = _code_points(text)
+    stops = np.flatnonzero(np.isin(cps, _code_points(_TERMINATORS + "\n")))
+    i = np.searchsorted(stops, np.asarray(start), side="left")
+    left = np.where(i > 0, stops[np.maximum(i - 1, 0)] + 1, 0)
+    j = np.searchsorted(stops, np.maximum(np.asarray(end) - 1, np.asarray(start)), side="left")
+    right = np.where(j < len(stops), stops[np.minimum(j, len(stops) - 1)] + 1, len(cps))
+    return _strip(cps, left, right)
+
+
+def split_items(text: str, doc: str, rule: Union[str, "re.Pattern[str]"] = "paragraph") -> pd.DataFrame:
+    r"""Split a Chinese planning document into items ``DOC:1``, ``DOC:2``, ...
+    with their offsets.
+
+    The usual structure is recognised: chapter headings (``第三章 ...``, also
+    ``第X篇``/``第X部分``), section headings (``第二节 ...``) and short
+    sub-headings without a full stop (``（一）优化空间格局``) are not items but
+    name the items under them (columns ``chapter``, ``section``, ``heading``);
+    numbered (``1.``, ``一、``, ``（二）...。``) and bulleted lines are items.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    doc : str
+        The document id, the prefix of the item ids.
+    rule : "paragraph", "clause" or a regular expression
+        ``"paragraph"``: each non-heading line is an item. ``"clause"``: each
+        sentence or clause of those lines, ended by 。！？； (kept with it). A
+        regular expression (str or compiled) splits the text where it matches
+        (the separators are left out); headings are not looked for then.
+
+    Returns
+    -------
+    DataFrame
+        ``item``, ``doc``, ``number`` (from 1), ``start``, ``end`` (code points:
+        ``text[start:end]`` is the item, stripped of white space), ``text``,
+        ``chapter``, ``section``, ``heading``.
+
+    Examples
+    --------
+    >>> from qdacore.text import split_items
+    >>> plan = "第三章 空间布局\n第一节 优化格局\n（一）构建都市圈\n1. 培育副中心。\n2. 建设发展轴；完善网络。\n"
+    >>> items = split_items(plan, "YN")
+    >>> items[["item", "start", "end", "text"]]
+       item  start  end            text
+    0  YN:1     27   36       1. 培育副中心。
+    1  YN:2     37   51  2. 建设发展轴；完善网络。
+    >>> items.loc[0, ["chapter", "section", "heading"]].tolist()
+    ['第三章 空间布局', '第一节 优化格局', '（一）构建都市圈']
+    >>> split_items(plan, "YN", rule="clause")["text"].tolist()
+    ['1. 培育副中心。', '2. 建设发展轴；', '完善网络。']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not isinstance(doc, str) or not doc:
+        raise ValueError(f"doc must be a non-empty str (the document id), got {doc!r}")
+    cps = _code_points(text)
+    n = len(cps)
+    if isinstance(rule, str) and rule in ("paragraph", "clause"):
+        breaks = np.flatnonzero(cps == 10)
+        start, end = _strip(cps, np.r_[0, breaks + 1], np.r_[breaks, n])
+        keep = end > start
+        start, end = start[keep], end[keep]
+        lines = pd.Series(_core.slices(text, np.zeros(len(start), np.int64), start, end), dtype=object)
+        chapter = lines.str.match(_CHAPTER)
+        section = lines.str.match(_SECTION) & ~chapter
+        short = ~lines.str.contains(f"[{_TERMINATORS}]") & (lines.str.len() <= 40)
+        heading = lines.str.match(_SUBHEAD) & short & ~chapter & ~section
+        context = {}
+        for name, flag, resets in (("chapter", chapter, []), ("section", section, [chapter]),
+                                   ("heading", heading, [chapter, section])):
+            col = lines.where(flag)
+            for reset in resets:
+                col = col.mask(reset, "")
+            context[name] = col.ffill().replace("", np.nan)
+        is_item = ~(chapter | section | heading)
+        start, end = start[is_item.to_numpy()], end[is_item.to_numpy()]
+        ctx = {k: v[is_item].to_numpy(object) for k, v in context.items()}
+        if rule == "clause" and len(start):
+            stops = np.flatnonzero(np.isin(cps, _code_points(_TERMINATORS))) + 1
+            line_of = np.searchsorted(start, stops, side="right") - 1
+            inside = (line_of >= 0) & (stops < end[np.maximum(line_of, 0)])
+            cut_at, cut_line = stops[inside], line_of[inside]
+            lines_idx = np.arange(len(start))
+            cuts = pd.DataFrame({"line": np.r_[lines_idx, cut_line], "at": np.r_[start, cut_at]})
+            cuts = cuts.sort_values(["line", "at"], kind="stable")
+            line = cuts["line"].to_numpy()
+            a = cuts["at"].to_numpy()
+            nxt = np.r_[a[1:], 0]
+            last = np.r_[line[1:] != line[:-1], True]
+            b = np.where(last, end[line], nxt)
+            a, b = _strip(cps, a, b)
+            keep = b > a
+            start, end = a[keep], b[keep]
+            ctx = {k: v[line[keep]] for k, v in ctx.items()}
+    else:
+        pattern = re.compile(rule) if isinstance(rule, str) else rule
+        if not isinstance(pattern, re.Pattern):
+            raise ValueError("rule must be 'paragraph', 'clause' or a regular expression, "
+                             f"got {rule!r}")
+        spans = np.fromiter(itertools.chain.from_iterable(map(re.Match.span, pattern.finditer(text))),
+                            dtype=np.int64).reshape(-1, 2)
+        start, end = _strip(cps, np.r_[0, spans[:, 1]], np.r_[spans[:, 0], n])
+        keep = end > start
+        start, end = start[keep], end[keep]
+        ctx = {k: np.full(len(start), np.nan, dtype=object) for k in ("chapter", "section", "heading")}
+    number = np.arange(1, len(start) + 1, dtype=np.int64)
+    return pd.DataFrame({
+        "item": pd.Series(number).astype(str).radd(f"{doc}:").to_numpy(object),
+        "doc": np.full(len(start), doc, dtype=object),
+        "number": number, "start": start.astype(np.int64), "end": end.astype(np.int64),
+        "text": np.asarray(_core.slices(text, np.zeros(len(start), np.int64), start, end), dtype=object),
+        **ctx,
+    })
+
+
+# -- dictionary coding ---------------------------------------------------------------
+SCOPES = ("match", "sentence", "item")
+
+
+def _keyword_table(codebook: Any, keywords: Any, level: Optional[str], language: str) -> pd.DataFrame:
+    """(code, keyword) rows from the codebook's keyword lists or from keywords."""
+    codes = codebook.codes
+    if keywords is None:
+        column = next((c for c in (f"keywords_{language}", "keywords") if c in codes.columns), None)
+        if column is None:
+            raise ValueError(f"the codebook has no keywords_{language} or keywords column; "
+                             "pass keywords= (a DataFrame with code and keyword, or a dict)")
+        rows = codes
+        if level is not None:
+            if level not in codebook.levels:
+                raise ValueError(f"level={level!r} is not a hierarchy level "
+                                 f"({check.examples(codebook.levels)})")
+            rows = codes[codes["level"] == level]
+        rows = rows.loc[rows[column].notna(), ["code", column]]
+        table = rows.assign(keyword=rows[column].str.split("|")).explode("keyword")
+    elif isinstance(keywords, Mapping):
+        table = pd.DataFrame({"code": list(keywords), "keyword": [
+            [v] if isinstance(v, str) else list(v) for v in keywords.values()]}).explode("keyword")
+    else:
+        table = check.frame(keywords, "keywords", ["code", "keyword"])
+    table = table[["code", "keyword"]].dropna()
+    table = table[table["keyword"].astype(str).str.strip() != ""].drop_duplicates()
+    if table.empty:
+        raise ValueError("no keywords to code with; the keyword lists are empty")
+    check.positions(table["code"], codebook.code_index, "keywords.code", "codebook.code")
+    return table.reset_index(drop=True)
+
+
+def autocode(project: Any, keywords: Any = None, level: Optional[str] = "subtheme",
+             scope: str = "match", coder: str = "dictionary", *, language: str = "zh",
+             fold_case: bool = False) -> Any:
+    """Dictionary coding: code the project's items where their text holds a
+    code's keywords; see :meth:`qdacore.Project.autocode`."""
+    from .project import Project
+
+    check.choice(scope, "scope", SCOPES)
+    if not isinstance(coder, str) or not coder:
+        raise ValueError(f"coder must be a non-empty str, got {coder!r}")
+    items, codings = project.items, project.codings
+    if "text" not in items.columns:
+        raise ValueError("items has no 'text' column to code; add the item texts first")
+    if "coder" in codings.columns and (codings["coder"] == coder).any():
+        raise ValueError(f"coder={coder!r} already has codings in this project; pick another name")
+    table = _keyword_table(project.codebook, keywords, level, language)
+    words = pd.Index(table["keyword"].unique(), dtype=object)
+    values, _ = _texts(items["text"])
+    found = Matcher(words.tolist(), fold_case=fold_case).find_arrays(values, overlapping=False)
+    hits = pd.DataFrame({"row": found["text"], "start": found["start"], "end": found["end"],
+                         "keyword": words[found["pattern"]]}).merge(table, on="keyword")
+    if scope == "sentence" and len(hits):
+        joined = "\n".join("" if v is None else v for v in values)
+        lengths = items["text"].fillna("").str.len().to_numpy(np.int64)
+        base = np.r_[0, np.cumsum(lengths + 1)[:-1]]
+        offset = base[hits["row"].to_numpy()]
+        a, b = sentence_spans(joined, hits["start"].to_numpy() + offset, hits["end"].to_numpy() + offset)
+        hits["start"], hits["end"] = a - offset, b - offset
+    elif scope == "item":
+        hits["start"] = 0
+        hits["end"] = items["text"].str.len().to_numpy()[hits["row"].to_numpy()]
+    new = pd.DataFrame({
+        "item": items["item"].to_numpy()[hits["row"].to_numpy()],
+        "code": hits["code"].to_numpy(), "coder": coder,
+        "start": hits["start"].to_numpy(np.int64), "end": hits["end"].to_numpy(np.int64),
+    }).drop_duplicates().sort_values(["item", "start", "code"], kind="stable")
+    combined = pd.concat([codings, new], ignore_index=True)
+    return Project(project.codebook, project.documents, items, combined,
+                   name=f"{project.name} + {coder}")
