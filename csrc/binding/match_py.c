@@ -176,7 +176,47 @@ finally:
     return list;
 }
 
+/* decode_utf8(data, final) -> (str, consumed) */
+static PyObject *decode_utf8(PyObject *module, PyObject *args)
+{
+    (void)module;
+    Py_buffer data = {0};
+    int final = 1;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*p:decode_utf8", &data, &final))
+        return NULL;
+    uint32_t *out = qc_malloc((size_t)data.len, sizeof *out);
+    if (out == NULL) {
+        PyBuffer_Release(&data);
+        return PyErr_NoMemory();
+    }
+    size_t n_out = 0, consumed = 0;
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_utf8_decode(data.buf, (size_t)data.len, final, out, &n_out, &consumed, &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        if (qc_utf8_is_decode_error(&err))
+            qc_raise_decode(&err, data.buf, data.len, "data", -1);
+        else
+            qc_raise(status, &err, "decode_utf8");
+    } else {
+        PyObject *text = qc_str_from_cps(out, n_out);
+        if (text != NULL)
+            result = Py_BuildValue("Nn", text, (Py_ssize_t)consumed);
+    }
+    qc_free(out);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 PyMethodDef qc_match_methods[] = {
+    {"decode_utf8", decode_utf8, METH_VARARGS,
+     "decode_utf8(data, final, /)\n--\n\n"
+     "(text, consumed): UTF-8 bytes decoded in C; with final=False a sequence\n"
+     "cut by the end is left for the next chunk. Bad bytes raise\n"
+     "UnicodeDecodeError (start = byte offset)."},
     {"matcher_new", matcher_new, METH_VARARGS,
      "matcher_new(patterns, fold, /)\n--\n\n"
      "An Aho-Corasick automaton over the patterns (list of str); fold=True\n"

@@ -25,7 +25,7 @@ from . import _core
 from . import _validate as check
 
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
-           "cooccurrence", "split_items", "sentence_spans", "autocode"]
+           "cooccurrence", "split_items", "sentence_spans", "autocode", "read_chunks"]
 
 TextLike = Union[str, bytes, None]
 Texts = Union[TextLike, Sequence[TextLike], pd.Series]
@@ -56,6 +56,47 @@ def _texts(texts: Any, name: str = "texts") -> tuple[Any, pd.Index]:
         if missing.any():
             values = np.where(missing, None, np.asarray(values + [None], dtype=object)[:-1]).tolist()
     return values, labels.rename("text") if labels.name is None else labels
+
+
+def read_chunks(source: Union[str, os.PathLike, Any], chunk_size: int = 1 << 22
+                ) -> Iterable[tuple[int, str]]:
+    """Read a UTF-8 file (a path or a binary file object) in pieces that end
+    after a line break, decoded in C: ``(offset, text)`` pairs, offset being
+    the code point where the piece starts in the whole file.
+
+    Memory stays bounded by ``chunk_size`` bytes plus the longest line: a
+    piece is cut after the last line break of each chunk read. Invalid UTF-8
+    raises :class:`UnicodeDecodeError` whose ``start`` is the byte offset in
+    the file.
+    """
+    chunk_size = check.whole(chunk_size, "chunk_size", 1)
+    own = isinstance(source, (str, os.PathLike))
+    f = open(source, "rb") if own else source
+    try:
+        offset, byte_offset, tail = 0, 0, b""
+        pending = ""
+        while True:
+            data = f.read(chunk_size)
+            final = not data
+            buf = tail + data
+            try:
+                text, used = _core.decode_utf8(buf, final)
+            except UnicodeDecodeError as err:
+                raise UnicodeDecodeError("utf-8", err.object, err.start, err.end,
+                                         f"{err.reason} (file byte {byte_offset + err.start})") from None
+            byte_offset += used
+            tail = buf[used:]
+            pending += text
+            cut = len(pending) if final else pending.rfind("\n") + 1
+            if cut > 0:
+                yield offset, pending[:cut]
+                offset += cut
+                pending = pending[cut:]
+            if final:
+                return
+    finally:
+        if own:
+            f.close()
 
 
 def _frame(labels: pd.Index, indptr: np.ndarray, columns: dict) -> pd.DataFrame:
@@ -302,6 +343,15 @@ class Segmenter:
         the empty tokens jieba emits between white space left out."""
         return _core.cut(self._seg, text, "all")
 
+    def tokenize_stream(self, source: Union[str, os.PathLike, Any], hmm: bool = True, *,
+                        cut_all: bool = False, chunk_size: int = 1 << 22) -> Iterable[pd.DataFrame]:
+        """The tokens of a UTF-8 file read piece by piece (see :func:`read_chunks`),
+        in bounded memory: DataFrames with ``token``, ``start`` and ``end`` (code
+        points in the whole file). Pieces end after line breaks, where jieba's
+        segmentation restarts anyway, so the tokens are those of the whole text."""
+        return _stream_frames((offset, self.tokenize(text, hmm, cut_all=cut_all))
+                              for offset, text in read_chunks(source, chunk_size))
+
     def tokenize(self, texts: Texts, hmm: bool = True, *, cut_all: bool = False) -> pd.DataFrame:
         """Tokens of many texts at once, with their offsets.
 
@@ -324,6 +374,15 @@ class Segmenter:
         return _frame(labels, indptr, {
             "token": pd.Categorical.from_codes(token, categories=pd.Index(vocab, dtype=object)),
             "start": start, "end": end})
+
+
+def _stream_frames(frames: Iterable[tuple[int, pd.DataFrame]]) -> Iterable[pd.DataFrame]:
+    """Shift the offsets of per-piece tables by the pieces' offsets."""
+    for offset, frame in frames:
+        frame = frame.drop(columns="text")
+        frame["start"] += offset
+        frame["end"] += offset
+        yield frame
 
 
 class Matcher:
@@ -383,6 +442,18 @@ class Matcher:
         size, nodes = _core.matcher_info(self._m)
         return (f"<Matcher: {len(self._patterns):,} patterns, {nodes:,} states, "
                 f"{size / 2**20:.1f} MiB{', case-folded' if self._fold else ''}>")
+
+    def find_stream(self, source: Union[str, os.PathLike, Any], overlapping: bool = True, *,
+                    chunk_size: int = 1 << 22) -> Iterable[pd.DataFrame]:
+        """The matches in a UTF-8 file read piece by piece (see
+        :func:`read_chunks`), in bounded memory: DataFrames with ``start``, ``end``
+        (code points in the whole file) and ``pattern``. Patterns must not
+        contain a line break (pieces end after one)."""
+        if any("\n" in p for p in self._patterns):
+            raise ValueError("patterns contain a line break; find_stream cuts the file after "
+                             "line breaks, so read the file whole and use find()")
+        return _stream_frames((offset, self.find(text, overlapping))
+                              for offset, text in read_chunks(source, chunk_size))
 
     def find_arrays(self, texts: Texts, overlapping: bool = True) -> dict[str, np.ndarray]:
         """The matches as int64 arrays ``text`` (position of the text), ``start``,
