@@ -20,12 +20,21 @@ static const int PREV[4][2] = {
     [ST_S] = {ST_S, ST_E},
 };
 
+/* What a walk reads at each node, in one cache-friendly record: the
+   word's log frequency (-INFINITY when freq is 0) and the children mask of
+   the trie (bit cp & 63 per child), so a step costs one node read and at
+   most one hash probe. */
+typedef struct {
+    double logf;
+    uint64_t mask;
+} hot_node;
+
 struct qc_segmenter {
     qc_trie trie;
     /* per trie node; every node is a key of jieba's FREQ (words and their
        prefixes), so FREQ.get of a missing string is "no node" */
     int64_t *freq;
-    double *logf;        /* log(freq), computed once per change */
+    hot_node *hot;
     int32_t *tag;        /* tag id or -1 */
     uint8_t *force;      /* jieba's Force_Split_Words */
     size_t node_capacity;
@@ -90,12 +99,12 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
     int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    double *logf = qc_malloc(capacity, sizeof *logf);
+    hot_node *hot = qc_malloc(capacity, sizeof *hot);
     int32_t *tag = qc_malloc(capacity, sizeof *tag);
     uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || logf == NULL || tag == NULL || force == NULL) {
+    if (freq == NULL || hot == NULL || tag == NULL || force == NULL) {
         qc_free(freq);
-        qc_free(logf);
+        qc_free(hot);
         qc_free(tag);
         qc_free(force);
         return QC_ENOMEM;
@@ -103,16 +112,16 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     size_t keep = seg->trie.n_nodes;
     if (seg->freq != NULL) {
         memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(logf, seg->logf, keep * sizeof *logf);
+        memcpy(hot, seg->hot, keep * sizeof *hot);
         memcpy(tag, seg->tag, keep * sizeof *tag);
         memcpy(force, seg->force, keep * sizeof *force);
     }
     qc_free(seg->freq);
-    qc_free(seg->logf);
+    qc_free(seg->hot);
     qc_free(seg->tag);
     qc_free(seg->force);
     seg->freq = freq;
-    seg->logf = logf;
+    seg->hot = hot;
     seg->tag = tag;
     seg->force = force;
     seg->node_capacity = capacity;
@@ -131,7 +140,7 @@ qc_status qc_segmenter_new(qc_segmenter **out)
         return QC_ENOMEM;
     }
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
-    seg->logf[0] = 0.0;
+    seg->hot[0] = (hot_node){-INFINITY, 0};
     seg->tag[0] = -1;
     seg->force[0] = 0;
     *out = seg;
@@ -145,7 +154,7 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_trie_free(&seg->trie);
     qc_vocab_free(&seg->tags);
     qc_free(seg->freq);
-    qc_free(seg->logf);
+    qc_free(seg->hot);
     qc_free(seg->tag);
     qc_free(seg->force);
     qc_free(seg->emit);
@@ -167,9 +176,10 @@ static qc_status word_node(qc_segmenter *seg, const qc_str *word,
     status = qc_trie_insert(&seg->trie, word, 0, word->len, node);
     for (size_t i = before; i < seg->trie.n_nodes; i++) {
         seg->freq[i] = 0;
-        seg->logf[i] = 0.0;
+        seg->hot[i] = (hot_node){-INFINITY, 0};
         seg->tag[i] = -1;
         seg->force[i] = 0;
+        seg->hot[seg->trie.parent[i]].mask |= (uint64_t)1 << (seg->trie.cp[i] & 63);
     }
     return status;
 }
@@ -192,7 +202,7 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > 0)
         seg->n_words++;
     seg->freq[node] = freq;
-    seg->logf[node] = freq > 0 ? log((double)freq) : 0.0;
+    seg->hot[node].logf = freq > 0 ? log((double)freq) : -INFINITY;
     seg->total += freq;
     return QC_OK;
 }
@@ -403,6 +413,7 @@ typedef struct {
     double *v;        /* Viterbi: 4 per position */
     uint8_t *back;    /* Viterbi back pointers: 4 per position */
     int64_t *dag;     /* one DAG list (full mode) */
+    uint32_t *block;  /* the code points of the current block */
 } work;
 
 static qc_status work_reserve(work *w, size_t n)
@@ -415,6 +426,8 @@ static qc_status work_reserve(work *w, size_t n)
     qc_free(w->v);
     qc_free(w->back);
     qc_free(w->dag);
+    qc_free(w->block);
+    w->block = qc_malloc(capacity, sizeof *w->block);
     w->route_p = qc_malloc(capacity, sizeof *w->route_p);
     w->route_x = qc_malloc(capacity, sizeof *w->route_x);
     w->v = qc_malloc(4 * capacity, sizeof *w->v);
@@ -422,7 +435,7 @@ static qc_status work_reserve(work *w, size_t n)
     w->dag = qc_malloc(capacity, sizeof *w->dag);
     w->capacity = capacity;
     if (w->route_p == NULL || w->route_x == NULL || w->v == NULL ||
-        w->back == NULL || w->dag == NULL) {
+        w->back == NULL || w->dag == NULL || w->block == NULL) {
         w->capacity = 0;
         return QC_ENOMEM;
     }
@@ -431,6 +444,7 @@ static qc_status work_reserve(work *w, size_t n)
 
 static void work_free(work *w)
 {
+    qc_free(w->block);
     qc_free(w->route_p);
     qc_free(w->route_x);
     qc_free(w->v);
@@ -465,22 +479,34 @@ static int has_positive_freq(const work *w, size_t a, size_t b)
     return node >= 0 && w->seg->freq[node] > 0;
 }
 
+/* qc_trie_child with the children mask read from the hot record. */
+static inline int32_t child(const qc_segmenter *seg, int32_t node, uint32_t cp)
+{
+    if ((node == 0 && seg->trie.direct != NULL) || (seg->hot[node].mask >> (cp & 63) & 1))
+        return qc_trie_probe(&seg->trie, node, cp);
+    return -1;
+}
+
 /* jieba's calc over the block [a, b): route_p/route_x indexed from a. */
 static void calc_route(work *w, size_t a, size_t b)
 {
     const qc_segmenter *seg = w->seg;
     size_t n = b - a;
+    uint32_t *block = w->block;
+    for (size_t i = 0; i < n; i++)
+        block[i] = at(w, a + i);
     w->route_p[n] = 0.0;
     for (size_t idx = n; idx-- > 0;) {
         double best = 0.0;
         int32_t best_x = -1;
         int32_t node = 0;
         for (size_t x = idx; x < n; x++) {
-            node = qc_trie_child(&seg->trie, node, at(w, a + x));
+            node = child(seg, node, block[x]);
             if (node < 0)
                 break;
-            if (seg->freq[node] > 0) {
-                double p = (seg->logf[node] - w->logtotal) + w->route_p[x + 1];
+            double lf = seg->hot[node].logf;
+            if (lf != -INFINITY) { /* freq > 0 */
+                double p = (lf - w->logtotal) + w->route_p[x + 1];
                 /* jieba takes max over (p, x) tuples: ties go to the later x */
                 if (best_x < 0 || p >= best) {
                     best = p;
@@ -774,7 +800,7 @@ qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
             return status;
     }
     work w = {seg, NULL, out, seg->total > 0 ? log((double)seg->total) : 0.0,
-              0, NULL, NULL, NULL, NULL, NULL};
+              0, NULL, NULL, NULL, NULL, NULL, NULL};
     qc_status status = QC_OK;
     indptr[0] = (int64_t)out->n;
     for (size_t t = 0; t < n_texts && status == QC_OK; t++) {

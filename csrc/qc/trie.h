@@ -63,13 +63,12 @@ static inline uint32_t qc_trie_hash(uint32_t node, uint32_t cp)
     return (uint32_t)(h >> 32);
 }
 
-/* The child of node along cp, or -1. O(1) expected. */
-static inline int32_t qc_trie_child(const qc_trie *t, int32_t node, uint32_t cp)
+/* The child of node along cp, or -1, from the hash table alone (callers
+   that keep their own copy of the children masks test it first). */
+static inline int32_t qc_trie_probe(const qc_trie *t, int32_t node, uint32_t cp)
 {
     if (node == 0 && cp < QC_TRIE_DIRECT && t->direct != NULL)
         return t->direct[cp];
-    if (!(t->mask[node] >> (cp & 63) & 1))
-        return -1;
     size_t mask = t->capacity - 1;
     size_t i = qc_trie_hash((uint32_t)node, cp) & mask;
     for (;;) {
@@ -80,6 +79,14 @@ static inline int32_t qc_trie_child(const qc_trie *t, int32_t node, uint32_t cp)
             return -1;
         i = (i + 1) & mask;
     }
+}
+
+/* The child of node along cp, or -1. O(1) expected. */
+static inline int32_t qc_trie_child(const qc_trie *t, int32_t node, uint32_t cp)
+{
+    if (!(node == 0 && t->direct != NULL) && !(t->mask[node] >> (cp & 63) & 1))
+        return -1;
+    return qc_trie_probe(t, node, cp);
 }
 
 /*
