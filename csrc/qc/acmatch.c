@@ -86,6 +86,8 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
     int32_t *ends = qc_malloc(n_patterns, sizeof *ends);
     int32_t *order = NULL;
     qc_status status = ends == NULL ? QC_ENOMEM : qc_trie_init(&m->trie);
+    /* matching memory matters more here than the root's first step */
+    m->trie.direct_after = SIZE_MAX;
     for (size_t i = 0; status == QC_OK && i < n_patterns; i++) {
         int32_t node = 0;
         for (size_t k = 0; status == QC_OK && k < patterns[i].len; k++)

@@ -55,12 +55,18 @@ qc_status qc_char_tokens(const qc_str *texts, size_t n_texts, int64_t *indptr,
 
 /* -- n-gram table ------------------------------------------------------------ */
 
+/* 16 bytes: the first two tokens, the gram id + 1 (0 = empty slot) and a
+   tag of hash bits and length that settles most mismatches. */
 typedef struct {
-    uint64_t h;   /* 0 = empty */
     uint32_t t0, t1;
-    int32_t gram;
-    uint32_t len;
+    uint32_t gram1;
+    uint32_t tag;
 } gram_slot;
+
+static inline uint32_t gram_tag(uint64_t h, size_t n)
+{
+    return (uint32_t)(h >> 32) << 8 | (uint32_t)(n < 255 ? n : 255);
+}
 
 struct qc_ngrams {
     gram_slot *slots;
@@ -118,10 +124,12 @@ static qc_status grow_grams(qc_ngrams *g)
     if (slots == NULL)
         return QC_ENOMEM;
     for (size_t i = 0; i < g->capacity; i++) {
-        if (g->slots[i].h == 0)
+        if (g->slots[i].gram1 == 0)
             continue;
-        size_t j = g->slots[i].h & (capacity - 1);
-        while (slots[j].h != 0)
+        int64_t id = (int64_t)g->slots[i].gram1 - 1;
+        size_t j = hash_tokens(g->tokens + g->indptr[id],
+                               (size_t)(g->indptr[id + 1] - g->indptr[id])) & (capacity - 1);
+        while (slots[j].gram1 != 0)
             j = (j + 1) & (capacity - 1);
         slots[j] = g->slots[i];
     }
@@ -135,16 +143,18 @@ static qc_status grow_grams(qc_ngrams *g)
 static qc_status gram_id(qc_ngrams *g, const int64_t *k, size_t n, int32_t *id)
 {
     uint64_t h = hash_tokens(k, n);
-    uint32_t t0 = (uint32_t)k[0], t1 = n > 1 ? (uint32_t)k[1] : 0;
+    uint32_t t0 = (uint32_t)k[0], t1 = n > 1 ? (uint32_t)k[1] : 0, tag = gram_tag(h, n);
     size_t mask = g->capacity - 1, i = h & mask;
     for (;; i = (i + 1) & mask) {
         gram_slot *s = &g->slots[i];
-        if (s->h == 0)
+        if (s->gram1 == 0)
             break;
-        if (s->h == h && s->len == n && s->t0 == t0 && s->t1 == t1 &&
-            (n <= 2 || memcmp(g->tokens + g->indptr[s->gram] + 2, k + 2,
-                              (n - 2) * sizeof *k) == 0)) {
-            *id = s->gram;
+        int64_t found = (int64_t)s->gram1 - 1;
+        if (s->tag == tag && s->t0 == t0 && s->t1 == t1 &&
+            (n <= 2 || ((size_t)(g->indptr[found + 1] - g->indptr[found]) == n &&
+                        memcmp(g->tokens + g->indptr[found] + 2, k + 2,
+                               (n - 2) * sizeof *k) == 0))) {
+            *id = (int32_t)found;
             return QC_OK;
         }
     }
@@ -159,12 +169,12 @@ static qc_status gram_id(qc_ngrams *g, const int64_t *k, size_t n, int32_t *id)
             return QC_ENOMEM;
         mask = g->capacity - 1;
         i = h & mask;
-        while (g->slots[i].h != 0)
+        while (g->slots[i].gram1 != 0)
             i = (i + 1) & mask;
     }
     memcpy(g->tokens + used, k, n * sizeof *k);
     g->indptr[g->n + 1] = (int64_t)(used + n);
-    g->slots[i] = (gram_slot){h, t0, t1, (int32_t)g->n, (uint32_t)n};
+    g->slots[i] = (gram_slot){t0, t1, (uint32_t)g->n + 1, tag};
     *id = (int32_t)g->n++;
     return QC_OK;
 }
@@ -222,42 +232,39 @@ static qc_status filter_tokens(const int64_t *indptr, size_t n_docs,
     return QC_OK;
 }
 
-/* Per-gram stamps for counting within one row: last[g] = the last row that
-   saw gram g, slot[g] = where in the row its count sits. */
-static qc_status grow_stamps(int64_t **last, int64_t **slot, size_t *capacity,
-                             size_t need)
+/* Per-gram stamp for counting within one row: the last row that saw the
+   gram and where in that row its count sits. */
+typedef struct {
+    int64_t last, slot;
+} stamp;
+
+static qc_status grow_stamps(stamp **stamps, size_t *capacity, size_t need)
 {
     size_t cap = *capacity ? 2 * *capacity : 1024;
     while (cap < need)
         cap *= 2;
-    int64_t *l = qc_malloc(cap, sizeof *l), *s = qc_malloc(cap, sizeof *s);
-    if (l == NULL || s == NULL) {
-        qc_free(l);
-        qc_free(s);
+    stamp *grown = qc_malloc(cap, sizeof *grown);
+    if (grown == NULL)
         return QC_ENOMEM;
-    }
-    if (*capacity > 0) {
-        memcpy(l, *last, *capacity * sizeof *l);
-        memcpy(s, *slot, *capacity * sizeof *s);
-    }
+    if (*capacity > 0)
+        memcpy(grown, *stamps, *capacity * sizeof *grown);
     for (size_t i = *capacity; i < cap; i++)
-        l[i] = -1;
-    qc_free(*last);
-    qc_free(*slot);
-    *last = l;
-    *slot = s;
+        grown[i].last = -1;
+    qc_free(*stamps);
+    *stamps = grown;
     *capacity = cap;
     return QC_OK;
 }
 
 /* Adds one occurrence of column g to row d of m. */
-static qc_status csr_add(qc_csr *m, int64_t **last, int64_t **slot,
-                         size_t *stamps, int64_t g, size_t d)
+static qc_status csr_add(qc_csr *m, stamp **stamps, size_t *n_stamps, int64_t g,
+                         size_t d)
 {
-    if ((size_t)g >= *stamps && grow_stamps(last, slot, stamps, (size_t)g + 1) != QC_OK)
+    if ((size_t)g >= *n_stamps && grow_stamps(stamps, n_stamps, (size_t)g + 1) != QC_OK)
         return QC_ENOMEM;
-    if ((*last)[g] == (int64_t)d) {
-        m->data[(*slot)[g]]++;
+    stamp *st = &(*stamps)[g];
+    if (st->last == (int64_t)d) {
+        m->data[st->slot]++;
         return QC_OK;
     }
     if (m->nnz == m->capacity) {
@@ -267,8 +274,8 @@ static qc_status csr_add(qc_csr *m, int64_t **last, int64_t **slot,
             return QC_ENOMEM;
         m->capacity = cap < cap2 ? cap : cap2;
     }
-    (*last)[g] = (int64_t)d;
-    (*slot)[g] = (int64_t)m->nnz;
+    st->last = (int64_t)d;
+    st->slot = (int64_t)m->nnz;
     m->indices[m->nnz] = g;
     m->data[m->nnz] = 1;
     m->nnz++;
@@ -289,8 +296,9 @@ qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
                        "token ids must fit in 32 bits");
     if (grams == NULL || out == NULL)
         return qc_fail(err, QC_EINVAL, "grams", 0, 0, 0, "is missing");
-    int64_t *kind = NULL, *kept = NULL, *last = NULL, *slot = NULL;
-    size_t stamps = 0;
+    int64_t *kind = NULL, *kept = NULL;
+    stamp *stamps = NULL;
+    size_t n_stamps = 0;
     memset(out, 0, sizeof *out);
     qc_status status = filter_tokens(indptr, n_docs, tokens, n_tokens, n_vocab,
                                      keep, &kind, &kept, err);
@@ -311,7 +319,7 @@ qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
                 int32_t g;
                 status = gram_id(grams, doc + i, n, &g);
                 if (status == QC_OK)
-                    status = csr_add(out, &last, &slot, &stamps, g, d);
+                    status = csr_add(out, &stamps, &n_stamps, g, d);
                 if (status != QC_OK)
                     goto cleanup;
             }
@@ -321,8 +329,7 @@ qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
 cleanup:
     qc_free(kind);
     qc_free(kept);
-    qc_free(last);
-    qc_free(slot);
+    qc_free(stamps);
     if (status != QC_OK)
         qc_csr_free(out);
     return status;
@@ -347,8 +354,33 @@ static int compare_strings(const strtab *t, int64_t a, int64_t b)
     return nx < ny ? -1 : nx > ny;
 }
 
+/* The first three code points of string a packed for comparison: each as
+   cp + 1 in 21 bits, 0 past the end, so comparing keys compares prefixes in
+   code point order with a shorter string first. Ties need the full compare. */
+static uint64_t prefix_key(const strtab *t, int64_t a)
+{
+    const uint32_t *x = t->text + t->offsets[a];
+    int64_t n = t->offsets[a + 1] - t->offsets[a];
+    uint64_t key = 0;
+    for (int64_t i = 0; i < 3; i++)
+        key = key << 21 | (i < n ? (uint64_t)x[i] + 1 : 0);
+    return key;
+}
+
+typedef struct {
+    uint64_t key;
+    int64_t id;
+} keyed;
+
+static int keyed_less(const strtab *t, const keyed *a, const keyed *b)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return compare_strings(t, a->id, b->id) < 0;
+}
+
 /* Stable merge sort of ids by their strings (code point order). */
-static void merge_sort(const strtab *t, int64_t *ids, int64_t *tmp, size_t n)
+static void merge_sort(const strtab *t, keyed *ids, keyed *tmp, size_t n)
 {
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
@@ -356,7 +388,7 @@ static void merge_sort(const strtab *t, int64_t *ids, int64_t *tmp, size_t n)
             size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi)
-                tmp[k++] = compare_strings(t, ids[j], ids[i]) < 0 ? ids[j++] : ids[i++];
+                tmp[k++] = keyed_less(t, &ids[j], &ids[i]) ? ids[j++] : ids[i++];
             while (i < mid)
                 tmp[k++] = ids[i++];
             while (j < hi)
@@ -376,7 +408,7 @@ qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
     *text = NULL;
     *rank = *order = NULL;
     *offsets = qc_malloc(n + 1, sizeof **offsets);
-    int64_t *ids = qc_malloc(n, sizeof *ids), *tmp = qc_malloc(n, sizeof *tmp);
+    keyed *ids = qc_malloc(n, sizeof *ids), *tmp = qc_malloc(n, sizeof *tmp);
     qc_status status = QC_OK;
     if (*offsets == NULL || ids == NULL || tmp == NULL) {
         status = QC_ENOMEM;
@@ -418,9 +450,9 @@ qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
             }
         }
     }
-    for (size_t g = 0; g < n; g++)
-        ids[g] = (int64_t)g;
     strtab tab = {*text, *offsets};
+    for (size_t g = 0; g < n; g++)
+        ids[g] = (keyed){prefix_key(&tab, (int64_t)g), (int64_t)g};
     merge_sort(&tab, ids, tmp, n);
     *rank = qc_malloc(n, sizeof **rank);
     *order = qc_malloc(n, sizeof **order);
@@ -430,9 +462,10 @@ qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
     }
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i == 0 || compare_strings(&tab, ids[i - 1], ids[i]) != 0)
-            (*order)[distinct++] = ids[i];
-        (*rank)[ids[i]] = (int64_t)distinct - 1;
+        if (i == 0 || ids[i - 1].key != ids[i].key ||
+            compare_strings(&tab, ids[i - 1].id, ids[i].id) != 0)
+            (*order)[distinct++] = ids[i].id;
+        (*rank)[ids[i].id] = (int64_t)distinct - 1;
     }
     *n_distinct = distinct;
 cleanup:

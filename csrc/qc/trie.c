@@ -27,6 +27,7 @@ qc_status qc_trie_init(qc_trie *t)
         return QC_ENOMEM;
     }
     t->capacity = INITIAL_SLOTS;
+    t->direct_after = QC_TRIE_DIRECT_AFTER;
     t->node_capacity = INITIAL_NODES;
     t->mask[0] = 0;
     t->parent[0] = -1;
@@ -127,7 +128,7 @@ qc_status qc_trie_add(qc_trie *t, int32_t node, uint32_t cp, int32_t *child,
     }
     if (t->n_nodes >= (size_t)INT32_MAX)
         return QC_EOVERFLOW;
-    if (node == 0 && t->direct == NULL && t->root_children >= QC_TRIE_DIRECT_AFTER &&
+    if (node == 0 && t->direct == NULL && t->root_children >= t->direct_after &&
         make_direct(t) != QC_OK)
         return QC_ENOMEM;
     int direct = node == 0 && cp < QC_TRIE_DIRECT && t->direct != NULL;

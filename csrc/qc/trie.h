@@ -36,6 +36,8 @@ typedef struct {
     int32_t *direct;      /* QC_TRIE_DIRECT children of the root (-1 = none),
                              or NULL while the root has few children */
     size_t root_children;
+    size_t direct_after;  /* root children before the direct table is made;
+                             SIZE_MAX never makes it (small-memory tries) */
     qc_trie_slot *slots;  /* capacity is a power of two */
     size_t capacity, used;
     uint64_t *mask;       /* per node: bit (cp & 63) set for each child's cp;

@@ -683,7 +683,8 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         stream.indptr, stream.tokens, stream.n_vocab, _keep(stream, stop_words),
         min_n, max_n, stream.strings, stream.joiner)
     matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
-    matrix.sum_duplicates()  # n-grams whose strings coincide share a column
+    if len(terms) < len(rank):
+        matrix.sum_duplicates()  # n-grams whose strings coincide share a column
     df = np.bincount(matrix.indices, minlength=len(terms))
     keep = (df >= low) & (df <= high)
     if not keep.any():
