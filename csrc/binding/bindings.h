@@ -17,5 +17,8 @@ extern PyMethodDef qc_count_methods[];    /* count_py.c */
 extern PyMethodDef qc_cooc_methods[];     /* cooc_py.c */
 extern PyMethodDef qc_indices_methods[];  /* indices_py.c */
 extern PyMethodDef qc_agree_methods[];    /* agree_py.c */
+extern PyMethodDef qc_segment_methods[];  /* segment_py.c */
+extern PyMethodDef qc_match_methods[];    /* match_py.c */
+extern PyMethodDef qc_terms_methods[];    /* terms_py.c */
 
 #endif /* QC_BINDING_BINDINGS_H */

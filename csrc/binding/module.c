@@ -33,6 +33,9 @@ static PyMethodDef *const areas[] = {
     qc_cooc_methods,
     qc_indices_methods,
     qc_agree_methods,
+    qc_segment_methods,
+    qc_match_methods,
+    qc_terms_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

@@ -111,3 +111,12 @@ def offsets(df: pd.DataFrame, name: str) -> None:
     reversed_ = ~np.isnan(start) & (start > end)
     if reversed_.any():
         raise ValueError(f"{name}: start > end at rows {examples(np.flatnonzero(reversed_).tolist())}")
+
+
+def whole(value: Any, name: str, minimum: int = 0) -> int:
+    """A whole number (int or integral numpy scalar, not bool) >= minimum."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)

@@ -804,3 +804,63 @@ class Project:
         from .io.tidy import to_excel
 
         return to_excel(self, path)
+
+    # -- text ---------------------------------------------------------------------
+    def autocode(
+        self,
+        keywords: Any = None,
+        level: Optional[str] = "subtheme",
+        scope: str = "match",
+        coder: str = "dictionary",
+        *,
+        language: str = "zh",
+        fold_case: bool = False,
+    ) -> "Project":
+        """Dictionary coding of the items' ``text``: a new coder whose codings sit
+        beside the human ones (so agreement between them can be measured).
+
+        Keywords are matched leftmost-longest (a keyword inside a longer one is
+        not counted again) by :class:`qdacore.text.Matcher`.
+
+        Parameters
+        ----------
+        keywords : DataFrame, dict or None
+            ``code`` and ``keyword`` columns, or ``{code: [keywords]}``. None takes
+            the codebook's ``keywords_<language>`` (or ``keywords``) column, ``|``
+            separated, of the codes at ``level``.
+        level : str or None
+            The hierarchy level whose keyword lists are used when ``keywords`` is
+            None (None: every code with keywords).
+        scope : {"match", "sentence", "item"}
+            The span each coding covers: the keyword itself, the sentence around
+            it (ended by 。！？；!?; or a line break), or the whole item (one coding
+            per item and code).
+        coder : str
+            The name in the ``coder`` column of the new codings.
+        language : str
+            Suffix of the keyword column.
+        fold_case : bool
+            Match Latin letters case-insensitively.
+
+        Returns
+        -------
+        Project
+            The same tables with the new codings (``item``, ``code``, ``coder``,
+            ``start``, ``end`` in code points of the item text) appended.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> project = qc.datasets.megaregions()
+        >>> coded = project.autocode(scope="item")
+        >>> coded.frequencies("theme", by="coder")
+        coder  coder1  dictionary
+        theme
+        COE       496         477
+        CON       484         464
+        COO       598         567
+        """
+        from .text import autocode
+
+        return autocode(self, keywords, level, scope, coder, language=language, fold_case=fold_case)
+

@@ -11,6 +11,11 @@ static Suite *(*const suites[])(void) = {
     cooc_suite,
     indices_suite,
     agree_suite,
+    utf8_suite,
+    trie_suite,
+    segment_suite,
+    acmatch_suite,
+    terms_suite,
 };
 
 int main(void)

@@ -10,5 +10,10 @@ Suite *count_suite(void);
 Suite *cooc_suite(void);
 Suite *indices_suite(void);
 Suite *agree_suite(void);
+Suite *utf8_suite(void);
+Suite *trie_suite(void);
+Suite *segment_suite(void);
+Suite *acmatch_suite(void);
+Suite *terms_suite(void);
 
 #endif

@@ -63,6 +63,14 @@ _SUBTHEME_CODINGS = {
 _ITEMS_WITH_TWO_CODES = STUDY_TOTALS["codings"] - STUDY_TOTALS["items"]  # 379
 _CODER = "coder1"
 
+# Neutral planning phrases around the keywords of generated item texts (ours,
+# synthetic; none contains a codebook keyword, tests check it).
+_OPENINGS = np.array(["加快推进", "统筹推进", "积极推动", "着力提升", "大力支持", "有序推进",
+                      "持续深化", "全面加强", "稳步推进", "鼓励"], dtype=object)
+_LINKS = np.array(["，协同推进", "，同步推动", "，统筹部署", "，着力加强", "，并推动"], dtype=object)
+_CLOSINGS = np.array(["工作，形成合力", "，完善体制机制", "建设", "，提高发展质量",
+                      "，落实相关举措", "，明确责任分工"], dtype=object)
+
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
     path = resources.files(__name__).joinpath("data", name)
@@ -201,6 +209,26 @@ def _recode(codings: pd.DataFrame, items: pd.DataFrame, open_codes: pd.DataFrame
     return recoded.assign(coder=coder, synthetic=True).reset_index(drop=True)
 
 
+def _generated_texts(rng: np.random.Generator, codes: pd.DataFrame, subthemes: pd.Index,
+                     first_st: np.ndarray, double: np.ndarray, second_st: np.ndarray) -> np.ndarray:
+    """Synthetic Chinese item texts: a keyword of each of the item's sub-themes
+    between neutral planning phrases (from their own seeded stream, so the
+    codings drawn before are unchanged)."""
+    rows = codes.set_index("code").loc[list(subthemes), "keywords_zh"].str.split("|")
+    counts = rows.str.len().to_numpy()
+    starts = np.cumsum(counts) - counts
+    words = np.array([w for ws in rows for w in ws], dtype=object)
+
+    def keyword(st: np.ndarray) -> np.ndarray:
+        return words[starts[st] + (rng.random(len(st)) * counts[st]).astype(np.int64)]
+
+    n = len(first_st)
+    middle = np.full(n, "", dtype=object)
+    middle[double] = _LINKS[rng.integers(0, len(_LINKS), len(double))] + keyword(second_st)
+    return (_OPENINGS[rng.integers(0, len(_OPENINGS), n)] + keyword(first_st) + middle
+            + _CLOSINGS[rng.integers(0, len(_CLOSINGS), n)] + "。")
+
+
 def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
                 name: Optional[str] = None) -> Project:
     """An example :class:`~qdacore.Project` calibrated to the study's figures.
@@ -217,7 +245,11 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
     * ``CON-1`` holds 319 of the 484 connectivity codings (66 %) and ``COO-3``
       290 of the 598 cooperation codings (48.5 %);
     * the other sub-theme totals, the spread of items over documents and which
-      open code and item each generated coding gets are drawn from ``seed``.
+      open code and item each generated coding gets are drawn from ``seed``;
+    * each generated item has a generated Chinese ``text``: a keyword of each of
+      its sub-themes (``keywords_zh``) between neutral planning phrases, so the
+      text pipeline (:mod:`qdacore.text`, :meth:`Project.autocode`) runs on the
+      example. Cited items have no text (the plans' wording is not reproduced).
 
     ``scale`` multiplies items, codings and every total (``scale=1000`` gives
     1,199,000 items and 1,578,000 codings for benchmarks); the 28 cited items
@@ -305,6 +337,10 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
     shift = 1 + (rng.random(n_double) * (per_st[second_st] - 1)).astype(np.int64)
     second_off = np.where(same, (second_off + shift) % per_st[second_st], second_off)
 
+    text = np.full(n_items, np.nan, dtype=object)
+    text[generated] = _generated_texts(np.random.default_rng([seed, 7]), codes, subthemes,
+                                       first_st, double, second_st)
+
     docs = documents["doc"].to_numpy()
     item_ids = pd.Series(docs[item_doc]).str.cat(pd.Series(item_number).astype(str), sep=":")
     gist = np.full(n_items, None, dtype=object)
@@ -314,6 +350,7 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
         "doc": docs[item_doc],
         "number": item_number.astype(np.int64),
         "gist": gist,
+        "text": text,
         "synthetic": ~is_cited,
     })
 

@@ -1,0 +1,228 @@
+"""Text engine benchmark: qdacore.text against its peers, same data, same run.
+
+    python benchmarks/bench_text.py --mb 5 --write docs/benchmarks.md
+
+Data: a seeded synthetic corpus (``tests/textcorpus.py``): words drawn from
+jieba's dictionary by frequency, mixed with Latin words, numbers, punctuation
+and white space. Every task checks that both sides give the same answer.
+
+* segmentation: ``Segmenter.cut`` against ``jieba.Tokenizer.lcut`` (both
+  return a list of str), without and with the HMM;
+* matching: ``Matcher.find_arrays`` against pyahocorasick's ``iter`` (listed),
+  500 to 50,000 patterns; memory is the automaton's size (``Matcher.nbytes``
+  against pyahocorasick's ``get_stats()['total_size']``);
+* character 1-2-gram term matrix: ``term_matrix(..., "char", ngram_range=(1, 2))``
+  against scikit-learn's ``CountVectorizer(analyzer="char")``;
+* window co-word counts (window 5 over word tokens): the C kernel
+  (``cooccurrence`` on a tokens table) against a numpy/scipy implementation
+  over the same token ids (one ``np.unique`` of pair keys per offset);
+* threads: ``Segmenter.tokenize`` of the corpus's lines, the two halves in two
+  threads against one thread doing both.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(ROOT / "tests"))
+from _report import machine, write_section  # noqa: E402
+from textcorpus import jieba_corpus, jieba_words, latin_words  # noqa: E402
+
+import qdacore.text as qt  # noqa: E402
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_segmentation(text, repeat):
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    seg = qt.Segmenter.from_jieba()
+    rows = []
+    for hmm in (False, True):
+        assert seg.cut(text, hmm=hmm) == tokenizer.lcut(text, HMM=hmm)
+        ours = timed(lambda: seg.cut(text, hmm=hmm), repeat)
+        theirs = timed(lambda: tokenizer.lcut(text, HMM=hmm), max(1, repeat // 3))
+        rows.append((f"segmentation `cut(hmm={hmm})` vs jieba `lcut(HMM={hmm})`", ours, theirs,
+                     30 if not hmm else 20, ""))
+    return rows
+
+
+def patterns_for(n, text, seed):
+    rng = np.random.default_rng(seed)
+    pats = jieba_words()["word"].sample(n // 2, random_state=seed).tolist()
+    starts = rng.integers(0, len(text) - 8, size=n // 3)
+    lengths = rng.integers(2, 7, size=n // 3)
+    pats += [text[s:s + k] for s, k in zip(starts, lengths)]
+    pats += latin_words(rng, n - len(pats)).tolist()
+    return list(dict.fromkeys(pats))
+
+
+def bench_matching(text, repeat):
+    import ahocorasick
+
+    rows = []
+    for n in (500, 5_000, 50_000):
+        pats = patterns_for(n, text, n)
+        automaton = ahocorasick.Automaton()
+        for i, p in enumerate(pats):
+            automaton.add_word(p, i)
+        automaton.make_automaton()
+        matcher = qt.Matcher(pats)
+        found = matcher.find_arrays(text)
+        peer = list(automaton.iter(text))
+        assert len(peer) == len(found["end"])
+        assert set(zip(found["end"] - 1, found["pattern"])) == set(peer)
+        ours = timed(lambda: matcher.find_arrays(text), repeat)
+        theirs = timed(lambda: list(automaton.iter(text)), repeat)
+        mem_ours, mem_theirs = matcher.nbytes, automaton.get_stats()["total_size"]
+        rows.append((f"matching, {len(pats):,} patterns ({len(peer):,} matches) vs pyahocorasick",
+                     ours, theirs, 10,
+                     f"automaton {mem_ours / 2**20:.1f} MiB vs {mem_theirs / 2**20:.1f} MiB "
+                     f"({mem_ours / mem_theirs:.2f}x)"))
+    return rows
+
+
+def bench_terms(lines, repeat):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    cv = CountVectorizer(analyzer="char", ngram_range=(1, 2), lowercase=False)
+    theirs_m = cv.fit_transform(lines)
+    ours_m = qt.term_matrix(lines, "char", ngram_range=(1, 2))
+    assert ours_m.terms.tolist() == cv.get_feature_names_out().tolist()
+    assert (ours_m.matrix != theirs_m).nnz == 0
+    ours = timed(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2)), repeat)
+    theirs = timed(lambda: cv.fit_transform(lines), max(1, repeat // 3))
+    return [("character 1-2-gram term matrix vs scikit-learn `CountVectorizer`", ours, theirs, 30,
+             f"{ours_m.matrix.shape[1]:,} terms, {ours_m.matrix.nnz:,} non-zeros")]
+
+
+def numpy_window_pairs(indptr, ids, n_vocab, window):
+    """Window co-word counts with numpy: for each offset d, the pairs (i, i+d)
+    inside one text, keyed min * V + max, counted by np.unique."""
+    doc = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    keys = []
+    for d in range(1, window):
+        a, b = ids[:-d], ids[d:]
+        ok = (doc[:-d] == doc[d:]) & (a != b)
+        lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+        keys.append(lo * n_vocab + hi)
+    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+    return uniq // n_vocab, uniq % n_vocab, counts
+
+
+def bench_cooccurrence(lines, seg, repeat):
+    from qdacore import _core
+
+    tokens = seg.tokenize(lines)
+    indptr = np.r_[0, np.cumsum(tokens.groupby("text", sort=False).size().reindex(range(len(lines)),
+                                                                                  fill_value=0))]
+    ids = tokens["token"].cat.codes.to_numpy(np.int64)
+    n_vocab = len(tokens["token"].cat.categories)
+    a, b, c = _core.count_pairs(indptr, ids, n_vocab, None, 5)
+    ra, rb, rc = numpy_window_pairs(indptr, ids, n_vocab, 5)
+    ours_set = dict(zip(zip(np.minimum(a, b), np.maximum(a, b)), c))
+    assert ours_set == dict(zip(zip(ra, rb), rc))
+    ours = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5), repeat)
+    theirs = timed(lambda: numpy_window_pairs(indptr, ids, n_vocab, 5), repeat)
+    full = timed(lambda: qt.cooccurrence(tokens, window=5), max(1, repeat // 2))
+    return [("window co-word counts (window 5, word tokens) vs numpy/scipy", ours, theirs, 15,
+             f"{len(c):,} distinct pairs; `cooccurrence()` with the labelled edge table: "
+             f"{full * 1e3:.0f} ms")]
+
+
+def bench_threads(lines, seg, repeat):
+    half = len(lines) // 2
+    parts = [lines[:half], lines[half:]]
+
+    def one():
+        for p in parts:
+            seg.tokenize(p)
+
+    def two():
+        threads = [threading.Thread(target=seg.tokenize, args=(p,)) for p in parts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    t1 = timed(one, repeat)
+    t2 = timed(two, repeat)
+    return [("`Segmenter.tokenize`: 2 threads vs 1 (same work)", t2, t1, 1.7, "")]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--write", type=Path, help="write the results page (markdown) here")
+    args = parser.parse_args()
+
+    text = jieba_corpus(seed=2024, n_bytes=int(args.mb * 1_000_000))
+    n_bytes = len(text.encode("utf-8", "surrogatepass"))
+    lines = text.split("\n")
+    print(f"corpus: {n_bytes / 1e6:.1f} MB, {len(text):,} characters, {len(lines):,} lines")
+    seg = qt.Segmenter.from_jieba()
+    rows = []
+    for part in (lambda: bench_segmentation(text, args.repeat),
+                 lambda: bench_matching(text, args.repeat),
+                 lambda: bench_terms(lines, args.repeat),
+                 lambda: bench_cooccurrence(lines, seg, args.repeat),
+                 lambda: bench_threads(lines, seg, args.repeat)):
+        for row in part():
+            name, ours, theirs, target, note = row
+            print(f"{name:80s} ours {ours * 1e3:8.1f} ms  peer {theirs * 1e3:9.1f} ms  "
+                  f"{theirs / ours:6.1f}x (target {target}x) {note}")
+            rows.append(row)
+    if args.write:
+        write_page(args, rows, n_bytes, len(text))
+        print(f"wrote {args.write}")
+    return 0
+
+
+def write_page(args, rows, n_bytes, n_chars) -> None:
+    lines = [
+        "## Text engine: segmentation, matching, term matrices, co-words, threads",
+        "",
+        f"- Command: `python benchmarks/bench_text.py --mb {args.mb:g} --repeat {args.repeat} "
+        f"--write docs/benchmarks.md`",
+        f"- Date: {dt.date.today().isoformat()}",
+        f"- Machine: {machine()}",
+        f"- Data: seeded **synthetic** corpus (`tests/textcorpus.py`): {n_bytes / 1e6:.1f} MB of UTF-8, "
+        f"{n_chars:,} characters, words drawn from jieba's dictionary by frequency with Latin "
+        "words, numbers, punctuation and white space mixed in.",
+        "- Times are medians; each task checks in the run that both sides give the same answer.",
+        "  The ratio is peer time / qdacore time (for threads: one thread / two threads).",
+        "",
+        "| task | qdacore | peer | ratio | target | notes |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, ours, theirs, target, note in rows:
+        ratio = theirs / ours
+        mark = "" if ratio >= target else " (short of target)"
+        lines.append(f"| {name} | {ours * 1e3:.1f} ms | {theirs * 1e3:.1f} ms | "
+                     f"**{ratio:.1f}x**{mark} | {target}x | {note} |")
+    write_section(args.write, "text", "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

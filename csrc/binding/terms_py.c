@@ -1,0 +1,282 @@
+/* Python entry points for qc/terms.h. */
+#include "bindings.h"
+#include "textarg.h"
+#include "qc/terms.h"
+
+#include <string.h>
+
+/* char_tokens(texts) -> (indptr, tokens): code points, white-space runs of
+   two or more as one space (scikit-learn's analyzer="char"). */
+static PyObject *char_tokens(PyObject *module, PyObject *texts)
+{
+    (void)module;
+    qc_textset ts = {0};
+    int64_t *indptr = NULL, *tokens = NULL;
+    size_t n = 0, cap = 0;
+    PyObject *a = NULL, *b = NULL, *result = NULL;
+    if (qc_texts_from(texts, "texts", &ts) < 0)
+        return NULL;
+    indptr = qc_malloc((size_t)ts.n + 1, sizeof *indptr);
+    if (indptr == NULL) {
+        PyErr_NoMemory();
+        goto finally;
+    }
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_char_tokens(ts.views, (size_t)ts.n, indptr, &tokens, &n, &cap, &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "char_tokens");
+        goto finally;
+    }
+    a = qc_adopt_int64(indptr, ts.n + 1);
+    indptr = NULL;
+    b = qc_adopt_or_empty(tokens, (npy_intp)n);
+    tokens = NULL;
+    if (a != NULL && b != NULL)
+        result = PyTuple_Pack(2, a, b);
+finally:
+    qc_free(indptr);
+    qc_free(tokens);
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    qc_texts_release(&ts);
+    return result;
+}
+
+/* The keep mask: None, or a 1-d bool/uint8 array of n_vocab entries. */
+static int keep_mask(PyObject *obj, npy_intp n_vocab, PyArrayObject **out)
+{
+    *out = NULL;
+    if (obj == Py_None)
+        return 0;
+    *out = (PyArrayObject *)PyArray_FROMANY(obj, NPY_UINT8, 1, 1,
+                                            NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    if (*out == NULL)
+        return -1;
+    if (PyArray_DIM(*out, 0) != n_vocab) {
+        PyErr_Format(PyExc_ValueError, "keep must have n_vocab = %zd entries",
+                     (Py_ssize_t)n_vocab);
+        Py_CLEAR(*out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Code points of a list of str, as one buffer with offsets. */
+static int string_table(PyObject *list, uint32_t **text, int64_t **offsets,
+                        size_t *n)
+{
+    *text = NULL;
+    *offsets = NULL;
+    PyObject *seq = PySequence_Fast(list, "token_strings must be a list of str");
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    size_t total = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "token_strings[%zd] must be str", i);
+            Py_DECREF(seq);
+            return -1;
+        }
+        total += (size_t)PyUnicode_GET_LENGTH(s);
+    }
+    *text = qc_malloc(total, sizeof **text);
+    *offsets = qc_malloc((size_t)count + 1, sizeof **offsets);
+    if (*text == NULL || *offsets == NULL) {
+        qc_free(*text);
+        qc_free(*offsets);
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    size_t at = 0;
+    (*offsets)[0] = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, i);
+        qc_str view = {(int)PyUnicode_KIND(s), PyUnicode_DATA(s),
+                       (size_t)PyUnicode_GET_LENGTH(s)};
+        for (size_t k = 0; k < view.len; k++)
+            (*text)[at++] = qc_str_at(&view, k);
+        (*offsets)[i + 1] = (int64_t)at;
+    }
+    *n = (size_t)count;
+    Py_DECREF(seq);
+    return 0;
+}
+
+/*
+ * count_ngrams(indptr, tokens, n_vocab, keep, min_n, max_n, token_strings,
+ * joiner) -> (indptr, indices, data, terms, rank)
+ */
+static PyObject *count_ngrams(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *indptr_obj, *tokens_obj, *keep_obj, *strings_obj;
+    Py_ssize_t n_vocab, min_n, max_n;
+    long long joiner;
+    PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
+    qc_ngrams *grams = NULL;
+    qc_csr csr = {0};
+    uint32_t *tok_text = NULL, *text = NULL;
+    int64_t *tok_offsets = NULL, *offsets = NULL, *rank = NULL, *order = NULL;
+    size_t n_tok = 0, n_distinct = 0;
+    PyObject *result = NULL, *cols[3] = {NULL, NULL, NULL}, *terms = NULL, *ranks = NULL;
+    if (!PyArg_ParseTuple(args, "OOnOnnOL:count_ngrams", &indptr_obj, &tokens_obj,
+                          &n_vocab, &keep_obj, &min_n, &max_n, &strings_obj, &joiner))
+        return NULL;
+    if (n_vocab < 0 || min_n < 1 || max_n < min_n) {
+        PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n "
+                        "and n_vocab must be >= 0");
+        return NULL;
+    }
+    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
+    tokens = indptr ? qc_int64_vector(tokens_obj, "tokens", -1) : NULL;
+    if (tokens == NULL || keep_mask(keep_obj, n_vocab, &keep) < 0)
+        goto finally;
+    if (PyArray_DIM(indptr, 0) < 1) {
+        PyErr_SetString(PyExc_ValueError, "indptr must have n_docs + 1 >= 1 entries");
+        goto finally;
+    }
+    if (strings_obj != Py_None && string_table(strings_obj, &tok_text, &tok_offsets, &n_tok) < 0)
+        goto finally;
+    if (qc_ngrams_new(&grams) != QC_OK) {
+        PyErr_NoMemory();
+        goto finally;
+    }
+    qc_errinfo err = {0};
+    qc_status status;
+    size_t n_docs = (size_t)PyArray_DIM(indptr, 0) - 1;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_count_ngrams(PyArray_DATA(indptr), n_docs, PyArray_DATA(tokens),
+                             (size_t)PyArray_DIM(tokens, 0), (size_t)n_vocab,
+                             keep ? PyArray_DATA(keep) : NULL, (size_t)min_n,
+                             (size_t)max_n, grams, &csr, &err);
+    if (status == QC_OK)
+        status = qc_ngram_strings(grams, tok_text, tok_offsets, n_tok, joiner, &text,
+                                  &offsets, &rank, &order, &n_distinct, &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "count_ngrams");
+        goto finally;
+    }
+    terms = PyList_New((Py_ssize_t)n_distinct);
+    if (terms == NULL)
+        goto finally;
+    for (size_t i = 0; i < n_distinct; i++) {
+        int64_t g = order[i];
+        PyObject *s = qc_str_from_cps(text + offsets[g], (size_t)(offsets[g + 1] - offsets[g]));
+        if (s == NULL)
+            goto finally;
+        PyList_SET_ITEM(terms, (Py_ssize_t)i, s);
+    }
+    cols[0] = qc_adopt_int64(csr.indptr, (npy_intp)n_docs + 1);
+    csr.indptr = NULL;
+    cols[1] = qc_adopt_or_empty(csr.indices, (npy_intp)csr.nnz);
+    csr.indices = NULL;
+    cols[2] = qc_adopt_or_empty(csr.data, (npy_intp)csr.nnz);
+    csr.data = NULL;
+    ranks = qc_adopt_or_empty(rank, (npy_intp)qc_ngrams_count(grams));
+    rank = NULL;
+    if (cols[0] && cols[1] && cols[2] && ranks)
+        result = PyTuple_Pack(5, cols[0], cols[1], cols[2], terms, ranks);
+finally:
+    Py_XDECREF(indptr);
+    Py_XDECREF(tokens);
+    Py_XDECREF(keep);
+    qc_ngrams_free(grams);
+    qc_csr_free(&csr);
+    qc_free(tok_text);
+    qc_free(tok_offsets);
+    qc_free(text);
+    qc_free(offsets);
+    qc_free(rank);
+    qc_free(order);
+    for (int c = 0; c < 3; c++)
+        Py_XDECREF(cols[c]);
+    Py_XDECREF(terms);
+    Py_XDECREF(ranks);
+    return result;
+}
+
+/* count_pairs(indptr, tokens, n_vocab, keep, window) -> (a, b, count) */
+static PyObject *count_pairs(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *indptr_obj, *tokens_obj, *keep_obj;
+    Py_ssize_t n_vocab, window;
+    PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
+    PyArrayObject *a = NULL, *b = NULL, *count = NULL;
+    qc_wordpairs *pairs = NULL;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "OOnOn:count_pairs", &indptr_obj, &tokens_obj,
+                          &n_vocab, &keep_obj, &window))
+        return NULL;
+    if (n_vocab < 0 || window < 0 || window == 1) {
+        PyErr_SetString(PyExc_ValueError, "window must be >= 2 (or 0 for whole texts) "
+                        "and n_vocab >= 0");
+        return NULL;
+    }
+    indptr = qc_int64_vector(indptr_obj, "indptr", -1);
+    tokens = indptr ? qc_int64_vector(tokens_obj, "tokens", -1) : NULL;
+    if (tokens == NULL || keep_mask(keep_obj, n_vocab, &keep) < 0)
+        goto finally;
+    if (PyArray_DIM(indptr, 0) < 1) {
+        PyErr_SetString(PyExc_ValueError, "indptr must have n_docs + 1 >= 1 entries");
+        goto finally;
+    }
+    if (qc_wordpairs_new(&pairs) != QC_OK) {
+        PyErr_NoMemory();
+        goto finally;
+    }
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_count_pairs(PyArray_DATA(indptr), (size_t)PyArray_DIM(indptr, 0) - 1,
+                            PyArray_DATA(tokens), (size_t)PyArray_DIM(tokens, 0),
+                            (size_t)n_vocab, keep ? PyArray_DATA(keep) : NULL,
+                            (size_t)window, pairs, &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "count_pairs");
+        goto finally;
+    }
+    npy_intp n = (npy_intp)qc_wordpairs_count(pairs);
+    a = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
+    b = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
+    count = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
+    if (a == NULL || b == NULL || count == NULL)
+        goto finally;
+    qc_wordpairs_export(pairs, PyArray_DATA(a), PyArray_DATA(b), PyArray_DATA(count));
+    result = PyTuple_Pack(3, a, b, count);
+finally:
+    Py_XDECREF(indptr);
+    Py_XDECREF(tokens);
+    Py_XDECREF(keep);
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    Py_XDECREF(count);
+    qc_wordpairs_free(pairs);
+    return result;
+}
+
+PyMethodDef qc_terms_methods[] = {
+    {"char_tokens", char_tokens, METH_O,
+     "char_tokens(texts, /)\n--\n\n"
+     "(indptr, tokens): the code points of each text, runs of two or more\n"
+     "white-space characters as one space (scikit-learn's analyzer='char')."},
+    {"count_ngrams", count_ngrams, METH_VARARGS,
+     "count_ngrams(indptr, tokens, n_vocab, keep, min_n, max_n, token_strings, joiner, /)\n--\n\n"
+     "Document-term counts of token n-grams: (indptr, indices, data, terms,\n"
+     "rank). indices are n-gram ids; rank[id] is the column of the n-gram in\n"
+     "terms (its string: token strings, or code points when token_strings is\n"
+     "None, joined by the code point joiner or nothing when -1; sorted, equal\n"
+     "strings merged). Runs without the GIL."},
+    {"count_pairs", count_pairs, METH_VARARGS,
+     "count_pairs(indptr, tokens, n_vocab, keep, window, /)\n--\n\n"
+     "Co-word counts (a, b, count), a < b token ids: positions less than window\n"
+     "apart, or (window=0) distinct ids sharing a text. Runs without the GIL."},
+    {NULL, NULL, 0, NULL}};

@@ -1,0 +1,651 @@
+#include "qc/terms.h"
+
+#include <string.h>
+
+/* -- growable int64 arrays --------------------------------------------------- */
+
+static qc_status reserve64(int64_t **data, size_t *capacity, size_t need)
+{
+    if (need <= *capacity)
+        return QC_OK;
+    size_t cap = *capacity ? *capacity : 256;
+    while (cap < need)
+        cap *= 2;
+    int64_t *grown = qc_malloc(cap, sizeof *grown);
+    if (grown == NULL)
+        return QC_ENOMEM;
+    if (*data != NULL && *capacity > 0)
+        memcpy(grown, *data, *capacity * sizeof *grown);
+    qc_free(*data);
+    *data = grown;
+    *capacity = cap;
+    return QC_OK;
+}
+
+qc_status qc_char_tokens(const qc_str *texts, size_t n_texts, int64_t *indptr,
+                         int64_t **tokens, size_t *n_tokens, size_t *capacity,
+                         qc_errinfo *err)
+{
+    if (indptr == NULL || tokens == NULL || n_tokens == NULL || capacity == NULL)
+        return qc_fail(err, QC_EINVAL, "tokens", 0, 0, 0, "is missing");
+    indptr[0] = (int64_t)*n_tokens;
+    for (size_t t = 0; t < n_texts; t++) {
+        const qc_str *s = &texts[t];
+        qc_status status = qc_str_check(s, "texts", t, err);
+        if (status == QC_OK)
+            status = reserve64(tokens, capacity, *n_tokens + s->len);
+        if (status != QC_OK)
+            return status;
+        int64_t *out = *tokens;
+        size_t k = *n_tokens;
+        for (size_t i = 0; i < s->len; i++) {
+            uint32_t c = qc_str_at(s, i);
+            if (qc_is_space(c) && i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1))) {
+                while (i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1)))
+                    i++;
+                c = ' ';
+            }
+            out[k++] = c;
+        }
+        *n_tokens = k;
+        indptr[t + 1] = (int64_t)k;
+    }
+    return QC_OK;
+}
+
+/* -- n-gram table ------------------------------------------------------------ */
+
+/* 16 bytes: the first two tokens, the gram id + 1 (0 = empty slot) and a
+   tag of hash bits and length that settles most mismatches. */
+typedef struct {
+    uint32_t t0, t1;
+    uint32_t gram1;
+    uint32_t tag;
+} gram_slot;
+
+static inline uint32_t gram_tag(uint64_t h, size_t n)
+{
+    return (uint32_t)(h >> 32) << 8 | (uint32_t)(n < 255 ? n : 255);
+}
+
+struct qc_ngrams {
+    gram_slot *slots;
+    size_t capacity, n;
+    int64_t *indptr, *tokens;
+    size_t indptr_cap, tokens_cap;
+};
+
+qc_status qc_ngrams_new(qc_ngrams **out)
+{
+    *out = NULL;
+    qc_ngrams *g = qc_calloc(1, sizeof *g);
+    if (g == NULL)
+        return QC_ENOMEM;
+    g->capacity = 1024;
+    g->slots = qc_calloc(g->capacity, sizeof *g->slots);
+    if (g->slots == NULL || reserve64(&g->indptr, &g->indptr_cap, 1) != QC_OK) {
+        qc_ngrams_free(g);
+        return QC_ENOMEM;
+    }
+    g->indptr[0] = 0;
+    *out = g;
+    return QC_OK;
+}
+
+void qc_ngrams_free(qc_ngrams *g)
+{
+    if (g == NULL)
+        return;
+    qc_free(g->slots);
+    qc_free(g->indptr);
+    qc_free(g->tokens);
+    qc_free(g);
+}
+
+size_t qc_ngrams_count(const qc_ngrams *g) { return g->n; }
+const int64_t *qc_ngrams_indptr(const qc_ngrams *g) { return g->indptr; }
+const int64_t *qc_ngrams_tokens(const qc_ngrams *g) { return g->tokens; }
+
+static uint64_t hash_tokens(const int64_t *k, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint64_t)k[i] + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+        h *= 0xBF58476D1CE4E5B9ull;
+    }
+    h ^= h >> 31;
+    return h | 1;
+}
+
+static qc_status grow_grams(qc_ngrams *g)
+{
+    size_t capacity = 2 * g->capacity;
+    gram_slot *slots = qc_calloc(capacity, sizeof *slots);
+    if (slots == NULL)
+        return QC_ENOMEM;
+    for (size_t i = 0; i < g->capacity; i++) {
+        if (g->slots[i].gram1 == 0)
+            continue;
+        int64_t id = (int64_t)g->slots[i].gram1 - 1;
+        size_t j = hash_tokens(g->tokens + g->indptr[id],
+                               (size_t)(g->indptr[id + 1] - g->indptr[id])) & (capacity - 1);
+        while (slots[j].gram1 != 0)
+            j = (j + 1) & (capacity - 1);
+        slots[j] = g->slots[i];
+    }
+    qc_free(g->slots);
+    g->slots = slots;
+    g->capacity = capacity;
+    return QC_OK;
+}
+
+/* The id of the gram k[0..n), added when new. */
+static qc_status gram_id(qc_ngrams *g, const int64_t *k, size_t n, int32_t *id)
+{
+    uint64_t h = hash_tokens(k, n);
+    uint32_t t0 = (uint32_t)k[0], t1 = n > 1 ? (uint32_t)k[1] : 0, tag = gram_tag(h, n);
+    size_t mask = g->capacity - 1, i = h & mask;
+    for (;; i = (i + 1) & mask) {
+        gram_slot *s = &g->slots[i];
+        if (s->gram1 == 0)
+            break;
+        int64_t found = (int64_t)s->gram1 - 1;
+        if (s->tag == tag && s->t0 == t0 && s->t1 == t1 &&
+            (n <= 2 || ((size_t)(g->indptr[found + 1] - g->indptr[found]) == n &&
+                        memcmp(g->tokens + g->indptr[found] + 2, k + 2,
+                               (n - 2) * sizeof *k) == 0))) {
+            *id = (int32_t)found;
+            return QC_OK;
+        }
+    }
+    if (g->n >= (size_t)INT32_MAX)
+        return QC_EOVERFLOW;
+    size_t used = (size_t)g->indptr[g->n];
+    if (reserve64(&g->indptr, &g->indptr_cap, g->n + 2) != QC_OK ||
+        reserve64(&g->tokens, &g->tokens_cap, used + n) != QC_OK)
+        return QC_ENOMEM;
+    if (2 * (g->n + 1) > g->capacity) {
+        if (grow_grams(g) != QC_OK)
+            return QC_ENOMEM;
+        mask = g->capacity - 1;
+        i = h & mask;
+        while (g->slots[i].gram1 != 0)
+            i = (i + 1) & mask;
+    }
+    memcpy(g->tokens + used, k, n * sizeof *k);
+    g->indptr[g->n + 1] = (int64_t)(used + n);
+    g->slots[i] = (gram_slot){t0, t1, (uint32_t)g->n + 1, tag};
+    *id = (int32_t)g->n++;
+    return QC_OK;
+}
+
+void qc_csr_free(qc_csr *m)
+{
+    if (m == NULL)
+        return;
+    qc_free(m->indptr);
+    qc_free(m->indices);
+    qc_free(m->data);
+    memset(m, 0, sizeof *m);
+}
+
+/* Checks the token stream and copies the kept tokens of each document into
+   a fresh array (kept_indptr, kept). */
+static qc_status filter_tokens(const int64_t *indptr, size_t n_docs,
+                               const int64_t *tokens, size_t n_tokens,
+                               size_t n_vocab, const uint8_t *keep,
+                               int64_t **kept_indptr, int64_t **kept,
+                               qc_errinfo *err)
+{
+    *kept_indptr = NULL;
+    *kept = NULL;
+    qc_status status = qc_check_indptr(indptr, n_docs, n_tokens, "indptr", err);
+    if (status != QC_OK)
+        return status;
+    if (n_tokens > 0 && tokens == NULL)
+        return qc_fail(err, QC_EINVAL, "tokens", 0, 0, 0, "is missing");
+    *kept_indptr = qc_malloc(n_docs + 1, sizeof **kept_indptr);
+    *kept = qc_malloc(n_tokens, sizeof **kept);
+    if (*kept_indptr == NULL || *kept == NULL) {
+        qc_free(*kept_indptr);
+        qc_free(*kept);
+        *kept_indptr = *kept = NULL;
+        return QC_ENOMEM;
+    }
+    size_t k = 0;
+    (*kept_indptr)[0] = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        for (int64_t i = indptr[d]; i < indptr[d + 1]; i++) {
+            int64_t t = tokens[i];
+            if (t < 0 || (uint64_t)t >= n_vocab) {
+                qc_free(*kept_indptr);
+                qc_free(*kept);
+                *kept_indptr = *kept = NULL;
+                return qc_fail(err, QC_EINDEX, "tokens", (size_t)i, t,
+                               (int64_t)n_vocab, "must be a token id below n_vocab");
+            }
+            if (keep == NULL || keep[t])
+                (*kept)[k++] = t;
+        }
+        (*kept_indptr)[d + 1] = (int64_t)k;
+    }
+    return QC_OK;
+}
+
+/* Per-gram stamp for counting within one row: the last row that saw the
+   gram and where in that row its count sits. */
+typedef struct {
+    int64_t last, slot;
+} stamp;
+
+static qc_status grow_stamps(stamp **stamps, size_t *capacity, size_t need)
+{
+    size_t cap = *capacity ? 2 * *capacity : 1024;
+    while (cap < need)
+        cap *= 2;
+    stamp *grown = qc_malloc(cap, sizeof *grown);
+    if (grown == NULL)
+        return QC_ENOMEM;
+    if (*capacity > 0)
+        memcpy(grown, *stamps, *capacity * sizeof *grown);
+    for (size_t i = *capacity; i < cap; i++)
+        grown[i].last = -1;
+    qc_free(*stamps);
+    *stamps = grown;
+    *capacity = cap;
+    return QC_OK;
+}
+
+/* Adds one occurrence of column g to row d of m. */
+static qc_status csr_add(qc_csr *m, stamp **stamps, size_t *n_stamps, int64_t g,
+                         size_t d)
+{
+    if ((size_t)g >= *n_stamps && grow_stamps(stamps, n_stamps, (size_t)g + 1) != QC_OK)
+        return QC_ENOMEM;
+    stamp *st = &(*stamps)[g];
+    if (st->last == (int64_t)d) {
+        m->data[st->slot]++;
+        return QC_OK;
+    }
+    if (m->nnz == m->capacity) {
+        size_t cap = m->capacity, cap2 = m->capacity;
+        if (reserve64(&m->indices, &cap, m->nnz + 1) != QC_OK ||
+            reserve64(&m->data, &cap2, m->nnz + 1) != QC_OK)
+            return QC_ENOMEM;
+        m->capacity = cap < cap2 ? cap : cap2;
+    }
+    st->last = (int64_t)d;
+    st->slot = (int64_t)m->nnz;
+    m->indices[m->nnz] = g;
+    m->data[m->nnz] = 1;
+    m->nnz++;
+    return QC_OK;
+}
+
+qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
+                          const int64_t *tokens, size_t n_tokens,
+                          size_t n_vocab, const uint8_t *keep, size_t min_n,
+                          size_t max_n, qc_ngrams *grams, qc_csr *out,
+                          qc_errinfo *err)
+{
+    if (min_n < 1 || max_n < min_n)
+        return qc_fail(err, QC_EINVAL, "ngram_range", 0, (int64_t)min_n,
+                       (int64_t)max_n, "needs 1 <= min_n <= max_n");
+    if (n_vocab > UINT32_MAX)
+        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab, 0,
+                       "token ids must fit in 32 bits");
+    if (grams == NULL || out == NULL)
+        return qc_fail(err, QC_EINVAL, "grams", 0, 0, 0, "is missing");
+    int64_t *kind = NULL, *kept = NULL;
+    stamp *stamps = NULL;
+    size_t n_stamps = 0;
+    memset(out, 0, sizeof *out);
+    qc_status status = filter_tokens(indptr, n_docs, tokens, n_tokens, n_vocab,
+                                     keep, &kind, &kept, err);
+    if (status != QC_OK)
+        goto cleanup;
+    out->n_rows = n_docs;
+    out->indptr = qc_malloc(n_docs + 1, sizeof *out->indptr);
+    if (out->indptr == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    out->indptr[0] = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        const int64_t *doc = kept + kind[d];
+        size_t len = (size_t)(kind[d + 1] - kind[d]);
+        for (size_t i = 0; i < len; i++) {
+            for (size_t n = min_n; n <= max_n && i + n <= len; n++) {
+                int32_t g;
+                status = gram_id(grams, doc + i, n, &g);
+                if (status == QC_OK)
+                    status = csr_add(out, &stamps, &n_stamps, g, d);
+                if (status != QC_OK)
+                    goto cleanup;
+            }
+        }
+        out->indptr[d + 1] = (int64_t)out->nnz;
+    }
+cleanup:
+    qc_free(kind);
+    qc_free(kept);
+    qc_free(stamps);
+    if (status != QC_OK)
+        qc_csr_free(out);
+    return status;
+}
+
+/* -- n-gram strings, sorted -------------------------------------------------- */
+
+typedef struct {
+    const uint32_t *text;
+    const int64_t *offsets;
+} strtab;
+
+static int compare_strings(const strtab *t, int64_t a, int64_t b)
+{
+    const uint32_t *x = t->text + t->offsets[a], *y = t->text + t->offsets[b];
+    int64_t nx = t->offsets[a + 1] - t->offsets[a], ny = t->offsets[b + 1] - t->offsets[b];
+    int64_t n = nx < ny ? nx : ny;
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
+/* The first three code points of string a packed for comparison: each as
+   cp + 1 in 21 bits, 0 past the end, so comparing keys compares prefixes in
+   code point order with a shorter string first. Ties need the full compare. */
+static uint64_t prefix_key(const strtab *t, int64_t a)
+{
+    const uint32_t *x = t->text + t->offsets[a];
+    int64_t n = t->offsets[a + 1] - t->offsets[a];
+    uint64_t key = 0;
+    for (int64_t i = 0; i < 3; i++)
+        key = key << 21 | (i < n ? (uint64_t)x[i] + 1 : 0);
+    return key;
+}
+
+typedef struct {
+    uint64_t key;
+    int64_t id;
+} keyed;
+
+static int keyed_less(const strtab *t, const keyed *a, const keyed *b)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return compare_strings(t, a->id, b->id) < 0;
+}
+
+/* Stable merge sort of ids by their strings (code point order). */
+static void merge_sort(const strtab *t, keyed *ids, keyed *tmp, size_t n)
+{
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = keyed_less(t, &ids[j], &ids[i]) ? ids[j++] : ids[i++];
+            while (i < mid)
+                tmp[k++] = ids[i++];
+            while (j < hi)
+                tmp[k++] = ids[j++];
+        }
+        memcpy(ids, tmp, n * sizeof *ids);
+    }
+}
+
+qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
+                           const int64_t *tok_offsets, size_t n_tok,
+                           int64_t joiner, uint32_t **text, int64_t **offsets,
+                           int64_t **rank, int64_t **order,
+                           size_t *n_distinct, qc_errinfo *err)
+{
+    size_t n = grams->n;
+    *text = NULL;
+    *rank = *order = NULL;
+    *offsets = qc_malloc(n + 1, sizeof **offsets);
+    keyed *ids = qc_malloc(n, sizeof *ids), *tmp = qc_malloc(n, sizeof *tmp);
+    qc_status status = QC_OK;
+    if (*offsets == NULL || ids == NULL || tmp == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    int64_t total = 0;
+    (*offsets)[0] = 0;
+    for (size_t g = 0; g < n; g++) {
+        for (int64_t k = grams->indptr[g]; k < grams->indptr[g + 1]; k++) {
+            int64_t t = grams->tokens[k];
+            if (tok_offsets != NULL && (t < 0 || (uint64_t)t >= n_tok)) {
+                status = qc_fail(err, QC_EINDEX, "tokens", (size_t)k, t, (int64_t)n_tok,
+                                 "no string for this token id");
+                goto cleanup;
+            }
+            total += tok_offsets ? tok_offsets[t + 1] - tok_offsets[t] : 1;
+            if (joiner >= 0 && k > grams->indptr[g])
+                total++;
+        }
+        (*offsets)[g + 1] = total;
+    }
+    *text = qc_malloc((size_t)total, sizeof **text);
+    if (*text == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t g = 0; g < n; g++) {
+        uint32_t *at = *text + (*offsets)[g];
+        for (int64_t k = grams->indptr[g]; k < grams->indptr[g + 1]; k++) {
+            int64_t t = grams->tokens[k];
+            if (joiner >= 0 && k > grams->indptr[g])
+                *at++ = (uint32_t)joiner;
+            if (tok_offsets == NULL) {
+                *at++ = (uint32_t)t;
+            } else {
+                size_t len = (size_t)(tok_offsets[t + 1] - tok_offsets[t]);
+                memcpy(at, tok_text + tok_offsets[t], len * sizeof *at);
+                at += len;
+            }
+        }
+    }
+    strtab tab = {*text, *offsets};
+    for (size_t g = 0; g < n; g++)
+        ids[g] = (keyed){prefix_key(&tab, (int64_t)g), (int64_t)g};
+    merge_sort(&tab, ids, tmp, n);
+    *rank = qc_malloc(n, sizeof **rank);
+    *order = qc_malloc(n, sizeof **order);
+    if (*rank == NULL || *order == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || ids[i - 1].key != ids[i].key ||
+            compare_strings(&tab, ids[i - 1].id, ids[i].id) != 0)
+            (*order)[distinct++] = ids[i].id;
+        (*rank)[ids[i].id] = (int64_t)distinct - 1;
+    }
+    *n_distinct = distinct;
+cleanup:
+    qc_free(ids);
+    qc_free(tmp);
+    if (status != QC_OK) {
+        qc_free(*text);
+        qc_free(*offsets);
+        qc_free(*rank);
+        qc_free(*order);
+        *text = NULL;
+        *offsets = *rank = *order = NULL;
+    }
+    return status;
+}
+
+/* -- co-word pairs ----------------------------------------------------------- */
+
+typedef struct {
+    uint64_t key; /* a << 32 | b with a < b; UINT64_MAX = empty */
+    int64_t count;
+} pair_slot;
+
+struct qc_wordpairs {
+    pair_slot *slots;
+    size_t capacity, n;
+};
+
+static pair_slot *new_pair_slots(size_t capacity)
+{
+    pair_slot *slots = qc_malloc(capacity, sizeof *slots);
+    if (slots != NULL) {
+        for (size_t i = 0; i < capacity; i++)
+            slots[i].key = UINT64_MAX;
+    }
+    return slots;
+}
+
+qc_status qc_wordpairs_new(qc_wordpairs **out)
+{
+    *out = NULL;
+    qc_wordpairs *p = qc_calloc(1, sizeof *p);
+    if (p == NULL)
+        return QC_ENOMEM;
+    p->capacity = 1024;
+    p->slots = new_pair_slots(p->capacity);
+    if (p->slots == NULL) {
+        qc_free(p);
+        return QC_ENOMEM;
+    }
+    *out = p;
+    return QC_OK;
+}
+
+void qc_wordpairs_free(qc_wordpairs *p)
+{
+    if (p == NULL)
+        return;
+    qc_free(p->slots);
+    qc_free(p);
+}
+
+size_t qc_wordpairs_count(const qc_wordpairs *p) { return p->n; }
+
+static inline size_t pair_hash(uint64_t key)
+{
+    key ^= key >> 33;
+    key *= 0xFF51AFD7ED558CCDull;
+    key ^= key >> 33;
+    return (size_t)key;
+}
+
+static qc_status pair_add(qc_wordpairs *p, uint64_t a, uint64_t b)
+{
+    uint64_t key = a < b ? a << 32 | b : b << 32 | a;
+    size_t mask = p->capacity - 1, i = pair_hash(key) & mask;
+    for (;; i = (i + 1) & mask) {
+        if (p->slots[i].key == key) {
+            p->slots[i].count++;
+            return QC_OK;
+        }
+        if (p->slots[i].key == UINT64_MAX)
+            break;
+    }
+    if (2 * (p->n + 1) > p->capacity) {
+        size_t capacity = 2 * p->capacity;
+        pair_slot *slots = new_pair_slots(capacity);
+        if (slots == NULL)
+            return QC_ENOMEM;
+        for (size_t j = 0; j < p->capacity; j++) {
+            if (p->slots[j].key == UINT64_MAX)
+                continue;
+            size_t k = pair_hash(p->slots[j].key) & (capacity - 1);
+            while (slots[k].key != UINT64_MAX)
+                k = (k + 1) & (capacity - 1);
+            slots[k] = p->slots[j];
+        }
+        qc_free(p->slots);
+        p->slots = slots;
+        p->capacity = capacity;
+        mask = capacity - 1;
+        i = pair_hash(key) & mask;
+        while (p->slots[i].key != UINT64_MAX)
+            i = (i + 1) & mask;
+    }
+    p->slots[i] = (pair_slot){key, 1};
+    p->n++;
+    return QC_OK;
+}
+
+qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
+                         const int64_t *tokens, size_t n_tokens,
+                         size_t n_vocab, const uint8_t *keep, size_t window,
+                         qc_wordpairs *pairs, qc_errinfo *err)
+{
+    if (window == 1)
+        return qc_fail(err, QC_EINVAL, "window", 0, 1, 2,
+                       "must be at least 2 (or 0 for whole documents)");
+    if (n_vocab > UINT32_MAX)
+        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab, 0,
+                       "token ids must fit in 32 bits");
+    if (pairs == NULL)
+        return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
+    int64_t *kind = NULL, *kept = NULL, *seen = NULL, *distinct = NULL;
+    qc_status status = filter_tokens(indptr, n_docs, tokens, n_tokens, n_vocab,
+                                     keep, &kind, &kept, err);
+    if (status != QC_OK)
+        return status;
+    if (window == 0) {
+        seen = qc_malloc(n_vocab, sizeof *seen);
+        distinct = qc_malloc(n_tokens, sizeof *distinct);
+        if (seen == NULL || distinct == NULL) {
+            status = QC_ENOMEM;
+            goto cleanup;
+        }
+        for (size_t v = 0; v < n_vocab; v++)
+            seen[v] = -1;
+    }
+    for (size_t d = 0; d < n_docs && status == QC_OK; d++) {
+        const int64_t *doc = kept + kind[d];
+        size_t len = (size_t)(kind[d + 1] - kind[d]);
+        if (window > 0) {
+            for (size_t i = 0; i < len && status == QC_OK; i++) {
+                size_t stop = i + window < len ? i + window : len;
+                for (size_t j = i + 1; j < stop && status == QC_OK; j++) {
+                    if (doc[i] != doc[j])
+                        status = pair_add(pairs, (uint64_t)doc[i], (uint64_t)doc[j]);
+                }
+            }
+            continue;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (seen[doc[i]] != (int64_t)d) {
+                seen[doc[i]] = (int64_t)d;
+                distinct[k++] = doc[i];
+            }
+        }
+        for (size_t i = 0; i < k && status == QC_OK; i++) {
+            for (size_t j = i + 1; j < k && status == QC_OK; j++)
+                status = pair_add(pairs, (uint64_t)distinct[i], (uint64_t)distinct[j]);
+        }
+    }
+cleanup:
+    qc_free(kind);
+    qc_free(kept);
+    qc_free(seen);
+    qc_free(distinct);
+    return status;
+}
+
+void qc_wordpairs_export(const qc_wordpairs *p, int64_t *a, int64_t *b, int64_t *count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->capacity; i++) {
+        if (p->slots[i].key == UINT64_MAX)
+            continue;
+        a[k] = (int64_t)(p->slots[i].key >> 32);
+        b[k] = (int64_t)(p->slots[i].key & 0xFFFFFFFFu);
+        count[k] = p->slots[i].count;
+        k++;
+    }
+}

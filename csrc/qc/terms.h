@@ -1,0 +1,116 @@
+/*
+ * qc/terms.h: document-term counts of token n-grams (CSR) and co-word counts
+ * in a sliding window or per document (sparse pairs).
+ *
+ * Documents are token streams in CSR form: the tokens of document d are
+ * tokens[indptr[d] .. indptr[d+1]-1], each an id below n_vocab (a vocabulary
+ * index, or a code point for characters). Counts accumulate, so two halves
+ * of a corpus counted into the same table add up to the whole.
+ */
+#ifndef QC_TERMS_H
+#define QC_TERMS_H
+
+#include "qc/utf8.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Character tokens for character n-grams as scikit-learn's analyzer="char"
+ * makes them: every code point of every text, except that a run of two or
+ * more white-space characters becomes one space (U+0020). Appends to *tokens
+ * (grown with qc_malloc, *n_tokens in use, *capacity allocated) and writes
+ * indptr (n_texts + 1 entries). Errors: QC_EINVAL, QC_ENOMEM.
+ */
+qc_status qc_char_tokens(const qc_str *texts, size_t n_texts, int64_t *indptr,
+                         int64_t **tokens, size_t *n_tokens, size_t *capacity,
+                         qc_errinfo *err);
+
+/* The n-grams seen so far (ids 0, 1, ... in order of first appearance) and
+   their tokens: gram g is tokens[gram_indptr[g] .. gram_indptr[g+1]-1]. */
+typedef struct qc_ngrams qc_ngrams;
+
+qc_status qc_ngrams_new(qc_ngrams **out);
+void qc_ngrams_free(qc_ngrams *grams);
+size_t qc_ngrams_count(const qc_ngrams *grams);
+/* Borrowed views valid until the next call that adds grams. */
+const int64_t *qc_ngrams_indptr(const qc_ngrams *grams);
+const int64_t *qc_ngrams_tokens(const qc_ngrams *grams);
+
+/* A sparse document-term matrix in CSR form, rows = documents; column
+   indices within a row are in order of first appearance. Owned arrays. */
+typedef struct {
+    size_t n_rows;
+    int64_t *indptr;  /* n_rows + 1 */
+    int64_t *indices; /* nnz gram ids */
+    int64_t *data;    /* nnz counts */
+    size_t nnz, capacity;
+} qc_csr;
+
+void qc_csr_free(qc_csr *m);
+
+/*
+ * Counts the n-grams of min_n..max_n consecutive tokens in every document
+ * (scikit-learn's word n-grams: tokens with keep[id] == 0 are removed
+ * first, so n-grams close over them; keep may be NULL). New n-grams are
+ * added to grams; out receives one row per document.
+ *
+ * Errors: QC_EINVAL (min_n < 1, max_n < min_n), QC_EINDEX (a token id at or
+ * above n_vocab or negative; err names "tokens" and the position),
+ * QC_EORDER (indptr), QC_ENOMEM, QC_EOVERFLOW. O(tokens x (max_n - min_n +
+ * 1) x max_n) time; memory O(distinct n-grams + nnz).
+ */
+qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
+                          const int64_t *tokens, size_t n_tokens,
+                          size_t n_vocab, const uint8_t *keep, size_t min_n,
+                          size_t max_n, qc_ngrams *grams, qc_csr *out,
+                          qc_errinfo *err);
+
+/*
+ * The strings of grams: the token strings (token id t is
+ * tok_text[tok_offsets[t] .. tok_offsets[t+1]-1], or the code point t when
+ * tok_offsets is NULL) joined by joiner (a code point, or -1 for none).
+ * *text and *offsets (qc_malloc'd) hold string g at
+ * text[offsets[g]:offsets[g+1]]. Then *rank (qc_malloc'd, one per gram)
+ * receives the position of each string in code point order, equal strings
+ * sharing a rank, and *n_distinct the number of distinct strings; *order
+ * (qc_malloc'd, n_distinct entries) a gram with each rank.
+ * Errors: QC_ENOMEM, QC_EINDEX. O(total length x log grams).
+ */
+qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
+                           const int64_t *tok_offsets, size_t n_tok,
+                           int64_t joiner, uint32_t **text, int64_t **offsets,
+                           int64_t **rank, int64_t **order,
+                           size_t *n_distinct, qc_errinfo *err);
+
+/* Co-word counts: unordered pairs of distinct token ids (a < b). */
+typedef struct qc_wordpairs qc_wordpairs;
+
+qc_status qc_wordpairs_new(qc_wordpairs **out);
+void qc_wordpairs_free(qc_wordpairs *pairs);
+size_t qc_wordpairs_count(const qc_wordpairs *pairs);
+
+/*
+ * Adds the co-occurrences of every document to pairs. window >= 2: every
+ * two token positions i < j with j - i < window (nltk's window_size: a token
+ * pairs with the next window - 1 tokens) whose ids differ count once.
+ * window == 0: per document, every two distinct ids present count once.
+ * Tokens with keep[id] == 0 are removed first (keep may be NULL).
+ * Errors: QC_EINVAL (window 1), QC_EINDEX, QC_EORDER, QC_ENOMEM.
+ * Memory O(distinct pairs).
+ */
+qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
+                         const int64_t *tokens, size_t n_tokens,
+                         size_t n_vocab, const uint8_t *keep, size_t window,
+                         qc_wordpairs *pairs, qc_errinfo *err);
+
+/* Writes the pairs (in table order) to a, b, count (qc_wordpairs_count each). */
+void qc_wordpairs_export(const qc_wordpairs *pairs, int64_t *a, int64_t *b,
+                     int64_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QC_TERMS_H */

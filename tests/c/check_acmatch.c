@@ -1,0 +1,103 @@
+/* qc/acmatch.h. The example of Aho & Corasick (1975), "Efficient string
+   matching", Comm. ACM 18(6), Fig. 1: keywords he, she, his, hers in
+   "ushers" give she and he ending at position 4 and hers at 6. */
+#include "qc/acmatch.h"
+#include "suites.h"
+
+static const uint8_t HE[] = "he", SHE[] = "she", HIS[] = "his", HERS[] = "hers";
+static const qc_str PATTERNS[] = {{1, HE, 2}, {1, SHE, 3}, {1, HIS, 3}, {1, HERS, 4}};
+static const uint8_t USHERS[] = "ushers";
+
+START_TEST(paper_example_overlapping)
+{
+    qc_matcher *m;
+    ck_assert_int_eq(qc_matcher_new(PATTERNS, 4, 0, &m, NULL), QC_OK);
+    qc_str text = {1, USHERS, 6};
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 3);
+    /* ordered by end, then start: she [1,4), he [2,4), hers [2,6) */
+    const int64_t start[] = {1, 2, 2}, end[] = {4, 4, 6}, pattern[] = {1, 0, 3};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(out.start[i], start[i]);
+        ck_assert_int_eq(out.end[i], end[i]);
+        ck_assert_int_eq(out.pattern[i], pattern[i]);
+        ck_assert_int_eq(out.text[i], 0);
+    }
+    qc_matches_free(&out);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 1); /* she at 1, then nothing starts after 4 */
+    ck_assert_int_eq(out.pattern[0], 1);
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+}
+END_TEST
+
+START_TEST(folding_and_wide_text)
+{
+    const uint16_t pat[] = {'G', 'd', 'P'}, text16[] = {0x4E2D, 'g', 'D', 'p', 0xFF27};
+    qc_str p = {2, pat, 3}, t = {2, text16, 5};
+    qc_matcher *m;
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_matcher_new(&p, 1, 1, &m, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 1);
+    ck_assert_int_eq(out.start[0], 1);
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+    ck_assert_int_eq(qc_matcher_new(&p, 1, 0, &m, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 0);
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+}
+END_TEST
+
+START_TEST(bad_patterns_are_named)
+{
+    qc_matcher *m = (qc_matcher *)1;
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_matcher_new(PATTERNS, 0, 0, &m, &err), QC_EINVAL);
+    ck_assert_ptr_null(m);
+    ck_assert_str_eq(err.arg, "patterns");
+    const qc_str with_empty[] = {{1, HE, 2}, {1, HE, 0}};
+    ck_assert_int_eq(qc_matcher_new(with_empty, 2, 0, &m, &err), QC_EINVAL);
+    ck_assert_uint_eq(err.index, 1);
+}
+END_TEST
+
+START_TEST(matcher_survives_every_allocation_failure)
+{
+    qc_str text = {1, USHERS, 6};
+    for (long k = 0;; k++) {
+        qc_matcher *m = NULL;
+        qc_matches out = {0};
+        qc_alloc_fail_after(k);
+        qc_status status = qc_matcher_new(PATTERNS, 4, 0, &m, NULL);
+        if (status == QC_OK)
+            status = qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        qc_matches_free(&out);
+        qc_matcher_free(m);
+        if (status == QC_OK) {
+            ck_assert_int_gt(k, 3);
+            break;
+        }
+        ck_assert_int_eq(status, QC_ENOMEM);
+        ck_assert_int_le(k, attempts);
+    }
+}
+END_TEST
+
+Suite *acmatch_suite(void)
+{
+    Suite *s = suite_create("acmatch");
+    TCase *tc = tcase_create("qc_match");
+    tcase_add_test(tc, paper_example_overlapping);
+    tcase_add_test(tc, folding_and_wide_text);
+    tcase_add_test(tc, bad_patterns_are_named);
+    tcase_add_test(tc, matcher_survives_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    return s;
+}

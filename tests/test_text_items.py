@@ -1,0 +1,131 @@
+"""split_items, sentence spans and Project.autocode on the example corpus
+(generated item texts: synthetic) and on a made-up plan excerpt laid out the
+way Chinese development plans are (第X章 / 第X节 / （一） / 1. / bullets)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qdacore as qc
+from qdacore.datasets import megaregion_keywords
+from qdacore.datasets import _CLOSINGS, _LINKS, _OPENINGS
+from qdacore.text import (Segmenter, cooccurrence, kwic, sentence_spans, similarity,
+                          split_items, term_matrix)
+
+PLAN = (
+    "第三章  优化区域空间布局\n"
+    "第一节 构建“一核多极”格局\n"
+    "（一）强化核心城市功能\n"
+    "1. 提升昆明辐射带动能力。支持曲靖、玉溪建设副中心；\n"
+    "2．推动滇中城市群一体化发展！\n"
+    "\n"
+    "• 完善城际铁路网络\r\n"
+    "（二）推进城乡融合发展，促进县城建设。\n"
+    "第二节 加强生态保护\n"
+    "一、建立生态补偿机制\n"
+    "第四章 附则\n"
+    "  本规划由省发展改革委负责解释。  \n"
+)
+
+
+def test_paragraph_items_and_their_headings():
+    items = split_items(PLAN, "YN")
+    assert items["item"].tolist() == [f"YN:{i}" for i in range(1, 7)]
+    for row in items.itertuples():
+        assert PLAN[row.start:row.end] == row.text
+        assert row.text == row.text.strip()
+    assert items["text"].tolist() == [
+        "1. 提升昆明辐射带动能力。支持曲靖、玉溪建设副中心；", "2．推动滇中城市群一体化发展！",
+        "• 完善城际铁路网络", "（二）推进城乡融合发展，促进县城建设。", "一、建立生态补偿机制",
+        "本规划由省发展改革委负责解释。"]
+    assert items["chapter"].tolist()[:5] == ["第三章  优化区域空间布局"] * 5
+    assert items["chapter"].iloc[5] == "第四章 附则"
+    assert items["section"].tolist() == ["第一节 构建“一核多极”格局"] * 4 + ["第二节 加强生态保护", np.nan]
+    assert items["heading"].tolist() == ["（一）强化核心城市功能"] * 4 + [np.nan, np.nan]
+
+
+def test_clause_items_end_with_their_punctuation():
+    clauses = split_items(PLAN, "YN", rule="clause")
+    assert clauses["text"].tolist()[:4] == ["1. 提升昆明辐射带动能力。", "支持曲靖、玉溪建设副中心；",
+                                            "2．推动滇中城市群一体化发展！", "• 完善城际铁路网络"]
+    assert all(PLAN[r.start:r.end] == r.text for r in clauses.itertuples())
+    assert clauses["heading"].iloc[1] == "（一）强化核心城市功能"
+
+
+def test_regex_rule_splits_where_python_re_split_does():
+    text = "甲；乙；；丙 ；  丁"
+    items = split_items(text, "D", rule="；")
+    assert items["text"].tolist() == [p.strip() for p in re.split("；", text) if p.strip()]
+    assert split_items(text, "D", rule=re.compile("[；]+"))["text"].tolist() == ["甲", "乙", "丙", "丁"]
+
+
+def test_sentence_spans():
+    text = "前言。提升辐射带动能力，建设副中心；其他\n下一行"
+    start = np.array([text.index("副中心"), text.index("其他"), 0])
+    a, b = sentence_spans(text, start, start + 2)
+    assert [text[x:y] for x, y in zip(a, b)] == ["提升辐射带动能力，建设副中心；", "其他", "前言。"]
+
+
+BAD = [
+    ("text not str", lambda: split_items(b"x", "D"), TypeError, ["text"]),
+    ("empty doc", lambda: split_items("x", ""), ValueError, ["doc"]),
+    ("bad rule", lambda: split_items("x", "D", rule=5), ValueError, ["rule"]),
+    ("bad scope", lambda: qc.datasets.megaregions().autocode(scope="word"), ValueError, ["scope"]),
+    ("unknown code", lambda: qc.datasets.megaregions().autocode({"NOPE": ["城市"]}), ValueError, ["keywords.code"]),
+    ("used coder", lambda: qc.datasets.megaregions().autocode(coder="coder1"), ValueError, ["coder"]),
+    ("bad level", lambda: qc.datasets.megaregions().autocode(level="vision"), ValueError, ["level"]),
+]
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
+def test_bad_input_raises_a_named_exception(case):
+    _, call, exc, words = case
+    with pytest.raises(exc) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_example_texts_are_synthetic_and_built_from_the_keywords(megaregions):
+    items = megaregions.items
+    assert items.loc[items["synthetic"], "text"].notna().all()
+    assert items.loc[~items["synthetic"], "text"].isna().all()  # the plans' wording is not ours to make up
+    keywords = megaregion_keywords("zh")["keyword"]
+    for phrase in np.r_[_OPENINGS, _LINKS, _CLOSINGS]:
+        assert not keywords.map(phrase.__contains__).any(), phrase
+    assert qc.datasets.megaregions().items["text"].equals(items["text"])  # seeded
+
+
+@pytest.mark.parametrize("scope", ["match", "sentence", "item"])
+def test_autocode_recovers_the_generated_subthemes(megaregions, scope):
+    coded = megaregions.autocode(scope=scope)
+    codings = coded.codings
+    machine = codings[codings["coder"] == "dictionary"]
+    human = megaregions.codings.merge(megaregions.codebook.membership("subtheme"), on="code")
+    human = human[human["synthetic"].astype(bool)]
+    assert set(zip(machine["item"], machine["code"])) == set(zip(human["item"], human["subtheme"]))
+    text = coded.items.set_index("item")["text"]
+    spans = [text[i][int(s):int(e)] for i, s, e in zip(machine["item"], machine["start"], machine["end"])]
+    if scope == "match":
+        words = set(megaregion_keywords("zh")["keyword"])
+        assert all(span in words for span in spans)
+    if scope == "item":
+        assert spans == text[machine["item"]].tolist()
+    assert len(coded.codings) == len(megaregions.codings) + len(machine)
+
+
+def test_the_text_pipeline_runs_on_the_example(megaregions):
+    items = megaregions.items.dropna(subset=["text"]).set_index("item")
+    seg = Segmenter(megaregion_keywords("zh").assign(freq=1000).rename(columns={"keyword": "word"})[["word", "freq"]])
+    tokens = seg.tokenize(items["text"], hmm=False)
+    assert (tokens.groupby("text", sort=False)["end"].max() == items["text"].str.len()).all()
+    assert len(kwic(items["text"], ["副中心", "都市圈"], width=4)) > 0
+    by_doc = items.groupby(megaregions.items.set_index("item")["doc"])["text"].apply("".join)
+    tm = term_matrix(by_doc, seg, hmm=False)
+    sim = similarity(tm)
+    assert sim.shape == (21, 21) and np.allclose(np.diag(sim), 1.0)
+    edges = cooccurrence(tokens, window=3)
+    assert list(edges.columns) == ["source", "target", "count"] and len(edges) > 100

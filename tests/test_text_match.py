@@ -1,0 +1,165 @@
+"""qdacore.text.Matcher and kwic against pyahocorasick (the peer, run here on
+the same patterns and texts) and a pure-Python leftmost-longest oracle. Texts
+and patterns are seeded synthetic data (tests/textcorpus.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ahocorasick = pytest.importorskip("ahocorasick")
+
+from qdacore.text import Matcher, kwic  # noqa: E402
+from textcorpus import jieba_corpus, jieba_words, latin_words  # noqa: E402
+
+
+def make_patterns(n: int, seed: int, text: str) -> list[str]:
+    """n patterns: dictionary words, substrings of the text (so they match),
+    Latin words, and a few with NUL, astral characters and lone surrogates."""
+    rng = np.random.default_rng(seed)
+    words = jieba_words()
+    pats = words["word"].sample(n // 2, random_state=seed).tolist()
+    starts = rng.integers(0, len(text) - 8, size=n // 3)
+    lengths = rng.integers(1, 7, size=n // 3)
+    pats += [text[s:s + k] for s, k in zip(starts, lengths)]
+    pats += latin_words(rng, n - len(pats) - 4).tolist()
+    pats += ["a\x00b", "\x00", "😀城", "\ud800"]
+    return pats
+
+
+def peer_matches(patterns, texts):
+    """pyahocorasick's matches as a set of (text, start, end, pattern)."""
+    automaton = ahocorasick.Automaton()
+    for p in set(patterns):
+        automaton.add_word(p, p)
+    automaton.make_automaton()
+    return {(t, end + 1 - len(p), end + 1, p)
+            for t, text in enumerate(texts) for end, p in automaton.iter(text)}
+
+
+def our_matches(matcher, texts, overlapping=True):
+    found = matcher.find(texts, overlapping=overlapping)
+    return set(zip(found["text"], found["start"], found["end"], found["pattern"].astype(str)))
+
+
+@pytest.fixture(scope="module")
+def texts():
+    text = jieba_corpus(seed=42, n_bytes=400_000)
+    text += "a\x00b\x00 😀城 \ud800x"
+    return [text[i:i + 5000] for i in range(0, len(text), 5000)]
+
+
+@pytest.mark.parametrize("n", [500, 5_000, 50_000])
+def test_overlapping_matches_equal_pyahocorasick(texts, n):
+    patterns = make_patterns(n, seed=n, text="".join(texts))
+    matcher = Matcher(patterns)
+    ours = our_matches(matcher, texts)
+    assert ours == peer_matches(patterns, texts)
+    assert len(ours) > 1000
+    found = matcher.find_arrays(texts)
+    order = np.lexsort((found["start"], found["end"], found["text"]))
+    assert (order == np.arange(len(order))).all()  # by text, end, start
+
+
+def leftmost_longest(patterns, text):
+    """The oracle: from the left, the longest pattern starting at the first
+    position where one starts; continue after it."""
+    pset, longest = set(patterns), max(map(len, patterns))
+    out, i = [], 0
+    while i < len(text):
+        for k in range(min(longest, len(text) - i), 0, -1):
+            if text[i:i + k] in pset:
+                out.append((i, i + k, text[i:i + k]))
+                i += k
+                break
+        else:
+            i += 1
+    return out
+
+
+@pytest.mark.parametrize("n", [500, 5_000, 50_000])
+def test_leftmost_longest_equals_the_oracle(texts, n):
+    patterns = make_patterns(n, seed=n + 1, text="".join(texts))
+    found = Matcher(patterns).find(texts[:12], overlapping=False)
+    for t, text in enumerate(texts[:12]):
+        rows = found[found["text"] == t]
+        got = list(zip(rows["start"], rows["end"], rows["pattern"].astype(str)))
+        assert got == leftmost_longest(patterns, text)
+
+
+def test_case_folding_equals_pyahocorasick_on_lowered_text():
+    rng = np.random.default_rng(1)
+    letters = np.array(list("abcXYZÀÉÖØÞàéöøþĀāĹĺŸÿＡＢａｂ中文 "))
+    text = "".join(letters[rng.integers(0, len(letters), 20000)])
+    patterns = list({"".join(letters[rng.integers(0, len(letters), int(k))]).strip() or "x"
+                     for k in rng.integers(1, 4, 300)})
+    ours = Matcher(patterns, fold_case=True).find(text)
+    lowered = peer_matches([p.lower() for p in patterns], [text.lower()])
+    got = {(t, s, e, p.lower()) for t, s, e, p in
+           zip(ours["text"], ours["start"], ours["end"], ours["pattern"].astype(str))}
+    assert got == lowered
+    assert len(got) > 100
+
+
+def test_folding_table_equals_python_lower():
+    """qc_fold_latin is str.lower() on the blocks it covers (where lower() keeps
+    one code point); checked through one-character patterns."""
+    cps = [c for c in list(range(0x250)) + list(range(0xFF00, 0xFF60)) if c not in (0xD800,)]
+    chars = [chr(c) for c in cps]
+    expected = [ch.lower() if len(ch.lower()) == 1 else ch for ch in chars]
+    if_covered = [c < 0x180 or 0xFF21 <= c <= 0xFF3A for c in cps]
+    m = Matcher([e for e, cov in zip(expected, if_covered) if cov], fold_case=True)
+    text = "".join(ch for ch, cov in zip(chars, if_covered) if cov)
+    found = m.find(text)
+    assert len(found) >= sum(if_covered)
+    hits = found.groupby("start")["pattern"].apply(lambda s: set(s.astype(str)))
+    for i, (ch, exp) in enumerate(zip([c for c, cov in zip(chars, if_covered) if cov],
+                                      [e for e, cov in zip(expected, if_covered) if cov])):
+        assert exp in hits.get(i, set()), (hex(ord(ch)), exp)
+
+
+def test_kwic_slices_are_the_texts_own():
+    texts = pd.Series(["推进成渝地区双城经济圈建设", "", None, "双城经济圈"], index=["A", "B", "C", "D"])
+    out = kwic(texts, ["双城经济圈", "成渝"], width=3)
+    assert out["text"].tolist() == ["A", "A", "D"]
+    for row in out.itertuples():
+        text = texts[row.text]
+        assert row.keyword == text[row.start:row.end]
+        assert row.left == text[max(row.start - 3, 0):row.start]
+        assert row.right == text[row.end:row.end + 3]
+
+
+def test_bytes_texts_and_offsets_in_code_points():
+    m = Matcher(["城市", "😀"])
+    text = "😀城市é城市"
+    a = m.find(text.encode("utf-8"))
+    b = m.find(text)
+    pd.testing.assert_frame_equal(a, b)
+    assert [text[s:e] for s, e in zip(b["start"], b["end"])] == ["😀", "城市", "城市"]
+
+
+BAD = [
+    ("no patterns", lambda: Matcher([]), ValueError, ["patterns", "empty"]),
+    ("empty pattern", lambda: Matcher(["a", ""]), ValueError, ["patterns[1]"]),
+    ("pattern not str", lambda: Matcher(["a", 3]), TypeError, ["patterns[1]"]),
+    ("one string", lambda: Matcher("abc"), TypeError, ["patterns"]),
+    ("texts a number", lambda: Matcher(["a"]).find(3), TypeError, ["texts"]),
+    ("texts item", lambda: Matcher(["a"]).find(["a", 3.5j]), TypeError, ["texts[1]"]),
+    ("bad utf-8", lambda: Matcher(["a"]).find([b"\xe4\xb8"]), UnicodeDecodeError, []),
+    ("kwic width", lambda: kwic(["a"], ["a"], width=-1), ValueError, ["width"]),
+    ("texts a DataFrame", lambda: Matcher(["a"]).find(pd.DataFrame({"t": ["a"]})), TypeError, ["texts"]),
+]
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
+def test_bad_input_raises_a_named_exception(case):
+    _, call, exc, words = case
+    with pytest.raises(exc) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_empty_texts_give_no_matches():
+    found = Matcher(["a"]).find(["", None])
+    assert found.empty and list(found.columns) == ["text", "start", "end", "pattern"]

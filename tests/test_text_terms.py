@@ -1,0 +1,156 @@
+"""term_matrix, similarity and cooccurrence against peers run here on the same
+input: scikit-learn (CountVectorizer, TfidfVectorizer, cosine_similarity),
+scipy (Jaccard distance) and nltk (BigramCollocationFinder windows). Texts are
+seeded synthetic data (tests/textcorpus.py)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+jieba = pytest.importorskip("jieba")
+sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+nltk_collocations = pytest.importorskip("nltk.collocations")
+from scipy.spatial.distance import cdist  # noqa: E402
+from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
+
+from qdacore.text import Segmenter, cooccurrence, similarity, term_matrix  # noqa: E402
+from textcorpus import jieba_corpus  # noqa: E402
+
+jieba.setLogLevel(60)
+
+
+@pytest.fixture(scope="module")
+def texts():
+    text = jieba_corpus(seed=99, n_bytes=300_000).replace("\ud800", "")
+    return text.split("\n")
+
+
+@pytest.fixture(scope="module")
+def seg():
+    return Segmenter.from_jieba()
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    t = jieba.Tokenizer()
+    t.initialize()
+    return t
+
+
+def same_matrix(ours, vectorizer, matrix):
+    assert ours.terms.tolist() == vectorizer.get_feature_names_out().tolist()
+    assert ours.matrix.shape == matrix.shape
+    assert abs(ours.matrix - matrix).max() < 1e-12 if ours.matrix.dtype.kind == "f" \
+        else (ours.matrix != matrix).nnz == 0
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 3)])
+def test_char_ngrams_equal_countvectorizer(texts, ngram_range):
+    cv = sklearn_text.CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False)
+    theirs = cv.fit_transform(texts)
+    same_matrix(term_matrix(texts, "char", ngram_range=ngram_range), cv, theirs)
+
+
+def test_word_ngrams_with_pruning_and_stop_words_equal_countvectorizer(texts, seg, tokenizer):
+    stop = ["的", "，", "。", " ", "了"]
+    cv = sklearn_text.CountVectorizer(tokenizer=lambda s: tokenizer.lcut(s), token_pattern=None,
+                                      lowercase=False, ngram_range=(1, 2), stop_words=stop,
+                                      min_df=2, max_df=0.8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # sklearn on stop words vs tokenizer
+        theirs = cv.fit_transform(texts)
+    ours = term_matrix(texts, seg, ngram_range=(1, 2), stop_words=stop, min_df=2, max_df=0.8)
+    same_matrix(ours, cv, theirs)
+    from_table = term_matrix(seg.tokenize(texts), ngram_range=(1, 2), stop_words=stop,
+                             min_df=2, max_df=0.8)
+    assert from_table.terms.equals(ours.terms)
+    assert (from_table.matrix != ours.matrix).nnz == 0
+
+
+def test_tfidf_equals_tfidfvectorizer(texts):
+    tv = sklearn_text.TfidfVectorizer(analyzer="char", ngram_range=(1, 2), lowercase=False, min_df=3)
+    theirs = tv.fit_transform(texts)
+    ours = term_matrix(texts, "char", ngram_range=(1, 2), min_df=3, tfidf=True)
+    same_matrix(ours, tv, theirs)
+
+
+def test_similarity_equals_sklearn_and_scipy(texts):
+    tm = term_matrix(texts[:60] + [""], "char")
+    cos = similarity(tm)
+    assert np.allclose(cos.to_numpy(), cosine_similarity(tm.matrix), atol=1e-12)
+    assert cos.index.equals(tm.documents) and cos.columns.equals(tm.documents)
+    dense = tm.matrix.toarray() > 0
+    jac = similarity(tm, "jaccard").to_numpy()
+    expected = 1.0 - cdist(dense[:-1], dense[:-1], metric="jaccard")
+    assert np.allclose(jac[:-1, :-1], expected, atol=1e-12)
+    assert jac[-1, -1] == 1.0 and (jac[-1, :-1] == 0).all()
+
+
+def nltk_window_counts(token_lists, window):
+    """Unordered pair counts from nltk's windowed bigram finder, per text."""
+    counts = {}
+    for tokens in token_lists:
+        finder = nltk_collocations.BigramCollocationFinder.from_words(tokens, window_size=window)
+        for (a, b), n in finder.ngram_fd.items():
+            if a != b:
+                key = (min(a, b), max(a, b))
+                counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+@pytest.mark.parametrize("window", [2, 5])
+def test_window_cooccurrence_equals_nltk(texts, seg, tokenizer, window):
+    sample = texts[:300]
+    stop = {"，", "。", " "}
+    ours = cooccurrence(sample, window=window, tokenizer=seg, stop_words=stop)
+    lists = [[w for w in tokenizer.lcut(t) if w not in stop] for t in sample]
+    theirs = nltk_window_counts(lists, window)
+    assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
+    assert (ours["source"] < ours["target"]).all()
+    assert ours["count"].is_monotonic_decreasing
+
+
+def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
+    sample = texts[:60]
+    cv = sklearn_text.CountVectorizer(analyzer="char", lowercase=False, binary=True)
+    x = cv.fit_transform(sample)
+    both = (x.T @ x).tocoo()
+    names = cv.get_feature_names_out()
+    expected = {(names[i], names[j]): v for i, j, v in zip(both.row, both.col, both.data) if i < j}
+    ours = cooccurrence(sample, window=None)
+    assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == expected
+
+
+def test_min_count_and_char_stop_words():
+    edges = cooccurrence(["甲乙甲乙丙", "甲乙"], window=2, stop_words=["丙"], min_count=2)
+    assert edges.to_dict("list") == {"source": ["乙"], "target": ["甲"], "count": [4]}
+
+
+BAD = [
+    ("ngram zero", lambda: term_matrix(["a"], ngram_range=(0, 1)), ValueError, ["ngram_range"]),
+    ("ngram reversed", lambda: term_matrix(["a"], ngram_range=(2, 1)), ValueError, ["ngram_range"]),
+    ("ngram floats", lambda: term_matrix(["a"], ngram_range=(1.0, 2)), TypeError, ["ngram_range"]),
+    ("max_df share", lambda: term_matrix(["a"], max_df=1.5), ValueError, ["max_df"]),
+    ("df order", lambda: term_matrix(["a", "b"], min_df=2, max_df=1), ValueError, ["max_df"]),
+    ("nothing left", lambda: term_matrix(["a", "b"], min_df=2), ValueError, ["no terms"]),
+    ("stop words str", lambda: term_matrix(["a"], stop_words="ab"), TypeError, ["stop_words"]),
+    ("char stop words", lambda: term_matrix(["a"], stop_words=["ab"]), ValueError, ["stop_words"]),
+    ("tokenizer name", lambda: term_matrix(["a"], tokenizer="words"), ValueError, ["tokenizer"]),
+    ("tokens table", lambda: term_matrix(pd.DataFrame({"x": [1]})), ValueError, ["text", "token"]),
+    ("window one", lambda: cooccurrence(["ab"], window=1), ValueError, ["window"]),
+    ("min_count zero", lambda: cooccurrence(["ab"], min_count=0), ValueError, ["min_count"]),
+    ("metric", lambda: similarity(term_matrix(["a"]), "euclid"), ValueError, ["metric"]),
+    ("bad utf-8", lambda: term_matrix([b"\xff"]), UnicodeDecodeError, []),
+]
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
+def test_bad_input_raises_a_named_exception(case):
+    _, call, exc, words = case
+    with pytest.raises(exc) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
