@@ -35,6 +35,7 @@ def test_report_sections_name_their_calls(report_path, megaregions):
                  "project.cooccurrence(&#x27;subtheme&#x27;)", "qdacore.plot.sankey"]:
         assert call in page, call
     assert "synthetic" in page.lower()
+    assert "Top terms of the items" in page and "Similarity of the documents" in page
     # the overview states the study's totals for the example
     assert "1,578 codings" in page and "1,199 items" in page
 

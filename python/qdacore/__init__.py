@@ -11,10 +11,10 @@ np.int64(1578)
 """
 __version__ = "0.1.0"  # before the submodules, which quote it
 
-from . import datasets, plot, report  # noqa: E402
+from . import datasets, plot, report, text  # noqa: E402
 from .codebook import Codebook  # noqa: E402
 from .io.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx  # noqa: E402
 from .project import CodingArrays, Project  # noqa: E402
 
-__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "plot", "report", "read_qdc",
+__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "plot", "report", "text", "read_qdc",
            "read_qdpx", "write_qdc", "write_qdpx", "__version__"]

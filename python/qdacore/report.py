@@ -14,8 +14,9 @@ produced it:
 * the co-occurrence heat map and network of the finest small level;
 * inter-coder agreement (Krippendorff's alpha per target with intervals) when
   the project has several coders;
-* a text overview when items carry text and the text module is installed.
-  Sections whose capability is missing are left out.
+* a text overview when items carry text: the most frequent terms (words of
+  jieba's dictionary when jieba is installed, else character bigrams) and the
+  cosine similarity of the documents' TF-IDF term vectors.
 """
 from __future__ import annotations
 
@@ -109,6 +110,53 @@ def _dimensions(project: "Project", max_targets: int) -> tuple[list, list]:
 
 def _labels(project: "Project") -> Union[bool, str]:
     return True if "label" in project.codebook.codes.columns else False
+
+
+def _terms_tokenizer():
+    """Words of jieba's dictionary when jieba is installed, else characters."""
+    from . import text
+
+    try:
+        return text.Segmenter.from_jieba(), "words (jieba's dictionary)"
+    except (ImportError, OSError):
+        return "char", "character bigrams"
+
+
+def _text_overview(page: _Page, project: "Project") -> None:
+    """Top terms of the items' text and the similarity of the documents."""
+    if "text" not in project.items.columns:
+        return
+    import numpy as np
+
+    from . import plot, text
+
+    items = project.items.loc[project.items["text"].notna() & (project.items["text"] != "")]
+    if items.empty:
+        return
+    tokenizer, what = _terms_tokenizer()
+    ngrams = (1, 1) if tokenizer != "char" else (2, 2)
+    counts = text.term_matrix(items.set_index("item")["text"], tokenizer, ngram_range=ngrams)
+    totals = pd.Series(np.asarray(counts.matrix.sum(axis=0)).ravel(), index=counts.terms)
+    totals = totals[totals.index.str.len() >= 2].sort_values(ascending=False).head(20)
+    totals.index.name, totals.name = "term", "occurrences"
+    call = (f"qdacore.text.term_matrix(items['text'], {'Segmenter.from_jieba()' if tokenizer != 'char' else repr('char')}, "
+            f"ngram_range={ngrams})")
+    page.section("Top terms of the items", call,
+                  _figure(lambda ax: plot.frequencies(totals, ax, title=f"Most frequent {what}"),
+                          "Top terms"),
+                  text=f"{len(items):,} items with text; terms are {what}, at least two "
+                       "characters long.")
+    by_doc = items.groupby("doc", sort=False)["text"].agg("\n".join)
+    if len(by_doc) >= 2:
+        tfidf = text.term_matrix(by_doc, tokenizer, ngram_range=ngrams, tfidf=True)
+        similar = text.similarity(tfidf, "cosine")
+        page.section("Similarity of the documents' terminology",
+                     "qdacore.text.similarity(term_matrix(texts by document, tfidf=True))",
+                     _figure(lambda ax: plot.heatmap(similar, ax, annotate=len(similar) <= 25,
+                                                     mask_diagonal=True, title="Cosine similarity (TF-IDF)"),
+                             "Document similarity"),
+                     text="Cosine similarity of TF-IDF term vectors: plans of different regions "
+                          "that share terminology score high (the study observes that they do).")
 
 
 def build_report(project: "Project", path: Union[str, Path], *, title: Optional[str] = None,
@@ -225,6 +273,8 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
                          _table(report.table),
                          text=f"Krippendorff's alpha per target over {coders} coders, with 95 % "
                               "bootstrap intervals; 0.667 and 0.8 are Krippendorff's guidelines.")
+
+    _text_overview(page, project)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page.render(), encoding="utf-8")
