@@ -30,6 +30,9 @@ def track(iterable: Iterable[T], *, total: Optional[int] = None, desc: str = "",
     """``iterable`` wrapped in a tqdm bar when :func:`wanted`, else unchanged."""
     if not wanted(progress):
         return iterable
-    from tqdm.auto import tqdm
-
+    try:  # notebook widgets need ipywidgets; without them a text bar, no warning
+        import ipywidgets  # noqa: F401
+        from tqdm.auto import tqdm
+    except ImportError:
+        from tqdm import tqdm
     return tqdm(iterable, total=total, desc=desc, leave=False)
