@@ -806,22 +806,35 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     stream = _stream(texts, tokenizer, hmm)
     a, b, count = _core.count_pairs(stream.indptr, stream.tokens, stream.n_vocab,
                                     _keep(stream, stop_words), w)
-    ids = np.unique(np.concatenate([a, b]))
-    if stream.strings is None:
-        names = pd.Index(np.frombuffer(ids.astype("<u4").tobytes(), dtype="<U1")
-                         .astype(object) if len(ids) else [], dtype=object)
+    # Order by the ranks of the tokens (code point order, as str comparison
+    # orders them): integers to compare and sort, strings made once at the end.
+    if stream.strings is None:  # the ids are code points: their value is their rank
+        ra, rb = a, b
+
+        def spell(ranks):
+            return np.frombuffer(ranks.astype("<u4").tobytes(), dtype="<U1").astype(object)
     else:
-        names = pd.Index(np.asarray(stream.strings, dtype=object)[ids] if len(ids) else [],
-                         dtype=object)
-    pos_a, pos_b = np.searchsorted(ids, a), np.searchsorted(ids, b)
-    name_a, name_b = names.to_numpy()[pos_a], names.to_numpy()[pos_b]
-    swap = name_a > name_b
-    source = np.where(swap, name_b, name_a)
-    target = np.where(swap, name_a, name_b)
-    edges = pd.DataFrame({"source": source, "target": target, "count": count})
-    edges = edges[edges["count"] >= min_count]
-    edges = edges.sort_values(["count", "source", "target"], ascending=[False, True, True],
-                              kind="stable")
+        vocab = np.asarray(stream.strings, dtype=object)
+        by_name = np.argsort(vocab, kind="stable")
+        rank = np.empty(len(vocab), dtype=np.int64)
+        rank[by_name] = np.arange(len(vocab))
+        ra, rb = rank[a], rank[b]
+        spelled = vocab[by_name]
+
+        def spell(ranks):
+            return spelled[ranks]
+    source, target = np.minimum(ra, rb), np.maximum(ra, rb)
+    keep = count >= min_count
+    source, target, count = source[keep], target[keep], count[keep]
+    # one 64-bit key (count descending, then source, then target) when it fits
+    bits = max(int(max(source.max(initial=0), target.max(initial=0))).bit_length(), 1)
+    top = int(count.max(initial=0))
+    if 2 * bits + top.bit_length() <= 63:
+        order = np.argsort(((top - count) << (2 * bits)) | (source << bits) | target, kind="stable")
+    else:
+        order = np.lexsort((target, source, -count))
+    edges = pd.DataFrame({"source": spell(source[order]), "target": spell(target[order]),
+                          "count": count[order]})
     return edges.reset_index(drop=True)
 
 
