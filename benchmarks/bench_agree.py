@@ -89,7 +89,7 @@ def main() -> int:
         assert abs(agree.gwet_ac1(full) - expected) < 1e-9
         rows.append((f"Gwet's AC1, {args.kappa_units:,} units x 5 coders", "irrCAC",
                      timed(lambda: agree.gwet_ac1(full), args.repeat),
-                     timed(lambda: CAC(frame, digits=15, categories=cats).gwet(), 1),
+                     timed(lambda: CAC(frame, digits=15, categories=cats).gwet(), args.repeat),
                      peak(lambda: agree.gwet_ac1(full)),
                      peak(lambda: CAC(frame, digits=15, categories=cats).gwet())))
     boot = timed(lambda: agree.agreement(data, level="interval", n_boot=1000, seed=0), 1)

@@ -293,6 +293,69 @@ static qc_status bad_value(const qc_ratings *r, size_t i, qc_errinfo *err)
                    "must be -1 (missing) or a category index below the bound");
 }
 
+/* Few categories, no weights, no optional parts: what kappa-type
+   coefficients read, counted per unit in a small local array. */
+enum { FAST_CATS = 32 };
+
+static qc_status tally_units_fast(const qc_ratings *r, const int64_t *multiplicity,
+                                  qc_agree_tally *t, qc_errinfo *err)
+{
+    /* sums kept in locals: the compiler cannot keep *t in registers */
+    const size_t k_cats = r->n_cats, n_coders = r->n_coders;
+    double share[FAST_CATS] = {0};
+    double rated = 0, paired = 0, pairs = 0, agreement = 0;
+    int32_t count[FAST_CATS];
+    /* reciprocals of r_u and r_u (r_u - 1): two divisions per unit would
+       otherwise cost more than the rest of the pass */
+    double *inverse = qc_malloc(2 * (n_coders + 1), sizeof *inverse);
+    if (inverse == NULL)
+        return QC_ENOMEM;
+    for (size_t m = 0; m <= n_coders; m++) {
+        inverse[2 * m] = m > 0 ? 1.0 / (double)m : 0;
+        inverse[2 * m + 1] = m > 1 ? 1.0 / ((double)m * (double)(m - 1)) : 0;
+    }
+    for (size_t u = 0; u < r->n_units; u++) {
+        double mult = multiplicity != NULL ? (double)multiplicity[u] : 1.0;
+        const int64_t *row = r->value + u * n_coders;
+        for (size_t k = 0; k < k_cats; k++)
+            count[k] = 0;
+        int32_t r_u = 0;
+        for (size_t g = 0; g < n_coders; g++) {
+            int64_t v = row[g];
+            if (v < 0 || v >= (int64_t)k_cats) {
+                if (v == -1)
+                    continue;
+                qc_free(inverse);
+                return bad_value(r, u * n_coders + g, err);
+            }
+            count[v]++;
+            r_u++;
+        }
+        if (r_u == 0 || mult == 0)
+            continue;
+        rated += mult;
+        double per_rating = mult * inverse[2 * r_u];
+        double agreeing = 0;
+        for (size_t k = 0; k < k_cats; k++) {
+            share[k] += per_rating * count[k];
+            agreeing += (double)count[k] * (count[k] - 1);
+        }
+        if (r_u >= 2) {
+            paired += mult;
+            pairs += mult * r_u * (r_u - 1) / 2.0;
+            agreement += mult * agreeing * inverse[2 * r_u + 1];
+        }
+    }
+    qc_free(inverse);
+    t->rated_units += rated;
+    t->paired_units += paired;
+    t->pairs += pairs;
+    t->agreement += agreement;
+    for (size_t k = 0; k < k_cats; k++)
+        t->share[k] += share[k];
+    return QC_OK;
+}
+
 /* Adds the tally of the ratings, checking each value as it is read (the
    first bad one stops the pass; the tally is then incomplete). count[]
    (n_cats, zero) and seen[] (n_coders) are scratch and are left zero. */
@@ -380,6 +443,9 @@ qc_status qc_agree_tally_add(const qc_ratings *ratings, const double *weights,
             return qc_fail(err, QC_EINDEX, "multiplicity", u, multiplicity[u],
                            0, "must be >= 0");
     }
+    if (weights == NULL && (tally->parts & QC_TALLY_ALL) == 0 &&
+        ratings->n_cats <= FAST_CATS)
+        return tally_units_fast(ratings, multiplicity, tally, err);
     double *count = qc_calloc(ratings->n_cats, sizeof *count);
     size_t *seen = qc_malloc(ratings->n_coders, sizeof *seen);
     if (count == NULL || seen == NULL) {

@@ -126,6 +126,22 @@ START_TEST(tallies_of_halves_add_up)
     ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &doubled), QC_OK);
     ck_assert_int_eq(qc_agree_tally_add(&all, NULL, twice, &doubled, NULL), QC_OK);
     ck_assert_double_eq_tol(doubled.pairs, 2 * whole.pairs, 1e-12);
+    /* the lean pass (no optional parts) agrees with the full one */
+    qc_agree_tally lean;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &lean), QC_OK);
+    lean.parts = 0;
+    ck_assert_int_eq(qc_agree_tally_add(&all, NULL, twice, &lean, NULL), QC_OK);
+    ck_assert_double_eq_tol(lean.agreement, doubled.agreement, 1e-12);
+    ck_assert_double_eq_tol(lean.pairs, doubled.pairs, 1e-12);
+    ck_assert_double_eq_tol(lean.rated_units, doubled.rated_units, 1e-12);
+    for (int k = 0; k < C_CATS; k++)
+        ck_assert_double_eq_tol(lean.share[k], doubled.share[k], 1e-12);
+    const int64_t bad[4] = {0, 9, 0, 0};
+    qc_ratings wrong = {1, C_CODERS, C_CATS, bad};
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_agree_tally_add(&wrong, NULL, NULL, &lean, &err), QC_EINDEX);
+    ck_assert_uint_eq(err.index, 1);
+    qc_agree_tally_free(&lean);
     qc_agree_tally_free(&whole);
     qc_agree_tally_free(&parts);
     qc_agree_tally_free(&doubled);
