@@ -22,7 +22,7 @@ test: deps test-c test-py docs
 ## make demo: install the package as a user would and write the report of the embedded example.
 demo:
 	@$(MAKE) --no-print-directory sysdeps APT_PACKAGES="$(APT_DEMO)"
-	$(PIP) install -q --disable-pip-version-check ".[plot,graph]"
+	$(PIP) install -q --disable-pip-version-check .
 	cd /tmp && $(PYTHON) -m qdacore report -o "$(CURDIR)/demo-output/report.html"
 
 ## make asan: the Check suites and pytest against -fsanitize=address,undefined builds.

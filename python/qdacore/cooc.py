@@ -55,7 +55,7 @@ c-coefficient as "out of range").
 A ratio whose denominator is 0 is NaN. ``lift``, ``npmi``, ``expected``,
 ``zscore``, ``pvalue`` and ``qvalue`` assume that each unit counts once and are
 offered for ``unit="item"`` and ``"document"`` only; ``pvalue`` and ``qvalue``
-need scipy.
+use scipy's hypergeometric distribution.
 """
 from __future__ import annotations
 

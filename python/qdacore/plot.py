@@ -5,7 +5,7 @@ Every function draws on ``ax`` (a new figure when None) and returns the
 matplotlib Axes. Labels in Chinese are drawn with an installed CJK font (Noto
 Sans/Serif CJK, Source Han, WenQuanYi, ...): on Debian ``apt-get install
 fonts-noto-cjk``; without one a warning says so and the glyphs show as boxes.
-matplotlib is an optional dependency (``pip install qdacore[plot]``).
+matplotlib is installed with qdacore.
 """
 from __future__ import annotations
 

@@ -663,7 +663,7 @@ class Project:
             ``percent=True``).
         chi2 : bool
             Also return Pearson's chi-square test of independence
-            (:class:`qdacore.cooc.Chi2Result`, needs scipy) on the counts, over rows
+            (:class:`qdacore.cooc.Chi2Result`, from scipy) on the counts, over rows
             and columns with non-zero totals: the result is ``(table, test)``, with a
             dict of tests per group when ``by`` is given.
 
