@@ -300,60 +300,72 @@ enum { FAST_CATS = 32 };
 static qc_status tally_units_fast(const qc_ratings *r, const int64_t *multiplicity,
                                   qc_agree_tally *t, qc_errinfo *err)
 {
-    /* sums kept in locals: the compiler cannot keep *t in registers */
+    /* Units are summed in integers per number of ratings m: by_m[m][k] adds
+       the units' r_uk and pairs_m[m] their sum_k r_uk (r_uk - 1); the
+       divisions by m and m (m - 1) happen once per m at the end. */
     const size_t k_cats = r->n_cats, n_coders = r->n_coders;
-    double share[FAST_CATS] = {0};
-    double rated = 0, paired = 0, pairs = 0, agreement = 0;
-    int32_t count[FAST_CATS];
-    /* reciprocals of r_u and r_u (r_u - 1): two divisions per unit would
-       otherwise cost more than the rest of the pass */
-    double *inverse = qc_malloc(2 * (n_coders + 1), sizeof *inverse);
-    if (inverse == NULL)
-        return QC_ENOMEM;
-    for (size_t m = 0; m <= n_coders; m++) {
-        inverse[2 * m] = m > 0 ? 1.0 / (double)m : 0;
-        inverse[2 * m + 1] = m > 1 ? 1.0 / ((double)m * (double)(m - 1)) : 0;
+    int64_t *by_m = qc_calloc((n_coders + 1) * FAST_CATS, sizeof *by_m);
+    int64_t *pairs_m = qc_calloc(n_coders + 1, sizeof *pairs_m);
+    int64_t *units_m = qc_calloc(n_coders + 1, sizeof *units_m);
+    qc_status status = QC_OK;
+    if (by_m == NULL || pairs_m == NULL || units_m == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
     }
+    /* With few coders and categories, counting by comparison (no stores to
+       reload) beats scattering into a count array. */
+    const int compare = n_coders * k_cats <= 64;
     for (size_t u = 0; u < r->n_units; u++) {
-        double mult = multiplicity != NULL ? (double)multiplicity[u] : 1.0;
+        int64_t mult = multiplicity != NULL ? multiplicity[u] : 1;
         const int64_t *row = r->value + u * n_coders;
-        for (size_t k = 0; k < k_cats; k++)
-            count[k] = 0;
-        int32_t r_u = 0;
+        int64_t count[FAST_CATS];
+        size_t m = 0;
         for (size_t g = 0; g < n_coders; g++) {
             int64_t v = row[g];
-            if (v < 0 || v >= (int64_t)k_cats) {
-                if (v == -1)
-                    continue;
-                qc_free(inverse);
-                return bad_value(r, u * n_coders + g, err);
+            if (v < -1 || v >= (int64_t)k_cats) {
+                status = bad_value(r, u * n_coders + g, err);
+                goto cleanup;
             }
-            count[v]++;
-            r_u++;
+            m += v >= 0;
         }
-        if (r_u == 0 || mult == 0)
-            continue;
-        rated += mult;
-        double per_rating = mult * inverse[2 * r_u];
-        double agreeing = 0;
+        if (compare) {
+            for (size_t k = 0; k < k_cats; k++) {
+                int64_t c = 0;
+                for (size_t g = 0; g < n_coders; g++)
+                    c += row[g] == (int64_t)k;
+                count[k] = c;
+            }
+        } else {
+            for (size_t k = 0; k < k_cats; k++)
+                count[k] = 0;
+            for (size_t g = 0; g < n_coders; g++)
+                if (row[g] >= 0)
+                    count[row[g]]++;
+        }
+        int64_t *line = by_m + m * FAST_CATS, agreeing = 0;
         for (size_t k = 0; k < k_cats; k++) {
-            share[k] += per_rating * count[k];
-            agreeing += (double)count[k] * (count[k] - 1);
+            line[k] += mult * count[k];
+            agreeing += count[k] * (count[k] - 1);
         }
-        if (r_u >= 2) {
-            paired += mult;
-            pairs += mult * r_u * (r_u - 1) / 2.0;
-            agreement += mult * agreeing * inverse[2 * r_u + 1];
+        pairs_m[m] += mult * agreeing;
+        units_m[m] += mult;
+    }
+    for (size_t m = 1; m <= n_coders; m++) {
+        double units = (double)units_m[m];
+        t->rated_units += units;
+        for (size_t k = 0; k < k_cats; k++)
+            t->share[k] += (double)by_m[m * FAST_CATS + k] / (double)m;
+        if (m >= 2) {
+            t->paired_units += units;
+            t->pairs += units * (double)(m * (m - 1)) / 2;
+            t->agreement += (double)pairs_m[m] / (double)(m * (m - 1));
         }
     }
-    qc_free(inverse);
-    t->rated_units += rated;
-    t->paired_units += paired;
-    t->pairs += pairs;
-    t->agreement += agreement;
-    for (size_t k = 0; k < k_cats; k++)
-        t->share[k] += share[k];
-    return QC_OK;
+cleanup:
+    qc_free(by_m);
+    qc_free(pairs_m);
+    qc_free(units_m);
+    return status;
 }
 
 /* Adds the tally of the ratings, checking each value as it is read (the
