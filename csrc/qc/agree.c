@@ -294,77 +294,186 @@ static qc_status bad_value(const qc_ratings *r, size_t i, qc_errinfo *err)
 }
 
 /* Few categories, no weights, no optional parts: what kappa-type
-   coefficients read, counted per unit in a small local array. */
+   coefficients read. Units are summed in integers per number of ratings m:
+   by_m[m][k] adds the units' r_uk and pairs_m[m] their sum_k r_uk (r_uk - 1);
+   the divisions by m and m (m - 1) happen once per m at the end. */
 enum { FAST_CATS = 32 };
+
+typedef struct {
+    int64_t *by_m, *pairs_m, *units_m;
+} unit_sums;
+
+static void add_unit(unit_sums *s, const int64_t *count, size_t k_cats, size_t m,
+                     int64_t mult)
+{
+    int64_t *line = s->by_m + m * FAST_CATS, agreeing = 0;
+    for (size_t k = 0; k < k_cats; k++) {
+        line[k] += mult * count[k];
+        agreeing += count[k] * (count[k] - 1);
+    }
+    s->pairs_m[m] += mult * agreeing;
+    s->units_m[m] += mult;
+}
+
+/* Distinct count vectors packed one category per byte (0 marks an empty
+   slot: a unit without ratings adds nothing), with their units. */
+typedef struct {
+    uint64_t *key;
+    int64_t *units;
+    size_t capacity, n;
+} pattern_table;
+
+static size_t pattern_slot(const pattern_table *p, uint64_t key)
+{
+    size_t mask = p->capacity - 1, j = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+    while (p->key[j] != 0 && p->key[j] != key)
+        j = (j + 1) & mask;
+    return j;
+}
+
+static qc_status pattern_table_init(pattern_table *p, size_t capacity)
+{
+    p->key = qc_calloc(capacity, sizeof *p->key);
+    p->units = qc_calloc(capacity, sizeof *p->units);
+    p->capacity = capacity;
+    p->n = 0;
+    if (p->key == NULL || p->units == NULL) {
+        qc_free(p->key);
+        qc_free(p->units);
+        p->key = NULL;
+        p->units = NULL;
+        return QC_ENOMEM;
+    }
+    return QC_OK;
+}
+
+static qc_status pattern_add(pattern_table *p, uint64_t key, int64_t units)
+{
+    size_t j = pattern_slot(p, key);
+    if (p->key[j] == 0) {
+        if (2 * (p->n + 1) > p->capacity) {
+            pattern_table bigger;
+            if (pattern_table_init(&bigger, 2 * p->capacity) != QC_OK)
+                return QC_ENOMEM;
+            for (size_t i = 0; i < p->capacity; i++) {
+                if (p->key[i] != 0) {
+                    size_t t = pattern_slot(&bigger, p->key[i]);
+                    bigger.key[t] = p->key[i];
+                    bigger.units[t] = p->units[i];
+                }
+            }
+            bigger.n = p->n;
+            qc_free(p->key);
+            qc_free(p->units);
+            *p = bigger;
+            j = pattern_slot(p, key);
+        }
+        p->key[j] = key;
+        p->n++;
+    }
+    p->units[j] += units;
+    return QC_OK;
+}
+
+/* With at most 8 categories and 255 coders a unit's counts fit as bytes of
+   one word (each rating adds 1 << 8k: no branch per rating), and units
+   repeat few count vectors, so they are tallied once per distinct vector. */
+static qc_status tally_packed(const qc_ratings *r, const int64_t *multiplicity,
+                              unit_sums *s, qc_errinfo *err)
+{
+    const size_t k_cats = r->n_cats, n_coders = r->n_coders;
+    pattern_table table;
+    if (pattern_table_init(&table, 256) != QC_OK)
+        return QC_ENOMEM;
+    qc_status status = QC_OK;
+    for (size_t u = 0; u < r->n_units; u++) {
+        const int64_t *row = r->value + u * n_coders;
+        uint64_t fields = 0, bad = 0;
+        for (size_t g = 0; g < n_coders; g++) {
+            int64_t v = row[g];
+            uint64_t valid = (uint64_t)(v + 1) <= k_cats;
+            bad |= !valid;
+            fields += (uint64_t)(valid & (v >= 0)) << (8 * (v & 7));
+        }
+        if (bad) {
+            for (size_t g = 0;; g++) {
+                if (row[g] < -1 || row[g] >= (int64_t)k_cats) {
+                    status = bad_value(r, u * n_coders + g, err);
+                    goto cleanup;
+                }
+            }
+        }
+        if (fields != 0 &&
+            (status = pattern_add(&table, fields, multiplicity ? multiplicity[u] : 1)) != QC_OK)
+            goto cleanup;
+    }
+    for (size_t j = 0; j < table.capacity; j++) {
+        uint64_t fields = table.key[j];
+        if (fields == 0)
+            continue;
+        int64_t count[8];
+        for (size_t k = 0; k < k_cats; k++)
+            count[k] = (int64_t)(fields >> (8 * k) & 0xFF);
+        size_t m = (size_t)((fields * 0x0101010101010101ull) >> 56);
+        add_unit(s, count, k_cats, m, table.units[j]);
+    }
+cleanup:
+    qc_free(table.key);
+    qc_free(table.units);
+    return status;
+}
+
+static qc_status tally_scattered(const qc_ratings *r, const int64_t *multiplicity,
+                                 unit_sums *s, qc_errinfo *err)
+{
+    const size_t k_cats = r->n_cats, n_coders = r->n_coders;
+    for (size_t u = 0; u < r->n_units; u++) {
+        const int64_t *row = r->value + u * n_coders;
+        int64_t count[FAST_CATS] = {0};
+        size_t m = 0;
+        for (size_t g = 0; g < n_coders; g++) {
+            int64_t v = row[g];
+            if (v < -1 || v >= (int64_t)k_cats)
+                return bad_value(r, u * n_coders + g, err);
+            if (v >= 0) {
+                count[v]++;
+                m++;
+            }
+        }
+        add_unit(s, count, k_cats, m, multiplicity != NULL ? multiplicity[u] : 1);
+    }
+    return QC_OK;
+}
 
 static qc_status tally_units_fast(const qc_ratings *r, const int64_t *multiplicity,
                                   qc_agree_tally *t, qc_errinfo *err)
 {
-    /* Units are summed in integers per number of ratings m: by_m[m][k] adds
-       the units' r_uk and pairs_m[m] their sum_k r_uk (r_uk - 1); the
-       divisions by m and m (m - 1) happen once per m at the end. */
     const size_t k_cats = r->n_cats, n_coders = r->n_coders;
-    int64_t *by_m = qc_calloc((n_coders + 1) * FAST_CATS, sizeof *by_m);
-    int64_t *pairs_m = qc_calloc(n_coders + 1, sizeof *pairs_m);
-    int64_t *units_m = qc_calloc(n_coders + 1, sizeof *units_m);
-    qc_status status = QC_OK;
-    if (by_m == NULL || pairs_m == NULL || units_m == NULL) {
-        status = QC_ENOMEM;
+    unit_sums s = {qc_calloc((n_coders + 1) * FAST_CATS, sizeof *s.by_m),
+                   qc_calloc(n_coders + 1, sizeof *s.pairs_m),
+                   qc_calloc(n_coders + 1, sizeof *s.units_m)};
+    qc_status status = QC_ENOMEM;
+    if (s.by_m == NULL || s.pairs_m == NULL || s.units_m == NULL)
         goto cleanup;
-    }
-    /* With few coders and categories, counting by comparison (no stores to
-       reload) beats scattering into a count array. */
-    const int compare = n_coders * k_cats <= 64;
-    for (size_t u = 0; u < r->n_units; u++) {
-        int64_t mult = multiplicity != NULL ? multiplicity[u] : 1;
-        const int64_t *row = r->value + u * n_coders;
-        int64_t count[FAST_CATS];
-        size_t m = 0;
-        for (size_t g = 0; g < n_coders; g++) {
-            int64_t v = row[g];
-            if (v < -1 || v >= (int64_t)k_cats) {
-                status = bad_value(r, u * n_coders + g, err);
-                goto cleanup;
-            }
-            m += v >= 0;
-        }
-        if (compare) {
-            for (size_t k = 0; k < k_cats; k++) {
-                int64_t c = 0;
-                for (size_t g = 0; g < n_coders; g++)
-                    c += row[g] == (int64_t)k;
-                count[k] = c;
-            }
-        } else {
-            for (size_t k = 0; k < k_cats; k++)
-                count[k] = 0;
-            for (size_t g = 0; g < n_coders; g++)
-                if (row[g] >= 0)
-                    count[row[g]]++;
-        }
-        int64_t *line = by_m + m * FAST_CATS, agreeing = 0;
-        for (size_t k = 0; k < k_cats; k++) {
-            line[k] += mult * count[k];
-            agreeing += count[k] * (count[k] - 1);
-        }
-        pairs_m[m] += mult * agreeing;
-        units_m[m] += mult;
-    }
+    status = k_cats <= 8 && n_coders < 256 ? tally_packed(r, multiplicity, &s, err)
+                                           : tally_scattered(r, multiplicity, &s, err);
+    if (status != QC_OK)
+        goto cleanup;
     for (size_t m = 1; m <= n_coders; m++) {
-        double units = (double)units_m[m];
+        double units = (double)s.units_m[m];
         t->rated_units += units;
         for (size_t k = 0; k < k_cats; k++)
-            t->share[k] += (double)by_m[m * FAST_CATS + k] / (double)m;
+            t->share[k] += (double)s.by_m[m * FAST_CATS + k] / (double)m;
         if (m >= 2) {
             t->paired_units += units;
             t->pairs += units * (double)(m * (m - 1)) / 2;
-            t->agreement += (double)pairs_m[m] / (double)(m * (m - 1));
+            t->agreement += (double)s.pairs_m[m] / (double)(m * (m - 1));
         }
     }
 cleanup:
-    qc_free(by_m);
-    qc_free(pairs_m);
-    qc_free(units_m);
+    qc_free(s.by_m);
+    qc_free(s.pairs_m);
+    qc_free(s.units_m);
     return status;
 }
 

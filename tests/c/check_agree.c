@@ -1,5 +1,6 @@
 /* qc/agree.h against published worked examples. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qc/agree.h"
@@ -208,6 +209,63 @@ START_TEST(agree_rejects_bad_input)
 }
 END_TEST
 
+/* Ratings from a fixed linear congruential sequence: category or missing. */
+static int64_t *scrambled_ratings(size_t n, size_t n_cats, uint64_t seed)
+{
+    int64_t *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t x = seed >> 33;
+        v[i] = x % 7 == 0 ? -1 : (int64_t)(x % n_cats);
+    }
+    return v;
+}
+
+START_TEST(lean_tally_equals_full_tally)
+{
+    /* the packed pass (<= 8 categories, count vectors hashed, the table
+       grows past its first 256 slots) and the scattered pass (more
+       categories) both equal the general pass */
+    enum { UNITS = 3000, CODERS = 9 };
+    const size_t cats[3] = {2, 8, 20};
+    for (int c = 0; c < 3; c++) {
+        int64_t *v = scrambled_ratings(UNITS * CODERS, cats[c], 7 + (uint64_t)c);
+        qc_ratings r = {UNITS, CODERS, cats[c], v};
+        qc_agree_tally full, lean;
+        ck_assert_int_eq(qc_agree_tally_new(CODERS, cats[c], &full), QC_OK);
+        ck_assert_int_eq(qc_agree_tally_new(CODERS, cats[c], &lean), QC_OK);
+        lean.parts = 0;
+        ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &full, NULL), QC_OK);
+        ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &lean, NULL), QC_OK);
+        ck_assert_double_eq_tol(lean.agreement, full.agreement, 1e-9);
+        ck_assert_double_eq_tol(lean.pairs, full.pairs, 1e-9);
+        ck_assert_double_eq_tol(lean.rated_units, full.rated_units, 1e-9);
+        ck_assert_double_eq_tol(lean.paired_units, full.paired_units, 1e-9);
+        for (size_t k = 0; k < cats[c]; k++)
+            ck_assert_double_eq_tol(lean.share[k], full.share[k], 1e-9);
+        for (long fail = 0;; fail++) {
+            qc_agree_tally again;
+            ck_assert_int_eq(qc_agree_tally_new(CODERS, cats[c], &again), QC_OK);
+            again.parts = 0;
+            qc_alloc_fail_after(fail);
+            qc_status status = qc_agree_tally_add(&r, NULL, NULL, &again, NULL);
+            long attempts = qc_alloc_attempts();
+            qc_alloc_fail_after(-1);
+            qc_agree_tally_free(&again);
+            if (attempts <= fail) {
+                ck_assert_int_eq(status, QC_OK);
+                break;
+            }
+            ck_assert_int_eq(status, QC_ENOMEM);
+        }
+        qc_agree_tally_free(&full);
+        qc_agree_tally_free(&lean);
+        free(v);
+    }
+}
+END_TEST
+
 START_TEST(agree_survives_every_allocation_failure)
 {
     qc_ratings r = {C_UNITS, C_CODERS, C_CATS, section_c};
@@ -313,6 +371,7 @@ Suite *agree_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_agree_tally_add");
     tcase_add_test(tc, tallies_of_halves_add_up);
+    tcase_add_test(tc, lean_tally_equals_full_tally);
     suite_add_tcase(s, tc);
     tc = tcase_create("bootstrap");
     tcase_add_test(tc, bootstraps_are_seeded_and_bracket_alpha);
