@@ -387,6 +387,38 @@ static int run_segment(seg_handle *h, const qc_textset *ts, qc_cutmode mode,
     return 0;
 }
 
+/*
+ * Interns the spans of ts (GIL released) and returns the distinct strings as a
+ * list, with ids[k] the position of span k in it: a text repeats its words, so
+ * one str per distinct word is built instead of one per token.
+ */
+static PyObject *intern_spans(const qc_textset *ts, const int64_t *indptr,
+                              const qc_spans *spans, int64_t *ids, const char *func)
+{
+    qc_vocab vocab;
+    uint32_t *vtext = NULL;
+    int64_t *voffsets = NULL;
+    PyObject *words = NULL;
+    if (qc_vocab_init(&vocab) != QC_OK)
+        return PyErr_NoMemory();
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_vocab_intern_spans(&vocab, ts->views, (size_t)ts->n, indptr,
+                                   spans->start, spans->end, spans->n, ids, &err);
+    if (status == QC_OK)
+        status = qc_vocab_export(&vocab, &vtext, &voffsets);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK)
+        qc_raise(status, &err, func);
+    else
+        words = qc_str_list(vtext, voffsets, vocab.n_ids);
+    qc_free(vtext);
+    qc_free(voffsets);
+    qc_vocab_free(&vocab);
+    return words;
+}
+
 /* cut(seg, text, mode) -> list of str */
 static PyObject *segment_cut(PyObject *module, PyObject *args)
 {
@@ -395,7 +427,8 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     const char *mode_name;
     qc_textset ts = {0};
     qc_spans spans = {0};
-    PyObject *list = NULL;
+    int64_t *ids = NULL;
+    PyObject *list = NULL, *words = NULL;
     if (!PyArg_ParseTuple(args, "OOs:cut", &cap, &text, &mode_name))
         return NULL;
     qc_cutmode mode;
@@ -412,18 +445,22 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     int64_t indptr[2];
     if (run_segment(h, &ts, mode, indptr, &spans, "cut") < 0)
         goto finally;
+    ids = qc_malloc(spans.n, sizeof *ids);
+    if (ids == NULL) {
+        PyErr_NoMemory();
+        goto finally;
+    }
+    words = intern_spans(&ts, indptr, &spans, ids, "cut");
+    if (words == NULL)
+        goto finally;
     list = PyList_New((Py_ssize_t)spans.n);
     if (list == NULL)
         goto finally;
-    for (size_t k = 0; k < spans.n; k++) {
-        PyObject *s = qc_text_slice(&ts, 0, spans.start[k], spans.end[k]);
-        if (s == NULL) {
-            Py_CLEAR(list);
-            goto finally;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)k, s);
-    }
+    for (size_t k = 0; k < spans.n; k++)
+        PyList_SET_ITEM(list, (Py_ssize_t)k, Py_NewRef(PyList_GET_ITEM(words, ids[k])));
 finally:
+    qc_free(ids);
+    Py_XDECREF(words);
     qc_spans_free(&spans);
     qc_texts_release(&ts);
     return list;
@@ -437,11 +474,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
     const char *mode_name;
     qc_textset ts = {0};
     qc_spans spans = {0};
-    qc_vocab vocab;
-    int vocab_ready = 0;
     int64_t *indptr = NULL, *ids = NULL;
-    uint32_t *vtext = NULL;
-    int64_t *voffsets = NULL;
     PyObject *result = NULL, *a_indptr = NULL, *a_ids = NULL, *a_start = NULL;
     PyObject *a_end = NULL, *words = NULL;
     if (!PyArg_ParseTuple(args, "OOs:tokenize", &cap, &texts, &mode_name))
@@ -453,11 +486,10 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
     if (qc_texts_from(texts, "texts", &ts) < 0)
         return NULL;
     indptr = qc_malloc((size_t)ts.n + 1, sizeof *indptr);
-    if (indptr == NULL || qc_vocab_init(&vocab) != QC_OK) {
+    if (indptr == NULL) {
         PyErr_NoMemory();
         goto finally;
     }
-    vocab_ready = 1;
     if (run_segment(h, &ts, mode, indptr, &spans, "tokenize") < 0)
         goto finally;
     ids = qc_malloc(spans.n, sizeof *ids);
@@ -465,19 +497,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
         PyErr_NoMemory();
         goto finally;
     }
-    qc_errinfo err = {0};
-    qc_status status;
-    Py_BEGIN_ALLOW_THREADS
-    status = qc_vocab_intern_spans(&vocab, ts.views, (size_t)ts.n, indptr,
-                                   spans.start, spans.end, spans.n, ids, &err);
-    if (status == QC_OK)
-        status = qc_vocab_export(&vocab, &vtext, &voffsets);
-    Py_END_ALLOW_THREADS
-    if (status != QC_OK) {
-        qc_raise(status, &err, "tokenize");
-        goto finally;
-    }
-    words = qc_str_list(vtext, voffsets, vocab.n_ids);
+    words = intern_spans(&ts, indptr, &spans, ids, "tokenize");
     if (words == NULL)
         goto finally;
     npy_intp n = (npy_intp)spans.n;
@@ -495,11 +515,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
 finally:
     qc_free(indptr);
     qc_free(ids);
-    qc_free(vtext);
-    qc_free(voffsets);
     qc_spans_free(&spans);
-    if (vocab_ready)
-        qc_vocab_free(&vocab);
     qc_texts_release(&ts);
     Py_XDECREF(a_indptr);
     Py_XDECREF(a_ids);

@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* A hint to fetch memory a loop will read soon; nothing where unsupported. */
+#if defined(__GNUC__) || defined(__clang__)
+#define QC_PREFETCH(address) __builtin_prefetch(address)
+#else
+#define QC_PREFETCH(address) ((void)(address))
+#endif
+
 typedef enum {
     QC_OK = 0,
     QC_ENOMEM,    /* an allocation failed */

@@ -496,7 +496,21 @@ static void calc_route(work *w, size_t a, size_t b)
     for (size_t i = 0; i < n; i++)
         block[i] = at(w, a + i);
     w->route_p[n] = 0.0;
+    /* The walks are short but land on scattered nodes: fetch the second
+       step of the walk a few positions ahead, whose node and edge slot are
+       known from the direct root table, while this walk runs. */
+    enum { AHEAD = 8 };
+    const qc_trie *trie = &seg->trie;
     for (size_t idx = n; idx-- > 0;) {
+        if (trie->direct != NULL && idx >= AHEAD && block[idx - AHEAD] < QC_TRIE_DIRECT) {
+            int32_t first = trie->direct[block[idx - AHEAD]];
+            if (first > 0) {
+                QC_PREFETCH(&seg->hot[first]);
+                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)first,
+                                                             block[idx - AHEAD + 1]) &
+                                                (trie->capacity - 1)]);
+            }
+        }
         double best = 0.0;
         int32_t best_x = -1;
         int32_t node = 0;

@@ -201,19 +201,18 @@ void qc_trie_string(const qc_trie *t, int32_t node, uint32_t *out)
 qc_status qc_vocab_init(qc_vocab *v)
 {
     memset(v, 0, sizeof *v);
-    qc_status status = qc_trie_init(&v->trie);
-    if (status != QC_OK)
-        return status;
-    v->node_capacity = 64;
     v->id_capacity = 64;
-    v->id_of_node = qc_malloc(v->node_capacity, sizeof *v->id_of_node);
-    v->node_of_id = qc_malloc(v->id_capacity, sizeof *v->node_of_id);
-    if (v->id_of_node == NULL || v->node_of_id == NULL) {
+    v->char_capacity = 256;
+    v->capacity = 128;
+    v->chars = qc_malloc(v->char_capacity, sizeof *v->chars);
+    v->offsets = qc_malloc(v->id_capacity + 1, sizeof *v->offsets);
+    v->hash = qc_malloc(v->id_capacity, sizeof *v->hash);
+    v->slots = qc_calloc(v->capacity, sizeof *v->slots);
+    if (v->chars == NULL || v->offsets == NULL || v->hash == NULL || v->slots == NULL) {
         qc_vocab_free(v);
         return QC_ENOMEM;
     }
-    for (size_t i = 0; i < v->node_capacity; i++)
-        v->id_of_node[i] = -1;
+    v->offsets[0] = 0;
     return QC_OK;
 }
 
@@ -221,100 +220,154 @@ void qc_vocab_free(qc_vocab *v)
 {
     if (v == NULL)
         return;
-    qc_trie_free(&v->trie);
-    qc_free(v->id_of_node);
-    qc_free(v->node_of_id);
+    qc_free(v->chars);
+    qc_free(v->offsets);
+    qc_free(v->hash);
+    qc_free(v->slots);
     memset(v, 0, sizeof *v);
 }
 
-/* Makes room in id_of_node for one more trie node before it is created,
-   so a failure never leaves a node without its entry. */
-static qc_status reserve_node(qc_vocab *v)
+static uint32_t string_hash(const qc_str *s, size_t start, size_t end)
 {
-    if (v->trie.n_nodes < v->node_capacity)
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (end - start);
+    for (size_t i = start; i < end; i++)
+        h = (h ^ qc_str_at(s, i)) * 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h >> 32 ^ h);
+}
+
+/* The slot holding s[start:end) (hash h), or the empty slot where it would go. */
+static size_t vocab_slot(const qc_vocab *v, const qc_str *s, size_t start,
+                         size_t end, uint32_t h)
+{
+    size_t mask = v->capacity - 1, j = h & mask, len = end - start;
+    for (;; j = (j + 1) & mask) {
+        int32_t id = v->slots[j] - 1;
+        if (id < 0)
+            return j;
+        if (v->hash[id] != h || (size_t)(v->offsets[id + 1] - v->offsets[id]) != len)
+            continue;
+        const uint32_t *chars = v->chars + v->offsets[id];
+        size_t i = 0;
+        while (i < len && chars[i] == qc_str_at(s, start + i))
+            i++;
+        if (i == len)
+            return j;
+    }
+}
+
+static qc_status grow32(uint32_t **data, size_t *capacity, size_t need)
+{
+    if (need <= *capacity)
         return QC_OK;
-    size_t capacity = 2 * v->node_capacity;
-    int32_t *ids = qc_malloc(capacity, sizeof *ids);
-    if (ids == NULL)
+    size_t cap = 2 * *capacity;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *grown = qc_malloc(cap, sizeof *grown);
+    if (grown == NULL)
         return QC_ENOMEM;
-    memcpy(ids, v->id_of_node, v->node_capacity * sizeof *ids);
-    for (size_t i = v->node_capacity; i < capacity; i++)
-        ids[i] = -1;
-    qc_free(v->id_of_node);
-    v->id_of_node = ids;
-    v->node_capacity = capacity;
+    memcpy(grown, *data, *capacity * sizeof *grown);
+    qc_free(*data);
+    *data = grown;
+    *capacity = cap;
+    return QC_OK;
+}
+
+/* Room for one more id in offsets/hash and a table at most half full after it. */
+static qc_status reserve_id(qc_vocab *v)
+{
+    if (v->n_ids == v->id_capacity) {
+        size_t cap = 2 * v->id_capacity;
+        int64_t *offsets = qc_malloc(cap + 1, sizeof *offsets);
+        uint32_t *hash = qc_malloc(cap, sizeof *hash);
+        if (offsets == NULL || hash == NULL) {
+            qc_free(offsets);
+            qc_free(hash);
+            return QC_ENOMEM;
+        }
+        memcpy(offsets, v->offsets, (v->n_ids + 1) * sizeof *offsets);
+        memcpy(hash, v->hash, v->n_ids * sizeof *hash);
+        qc_free(v->offsets);
+        qc_free(v->hash);
+        v->offsets = offsets;
+        v->hash = hash;
+        v->id_capacity = cap;
+    }
+    if (2 * (v->n_ids + 1) > v->capacity) {
+        size_t cap = 2 * v->capacity, mask = cap - 1;
+        int32_t *slots = qc_calloc(cap, sizeof *slots);
+        if (slots == NULL)
+            return QC_ENOMEM;
+        for (size_t id = 0; id < v->n_ids; id++) {
+            size_t j = v->hash[id] & mask;
+            while (slots[j] != 0)
+                j = (j + 1) & mask;
+            slots[j] = (int32_t)id + 1;
+        }
+        qc_free(v->slots);
+        v->slots = slots;
+        v->capacity = cap;
+    }
     return QC_OK;
 }
 
 qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
                           size_t end, int32_t *id)
 {
-    int32_t node = 0;
-    qc_status status = QC_OK;
-    for (size_t i = start; i < end; i++) {
-        status = reserve_node(v);
-        if (status == QC_OK)
-            status = qc_trie_add(&v->trie, node, qc_str_at(s, i), &node, NULL);
-        if (status != QC_OK)
-            return status;
-    }
-    if (v->id_of_node[node] >= 0) {
-        *id = v->id_of_node[node];
+    uint32_t h = string_hash(s, start, end);
+    size_t j = vocab_slot(v, s, start, end, h);
+    if (v->slots[j] != 0) {
+        *id = v->slots[j] - 1;
         return QC_OK;
     }
-    if (v->n_ids == v->id_capacity) {
-        int32_t *grown = qc_malloc(2 * v->id_capacity, sizeof *grown);
-        if (grown == NULL)
-            return QC_ENOMEM;
-        memcpy(grown, v->node_of_id, v->n_ids * sizeof *grown);
-        qc_free(v->node_of_id);
-        v->node_of_id = grown;
-        v->id_capacity *= 2;
-    }
+    if (v->n_ids >= (size_t)INT32_MAX - 1)
+        return QC_EOVERFLOW;
+    size_t len = end - start;
+    qc_status status = reserve_id(v);
+    if (status == QC_OK)
+        status = grow32(&v->chars, &v->char_capacity, v->n_chars + len);
+    if (status != QC_OK)
+        return status;
+    for (size_t i = 0; i < len; i++)
+        v->chars[v->n_chars + i] = qc_str_at(s, start + i);
+    v->n_chars += len;
+    j = vocab_slot(v, s, start, end, h); /* the table may have grown */
     *id = (int32_t)v->n_ids;
-    v->node_of_id[v->n_ids++] = node;
-    v->id_of_node[node] = *id;
+    v->hash[v->n_ids] = h;
+    v->offsets[++v->n_ids] = (int64_t)v->n_chars;
+    v->slots[j] = *id + 1;
     return QC_OK;
 }
 
 int32_t qc_vocab_find(const qc_vocab *v, const qc_str *s, size_t start,
                       size_t end)
 {
-    int32_t node = qc_trie_find(&v->trie, s, start, end);
-    return node < 0 ? -1 : v->id_of_node[node];
+    return v->slots[vocab_slot(v, s, start, end, string_hash(s, start, end))] - 1;
 }
 
 size_t qc_vocab_length(const qc_vocab *v, int32_t id)
 {
-    return qc_trie_depth(&v->trie, v->node_of_id[id]);
+    return (size_t)(v->offsets[id + 1] - v->offsets[id]);
 }
 
 void qc_vocab_string(const qc_vocab *v, int32_t id, uint32_t *out)
 {
-    qc_trie_string(&v->trie, v->node_of_id[id], out);
+    memcpy(out, v->chars + v->offsets[id], qc_vocab_length(v, id) * sizeof *out);
 }
 
 qc_status qc_vocab_export(const qc_vocab *v, uint32_t **text,
                           int64_t **offsets)
 {
-    *text = NULL;
     *offsets = qc_malloc(v->n_ids + 1, sizeof **offsets);
-    if (*offsets == NULL)
-        return QC_ENOMEM;
-    int64_t total = 0;
-    (*offsets)[0] = 0;
-    for (size_t i = 0; i < v->n_ids; i++) {
-        total += (int64_t)qc_vocab_length(v, (int32_t)i);
-        (*offsets)[i + 1] = total;
-    }
-    *text = qc_malloc((size_t)total, sizeof **text);
-    if (*text == NULL) {
+    *text = qc_malloc(v->n_chars, sizeof **text);
+    if (*offsets == NULL || *text == NULL) {
         qc_free(*offsets);
+        qc_free(*text);
         *offsets = NULL;
+        *text = NULL;
         return QC_ENOMEM;
     }
-    for (size_t i = 0; i < v->n_ids; i++)
-        qc_vocab_string(v, (int32_t)i, *text + (*offsets)[i]);
+    memcpy(*offsets, v->offsets, (v->n_ids + 1) * sizeof **offsets);
+    memcpy(*text, v->chars, v->n_chars * sizeof **text);
     return QC_OK;
 }
 

@@ -1,5 +1,5 @@
 /*
- * qc/trie.h: a trie over code points, and string interning on top of it.
+ * qc/trie.h: a trie over code points, and string interning.
  *
  * Nodes are numbered 0 (the root, the empty string), 1, 2, ... in the order
  * they are created, so a node's parent always has a smaller number. Storage
@@ -116,21 +116,25 @@ void qc_trie_string(const qc_trie *t, int32_t node, uint32_t *out);
 
 /*
  * String interning: distinct strings get ids 0, 1, 2, ... in order of first
- * appearance. Strings are the nodes of a trie, so looking one up costs one
- * probe per code point and no copy of the string.
+ * appearance. The strings are kept one after another in one buffer and found
+ * through an open-addressing table of ids keyed by a hash of their code
+ * points: one probe per lookup, whatever the length (a trie would cost a
+ * probe per code point).
  */
 typedef struct {
-    qc_trie trie;
-    int32_t *id_of_node; /* per trie node, -1 when no string ends there */
-    int32_t *node_of_id; /* per id */
-    size_t n_ids, id_capacity, node_capacity;
+    uint32_t *chars;   /* the strings, one after another */
+    int64_t *offsets;  /* per id + 1: string i is chars[offsets[i]:offsets[i+1]] */
+    uint32_t *hash;    /* per id */
+    int32_t *slots;    /* id + 1, 0 for an empty slot; capacity a power of two */
+    size_t n_ids, id_capacity, n_chars, char_capacity, capacity;
 } qc_vocab;
 
 qc_status qc_vocab_init(qc_vocab *v);
 void qc_vocab_free(qc_vocab *v);
 
 /* The id of s[start:end), assigned when new. The empty string is a valid
-   string (id of the root). Errors: QC_ENOMEM, QC_EOVERFLOW. */
+   string. Errors: QC_ENOMEM, QC_EOVERFLOW (more than INT32_MAX strings); v is
+   unchanged on error. */
 qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
                           size_t end, int32_t *id);
 

@@ -112,6 +112,18 @@ START_TEST(vocab_survives_every_allocation_failure)
         qc_alloc_fail_after(-1);
         if (status == QC_OK) {
             ck_assert_uint_eq(v.n_ids, 3000);
+            for (uint32_t i = 0; i < 3000; i += 7) { /* the grown table keeps ids */
+                int32_t id;
+                uint32_t spelled[2];
+                key[0] = (uint16_t)(0x4E00 + i % 70);
+                key[1] = (uint16_t)(0x100 + i);
+                ck_assert_int_eq(qc_vocab_intern(&v, &s, 0, 2, &id), QC_OK);
+                ck_assert_int_eq(id, (int32_t)i);
+                ck_assert_uint_eq(qc_vocab_length(&v, id), 2);
+                qc_vocab_string(&v, id, spelled);
+                ck_assert_uint_eq(spelled[0], key[0]);
+                ck_assert_uint_eq(spelled[1], key[1]);
+            }
             qc_vocab_free(&v);
             ck_assert_int_gt(k, 3);
             break;
