@@ -241,10 +241,10 @@ static size_t vocab_slot(const qc_vocab *v, const qc_str *s, size_t start,
 {
     size_t mask = v->capacity - 1, j = h & mask, len = end - start;
     for (;; j = (j + 1) & mask) {
-        int32_t id = v->slots[j] - 1;
+        int32_t id = v->slots[j].id1 - 1;
         if (id < 0)
             return j;
-        if (v->hash[id] != h || (size_t)(v->offsets[id + 1] - v->offsets[id]) != len)
+        if (v->slots[j].hash != h || (size_t)(v->offsets[id + 1] - v->offsets[id]) != len)
             continue;
         const uint32_t *chars = v->chars + v->offsets[id];
         size_t i = 0;
@@ -294,14 +294,14 @@ static qc_status reserve_id(qc_vocab *v)
     }
     if (2 * (v->n_ids + 1) > v->capacity) {
         size_t cap = 2 * v->capacity, mask = cap - 1;
-        int32_t *slots = qc_calloc(cap, sizeof *slots);
+        qc_vocab_slot *slots = qc_calloc(cap, sizeof *slots);
         if (slots == NULL)
             return QC_ENOMEM;
         for (size_t id = 0; id < v->n_ids; id++) {
             size_t j = v->hash[id] & mask;
-            while (slots[j] != 0)
+            while (slots[j].id1 != 0)
                 j = (j + 1) & mask;
-            slots[j] = (int32_t)id + 1;
+            slots[j] = (qc_vocab_slot){v->hash[id], (int32_t)id + 1};
         }
         qc_free(v->slots);
         v->slots = slots;
@@ -315,8 +315,8 @@ qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
 {
     uint32_t h = string_hash(s, start, end);
     size_t j = vocab_slot(v, s, start, end, h);
-    if (v->slots[j] != 0) {
-        *id = v->slots[j] - 1;
+    if (v->slots[j].id1 != 0) {
+        *id = v->slots[j].id1 - 1;
         return QC_OK;
     }
     if (v->n_ids >= (size_t)INT32_MAX - 1)
@@ -334,14 +334,14 @@ qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
     *id = (int32_t)v->n_ids;
     v->hash[v->n_ids] = h;
     v->offsets[++v->n_ids] = (int64_t)v->n_chars;
-    v->slots[j] = *id + 1;
+    v->slots[j] = (qc_vocab_slot){h, *id + 1};
     return QC_OK;
 }
 
 int32_t qc_vocab_find(const qc_vocab *v, const qc_str *s, size_t start,
                       size_t end)
 {
-    return v->slots[vocab_slot(v, s, start, end, string_hash(s, start, end))] - 1;
+    return v->slots[vocab_slot(v, s, start, end, string_hash(s, start, end))].id1 - 1;
 }
 
 size_t qc_vocab_length(const qc_vocab *v, int32_t id)

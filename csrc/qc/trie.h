@@ -122,10 +122,15 @@ void qc_trie_string(const qc_trie *t, int32_t node, uint32_t *out);
  * probe per code point).
  */
 typedef struct {
+    uint32_t hash;     /* kept here so a probe reads one cache line */
+    int32_t id1;       /* id + 1, 0 for an empty slot */
+} qc_vocab_slot;
+
+typedef struct {
     uint32_t *chars;   /* the strings, one after another */
     int64_t *offsets;  /* per id + 1: string i is chars[offsets[i]:offsets[i+1]] */
     uint32_t *hash;    /* per id */
-    int32_t *slots;    /* id + 1, 0 for an empty slot; capacity a power of two */
+    qc_vocab_slot *slots; /* capacity a power of two, at most half full */
     size_t n_ids, id_capacity, n_chars, char_capacity, capacity;
 } qc_vocab;
 
