@@ -106,6 +106,14 @@ def test_tokenize_matches_jieba_tokenize_text_by_text(pair, hmm):
     assert ours["start"].tolist() == theirs["start"].tolist()
     assert ours["end"].tolist() == theirs["end"].tolist()
     assert ours["token"].cat.categories.is_unique
+    # the token column is built without pandas' checks; it must be the very
+    # object pandas' public constructor makes
+    token = ours["token"].array
+    public = pd.Categorical.from_codes(token.codes.astype(np.int64),
+                                       categories=pd.Index(token.categories.tolist(), dtype=object))
+    assert token.codes.dtype == public.codes.dtype
+    assert token.dtype == public.dtype
+    pd.testing.assert_extension_array_equal(token, public)
 
 
 def test_dictionary_state_equals_jieba_after_user_words(pair):

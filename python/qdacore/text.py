@@ -99,13 +99,36 @@ def read_chunks(source: Union[str, os.PathLike, Any], chunk_size: int = 1 << 22
             f.close()
 
 
+def _distinct_categorical(codes: np.ndarray, strings: list) -> pd.Categorical:
+    """A Categorical of ``strings[codes]`` where the C core made ``strings``
+    distinct and the codes valid.
+
+    pandas' public constructor checks both again by hashing every string with
+    the GIL held: in ``tokenize`` from two threads that check was the largest
+    part that could not run in parallel. The fast path builds the same object
+    (tests compare it with ``Categorical.from_codes``) and falls back to the
+    public constructor if pandas' internals change.
+    """
+    categories = pd.Index(strings, dtype=object)
+    try:
+        from pandas.core.dtypes.dtypes import CategoricalDtype
+
+        dtype = CategoricalDtype._from_fastpath(categories, ordered=False)
+        width = next(t for t in (np.int8, np.int16, np.int32, np.int64)
+                     if len(categories) < np.iinfo(t).max)
+        return pd.Categorical._simple_new(codes.astype(width), dtype)
+    except (AttributeError, TypeError, ImportError):  # pragma: no cover - other pandas
+        return pd.Categorical.from_codes(codes, categories=categories)
+
+
 def _frame(labels: pd.Index, indptr: np.ndarray, columns: dict) -> pd.DataFrame:
     """A long table whose rows belong to texts by CSR ``indptr``: a ``text``
-    column with each row's text label, then ``columns``."""
+    column with each row's text label, then ``columns`` (fresh arrays that
+    the table takes over: no copy, no consolidation into one block)."""
     text = labels.take(np.repeat(np.arange(len(labels)), np.diff(indptr)))
     out = {"text": text}
     out.update(columns)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)
 
 
 def _hmm_arrays(hmm: Mapping[str, Any]) -> tuple:
@@ -372,7 +395,7 @@ class Segmenter:
         mode = "all" if cut_all else ("hmm" if hmm else "dag")
         indptr, token, start, end, vocab = _core.tokenize(self._seg, values, mode)
         return _frame(labels, indptr, {
-            "token": pd.Categorical.from_codes(token, categories=pd.Index(vocab, dtype=object)),
+            "token": _distinct_categorical(token, vocab),
             "start": start, "end": end})
 
 
