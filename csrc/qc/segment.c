@@ -496,19 +496,31 @@ static void calc_route(work *w, size_t a, size_t b)
     for (size_t i = 0; i < n; i++)
         block[i] = at(w, a + i);
     w->route_p[n] = 0.0;
-    /* The walks are short but land on scattered nodes: fetch the second
-       step of the walk a few positions ahead, whose node and edge slot are
-       known from the direct root table, while this walk runs. */
+    /* The walks are short but land on scattered nodes, and each step waits
+       for the last. The steps of the walks a few positions on are known from
+       the text, so they are fetched in a pipeline while this walk runs: two
+       rounds ahead the first node's record and edge slot, one round ahead
+       (those now in cache) the second node's. */
     enum { AHEAD = 8 };
     const qc_trie *trie = &seg->trie;
+    const size_t slot_mask = trie->capacity - 1;
     for (size_t idx = n; idx-- > 0;) {
-        if (trie->direct != NULL && idx >= AHEAD && block[idx - AHEAD] < QC_TRIE_DIRECT) {
-            int32_t first = trie->direct[block[idx - AHEAD]];
+        if (trie->direct != NULL && idx >= 2 * AHEAD &&
+            block[idx - 2 * AHEAD] < QC_TRIE_DIRECT) {
+            int32_t first = trie->direct[block[idx - 2 * AHEAD]];
             if (first > 0) {
                 QC_PREFETCH(&seg->hot[first]);
                 QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)first,
-                                                             block[idx - AHEAD + 1]) &
-                                                (trie->capacity - 1)]);
+                                                      block[idx - 2 * AHEAD + 1]) & slot_mask]);
+            }
+        }
+        if (trie->direct != NULL && idx >= AHEAD && block[idx - AHEAD] < QC_TRIE_DIRECT) {
+            int32_t first = trie->direct[block[idx - AHEAD]];
+            int32_t second = first > 0 ? child(seg, first, block[idx - AHEAD + 1]) : -1;
+            if (second > 0) {
+                QC_PREFETCH(&seg->hot[second]);
+                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)second,
+                                                      block[idx - AHEAD + 2]) & slot_mask]);
             }
         }
         double best = 0.0;

@@ -206,9 +206,8 @@ qc_status qc_vocab_init(qc_vocab *v)
     v->capacity = 128;
     v->chars = qc_malloc(v->char_capacity, sizeof *v->chars);
     v->offsets = qc_malloc(v->id_capacity + 1, sizeof *v->offsets);
-    v->hash = qc_malloc(v->id_capacity, sizeof *v->hash);
     v->slots = qc_calloc(v->capacity, sizeof *v->slots);
-    if (v->chars == NULL || v->offsets == NULL || v->hash == NULL || v->slots == NULL) {
+    if (v->chars == NULL || v->offsets == NULL || v->slots == NULL) {
         qc_vocab_free(v);
         return QC_ENOMEM;
     }
@@ -222,29 +221,51 @@ void qc_vocab_free(qc_vocab *v)
         return;
     qc_free(v->chars);
     qc_free(v->offsets);
-    qc_free(v->hash);
     qc_free(v->slots);
     memset(v, 0, sizeof *v);
 }
 
-static uint32_t string_hash(const qc_str *s, size_t start, size_t end)
+#define LONG_KEY UINT64_MAX
+
+/* s[start:end) packed as (cp + 1) in 21 bits each when it has at most three
+   code points (0 for the empty string), else LONG_KEY. */
+static uint64_t short_key(const qc_str *s, size_t start, size_t end)
+{
+    if (end - start > 3)
+        return LONG_KEY;
+    uint64_t key = 0;
+    for (size_t i = start; i < end; i++)
+        key = key << 21 | ((uint64_t)qc_str_at(s, i) + 1);
+    return key;
+}
+
+static uint32_t string_hash(const qc_str *s, size_t start, size_t end, uint64_t key)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (end - start);
-    for (size_t i = start; i < end; i++)
-        h = (h ^ qc_str_at(s, i)) * 0xBF58476D1CE4E5B9ull;
+    if (key != LONG_KEY)
+        h ^= key * 0xBF58476D1CE4E5B9ull;
+    else
+        for (size_t i = start; i < end; i++)
+            h = (h ^ qc_str_at(s, i)) * 0xBF58476D1CE4E5B9ull;
     return (uint32_t)(h >> 32 ^ h);
 }
 
-/* The slot holding s[start:end) (hash h), or the empty slot where it would go. */
+/* The slot holding s[start:end) (key and hash h), or the empty slot where it
+   would go. */
 static size_t vocab_slot(const qc_vocab *v, const qc_str *s, size_t start,
-                         size_t end, uint32_t h)
+                         size_t end, uint64_t key, uint32_t h)
 {
     size_t mask = v->capacity - 1, j = h & mask, len = end - start;
     for (;; j = (j + 1) & mask) {
-        int32_t id = v->slots[j].id1 - 1;
-        if (id < 0)
+        const qc_vocab_slot *slot = &v->slots[j];
+        if (slot->id1 == 0)
             return j;
-        if (v->slots[j].hash != h || (size_t)(v->offsets[id + 1] - v->offsets[id]) != len)
+        if (slot->hash != h || slot->key != key)
+            continue;
+        if (key != LONG_KEY)
+            return j;
+        int32_t id = slot->id1 - 1;
+        if ((size_t)(v->offsets[id + 1] - v->offsets[id]) != len)
             continue;
         const uint32_t *chars = v->chars + v->offsets[id];
         size_t i = 0;
@@ -272,24 +293,17 @@ static qc_status grow32(uint32_t **data, size_t *capacity, size_t need)
     return QC_OK;
 }
 
-/* Room for one more id in offsets/hash and a table at most half full after it. */
+/* Room for one more id in offsets and a table at most half full after it. */
 static qc_status reserve_id(qc_vocab *v)
 {
     if (v->n_ids == v->id_capacity) {
         size_t cap = 2 * v->id_capacity;
         int64_t *offsets = qc_malloc(cap + 1, sizeof *offsets);
-        uint32_t *hash = qc_malloc(cap, sizeof *hash);
-        if (offsets == NULL || hash == NULL) {
-            qc_free(offsets);
-            qc_free(hash);
+        if (offsets == NULL)
             return QC_ENOMEM;
-        }
         memcpy(offsets, v->offsets, (v->n_ids + 1) * sizeof *offsets);
-        memcpy(hash, v->hash, v->n_ids * sizeof *hash);
         qc_free(v->offsets);
-        qc_free(v->hash);
         v->offsets = offsets;
-        v->hash = hash;
         v->id_capacity = cap;
     }
     if (2 * (v->n_ids + 1) > v->capacity) {
@@ -297,11 +311,13 @@ static qc_status reserve_id(qc_vocab *v)
         qc_vocab_slot *slots = qc_calloc(cap, sizeof *slots);
         if (slots == NULL)
             return QC_ENOMEM;
-        for (size_t id = 0; id < v->n_ids; id++) {
-            size_t j = v->hash[id] & mask;
-            while (slots[j].id1 != 0)
-                j = (j + 1) & mask;
-            slots[j] = (qc_vocab_slot){v->hash[id], (int32_t)id + 1};
+        for (size_t j = 0; j < v->capacity; j++) {
+            if (v->slots[j].id1 == 0)
+                continue;
+            size_t k = v->slots[j].hash & mask;
+            while (slots[k].id1 != 0)
+                k = (k + 1) & mask;
+            slots[k] = v->slots[j];
         }
         qc_free(v->slots);
         v->slots = slots;
@@ -313,8 +329,9 @@ static qc_status reserve_id(qc_vocab *v)
 qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
                           size_t end, int32_t *id)
 {
-    uint32_t h = string_hash(s, start, end);
-    size_t j = vocab_slot(v, s, start, end, h);
+    uint64_t key = short_key(s, start, end);
+    uint32_t h = string_hash(s, start, end, key);
+    size_t j = vocab_slot(v, s, start, end, key, h);
     if (v->slots[j].id1 != 0) {
         *id = v->slots[j].id1 - 1;
         return QC_OK;
@@ -330,18 +347,18 @@ qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
     for (size_t i = 0; i < len; i++)
         v->chars[v->n_chars + i] = qc_str_at(s, start + i);
     v->n_chars += len;
-    j = vocab_slot(v, s, start, end, h); /* the table may have grown */
+    j = vocab_slot(v, s, start, end, key, h); /* the table may have grown */
     *id = (int32_t)v->n_ids;
-    v->hash[v->n_ids] = h;
     v->offsets[++v->n_ids] = (int64_t)v->n_chars;
-    v->slots[j] = (qc_vocab_slot){h, *id + 1};
+    v->slots[j] = (qc_vocab_slot){key, h, *id + 1};
     return QC_OK;
 }
 
 int32_t qc_vocab_find(const qc_vocab *v, const qc_str *s, size_t start,
                       size_t end)
 {
-    return v->slots[vocab_slot(v, s, start, end, string_hash(s, start, end))].id1 - 1;
+    uint64_t key = short_key(s, start, end);
+    return v->slots[vocab_slot(v, s, start, end, key, string_hash(s, start, end, key))].id1 - 1;
 }
 
 size_t qc_vocab_length(const qc_vocab *v, int32_t id)

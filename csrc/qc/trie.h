@@ -119,9 +119,11 @@ void qc_trie_string(const qc_trie *t, int32_t node, uint32_t *out);
  * appearance. The strings are kept one after another in one buffer and found
  * through an open-addressing table of ids keyed by a hash of their code
  * points: one probe per lookup, whatever the length (a trie would cost a
- * probe per code point).
+ * probe per code point). Strings of up to three code points (most words)
+ * are compared within the table's slot, without reading the buffer.
  */
 typedef struct {
+    uint64_t key;      /* strings of up to 3 code points, packed; else ~0 */
     uint32_t hash;     /* kept here so a probe reads one cache line */
     int32_t id1;       /* id + 1, 0 for an empty slot */
 } qc_vocab_slot;
@@ -129,7 +131,6 @@ typedef struct {
 typedef struct {
     uint32_t *chars;   /* the strings, one after another */
     int64_t *offsets;  /* per id + 1: string i is chars[offsets[i]:offsets[i+1]] */
-    uint32_t *hash;    /* per id */
     qc_vocab_slot *slots; /* capacity a power of two, at most half full */
     size_t n_ids, id_capacity, n_chars, char_capacity, capacity;
 } qc_vocab;
