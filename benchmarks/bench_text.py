@@ -170,11 +170,16 @@ def bench_threads(lines, seg, repeat):
     return [("`Segmenter.tokenize`: 2 threads vs 1 (same work)", t2, t1, 1.7, "")]
 
 
+PARTS = ("segmentation", "matching", "terms", "cooccurrence", "threads")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write", type=Path, help="write the results page (markdown) here")
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="run only these parts (the page is written only for all)")
     args = parser.parse_args()
 
     text = jieba_corpus(seed=2024, n_bytes=int(args.mb * 1_000_000))
@@ -182,18 +187,21 @@ def main() -> int:
     lines = text.split("\n")
     print(f"corpus: {n_bytes / 1e6:.1f} MB, {len(text):,} characters, {len(lines):,} lines")
     seg = qt.Segmenter.from_jieba()
+    parts = {"segmentation": lambda: bench_segmentation(text, args.repeat),
+             "matching": lambda: bench_matching(text, args.repeat),
+             "terms": lambda: bench_terms(lines, args.repeat),
+             "cooccurrence": lambda: bench_cooccurrence(lines, seg, args.repeat),
+             "threads": lambda: bench_threads(lines, seg, args.repeat)}
     rows = []
-    for part in (lambda: bench_segmentation(text, args.repeat),
-                 lambda: bench_matching(text, args.repeat),
-                 lambda: bench_terms(lines, args.repeat),
-                 lambda: bench_cooccurrence(lines, seg, args.repeat),
-                 lambda: bench_threads(lines, seg, args.repeat)):
-        for row in part():
+    for name in args.only:
+        for row in parts[name]():
             name, ours, theirs, target, note = row
             print(f"{name:80s} ours {ours * 1e3:8.1f} ms  peer {theirs * 1e3:9.1f} ms  "
                   f"{theirs / ours:6.1f}x (target {target}x) {note}")
             rows.append(row)
-    if args.write:
+    if args.write and len(args.only) < len(PARTS):
+        print("not writing a page for some of the parts")
+    elif args.write:
         write_page(args, rows, n_bytes, len(text))
         print(f"wrote {args.write}")
     return 0

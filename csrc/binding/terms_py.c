@@ -202,6 +202,91 @@ finally:
     return result;
 }
 
+/* The str of n code points (none above U+10FFFF: the caller checked). */
+static PyObject *str_of_code_points(const int64_t *cps, size_t n)
+{
+    Py_UCS4 top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = (Py_UCS4)cps[i] > top ? (Py_UCS4)cps[i] : top;
+    PyObject *s = PyUnicode_New((Py_ssize_t)n, top);
+    if (s == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(s);
+    void *data = PyUnicode_DATA(s);
+    for (size_t i = 0; i < n; i++)
+        PyUnicode_WRITE(kind, data, (Py_ssize_t)i, (Py_UCS4)cps[i]);
+    return s;
+}
+
+/*
+ * count_char_ngrams(texts, keep, min_n, max_n) -> (indptr, indices, data,
+ * terms, df) or None when the packed keys do not fit (then use char_tokens
+ * and count_ngrams).
+ */
+static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *texts, *keep_obj;
+    Py_ssize_t min_n, max_n;
+    PyArrayObject *keep = NULL;
+    qc_textset ts = {0};
+    qc_csr csr = {0};
+    qc_packed_terms terms = {0};
+    PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL}, *strings = NULL;
+    if (!PyArg_ParseTuple(args, "OOnn:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n))
+        return NULL;
+    if (min_n < 1 || max_n < min_n) {
+        PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n");
+        return NULL;
+    }
+    if (keep_mask(keep_obj, QC_N_CODE_POINTS, &keep) < 0 ||
+        qc_texts_from(texts, "texts", &ts) < 0)
+        goto finally;
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_count_char_ngrams(ts.views, (size_t)ts.n, keep ? PyArray_DATA(keep) : NULL,
+                                  (size_t)min_n, (size_t)max_n, &csr, &terms, &err);
+    Py_END_ALLOW_THREADS
+    if (status == QC_EOVERFLOW && err.arg != NULL && strcmp(err.arg, "ngram_range") == 0) {
+        result = Py_NewRef(Py_None);
+        goto finally;
+    }
+    if (status != QC_OK) {
+        qc_raise(status, &err, "count_char_ngrams");
+        goto finally;
+    }
+    strings = PyList_New((Py_ssize_t)terms.n);
+    if (strings == NULL)
+        goto finally;
+    int64_t cps[64];
+    for (size_t t = 0; t < terms.n; t++) {
+        PyObject *s = str_of_code_points(cps, qc_packed_term(&terms, t, cps));
+        if (s == NULL)
+            goto finally;
+        PyList_SET_ITEM(strings, (Py_ssize_t)t, s);
+    }
+    cols[0] = qc_adopt_int64(csr.indptr, (npy_intp)ts.n + 1);
+    csr.indptr = NULL;
+    cols[1] = qc_adopt_or_empty(csr.indices, (npy_intp)csr.nnz);
+    csr.indices = NULL;
+    cols[2] = qc_adopt_or_empty(csr.data, (npy_intp)csr.nnz);
+    csr.data = NULL;
+    cols[3] = qc_adopt_or_empty(terms.df, (npy_intp)terms.n);
+    terms.df = NULL;
+    if (cols[0] && cols[1] && cols[2] && cols[3])
+        result = PyTuple_Pack(5, cols[0], cols[1], cols[2], strings, cols[3]);
+finally:
+    Py_XDECREF(keep);
+    qc_texts_release(&ts);
+    qc_csr_free(&csr);
+    qc_packed_terms_free(&terms);
+    for (int c = 0; c < 4; c++)
+        Py_XDECREF(cols[c]);
+    Py_XDECREF(strings);
+    return result;
+}
+
 /* count_pairs(indptr, tokens, n_vocab, keep, window) -> (a, b, count) */
 static PyObject *count_pairs(PyObject *module, PyObject *args)
 {
@@ -275,6 +360,14 @@ PyMethodDef qc_terms_methods[] = {
      "terms (its string: token strings, or code points when token_strings is\n"
      "None, joined by the code point joiner or nothing when -1; sorted, equal\n"
      "strings merged). Runs without the GIL."},
+    {"count_char_ngrams", count_char_ngrams, METH_VARARGS,
+     "count_char_ngrams(texts, keep, min_n, max_n, /)\n--\n\n"
+     "Document-term counts of the character n-grams of texts (read as\n"
+     "char_tokens reads them; keep: None or a mask over code points):\n"
+     "(indptr, indices, data, terms, df), terms sorted as Python sorts str\n"
+     "and each row's columns ascending; None when an n-gram and its document\n"
+     "do not fit in 64 bits (use char_tokens and count_ngrams). Runs without\n"
+     "the GIL."},
     {"count_pairs", count_pairs, METH_VARARGS,
      "count_pairs(indptr, tokens, n_vocab, keep, window, /)\n--\n\n"
      "Co-word counts (a, b, count), a < b token ids: positions less than window\n"

@@ -335,6 +335,259 @@ cleanup:
     return status;
 }
 
+/* -- n-gram counts by sorting packed keys ------------------------------------ */
+
+static unsigned bit_length(uint64_t x)
+{
+    unsigned bits = 0;
+    for (; x != 0; x >>= 1)
+        bits++;
+    return bits;
+}
+
+enum { RADIX_BITS = 11 };
+
+/* Stable LSD radix sort of (*v)[0..n) on bits [lo, hi), *tmp as scratch and
+   count[1 << RADIX_BITS]; the sorted values end in *v (the two pointers may
+   swap). The bits are split into as few digits of at most RADIX_BITS as
+   possible, of even width; a digit that every value shares costs one
+   counting pass and no move. */
+static void radix_sort(uint64_t **v, uint64_t **tmp, size_t n, unsigned lo,
+                       unsigned hi, size_t *count)
+{
+    unsigned passes = (hi - lo + RADIX_BITS - 1) / RADIX_BITS;
+    unsigned step = passes ? (hi - lo + passes - 1) / passes : 1;
+    for (unsigned shift = lo; shift < hi; shift += step) {
+        unsigned width = hi - shift < step ? hi - shift : step;
+        uint64_t mask = ((uint64_t)1 << width) - 1;
+        const uint64_t *src = *v;
+        uint64_t *dst = *tmp;
+        memset(count, 0, ((size_t)mask + 1) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[src[i] >> shift & mask]++;
+        if (n == 0 || count[src[0] >> shift & mask] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d <= mask; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[src[i] >> shift & mask]++] = src[i];
+        *tmp = *v;
+        *v = dst;
+    }
+}
+
+/*
+ * The counting behind qc_count_char_ngrams: documents d are the token ranks
+ * ranks[kind[d] .. kind[d+1]-1] (1 .. n_present, order kept), n-grams of
+ * min_n..max_n of them. Fills out and terms (but terms->ids).
+ */
+static qc_status count_ranked(const int64_t *kind, size_t n_docs, const int32_t *ranks,
+                              size_t n_present, size_t min_n, size_t max_n,
+                              qc_csr *out, qc_packed_terms *terms, qc_errinfo *err)
+{
+    uint64_t *values = NULL, *scratch = NULL;
+    size_t *count = NULL;
+    int64_t *cursor = NULL;
+    qc_status status = QC_OK;
+    /* each token as its rank in `bits` bits, the first token highest, absent
+       tokens 0: key order is token order, a prefix first */
+    unsigned bits = bit_length((uint64_t)n_present);
+    unsigned doc_bits = bit_length(n_docs > 1 ? (uint64_t)(n_docs - 1) : 0);
+    if (max_n > 64 / bits || bits * max_n + doc_bits > 64)
+        return qc_fail(err, QC_EOVERFLOW, "ngram_range", 0, (int64_t)max_n,
+                       (int64_t)bits, "packed n-grams and documents need more than 64 bits");
+    size_t n_grams = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        size_t len = (size_t)(kind[d + 1] - kind[d]);
+        for (size_t n = min_n; n <= max_n && n <= len; n++)
+            n_grams += len - n + 1;
+    }
+    if (n_grams > UINT32_MAX) /* counts and columns share a word below */
+        return qc_fail(err, QC_EOVERFLOW, "ngram_range", 0, (int64_t)n_grams,
+                       (int64_t)UINT32_MAX, "too many n-grams to count packed");
+    values = qc_malloc(n_grams, sizeof *values);
+    scratch = qc_malloc(n_grams, sizeof *scratch);
+    count = qc_malloc((size_t)1 << RADIX_BITS, sizeof *count);
+    out->indptr = qc_calloc(n_docs + 1, sizeof *out->indptr);
+    if (values == NULL || scratch == NULL || count == NULL || out->indptr == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    /* (key, document) in one word, generated in document order: sorting
+       the key bits stably leaves each key's documents in order */
+    size_t m = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        const int32_t *doc = ranks + kind[d];
+        size_t len = (size_t)(kind[d + 1] - kind[d]);
+        for (size_t i = 0; i < len; i++) {
+            uint64_t key = 0;
+            for (size_t n = 1; n <= max_n && i + n <= len; n++) {
+                key |= (uint64_t)doc[i + n - 1] << (bits * (max_n - n));
+                if (n >= min_n)
+                    values[m++] = key << doc_bits | d;
+            }
+        }
+    }
+    radix_sort(&values, &scratch, n_grams, doc_bits, doc_bits + bits * (unsigned)max_n, count);
+    /* runs of one (key, document) are the non-zeros; of one key, the terms */
+    const uint64_t doc_mask = ((uint64_t)1 << doc_bits) - 1;
+    size_t n_terms = 0, nnz = 0;
+    for (size_t i = 0; i < n_grams; i++) {
+        if (i == 0 || values[i] != values[i - 1]) {
+            nnz++;
+            out->indptr[(values[i] & doc_mask) + 1]++;
+            if (i == 0 || values[i] >> doc_bits != values[i - 1] >> doc_bits)
+                n_terms++;
+        }
+    }
+    for (size_t d = 0; d < n_docs; d++)
+        out->indptr[d + 1] += out->indptr[d];
+    terms->keys = qc_malloc(n_terms, sizeof *terms->keys);
+    terms->df = qc_malloc(n_terms, sizeof *terms->df);
+    cursor = qc_malloc(n_docs + 1, sizeof *cursor);
+    if (terms->keys == NULL || terms->df == NULL || cursor == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    memcpy(cursor, out->indptr, (n_docs + 1) * sizeof *cursor);
+    /* Terms in key order, so each row's columns come out ascending. The
+       rows are filled at n_docs places at once: one word per entry (column
+       and count) keeps those places few cache lines. */
+    uint64_t *entries = scratch;
+    size_t t = 0;
+    for (size_t i = 0; i < n_grams;) {
+        size_t j = i + 1;
+        while (j < n_grams && values[j] == values[i])
+            j++;
+        uint64_t key = values[i] >> doc_bits;
+        if (t == 0 || terms->keys[t - 1] != key) {
+            terms->keys[t] = key;
+            terms->df[t++] = 0;
+        }
+        terms->df[t - 1]++;
+        entries[cursor[values[i] & doc_mask]++] = (uint64_t)(t - 1) << 32 | (j - i);
+        i = j;
+    }
+    /* the two sorting buffers become the columns and the counts: no fresh
+       memory to fault in */
+    out->n_rows = n_docs;
+    out->nnz = out->capacity = nnz;
+    out->indices = (int64_t *)values;
+    out->data = (int64_t *)entries;
+    for (size_t k = 0; k < nnz; k++) {
+        uint64_t entry = entries[k];
+        out->indices[k] = (int64_t)(entry >> 32);
+        out->data[k] = (int64_t)(entry & UINT32_MAX);
+    }
+    values = scratch = NULL;
+    terms->n = n_terms;
+    terms->bits = bits;
+    terms->max_n = max_n;
+cleanup:
+    qc_free(values);
+    qc_free(scratch);
+    qc_free(count);
+    qc_free(cursor);
+    return status;
+}
+
+
+qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
+                               const uint8_t *keep, size_t min_n, size_t max_n,
+                               qc_csr *out, qc_packed_terms *terms, qc_errinfo *err)
+{
+    if (min_n < 1 || max_n < min_n)
+        return qc_fail(err, QC_EINVAL, "ngram_range", 0, (int64_t)min_n,
+                       (int64_t)max_n, "needs 1 <= min_n <= max_n");
+    if (out == NULL || terms == NULL || (n_texts > 0 && texts == NULL))
+        return qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
+    memset(out, 0, sizeof *out);
+    memset(terms, 0, sizeof *terms);
+    size_t total = 0;
+    for (size_t t = 0; t < n_texts; t++) {
+        qc_status status = qc_str_check(&texts[t], "texts", t, err);
+        if (status != QC_OK)
+            return status;
+        total += texts[t].len;
+    }
+    int64_t *kind = qc_malloc(n_texts + 1, sizeof *kind);
+    int32_t *ranks = qc_malloc(total, sizeof *ranks);
+    int32_t *rank = qc_calloc(QC_N_CODE_POINTS, sizeof *rank);
+    qc_status status = QC_ENOMEM;
+    if (kind == NULL || ranks == NULL || rank == NULL)
+        goto cleanup;
+    /* the characters as qc_char_tokens reads them, less those keep drops */
+    size_t k = 0;
+    kind[0] = 0;
+    for (size_t t = 0; t < n_texts; t++) {
+        const qc_str *s = &texts[t];
+        for (size_t i = 0; i < s->len; i++) {
+            uint32_t c = qc_str_at(s, i);
+            if (qc_is_space(c) && i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1))) {
+                while (i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1)))
+                    i++;
+                c = ' ';
+            }
+            if (keep == NULL || keep[c]) {
+                ranks[k++] = (int32_t)c;
+                rank[c] = 1;
+            }
+        }
+        kind[t + 1] = (int64_t)k;
+    }
+    /* Characters are renumbered by rank among those present (order kept),
+       so keys are as short as the characters in use allow. */
+    size_t n_present = 0;
+    for (size_t c = 0; c < QC_N_CODE_POINTS; c++)
+        if (rank[c] != 0)
+            rank[c] = (int32_t)++n_present;
+    terms->ids = qc_malloc(n_present, sizeof *terms->ids);
+    if (terms->ids == NULL)
+        goto cleanup;
+    for (size_t c = 0; c < QC_N_CODE_POINTS; c++)
+        if (rank[c] != 0)
+            terms->ids[rank[c] - 1] = (int64_t)c;
+    for (size_t i = 0; i < k; i++)
+        ranks[i] = rank[ranks[i]];
+    status = count_ranked(kind, n_texts, ranks, n_present, min_n, max_n, out, terms, err);
+cleanup:
+    qc_free(kind);
+    qc_free(ranks);
+    qc_free(rank);
+    if (status != QC_OK) {
+        qc_csr_free(out);
+        qc_packed_terms_free(terms);
+    }
+    return status;
+}
+
+size_t qc_packed_term(const qc_packed_terms *terms, size_t t, int64_t *out)
+{
+    uint64_t key = terms->keys[t], mask = ((uint64_t)1 << terms->bits) - 1;
+    size_t n = 0;
+    for (; n < terms->max_n; n++) {
+        uint64_t rank = key >> (terms->bits * (terms->max_n - 1 - n)) & mask;
+        if (rank == 0)
+            break;
+        out[n] = terms->ids[rank - 1];
+    }
+    return n;
+}
+
+void qc_packed_terms_free(qc_packed_terms *terms)
+{
+    if (terms == NULL)
+        return;
+    qc_free(terms->keys);
+    qc_free(terms->df);
+    qc_free(terms->ids);
+    memset(terms, 0, sizeof *terms);
+}
+
 /* -- n-gram strings, sorted -------------------------------------------------- */
 
 typedef struct {

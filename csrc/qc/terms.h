@@ -67,6 +67,47 @@ qc_status qc_count_ngrams(const int64_t *indptr, size_t n_docs,
                           size_t max_n, qc_ngrams *grams, qc_csr *out,
                           qc_errinfo *err);
 
+/* Code points run below this. */
+#define QC_N_CODE_POINTS 0x110000u
+
+/* The terms of qc_count_char_ngrams: term t is the n-gram packed in
+   keys[t] (see qc_packed_term), found in df[t] documents. Owned arrays. */
+typedef struct {
+    uint64_t *keys;
+    int64_t *df;
+    size_t n;
+    int64_t *ids;   /* the characters present, ascending; keys hold rank + 1 */
+    unsigned bits;  /* per token */
+    size_t max_n;
+} qc_packed_terms;
+
+/*
+ * Character n-gram counts of texts, as qc_count_ngrams counts the tokens of
+ * qc_char_tokens (keep, when not NULL, has QC_N_CODE_POINTS entries; a
+ * character with keep[c] == 0 is dropped first), by another route: every
+ * n-gram packed with its document into one 64-bit word and the words
+ * radix-sorted, so memory is streamed rather than probed at random.
+ * Columns (terms) come in the code point order of their strings, a prefix
+ * before its extensions: scikit-learn's vocabulary order. Within a row,
+ * columns ascend. terms receives the columns' n-grams and document
+ * frequencies (terms->ids are code points).
+ *
+ * Errors: QC_EINVAL (ngram_range, a bad text), QC_ENOMEM, and QC_EOVERFLOW
+ * (err->arg "ngram_range") when max_n characters (bits for the number of
+ * distinct characters each) and a document number do not fit in 64 bits:
+ * use qc_char_tokens and qc_count_ngrams then. Memory: two words per n-gram
+ * occurrence while counting, 4 bytes per character and per code point.
+ * O(occurrences x key bits / 11).
+ */
+qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
+                               const uint8_t *keep, size_t min_n, size_t max_n,
+                               qc_csr *out, qc_packed_terms *terms, qc_errinfo *err);
+
+/* Writes the code points of term t to out (max_n entries) and returns how many. */
+size_t qc_packed_term(const qc_packed_terms *terms, size_t t, int64_t *out);
+
+void qc_packed_terms_free(qc_packed_terms *terms);
+
 /*
  * The strings of grams: the token strings (token id t is
  * tok_text[tok_offsets[t] .. tok_offsets[t+1]-1], or the code point t when

@@ -597,15 +597,16 @@ def _stream(texts: Any, tokenizer: Tokenizer, hmm: bool) -> _Stream:
     raise ValueError(f"tokenizer must be 'char' or a Segmenter, got {tokenizer!r}")
 
 
-def _keep(stream: _Stream, stop_words: Optional[Iterable[str]]) -> Optional[np.ndarray]:
-    """A keep mask over token ids without the stop words, or None."""
+def _keep(strings: Optional[list], stop_words: Optional[Iterable[str]]) -> Optional[np.ndarray]:
+    """A keep mask over token ids (code points when strings is None) without
+    the stop words, or None."""
     if stop_words is None:
         return None
     if isinstance(stop_words, str):
         raise TypeError("stop_words must be a collection of str, not one str")
     stop = pd.Index(list(stop_words), dtype=object)
-    if stream.strings is not None:
-        return ~pd.Index(stream.strings, dtype=object).isin(stop)
+    if strings is not None:
+        return ~pd.Index(strings, dtype=object).isin(stop)
     lengths = stop.str.len()
     if len(stop) and (lengths != 1).any():
         raise ValueError("with tokenizer='char', stop_words must be single characters")
@@ -697,18 +698,30 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
     if max_n < min_n:
         raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
-    stream = _stream(texts, tokenizer, hmm)
-    n_docs = len(stream.labels)
+    packed = None
+    if isinstance(tokenizer, str) and tokenizer == "char" and not isinstance(texts, pd.DataFrame):
+        # characters straight from the texts, counted by sorting, columns in order
+        values, labels = _texts(texts)
+        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n)
+    if packed is None:
+        stream = _stream(texts, tokenizer, hmm)
+        labels = stream.labels
+    n_docs = len(labels)
     low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
     if high < low:
         raise ValueError("max_df corresponds to fewer documents than min_df")
-    indptr, grams, data, terms, rank = _core.count_ngrams(
-        stream.indptr, stream.tokens, stream.n_vocab, _keep(stream, stop_words),
-        min_n, max_n, stream.strings, stream.joiner)
-    matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
-    if len(terms) < len(rank):
-        matrix.sum_duplicates()  # n-grams whose strings coincide share a column
-    df = np.bincount(matrix.indices, minlength=len(terms))
+    if packed is not None:
+        indptr, columns, data, terms, df = packed
+        matrix = sp.csr_matrix((data, columns, indptr), shape=(n_docs, len(terms)))
+    else:
+        kept_tokens = _keep(stream.strings, stop_words)
+        indptr, grams, data, terms, rank = _core.count_ngrams(
+            stream.indptr, stream.tokens, stream.n_vocab, kept_tokens, min_n, max_n,
+            stream.strings, stream.joiner)
+        matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
+        if len(terms) < len(rank):
+            matrix.sum_duplicates()  # n-grams whose strings coincide share a column
+        df = np.bincount(matrix.indices, minlength=len(terms))
     keep = (df >= low) & (df <= high)
     if not keep.any():
         raise ValueError("no terms remain: the texts are empty, only stop words, or "
@@ -724,7 +737,7 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
-    return TermMatrix(sp.csr_matrix(matrix), terms_index, stream.labels)
+    return TermMatrix(sp.csr_matrix(matrix), terms_index, labels)
 
 
 def similarity(matrix: Union[TermMatrix, Any], metric: str = "cosine", *,
@@ -828,7 +841,7 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     min_count = check.whole(min_count, "min_count", 1)
     stream = _stream(texts, tokenizer, hmm)
     a, b, count = _core.count_pairs(stream.indptr, stream.tokens, stream.n_vocab,
-                                    _keep(stream, stop_words), w)
+                                    _keep(stream.strings, stop_words), w)
     # Order by the ranks of the tokens (code point order, as str comparison
     # orders them): integers to compare and sort, strings made once at the end.
     if stream.strings is None:  # the ids are code points: their value is their rank
