@@ -1,3 +1,8 @@
+#if defined(__linux__)
+#define _DEFAULT_SOURCE /* madvise */
+#include <sys/mman.h>
+#endif
+
 #include "qc/common.h"
 
 #include <stdlib.h>
@@ -65,6 +70,24 @@ static int injected_failure(void)
 }
 #endif
 
+/* Large buffers are written through once (sorting passes, token arrays):
+   on Linux they are offered transparent huge pages, one page fault per 2 MiB
+   instead of per 4 KiB. Only a hint: nothing changes where it is refused. */
+static void *prefer_huge_pages(void *ptr, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    enum { LARGE = 4u << 20, PAGE = 4096 };
+    if (ptr != NULL && bytes >= LARGE) {
+        uintptr_t first = ((uintptr_t)ptr + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+        uintptr_t last = ((uintptr_t)ptr + bytes) & ~(uintptr_t)(PAGE - 1);
+        (void)madvise((void *)first, last - first, MADV_HUGEPAGE);
+    }
+#else
+    (void)bytes;
+#endif
+    return ptr;
+}
+
 void *qc_malloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)
@@ -74,7 +97,7 @@ void *qc_malloc(size_t n, size_t size)
     /* malloc(0) may return NULL legitimately; ask for one byte instead so
        that NULL always means failure. */
     size_t bytes = n * size;
-    return malloc(bytes > 0 ? bytes : 1);
+    return prefer_huge_pages(malloc(bytes > 0 ? bytes : 1), bytes);
 }
 
 void *qc_calloc(size_t n, size_t size)
@@ -83,7 +106,7 @@ void *qc_calloc(size_t n, size_t size)
         return NULL;
     if (injected_failure())
         return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+    return prefer_huge_pages(calloc(n ? n : 1, size ? size : 1), n * size);
 }
 
 void qc_free(void *ptr)
