@@ -1,6 +1,9 @@
 /* qc/terms.h: n-gram counts and co-word pairs on a hand-made stream; the
    expected counts are scikit-learn's CountVectorizer and nltk's windowed
    bigrams on the same tokens (documents "a b a c" and "b a"). */
+#include <stdlib.h>
+#include <string.h>
+
 #include "qc/terms.h"
 #include "suites.h"
 
@@ -104,6 +107,144 @@ START_TEST(terms_survive_every_allocation_failure)
 }
 END_TEST
 
+/* The dense documents x terms matrix of a CSR, columns remapped by col. */
+static int64_t *dense(const qc_csr *m, const int64_t *col, size_t n_cols)
+{
+    int64_t *out = calloc(m->n_rows * n_cols, sizeof *out);
+    ck_assert_ptr_nonnull(out);
+    for (size_t r = 0; r < m->n_rows; r++)
+        for (int64_t k = m->indptr[r]; k < m->indptr[r + 1]; k++)
+            out[r * n_cols + (size_t)(col ? col[m->indices[k]] : m->indices[k])] += m->data[k];
+    return out;
+}
+
+START_TEST(char_ngrams_come_sorted)
+{
+    /* CountVectorizer(analyzer="char", ngram_range=(1, 2)) on "abac", "ba":
+       vocabulary a ab ac b ba c; rows [2 1 1 1 1 1] and [1 0 0 1 1 0] */
+    const uint8_t t0[] = "abac", t1[] = "ba";
+    const qc_str texts[] = {{1, t0, 4}, {1, t1, 2}};
+    qc_csr m;
+    qc_packed_terms terms;
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_uint_eq(terms.n, 6);
+    const char *spelled[] = {"a", "ab", "ac", "b", "ba", "c"};
+    for (size_t t = 0; t < 6; t++) {
+        int64_t cps[2];
+        size_t n = qc_packed_term(&terms, t, cps);
+        ck_assert_uint_eq(n, strlen(spelled[t]));
+        for (size_t i = 0; i < n; i++)
+            ck_assert_int_eq(cps[i], spelled[t][i]);
+    }
+    const int64_t want[] = {2, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0}, df[] = {2, 1, 1, 2, 2, 1};
+    int64_t *got = dense(&m, NULL, 6);
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(got[i], want[i]);
+    for (int t = 0; t < 6; t++)
+        ck_assert_int_eq(terms.df[t], df[t]);
+    for (int64_t k = m.indptr[0] + 1; k < m.indptr[1]; k++) /* columns ascend */
+        ck_assert_int_lt(m.indices[k - 1], m.indices[k]);
+    free(got);
+    qc_csr_free(&m);
+    qc_packed_terms_free(&terms);
+    /* dropping 'c' first: "aba" has the bigrams ab, ba only */
+    uint8_t *keep = malloc(QC_N_CODE_POINTS);
+    memset(keep, 1, QC_N_CODE_POINTS);
+    keep['c'] = 0;
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 1, keep, 2, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_uint_eq(terms.n, 2);
+    ck_assert_int_eq(m.nnz, 2);
+    qc_csr_free(&m);
+    qc_packed_terms_free(&terms);
+    free(keep);
+    /* keys that cannot fit: 3 characters need 2 bits each, 40 of them 80 */
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 40, &m, &terms, &err),
+                     QC_EOVERFLOW);
+    ck_assert_str_eq(err.arg, "ngram_range");
+}
+END_TEST
+
+START_TEST(char_ngrams_equal_the_hashed_counts)
+{
+    /* seeded texts over a small alphabet with white-space runs, a code
+       point above U+FFFF and NUL: the sorted route and the hashed route
+       (qc_char_tokens + qc_count_ngrams + qc_ngram_strings) agree */
+    enum { DOCS = 60, LEN = 40 };
+    const uint32_t alphabet[] = {'a', 'b', ' ', '\t', 0x4E2D, 0x56FD, 0x1F600, 0};
+    uint32_t *chars = malloc(DOCS * LEN * sizeof *chars);
+    qc_str texts[DOCS];
+    uint64_t seed = 12345;
+    for (size_t d = 0; d < DOCS; d++) {
+        size_t len = d % 7 == 0 ? d % 3 : LEN - d % 11;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            chars[d * LEN + i] = alphabet[(seed >> 33) % 8];
+        }
+        texts[d] = (qc_str){4, chars + d * LEN, len};
+    }
+    for (size_t max_n = 1; max_n <= 3; max_n++) {
+        qc_csr sorted, hashed;
+        qc_packed_terms terms;
+        ck_assert_int_eq(qc_count_char_ngrams(texts, DOCS, NULL, 1, max_n, &sorted, &terms,
+                                              NULL), QC_OK);
+        int64_t indptr[DOCS + 1], *tokens = NULL;
+        size_t n_tokens = 0, capacity = 0;
+        ck_assert_int_eq(qc_char_tokens(texts, DOCS, indptr, &tokens, &n_tokens, &capacity,
+                                        NULL), QC_OK);
+        qc_ngrams *g;
+        ck_assert_int_eq(qc_ngrams_new(&g), QC_OK);
+        ck_assert_int_eq(qc_count_ngrams(indptr, DOCS, tokens, n_tokens, QC_N_CODE_POINTS,
+                                         NULL, 1, max_n, g, &hashed, NULL), QC_OK);
+        uint32_t *text;
+        int64_t *offsets, *rank, *order;
+        size_t distinct;
+        ck_assert_int_eq(qc_ngram_strings(g, NULL, NULL, 0, -1, &text, &offsets, &rank,
+                                          &order, &distinct, NULL), QC_OK);
+        ck_assert_uint_eq(distinct, terms.n);
+        int64_t *a = dense(&sorted, NULL, terms.n), *b = dense(&hashed, rank, distinct);
+        for (size_t i = 0; i < DOCS * terms.n; i++)
+            ck_assert_int_eq(a[i], b[i]);
+        for (size_t t = 0; t < terms.n; t++) { /* same strings in the same order */
+            int64_t cps[3];
+            size_t n = qc_packed_term(&terms, t, cps);
+            int64_t g_first = order[t];
+            ck_assert_int_eq((int64_t)n, offsets[g_first + 1] - offsets[g_first]);
+            for (size_t i = 0; i < n; i++)
+                ck_assert_int_eq(cps[i], text[offsets[g_first] + (int64_t)i]);
+        }
+        free(a);
+        free(b);
+        qc_free(text);
+        qc_free(offsets);
+        qc_free(rank);
+        qc_free(order);
+        qc_free(tokens);
+        qc_ngrams_free(g);
+        qc_csr_free(&sorted);
+        qc_csr_free(&hashed);
+        qc_packed_terms_free(&terms);
+    }
+    for (long k = 0;; k++) {
+        qc_csr m;
+        qc_packed_terms terms;
+        qc_alloc_fail_after(k);
+        qc_status status = qc_count_char_ngrams(texts, DOCS, NULL, 1, 2, &m, &terms, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        qc_csr_free(&m);
+        qc_packed_terms_free(&terms);
+        if (status == QC_OK) {
+            ck_assert_int_gt(k, 3);
+            break;
+        }
+        ck_assert_int_eq(status, QC_ENOMEM);
+        ck_assert_int_le(k, attempts);
+    }
+    free(chars);
+}
+END_TEST
+
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
@@ -111,6 +252,10 @@ Suite *terms_suite(void)
     tcase_add_test(tc, unigrams_and_bigrams);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_count_char_ngrams");
+    tcase_add_test(tc, char_ngrams_come_sorted);
+    tcase_add_test(tc, char_ngrams_equal_the_hashed_counts);
     suite_add_tcase(s, tc);
     return s;
 }
