@@ -54,6 +54,18 @@ def test_char_ngrams_equal_countvectorizer(texts, ngram_range):
     same_matrix(term_matrix(texts, "char", ngram_range=ngram_range), cv, theirs)
 
 
+def test_char_ngrams_too_long_to_pack_fall_back_to_hashing(texts):
+    # thousands of distinct characters take 13 bits each: five of them and a
+    # text number do not fit in 64 bits, so the hashed route counts them
+    from qdacore import _core
+
+    some = texts[:300]
+    assert _core.count_char_ngrams(some, None, 4, 5) is None
+    cv = sklearn_text.CountVectorizer(analyzer="char", ngram_range=(4, 5), lowercase=False)
+    theirs = cv.fit_transform(some)
+    same_matrix(term_matrix(some, "char", ngram_range=(4, 5)), cv, theirs)
+
+
 def test_word_ngrams_with_pruning_and_stop_words_equal_countvectorizer(texts, seg, tokenizer):
     stop = ["的", "，", "。", " ", "了"]
     cv = sklearn_text.CountVectorizer(tokenizer=lambda s: tokenizer.lcut(s), token_pattern=None,

@@ -236,6 +236,17 @@ def slices(
 
 # -- text: terms (terms_py.c) ---------------------------------------------------
 def char_tokens(texts: _Texts, /) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def count_char_ngrams(
+    texts: _Texts, keep: Optional[npt.ArrayLike], min_n: int, max_n: int, /
+) -> Optional[
+    tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        list[str],
+        npt.NDArray[np.int64],
+    ]
+]: ...
 def count_ngrams(
     indptr: npt.ArrayLike,
     tokens: npt.ArrayLike,
