@@ -737,95 +737,96 @@ cleanup:
 
 /* -- co-word pairs ----------------------------------------------------------- */
 
-typedef struct {
-    uint64_t key; /* a << 32 | b with a < b; UINT64_MAX = empty */
-    int64_t count;
-} pair_slot;
-
+/* The pairs counted so far, sorted by key = a << 32 | b (a < b). */
 struct qc_wordpairs {
-    pair_slot *slots;
-    size_t capacity, n;
+    uint64_t *keys;
+    int64_t *counts;
+    size_t n;
 };
-
-static pair_slot *new_pair_slots(size_t capacity)
-{
-    pair_slot *slots = qc_malloc(capacity, sizeof *slots);
-    if (slots != NULL) {
-        for (size_t i = 0; i < capacity; i++)
-            slots[i].key = UINT64_MAX;
-    }
-    return slots;
-}
 
 qc_status qc_wordpairs_new(qc_wordpairs **out)
 {
-    *out = NULL;
-    qc_wordpairs *p = qc_calloc(1, sizeof *p);
-    if (p == NULL)
-        return QC_ENOMEM;
-    p->capacity = 1024;
-    p->slots = new_pair_slots(p->capacity);
-    if (p->slots == NULL) {
-        qc_free(p);
-        return QC_ENOMEM;
-    }
-    *out = p;
-    return QC_OK;
+    *out = qc_calloc(1, sizeof **out);
+    return *out == NULL ? QC_ENOMEM : QC_OK;
 }
 
 void qc_wordpairs_free(qc_wordpairs *p)
 {
     if (p == NULL)
         return;
-    qc_free(p->slots);
+    qc_free(p->keys);
+    qc_free(p->counts);
     qc_free(p);
 }
 
 size_t qc_wordpairs_count(const qc_wordpairs *p) { return p->n; }
 
-static inline size_t pair_hash(uint64_t key)
+/*
+ * Pair occurrences wait in a batch, packed as lo << bits | hi; a full batch
+ * is radix-sorted, its runs counted and merged into the pairs. Sorting
+ * streams through memory where a hash table of millions of pairs would miss
+ * the cache on every occurrence; the batch is no larger than the pairs
+ * already counted (or a floor), so memory stays proportional to them.
+ */
+typedef struct {
+    uint64_t *values, *scratch;
+    size_t n, capacity;
+    unsigned bits;
+    size_t *count; /* radix scratch */
+} pair_batch;
+
+static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
 {
-    key ^= key >> 33;
-    key *= 0xFF51AFD7ED558CCDull;
-    key ^= key >> 33;
-    return (size_t)key;
+    radix_sort(&b->values, &b->scratch, b->n, 0, 2 * b->bits, b->count);
+    /* runs in place: keys into values, counts into scratch */
+    uint64_t low = ((uint64_t)1 << b->bits) - 1;
+    int64_t *run_count = (int64_t *)b->scratch;
+    size_t runs = 0;
+    for (size_t i = 0; i < b->n;) {
+        size_t j = i + 1;
+        while (j < b->n && b->values[j] == b->values[i])
+            j++;
+        b->values[runs] = (b->values[i] >> b->bits) << 32 | (b->values[i] & low);
+        run_count[runs++] = (int64_t)(j - i);
+        i = j;
+    }
+    b->n = 0;
+    uint64_t *keys = qc_malloc(p->n + runs, sizeof *keys);
+    int64_t *counts = qc_malloc(p->n + runs, sizeof *counts);
+    if (keys == NULL || counts == NULL) {
+        qc_free(keys);
+        qc_free(counts);
+        return QC_ENOMEM;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < p->n || j < runs) {
+        if (j == runs || (i < p->n && p->keys[i] < b->values[j])) {
+            keys[k] = p->keys[i];
+            counts[k++] = p->counts[i++];
+        } else if (i == p->n || b->values[j] < p->keys[i]) {
+            keys[k] = b->values[j];
+            counts[k++] = run_count[j++];
+        } else {
+            keys[k] = p->keys[i];
+            counts[k++] = p->counts[i++] + run_count[j++];
+        }
+    }
+    qc_free(p->keys);
+    qc_free(p->counts);
+    p->keys = keys;
+    p->counts = counts;
+    p->n = k;
+    return QC_OK;
 }
 
-static qc_status pair_add(qc_wordpairs *p, uint64_t a, uint64_t b)
+static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, uint64_t y)
 {
-    uint64_t key = a < b ? a << 32 | b : b << 32 | a;
-    size_t mask = p->capacity - 1, i = pair_hash(key) & mask;
-    for (;; i = (i + 1) & mask) {
-        if (p->slots[i].key == key) {
-            p->slots[i].count++;
-            return QC_OK;
-        }
-        if (p->slots[i].key == UINT64_MAX)
-            break;
+    if (b->n == b->capacity) {
+        qc_status status = merge_batch(p, b);
+        if (status != QC_OK)
+            return status;
     }
-    if (2 * (p->n + 1) > p->capacity) {
-        size_t capacity = 2 * p->capacity;
-        pair_slot *slots = new_pair_slots(capacity);
-        if (slots == NULL)
-            return QC_ENOMEM;
-        for (size_t j = 0; j < p->capacity; j++) {
-            if (p->slots[j].key == UINT64_MAX)
-                continue;
-            size_t k = pair_hash(p->slots[j].key) & (capacity - 1);
-            while (slots[k].key != UINT64_MAX)
-                k = (k + 1) & (capacity - 1);
-            slots[k] = p->slots[j];
-        }
-        qc_free(p->slots);
-        p->slots = slots;
-        p->capacity = capacity;
-        mask = capacity - 1;
-        i = pair_hash(key) & mask;
-        while (p->slots[i].key != UINT64_MAX)
-            i = (i + 1) & mask;
-    }
-    p->slots[i] = (pair_slot){key, 1};
-    p->n++;
+    b->values[b->n++] = x < y ? x << b->bits | y : y << b->bits | x;
     return QC_OK;
 }
 
@@ -843,10 +844,31 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
     if (pairs == NULL)
         return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
     int64_t *kind = NULL, *kept = NULL, *seen = NULL, *distinct = NULL;
+    pair_batch batch = {NULL, NULL, 0, 0, bit_length(n_vocab > 1 ? n_vocab - 1 : 1), NULL};
     qc_status status = filter_tokens(indptr, n_docs, tokens, n_tokens, n_vocab,
                                      keep, &kind, &kept, err);
     if (status != QC_OK)
         return status;
+    /* at most window - 1 pairs per token, or all pairs of a document's
+       distinct tokens: the batch need not exceed that */
+    size_t occurrences = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        size_t len = (size_t)(kind[d + 1] - kind[d]);
+        size_t per = window > 0 ? window - 1 : len;
+        occurrences += len > SIZE_MAX / (per + 1) ? SIZE_MAX / 2 : len * per;
+        if (occurrences > SIZE_MAX / 2)
+            occurrences = SIZE_MAX / 2;
+    }
+    batch.capacity = pairs->n > ((size_t)1 << 22) ? pairs->n : (size_t)1 << 22;
+    if (batch.capacity > occurrences)
+        batch.capacity = occurrences > 0 ? occurrences : 1;
+    batch.values = qc_malloc(batch.capacity, sizeof *batch.values);
+    batch.scratch = qc_malloc(batch.capacity, sizeof *batch.scratch);
+    batch.count = qc_malloc((size_t)1 << RADIX_BITS, sizeof *batch.count);
+    if (batch.values == NULL || batch.scratch == NULL || batch.count == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
     if (window == 0) {
         seen = qc_malloc(n_vocab, sizeof *seen);
         distinct = qc_malloc(n_tokens, sizeof *distinct);
@@ -865,7 +887,7 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                 size_t stop = i + window < len ? i + window : len;
                 for (size_t j = i + 1; j < stop && status == QC_OK; j++) {
                     if (doc[i] != doc[j])
-                        status = pair_add(pairs, (uint64_t)doc[i], (uint64_t)doc[j]);
+                        status = batch_add(pairs, &batch, (uint64_t)doc[i], (uint64_t)doc[j]);
                 }
             }
             continue;
@@ -879,26 +901,27 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
         }
         for (size_t i = 0; i < k && status == QC_OK; i++) {
             for (size_t j = i + 1; j < k && status == QC_OK; j++)
-                status = pair_add(pairs, (uint64_t)distinct[i], (uint64_t)distinct[j]);
+                status = batch_add(pairs, &batch, (uint64_t)distinct[i], (uint64_t)distinct[j]);
         }
     }
+    if (status == QC_OK && batch.n > 0)
+        status = merge_batch(pairs, &batch);
 cleanup:
     qc_free(kind);
     qc_free(kept);
     qc_free(seen);
     qc_free(distinct);
+    qc_free(batch.values);
+    qc_free(batch.scratch);
+    qc_free(batch.count);
     return status;
 }
 
 void qc_wordpairs_export(const qc_wordpairs *p, int64_t *a, int64_t *b, int64_t *count)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < p->capacity; i++) {
-        if (p->slots[i].key == UINT64_MAX)
-            continue;
-        a[k] = (int64_t)(p->slots[i].key >> 32);
-        b[k] = (int64_t)(p->slots[i].key & 0xFFFFFFFFu);
-        count[k] = p->slots[i].count;
-        k++;
+    for (size_t k = 0; k < p->n; k++) {
+        a[k] = (int64_t)(p->keys[k] >> 32);
+        b[k] = (int64_t)(p->keys[k] & 0xFFFFFFFFu);
+        count[k] = p->counts[k];
     }
 }

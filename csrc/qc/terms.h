@@ -138,15 +138,18 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * pairs with the next window - 1 tokens) whose ids differ count once.
  * window == 0: per document, every two distinct ids present count once.
  * Tokens with keep[id] == 0 are removed first (keep may be NULL).
- * Errors: QC_EINVAL (window 1), QC_EINDEX, QC_EORDER, QC_ENOMEM.
- * Memory O(distinct pairs).
+ * Occurrences are radix-sorted in batches of max(2^22, pairs so far) and
+ * merged into pairs, which stay sorted by (a, b). On error, pairs holds the
+ * batches merged before it. Errors: QC_EINVAL (window 1), QC_EINDEX,
+ * QC_EORDER, QC_ENOMEM. Memory O(distinct pairs + 2^22 words).
+ * O(occurrences x bits of n_vocab / 5 + merges x distinct pairs).
  */
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          const int64_t *tokens, size_t n_tokens,
                          size_t n_vocab, const uint8_t *keep, size_t window,
                          qc_wordpairs *pairs, qc_errinfo *err);
 
-/* Writes the pairs (in table order) to a, b, count (qc_wordpairs_count each). */
+/* Writes the pairs, by a then b, to a, b, count (qc_wordpairs_count each). */
 void qc_wordpairs_export(const qc_wordpairs *pairs, int64_t *a, int64_t *b,
                      int64_t *count);
 

@@ -69,6 +69,12 @@ START_TEST(window_pairs_and_halves_add_up)
                 ck_assert_int_eq(n2[j], n[i]);
     }
     ck_assert_int_eq(total, 5);
+    /* sorted by (a, b): {0,1} {0,2} {1,2} */
+    const int64_t want_a[] = {0, 0, 1}, want_b[] = {1, 2, 2};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(a[i], want_a[i]);
+        ck_assert_int_eq(b[i], want_b[i]);
+    }
     qc_errinfo err = {0};
     ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 2, NULL, 3, whole, &err), QC_EINDEX);
     ck_assert_str_eq(err.arg, "tokens");
