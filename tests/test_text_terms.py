@@ -166,3 +166,13 @@ def test_bad_input_raises_a_named_exception(case):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_string_order_equals_numpy_stable_argsort(texts):
+    # the C sort the co-word table ranks tokens with, against numpy's
+    # stable argsort of the same str objects (ties, prefixes, NUL, astral)
+    from qdacore import _core
+
+    words = [w for t in texts[:200] for w in t.split("，")] + ["", "a", "a\0", "a", "😀", "\U0010ffff"]
+    expected = np.argsort(np.asarray(words, dtype=object), kind="stable")
+    assert _core.string_order(words).tolist() == expected.tolist()

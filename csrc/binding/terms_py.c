@@ -287,6 +287,33 @@ finally:
     return result;
 }
 
+/* string_order(strings) -> int64 array: the positions of the strings in
+   code point order (Python's sorted order), ties in their given order. */
+static PyObject *string_order(PyObject *module, PyObject *strings)
+{
+    (void)module;
+    uint32_t *text = NULL;
+    int64_t *offsets = NULL;
+    size_t n = 0;
+    if (string_table(strings, &text, &offsets, &n) < 0)
+        return NULL;
+    npy_intp dim = (npy_intp)n;
+    PyArrayObject *order = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_INT64);
+    if (order != NULL) {
+        qc_status status;
+        Py_BEGIN_ALLOW_THREADS
+        status = qc_string_order(text, offsets, n, PyArray_DATA(order));
+        Py_END_ALLOW_THREADS
+        if (status != QC_OK) {
+            qc_raise(status, NULL, "string_order");
+            Py_CLEAR(order);
+        }
+    }
+    qc_free(text);
+    qc_free(offsets);
+    return (PyObject *)order;
+}
+
 /* count_pairs(indptr, tokens, n_vocab, keep, window) -> (a, b, count) */
 static PyObject *count_pairs(PyObject *module, PyObject *args)
 {
@@ -368,6 +395,10 @@ PyMethodDef qc_terms_methods[] = {
      "and each row's columns ascending; None when an n-gram and its document\n"
      "do not fit in 64 bits (use char_tokens and count_ngrams). Runs without\n"
      "the GIL."},
+    {"string_order", string_order, METH_O,
+     "string_order(strings, /)\n--\n\n"
+     "The positions of a list of str in sorted (code point) order, ties in\n"
+     "their given order: numpy.argsort(strings, kind='stable'), in C."},
     {"count_pairs", count_pairs, METH_VARARGS,
      "count_pairs(indptr, tokens, n_vocab, keep, window, /)\n--\n\n"
      "Co-word counts (a, b, count), a < b token ids: positions less than window\n"

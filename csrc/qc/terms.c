@@ -651,6 +651,26 @@ static void merge_sort(const strtab *t, keyed *ids, keyed *tmp, size_t n)
     }
 }
 
+qc_status qc_string_order(const uint32_t *text, const int64_t *offsets, size_t n,
+                          int64_t *order)
+{
+    keyed *ids = qc_malloc(n, sizeof *ids), *tmp = qc_malloc(n, sizeof *tmp);
+    if (ids == NULL || tmp == NULL) {
+        qc_free(ids);
+        qc_free(tmp);
+        return QC_ENOMEM;
+    }
+    strtab tab = {text, offsets};
+    for (size_t i = 0; i < n; i++)
+        ids[i] = (keyed){prefix_key(&tab, (int64_t)i), (int64_t)i};
+    merge_sort(&tab, ids, tmp, n);
+    for (size_t i = 0; i < n; i++)
+        order[i] = ids[i].id;
+    qc_free(ids);
+    qc_free(tmp);
+    return QC_OK;
+}
+
 qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
                            const int64_t *tok_offsets, size_t n_tok,
                            int64_t joiner, uint32_t **text, int64_t **offsets,

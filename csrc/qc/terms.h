@@ -125,6 +125,12 @@ qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
                            int64_t **rank, int64_t **order,
                            size_t *n_distinct, qc_errinfo *err);
 
+/* The order of n strings (string i is text[offsets[i]:offsets[i+1]]) by code
+   point, equal strings in their given order: order[k] is the k-th string.
+   Errors: QC_ENOMEM. O(total length x log n). */
+qc_status qc_string_order(const uint32_t *text, const int64_t *offsets, size_t n,
+                          int64_t *order);
+
 /* Co-word counts: unordered pairs of distinct token ids (a < b). */
 typedef struct qc_wordpairs qc_wordpairs;
 

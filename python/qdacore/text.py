@@ -99,7 +99,7 @@ def read_chunks(source: Union[str, os.PathLike, Any], chunk_size: int = 1 << 22
             f.close()
 
 
-def _distinct_categorical(codes: np.ndarray, strings: list) -> pd.Categorical:
+def _distinct_categorical(codes: np.ndarray, strings: list, ordered: bool = False) -> pd.Categorical:
     """A Categorical of ``strings[codes]`` where the C core made ``strings``
     distinct and the codes valid.
 
@@ -113,12 +113,12 @@ def _distinct_categorical(codes: np.ndarray, strings: list) -> pd.Categorical:
     try:
         from pandas.core.dtypes.dtypes import CategoricalDtype
 
-        dtype = CategoricalDtype._from_fastpath(categories, ordered=False)
+        dtype = CategoricalDtype._from_fastpath(categories, ordered=ordered)
         width = next(t for t in (np.int8, np.int16, np.int32, np.int64)
                      if len(categories) < np.iinfo(t).max)
         return pd.Categorical._simple_new(codes.astype(width), dtype)
     except (AttributeError, TypeError, ImportError):  # pragma: no cover - other pandas
-        return pd.Categorical.from_codes(codes, categories=categories)
+        return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered)
 
 
 def _frame(labels: pd.Index, indptr: np.ndarray, columns: dict) -> pd.DataFrame:
@@ -818,9 +818,10 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     Returns
     -------
     DataFrame
-        ``source``, ``target`` (source < target), ``count``; the highest
-        counts first. Pairs of a token with itself are not counted. Memory is
-        proportional to the number of distinct pairs.
+        ``source``, ``target`` (source < target; ordered categorical columns
+        whose categories are the tokens, sorted), ``count``; the highest counts
+        first, then by source and target. Pairs of a token with itself are
+        not counted. Memory is proportional to the number of distinct pairs.
 
     Examples
     --------
@@ -840,37 +841,43 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
         w = check.whole(window, "window", 2)
     min_count = check.whole(min_count, "min_count", 1)
     stream = _stream(texts, tokenizer, hmm)
-    a, b, count = _core.count_pairs(stream.indptr, stream.tokens, stream.n_vocab,
-                                    _keep(stream.strings, stop_words), w)
-    # Order by the ranks of the tokens (code point order, as str comparison
-    # orders them): integers to compare and sort, strings made once at the end.
-    if stream.strings is None:  # the ids are code points: their value is their rank
-        ra, rb = a, b
-
-        def spell(ranks):
-            return np.frombuffer(ranks.astype("<u4").tobytes(), dtype="<U1").astype(object)
+    keep = _keep(stream.strings, stop_words)
+    # Tokens renumbered by the code point order of their strings (as str
+    # comparison orders them): the C core then returns the pairs with
+    # source < target, sorted by (source, target), and strings are made once
+    # at the end.
+    if stream.strings is None:  # code points: their value is their rank
+        ranked, names = stream.tokens, None
     else:
-        vocab = np.asarray(stream.strings, dtype=object)
-        by_name = np.argsort(vocab, kind="stable")
-        rank = np.empty(len(vocab), dtype=np.int64)
-        rank[by_name] = np.arange(len(vocab))
-        ra, rb = rank[a], rank[b]
-        spelled = vocab[by_name]
-
-        def spell(ranks):
-            return spelled[ranks]
-    source, target = np.minimum(ra, rb), np.maximum(ra, rb)
-    keep = count >= min_count
-    source, target, count = source[keep], target[keep], count[keep]
-    # one 64-bit key (count descending, then source, then target) when it fits
-    bits = max(int(max(source.max(initial=0), target.max(initial=0))).bit_length(), 1)
+        by_name = _core.string_order(stream.strings)
+        rank = np.empty(len(by_name), dtype=np.int64)
+        rank[by_name] = np.arange(len(by_name))
+        ranked = rank[stream.tokens]
+        keep = None if keep is None else keep[by_name]
+        names = np.asarray(stream.strings, dtype=object)[by_name].tolist()
+    source, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w)
+    if min_count > 1:
+        frequent = count >= min_count
+        source, target, count = source[frequent], target[frequent], count[frequent]
+    # highest counts first; the stable sort keeps (source, target) order within
+    # a count (a radix sort when the counts fit in 16 bits)
     top = int(count.max(initial=0))
-    if 2 * bits + top.bit_length() <= 63:
-        order = np.argsort(((top - count) << (2 * bits)) | (source << bits) | target, kind="stable")
-    else:
-        order = np.lexsort((target, source, -count))
-    edges = pd.DataFrame({"source": spell(source[order]), "target": spell(target[order]),
-                          "count": count[order]})
+    fall = (top - count).astype(np.uint16 if top < 1 << 16 else np.int64)
+    order = np.argsort(fall, kind="stable")
+    source, target = source[order], target[order]
+    if names is None:  # the code points in use, as the categories
+        used = np.zeros(N_CODE_POINTS, dtype=bool)
+        used[source] = used[target] = True
+        cps = np.flatnonzero(used)
+        lookup = np.zeros(N_CODE_POINTS, dtype=np.int64)
+        lookup[cps] = np.arange(len(cps))
+        source, target = lookup[source], lookup[target]
+        names = np.frombuffer(cps.astype("<u4").tobytes(), dtype="<U1").tolist()
+    # categorical columns, one str per distinct token rather than per row,
+    # ordered as the strings are (so source < target compares as str)
+    edges = pd.DataFrame({"source": _distinct_categorical(source, names, ordered=True),
+                          "target": _distinct_categorical(target, names, ordered=True),
+                          "count": count[order]}, copy=False)
     return edges.reset_index(drop=True)
 
 
