@@ -11,6 +11,11 @@ struct qc_matcher {
     int32_t *output;  /* nearest proper suffix with a pattern, 0 if none */
     int32_t *pattern; /* pattern ending here, -1 if none */
     int32_t *depth;
+    /* Most characters of a text start no pattern: bit (c & root_mask) of
+       root_bits is set for each first character, so the walk stays at the
+       root without a probe for the rest (16 bits per first character). */
+    uint64_t *root_bits;
+    uint32_t root_mask;
 };
 
 void qc_matcher_free(qc_matcher *m)
@@ -22,6 +27,7 @@ void qc_matcher_free(qc_matcher *m)
     qc_free(m->output);
     qc_free(m->pattern);
     qc_free(m->depth);
+    qc_free(m->root_bits);
     qc_free(m);
 }
 
@@ -112,6 +118,24 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
     status = bfs_order(m, &order);
     if (status != QC_OK)
         goto cleanup;
+    size_t first_chars = 0;
+    for (size_t v = 1; v < n; v++)
+        first_chars += m->trie.parent[v] == 0;
+    size_t bits = 64;
+    while (bits < 16 * first_chars && bits < ((size_t)1 << 21))
+        bits *= 2;
+    m->root_mask = (uint32_t)(bits - 1);
+    m->root_bits = qc_calloc(bits / 64, sizeof *m->root_bits);
+    if (m->root_bits == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t v = 1; v < n; v++) {
+        if (m->trie.parent[v] == 0) {
+            uint32_t c = m->trie.cp[v] & m->root_mask;
+            m->root_bits[c / 64] |= (uint64_t)1 << (c % 64);
+        }
+    }
     m->fail[0] = 0;
     m->output[0] = 0;
     for (size_t k = 1; k < n; k++) {
@@ -144,7 +168,7 @@ size_t qc_matcher_bytes(const qc_matcher *m)
     return sizeof *m + (m->trie.direct ? QC_TRIE_DIRECT * sizeof(int32_t) : 0) +
            m->trie.capacity * sizeof(qc_trie_slot) +
            m->trie.node_capacity * (sizeof(uint64_t) + sizeof(int32_t) + sizeof(uint32_t)) +
-           m->n_nodes * 4 * sizeof(int32_t);
+           m->n_nodes * 4 * sizeof(int32_t) + ((size_t)m->root_mask + 1) / 8;
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)
@@ -202,6 +226,8 @@ static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
     int32_t state = 0;
     for (size_t i = 0; i < s->len; i++) {
         uint32_t c = key_at(m, s, i);
+        if (state == 0 && !(m->root_bits[(c & m->root_mask) / 64] >> (c & 63) & 1))
+            continue; /* no pattern starts with c */
         for (;;) {
             int32_t g = qc_trie_child(&m->trie, state, c);
             if (g >= 0) {
