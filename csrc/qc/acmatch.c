@@ -1,33 +1,62 @@
 #include "qc/acmatch.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/*
+ * Once built, the automaton keeps one 20-byte record per node, numbered in
+ * breadth-first order with the children of a node consecutive and sorted by
+ * code point: a step scans (or, for many, bisects) the children's records,
+ * and the record found holds all the next step needs. The trie used to
+ * build it is freed.
+ */
+typedef struct {
+    uint32_t cp;      /* of the edge into the node */
+    uint32_t first;   /* the node's children: first .. next node's first - 1 */
+    int32_t fail;     /* longest proper suffix that is a node */
+    int32_t output;   /* nearest proper suffix with a pattern, 0 if none */
+    int32_t pattern;  /* pattern ending here, -1 if none */
+} ac_node;
+
+enum { SCAN = 8 };
+
+typedef struct {
+    uint32_t parent; /* UINT32_MAX marks an empty slot */
+    uint32_t cp;
+    int32_t child;
+} ac_edge;
+
+static inline size_t edge_slot(uint32_t parent, uint32_t cp, size_t capacity)
+{
+    uint64_t h = ((uint64_t)parent << 21 ^ cp) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 32) & (capacity - 1);
+}
+
 struct qc_matcher {
-    qc_trie trie;
     int fold;
     size_t n_nodes;
-    /* per node */
-    int32_t *fail;    /* longest proper suffix that is a trie node */
-    int32_t *output;  /* nearest proper suffix with a pattern, 0 if none */
-    int32_t *pattern; /* pattern ending here, -1 if none */
-    int32_t *depth;
+    ac_node *node;    /* n_nodes + 1: the last only closes the children of the one before */
+    int32_t *length;  /* per pattern */
+    size_t n_patterns;
     /* Most characters of a text start no pattern: bit (c & root_mask) of
        root_bits is set for each first character, so the walk stays at the
-       root without a probe for the rest (16 bits per first character). */
+       root without a search for the rest (16 bits per first character). */
     uint64_t *root_bits;
     uint32_t root_mask;
+    /* The children of nodes with more than SCAN children (the root, the
+       first characters of many patterns) are found by hashing instead. */
+    ac_edge *edges;
+    size_t capacity;
 };
 
 void qc_matcher_free(qc_matcher *m)
 {
     if (m == NULL)
         return;
-    qc_trie_free(&m->trie);
-    qc_free(m->fail);
-    qc_free(m->output);
-    qc_free(m->pattern);
-    qc_free(m->depth);
+    qc_free(m->node);
+    qc_free(m->length);
     qc_free(m->root_bits);
+    qc_free(m->edges);
     qc_free(m);
 }
 
@@ -37,33 +66,85 @@ static inline uint32_t key_at(const qc_matcher *m, const qc_str *s, size_t i)
     return m->fold ? qc_fold_latin(c) : c;
 }
 
-/* Breadth-first order of the nodes: counting sort by depth (a parent has a
-   smaller number than its child, so depths fill in one pass). */
-static qc_status bfs_order(qc_matcher *m, int32_t **order_out)
+/* The child of v along c, or -1. */
+static inline int32_t child(const qc_matcher *m, int32_t v, uint32_t c)
+{
+    const ac_node *node = m->node;
+    uint32_t lo = node[v].first, end = node[v + 1].first;
+    if (end - lo > SCAN) {
+        for (size_t j = edge_slot((uint32_t)v, c, m->capacity);; j = (j + 1) & (m->capacity - 1)) {
+            const ac_edge *e = &m->edges[j];
+            if (e->parent == (uint32_t)v && e->cp == c)
+                return e->child;
+            if (e->parent == UINT32_MAX)
+                return -1;
+        }
+    }
+    for (; lo < end; lo++) {
+        if (node[lo].cp >= c)
+            return node[lo].cp == c ? (int32_t)lo : -1;
+    }
+    return -1;
+}
+
+static int compare_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Lays the trie out as the node records (see ac_node): breadth-first, each
+   node's children together, sorted by code point. renumber[v] receives the
+   record of trie node v. */
+static qc_status lay_out(qc_matcher *m, const qc_trie *trie, int32_t *renumber)
 {
     size_t n = m->n_nodes;
-    int32_t max_depth = 0;
-    m->depth[0] = 0;
-    for (size_t v = 1; v < n; v++) {
-        m->depth[v] = m->depth[m->trie.parent[v]] + 1;
-        if (m->depth[v] > max_depth)
-            max_depth = m->depth[v];
-    }
-    size_t *first = qc_calloc((size_t)max_depth + 2, sizeof *first);
-    int32_t *order = qc_malloc(n, sizeof *order);
-    if (first == NULL || order == NULL) {
-        qc_free(first);
-        qc_free(order);
+    size_t *start = qc_calloc(n + 1, sizeof *start);
+    uint64_t *kids = qc_malloc(n, sizeof *kids);
+    if (start == NULL || kids == NULL) {
+        qc_free(start);
+        qc_free(kids);
         return QC_ENOMEM;
     }
+    /* children grouped by parent (counting sort), each group by code point */
+    for (size_t v = 1; v < n; v++)
+        start[trie->parent[v] + 1]++;
     for (size_t v = 0; v < n; v++)
-        first[m->depth[v] + 1]++;
-    for (int32_t d = 0; d <= max_depth; d++)
-        first[d + 1] += first[d];
+        start[v + 1] += start[v];
+    for (size_t v = 1; v < n; v++)
+        kids[start[trie->parent[v]]++] = (uint64_t)trie->cp[v] << 32 | v;
+    for (size_t v = n; v-- > 0;) /* the cursors stopped at the next group */
+        start[v + 1] = start[v];
+    start[0] = 0;
     for (size_t v = 0; v < n; v++)
-        order[first[m->depth[v]]++] = (int32_t)v;
-    qc_free(first);
-    *order_out = order;
+        qsort(kids + start[v], start[v + 1] - start[v], sizeof *kids, compare_u64);
+    /* breadth first: the children of the k-th record get the next numbers */
+    int32_t *trie_of = qc_malloc(n, sizeof *trie_of);
+    if (trie_of == NULL) {
+        qc_free(start);
+        qc_free(kids);
+        return QC_ENOMEM;
+    }
+    trie_of[0] = 0;
+    renumber[0] = 0;
+    m->node[0].cp = 0;
+    size_t next = 1;
+    for (size_t k = 0; k < n; k++) {
+        size_t v = (size_t)trie_of[k];
+        m->node[k].first = (uint32_t)next;
+        for (size_t j = start[v]; j < start[v + 1]; j++) {
+            int32_t w = (int32_t)(uint32_t)kids[j];
+            trie_of[next] = w;
+            renumber[w] = (int32_t)next;
+            m->node[next].cp = (uint32_t)(kids[j] >> 32);
+            next++;
+        }
+    }
+    m->node[n].first = (uint32_t)n;
+    m->node[n].cp = 0;
+    qc_free(start);
+    qc_free(kids);
+    qc_free(trie_of);
     return QC_OK;
 }
 
@@ -84,43 +165,52 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
         if (patterns[i].len == 0)
             return qc_fail(err, QC_EINVAL, "patterns", i, 0, 0,
                            "a pattern must not be empty");
+        if (patterns[i].len > INT32_MAX)
+            return qc_fail(err, QC_EOVERFLOW, "patterns", i, (int64_t)patterns[i].len,
+                           INT32_MAX, "a pattern is too long");
     }
     qc_matcher *m = qc_calloc(1, sizeof *m);
     if (m == NULL)
         return QC_ENOMEM;
     m->fold = fold != 0;
+    m->n_patterns = n_patterns;
+    qc_trie trie;
+    int trie_ready = 0;
     int32_t *ends = qc_malloc(n_patterns, sizeof *ends);
-    int32_t *order = NULL;
-    qc_status status = ends == NULL ? QC_ENOMEM : qc_trie_init(&m->trie);
-    /* matching memory matters more here than the root's first step */
-    m->trie.direct_after = SIZE_MAX;
+    int32_t *renumber = NULL;
+    m->length = qc_malloc(n_patterns, sizeof *m->length);
+    qc_status status = ends == NULL || m->length == NULL ? QC_ENOMEM : qc_trie_init(&trie);
+    trie_ready = status == QC_OK;
+    if (trie_ready)
+        trie.direct_after = SIZE_MAX; /* a build-time trie: no direct table */
     for (size_t i = 0; status == QC_OK && i < n_patterns; i++) {
         int32_t node = 0;
         for (size_t k = 0; status == QC_OK && k < patterns[i].len; k++)
-            status = qc_trie_add(&m->trie, node, key_at(m, &patterns[i], k), &node, NULL);
+            status = qc_trie_add(&trie, node, key_at(m, &patterns[i], k), &node, NULL);
         ends[i] = node;
+        m->length[i] = (int32_t)patterns[i].len;
     }
     if (status != QC_OK)
         goto cleanup;
-    size_t n = m->n_nodes = qc_trie_nodes(&m->trie);
-    m->fail = qc_malloc(n, sizeof *m->fail);
-    m->output = qc_malloc(n, sizeof *m->output);
-    m->pattern = qc_malloc(n, sizeof *m->pattern);
-    m->depth = qc_malloc(n, sizeof *m->depth);
-    if (m->fail == NULL || m->output == NULL || m->pattern == NULL || m->depth == NULL) {
+    size_t n = m->n_nodes = qc_trie_nodes(&trie);
+    if (n >= INT32_MAX) {
+        status = QC_EOVERFLOW;
+        goto cleanup;
+    }
+    m->node = qc_malloc(n + 1, sizeof *m->node);
+    renumber = qc_malloc(n, sizeof *renumber);
+    if (m->node == NULL || renumber == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t v = 0; v < n; v++)
-        m->pattern[v] = -1;
-    for (size_t i = n_patterns; i-- > 0;) /* the first occurrence wins */
-        m->pattern[ends[i]] = (int32_t)i;
-    status = bfs_order(m, &order);
+    status = lay_out(m, &trie, renumber);
     if (status != QC_OK)
         goto cleanup;
-    size_t first_chars = 0;
-    for (size_t v = 1; v < n; v++)
-        first_chars += m->trie.parent[v] == 0;
+    for (size_t v = 0; v <= n; v++)
+        m->node[v].pattern = -1;
+    for (size_t i = n_patterns; i-- > 0;) /* the first occurrence wins */
+        m->node[renumber[ends[i]]].pattern = (int32_t)i;
+    size_t first_chars = m->node[1].first - m->node[0].first;
     size_t bits = 64;
     while (bits < 16 * first_chars && bits < ((size_t)1 << 21))
         bits *= 2;
@@ -130,31 +220,59 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t v = 1; v < n; v++) {
-        if (m->trie.parent[v] == 0) {
-            uint32_t c = m->trie.cp[v] & m->root_mask;
-            m->root_bits[c / 64] |= (uint64_t)1 << (c % 64);
+    for (uint32_t v = m->node[0].first; v < m->node[1].first; v++) {
+        uint32_t c = m->node[v].cp & m->root_mask;
+        m->root_bits[c / 64] |= (uint64_t)1 << (c % 64);
+    }
+    size_t hashed = 0;
+    for (size_t u = 0; u < n; u++) {
+        uint32_t count = m->node[u + 1].first - m->node[u].first;
+        hashed += count > SCAN ? count : 0;
+    }
+    m->capacity = 16;
+    while (m->capacity < 2 * hashed)
+        m->capacity *= 2;
+    m->edges = qc_malloc(m->capacity, sizeof *m->edges);
+    if (m->edges == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t j = 0; j < m->capacity; j++)
+        m->edges[j].parent = UINT32_MAX;
+    for (size_t u = 0; u < n; u++) {
+        if (m->node[u + 1].first - m->node[u].first <= SCAN)
+            continue;
+        for (uint32_t v = m->node[u].first; v < m->node[u + 1].first; v++) {
+            size_t j = edge_slot((uint32_t)u, m->node[v].cp, m->capacity);
+            while (m->edges[j].parent != UINT32_MAX)
+                j = (j + 1) & (m->capacity - 1);
+            m->edges[j] = (ac_edge){(uint32_t)u, m->node[v].cp, (int32_t)v};
         }
     }
-    m->fail[0] = 0;
-    m->output[0] = 0;
-    for (size_t k = 1; k < n; k++) {
-        int32_t v = order[k], u = m->trie.parent[v];
-        uint32_t c = m->trie.cp[v];
-        int32_t f = 0;
-        if (u != 0) {
-            f = m->fail[u];
-            int32_t g;
-            while ((g = qc_trie_child(&m->trie, f, c)) < 0 && f != 0)
-                f = m->fail[f];
-            f = g >= 0 ? g : 0;
+    /* failure and output links in breadth-first (record) order: a node's
+       links are known before its children's */
+    m->node[0].fail = 0;
+    m->node[0].output = 0;
+    for (size_t u = 0; u < n; u++) {
+        for (uint32_t v = m->node[u].first; v < m->node[u + 1].first; v++) {
+            int32_t f = 0;
+            if (u != 0) {
+                uint32_t c = m->node[v].cp;
+                int32_t g;
+                f = m->node[u].fail;
+                while ((g = child(m, f, c)) < 0 && f != 0)
+                    f = m->node[f].fail;
+                f = g >= 0 ? g : 0;
+            }
+            m->node[v].fail = f;
+            m->node[v].output = m->node[f].pattern >= 0 ? f : m->node[f].output;
         }
-        m->fail[v] = f;
-        m->output[v] = m->pattern[f] >= 0 ? f : m->output[f];
     }
 cleanup:
+    if (trie_ready)
+        qc_trie_free(&trie);
     qc_free(ends);
-    qc_free(order);
+    qc_free(renumber);
     if (status != QC_OK) {
         qc_matcher_free(m);
         return status;
@@ -165,10 +283,9 @@ cleanup:
 
 size_t qc_matcher_bytes(const qc_matcher *m)
 {
-    return sizeof *m + (m->trie.direct ? QC_TRIE_DIRECT * sizeof(int32_t) : 0) +
-           m->trie.capacity * sizeof(qc_trie_slot) +
-           m->trie.node_capacity * (sizeof(uint64_t) + sizeof(int32_t) + sizeof(uint32_t)) +
-           m->n_nodes * 4 * sizeof(int32_t) + ((size_t)m->root_mask + 1) / 8;
+    return sizeof *m + (m->n_nodes + 1) * sizeof *m->node +
+           m->n_patterns * sizeof *m->length + ((size_t)m->root_mask + 1) / 8 +
+           m->capacity * sizeof *m->edges;
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)
@@ -223,25 +340,26 @@ static qc_status push(qc_matches *out, size_t text, size_t start, size_t end,
 static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
                                    size_t t, qc_matches *out)
 {
+    const ac_node *node = m->node;
     int32_t state = 0;
     for (size_t i = 0; i < s->len; i++) {
         uint32_t c = key_at(m, s, i);
         if (state == 0 && !(m->root_bits[(c & m->root_mask) / 64] >> (c & 63) & 1))
             continue; /* no pattern starts with c */
         for (;;) {
-            int32_t g = qc_trie_child(&m->trie, state, c);
+            int32_t g = child(m, state, c);
             if (g >= 0) {
                 state = g;
                 break;
             }
             if (state == 0)
                 break;
-            state = m->fail[state];
+            state = node[state].fail;
         }
-        int32_t hit = m->pattern[state] >= 0 ? state : m->output[state];
-        for (; hit > 0; hit = m->output[hit]) {
-            qc_status status = push(out, t, i + 1 - (size_t)m->depth[hit], i + 1,
-                                    m->pattern[hit]);
+        int32_t hit = node[state].pattern >= 0 ? state : node[state].output;
+        for (; hit > 0; hit = node[hit].output) {
+            int32_t p = node[hit].pattern;
+            qc_status status = push(out, t, i + 1 - (size_t)m->length[p], i + 1, p);
             if (status != QC_OK)
                 return status;
         }
@@ -254,14 +372,14 @@ static qc_status match_longest(const qc_matcher *m, const qc_str *s, size_t t,
 {
     size_t i = 0;
     while (i < s->len) {
-        int32_t node = 0, best = -1;
+        int32_t state = 0, best = -1;
         size_t best_end = 0;
         for (size_t j = i; j < s->len; j++) {
-            node = qc_trie_child(&m->trie, node, key_at(m, s, j));
-            if (node < 0)
+            state = child(m, state, key_at(m, s, j));
+            if (state < 0)
                 break;
-            if (m->pattern[node] >= 0) {
-                best = m->pattern[node];
+            if (m->node[state].pattern >= 0) {
+                best = m->node[state].pattern;
                 best_end = j + 1;
             }
         }

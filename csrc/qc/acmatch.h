@@ -1,9 +1,12 @@
 /*
  * qc/acmatch.h: dictionary matching over code points with an Aho-Corasick
- * automaton. The goto function is a qc_trie (one hash table of edges, no
- * allocation per node); per node the automaton adds its failure link, its
- * output link (the nearest proper suffix that is a pattern), its depth and
- * the pattern ending there: 16 bytes a node.
+ * automaton. It is built on a qc_trie, then laid out compactly and the trie
+ * freed: one 20-byte record per node (the code point into it, where its
+ * children start, its failure link, its output link and its pattern), the
+ * nodes numbered breadth-first with each node's children together and
+ * sorted; nodes with many children (the root above all) also reach them
+ * through a hash table of 12-byte slots, and a bit set of first characters
+ * lets most text characters pass the root untouched. About 25 bytes a node.
  *
  * Read-only once built: any number of threads may match with one matcher.
  */

@@ -90,6 +90,45 @@ START_TEST(matcher_survives_every_allocation_failure)
 }
 END_TEST
 
+START_TEST(wide_nodes_match_as_narrow_ones)
+{
+    /* 26 patterns "a" + letter and 26 one-letter patterns: the root and
+       node "a" have more children than a scan takes, so they are hashed.
+       In "xaqa" every one-letter pattern matches once per letter and "aq"
+       once: 5 matches (x, a, q, aq, a). */
+    uint8_t two[26][2], one[26];
+    qc_str patterns[52];
+    for (int i = 0; i < 26; i++) {
+        two[i][0] = 'a';
+        two[i][1] = (uint8_t)('a' + i);
+        one[i] = (uint8_t)('a' + i);
+        patterns[i] = (qc_str){1, two[i], 2};
+        patterns[26 + i] = (qc_str){1, &one[i], 1};
+    }
+    qc_matcher *m;
+    ck_assert_int_eq(qc_matcher_new(patterns, 52, 0, &m, NULL), QC_OK);
+    const uint8_t xaqa[] = "xaqa";
+    qc_str text = {1, xaqa, 4};
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 5);
+    /* by end, then start: x [0,1); a [1,2); aq [1,3), q [2,3); a [3,4) */
+    const int64_t start[] = {0, 1, 1, 2, 3}, end[] = {1, 2, 3, 3, 4};
+    const int64_t pattern[] = {26 + 'x' - 'a', 26, 'q' - 'a', 26 + 'q' - 'a', 26};
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_int_eq(out.start[i], start[i]);
+        ck_assert_int_eq(out.end[i], end[i]);
+        ck_assert_int_eq(out.pattern[i], pattern[i]);
+    }
+    qc_matches_free(&out);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 3); /* x, aq, a */
+    ck_assert_int_eq(out.pattern[1], 'q' - 'a');
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+}
+END_TEST
+
 Suite *acmatch_suite(void)
 {
     Suite *s = suite_create("acmatch");
@@ -97,6 +136,7 @@ Suite *acmatch_suite(void)
     tcase_add_test(tc, paper_example_overlapping);
     tcase_add_test(tc, folding_and_wide_text);
     tcase_add_test(tc, bad_patterns_are_named);
+    tcase_add_test(tc, wide_nodes_match_as_narrow_ones);
     tcase_add_test(tc, matcher_survives_every_allocation_failure);
     suite_add_tcase(s, tc);
     return s;
