@@ -337,13 +337,20 @@ static qc_status push(qc_matches *out, size_t text, size_t start, size_t end,
     return QC_OK;
 }
 
-static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
-                                   size_t t, qc_matches *out)
+/* The loop of match_overlapping for one string kind and folding choice:
+   called with constants, so each combination compiles to its own loop
+   without a test per character. */
+static inline qc_status overlapping_run(const qc_matcher *m, const void *data, int kind,
+                                        int fold, size_t len, size_t t, qc_matches *out)
 {
     const ac_node *node = m->node;
     int32_t state = 0;
-    for (size_t i = 0; i < s->len; i++) {
-        uint32_t c = key_at(m, s, i);
+    for (size_t i = 0; i < len; i++) {
+        uint32_t c = kind == 1   ? ((const uint8_t *)data)[i]
+                     : kind == 2 ? ((const uint16_t *)data)[i]
+                                 : ((const uint32_t *)data)[i];
+        if (fold)
+            c = qc_fold_latin(c);
         if (state == 0 && !(m->root_bits[(c & m->root_mask) / 64] >> (c & 63) & 1))
             continue; /* no pattern starts with c */
         for (;;) {
@@ -365,6 +372,19 @@ static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
         }
     }
     return QC_OK;
+}
+
+static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
+                                   size_t t, qc_matches *out)
+{
+    switch (s->kind * 2 + m->fold) {
+    case 2: return overlapping_run(m, s->data, 1, 0, s->len, t, out);
+    case 3: return overlapping_run(m, s->data, 1, 1, s->len, t, out);
+    case 4: return overlapping_run(m, s->data, 2, 0, s->len, t, out);
+    case 5: return overlapping_run(m, s->data, 2, 1, s->len, t, out);
+    case 8: return overlapping_run(m, s->data, 4, 0, s->len, t, out);
+    default: return overlapping_run(m, s->data, 4, 1, s->len, t, out);
+    }
 }
 
 static qc_status match_longest(const qc_matcher *m, const qc_str *s, size_t t,
