@@ -22,6 +22,20 @@ static qc_status reserve64(int64_t **data, size_t *capacity, size_t need)
     return QC_OK;
 }
 
+/* The character token at s[*i] as scikit-learn's analyzer="char" reads it:
+   a run of two or more white-space characters is one space, and *i moves to
+   the run's last character. */
+static inline uint32_t char_token(const qc_str *s, size_t *i)
+{
+    uint32_t c = qc_str_at(s, *i);
+    if (qc_is_space(c) && *i + 1 < s->len && qc_is_space(qc_str_at(s, *i + 1))) {
+        while (*i + 1 < s->len && qc_is_space(qc_str_at(s, *i + 1)))
+            (*i)++;
+        c = ' ';
+    }
+    return c;
+}
+
 qc_status qc_char_tokens(const qc_str *texts, size_t n_texts, int64_t *indptr,
                          int64_t **tokens, size_t *n_tokens, size_t *capacity,
                          qc_errinfo *err)
@@ -38,15 +52,8 @@ qc_status qc_char_tokens(const qc_str *texts, size_t n_texts, int64_t *indptr,
             return status;
         int64_t *out = *tokens;
         size_t k = *n_tokens;
-        for (size_t i = 0; i < s->len; i++) {
-            uint32_t c = qc_str_at(s, i);
-            if (qc_is_space(c) && i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1))) {
-                while (i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1)))
-                    i++;
-                c = ' ';
-            }
-            out[k++] = c;
-        }
+        for (size_t i = 0; i < s->len; i++)
+            out[k++] = char_token(s, &i);
         *n_tokens = k;
         indptr[t + 1] = (int64_t)k;
     }
@@ -495,7 +502,6 @@ cleanup:
     return status;
 }
 
-
 qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
                                const uint8_t *keep, size_t min_n, size_t max_n,
                                qc_csr *out, qc_packed_terms *terms, qc_errinfo *err)
@@ -526,12 +532,7 @@ qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
     for (size_t t = 0; t < n_texts; t++) {
         const qc_str *s = &texts[t];
         for (size_t i = 0; i < s->len; i++) {
-            uint32_t c = qc_str_at(s, i);
-            if (qc_is_space(c) && i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1))) {
-                while (i + 1 < s->len && qc_is_space(qc_str_at(s, i + 1)))
-                    i++;
-                c = ' ';
-            }
+            uint32_t c = char_token(s, &i);
             if (keep == NULL || keep[c]) {
                 ranks[k++] = (int32_t)c;
                 rank[c] = 1;
