@@ -528,14 +528,22 @@ qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
         goto cleanup;
     /* the characters as qc_char_tokens reads them, less those keep drops */
     size_t k = 0;
+    uint32_t lowest = QC_N_CODE_POINTS, highest = 0;
     kind[0] = 0;
     for (size_t t = 0; t < n_texts; t++) {
         const qc_str *s = &texts[t];
         for (size_t i = 0; i < s->len; i++) {
             uint32_t c = char_token(s, &i);
+            if (c >= QC_N_CODE_POINTS) {
+                status = qc_fail(err, QC_EINVAL, "texts", t, (int64_t)c,
+                                 QC_N_CODE_POINTS, "holds a value above U+10FFFF");
+                goto cleanup;
+            }
             if (keep == NULL || keep[c]) {
                 ranks[k++] = (int32_t)c;
                 rank[c] = 1;
+                lowest = c < lowest ? c : lowest;
+                highest = c > highest ? c : highest;
             }
         }
         kind[t + 1] = (int64_t)k;
@@ -543,13 +551,15 @@ qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
     /* Characters are renumbered by rank among those present (order kept),
        so keys are as short as the characters in use allow. */
     size_t n_present = 0;
-    for (size_t c = 0; c < QC_N_CODE_POINTS; c++)
+    for (size_t c = lowest; c <= highest && k > 0; c++)
         if (rank[c] != 0)
             rank[c] = (int32_t)++n_present;
     terms->ids = qc_malloc(n_present, sizeof *terms->ids);
-    if (terms->ids == NULL)
+    if (terms->ids == NULL) {
+        status = QC_ENOMEM;
         goto cleanup;
-    for (size_t c = 0; c < QC_N_CODE_POINTS; c++)
+    }
+    for (size_t c = lowest; c <= highest && k > 0; c++)
         if (rank[c] != 0)
             terms->ids[rank[c] - 1] = (int64_t)c;
     for (size_t i = 0; i < k; i++)

@@ -168,6 +168,11 @@ START_TEST(char_ngrams_come_sorted)
     ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 40, &m, &terms, &err),
                      QC_EOVERFLOW);
     ck_assert_str_eq(err.arg, "ngram_range");
+    /* a value no code point has is refused, not read past the keep mask */
+    const uint32_t beyond[] = {'a', 0x110000};
+    const qc_str bad = {4, beyond, 2};
+    ck_assert_int_eq(qc_count_char_ngrams(&bad, 1, NULL, 1, 1, &m, &terms, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "texts");
 }
 END_TEST
 
