@@ -6,9 +6,9 @@
 /*
  * Once built, the automaton keeps one 20-byte record per node, numbered in
  * breadth-first order with the children of a node consecutive and sorted by
- * code point: a step scans (or, for many, bisects) the children's records,
- * and the record found holds all the next step needs. The trie used to
- * build it is freed.
+ * code point: a step scans the children's records (or, for a node with
+ * many, looks the child up in a hash table), and the record found holds all
+ * the next step needs. The trie used to build it is freed.
  */
 typedef struct {
     uint32_t cp;      /* of the edge into the node */

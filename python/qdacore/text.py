@@ -698,18 +698,21 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
     if max_n < min_n:
         raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
-    packed = None
-    if isinstance(tokenizer, str) and tokenizer == "char" and not isinstance(texts, pd.DataFrame):
-        # characters straight from the texts, counted by sorting, columns in order
+    chars = isinstance(tokenizer, str) and tokenizer == "char" and not isinstance(texts, pd.DataFrame)
+    if chars:
         values, labels = _texts(texts)
-        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n)
-    if packed is None:
+    else:
         stream = _stream(texts, tokenizer, hmm)
         labels = stream.labels
     n_docs = len(labels)
     low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
     if high < low:
         raise ValueError("max_df corresponds to fewer documents than min_df")
+    packed = None
+    if chars:  # straight from the texts, counted by sorting, columns in order
+        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n)
+        if packed is None:  # n-grams too long to pack: the hashed route
+            stream = _stream(texts, tokenizer, hmm)
     if packed is not None:
         indptr, columns, data, terms, df = packed
         matrix = sp.csr_matrix((data, columns, indptr), shape=(n_docs, len(terms)))
