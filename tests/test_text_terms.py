@@ -148,6 +148,9 @@ BAD = [
     ("max_df share", lambda: term_matrix(["a"], max_df=1.5), ValueError, ["max_df"]),
     ("df order", lambda: term_matrix(["a", "b"], min_df=2, max_df=1), ValueError, ["max_df"]),
     ("nothing left", lambda: term_matrix(["a", "b"], min_df=2), ValueError, ["no terms"]),
+    ("empty texts", lambda: term_matrix(["", ""]), ValueError, ["no terms"]),
+    ("no texts", lambda: term_matrix([]), ValueError, ["texts", "empty"]),
+    ("only stop chars", lambda: term_matrix(["aa", "a"], stop_words=["a"]), ValueError, ["no terms"]),
     ("stop words str", lambda: term_matrix(["a"], stop_words="ab"), TypeError, ["stop_words"]),
     ("char stop words", lambda: term_matrix(["a"], stop_words=["ab"]), ValueError, ["stop_words"]),
     ("tokenizer name", lambda: term_matrix(["a"], tokenizer="words"), ValueError, ["tokenizer"]),
@@ -176,3 +179,10 @@ def test_string_order_equals_numpy_stable_argsort(texts):
     words = [w for t in texts[:200] for w in t.split("，")] + ["", "a", "a\0", "a", "😀", "\U0010ffff"]
     expected = np.argsort(np.asarray(words, dtype=object), kind="stable")
     assert _core.string_order(words).tolist() == expected.tolist()
+
+
+def test_cooccurrence_of_empty_texts_is_an_empty_table():
+    for texts in ([], ["", ""]):
+        edges = cooccurrence(texts, window=3)
+        assert edges.columns.tolist() == ["source", "target", "count"]
+        assert len(edges) == 0

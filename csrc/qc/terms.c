@@ -403,6 +403,8 @@ static qc_status count_ranked(const int64_t *kind, size_t n_docs, const int32_t 
     /* each token as its rank in `bits` bits, the first token highest, absent
        tokens 0: key order is token order, a prefix first */
     unsigned bits = bit_length((uint64_t)n_present);
+    if (bits == 0) /* no characters at all: keys of one bit, none made */
+        bits = 1;
     unsigned doc_bits = bit_length(n_docs > 1 ? (uint64_t)(n_docs - 1) : 0);
     if (max_n > 64 / bits || bits * max_n + doc_bits > 64)
         return qc_fail(err, QC_EOVERFLOW, "ngram_range", 0, (int64_t)max_n,

@@ -705,6 +705,8 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         stream = _stream(texts, tokenizer, hmm)
         labels = stream.labels
     n_docs = len(labels)
+    if n_docs == 0:
+        raise ValueError("texts is empty: a term matrix needs at least one text")
     low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
     if high < low:
         raise ValueError("max_df corresponds to fewer documents than min_df")

@@ -168,6 +168,18 @@ START_TEST(char_ngrams_come_sorted)
     ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 40, &m, &terms, &err),
                      QC_EOVERFLOW);
     ck_assert_str_eq(err.arg, "ngram_range");
+    /* texts without characters (or with all of them dropped) count nothing */
+    const qc_str empty[] = {{1, t0, 0}, {1, t1, 0}};
+    ck_assert_int_eq(qc_count_char_ngrams(empty, 2, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_uint_eq(terms.n, 0);
+    ck_assert_int_eq(m.nnz, 0);
+    ck_assert_int_eq(m.indptr[2], 0);
+    qc_csr_free(&m);
+    qc_packed_terms_free(&terms);
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 0, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_uint_eq(terms.n, 0);
+    qc_csr_free(&m);
+    qc_packed_terms_free(&terms);
     /* a value no code point has is refused, not read past the keep mask */
     const uint32_t beyond[] = {'a', 0x110000};
     const qc_str bad = {4, beyond, 2};
