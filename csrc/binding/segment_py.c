@@ -389,23 +389,25 @@ static int run_segment(seg_handle *h, const qc_textset *ts, qc_cutmode mode,
 
 /*
  * Interns the spans of ts (GIL released) and returns the distinct strings as a
- * list, with ids[k] the position of span k in it: a text repeats its words, so
- * one str per distinct word is built instead of one per token.
+ * list, with (*ids)[k] (qc_malloc'd for the caller) the position of span k in
+ * it: a text repeats its words, so one str per distinct word is built instead
+ * of one per token.
  */
 static PyObject *intern_spans(const qc_textset *ts, const int64_t *indptr,
-                              const qc_spans *spans, int64_t *ids, const char *func)
+                              const qc_spans *spans, int64_t **ids, const char *func)
 {
     qc_vocab vocab;
     uint32_t *vtext = NULL;
     int64_t *voffsets = NULL;
     PyObject *words = NULL;
-    if (qc_vocab_init(&vocab) != QC_OK)
+    *ids = qc_malloc(spans->n, sizeof **ids);
+    if (*ids == NULL || qc_vocab_init(&vocab) != QC_OK)
         return PyErr_NoMemory();
     qc_errinfo err = {0};
     qc_status status;
     Py_BEGIN_ALLOW_THREADS
     status = qc_vocab_intern_spans(&vocab, ts->views, (size_t)ts->n, indptr,
-                                   spans->start, spans->end, spans->n, ids, &err);
+                                   spans->start, spans->end, spans->n, *ids, &err);
     if (status == QC_OK)
         status = qc_vocab_export(&vocab, &vtext, &voffsets);
     Py_END_ALLOW_THREADS
@@ -445,12 +447,7 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     int64_t indptr[2];
     if (run_segment(h, &ts, mode, indptr, &spans, "cut") < 0)
         goto finally;
-    ids = qc_malloc(spans.n, sizeof *ids);
-    if (ids == NULL) {
-        PyErr_NoMemory();
-        goto finally;
-    }
-    words = intern_spans(&ts, indptr, &spans, ids, "cut");
+    words = intern_spans(&ts, indptr, &spans, &ids, "cut");
     if (words == NULL)
         goto finally;
     list = PyList_New((Py_ssize_t)spans.n);
@@ -492,12 +489,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
     }
     if (run_segment(h, &ts, mode, indptr, &spans, "tokenize") < 0)
         goto finally;
-    ids = qc_malloc(spans.n, sizeof *ids);
-    if (ids == NULL) {
-        PyErr_NoMemory();
-        goto finally;
-    }
-    words = intern_spans(&ts, indptr, &spans, ids, "tokenize");
+    words = intern_spans(&ts, indptr, &spans, &ids, "tokenize");
     if (words == NULL)
         goto finally;
     npy_intp n = (npy_intp)spans.n;
