@@ -56,9 +56,36 @@ def test_overlapping_matches_equal_pyahocorasick(texts, n):
     ours = our_matches(matcher, texts)
     assert ours == peer_matches(patterns, texts)
     assert len(ours) > 1000
+    # "no more memory": the automaton holds less than pyahocorasick's
+    automaton = ahocorasick.Automaton()
+    for i, p in enumerate(patterns):
+        automaton.add_word(p, i)
+    automaton.make_automaton()
+    assert matcher.nbytes < automaton.get_stats()["total_size"]
     found = matcher.find_arrays(texts)
     order = np.lexsort((found["start"], found["end"], found["text"]))
     assert (order == np.arange(len(order))).all()  # by text, end, start
+
+
+def test_wide_nodes_equal_pyahocorasick():
+    """Synthetic fan-out: 3,000 first characters (the root's table), nodes with
+    hundreds of children (the table of wide nodes' edges), astral and NUL
+    characters, in text of those characters."""
+    rng = np.random.default_rng(7)
+    alphabet = ([chr(0x4E00 + 3 * k) for k in range(3000)] + ["\x00", "😀", "𠀀", "a", "A"])
+    heads = alphabet[:300:3] + ["\x00", "😀"]
+    patterns = alphabet[:3000:2] + [h + c for h in heads for c in alphabet[::11]]
+    patterns += ["".join(rng.choice(heads, 3)) for _ in range(500)]
+    text = "".join(rng.choice(heads + alphabet[:600], 60_000))
+    texts = [text[:30_000], text[30_000:]]
+    matcher = Matcher(patterns)
+    ours = our_matches(matcher, texts)
+    assert ours == peer_matches(patterns, texts)
+    assert len(ours) > 30_000
+    # leftmost-longest through the same wide nodes
+    found = matcher.find(texts[0][:3000], overlapping=False)
+    got = list(zip(found["start"], found["end"], found["pattern"].astype(str)))
+    assert got == leftmost_longest(patterns, texts[0][:3000])
 
 
 def leftmost_longest(patterns, text):

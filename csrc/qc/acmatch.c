@@ -3,50 +3,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Once built, the automaton keeps one 20-byte record per node, numbered in
- * breadth-first order with the children of a node consecutive and sorted by
- * code point: a step scans the children's records (or, for a node with
- * many, looks the child up in a hash table), and the record found holds all
- * the next step needs. The trie used to build it is freed.
- */
+#if defined(__GNUC__)
+#define QC_HOT static inline __attribute__((always_inline))
+#else
+#define QC_HOT static inline
+#endif
+
+/* Per node, in breadth-first order with the children of a node numbered
+   consecutively in increasing code point: the children of v are nodes
+   first .. next->first - 1, so the node records carry no child pointers and
+   no count (record n is a sentinel holding the end). */
 typedef struct {
-    uint32_t cp;      /* of the edge into the node */
-    uint32_t first;   /* the node's children: first .. next node's first - 1 */
-    int32_t fail;     /* longest proper suffix that is a node */
-    int32_t output;   /* nearest proper suffix with a pattern, 0 if none */
-    int32_t pattern;  /* pattern ending here, -1 if none */
-} ac_node;
+    uint32_t first; /* first child */
+    uint32_t fail;  /* longest proper suffix that is a node */
+    uint32_t hit;   /* 1 + output entry of the nearest node on the suffix
+                       chain (v included) where a pattern ends; 0 if none */
+} node_rec;
 
-enum { SCAN = 8 };
+/* One per node where a pattern ends; entries chain to shorter suffixes. */
+typedef struct {
+    int32_t pattern; /* first pattern ending here */
+    uint32_t length; /* its length (the node's depth) */
+    uint32_t next;   /* 1 + next entry on the suffix chain, 0 at the end */
+} out_entry;
+
+/* The root's children: a hash table of buckets of four slots that never
+   overflow (the table grows or changes multiplier until none does), so a
+   lookup compares four slots without a branch: about half the characters
+   of a text start a pattern, so a data-dependent branch there mispredicts.
+   Empty slots hold node 0, which matches nothing (the root is nobody's
+   child). */
+#define ROOT_WAYS 4
+typedef struct {
+    uint32_t cp[ROOT_WAYS], node[ROOT_WAYS];
+} root_bucket;
 
 typedef struct {
-    uint32_t parent; /* UINT32_MAX marks an empty slot */
-    uint32_t cp;
-    int32_t child;
-} ac_edge;
-
-static inline size_t edge_slot(uint32_t parent, uint32_t cp, size_t capacity)
-{
-    uint64_t h = ((uint64_t)parent << 21 ^ cp) * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 32) & (capacity - 1);
-}
+    uint32_t cp, node;
+} edge_slot; /* see child() */
 
 struct qc_matcher {
     int fold;
-    size_t n_nodes;
-    ac_node *node;    /* n_nodes + 1: the last only closes the children of the one before */
-    int32_t *length;  /* per pattern */
-    size_t n_patterns;
-    /* Most characters of a text start no pattern: bit (c & root_mask) of
-       root_bits is set for each first character, so the walk stays at the
-       root without a search for the rest (16 bits per first character). */
-    uint64_t *root_bits;
-    uint32_t root_mask;
-    /* The children of nodes with more than SCAN children (the root, the
-       first characters of many patterns) are found by hashing instead. */
-    ac_edge *edges;
-    size_t capacity;
+    size_t n_nodes, n_entries;
+    node_rec *node;   /* n_nodes + 1 */
+    uint32_t *label;  /* per node: the code point leading into it */
+    out_entry *out;   /* n_entries */
+    root_bucket *root; /* 1 << root_bits buckets */
+    edge_slot *wide;   /* wide_mask + 1 slots */
+    uint32_t wide_mask, wide_shift;
+    uint32_t root_bits, root_mult;
 };
 
 void qc_matcher_free(qc_matcher *m)
@@ -54,97 +59,226 @@ void qc_matcher_free(qc_matcher *m)
     if (m == NULL)
         return;
     qc_free(m->node);
-    qc_free(m->length);
-    qc_free(m->root_bits);
-    qc_free(m->edges);
+    qc_free(m->label);
+    qc_free(m->out);
+    qc_free(m->root);
+    qc_free(m->wide);
     qc_free(m);
 }
 
-static inline uint32_t key_at(const qc_matcher *m, const qc_str *s, size_t i)
+QC_HOT uint32_t root_bucket_of(uint32_t c, uint32_t mult, uint32_t bits)
+{
+    return (uint32_t)(((uint64_t)(c * mult) << bits) >> 32);
+}
+
+QC_HOT uint32_t root_child(const qc_matcher *m, uint32_t c)
+{
+    const root_bucket *b = &m->root[root_bucket_of(c, m->root_mult, m->root_bits)];
+    uint32_t v = 0;
+    for (int k = 0; k < ROOT_WAYS; k++)
+        v |= b->node[k] & (0u - (uint32_t)(b->cp[k] == c));
+    return v;
+}
+
+/* Edges out of wide nodes (more than SCAN_MAX children, the root aside)
+   are also in one open-addressing table keyed by (node, code point): a
+   binary search over hundreds of labels costs a cache miss per step, one
+   probe a single miss. A slot holds the code point and the child; it
+   answers for v when the child is in v's range of children (consecutive),
+   and empty slots hold node 0, nobody's child. Load at most one half. */
+#define SCAN_MAX 16
+
+QC_HOT uint32_t edge_hash(uint32_t v, uint32_t c)
+{
+    return ((v * 0x9E3779B1u) ^ c) * 0x85EBCA77u;
+}
+
+/* The child of v != 0 along c, or 0. Most nodes have one or two children. */
+QC_HOT uint32_t child(const qc_matcher *m, uint32_t v, uint32_t c)
+{
+    uint32_t lo = m->node[v].first, count = m->node[v + 1].first - lo;
+    if (count > SCAN_MAX) {
+        uint32_t i = edge_hash(v, c) >> m->wide_shift;
+        for (;;) {
+            edge_slot e = m->wide[i];
+            if (e.node == 0)
+                return 0;
+            if (e.cp == c && e.node - lo < count)
+                return e.node;
+            i = (i + 1) & m->wide_mask;
+        }
+    }
+    const uint32_t *label = m->label;
+    for (uint32_t end = lo + count; lo < end; lo++)
+        if (label[lo] == c)
+            return lo;
+    return 0;
+}
+
+static uint32_t any_child(const qc_matcher *m, uint32_t v, uint32_t c)
+{
+    return v == 0 ? root_child(m, c) : child(m, v, c);
+}
+
+/* Build-time node: sorted level by level into the final numbering. */
+typedef struct {
+    uint32_t parent; /* new number of the parent */
+    uint32_t cp;
+    int32_t old;
+} level_item;
+
+static int level_cmp(const void *a, const void *b)
+{
+    const level_item *x = a, *y = b;
+    if (x->parent != y->parent)
+        return x->parent < y->parent ? -1 : 1;
+    return x->cp < y->cp ? -1 : x->cp > y->cp;
+}
+
+static inline uint32_t key_at(int fold, const qc_str *s, size_t i)
 {
     uint32_t c = qc_str_at(s, i);
-    return m->fold ? qc_fold_latin(c) : c;
+    return fold ? qc_fold_latin(c) : c;
 }
 
-/* The child of v along c, or -1. */
-static inline int32_t child(const qc_matcher *m, int32_t v, uint32_t c)
-{
-    const ac_node *node = m->node;
-    uint32_t lo = node[v].first, end = node[v + 1].first;
-    if (end - lo > SCAN) {
-        for (size_t j = edge_slot((uint32_t)v, c, m->capacity);; j = (j + 1) & (m->capacity - 1)) {
-            const ac_edge *e = &m->edges[j];
-            if (e->parent == (uint32_t)v && e->cp == c)
-                return e->child;
-            if (e->parent == UINT32_MAX)
-                return -1;
-        }
-    }
-    for (; lo < end; lo++) {
-        if (node[lo].cp >= c)
-            return node[lo].cp == c ? (int32_t)lo : -1;
-    }
-    return -1;
-}
-
-static int compare_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Lays the trie out as the node records (see ac_node): breadth-first, each
-   node's children together, sorted by code point. renumber[v] receives the
-   record of trie node v. */
-static qc_status lay_out(qc_matcher *m, const qc_trie *trie, int32_t *renumber)
+/* Renumbers the nodes of trie t breadth-first, children of a node together
+   in code point order, and fills m->node[].first, m->label and parent (new
+   numbers) ; new_of[old] receives the new numbers. */
+static qc_status renumber(const qc_trie *t, qc_matcher *m, uint32_t *parent,
+                          uint32_t *new_of)
 {
     size_t n = m->n_nodes;
-    size_t *start = qc_calloc(n + 1, sizeof *start);
-    uint64_t *kids = qc_malloc(n, sizeof *kids);
-    if (start == NULL || kids == NULL) {
-        qc_free(start);
-        qc_free(kids);
-        return QC_ENOMEM;
+    qc_status status = QC_OK;
+    uint32_t *depth = qc_malloc(n, sizeof *depth);
+    level_item *items = qc_malloc(n, sizeof *items);
+    size_t *start = NULL;
+    if (depth == NULL || items == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
     }
-    /* children grouped by parent (counting sort), each group by code point */
-    for (size_t v = 1; v < n; v++)
-        start[trie->parent[v] + 1]++;
-    for (size_t v = 0; v < n; v++)
-        start[v + 1] += start[v];
-    for (size_t v = 1; v < n; v++)
-        kids[start[trie->parent[v]]++] = (uint64_t)trie->cp[v] << 32 | v;
-    for (size_t v = n; v-- > 0;) /* the cursors stopped at the next group */
-        start[v + 1] = start[v];
-    start[0] = 0;
-    for (size_t v = 0; v < n; v++)
-        qsort(kids + start[v], start[v + 1] - start[v], sizeof *kids, compare_u64);
-    /* breadth first: the children of the k-th record get the next numbers */
-    int32_t *trie_of = qc_malloc(n, sizeof *trie_of);
-    if (trie_of == NULL) {
-        qc_free(start);
-        qc_free(kids);
-        return QC_ENOMEM;
+    uint32_t max_depth = 0;
+    depth[0] = 0;
+    for (size_t v = 1; v < n; v++) {
+        depth[v] = depth[t->parent[v]] + 1;
+        if (depth[v] > max_depth)
+            max_depth = depth[v];
     }
-    trie_of[0] = 0;
-    renumber[0] = 0;
-    m->node[0].cp = 0;
-    size_t next = 1;
-    for (size_t k = 0; k < n; k++) {
-        size_t v = (size_t)trie_of[k];
-        m->node[k].first = (uint32_t)next;
-        for (size_t j = start[v]; j < start[v + 1]; j++) {
-            int32_t w = (int32_t)(uint32_t)kids[j];
-            trie_of[next] = w;
-            renumber[w] = (int32_t)next;
-            m->node[next].cp = (uint32_t)(kids[j] >> 32);
-            next++;
+    start = qc_calloc((size_t)max_depth + 2, sizeof *start);
+    if (start == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t v = 0; v < n; v++)
+        start[depth[v] + 1]++;
+    for (uint32_t d = 0; d <= max_depth; d++)
+        start[d + 1] += start[d];
+    /* items of depth d occupy [start[d], start[d+1]); fill in old order */
+    {
+        size_t *fill = qc_malloc((size_t)max_depth + 1, sizeof *fill);
+        if (fill == NULL) {
+            status = QC_ENOMEM;
+            goto cleanup;
+        }
+        memcpy(fill, start, ((size_t)max_depth + 1) * sizeof *fill);
+        for (size_t v = 0; v < n; v++)
+            items[fill[depth[v]]++].old = (int32_t)v;
+        qc_free(fill);
+    }
+    new_of[0] = 0;
+    parent[0] = 0;
+    m->label[0] = 0;
+    for (uint32_t d = 1; d <= max_depth; d++) {
+        /* the parents (depth d - 1) are numbered: sort by (parent, cp) */
+        for (size_t k = start[d]; k < start[d + 1]; k++) {
+            int32_t v = items[k].old;
+            items[k].cp = t->cp[v];
+            items[k].parent = new_of[t->parent[v]];
+        }
+        qsort(items + start[d], start[d + 1] - start[d], sizeof *items, level_cmp);
+        for (size_t k = start[d]; k < start[d + 1]; k++) {
+            int32_t v = items[k].old;
+            new_of[v] = (uint32_t)k;
+            parent[k] = items[k].parent;
+            m->label[k] = items[k].cp;
         }
     }
-    m->node[n].first = (uint32_t)n;
-    m->node[n].cp = 0;
+    /* children of p are the nodes whose parent is p, consecutive */
+    size_t p = 0;
+    m->node[0].first = 1;
+    for (size_t v = 1; v < n; v++)
+        while (p < parent[v])
+            m->node[++p].first = (uint32_t)v;
+    while (p < n)
+        m->node[++p].first = (uint32_t)n;
+cleanup:
+    qc_free(depth);
+    qc_free(items);
     qc_free(start);
-    qc_free(kids);
-    qc_free(trie_of);
+    return status;
+}
+
+static qc_status build_root(qc_matcher *m)
+{
+    static const uint32_t MULT[] = {0x9E3779B1u, 0x85EBCA77u, 0xC2B2AE3Du, 0x27D4EB2Fu};
+    uint32_t n_root = m->node[1].first - m->node[0].first;
+    uint32_t bits = 0;
+    while ((1u << bits) < n_root / 2 + 1)
+        bits++;
+    for (;; bits++) {
+        size_t n_buckets = (size_t)1 << bits;
+        qc_free(m->root);
+        m->root = qc_calloc(n_buckets, sizeof *m->root);
+        if (m->root == NULL)
+            return QC_ENOMEM;
+        for (size_t j = 0; j < sizeof MULT / sizeof *MULT; j++) {
+            uint32_t v = m->node[0].first;
+            for (; v < m->node[1].first; v++) {
+                root_bucket *b = &m->root[root_bucket_of(m->label[v], MULT[j], bits)];
+                int k = 0;
+                while (k < ROOT_WAYS && b->node[k] != 0)
+                    k++;
+                if (k == ROOT_WAYS)
+                    break;
+                b->cp[k] = m->label[v];
+                b->node[k] = v;
+            }
+            if (v == m->node[1].first) {
+                m->root_bits = bits;
+                m->root_mult = MULT[j];
+                return QC_OK;
+            }
+            memset(m->root, 0, n_buckets * sizeof *m->root);
+        }
+    }
+}
+
+static qc_status build_wide(qc_matcher *m)
+{
+    size_t n_edges = 0;
+    for (size_t v = 1; v < m->n_nodes; v++) {
+        uint32_t count = m->node[v + 1].first - m->node[v].first;
+        n_edges += count > SCAN_MAX ? count : 0;
+    }
+    uint32_t bits = 1;
+    while (((size_t)1 << bits) < 2 * n_edges)
+        bits++;
+    if (bits > 31)
+        return QC_EOVERFLOW;
+    m->wide_mask = (1u << bits) - 1;
+    m->wide_shift = 32 - bits;
+    m->wide = qc_calloc((size_t)m->wide_mask + 1, sizeof *m->wide);
+    if (m->wide == NULL)
+        return QC_ENOMEM;
+    for (uint32_t v = 1; v < m->n_nodes; v++) {
+        uint32_t lo = m->node[v].first, hi = m->node[v + 1].first;
+        for (uint32_t g = lo; hi - lo > SCAN_MAX && g < hi; g++) {
+            uint32_t i = edge_hash(v, m->label[g]) >> m->wide_shift;
+            while (m->wide[i].node != 0)
+                i = (i + 1) & m->wide_mask;
+            m->wide[i].cp = m->label[g];
+            m->wide[i].node = g;
+        }
+    }
     return QC_OK;
 }
 
@@ -165,114 +299,92 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
         if (patterns[i].len == 0)
             return qc_fail(err, QC_EINVAL, "patterns", i, 0, 0,
                            "a pattern must not be empty");
-        if (patterns[i].len > INT32_MAX)
-            return qc_fail(err, QC_EOVERFLOW, "patterns", i, (int64_t)patterns[i].len,
-                           INT32_MAX, "a pattern is too long");
     }
+    qc_trie trie = {0};
     qc_matcher *m = qc_calloc(1, sizeof *m);
-    if (m == NULL)
-        return QC_ENOMEM;
-    m->fold = fold != 0;
-    m->n_patterns = n_patterns;
-    qc_trie trie;
-    int trie_ready = 0;
     int32_t *ends = qc_malloc(n_patterns, sizeof *ends);
-    int32_t *renumber = NULL;
-    m->length = qc_malloc(n_patterns, sizeof *m->length);
-    qc_status status = ends == NULL || m->length == NULL ? QC_ENOMEM : qc_trie_init(&trie);
-    trie_ready = status == QC_OK;
-    if (trie_ready)
-        trie.direct_after = SIZE_MAX; /* a build-time trie: no direct table */
+    uint32_t *parent = NULL, *new_of = NULL, *pattern = NULL;
+    qc_status status = m == NULL || ends == NULL ? QC_ENOMEM : qc_trie_init(&trie);
+    if (status != QC_OK)
+        goto cleanup;
+    m->fold = fold != 0;
+    /* the hash trie only builds; matching runs on the compact layout */
+    trie.direct_after = SIZE_MAX;
     for (size_t i = 0; status == QC_OK && i < n_patterns; i++) {
         int32_t node = 0;
         for (size_t k = 0; status == QC_OK && k < patterns[i].len; k++)
-            status = qc_trie_add(&trie, node, key_at(m, &patterns[i], k), &node, NULL);
+            status = qc_trie_add(&trie, node, key_at(m->fold, &patterns[i], k), &node, NULL);
         ends[i] = node;
-        m->length[i] = (int32_t)patterns[i].len;
     }
     if (status != QC_OK)
         goto cleanup;
     size_t n = m->n_nodes = qc_trie_nodes(&trie);
-    if (n >= INT32_MAX) {
-        status = QC_EOVERFLOW;
-        goto cleanup;
-    }
     m->node = qc_malloc(n + 1, sizeof *m->node);
-    renumber = qc_malloc(n, sizeof *renumber);
-    if (m->node == NULL || renumber == NULL) {
+    m->label = qc_malloc(n, sizeof *m->label);
+    parent = qc_malloc(n, sizeof *parent);
+    new_of = qc_malloc(n, sizeof *new_of);
+    if (m->node == NULL || m->label == NULL || parent == NULL || new_of == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    status = lay_out(m, &trie, renumber);
+    status = renumber(&trie, m, parent, new_of);
+    if (status == QC_OK)
+        status = build_root(m);
+    if (status == QC_OK)
+        status = build_wide(m);
     if (status != QC_OK)
         goto cleanup;
-    for (size_t v = 0; v <= n; v++)
-        m->node[v].pattern = -1;
-    for (size_t i = n_patterns; i-- > 0;) /* the first occurrence wins */
-        m->node[renumber[ends[i]]].pattern = (int32_t)i;
-    size_t first_chars = m->node[1].first - m->node[0].first;
-    size_t bits = 64;
-    while (bits < 16 * first_chars && bits < ((size_t)1 << 21))
-        bits *= 2;
-    m->root_mask = (uint32_t)(bits - 1);
-    m->root_bits = qc_calloc(bits / 64, sizeof *m->root_bits);
-    if (m->root_bits == NULL) {
+    qc_trie_free(&trie);
+    /* pattern per node (new numbers), -1 if none; the first occurrence wins */
+    pattern = qc_malloc(n, sizeof *pattern);
+    if (pattern == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (uint32_t v = m->node[0].first; v < m->node[1].first; v++) {
-        uint32_t c = m->node[v].cp & m->root_mask;
-        m->root_bits[c / 64] |= (uint64_t)1 << (c % 64);
+    memset(pattern, 0xFF, n * sizeof *pattern);
+    size_t n_entries = 0;
+    for (size_t i = n_patterns; i-- > 0;) {
+        uint32_t v = new_of[ends[i]];
+        n_entries += pattern[v] == UINT32_MAX;
+        pattern[v] = (uint32_t)i;
     }
-    size_t hashed = 0;
-    for (size_t u = 0; u < n; u++) {
-        uint32_t count = m->node[u + 1].first - m->node[u].first;
-        hashed += count > SCAN ? count : 0;
-    }
-    m->capacity = 16;
-    while (m->capacity < 2 * hashed)
-        m->capacity *= 2;
-    m->edges = qc_malloc(m->capacity, sizeof *m->edges);
-    if (m->edges == NULL) {
+    m->out = qc_malloc(n_entries, sizeof *m->out);
+    if (m->out == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t j = 0; j < m->capacity; j++)
-        m->edges[j].parent = UINT32_MAX;
-    for (size_t u = 0; u < n; u++) {
-        if (m->node[u + 1].first - m->node[u].first <= SCAN)
-            continue;
-        for (uint32_t v = m->node[u].first; v < m->node[u + 1].first; v++) {
-            size_t j = edge_slot((uint32_t)u, m->node[v].cp, m->capacity);
-            while (m->edges[j].parent != UINT32_MAX)
-                j = (j + 1) & (m->capacity - 1);
-            m->edges[j] = (ac_edge){(uint32_t)u, m->node[v].cp, (int32_t)v};
-        }
-    }
-    /* failure and output links in breadth-first (record) order: a node's
-       links are known before its children's */
+    /* breadth-first: a node's failure target is numbered before it */
+    uint32_t *depth = new_of; /* reused: new_of is no longer needed */
+    depth[0] = 0;
     m->node[0].fail = 0;
-    m->node[0].output = 0;
-    for (size_t u = 0; u < n; u++) {
-        for (uint32_t v = m->node[u].first; v < m->node[u + 1].first; v++) {
-            int32_t f = 0;
-            if (u != 0) {
-                uint32_t c = m->node[v].cp;
-                int32_t g;
-                f = m->node[u].fail;
-                while ((g = child(m, f, c)) < 0 && f != 0)
-                    f = m->node[f].fail;
-                f = g >= 0 ? g : 0;
-            }
-            m->node[v].fail = f;
-            m->node[v].output = m->node[f].pattern >= 0 ? f : m->node[f].output;
+    m->node[0].hit = 0;
+    for (size_t v = 1; v < n; v++) {
+        uint32_t u = parent[v], c = m->label[v], f = 0;
+        depth[v] = depth[u] + 1;
+        if (u != 0) {
+            f = m->node[u].fail;
+            uint32_t g;
+            while ((g = any_child(m, f, c)) == 0 && f != 0)
+                f = m->node[f].fail;
+            f = g;
+        }
+        m->node[v].fail = f;
+        m->node[v].hit = m->node[f].hit;
+        if (pattern[v] != UINT32_MAX) {
+            out_entry *e = &m->out[m->n_entries++];
+            e->pattern = (int32_t)pattern[v];
+            e->length = depth[v];
+            e->next = m->node[f].hit;
+            m->node[v].hit = (uint32_t)m->n_entries;
         }
     }
+    m->node[n].fail = m->node[n].hit = 0;
 cleanup:
-    if (trie_ready)
-        qc_trie_free(&trie);
+    qc_trie_free(&trie);
     qc_free(ends);
-    qc_free(renumber);
+    qc_free(parent);
+    qc_free(new_of);
+    qc_free(pattern);
     if (status != QC_OK) {
         qc_matcher_free(m);
         return status;
@@ -283,9 +395,9 @@ cleanup:
 
 size_t qc_matcher_bytes(const qc_matcher *m)
 {
-    return sizeof *m + (m->n_nodes + 1) * sizeof *m->node +
-           m->n_patterns * sizeof *m->length + ((size_t)m->root_mask + 1) / 8 +
-           m->capacity * sizeof *m->edges;
+    return sizeof *m + (m->n_nodes + 1) * sizeof *m->node + m->n_nodes * sizeof *m->label +
+           m->n_entries * sizeof *m->out + ((size_t)1 << m->root_bits) * sizeof *m->root +
+           ((size_t)m->wide_mask + 1) * sizeof *m->wide;
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)
@@ -304,69 +416,98 @@ void qc_matches_free(qc_matches *matches)
     memset(matches, 0, sizeof *matches);
 }
 
-static qc_status push(qc_matches *out, size_t text, size_t start, size_t end,
-                      int32_t pattern)
+/* Matches are first collected compactly (end offset, output entry: 12
+   bytes) in fixed chunks, never copied while they grow; the four int64
+   columns are then allocated once at their final size and written once. */
+enum { CHUNK = 1 << 15 };
+typedef struct {
+    int64_t end[CHUNK];
+    uint32_t entry[CHUNK];
+} hit_chunk;
+
+typedef struct {
+    hit_chunk **chunks;
+    size_t n_chunks, chunk_capacity;
+    size_t n;  /* records in all chunks */
+    uint32_t k; /* records in the last chunk */
+} hit_log;
+
+static void hit_log_free(hit_log *log)
 {
-    if (out->n == out->capacity) {
-        size_t capacity = out->capacity ? 2 * out->capacity : 1024;
-        int64_t *cols[4] = {qc_malloc(capacity, sizeof(int64_t)),
-                            qc_malloc(capacity, sizeof(int64_t)),
-                            qc_malloc(capacity, sizeof(int64_t)),
-                            qc_malloc(capacity, sizeof(int64_t))};
-        int64_t **old[4] = {&out->text, &out->start, &out->end, &out->pattern};
-        int ok = cols[0] && cols[1] && cols[2] && cols[3];
-        for (int c = 0; c < 4; c++) {
-            if (ok && out->n > 0)
-                memcpy(cols[c], *old[c], out->n * sizeof(int64_t));
-            if (ok) {
-                qc_free(*old[c]);
-                *old[c] = cols[c];
-            } else {
-                qc_free(cols[c]);
-            }
-        }
-        if (!ok)
+    for (size_t c = 0; c < log->n_chunks; c++)
+        qc_free(log->chunks[c]);
+    qc_free(log->chunks);
+}
+
+static qc_status hit_log_grow(hit_log *log)
+{
+    if (log->n_chunks == log->chunk_capacity) {
+        size_t capacity = log->chunk_capacity ? 2 * log->chunk_capacity : 16;
+        hit_chunk **chunks = qc_malloc(capacity, sizeof *chunks);
+        if (chunks == NULL)
             return QC_ENOMEM;
-        out->capacity = capacity;
+        if (log->n_chunks > 0)
+            memcpy(chunks, log->chunks, log->n_chunks * sizeof *chunks);
+        qc_free(log->chunks);
+        log->chunks = chunks;
+        log->chunk_capacity = capacity;
     }
-    out->text[out->n] = (int64_t)text;
-    out->start[out->n] = (int64_t)start;
-    out->end[out->n] = (int64_t)end;
-    out->pattern[out->n] = pattern;
-    out->n++;
+    hit_chunk *chunk = qc_malloc(1, sizeof *chunk);
+    if (chunk == NULL)
+        return QC_ENOMEM;
+    log->chunks[log->n_chunks++] = chunk;
+    log->k = 0;
     return QC_OK;
 }
 
-/* The loop of match_overlapping for one string kind and folding choice:
-   called with constants, so each combination compiles to its own loop
-   without a test per character. */
-static inline qc_status overlapping_run(const qc_matcher *m, const void *data, int kind,
-                                        int fold, size_t len, size_t t, qc_matches *out)
+QC_HOT qc_status push(hit_log *log, size_t end, uint32_t entry)
 {
-    const ac_node *node = m->node;
-    int32_t state = 0;
+    if (log->k == CHUNK || log->n_chunks == 0) {
+        qc_status status = hit_log_grow(log);
+        if (status != QC_OK)
+            return status;
+    }
+    hit_chunk *chunk = log->chunks[log->n_chunks - 1];
+    chunk->end[log->k] = (int64_t)end;
+    chunk->entry[log->k] = entry;
+    log->k++;
+    log->n++;
+    return QC_OK;
+}
+
+QC_HOT uint32_t load(const void *data, int kind, int fold, size_t i)
+{
+    uint32_t c = kind == 1   ? ((const uint8_t *)data)[i]
+                 : kind == 2 ? ((const uint16_t *)data)[i]
+                             : ((const uint32_t *)data)[i];
+    return fold ? qc_fold_latin(c) : c;
+}
+
+/* kind and fold are constants at every call, so each use compiles to its
+   own loop without per-character branches on them. */
+QC_HOT qc_status scan_overlapping(const qc_matcher *m, const void *data, size_t len,
+                                  int kind, int fold, hit_log *log)
+{
+    uint32_t state = 0;
     for (size_t i = 0; i < len; i++) {
-        uint32_t c = kind == 1   ? ((const uint8_t *)data)[i]
-                     : kind == 2 ? ((const uint16_t *)data)[i]
-                                 : ((const uint32_t *)data)[i];
-        if (fold)
-            c = qc_fold_latin(c);
-        if (state == 0 && !(m->root_bits[(c & m->root_mask) / 64] >> (c & 63) & 1))
-            continue; /* no pattern starts with c */
+        uint32_t c = load(data, kind, fold, i);
+        /* the root's answer does not depend on the state: look it up while
+           the state is still being resolved */
+        uint32_t r = root_child(m, c);
         for (;;) {
-            int32_t g = child(m, state, c);
-            if (g >= 0) {
+            if (state == 0) {
+                state = r;
+                break;
+            }
+            uint32_t g = child(m, state, c);
+            if (g != 0) {
                 state = g;
                 break;
             }
-            if (state == 0)
-                break;
-            state = node[state].fail;
+            state = m->node[state].fail;
         }
-        int32_t hit = node[state].pattern >= 0 ? state : node[state].output;
-        for (; hit > 0; hit = node[hit].output) {
-            int32_t p = node[hit].pattern;
-            qc_status status = push(out, t, i + 1 - (size_t)m->length[p], i + 1, p);
+        for (uint32_t h = m->node[state].hit; h != 0; h = m->out[h - 1].next) {
+            qc_status status = push(log, i + 1, h - 1);
             if (status != QC_OK)
                 return status;
         }
@@ -374,44 +515,78 @@ static inline qc_status overlapping_run(const qc_matcher *m, const void *data, i
     return QC_OK;
 }
 
-static qc_status match_overlapping(const qc_matcher *m, const qc_str *s,
-                                   size_t t, qc_matches *out)
-{
-    switch (s->kind * 2 + m->fold) {
-    case 2: return overlapping_run(m, s->data, 1, 0, s->len, t, out);
-    case 3: return overlapping_run(m, s->data, 1, 1, s->len, t, out);
-    case 4: return overlapping_run(m, s->data, 2, 0, s->len, t, out);
-    case 5: return overlapping_run(m, s->data, 2, 1, s->len, t, out);
-    case 8: return overlapping_run(m, s->data, 4, 0, s->len, t, out);
-    default: return overlapping_run(m, s->data, 4, 1, s->len, t, out);
-    }
-}
-
-static qc_status match_longest(const qc_matcher *m, const qc_str *s, size_t t,
-                               qc_matches *out)
+QC_HOT qc_status scan_longest(const qc_matcher *m, const void *data, size_t len,
+                              int kind, int fold, hit_log *log)
 {
     size_t i = 0;
-    while (i < s->len) {
-        int32_t state = 0, best = -1;
+    while (i < len) {
+        uint32_t node = 0, best = 0;
         size_t best_end = 0;
-        for (size_t j = i; j < s->len; j++) {
-            state = child(m, state, key_at(m, s, j));
-            if (state < 0)
+        for (size_t j = i; j < len; j++) {
+            node = any_child(m, node, load(data, kind, fold, j));
+            if (node == 0)
                 break;
-            if (m->node[state].pattern >= 0) {
-                best = m->node[state].pattern;
+            uint32_t h = m->node[node].hit;
+            if (h != 0 && m->out[h - 1].length == j + 1 - i) {
+                best = h;
                 best_end = j + 1;
             }
         }
-        if (best < 0) {
+        if (best == 0) {
             i++;
             continue;
         }
-        qc_status status = push(out, t, i, best_end, best);
+        qc_status status = push(log, best_end, best - 1);
         if (status != QC_OK)
             return status;
         i = best_end;
     }
+    return QC_OK;
+}
+
+static qc_status match_one(const qc_matcher *m, const qc_str *s, qc_matchmode mode,
+                           hit_log *log)
+{
+#define QC_SCAN(fn)                                                           \
+    switch (s->kind * 2 + m->fold) {                                          \
+    case 2: return fn(m, s->data, s->len, 1, 0, log);                         \
+    case 3: return fn(m, s->data, s->len, 1, 1, log);                         \
+    case 4: return fn(m, s->data, s->len, 2, 0, log);                         \
+    case 5: return fn(m, s->data, s->len, 2, 1, log);                         \
+    case 8: return fn(m, s->data, s->len, 4, 0, log);                         \
+    default: return fn(m, s->data, s->len, 4, 1, log);                        \
+    }
+    if (mode == QC_MATCH_OVERLAPPING)
+        QC_SCAN(scan_overlapping)
+    QC_SCAN(scan_longest)
+#undef QC_SCAN
+}
+
+/* Makes room for extra more rows in out, at exactly the size needed. */
+static qc_status reserve(qc_matches *out, size_t extra)
+{
+    if (out->capacity - out->n >= extra)
+        return QC_OK;
+    size_t capacity = out->n + extra;
+    int64_t *cols[4] = {qc_malloc(capacity, sizeof(int64_t)),
+                        qc_malloc(capacity, sizeof(int64_t)),
+                        qc_malloc(capacity, sizeof(int64_t)),
+                        qc_malloc(capacity, sizeof(int64_t))};
+    int64_t **old[4] = {&out->text, &out->start, &out->end, &out->pattern};
+    int ok = cols[0] && cols[1] && cols[2] && cols[3];
+    for (int c = 0; c < 4; c++) {
+        if (ok && out->n > 0)
+            memcpy(cols[c], *old[c], out->n * sizeof(int64_t));
+        if (ok) {
+            qc_free(*old[c]);
+            *old[c] = cols[c];
+        } else {
+            qc_free(cols[c]);
+        }
+    }
+    if (!ok)
+        return QC_ENOMEM;
+    out->capacity = capacity;
     return QC_OK;
 }
 
@@ -428,12 +603,33 @@ qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
         if (status != QC_OK)
             return status;
     }
-    for (size_t t = 0; t < n_texts; t++) {
-        qc_status status = mode == QC_MATCH_OVERLAPPING
-                               ? match_overlapping(m, &texts[t], t, out)
-                               : match_longest(m, &texts[t], t, out);
-        if (status != QC_OK)
-            return status;
+    hit_log log = {0};
+    size_t *upto = qc_malloc(n_texts, sizeof *upto); /* log.n after text t */
+    qc_status status = upto == NULL ? QC_ENOMEM : QC_OK;
+    for (size_t t = 0; status == QC_OK && t < n_texts; t++) {
+        status = match_one(m, &texts[t], mode, &log);
+        upto[t] = log.n;
     }
-    return QC_OK;
+    if (status == QC_OK)
+        status = reserve(out, log.n);
+    if (status != QC_OK)
+        goto cleanup;
+    int64_t *text = out->text + out->n, *start = out->start + out->n,
+            *end = out->end + out->n, *pattern = out->pattern + out->n;
+    size_t t = 0;
+    for (size_t k = 0; k < log.n; k++) {
+        const hit_chunk *chunk = log.chunks[k / CHUNK];
+        const out_entry *e = &m->out[chunk->entry[k % CHUNK]];
+        while (upto[t] <= k)
+            t++;
+        text[k] = (int64_t)t;
+        end[k] = chunk->end[k % CHUNK];
+        start[k] = end[k] - (int64_t)e->length;
+        pattern[k] = e->pattern;
+    }
+    out->n += log.n;
+cleanup:
+    hit_log_free(&log);
+    qc_free(upto);
+    return status;
 }

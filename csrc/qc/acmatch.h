@@ -1,19 +1,22 @@
 /*
  * qc/acmatch.h: dictionary matching over code points with an Aho-Corasick
- * automaton. It is built on a qc_trie, then laid out compactly and the trie
- * freed: one 20-byte record per node (the code point into it, where its
- * children start, its failure link, its output link and its pattern), the
- * nodes numbered breadth-first with each node's children together and
- * sorted; nodes with many children (the root above all) also reach them
- * through a hash table of 12-byte slots, and a bit set of first characters
- * lets most text characters pass the root untouched. About 25 bytes a node.
+ * automaton in a compact layout. A hash trie builds the goto function and is
+ * then dropped; the automaton numbers its nodes breadth-first with the
+ * children of a node consecutive and in code point order, so a node is 12
+ * bytes (first child, failure link, output link) plus its 4-byte label, and
+ * finding a child is a scan of the parent's labels. The root's children sit
+ * in a small hash table of 4-slot buckets read without branches, the
+ * children of other wide nodes (over 16 children) in one open-addressing
+ * table of 8-byte slots. The patterns ending at a node and its suffixes
+ * form one chain in a pool of 12-byte entries (pattern, length, next), one
+ * per distinct pattern. qc_matcher_bytes counts all of it.
  *
  * Read-only once built: any number of threads may match with one matcher.
  */
 #ifndef QC_ACMATCH_H
 #define QC_ACMATCH_H
 
-#include "qc/trie.h"
+#include "qc/trie.h" /* building only */
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,13 +32,14 @@ typedef struct qc_matcher qc_matcher;
  *
  * Errors: QC_EINVAL (no patterns: arg "patterns"; an empty pattern or a bad
  * view: arg "patterns" and its index), QC_ENOMEM, QC_EOVERFLOW.
- * O(total pattern length) time and memory.
+ * O(L log L) time (L = total pattern length; nodes are sorted level by
+ * level) and O(L) memory.
  */
 qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
                          qc_matcher **out, qc_errinfo *err);
 void qc_matcher_free(qc_matcher *m);
 
-/* Bytes held by the matcher. */
+/* Bytes held by the matcher (every array it owns and the struct). */
 size_t qc_matcher_bytes(const qc_matcher *m);
 size_t qc_matcher_nodes(const qc_matcher *m);
 
@@ -59,10 +63,12 @@ typedef enum {
 
 /*
  * Appends the matches in n_texts texts to out (text = index of the text,
- * start/end = code point offsets, pattern = pattern index). Memory beyond
- * the output: none. Errors: QC_EINVAL (bad view or mode), QC_ENOMEM.
- * Overlapping: O(characters + matches); longest: O(characters x longest
- * pattern) in the worst case.
+ * start/end = code point offsets, pattern = pattern index); out grows once,
+ * to its exact size. Memory beyond the output: 12 bytes a match while the
+ * texts are scanned (out is unchanged on error). Errors: QC_EINVAL (bad view
+ * or mode), QC_ENOMEM.
+ * Overlapping: O(characters + matches) expected; longest: O(characters x
+ * longest pattern) in the worst case.
  */
 qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
                    qc_matchmode mode, qc_matches *out, qc_errinfo *err);

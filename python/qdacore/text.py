@@ -455,7 +455,7 @@ class Matcher:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the automaton, in bytes."""
+        """Memory held by the automaton (every array it owns), in bytes."""
         return _core.matcher_info(self._m)[0]
 
     def __len__(self) -> int:

@@ -4,6 +4,8 @@
 #include "qc/acmatch.h"
 #include "suites.h"
 
+#include <string.h>
+
 static const uint8_t HE[] = "he", SHE[] = "she", HIS[] = "his", HERS[] = "hers";
 static const qc_str PATTERNS[] = {{1, HE, 2}, {1, SHE, 3}, {1, HIS, 3}, {1, HERS, 4}};
 static const uint8_t USHERS[] = "ushers";
@@ -63,6 +65,59 @@ START_TEST(bad_patterns_are_named)
     const qc_str with_empty[] = {{1, HE, 2}, {1, HE, 0}};
     ck_assert_int_eq(qc_matcher_new(with_empty, 2, 0, &m, &err), QC_EINVAL);
     ck_assert_uint_eq(err.index, 1);
+}
+END_TEST
+
+/* Layout edge cases: 600 root children (the root's bucket table grows
+   until no bucket overflows), a node with 64 children (the table of wide
+   nodes' edges), astral and NUL code points, and code points above U+1FFFFF
+   (the C view allows any uint32). Every reported match is checked against
+   the text, and the count against a direct search. */
+START_TEST(wide_nodes_and_many_root_children)
+{
+    enum { N_SINGLE = 600, N_PAIR = 64, N_TEXT = 5000 };
+    static uint32_t pool[N_SINGLE + 2 * N_PAIR + 3];
+    qc_str pats[N_SINGLE + N_PAIR + 1];
+    size_t used = 0, n = 0;
+    for (size_t k = 0; k < N_SINGLE; k++, n++) {
+        pool[used] = k % 3 == 0 ? 0x1F600u + (uint32_t)k : 0x4E00u + 7u * (uint32_t)k;
+        pats[n] = (qc_str){4, &pool[used++], 1};
+    }
+    for (size_t k = 0; k < N_PAIR; k++, n++) {
+        pool[used] = 'X';
+        pool[used + 1] = k == 0 ? 0u : 0x4E00u + 7u * (uint32_t)k;
+        pats[n] = (qc_str){4, &pool[used], 2};
+        used += 2;
+    }
+    pool[used] = 0xFFFFFFF0u;
+    pool[used + 1] = 'X';
+    pool[used + 2] = 0xFFFFFFF0u;
+    pats[n++] = (qc_str){4, &pool[used], 3};
+    static uint32_t text[N_TEXT];
+    uint32_t r = 12345;
+    for (size_t i = 0; i < N_TEXT; i++) {
+        r = r * 1103515245u + 12345u;
+        uint32_t k = (r >> 8) % (N_SINGLE + 8);
+        text[i] = k >= N_SINGLE ? (k % 2 ? 'X' : 0xFFFFFFF0u) : *(const uint32_t *)pats[k].data;
+    }
+    qc_str t = {4, text, N_TEXT};
+    qc_matcher *m;
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_matcher_new(pats, n, 0, &m, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    size_t expected = 0;
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i + pats[p].len <= N_TEXT; i++)
+            expected += memcmp(&text[i], pats[p].data, pats[p].len * 4) == 0;
+    ck_assert_uint_eq(out.n, expected);
+    ck_assert_uint_gt(expected, N_TEXT / 2);
+    for (size_t j = 0; j < out.n; j++) {
+        const qc_str *p = &pats[out.pattern[j]];
+        ck_assert_int_eq(out.end[j] - out.start[j], (int64_t)p->len);
+        ck_assert(memcmp(&text[out.start[j]], p->data, p->len * 4) == 0);
+    }
+    qc_matches_free(&out);
+    qc_matcher_free(m);
 }
 END_TEST
 
@@ -137,6 +192,7 @@ Suite *acmatch_suite(void)
     tcase_add_test(tc, folding_and_wide_text);
     tcase_add_test(tc, bad_patterns_are_named);
     tcase_add_test(tc, wide_nodes_match_as_narrow_ones);
+    tcase_add_test(tc, wide_nodes_and_many_root_children);
     tcase_add_test(tc, matcher_survives_every_allocation_failure);
     suite_add_tcase(s, tc);
     return s;
