@@ -357,12 +357,18 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
         goto finally;
     }
     npy_intp n = (npy_intp)qc_wordpairs_count(pairs);
-    a = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
-    b = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
-    count = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_INT64);
-    if (a == NULL || b == NULL || count == NULL)
+    int64_t *a_data, *b_data, *count_data;
+    if (qc_wordpairs_take(pairs, &a_data, &b_data, &count_data) != QC_OK) {
+        PyErr_NoMemory();
         goto finally;
-    qc_wordpairs_export(pairs, PyArray_DATA(a), PyArray_DATA(b), PyArray_DATA(count));
+    }
+    /* an array adopts its buffer or frees it; the buffers not reached yet
+       are freed here */
+    a = (PyArrayObject *)qc_adopt_int64(a_data, n);
+    b = a ? (PyArrayObject *)qc_adopt_int64(b_data, n) : (qc_free(b_data), NULL);
+    count = b ? (PyArrayObject *)qc_adopt_int64(count_data, n) : (qc_free(count_data), NULL);
+    if (count == NULL)
+        goto finally;
     result = PyTuple_Pack(3, a, b, count);
 finally:
     Py_XDECREF(indptr);

@@ -1,5 +1,7 @@
 #include "qc/terms.h"
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* -- growable int64 arrays --------------------------------------------------- */
@@ -770,10 +772,10 @@ cleanup:
 
 /* -- co-word pairs ----------------------------------------------------------- */
 
-/* The pairs counted so far, sorted by key = a << 32 | b (a < b). */
+/* The pairs counted so far, sorted by (a, b), a < b: three columns, so
+   that a caller can take them as they are. */
 struct qc_wordpairs {
-    uint64_t *keys;
-    int64_t *counts;
+    int64_t *a, *b, *count;
     size_t n;
 };
 
@@ -787,8 +789,9 @@ void qc_wordpairs_free(qc_wordpairs *p)
 {
     if (p == NULL)
         return;
-    qc_free(p->keys);
-    qc_free(p->counts);
+    qc_free(p->a);
+    qc_free(p->b);
+    qc_free(p->count);
     qc_free(p);
 }
 
@@ -808,48 +811,97 @@ typedef struct {
     size_t *count; /* radix scratch */
 } pair_batch;
 
+/* Allocates the columns of n pairs. */
+static qc_status pairs_alloc(qc_wordpairs *p, size_t n)
+{
+    p->a = qc_malloc(n + 1, sizeof *p->a);
+    p->b = qc_malloc(n + 1, sizeof *p->b);
+    p->count = qc_malloc(n + 1, sizeof *p->count);
+    p->n = n;
+    if (p->a == NULL || p->b == NULL || p->count == NULL)
+        return QC_ENOMEM;
+    return QC_OK;
+}
+
+static void pairs_clear(qc_wordpairs *p)
+{
+    qc_free(p->a);
+    qc_free(p->b);
+    qc_free(p->count);
+    *p = (qc_wordpairs){0};
+}
+
+static inline int pair_less(const qc_wordpairs *x, size_t i, const qc_wordpairs *y, size_t j)
+{
+    return x->a[i] < y->a[j] || (x->a[i] == y->a[j] && x->b[i] < y->b[j]);
+}
+
+/* Adds the sorted pairs *add to p, which stays sorted; *add is consumed
+   (moved when p is empty, freed otherwise, also on error). */
+static qc_status merge_pairs(qc_wordpairs *p, qc_wordpairs *add)
+{
+    if (p->n == 0) {
+        pairs_clear(p);
+        *p = *add;
+        *add = (qc_wordpairs){0};
+        return QC_OK;
+    }
+    qc_wordpairs sum = {0};
+    qc_status status = pairs_alloc(&sum, p->n + add->n);
+    if (status != QC_OK) {
+        pairs_clear(&sum);
+        pairs_clear(add);
+        return status;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < p->n || j < add->n) {
+        const qc_wordpairs *from = p;
+        size_t *at = &i;
+        if (i == p->n || (j < add->n && pair_less(add, j, p, i))) {
+            from = add;
+            at = &j;
+        }
+        sum.a[k] = from->a[*at];
+        sum.b[k] = from->b[*at];
+        sum.count[k] = from->count[*at];
+        (*at)++;
+        if (from == p && j < add->n && add->a[j] == sum.a[k] && add->b[j] == sum.b[k])
+            sum.count[k] += add->count[j++];
+        k++;
+    }
+    sum.n = k;
+    pairs_clear(p);
+    pairs_clear(add);
+    *p = sum;
+    return QC_OK;
+}
+
 static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
 {
     radix_sort(&b->values, &b->scratch, b->n, 0, 2 * b->bits, b->count);
-    /* runs in place: keys into values, counts into scratch */
-    uint64_t low = ((uint64_t)1 << b->bits) - 1;
-    int64_t *run_count = (int64_t *)b->scratch;
+    /* count the runs, then write them as columns */
     size_t runs = 0;
+    for (size_t i = 0; i < b->n; i++)
+        runs += i == 0 || b->values[i] != b->values[i - 1];
+    qc_wordpairs add = {0};
+    qc_status status = pairs_alloc(&add, runs);
+    if (status != QC_OK) {
+        pairs_clear(&add);
+        return status;
+    }
+    uint64_t low = ((uint64_t)1 << b->bits) - 1;
+    size_t k = 0;
     for (size_t i = 0; i < b->n;) {
         size_t j = i + 1;
         while (j < b->n && b->values[j] == b->values[i])
             j++;
-        b->values[runs] = (b->values[i] >> b->bits) << 32 | (b->values[i] & low);
-        run_count[runs++] = (int64_t)(j - i);
+        add.a[k] = (int64_t)(b->values[i] >> b->bits);
+        add.b[k] = (int64_t)(b->values[i] & low);
+        add.count[k++] = (int64_t)(j - i);
         i = j;
     }
     b->n = 0;
-    uint64_t *keys = qc_malloc(p->n + runs, sizeof *keys);
-    int64_t *counts = qc_malloc(p->n + runs, sizeof *counts);
-    if (keys == NULL || counts == NULL) {
-        qc_free(keys);
-        qc_free(counts);
-        return QC_ENOMEM;
-    }
-    size_t i = 0, j = 0, k = 0;
-    while (i < p->n || j < runs) {
-        if (j == runs || (i < p->n && p->keys[i] < b->values[j])) {
-            keys[k] = p->keys[i];
-            counts[k++] = p->counts[i++];
-        } else if (i == p->n || b->values[j] < p->keys[i]) {
-            keys[k] = b->values[j];
-            counts[k++] = run_count[j++];
-        } else {
-            keys[k] = p->keys[i];
-            counts[k++] = p->counts[i++] + run_count[j++];
-        }
-    }
-    qc_free(p->keys);
-    qc_free(p->counts);
-    p->keys = keys;
-    p->counts = counts;
-    p->n = k;
-    return QC_OK;
+    return merge_pairs(p, &add);
 }
 
 static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, uint64_t y)
@@ -861,6 +913,279 @@ static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, ui
     }
     b->values[b->n++] = x < y ? x << b->bits | y : y << b->bits | x;
     return QC_OK;
+}
+
+/*
+ * Window pairs by their lower id, without listing pair occurrences. The kept
+ * tokens are laid out as uint32 ids with window - 1 GAP entries before and
+ * after every text, so a neighbour needs no bounds check, and the positions
+ * of each id are listed (a counting sort). For each id a in increasing order
+ * the neighbours b > a of its positions are tallied in a dense array: a pair
+ * of positions is counted once, from its lower id, and only one a's tallies
+ * are live at a time, so they stay in cache. The b's of one a are ordered
+ * before they are appended (insertion sort when few, a bit set scan when
+ * dense in their range, else qsort), so the pairs come sorted by (a, b) with
+ * no sort of all pairs.
+ */
+enum { GAP = UINT32_MAX };
+
+typedef struct {
+    uint32_t *ids;      /* the texts, GAP-separated */
+    uint32_t *start;    /* per id + 1: its positions are at[start[a]:start[a+1]] */
+    uint32_t *at;
+    uint32_t *tally;    /* per id, zero between ids */
+    uint32_t *touched;  /* the b's of the current a */
+    uint64_t *bits;     /* a bit per id and, in summary, a bit per word of */
+    uint64_t *summary;  /* bits: zero between ids */
+} window_walk;
+
+/* Whether the walk's layout fits: positions in 32 bits, and the gaps no
+   larger than the tokens (or a floor), so memory stays O(tokens). */
+static int window_walk_fits(size_t n_docs, size_t n_tokens, size_t window)
+{
+    size_t gaps = n_docs + 1;
+    if (gaps > (UINT32_MAX - 1) / window)
+        return 0;
+    gaps *= window - 1;
+    /* and every pair occurrence (so any tally) countable in 32 bits */
+    return gaps <= n_tokens + ((size_t)1 << 20) && n_tokens < (size_t)UINT32_MAX - 1 - gaps &&
+           n_tokens <= UINT32_MAX / window;
+}
+
+static unsigned lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned i = 0;
+    for (; !(x & 1); x >>= 1)
+        i++;
+    return i;
+#endif
+}
+
+static int compare_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Puts touched[0..k) in increasing order: insertion sort when few, else
+   through the two-level bit set when their range is small next to k, else
+   qsort. */
+static void order_touched(window_walk *w, size_t k)
+{
+    uint32_t *t = w->touched;
+    if (k <= 24) {
+        for (size_t i = 1; i < k; i++) {
+            uint32_t v = t[i];
+            size_t j = i;
+            for (; j > 0 && t[j - 1] > v; j--)
+                t[j] = t[j - 1];
+            t[j] = v;
+        }
+        return;
+    }
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t i = 0; i < k; i++) {
+        lo = t[i] < lo ? t[i] : lo;
+        hi = t[i] > hi ? t[i] : hi;
+    }
+    size_t first = lo >> 12, last = hi >> 12;
+    if (last - first >= 4 * k) {
+        qsort(t, k, sizeof *t, compare_u32);
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        w->bits[t[i] >> 6] |= (uint64_t)1 << (t[i] & 63);
+        w->summary[t[i] >> 12] |= (uint64_t)1 << (t[i] >> 6 & 63);
+    }
+    size_t j = 0;
+    for (size_t s = first; s <= last; s++) {
+        uint64_t words = w->summary[s];
+        w->summary[s] = 0;
+        for (; words != 0; words &= words - 1) {
+            size_t word = s * 64 + lowest_bit(words);
+            uint64_t x = w->bits[word];
+            w->bits[word] = 0;
+            for (; x != 0; x &= x - 1)
+                t[j++] = (uint32_t)(word * 64 + lowest_bit(x));
+        }
+    }
+}
+
+/* Room for need entries in *found (kept as b << 32 | tally). */
+static qc_status reserve_found(uint64_t **found, size_t *capacity, size_t n, size_t need)
+{
+    if (need <= *capacity)
+        return QC_OK;
+    size_t cap = *capacity;
+    while (cap < need)
+        cap *= 2;
+    uint64_t *grown = qc_malloc(cap, sizeof *grown);
+    if (grown == NULL)
+        return QC_ENOMEM;
+    if (n > 0)
+        memcpy(grown, *found, n * sizeof *grown);
+    qc_free(*found);
+    *found = grown;
+    *capacity = cap;
+    return QC_OK;
+}
+
+static void window_walk_free(window_walk *w)
+{
+    qc_free(w->ids);
+    qc_free(w->start);
+    qc_free(w->at);
+    qc_free(w->tally);
+    qc_free(w->touched);
+    qc_free(w->bits);
+    qc_free(w->summary);
+}
+
+/* Lays out the kept tokens (checking them) and lists each id's positions. */
+static qc_status window_walk_layout(window_walk *w, const int64_t *indptr, size_t n_docs,
+                                    const int64_t *tokens, size_t n_vocab,
+                                    const uint8_t *keep, size_t window, size_t *n_kept,
+                                    qc_errinfo *err)
+{
+    size_t gap = window - 1, n = gap;
+    w->ids = qc_malloc((size_t)indptr[n_docs] + (n_docs + 1) * gap, sizeof *w->ids);
+    w->start = qc_calloc(n_vocab + 1, sizeof *w->start);
+    if (w->ids == NULL || w->start == NULL)
+        return QC_ENOMEM;
+    for (size_t i = 0; i < gap; i++)
+        w->ids[i] = GAP;
+    for (size_t d = 0; d < n_docs; d++) {
+        size_t before = n;
+        for (int64_t i = indptr[d]; i < indptr[d + 1]; i++) {
+            int64_t t = tokens[i];
+            if (t < 0 || (uint64_t)t >= n_vocab)
+                return qc_fail(err, QC_EINDEX, "tokens", (size_t)i, t, (int64_t)n_vocab,
+                               "must be a token id below n_vocab");
+            if (keep == NULL || keep[t]) {
+                w->ids[n++] = (uint32_t)t;
+                w->start[t + 1]++;
+            }
+        }
+        if (n > before) {
+            for (size_t i = 0; i < gap; i++)
+                w->ids[n++] = GAP;
+        }
+    }
+    for (size_t a = 0; a < n_vocab; a++)
+        w->start[a + 1] += w->start[a];
+    *n_kept = w->start[n_vocab];
+    w->at = qc_malloc(*n_kept + 1, sizeof *w->at);
+    if (w->at == NULL)
+        return QC_ENOMEM;
+    for (size_t i = gap; i < n; i++) {
+        if (w->ids[i] != GAP)
+            w->at[w->start[w->ids[i]]++] = (uint32_t)i;
+    }
+    /* the fill moved each start to the next id's; shift back */
+    for (size_t a = n_vocab; a > 0; a--)
+        w->start[a] = w->start[a - 1];
+    w->start[0] = 0;
+    return QC_OK;
+}
+
+static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
+                                    const int64_t *tokens, size_t n_vocab,
+                                    const uint8_t *keep, size_t window,
+                                    qc_wordpairs *pairs, qc_errinfo *err)
+{
+    window_walk w = {0};
+    uint64_t *found = NULL; /* the pairs of each a in turn, b << 32 | tally */
+    uint32_t *n_found = NULL; /* per a */
+    qc_wordpairs add = {0};
+    size_t n_kept = 0, n = 0, capacity;
+    qc_status status = window_walk_layout(&w, indptr, n_docs, tokens, n_vocab, keep, window,
+                                          &n_kept, err);
+    if (status != QC_OK)
+        goto cleanup;
+    /* every pair occurrence could be a new pair; reserving that much (up to
+       a bound) is only address space until it is written */
+    capacity = n_kept * (window - 1);
+    if (capacity > 4 * n_kept + ((size_t)1 << 20))
+        capacity = 4 * n_kept + ((size_t)1 << 20);
+    capacity = capacity > 0 ? capacity : 1;
+    /* the neighbours not counted go to tally[n_vocab + side + 2 * (d - 1)],
+       so the walk has no branch on them, and one slot per neighbour keeps
+       their increments from waiting on each other */
+    w.tally = qc_calloc(n_vocab + 2 * window, sizeof *w.tally);
+    w.touched = qc_malloc(n_vocab + 1, sizeof *w.touched);
+    w.bits = qc_calloc(n_vocab / 64 + 1, sizeof *w.bits);
+    w.summary = qc_calloc(n_vocab / 4096 + 1, sizeof *w.summary);
+    found = qc_malloc(capacity, sizeof *found);
+    n_found = qc_calloc(n_vocab + 1, sizeof *n_found);
+    if (w.tally == NULL || w.touched == NULL || w.bits == NULL || w.summary == NULL ||
+        found == NULL || n_found == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    enum { AHEAD = 8 };
+    const size_t gap = window - 1;
+    const uint32_t *last = w.at + n_kept;
+    const uint32_t spill = (uint32_t)n_vocab;
+    for (size_t a = 0; a < n_vocab; a++) {
+        const uint32_t *at = w.at + w.start[a], *end = w.at + w.start[a + 1];
+        if (at == end)
+            continue;
+        /* b counts when in (a, GAP): one unsigned compare */
+        const uint32_t above = (uint32_t)a + 1, span = GAP - above;
+        size_t k = 0;
+        for (; at < end; at++) {
+            /* the next ids' positions too: most ids occur a few times */
+            if (at + AHEAD < last) {
+                QC_PREFETCH(&w.ids[at[AHEAD] - gap]);
+                QC_PREFETCH(&w.ids[at[AHEAD] + gap]);
+            }
+            const uint32_t *here = w.ids + *at;
+            for (size_t d = 1; d <= gap; d++) {
+                uint32_t b = here[d], counts = b - above < span;
+                b = counts ? b : spill + 2 * (uint32_t)d;
+                w.touched[k] = b;
+                k += counts & (w.tally[b]++ == 0);
+                b = here[-(ptrdiff_t)d];
+                counts = b - above < span;
+                b = counts ? b : spill + 2 * (uint32_t)d + 1;
+                w.touched[k] = b;
+                k += counts & (w.tally[b]++ == 0);
+            }
+        }
+        order_touched(&w, k);
+        status = reserve_found(&found, &capacity, n, n + k);
+        if (status != QC_OK)
+            goto cleanup;
+        for (size_t j = 0; j < k; j++) {
+            uint32_t b = w.touched[j];
+            found[n++] = (uint64_t)b << 32 | w.tally[b];
+            w.tally[b] = 0;
+        }
+        n_found[a] = (uint32_t)k;
+    }
+    /* the columns at their final size */
+    window_walk_free(&w);
+    w = (window_walk){0};
+    status = pairs_alloc(&add, n);
+    if (status != QC_OK)
+        goto cleanup;
+    for (size_t a = 0, j = 0; a < n_vocab; a++) {
+        for (size_t end = j + n_found[a]; j < end; j++) {
+            add.a[j] = (int64_t)a;
+            add.b[j] = (int64_t)(found[j] >> 32);
+            add.count[j] = (int64_t)(found[j] & 0xFFFFFFFFu);
+        }
+    }
+    status = merge_pairs(pairs, &add);
+cleanup:
+    window_walk_free(&w);
+    qc_free(found);
+    qc_free(n_found);
+    pairs_clear(&add);
+    return status;
 }
 
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
@@ -876,6 +1201,15 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                        "token ids must fit in 32 bits");
     if (pairs == NULL)
         return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
+    if (window > 0 && window_walk_fits(n_docs, n_tokens, window)) {
+        qc_status status = qc_check_indptr(indptr, n_docs, n_tokens, "indptr", err);
+        if (status == QC_OK && n_tokens > 0 && tokens == NULL)
+            status = qc_fail(err, QC_EINVAL, "tokens", 0, 0, 0, "is missing");
+        if (status == QC_OK)
+            status = count_window_pairs(indptr, n_docs, tokens, n_vocab, keep, window,
+                                        pairs, err);
+        return status;
+    }
     int64_t *kind = NULL, *kept = NULL, *seen = NULL, *distinct = NULL;
     pair_batch batch = {NULL, NULL, 0, 0, bit_length(n_vocab > 1 ? n_vocab - 1 : 1), NULL};
     qc_status status = filter_tokens(indptr, n_docs, tokens, n_tokens, n_vocab,
@@ -952,9 +1286,25 @@ cleanup:
 
 void qc_wordpairs_export(const qc_wordpairs *p, int64_t *a, int64_t *b, int64_t *count)
 {
-    for (size_t k = 0; k < p->n; k++) {
-        a[k] = (int64_t)(p->keys[k] >> 32);
-        b[k] = (int64_t)(p->keys[k] & 0xFFFFFFFFu);
-        count[k] = p->counts[k];
+    if (p->n == 0)
+        return;
+    memcpy(a, p->a, p->n * sizeof *a);
+    memcpy(b, p->b, p->n * sizeof *b);
+    memcpy(count, p->count, p->n * sizeof *count);
+}
+
+qc_status qc_wordpairs_take(qc_wordpairs *p, int64_t **a, int64_t **b, int64_t **count)
+{
+    if (p->a == NULL) {
+        qc_status status = pairs_alloc(p, 0);
+        if (status != QC_OK) {
+            pairs_clear(p);
+            return status;
+        }
     }
+    *a = p->a;
+    *b = p->b;
+    *count = p->count;
+    *p = (qc_wordpairs){0};
+    return QC_OK;
 }

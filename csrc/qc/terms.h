@@ -143,12 +143,18 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * two token positions i < j with j - i < window (nltk's window_size: a token
  * pairs with the next window - 1 tokens) whose ids differ count once.
  * window == 0: per document, every two distinct ids present count once.
- * Tokens with keep[id] == 0 are removed first (keep may be NULL).
- * Occurrences are radix-sorted in batches of max(2^22, pairs so far) and
- * merged into pairs, which stay sorted by (a, b). On error, pairs holds the
- * batches merged before it. Errors: QC_EINVAL (window 1), QC_EINDEX,
- * QC_EORDER, QC_ENOMEM. Memory O(distinct pairs + 2^22 words).
- * O(occurrences x bits of n_vocab / 5 + merges x distinct pairs).
+ * Tokens with keep[id] == 0 are removed first (keep may be NULL). pairs
+ * stay sorted by (a, b).
+ *
+ * Windows are counted by the lower id of each pair, from a list of every
+ * id's positions, with no list of pair occurrences: O(tokens x window +
+ * n_vocab + distinct pairs) time, memory O(tokens + n_vocab + distinct
+ * pairs). Whole documents, and windows whose texts are so many that the
+ * gaps between them would outweigh the tokens, radix-sort the pair
+ * occurrences in batches of max(2^22, pairs so far) and merge them:
+ * O(occurrences x bits of n_vocab / 5 + merges x distinct pairs), memory
+ * O(distinct pairs + 2^22 words). On error, pairs holds what was merged
+ * before it. Errors: QC_EINVAL (window 1), QC_EINDEX, QC_EORDER, QC_ENOMEM.
  */
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          const int64_t *tokens, size_t n_tokens,
@@ -157,7 +163,14 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
 
 /* Writes the pairs, by a then b, to a, b, count (qc_wordpairs_count each). */
 void qc_wordpairs_export(const qc_wordpairs *pairs, int64_t *a, int64_t *b,
-                     int64_t *count);
+                         int64_t *count);
+
+/* Hands the three columns (qc_wordpairs_count entries each, by a then b) to
+   the caller, who frees each with qc_free; pairs is left empty. Errors:
+   QC_ENOMEM (only when there are no pairs: columns of no entries are then
+   allocated). */
+qc_status qc_wordpairs_take(qc_wordpairs *pairs, int64_t **a, int64_t **b,
+                            int64_t **count);
 
 #ifdef __cplusplus
 }

@@ -84,6 +84,104 @@ START_TEST(window_pairs_and_halves_add_up)
 }
 END_TEST
 
+/* Window pairs against a direct count over every two positions, on
+   random streams (synthetic): small windows take the walk by lower id, a
+   window far wider than the texts with many texts takes the sorted
+   batches; a second call adds to the first. */
+static int compare_keys(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
+                                size_t window, uint32_t seed)
+{
+    size_t n = n_docs * doc_len;
+    int64_t *indptr = malloc((n_docs + 1) * sizeof *indptr);
+    int64_t *tokens = malloc(n * sizeof *tokens);
+    uint64_t *direct = malloc((n * (window - 1) + 1) * sizeof *direct);
+    uint8_t *keep = malloc(n_vocab);
+    ck_assert(indptr && tokens && direct && keep);
+    for (size_t v = 0; v < n_vocab; v++)
+        keep[v] = v % 7 != 3;
+    uint32_t r = seed;
+    for (size_t d = 0; d <= n_docs; d++)
+        indptr[d] = (int64_t)(d * doc_len);
+    for (size_t i = 0; i < n; i++) {
+        r = r * 1103515245u + 12345u;
+        /* skewed, like words: low ids far more often; with many ids, id 1
+           now and then among ids spread over all of them */
+        double u = (double)(r >> 8) / (double)(1u << 24);
+        tokens[i] = n_vocab > 100000 ? (i % 61 == 0 ? 1 : (int64_t)(u * (double)n_vocab))
+                                     : (int64_t)((double)n_vocab * u * u * u);
+    }
+    /* every two positions of a text's kept tokens within the window, as
+       lo << 32 | hi, sorted: the pairs are its runs */
+    size_t n_direct = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        const int64_t *doc = tokens + indptr[d];
+        int64_t kept[64];
+        size_t m = 0;
+        for (size_t i = 0; i < doc_len; i++)
+            if (keep[doc[i]])
+                kept[m++] = doc[i];
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = i + 1; j < m && j - i < window; j++)
+                if (kept[i] != kept[j]) {
+                    uint64_t lo = (uint64_t)(kept[i] < kept[j] ? kept[i] : kept[j]);
+                    uint64_t hi = (uint64_t)(kept[i] ^ kept[j]) ^ lo;
+                    direct[n_direct++] = lo << 32 | hi;
+                }
+    }
+    qsort(direct, n_direct, sizeof *direct, compare_keys);
+    qc_wordpairs *p;
+    ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
+    for (int twice = 0; twice < 2; twice++)
+        ck_assert_int_eq(qc_count_pairs(indptr, n_docs, tokens, n, n_vocab, keep, window, p,
+                                         NULL), QC_OK);
+    size_t n_pairs = qc_wordpairs_count(p);
+    int64_t *a = malloc((n_pairs + 1) * sizeof *a), *b = malloc((n_pairs + 1) * sizeof *b);
+    int64_t *c = malloc((n_pairs + 1) * sizeof *c);
+    ck_assert(a && b && c);
+    qc_wordpairs_export(p, a, b, c);
+    size_t k = 0;
+    for (size_t i = 0; i < n_direct; k++) {
+        size_t j = i + 1;
+        while (j < n_direct && direct[j] == direct[i])
+            j++;
+        ck_assert_uint_lt(k, n_pairs);
+        ck_assert_int_eq(a[k], (int64_t)(direct[i] >> 32));
+        ck_assert_int_eq(b[k], (int64_t)(direct[i] & 0xFFFFFFFFu));
+        ck_assert_int_eq(c[k], 2 * (int64_t)(j - i)); /* counted by both calls */
+        i = j;
+    }
+    ck_assert_uint_eq(k, n_pairs);
+    ck_assert_uint_gt(n_pairs, 10);
+    free(a);
+    free(b);
+    free(c);
+    qc_wordpairs_free(p);
+    free(indptr);
+    free(tokens);
+    free(direct);
+    free(keep);
+}
+
+START_TEST(window_pairs_equal_a_direct_count)
+{
+    expect_window_pairs(200, 40, 60, 2, 1);
+    expect_window_pairs(200, 40, 60, 5, 2);
+    expect_window_pairs(50, 64, 3000, 9, 3);
+    expect_window_pairs(30, 64, 200, 64, 4); /* a window as wide as the texts */
+    /* 4 million ids: id 1's many neighbours are spread too thinly for the
+       bit set and are sorted instead */
+    expect_window_pairs(40, 64, 4000000, 3, 5);
+    /* 700 texts x 1,999 gap entries outweigh the tokens: the batch route */
+    expect_window_pairs(700, 20, 40, 2000, 6);
+}
+END_TEST
+
 START_TEST(terms_survive_every_allocation_failure)
 {
     for (long k = 0;; k++) {
@@ -98,6 +196,8 @@ START_TEST(terms_survive_every_allocation_failure)
             status = qc_wordpairs_new(&p);
         if (status == QC_OK)
             status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 0, p, NULL);
+        if (status == QC_OK) /* the window walk, adding to the pairs */
+            status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 3, p, NULL);
         long attempts = qc_alloc_attempts();
         qc_alloc_fail_after(-1);
         qc_csr_free(&m);
@@ -274,6 +374,7 @@ Suite *terms_suite(void)
     TCase *tc = tcase_create("qc_count_ngrams");
     tcase_add_test(tc, unigrams_and_bigrams);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
+    tcase_add_test(tc, window_pairs_equal_a_direct_count);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_count_char_ngrams");
