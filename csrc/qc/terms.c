@@ -920,23 +920,24 @@ static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, ui
  * tokens are laid out as uint32 ids with window - 1 GAP entries before and
  * after every text, so a neighbour needs no bounds check, and the positions
  * of each id are listed (a counting sort). For each id a in increasing order
- * the neighbours b > a of its positions are tallied in a dense array: a pair
- * of positions is counted once, from its lower id, and only one a's tallies
- * are live at a time, so they stay in cache. The b's of one a are ordered
- * before they are appended (insertion sort when few, a bit set scan when
- * dense in their range, else qsort), so the pairs come sorted by (a, b) with
- * no sort of all pairs.
+ * the neighbours b > a of its positions are gathered: a pair of positions
+ * is counted once, from its lower id. A few are sorted and counted as runs;
+ * many are tallied in a dense array and read back in order through a
+ * two-level bit set (only one a's tallies are live at a time, so they stay
+ * in cache); many spread thinly over a large vocabulary are sorted with
+ * qsort. The pairs thus come sorted by (a, b) with no sort of all pairs.
  */
-enum { GAP = UINT32_MAX };
+enum { GAP = UINT32_MAX, FEW = 32, CHUNK = 1 << 16 };
 
 typedef struct {
     uint32_t *ids;      /* the texts, GAP-separated */
     uint32_t *start;    /* per id + 1: its positions are at[start[a]:start[a+1]] */
     uint32_t *at;
+    uint32_t *near;     /* neighbours b > a gathered, up to CHUNK + 2 window */
     uint32_t *tally;    /* per id, zero between ids */
-    uint32_t *touched;  /* the b's of the current a */
     uint64_t *bits;     /* a bit per id and, in summary, a bit per word of */
     uint64_t *summary;  /* bits: zero between ids */
+    uint32_t lo, hi;    /* the least and greatest b tallied */
 } window_walk;
 
 /* Whether the walk's layout fits: positions in 32 bits, and the gaps no
@@ -970,48 +971,55 @@ static int compare_u32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Puts touched[0..k) in increasing order: insertion sort when few, else
-   through the two-level bit set when their range is small next to k, else
-   qsort. */
-static void order_touched(window_walk *w, size_t k)
+/* Appends the runs of the sorted near[0..c) to found as b << 32 | count. */
+static size_t append_runs(const uint32_t *near, size_t c, uint64_t *found)
 {
-    uint32_t *t = w->touched;
-    if (k <= 24) {
-        for (size_t i = 1; i < k; i++) {
-            uint32_t v = t[i];
-            size_t j = i;
-            for (; j > 0 && t[j - 1] > v; j--)
-                t[j] = t[j - 1];
-            t[j] = v;
-        }
-        return;
+    size_t n = 0;
+    for (size_t i = 0; i < c;) {
+        size_t j = i + 1;
+        while (j < c && near[j] == near[i])
+            j++;
+        found[n++] = (uint64_t)near[i] << 32 | (uint32_t)(j - i);
+        i = j;
     }
-    uint32_t lo = UINT32_MAX, hi = 0;
-    for (size_t i = 0; i < k; i++) {
-        lo = t[i] < lo ? t[i] : lo;
-        hi = t[i] > hi ? t[i] : hi;
+    return n;
+}
+
+/* Adds near[0..c) to the tallies and the bit sets. */
+static void tally_near(window_walk *w, size_t c)
+{
+    for (size_t i = 0; i < c; i++) {
+        uint32_t b = w->near[i];
+        w->tally[b]++;
+        w->bits[b >> 6] |= (uint64_t)1 << (b & 63);
+        w->summary[b >> 12] |= (uint64_t)1 << (b >> 6 & 63);
+        w->lo = b < w->lo ? b : w->lo;
+        w->hi = b > w->hi ? b : w->hi;
     }
-    size_t first = lo >> 12, last = hi >> 12;
-    if (last - first >= 4 * k) {
-        qsort(t, k, sizeof *t, compare_u32);
-        return;
-    }
-    for (size_t i = 0; i < k; i++) {
-        w->bits[t[i] >> 6] |= (uint64_t)1 << (t[i] & 63);
-        w->summary[t[i] >> 12] |= (uint64_t)1 << (t[i] >> 6 & 63);
-    }
-    size_t j = 0;
-    for (size_t s = first; s <= last; s++) {
+}
+
+/* Appends the tallied b's in order to found as b << 32 | count, clearing
+   the tallies and bit sets. */
+static size_t append_tallied(window_walk *w, uint64_t *found)
+{
+    size_t n = 0;
+    for (size_t s = w->lo >> 12; s <= w->hi >> 12; s++) {
         uint64_t words = w->summary[s];
         w->summary[s] = 0;
         for (; words != 0; words &= words - 1) {
             size_t word = s * 64 + lowest_bit(words);
             uint64_t x = w->bits[word];
             w->bits[word] = 0;
-            for (; x != 0; x &= x - 1)
-                t[j++] = (uint32_t)(word * 64 + lowest_bit(x));
+            for (; x != 0; x &= x - 1) {
+                uint32_t b = (uint32_t)(word * 64 + lowest_bit(x));
+                found[n++] = (uint64_t)b << 32 | w->tally[b];
+                w->tally[b] = 0;
+            }
         }
     }
+    w->lo = UINT32_MAX;
+    w->hi = 0;
+    return n;
 }
 
 /* Room for need entries in *found (kept as b << 32 | tally). */
@@ -1039,7 +1047,7 @@ static void window_walk_free(window_walk *w)
     qc_free(w->start);
     qc_free(w->at);
     qc_free(w->tally);
-    qc_free(w->touched);
+    qc_free(w->near);
     qc_free(w->bits);
     qc_free(w->summary);
 }
@@ -1114,13 +1122,14 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     /* the neighbours not counted go to tally[n_vocab + side + 2 * (d - 1)],
        so the walk has no branch on them, and one slot per neighbour keeps
        their increments from waiting on each other */
-    w.tally = qc_calloc(n_vocab + 2 * window, sizeof *w.tally);
-    w.touched = qc_malloc(n_vocab + 1, sizeof *w.touched);
+    w.tally = qc_calloc(n_vocab + 1, sizeof *w.tally);
+    w.near = qc_malloc(CHUNK + 2 * window, sizeof *w.near);
     w.bits = qc_calloc(n_vocab / 64 + 1, sizeof *w.bits);
     w.summary = qc_calloc(n_vocab / 4096 + 1, sizeof *w.summary);
+    w.lo = UINT32_MAX;
     found = qc_malloc(capacity, sizeof *found);
     n_found = qc_calloc(n_vocab + 1, sizeof *n_found);
-    if (w.tally == NULL || w.touched == NULL || w.bits == NULL || w.summary == NULL ||
+    if (w.tally == NULL || w.near == NULL || w.bits == NULL || w.summary == NULL ||
         found == NULL || n_found == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
@@ -1128,14 +1137,13 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     enum { AHEAD = 8 };
     const size_t gap = window - 1;
     const uint32_t *last = w.at + n_kept;
-    const uint32_t spill = (uint32_t)n_vocab;
     for (size_t a = 0; a < n_vocab; a++) {
         const uint32_t *at = w.at + w.start[a], *end = w.at + w.start[a + 1];
         if (at == end)
             continue;
-        /* b counts when in (a, GAP): one unsigned compare */
+        /* b counts when in (a, GAP): one unsigned compare, no branch */
         const uint32_t above = (uint32_t)a + 1, span = GAP - above;
-        size_t k = 0;
+        size_t c = 0, tallied = 0;
         for (; at < end; at++) {
             /* the next ids' positions too: most ids occur a few times */
             if (at + AHEAD < last) {
@@ -1144,26 +1152,48 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
             }
             const uint32_t *here = w.ids + *at;
             for (size_t d = 1; d <= gap; d++) {
-                uint32_t b = here[d], counts = b - above < span;
-                b = counts ? b : spill + 2 * (uint32_t)d;
-                w.touched[k] = b;
-                k += counts & (w.tally[b]++ == 0);
+                uint32_t b = here[d];
+                w.near[c] = b;
+                c += b - above < span;
                 b = here[-(ptrdiff_t)d];
-                counts = b - above < span;
-                b = counts ? b : spill + 2 * (uint32_t)d + 1;
-                w.touched[k] = b;
-                k += counts & (w.tally[b]++ == 0);
+                w.near[c] = b;
+                c += b - above < span;
+            }
+            if (c >= CHUNK) {
+                tally_near(&w, c);
+                tallied += c;
+                c = 0;
             }
         }
-        order_touched(&w, k);
-        status = reserve_found(&found, &capacity, n, n + k);
+        /* at most one pair per neighbour gathered */
+        status = reserve_found(&found, &capacity, n, n + c + tallied);
         if (status != QC_OK)
             goto cleanup;
-        for (size_t j = 0; j < k; j++) {
-            uint32_t b = w.touched[j];
-            found[n++] = (uint64_t)b << 32 | w.tally[b];
-            w.tally[b] = 0;
+        size_t k;
+        if (tallied == 0 && c <= FEW) {
+            for (size_t i = 1; i < c; i++) { /* insertion sort */
+                uint32_t v = w.near[i];
+                size_t j = i;
+                for (; j > 0 && w.near[j - 1] > v; j--)
+                    w.near[j] = w.near[j - 1];
+                w.near[j] = v;
+            }
+            k = append_runs(w.near, c, found + n);
+        } else {
+            uint32_t lo = w.lo, hi = w.hi;
+            for (size_t i = 0; i < c; i++) {
+                lo = w.near[i] < lo ? w.near[i] : lo;
+                hi = w.near[i] > hi ? w.near[i] : hi;
+            }
+            if (tallied == 0 && (hi >> 12) - (lo >> 12) >= 4 * c) {
+                qsort(w.near, c, sizeof *w.near, compare_u32);
+                k = append_runs(w.near, c, found + n);
+            } else {
+                tally_near(&w, c);
+                k = append_tallied(&w, found + n);
+            }
         }
+        n += k;
         n_found[a] = (uint32_t)k;
     }
     /* the columns at their final size */
