@@ -261,7 +261,7 @@ static void free_capsule_buffer(PyObject *capsule)
     qc_free(PyCapsule_GetPointer(capsule, "qdacore.buffer"));
 }
 
-PyObject *qc_adopt_int64(int64_t *data, npy_intp n)
+static PyObject *adopt(void *data, npy_intp n, int type)
 {
     PyObject *array = NULL;
     PyObject *owner = PyCapsule_New(data, "qdacore.buffer", free_capsule_buffer);
@@ -269,7 +269,7 @@ PyObject *qc_adopt_int64(int64_t *data, npy_intp n)
         qc_free(data);
         return NULL;
     }
-    array = PyArray_SimpleNewFromData(1, &n, NPY_INT64, data);
+    array = PyArray_SimpleNewFromData(1, &n, type, data);
     if (array == NULL)
         goto fail;
     /* SetBaseObject steals the reference to owner, even when it fails. */
@@ -282,3 +282,7 @@ fail:
     Py_DECREF(owner);
     return NULL;
 }
+
+PyObject *qc_adopt_int64(int64_t *data, npy_intp n) { return adopt(data, n, NPY_INT64); }
+
+PyObject *qc_adopt_int32(int32_t *data, npy_intp n) { return adopt(data, n, NPY_INT32); }

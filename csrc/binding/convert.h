@@ -84,10 +84,12 @@ Py_ssize_t qc_size_arg(PyObject *obj, const char *name);
 PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func);
 
 /*
- * A 1-d int64 array of length n that takes ownership of data (allocated by
- * qc_malloc) and releases it with qc_free when the array dies. On failure
- * data is freed and NULL returned with an exception set.
+ * A 1-d int64 (int32) array of length n that takes ownership of data
+ * (allocated by qc_malloc, possibly longer than n) and releases it with
+ * qc_free when the array dies. On failure data is freed and NULL returned
+ * with an exception set.
  */
 PyObject *qc_adopt_int64(int64_t *data, npy_intp n);
+PyObject *qc_adopt_int32(int32_t *data, npy_intp n);
 
 #endif /* QC_BINDING_CONVERT_H */

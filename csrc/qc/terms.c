@@ -775,7 +775,8 @@ cleanup:
 /* The pairs counted so far, sorted by (a, b), a < b: three columns, so
    that a caller can take them as they are. */
 struct qc_wordpairs {
-    int64_t *a, *b, *count;
+    int32_t *a, *b;
+    int64_t *count;
     size_t n;
 };
 
@@ -895,8 +896,8 @@ static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
         size_t j = i + 1;
         while (j < b->n && b->values[j] == b->values[i])
             j++;
-        add.a[k] = (int64_t)(b->values[i] >> b->bits);
-        add.b[k] = (int64_t)(b->values[i] & low);
+        add.a[k] = (int32_t)(b->values[i] >> b->bits);
+        add.b[k] = (int32_t)(b->values[i] & low);
         add.count[k++] = (int64_t)(j - i);
         i = j;
     }
@@ -971,18 +972,18 @@ static int compare_u32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Appends the runs of the sorted near[0..c) to found as b << 32 | count. */
-static size_t append_runs(const uint32_t *near, size_t c, uint64_t *found)
+/* Appends the runs of the sorted near[0..c) to the columns b and count of
+   p. */
+static void append_runs(const uint32_t *near, size_t c, qc_wordpairs *p)
 {
-    size_t n = 0;
     for (size_t i = 0; i < c;) {
         size_t j = i + 1;
         while (j < c && near[j] == near[i])
             j++;
-        found[n++] = (uint64_t)near[i] << 32 | (uint32_t)(j - i);
+        p->b[p->n] = (int32_t)near[i];
+        p->count[p->n++] = (int64_t)(j - i);
         i = j;
     }
-    return n;
 }
 
 /* Adds near[0..c) to the tallies and the bit sets. */
@@ -998,11 +999,10 @@ static void tally_near(window_walk *w, size_t c)
     }
 }
 
-/* Appends the tallied b's in order to found as b << 32 | count, clearing
-   the tallies and bit sets. */
-static size_t append_tallied(window_walk *w, uint64_t *found)
+/* Appends the tallied b's in order to the columns b and count of p,
+   clearing the tallies and bit sets. */
+static void append_tallied(window_walk *w, qc_wordpairs *p)
 {
-    size_t n = 0;
     for (size_t s = w->lo >> 12; s <= w->hi >> 12; s++) {
         uint64_t words = w->summary[s];
         w->summary[s] = 0;
@@ -1011,32 +1011,40 @@ static size_t append_tallied(window_walk *w, uint64_t *found)
             uint64_t x = w->bits[word];
             w->bits[word] = 0;
             for (; x != 0; x &= x - 1) {
-                uint32_t b = (uint32_t)(word * 64 + lowest_bit(x));
-                found[n++] = (uint64_t)b << 32 | w->tally[b];
+                size_t b = word * 64 + lowest_bit(x);
+                p->b[p->n] = (int32_t)b;
+                p->count[p->n++] = w->tally[b];
                 w->tally[b] = 0;
             }
         }
     }
     w->lo = UINT32_MAX;
     w->hi = 0;
-    return n;
 }
 
-/* Room for need entries in *found (kept as b << 32 | tally). */
-static qc_status reserve_found(uint64_t **found, size_t *capacity, size_t n, size_t need)
+/* Room for need pairs in the columns b and count of p (n are in use). */
+static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
 {
     if (need <= *capacity)
         return QC_OK;
     size_t cap = *capacity;
     while (cap < need)
         cap *= 2;
-    uint64_t *grown = qc_malloc(cap, sizeof *grown);
-    if (grown == NULL)
+    int32_t *b = qc_malloc(cap, sizeof *b);
+    int64_t *count = qc_malloc(cap, sizeof *count);
+    if (b == NULL || count == NULL) {
+        qc_free(b);
+        qc_free(count);
         return QC_ENOMEM;
-    if (n > 0)
-        memcpy(grown, *found, n * sizeof *grown);
-    qc_free(*found);
-    *found = grown;
+    }
+    if (p->n > 0) {
+        memcpy(b, p->b, p->n * sizeof *b);
+        memcpy(count, p->count, p->n * sizeof *count);
+    }
+    qc_free(p->b);
+    qc_free(p->count);
+    p->b = b;
+    p->count = count;
     *capacity = cap;
     return QC_OK;
 }
@@ -1105,10 +1113,9 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
                                     qc_wordpairs *pairs, qc_errinfo *err)
 {
     window_walk w = {0};
-    uint64_t *found = NULL; /* the pairs of each a in turn, b << 32 | tally */
+    qc_wordpairs add = {0}; /* b and count written as found, a at the end */
     uint32_t *n_found = NULL; /* per a */
-    qc_wordpairs add = {0};
-    size_t n_kept = 0, n = 0, capacity;
+    size_t n_kept = 0, capacity;
     qc_status status = window_walk_layout(&w, indptr, n_docs, tokens, n_vocab, keep, window,
                                           &n_kept, err);
     if (status != QC_OK)
@@ -1119,28 +1126,25 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     if (capacity > 4 * n_kept + ((size_t)1 << 20))
         capacity = 4 * n_kept + ((size_t)1 << 20);
     capacity = capacity > 0 ? capacity : 1;
-    /* the neighbours not counted go to tally[n_vocab + side + 2 * (d - 1)],
-       so the walk has no branch on them, and one slot per neighbour keeps
-       their increments from waiting on each other */
     w.tally = qc_calloc(n_vocab + 1, sizeof *w.tally);
     w.near = qc_malloc(CHUNK + 2 * window, sizeof *w.near);
     w.bits = qc_calloc(n_vocab / 64 + 1, sizeof *w.bits);
     w.summary = qc_calloc(n_vocab / 4096 + 1, sizeof *w.summary);
     w.lo = UINT32_MAX;
-    found = qc_malloc(capacity, sizeof *found);
-    n_found = qc_calloc(n_vocab + 1, sizeof *n_found);
+    add.b = qc_malloc(capacity, sizeof *add.b);
+    add.count = qc_malloc(capacity, sizeof *add.count);
+    n_found = qc_malloc(n_vocab + 1, sizeof *n_found);
     if (w.tally == NULL || w.near == NULL || w.bits == NULL || w.summary == NULL ||
-        found == NULL || n_found == NULL) {
+        add.b == NULL || add.count == NULL || n_found == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    enum { AHEAD = 8 };
+    enum { AHEAD = 32 }; /* occurrences: about the latency of a miss to L3 */
     const size_t gap = window - 1;
     const uint32_t *last = w.at + n_kept;
     for (size_t a = 0; a < n_vocab; a++) {
         const uint32_t *at = w.at + w.start[a], *end = w.at + w.start[a + 1];
-        if (at == end)
-            continue;
+        size_t before = add.n;
         /* b counts when in (a, GAP): one unsigned compare, no branch */
         const uint32_t above = (uint32_t)a + 1, span = GAP - above;
         size_t c = 0, tallied = 0;
@@ -1166,10 +1170,9 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
             }
         }
         /* at most one pair per neighbour gathered */
-        status = reserve_found(&found, &capacity, n, n + c + tallied);
+        status = reserve_pairs(&add, &capacity, add.n + c + tallied);
         if (status != QC_OK)
             goto cleanup;
-        size_t k;
         if (tallied == 0 && c <= FEW) {
             for (size_t i = 1; i < c; i++) { /* insertion sort */
                 uint32_t v = w.near[i];
@@ -1178,7 +1181,7 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
                     w.near[j] = w.near[j - 1];
                 w.near[j] = v;
             }
-            k = append_runs(w.near, c, found + n);
+            append_runs(w.near, c, &add);
         } else {
             uint32_t lo = w.lo, hi = w.hi;
             for (size_t i = 0; i < c; i++) {
@@ -1187,32 +1190,28 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
             }
             if (tallied == 0 && (hi >> 12) - (lo >> 12) >= 4 * c) {
                 qsort(w.near, c, sizeof *w.near, compare_u32);
-                k = append_runs(w.near, c, found + n);
+                append_runs(w.near, c, &add);
             } else {
                 tally_near(&w, c);
-                k = append_tallied(&w, found + n);
+                append_tallied(&w, &add);
             }
         }
-        n += k;
-        n_found[a] = (uint32_t)k;
+        n_found[a] = (uint32_t)(add.n - before);
     }
-    /* the columns at their final size */
     window_walk_free(&w);
     w = (window_walk){0};
-    status = pairs_alloc(&add, n);
-    if (status != QC_OK)
+    add.a = qc_malloc(add.n + 1, sizeof *add.a);
+    if (add.a == NULL) {
+        status = QC_ENOMEM;
         goto cleanup;
+    }
     for (size_t a = 0, j = 0; a < n_vocab; a++) {
-        for (size_t end = j + n_found[a]; j < end; j++) {
-            add.a[j] = (int64_t)a;
-            add.b[j] = (int64_t)(found[j] >> 32);
-            add.count[j] = (int64_t)(found[j] & 0xFFFFFFFFu);
-        }
+        for (size_t end = j + n_found[a]; j < end; j++)
+            add.a[j] = (int32_t)a;
     }
     status = merge_pairs(pairs, &add);
 cleanup:
     window_walk_free(&w);
-    qc_free(found);
     qc_free(n_found);
     pairs_clear(&add);
     return status;
@@ -1226,9 +1225,9 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
     if (window == 1)
         return qc_fail(err, QC_EINVAL, "window", 0, 1, 2,
                        "must be at least 2 (or 0 for whole documents)");
-    if (n_vocab > UINT32_MAX)
-        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab, 0,
-                       "token ids must fit in 32 bits");
+    if (n_vocab > (size_t)INT32_MAX + 1)
+        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab,
+                       (int64_t)INT32_MAX + 1, "token ids must fit in 31 bits");
     if (pairs == NULL)
         return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
     if (window > 0 && window_walk_fits(n_docs, n_tokens, window)) {
@@ -1314,7 +1313,7 @@ cleanup:
     return status;
 }
 
-void qc_wordpairs_export(const qc_wordpairs *p, int64_t *a, int64_t *b, int64_t *count)
+void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int64_t *count)
 {
     if (p->n == 0)
         return;
@@ -1323,7 +1322,7 @@ void qc_wordpairs_export(const qc_wordpairs *p, int64_t *a, int64_t *b, int64_t 
     memcpy(count, p->count, p->n * sizeof *count);
 }
 
-qc_status qc_wordpairs_take(qc_wordpairs *p, int64_t **a, int64_t **b, int64_t **count)
+qc_status qc_wordpairs_take(qc_wordpairs *p, int32_t **a, int32_t **b, int64_t **count)
 {
     if (p->a == NULL) {
         qc_status status = pairs_alloc(p, 0);

@@ -131,7 +131,8 @@ qc_status qc_ngram_strings(const qc_ngrams *grams, const uint32_t *tok_text,
 qc_status qc_string_order(const uint32_t *text, const int64_t *offsets, size_t n,
                           int64_t *order);
 
-/* Co-word counts: unordered pairs of distinct token ids (a < b). */
+/* Co-word counts: unordered pairs of distinct token ids (a < b), ids below
+   2^31. */
 typedef struct qc_wordpairs qc_wordpairs;
 
 qc_status qc_wordpairs_new(qc_wordpairs **out);
@@ -162,14 +163,15 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          qc_wordpairs *pairs, qc_errinfo *err);
 
 /* Writes the pairs, by a then b, to a, b, count (qc_wordpairs_count each). */
-void qc_wordpairs_export(const qc_wordpairs *pairs, int64_t *a, int64_t *b,
+void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
                          int64_t *count);
 
-/* Hands the three columns (qc_wordpairs_count entries each, by a then b) to
-   the caller, who frees each with qc_free; pairs is left empty. Errors:
+/* Hands the three columns (qc_wordpairs_count entries each, by a then b; b
+   and count may have room for more) to the caller, who frees each with
+   qc_free; pairs is left empty. Errors:
    QC_ENOMEM (only when there are no pairs: columns of no entries are then
    allocated). */
-qc_status qc_wordpairs_take(qc_wordpairs *pairs, int64_t **a, int64_t **b,
+qc_status qc_wordpairs_take(qc_wordpairs *pairs, int32_t **a, int32_t **b,
                             int64_t **count);
 
 #ifdef __cplusplus

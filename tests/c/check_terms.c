@@ -55,7 +55,8 @@ START_TEST(window_pairs_and_halves_add_up)
     ck_assert_int_eq(qc_count_pairs(second, 1, TOKENS + 4, 2, 3, NULL, 3, halves, NULL), QC_OK);
     /* window 3 in "a b a c": ab, aa(skipped), ba, bc... {a,b}: 2+1 = 3 with
        "b a"; {a,c}: 1; {b,c}: 1 */
-    int64_t a[3], b[3], n[3], a2[3], b2[3], n2[3];
+    int32_t a[3], b[3], a2[3], b2[3];
+    int64_t n[3], n2[3];
     ck_assert_uint_eq(qc_wordpairs_count(whole), 3);
     qc_wordpairs_export(whole, a, b, n);
     qc_wordpairs_export(halves, a2, b2, n2);
@@ -141,7 +142,7 @@ static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
         ck_assert_int_eq(qc_count_pairs(indptr, n_docs, tokens, n, n_vocab, keep, window, p,
                                          NULL), QC_OK);
     size_t n_pairs = qc_wordpairs_count(p);
-    int64_t *a = malloc((n_pairs + 1) * sizeof *a), *b = malloc((n_pairs + 1) * sizeof *b);
+    int32_t *a = malloc((n_pairs + 1) * sizeof *a), *b = malloc((n_pairs + 1) * sizeof *b);
     int64_t *c = malloc((n_pairs + 1) * sizeof *c);
     ck_assert(a && b && c);
     qc_wordpairs_export(p, a, b, c);
