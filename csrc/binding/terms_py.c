@@ -233,6 +233,7 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
     qc_csr csr = {0};
     qc_packed_terms terms = {0};
     PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL}, *strings = NULL;
+    int narrow = 0;
     if (!PyArg_ParseTuple(args, "OOnn:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n))
         return NULL;
     if (min_n < 1 || max_n < min_n) {
@@ -247,6 +248,12 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = qc_count_char_ngrams(ts.views, (size_t)ts.n, keep ? PyArray_DATA(keep) : NULL,
                                   (size_t)min_n, (size_t)max_n, &csr, &terms, &err);
+    /* scipy keeps 32-bit indices when they fit and would copy ours down */
+    narrow = status == QC_OK && csr.nnz <= INT32_MAX && terms.n <= INT32_MAX;
+    if (narrow) {
+        qc_narrow_to_int32(csr.indptr, (size_t)ts.n + 1);
+        qc_narrow_to_int32(csr.indices, csr.nnz);
+    }
     Py_END_ALLOW_THREADS
     if (status == QC_EOVERFLOW && err.arg != NULL && strcmp(err.arg, "ngram_range") == 0) {
         result = Py_NewRef(Py_None);
@@ -256,19 +263,30 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
         qc_raise(status, &err, "count_char_ngrams");
         goto finally;
     }
-    strings = PyList_New((Py_ssize_t)terms.n);
+    /* an object array, not a list: pandas takes it as an Index without
+       converting */
+    npy_intp n_terms = (npy_intp)terms.n;
+    strings = PyArray_SimpleNew(1, &n_terms, NPY_OBJECT);
     if (strings == NULL)
         goto finally;
+    PyObject **slot = PyArray_DATA((PyArrayObject *)strings);
     int64_t cps[64];
     for (size_t t = 0; t < terms.n; t++) {
         PyObject *s = str_of_code_points(cps, qc_packed_term(&terms, t, cps));
         if (s == NULL)
             goto finally;
-        PyList_SET_ITEM(strings, (Py_ssize_t)t, s);
+        Py_XSETREF(slot[t], s);
     }
-    cols[0] = qc_adopt_int64(csr.indptr, (npy_intp)ts.n + 1);
+    if (narrow) {
+        cols[0] = qc_adopt_int32((int32_t *)(void *)csr.indptr, (npy_intp)ts.n + 1);
+        cols[1] = csr.indices == NULL ? qc_adopt_or_empty(NULL, 0)
+                                      : qc_adopt_int32((int32_t *)(void *)csr.indices,
+                                                       (npy_intp)csr.nnz);
+    } else {
+        cols[0] = qc_adopt_int64(csr.indptr, (npy_intp)ts.n + 1);
+        cols[1] = qc_adopt_or_empty(csr.indices, (npy_intp)csr.nnz);
+    }
     csr.indptr = NULL;
-    cols[1] = qc_adopt_or_empty(csr.indices, (npy_intp)csr.nnz);
     csr.indices = NULL;
     cols[2] = qc_adopt_or_empty(csr.data, (npy_intp)csr.nnz);
     csr.data = NULL;
@@ -398,10 +416,11 @@ PyMethodDef qc_terms_methods[] = {
      "count_char_ngrams(texts, keep, min_n, max_n, /)\n--\n\n"
      "Document-term counts of the character n-grams of texts (read as\n"
      "char_tokens reads them; keep: None or a mask over code points):\n"
-     "(indptr, indices, data, terms, df), terms sorted as Python sorts str\n"
-     "and each row's columns ascending; None when an n-gram and its document\n"
-     "do not fit in 64 bits (use char_tokens and count_ngrams). Runs without\n"
-     "the GIL."},
+     "(indptr, indices, data, terms, df): indptr and indices int32 when\n"
+     "they fit, else int64; terms an object array sorted as\n"
+     "Python sorts str and each row's columns ascending; None when an n-gram\n"
+     "and its document do not fit in 64 bits (use char_tokens and\n"
+     "count_ngrams). Runs without the GIL."},
     {"string_order", string_order, METH_O,
      "string_order(strings, /)\n--\n\n"
      "The positions of a list of str in sorted (code point) order, ties in\n"

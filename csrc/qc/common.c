@@ -6,6 +6,7 @@
 #include "qc/common.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *qc_strerror(qc_status status)
 {
@@ -132,4 +133,18 @@ qc_status qc_check_indptr(const int64_t *indptr, size_t n_rows,
                        (int64_t)n_entries,
                        "the last offset must equal the number of entries");
     return QC_OK;
+}
+
+int32_t *qc_narrow_to_int32(int64_t *data, size_t n)
+{
+    /* element i moves from bytes [8i, 8i+8) to [4i, 4i+4): never onto an
+       element not yet read; memcpy keeps the types out of it */
+    unsigned char *bytes = (unsigned char *)data;
+    for (size_t i = 0; i < n; i++) {
+        int64_t wide;
+        memcpy(&wide, bytes + 8 * i, sizeof wide);
+        int32_t narrow = (int32_t)wide;
+        memcpy(bytes + 4 * i, &narrow, sizeof narrow);
+    }
+    return (int32_t *)(void *)data;
 }

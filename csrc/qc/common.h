@@ -77,6 +77,14 @@ void qc_free(void *ptr);
 qc_status qc_check_indptr(const int64_t *indptr, size_t n_rows,
                           size_t n_entries, const char *arg, qc_errinfo *err);
 
+/*
+ * Rewrites data[0..n) as int32 in the same block (values must fit: the
+ * caller knows they do) and returns the block as int32_t *: halves what a
+ * consumer that wants 32-bit indices (scipy.sparse) would otherwise copy.
+ * O(n), no allocation.
+ */
+int32_t *qc_narrow_to_int32(int64_t *data, size_t n);
+
 #ifdef QC_ALLOC_TESTING
 void qc_alloc_fail_after(long k);
 /* Allocations attempted since the last qc_alloc_fail_after call. */

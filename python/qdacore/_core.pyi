@@ -240,10 +240,10 @@ def count_char_ngrams(
     texts: _Texts, keep: Optional[npt.ArrayLike], min_n: int, max_n: int, /
 ) -> Optional[
     tuple[
+        npt.NDArray[np.signedinteger],  # int32 when it fits, else int64
+        npt.NDArray[np.signedinteger],  # int32 when it fits, else int64
         npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        list[str],
+        npt.NDArray[np.object_],
         npt.NDArray[np.int64],
     ]
 ]: ...

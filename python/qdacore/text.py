@@ -731,7 +731,7 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
     if not keep.any():
         raise ValueError("no terms remain: the texts are empty, only stop words, or "
                          "min_df/max_df leave nothing; lower min_df or raise max_df")
-    terms_index = pd.Index(terms, dtype=object, name="term")
+    terms_index = pd.Index(terms, dtype=object, name="term", copy=False)
     if not keep.all():
         matrix = matrix[:, np.flatnonzero(keep)]
         terms_index = terms_index[keep]

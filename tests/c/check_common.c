@@ -76,6 +76,25 @@ START_TEST(indptr_rejects_bad_offsets)
 }
 END_TEST
 
+START_TEST(narrowing_keeps_every_value_in_place)
+{
+    enum { N = 1000 };
+    int64_t *wide = qc_malloc(N, sizeof *wide);
+    ck_assert_ptr_nonnull(wide);
+    for (int64_t i = 0; i < N; i++)
+        wide[i] = i % 3 == 0 ? -i * 2147 : i * 2147483;
+    wide[1] = INT32_MAX;
+    wide[2] = INT32_MIN;
+    int32_t *narrow = qc_narrow_to_int32(wide, N);
+    ck_assert_ptr_eq((void *)narrow, (void *)wide);
+    ck_assert_int_eq(narrow[1], INT32_MAX);
+    ck_assert_int_eq(narrow[2], INT32_MIN);
+    for (int64_t i = 3; i < N; i++)
+        ck_assert_int_eq(narrow[i], i % 3 == 0 ? -i * 2147 : i * 2147483);
+    qc_free(wide);
+}
+END_TEST
+
 Suite *common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -90,6 +109,7 @@ Suite *common_suite(void)
     tc = tcase_create("qc_check_indptr");
     tcase_add_test(tc, indptr_accepts_valid_offsets);
     tcase_add_test(tc, indptr_rejects_bad_offsets);
+    tcase_add_test(tc, narrowing_keeps_every_value_in_place);
     suite_add_tcase(s, tc);
     return s;
 }
