@@ -427,6 +427,7 @@ PyMethodDef qc_terms_methods[] = {
      "their given order: numpy.argsort(strings, kind='stable'), in C."},
     {"count_pairs", count_pairs, METH_VARARGS,
      "count_pairs(indptr, tokens, n_vocab, keep, window, /)\n--\n\n"
-     "Co-word counts (a, b, count), a < b token ids: positions less than window\n"
-     "apart, or (window=0) distinct ids sharing a text. Runs without the GIL."},
+     "Co-word counts (a, b, count), a < b token ids (int32; n_vocab at most\n"
+     "2**31) sorted by (a, b), count int64: positions less than window apart,\n"
+     "or (window=0) distinct ids sharing a text. Runs without the GIL."},
     {NULL, NULL, 0, NULL}};

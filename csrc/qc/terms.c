@@ -941,10 +941,13 @@ typedef struct {
     uint32_t lo, hi;    /* the least and greatest b tallied */
 } window_walk;
 
-/* Whether the walk's layout fits: positions in 32 bits, and the gaps no
-   larger than the tokens (or a floor), so memory stays O(tokens). */
-static int window_walk_fits(size_t n_docs, size_t n_tokens, size_t window)
+/* Whether the walk's layout fits: positions in 32 bits, and the gaps and
+   the arrays over ids no larger than a few times the tokens (or a floor),
+   so memory stays O(tokens). */
+static int window_walk_fits(size_t n_docs, size_t n_tokens, size_t n_vocab, size_t window)
 {
+    if (n_vocab > 4 * n_tokens + ((size_t)1 << 20))
+        return 0;
     size_t gaps = n_docs + 1;
     if (gaps > (UINT32_MAX - 1) / window)
         return 0;
@@ -1230,7 +1233,7 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                        (int64_t)INT32_MAX + 1, "token ids must fit in 31 bits");
     if (pairs == NULL)
         return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
-    if (window > 0 && window_walk_fits(n_docs, n_tokens, window)) {
+    if (window > 0 && window_walk_fits(n_docs, n_tokens, n_vocab, window)) {
         qc_status status = qc_check_indptr(indptr, n_docs, n_tokens, "indptr", err);
         if (status == QC_OK && n_tokens > 0 && tokens == NULL)
             status = qc_fail(err, QC_EINVAL, "tokens", 0, 0, 0, "is missing");

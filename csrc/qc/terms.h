@@ -150,12 +150,13 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * Windows are counted by the lower id of each pair, from a list of every
  * id's positions, with no list of pair occurrences: O(tokens x window +
  * n_vocab + distinct pairs) time, memory O(tokens + n_vocab + distinct
- * pairs). Whole documents, and windows whose texts are so many that the
- * gaps between them would outweigh the tokens, radix-sort the pair
- * occurrences in batches of max(2^22, pairs so far) and merge them:
- * O(occurrences x bits of n_vocab / 5 + merges x distinct pairs), memory
- * O(distinct pairs + 2^22 words). On error, pairs holds what was merged
- * before it. Errors: QC_EINVAL (window 1), QC_EINDEX, QC_EORDER, QC_ENOMEM.
+ * pairs). Whole documents, windows whose texts are so many that the gaps
+ * between them would outweigh the tokens, and an n_vocab far above the
+ * number of tokens radix-sort the pair occurrences in batches of
+ * max(2^22, pairs so far) and merge them: O(occurrences x bits of n_vocab /
+ * 5 + merges x distinct pairs), memory O(distinct pairs + 2^22 words). On
+ * error, pairs holds what was merged before it. Errors: QC_EINVAL (window
+ * 1), QC_EINDEX, QC_EORDER, QC_ENOMEM, QC_EOVERFLOW (n_vocab above 2^31).
  */
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          const int64_t *tokens, size_t n_tokens,

@@ -114,7 +114,7 @@ static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
         /* skewed, like words: low ids far more often; with many ids, id 1
            now and then among ids spread over all of them */
         double u = (double)(r >> 8) / (double)(1u << 24);
-        tokens[i] = n_vocab > 100000 ? (i % 61 == 0 ? 1 : (int64_t)(u * (double)n_vocab))
+        tokens[i] = n_vocab > 100000 ? (i % 200 == 0 ? 1 : (int64_t)(u * (double)n_vocab))
                                      : (int64_t)((double)n_vocab * u * u * u);
     }
     /* every two positions of a text's kept tokens within the window, as
@@ -177,11 +177,13 @@ START_TEST(window_pairs_equal_a_direct_count)
     expect_window_pairs(30, 64, 200, 64, 4); /* a window as wide as the texts */
     /* id 0 has some 100,000 neighbours: tallied in chunks */
     expect_window_pairs(200, 64, 8, 17, 7);
-    /* 4 million ids: id 1's many neighbours are spread too thinly for the
+    /* a million ids: id 1's neighbours are spread too thinly for the
        bit set and are sorted instead */
-    expect_window_pairs(40, 64, 4000000, 3, 5);
-    /* 700 texts x 1,999 gap entries outweigh the tokens: the batch route */
+    expect_window_pairs(40, 64, 1000000, 3, 5);
+    /* the batch route: 700 texts x 1,999 gap entries outweigh the tokens;
+       8 million ids for 1,280 tokens */
     expect_window_pairs(700, 20, 40, 2000, 6);
+    expect_window_pairs(20, 64, 8000000, 4, 8);
 }
 END_TEST
 
