@@ -389,12 +389,13 @@ static int run_segment(seg_handle *h, const qc_textset *ts, qc_cutmode mode,
 
 /*
  * Interns the spans of ts (GIL released) and returns the distinct strings as a
- * list, with (*ids)[k] (qc_malloc'd for the caller) the position of span k in
- * it: a text repeats its words, so one str per distinct word is built instead
- * of one per token.
+ * list (as_array 0) or an object array (1), with (*ids)[k] (qc_malloc'd for
+ * the caller) the position of span k in it: a text repeats its words, so one
+ * str per distinct word is built instead of one per token.
  */
 static PyObject *intern_spans(const qc_textset *ts, const int64_t *indptr,
-                              const qc_spans *spans, int64_t **ids, const char *func)
+                              const qc_spans *spans, int as_array, int64_t **ids,
+                              const char *func)
 {
     qc_vocab vocab;
     uint32_t *vtext = NULL;
@@ -414,7 +415,8 @@ static PyObject *intern_spans(const qc_textset *ts, const int64_t *indptr,
     if (status != QC_OK)
         qc_raise(status, &err, func);
     else
-        words = qc_str_list(vtext, voffsets, vocab.n_ids);
+        words = as_array ? qc_str_array(vtext, voffsets, vocab.n_ids)
+                         : qc_str_list(vtext, voffsets, vocab.n_ids);
     qc_free(vtext);
     qc_free(voffsets);
     qc_vocab_free(&vocab);
@@ -447,7 +449,7 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     int64_t indptr[2];
     if (run_segment(h, &ts, mode, indptr, &spans, "cut") < 0)
         goto finally;
-    words = intern_spans(&ts, indptr, &spans, &ids, "cut");
+    words = intern_spans(&ts, indptr, &spans, 0, &ids, "cut");
     if (words == NULL)
         goto finally;
     list = PyList_New((Py_ssize_t)spans.n);
@@ -489,7 +491,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
     }
     if (run_segment(h, &ts, mode, indptr, &spans, "tokenize") < 0)
         goto finally;
-    words = intern_spans(&ts, indptr, &spans, &ids, "tokenize");
+    words = intern_spans(&ts, indptr, &spans, 1, &ids, "tokenize");
     if (words == NULL)
         goto finally;
     npy_intp n = (npy_intp)spans.n;
@@ -551,5 +553,6 @@ PyMethodDef qc_segment_methods[] = {
      "tokenize(segmenter, texts, mode, /)\n--\n\n"
      "Tokens of many texts: (indptr, token, start, end, vocabulary); the\n"
      "tokens of text i are token[indptr[i]:indptr[i+1]], ids into vocabulary\n"
-     "(first appearance order), offsets in code points. Runs without the GIL."},
+     "(an object array, first appearance order), offsets in code points.\n"
+     "Runs without the GIL."},
     {NULL, NULL, 0, NULL}};

@@ -170,6 +170,24 @@ PyObject *qc_str_list(const uint32_t *text, const int64_t *offsets, size_t n)
     return list;
 }
 
+PyObject *qc_str_array(const uint32_t *text, const int64_t *offsets, size_t n)
+{
+    npy_intp len = (npy_intp)n;
+    PyObject *array = PyArray_SimpleNew(1, &len, NPY_OBJECT);
+    if (array == NULL)
+        return NULL;
+    PyObject **slot = PyArray_DATA((PyArrayObject *)array);
+    for (size_t i = 0; i < n; i++) {
+        PyObject *s = qc_str_from_cps(text + offsets[i], (size_t)(offsets[i + 1] - offsets[i]));
+        if (s == NULL) {
+            Py_DECREF(array);
+            return NULL;
+        }
+        Py_XSETREF(slot[i], s);
+    }
+    return array;
+}
+
 PyObject *qc_adopt_or_empty(int64_t *data, npy_intp n)
 {
     if (data == NULL) {

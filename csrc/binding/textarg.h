@@ -38,6 +38,10 @@ PyObject *qc_text_slice(const qc_textset *ts, Py_ssize_t t, int64_t a,
 /* list of the n strings text[offsets[i]:offsets[i+1]]. */
 PyObject *qc_str_list(const uint32_t *text, const int64_t *offsets, size_t n);
 
+/* The same strings in a 1-d object array (pandas takes it as an Index
+   without converting). */
+PyObject *qc_str_array(const uint32_t *text, const int64_t *offsets, size_t n);
+
 /* str from a code point array. */
 PyObject *qc_str_from_cps(const uint32_t *cps, size_t n);
 

@@ -220,7 +220,7 @@ def tokenize(
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
-    list[str],
+    npt.NDArray[np.object_],
 ]: ...
 
 # -- text: matching (match_py.c) ------------------------------------------------

@@ -99,7 +99,8 @@ def read_chunks(source: Union[str, os.PathLike, Any], chunk_size: int = 1 << 22
             f.close()
 
 
-def _distinct_categorical(codes: np.ndarray, strings: list, ordered: bool = False) -> pd.Categorical:
+def _distinct_categorical(codes: np.ndarray, strings: Union[list, np.ndarray],
+                          ordered: bool = False) -> pd.Categorical:
     """A Categorical of ``strings[codes]`` where the C core made ``strings``
     distinct and the codes valid.
 
@@ -109,7 +110,7 @@ def _distinct_categorical(codes: np.ndarray, strings: list, ordered: bool = Fals
     (tests compare it with ``Categorical.from_codes``) and falls back to the
     public constructor if pandas' internals change.
     """
-    categories = pd.Index(strings, dtype=object)
+    categories = pd.Index(strings, dtype=object, copy=False)
     try:
         from pandas.core.dtypes.dtypes import CategoricalDtype
 
@@ -590,7 +591,7 @@ def _stream(texts: Any, tokenizer: Tokenizer, hmm: bool) -> _Stream:
     values, labels = _texts(texts)
     if isinstance(tokenizer, Segmenter):
         indptr, ids, _, _, vocab = _core.tokenize(tokenizer._seg, values, "hmm" if hmm else "dag")
-        return _Stream(indptr, ids, len(vocab), vocab, labels, ord(" "))
+        return _Stream(indptr, ids, len(vocab), vocab.tolist(), labels, ord(" "))
     if isinstance(tokenizer, str) and tokenizer == "char":
         indptr, cps = _core.char_tokens(values)
         return _Stream(indptr, cps, N_CODE_POINTS, None, labels, -1)
