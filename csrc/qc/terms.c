@@ -992,14 +992,19 @@ static void append_runs(const uint32_t *near, size_t c, qc_wordpairs *p)
 /* Adds near[0..c) to the tallies and the bit sets. */
 static void tally_near(window_walk *w, size_t c)
 {
+    /* locals: the tallies are uint32 too, so w->lo could alias them */
+    uint32_t lo = w->lo, hi = w->hi, *tally = w->tally;
+    const uint32_t *near = w->near;
     for (size_t i = 0; i < c; i++) {
-        uint32_t b = w->near[i];
-        w->tally[b]++;
+        uint32_t b = near[i];
+        tally[b]++;
         w->bits[b >> 6] |= (uint64_t)1 << (b & 63);
         w->summary[b >> 12] |= (uint64_t)1 << (b >> 6 & 63);
-        w->lo = b < w->lo ? b : w->lo;
-        w->hi = b > w->hi ? b : w->hi;
+        lo = b < lo ? b : lo;
+        hi = b > hi ? b : hi;
     }
+    w->lo = lo;
+    w->hi = hi;
 }
 
 /* Appends the tallied b's in order to the columns b and count of p,
