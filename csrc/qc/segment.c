@@ -20,24 +20,42 @@ static const int PREV[4][2] = {
     [ST_S] = {ST_S, ST_E},
 };
 
-/* What a walk reads at each node, in one cache-friendly record: the
-   word's log frequency (-INFINITY when freq is 0) and the children mask of
-   the trie (bit cp & 63 per child), so a step costs one node read and at
-   most one hash probe. */
+/* The walk table: what the route's walks read, one slot per trie node
+   (except the root) in an open-addressing table keyed by the parent's slot
+   and the code point, so a walk step is one probe that lands on the child's
+   own record, holding everything the next step needs: the word's log
+   frequency (as an index into the distinct values) and the children mask.
+   The trie keeps the node numbering; slot[node] says where each node sits. */
 typedef struct {
-    double logf;
-    uint64_t mask;
-} hot_node;
+    uint32_t parent;  /* the parent's slot, WALK_ROOT, or WALK_EMPTY */
+    uint32_t cp;
+    uint32_t mask;    /* bit cp & 31 per child: most missing children are
+                         ruled out without a probe */
+    uint32_t value;   /* logf[value]; 0 for freq 0 (-INFINITY) */
+} walk_slot;
+
+#define WALK_EMPTY UINT32_MAX
+#define WALK_ROOT (UINT32_MAX - 1)
+/* slot numbers stay below WALK_ROOT */
+#define WALK_MAX_CAPACITY ((size_t)1 << 31)
 
 struct qc_segmenter {
     qc_trie trie;
     /* per trie node; every node is a key of jieba's FREQ (words and their
        prefixes), so FREQ.get of a missing string is "no node" */
     int64_t *freq;
-    hot_node *hot;
+    uint32_t *slot;      /* the node's walk slot (the root has none) */
     int32_t *tag;        /* tag id or -1 */
     uint8_t *force;      /* jieba's Force_Split_Words */
     size_t node_capacity;
+    walk_slot *walk;     /* capacity a power of two, at most half full */
+    size_t walk_capacity;
+    /* distinct frequencies: logf[v] = log(value_freq[v]), v = 0 for 0;
+       value_index is an open-addressing table of v + 1 keyed by frequency */
+    double *logf;
+    int64_t *value_freq;
+    uint32_t *value_index;
+    size_t n_values, value_capacity;
     int64_t total;
     size_t n_words;
     qc_vocab tags;
@@ -99,12 +117,12 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
     int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    hot_node *hot = qc_malloc(capacity, sizeof *hot);
+    uint32_t *slot = qc_malloc(capacity, sizeof *slot);
     int32_t *tag = qc_malloc(capacity, sizeof *tag);
     uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || hot == NULL || tag == NULL || force == NULL) {
+    if (freq == NULL || slot == NULL || tag == NULL || force == NULL) {
         qc_free(freq);
-        qc_free(hot);
+        qc_free(slot);
         qc_free(tag);
         qc_free(force);
         return QC_ENOMEM;
@@ -112,19 +130,135 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     size_t keep = seg->trie.n_nodes;
     if (seg->freq != NULL) {
         memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(hot, seg->hot, keep * sizeof *hot);
+        memcpy(slot, seg->slot, keep * sizeof *slot);
         memcpy(tag, seg->tag, keep * sizeof *tag);
         memcpy(force, seg->force, keep * sizeof *force);
     }
     qc_free(seg->freq);
-    qc_free(seg->hot);
+    qc_free(seg->slot);
     qc_free(seg->tag);
     qc_free(seg->force);
     seg->freq = freq;
-    seg->hot = hot;
+    seg->slot = slot;
     seg->tag = tag;
     seg->force = force;
     seg->node_capacity = capacity;
+    return QC_OK;
+}
+
+static inline uint32_t walk_hash(uint32_t parent, uint32_t cp)
+{
+    return qc_trie_hash(parent, cp);
+}
+
+/* The slot of the child of parent (a slot or WALK_ROOT) along cp, or
+   WALK_EMPTY. */
+static inline uint32_t walk_find(const walk_slot *walk, size_t mask,
+                                 uint32_t parent, uint32_t cp)
+{
+    for (size_t i = walk_hash(parent, cp) & mask;; i = (i + 1) & mask) {
+        if (walk[i].parent == parent && walk[i].cp == cp)
+            return (uint32_t)i;
+        if (walk[i].parent == WALK_EMPTY)
+            return WALK_EMPTY;
+    }
+}
+
+/* Places node (whose parent is placed) in walk, a table with room. */
+static void walk_place(qc_segmenter *seg, walk_slot *walk, size_t capacity,
+                       int32_t node, uint32_t value)
+{
+    int32_t parent = seg->trie.parent[node];
+    uint32_t cp = seg->trie.cp[node];
+    uint32_t p = parent == 0 ? WALK_ROOT : seg->slot[parent];
+    size_t mask = capacity - 1, i = walk_hash(p, cp) & mask;
+    while (walk[i].parent != WALK_EMPTY)
+        i = (i + 1) & mask;
+    walk[i] = (walk_slot){p, cp, 0, value};
+    seg->slot[node] = (uint32_t)i;
+    if (parent != 0)
+        walk[p].mask |= (uint32_t)1 << (cp & 31);
+}
+
+/* Makes the walk table at most half full with need nodes (root included),
+   rebuilding it in node order (parents before children) when it grows. */
+static qc_status reserve_walk(qc_segmenter *seg, size_t need)
+{
+    size_t capacity = seg->walk_capacity;
+    while (2 * need > capacity) {
+        if (capacity >= WALK_MAX_CAPACITY)
+            return QC_EOVERFLOW;
+        capacity *= 2;
+    }
+    if (capacity == seg->walk_capacity)
+        return QC_OK;
+    walk_slot *walk = qc_malloc(capacity, sizeof *walk);
+    if (walk == NULL)
+        return QC_ENOMEM;
+    for (size_t i = 0; i < capacity; i++)
+        walk[i].parent = WALK_EMPTY;
+    for (size_t node = 1; node < seg->trie.n_nodes; node++)
+        walk_place(seg, walk, capacity, (int32_t)node, seg->walk[seg->slot[node]].value);
+    qc_free(seg->walk);
+    seg->walk = walk;
+    seg->walk_capacity = capacity;
+    return QC_OK;
+}
+
+static uint32_t freq_hash(int64_t freq)
+{
+    uint64_t h = (uint64_t)freq * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* The value index of freq (> 0), added when new. Errors: QC_ENOMEM,
+   QC_EOVERFLOW. */
+static qc_status intern_value(qc_segmenter *seg, int64_t freq, uint32_t *value)
+{
+    size_t mask = seg->value_capacity - 1, i = freq_hash(freq) & mask;
+    for (; seg->value_index[i] != 0; i = (i + 1) & mask) {
+        if (seg->value_freq[seg->value_index[i] - 1] == freq) {
+            *value = seg->value_index[i] - 1;
+            return QC_OK;
+        }
+    }
+    if (seg->n_values >= UINT32_MAX - 1)
+        return QC_EOVERFLOW;
+    if (2 * (seg->n_values + 1) > seg->value_capacity) {
+        size_t capacity = 2 * seg->value_capacity;
+        double *logf = qc_malloc(capacity, sizeof *logf);
+        int64_t *value_freq = qc_malloc(capacity, sizeof *value_freq);
+        uint32_t *index = qc_calloc(capacity, sizeof *index);
+        if (logf == NULL || value_freq == NULL || index == NULL) {
+            qc_free(logf);
+            qc_free(value_freq);
+            qc_free(index);
+            return QC_ENOMEM;
+        }
+        memcpy(logf, seg->logf, seg->n_values * sizeof *logf);
+        memcpy(value_freq, seg->value_freq, seg->n_values * sizeof *value_freq);
+        for (size_t v = 1; v < seg->n_values; v++) {
+            size_t j = freq_hash(value_freq[v]) & (capacity - 1);
+            while (index[j] != 0)
+                j = (j + 1) & (capacity - 1);
+            index[j] = (uint32_t)v + 1;
+        }
+        qc_free(seg->logf);
+        qc_free(seg->value_freq);
+        qc_free(seg->value_index);
+        seg->logf = logf;
+        seg->value_freq = value_freq;
+        seg->value_index = index;
+        seg->value_capacity = capacity;
+        mask = capacity - 1;
+        i = freq_hash(freq) & mask;
+        while (index[i] != 0)
+            i = (i + 1) & mask;
+    }
+    *value = (uint32_t)seg->n_values++;
+    seg->logf[*value] = log((double)freq);
+    seg->value_freq[*value] = freq;
+    seg->value_index[i] = *value + 1;
     return QC_OK;
 }
 
@@ -134,13 +268,26 @@ qc_status qc_segmenter_new(qc_segmenter **out)
     qc_segmenter *seg = qc_calloc(1, sizeof *seg);
     if (seg == NULL)
         return QC_ENOMEM;
-    if (qc_trie_init(&seg->trie) != QC_OK || qc_vocab_init(&seg->tags) != QC_OK ||
-        reserve_nodes(seg, 1024) != QC_OK) {
+    enum { WALK_INITIAL = 1024, VALUES_INITIAL = 64 };
+    seg->walk = qc_malloc(WALK_INITIAL, sizeof *seg->walk);
+    seg->logf = qc_malloc(VALUES_INITIAL, sizeof *seg->logf);
+    seg->value_freq = qc_malloc(VALUES_INITIAL, sizeof *seg->value_freq);
+    seg->value_index = qc_calloc(VALUES_INITIAL, sizeof *seg->value_index);
+    if (seg->walk == NULL || seg->logf == NULL || seg->value_freq == NULL ||
+        seg->value_index == NULL || qc_trie_init(&seg->trie) != QC_OK ||
+        qc_vocab_init(&seg->tags) != QC_OK || reserve_nodes(seg, 1024) != QC_OK) {
         qc_segmenter_free(seg);
         return QC_ENOMEM;
     }
+    for (size_t i = 0; i < WALK_INITIAL; i++)
+        seg->walk[i].parent = WALK_EMPTY;
+    seg->walk_capacity = WALK_INITIAL;
+    seg->value_capacity = VALUES_INITIAL;
+    seg->logf[0] = -INFINITY; /* value 0: freq 0, never in value_index */
+    seg->value_freq[0] = 0;
+    seg->n_values = 1;
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
-    seg->hot[0] = (hot_node){-INFINITY, 0};
+    seg->slot[0] = WALK_ROOT;
     seg->tag[0] = -1;
     seg->force[0] = 0;
     *out = seg;
@@ -154,32 +301,37 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_trie_free(&seg->trie);
     qc_vocab_free(&seg->tags);
     qc_free(seg->freq);
-    qc_free(seg->hot);
+    qc_free(seg->slot);
     qc_free(seg->tag);
     qc_free(seg->force);
+    qc_free(seg->walk);
+    qc_free(seg->logf);
+    qc_free(seg->value_freq);
+    qc_free(seg->value_index);
     qc_free(seg->emit);
     qc_free(seg);
 }
 
 /* The node of word, created with its prefixes (frequency 0) when missing.
-   The per-node arrays grow first, so every node the trie holds has its
-   entries even when the insertion fails half way. */
+   The per-node arrays and the walk table grow first, so every node the
+   trie holds has its entries even when the insertion fails half way. */
 static qc_status word_node(qc_segmenter *seg, const qc_str *word,
                            int32_t *node)
 {
     size_t before = seg->trie.n_nodes;
-    if (word->len > SIZE_MAX - before - 1)
+    if (word->len > SIZE_MAX / 2 - before - 1)
         return QC_EOVERFLOW;
     qc_status status = reserve_nodes(seg, before + word->len + 1);
+    if (status == QC_OK)
+        status = reserve_walk(seg, before + word->len);
     if (status != QC_OK)
         return status;
     status = qc_trie_insert(&seg->trie, word, 0, word->len, node);
     for (size_t i = before; i < seg->trie.n_nodes; i++) {
         seg->freq[i] = 0;
-        seg->hot[i] = (hot_node){-INFINITY, 0};
         seg->tag[i] = -1;
         seg->force[i] = 0;
-        seg->hot[seg->trie.parent[i]].mask |= (uint64_t)1 << (seg->trie.cp[i] & 63);
+        walk_place(seg, seg->walk, seg->walk_capacity, (int32_t)i, 0);
     }
     return status;
 }
@@ -190,9 +342,13 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > INT64_MAX - seg->total)
         return qc_fail(err, QC_EOVERFLOW, "freq", 0, freq, 0,
                        "the total frequency would overflow");
+    uint32_t value = 0;
+    qc_status status = freq > 0 ? intern_value(seg, freq, &value) : QC_OK;
+    if (status != QC_OK)
+        return status;
     if (tag != NULL) {
         int32_t id;
-        qc_status status = qc_vocab_intern(&seg->tags, tag, 0, tag->len, &id);
+        status = qc_vocab_intern(&seg->tags, tag, 0, tag->len, &id);
         if (status != QC_OK)
             return status;
         seg->tag[node] = id;
@@ -202,7 +358,7 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > 0)
         seg->n_words++;
     seg->freq[node] = freq;
-    seg->hot[node].logf = freq > 0 ? log((double)freq) : -INFINITY;
+    seg->walk[seg->slot[node]].value = value;
     seg->total += freq;
     return QC_OK;
 }
@@ -479,66 +635,49 @@ static int has_positive_freq(const work *w, size_t a, size_t b)
     return node >= 0 && w->seg->freq[node] > 0;
 }
 
-/* qc_trie_child with the children mask read from the hot record. */
-static inline int32_t child(const qc_segmenter *seg, int32_t node, uint32_t cp)
-{
-    if ((node == 0 && seg->trie.direct != NULL) || (seg->hot[node].mask >> (cp & 63) & 1))
-        return qc_trie_probe(&seg->trie, node, cp);
-    return -1;
-}
-
 /* jieba's calc over the block [a, b): route_p/route_x indexed from a. */
 static void calc_route(work *w, size_t a, size_t b)
 {
     const qc_segmenter *seg = w->seg;
+    const walk_slot *walk = seg->walk;
+    const double *logf = seg->logf;
+    const size_t mask = seg->walk_capacity - 1;
     size_t n = b - a;
     uint32_t *block = w->block;
     for (size_t i = 0; i < n; i++)
         block[i] = at(w, a + i);
     w->route_p[n] = 0.0;
-    /* The walks are short but land on scattered nodes, and each step waits
+    /* The walks are short but land on scattered slots, and each step waits
        for the last. The steps of the walks a few positions on are known from
        the text, so they are fetched in a pipeline while this walk runs: two
-       rounds ahead the first node's record and edge slot, one round ahead
-       (those now in cache) the second node's. */
+       rounds ahead the first step's slot, one round ahead (that one now in
+       cache) the second's. */
     enum { AHEAD = 8 };
-    const qc_trie *trie = &seg->trie;
-    const size_t slot_mask = trie->capacity - 1;
     for (size_t idx = n; idx-- > 0;) {
-        if (trie->direct != NULL && idx >= 2 * AHEAD &&
-            block[idx - 2 * AHEAD] < QC_TRIE_DIRECT) {
-            int32_t first = trie->direct[block[idx - 2 * AHEAD]];
-            if (first > 0) {
-                QC_PREFETCH(&seg->hot[first]);
-                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)first,
-                                                      block[idx - 2 * AHEAD + 1]) & slot_mask]);
-            }
-        }
-        if (trie->direct != NULL && idx >= AHEAD && block[idx - AHEAD] < QC_TRIE_DIRECT) {
-            int32_t first = trie->direct[block[idx - AHEAD]];
-            int32_t second = first > 0 ? child(seg, first, block[idx - AHEAD + 1]) : -1;
-            if (second > 0) {
-                QC_PREFETCH(&seg->hot[second]);
-                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)second,
-                                                      block[idx - AHEAD + 2]) & slot_mask]);
-            }
+        if (idx >= 2 * AHEAD)
+            QC_PREFETCH(&walk[walk_hash(WALK_ROOT, block[idx - 2 * AHEAD]) & mask]);
+        if (idx >= AHEAD) {
+            uint32_t first = walk_find(walk, mask, WALK_ROOT, block[idx - AHEAD]);
+            uint32_t c = block[idx - AHEAD + 1];
+            if (first != WALK_EMPTY && (walk[first].mask >> (c & 31) & 1))
+                QC_PREFETCH(&walk[walk_hash(first, c) & mask]);
         }
         double best = 0.0;
         int32_t best_x = -1;
-        int32_t node = 0;
-        for (size_t x = idx; x < n; x++) {
-            node = child(seg, node, block[x]);
-            if (node < 0)
-                break;
-            double lf = seg->hot[node].logf;
-            if (lf != -INFINITY) { /* freq > 0 */
-                double p = (lf - w->logtotal) + w->route_p[x + 1];
+        uint32_t s = walk_find(walk, mask, WALK_ROOT, block[idx]);
+        for (size_t x = idx; s != WALK_EMPTY;) {
+            uint32_t value = walk[s].value;
+            if (value != 0) { /* freq > 0 */
+                double p = (logf[value] - w->logtotal) + w->route_p[x + 1];
                 /* jieba takes max over (p, x) tuples: ties go to the later x */
                 if (best_x < 0 || p >= best) {
                     best = p;
                     best_x = (int32_t)x;
                 }
             }
+            if (++x == n || !(walk[s].mask >> (block[x] & 31) & 1))
+                break;
+            s = walk_find(walk, mask, s, block[x]);
         }
         if (best_x < 0) { /* log(FREQ.get(c) or 1) = 0 */
             best = (0.0 - w->logtotal) + w->route_p[idx + 1];
