@@ -20,23 +20,32 @@ static const int PREV[4][2] = {
     [ST_S] = {ST_S, ST_E},
 };
 
-/* The walk table: what the route's walks read, one slot per trie node
-   (except the root) in an open-addressing table keyed by the parent's slot
-   and the code point, so a walk step is one probe that lands on the child's
-   own record, holding everything the next step needs: the word's log
+/* The walk table: what the route's walks read, one record per trie node
+   (except the root) holding everything a step needs: the word's log
    frequency (as an index into the distinct values) and the children mask.
-   The trie keeps the node numbering; slot[node] says where each node sits. */
+   Nodes one code point below U+10000 long (where every walk starts) have
+   theirs in a direct table indexed by the code point; the others sit in an
+   open-addressing table keyed by the parent's place and the code point, so
+   a step is one probe that lands on the child's own record. A node's place
+   is its slot, or WALK_FIRST | cp for the direct ones. The trie keeps the
+   node numbering; place[node] says where each node sits. */
 typedef struct {
-    uint32_t parent;  /* the parent's slot, WALK_ROOT, or WALK_EMPTY */
-    uint32_t cp;
     uint32_t mask;    /* bit cp & 31 per child: most missing children are
                          ruled out without a probe */
     uint32_t value;   /* logf[value]; 0 for freq 0 (-INFINITY) */
+} walk_rec;
+
+typedef struct {
+    uint32_t parent;  /* the parent's place, or WALK_EMPTY */
+    uint32_t cp;
+    walk_rec rec;
 } walk_slot;
 
 #define WALK_EMPTY UINT32_MAX
 #define WALK_ROOT (UINT32_MAX - 1)
-/* slot numbers stay below WALK_ROOT */
+#define WALK_FIRST 0x80000000u
+#define WALK_DIRECT 0x10000u
+/* slot numbers stay below WALK_FIRST */
 #define WALK_MAX_CAPACITY ((size_t)1 << 31)
 
 struct qc_segmenter {
@@ -44,10 +53,11 @@ struct qc_segmenter {
     /* per trie node; every node is a key of jieba's FREQ (words and their
        prefixes), so FREQ.get of a missing string is "no node" */
     int64_t *freq;
-    uint32_t *slot;      /* the node's walk slot (the root has none) */
+    uint32_t *place;     /* the node's walk place (the root: WALK_ROOT) */
     int32_t *tag;        /* tag id or -1 */
     uint8_t *force;      /* jieba's Force_Split_Words */
     size_t node_capacity;
+    walk_rec *first;     /* WALK_DIRECT records */
     walk_slot *walk;     /* capacity a power of two, at most half full */
     size_t walk_capacity;
     /* distinct frequencies: logf[v] = log(value_freq[v]), v = 0 for 0;
@@ -117,12 +127,12 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
     int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    uint32_t *slot = qc_malloc(capacity, sizeof *slot);
+    uint32_t *place = qc_malloc(capacity, sizeof *place);
     int32_t *tag = qc_malloc(capacity, sizeof *tag);
     uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || slot == NULL || tag == NULL || force == NULL) {
+    if (freq == NULL || place == NULL || tag == NULL || force == NULL) {
         qc_free(freq);
-        qc_free(slot);
+        qc_free(place);
         qc_free(tag);
         qc_free(force);
         return QC_ENOMEM;
@@ -130,16 +140,16 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     size_t keep = seg->trie.n_nodes;
     if (seg->freq != NULL) {
         memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(slot, seg->slot, keep * sizeof *slot);
+        memcpy(place, seg->place, keep * sizeof *place);
         memcpy(tag, seg->tag, keep * sizeof *tag);
         memcpy(force, seg->force, keep * sizeof *force);
     }
     qc_free(seg->freq);
-    qc_free(seg->slot);
+    qc_free(seg->place);
     qc_free(seg->tag);
     qc_free(seg->force);
     seg->freq = freq;
-    seg->slot = slot;
+    seg->place = place;
     seg->tag = tag;
     seg->force = force;
     seg->node_capacity = capacity;
@@ -151,8 +161,8 @@ static inline uint32_t walk_hash(uint32_t parent, uint32_t cp)
     return qc_trie_hash(parent, cp);
 }
 
-/* The slot of the child of parent (a slot or WALK_ROOT) along cp, or
-   WALK_EMPTY. */
+/* The slot of the child of parent (a place or WALK_ROOT) along cp in the
+   hash table, or WALK_EMPTY. */
 static inline uint32_t walk_find(const walk_slot *walk, size_t mask,
                                  uint32_t parent, uint32_t cp)
 {
@@ -164,23 +174,37 @@ static inline uint32_t walk_find(const walk_slot *walk, size_t mask,
     }
 }
 
-/* Places node (whose parent is placed) in walk, a table with room. */
-static void walk_place(qc_segmenter *seg, walk_slot *walk, size_t capacity,
-                       int32_t node, uint32_t value)
+static walk_rec *walk_rec_of(qc_segmenter *seg, uint32_t place)
 {
-    int32_t parent = seg->trie.parent[node];
-    uint32_t cp = seg->trie.cp[node];
-    uint32_t p = parent == 0 ? WALK_ROOT : seg->slot[parent];
-    size_t mask = capacity - 1, i = walk_hash(p, cp) & mask;
-    while (walk[i].parent != WALK_EMPTY)
-        i = (i + 1) & mask;
-    walk[i] = (walk_slot){p, cp, 0, value};
-    seg->slot[node] = (uint32_t)i;
-    if (parent != 0)
-        walk[p].mask |= (uint32_t)1 << (cp & 31);
+    return place & WALK_FIRST ? &seg->first[place & ~WALK_FIRST] : &seg->walk[place].rec;
 }
 
-/* Makes the walk table at most half full with need nodes (root included),
+/* Places node (whose parent is placed) with the record rec in walk (a hash
+   table of the given capacity, with room) or the direct table, and marks
+   it in its parent's mask. */
+static void walk_place(qc_segmenter *seg, walk_slot *walk, size_t capacity,
+                       int32_t node, walk_rec rec)
+{
+    uint32_t parent = seg->place[seg->trie.parent[node]];
+    uint32_t cp = seg->trie.cp[node];
+    if (parent == WALK_ROOT && cp < WALK_DIRECT) {
+        seg->first[cp] = rec;
+        seg->place[node] = WALK_FIRST | cp;
+    } else {
+        size_t mask = capacity - 1, i = walk_hash(parent, cp) & mask;
+        while (walk[i].parent != WALK_EMPTY)
+            i = (i + 1) & mask;
+        walk[i] = (walk_slot){parent, cp, rec};
+        seg->place[node] = (uint32_t)i;
+    }
+    if (parent != WALK_ROOT) {
+        walk_rec *up = parent & WALK_FIRST ? &seg->first[parent & ~WALK_FIRST]
+                                           : &walk[parent].rec;
+        up->mask |= (uint32_t)1 << (cp & 31);
+    }
+}
+
+/* Makes the hash table at most half full with need nodes (root included),
    rebuilding it in node order (parents before children) when it grows. */
 static qc_status reserve_walk(qc_segmenter *seg, size_t need)
 {
@@ -197,8 +221,13 @@ static qc_status reserve_walk(qc_segmenter *seg, size_t need)
         return QC_ENOMEM;
     for (size_t i = 0; i < capacity; i++)
         walk[i].parent = WALK_EMPTY;
-    for (size_t node = 1; node < seg->trie.n_nodes; node++)
-        walk_place(seg, walk, capacity, (int32_t)node, seg->walk[seg->slot[node]].value);
+    for (size_t node = 1; node < seg->trie.n_nodes; node++) {
+        uint32_t place = seg->place[node];
+        if (place & WALK_FIRST)
+            continue; /* stays; its children re-mark its mask */
+        walk_rec rec = {0, seg->walk[place].rec.value};
+        walk_place(seg, walk, capacity, (int32_t)node, rec);
+    }
     qc_free(seg->walk);
     seg->walk = walk;
     seg->walk_capacity = capacity;
@@ -269,11 +298,12 @@ qc_status qc_segmenter_new(qc_segmenter **out)
     if (seg == NULL)
         return QC_ENOMEM;
     enum { WALK_INITIAL = 1024, VALUES_INITIAL = 64 };
+    seg->first = qc_calloc(WALK_DIRECT, sizeof *seg->first);
     seg->walk = qc_malloc(WALK_INITIAL, sizeof *seg->walk);
     seg->logf = qc_malloc(VALUES_INITIAL, sizeof *seg->logf);
     seg->value_freq = qc_malloc(VALUES_INITIAL, sizeof *seg->value_freq);
     seg->value_index = qc_calloc(VALUES_INITIAL, sizeof *seg->value_index);
-    if (seg->walk == NULL || seg->logf == NULL || seg->value_freq == NULL ||
+    if (seg->first == NULL || seg->walk == NULL || seg->logf == NULL || seg->value_freq == NULL ||
         seg->value_index == NULL || qc_trie_init(&seg->trie) != QC_OK ||
         qc_vocab_init(&seg->tags) != QC_OK || reserve_nodes(seg, 1024) != QC_OK) {
         qc_segmenter_free(seg);
@@ -287,7 +317,7 @@ qc_status qc_segmenter_new(qc_segmenter **out)
     seg->value_freq[0] = 0;
     seg->n_values = 1;
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
-    seg->slot[0] = WALK_ROOT;
+    seg->place[0] = WALK_ROOT;
     seg->tag[0] = -1;
     seg->force[0] = 0;
     *out = seg;
@@ -301,9 +331,10 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_trie_free(&seg->trie);
     qc_vocab_free(&seg->tags);
     qc_free(seg->freq);
-    qc_free(seg->slot);
+    qc_free(seg->place);
     qc_free(seg->tag);
     qc_free(seg->force);
+    qc_free(seg->first);
     qc_free(seg->walk);
     qc_free(seg->logf);
     qc_free(seg->value_freq);
@@ -331,7 +362,7 @@ static qc_status word_node(qc_segmenter *seg, const qc_str *word,
         seg->freq[i] = 0;
         seg->tag[i] = -1;
         seg->force[i] = 0;
-        walk_place(seg, seg->walk, seg->walk_capacity, (int32_t)i, 0);
+        walk_place(seg, seg->walk, seg->walk_capacity, (int32_t)i, (walk_rec){0, 0});
     }
     return status;
 }
@@ -358,7 +389,7 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > 0)
         seg->n_words++;
     seg->freq[node] = freq;
-    seg->walk[seg->slot[node]].value = value;
+    walk_rec_of(seg, seg->place[node])->value = value;
     seg->total += freq;
     return QC_OK;
 }
@@ -564,12 +595,14 @@ typedef struct {
     qc_spans *out;
     double logtotal;
     size_t capacity;
-    double *route_p;  /* route[i][0] of jieba, per block position + 1 */
-    int32_t *route_x; /* route[i][1] */
+    size_t base;      /* where the window starts in the text */
+    uint32_t *block;  /* the window's code points */
+    uint8_t *han;     /* per window position: is_han */
+    double *route_p;  /* route[i][0] of jieba, per window position + 1 */
+    int32_t *route_x; /* route[i][1], a window position */
     double *v;        /* Viterbi: 4 per position */
     uint8_t *back;    /* Viterbi back pointers: 4 per position */
     int64_t *dag;     /* one DAG list (full mode) */
-    uint32_t *block;  /* the code points of the current block */
 } work;
 
 static qc_status work_reserve(work *w, size_t n)
@@ -583,7 +616,9 @@ static qc_status work_reserve(work *w, size_t n)
     qc_free(w->back);
     qc_free(w->dag);
     qc_free(w->block);
+    qc_free(w->han);
     w->block = qc_malloc(capacity, sizeof *w->block);
+    w->han = qc_malloc(capacity, sizeof *w->han);
     w->route_p = qc_malloc(capacity, sizeof *w->route_p);
     w->route_x = qc_malloc(capacity, sizeof *w->route_x);
     w->v = qc_malloc(4 * capacity, sizeof *w->v);
@@ -591,7 +626,7 @@ static qc_status work_reserve(work *w, size_t n)
     w->dag = qc_malloc(capacity, sizeof *w->dag);
     w->capacity = capacity;
     if (w->route_p == NULL || w->route_x == NULL || w->v == NULL ||
-        w->back == NULL || w->dag == NULL || w->block == NULL) {
+        w->back == NULL || w->dag == NULL || w->block == NULL || w->han == NULL) {
         w->capacity = 0;
         return QC_ENOMEM;
     }
@@ -601,6 +636,7 @@ static qc_status work_reserve(work *w, size_t n)
 static void work_free(work *w)
 {
     qc_free(w->block);
+    qc_free(w->han);
     qc_free(w->route_p);
     qc_free(w->route_x);
     qc_free(w->v);
@@ -635,49 +671,82 @@ static int has_positive_freq(const work *w, size_t a, size_t b)
     return node >= 0 && w->seg->freq[node] > 0;
 }
 
-/* jieba's calc over the block [a, b): route_p/route_x indexed from a. */
-static void calc_route(work *w, size_t a, size_t b)
+/* The record of the node text[0:1] and its place; {0, 0} (no word, no
+   children) when there is none. */
+static inline walk_rec walk_first(const qc_segmenter *seg, size_t mask,
+                                  uint32_t cp, uint32_t *place)
+{
+    if (cp < WALK_DIRECT) {
+        *place = WALK_FIRST | cp;
+        return seg->first[cp];
+    }
+    uint32_t s = walk_find(seg->walk, mask, WALK_ROOT, cp);
+    *place = s;
+    return s == WALK_EMPTY ? (walk_rec){0, 0} : seg->walk[s].rec;
+}
+
+/* jieba's calc over every block of the window: route_p/route_x for each
+   window position inside a block. */
+static void calc_route(work *w, size_t len)
 {
     const qc_segmenter *seg = w->seg;
     const walk_slot *walk = seg->walk;
     const double *logf = seg->logf;
     const size_t mask = seg->walk_capacity - 1;
-    size_t n = b - a;
-    uint32_t *block = w->block;
-    for (size_t i = 0; i < n; i++)
-        block[i] = at(w, a + i);
-    w->route_p[n] = 0.0;
-    /* The walks are short but land on scattered slots, and each step waits
-       for the last. The steps of the walks a few positions on are known from
-       the text, so they are fetched in a pipeline while this walk runs: two
-       rounds ahead the first step's slot, one round ahead (that one now in
-       cache) the second's. */
+    const uint32_t *block = w->block;
+    const uint8_t *han = w->han;
+    /* The walks are short but their second and third steps land on
+       scattered slots, and each step waits for the last. The steps of the
+       walks a few positions on are known from the text, so they are fetched
+       in a pipeline while this walk runs: two rounds ahead the second
+       step's slot, one round ahead (that one now in cache) the third's.
+       The pipeline runs over the whole window, across blocks (most are
+       shorter than it). */
     enum { AHEAD = 8 };
-    for (size_t idx = n; idx-- > 0;) {
-        if (idx >= 2 * AHEAD)
-            QC_PREFETCH(&walk[walk_hash(WALK_ROOT, block[idx - 2 * AHEAD]) & mask]);
-        if (idx >= AHEAD) {
-            uint32_t first = walk_find(walk, mask, WALK_ROOT, block[idx - AHEAD]);
-            uint32_t c = block[idx - AHEAD + 1];
-            if (first != WALK_EMPTY && (walk[first].mask >> (c & 31) & 1))
-                QC_PREFETCH(&walk[walk_hash(first, c) & mask]);
+    size_t end = len; /* of the block idx is in */
+    for (size_t idx = len; idx-- > 0;) {
+        if (idx >= 2 * AHEAD && han[idx - 2 * AHEAD]) {
+            const uint32_t *c = block + idx - 2 * AHEAD;
+            uint32_t place;
+            walk_rec r = walk_first(seg, mask, c[0], &place);
+            if (r.mask >> (c[1] & 31) & 1)
+                QC_PREFETCH(&walk[walk_hash(place, c[1]) & mask]);
+        }
+        if (idx >= AHEAD && han[idx - AHEAD]) {
+            const uint32_t *c = block + idx - AHEAD;
+            uint32_t place;
+            walk_rec r = walk_first(seg, mask, c[0], &place);
+            if (r.mask >> (c[1] & 31) & 1) {
+                uint32_t s = walk_find(walk, mask, place, c[1]);
+                if (s != WALK_EMPTY && (walk[s].rec.mask >> (c[2] & 31) & 1))
+                    QC_PREFETCH(&walk[walk_hash(s, c[2]) & mask]);
+            }
+        }
+        if (!han[idx])
+            continue;
+        if (idx + 1 == len || !han[idx + 1]) {
+            end = idx + 1;
+            w->route_p[end] = 0.0;
         }
         double best = 0.0;
         int32_t best_x = -1;
-        uint32_t s = walk_find(walk, mask, WALK_ROOT, block[idx]);
-        for (size_t x = idx; s != WALK_EMPTY;) {
-            uint32_t value = walk[s].value;
-            if (value != 0) { /* freq > 0 */
-                double p = (logf[value] - w->logtotal) + w->route_p[x + 1];
+        uint32_t place;
+        walk_rec r = walk_first(seg, mask, block[idx], &place);
+        for (size_t x = idx;;) {
+            if (r.value != 0) { /* freq > 0 */
+                double p = (logf[r.value] - w->logtotal) + w->route_p[x + 1];
                 /* jieba takes max over (p, x) tuples: ties go to the later x */
                 if (best_x < 0 || p >= best) {
                     best = p;
                     best_x = (int32_t)x;
                 }
             }
-            if (++x == n || !(walk[s].mask >> (block[x] & 31) & 1))
+            if (++x == end || !(r.mask >> (block[x] & 31) & 1))
                 break;
-            s = walk_find(walk, mask, s, block[x]);
+            place = walk_find(walk, mask, place, block[x]);
+            if (place == WALK_EMPTY)
+                break;
+            r = walk[place].rec;
         }
         if (best_x < 0) { /* log(FREQ.get(c) or 1) = 0 */
             best = (0.0 - w->logtotal) + w->route_p[idx + 1];
@@ -688,14 +757,20 @@ static void calc_route(work *w, size_t a, size_t b)
     }
 }
 
-/* jieba's __cut_DAG_NO_HMM on [a, b). */
+/* The end of the word the route takes from text position a + x (x from
+   a), relative to a. */
+static inline size_t route_end(const work *w, size_t a, size_t x)
+{
+    return (size_t)w->route_x[a - w->base + x] + 1 - (a - w->base);
+}
+
+/* jieba's __cut_DAG_NO_HMM on the block [a, b) (its route computed). */
 static qc_status cut_dag(work *w, size_t a, size_t b)
 {
-    calc_route(w, a, b);
     size_t n = b - a, x = 0, buf = SIZE_MAX;
     qc_status status = QC_OK;
     while (x < n && status == QC_OK) {
-        size_t y = (size_t)w->route_x[x] + 1;
+        size_t y = route_end(w, a, x);
         if (y - x == 1 && is_eng(at(w, a + x))) {
             if (buf == SIZE_MAX)
                 buf = x;
@@ -839,14 +914,13 @@ static qc_status flush_buf(work *w, size_t a, size_t b)
     return cut_hmm_run(w, a, b);
 }
 
-/* jieba's __cut_DAG on [a, b). */
+/* jieba's __cut_DAG on the block [a, b) (its route computed). */
 static qc_status cut_hmm(work *w, size_t a, size_t b)
 {
-    calc_route(w, a, b);
     size_t n = b - a, x = 0, buf = SIZE_MAX;
     qc_status status = QC_OK;
     while (x < n && status == QC_OK) {
-        size_t y = (size_t)w->route_x[x] + 1;
+        size_t y = route_end(w, a, x);
         if (y - x == 1) {
             if (buf == SIZE_MAX)
                 buf = x;
@@ -944,6 +1018,40 @@ static qc_status cut_other(work *w, size_t a, size_t b, qc_cutmode mode)
     return status;
 }
 
+/* Loads the window that starts at text position i: whole blocks and runs
+   between them, about WINDOW code points (more when one run is longer).
+   *end receives where it ends. Errors: QC_ENOMEM. */
+static qc_status load_window(work *w, size_t i, size_t *end)
+{
+    enum { WINDOW = 4096 };
+    const qc_str *text = w->text;
+    size_t n = text->len, j = n - i > WINDOW ? i + WINDOW : n;
+    if (j < n) {
+        /* back to the start of the run that j cuts, or on to its end when
+           it fills the window */
+        int han = is_han(qc_str_at(text, j));
+        size_t k = j;
+        while (k > i && is_han(qc_str_at(text, k - 1)) == han)
+            k--;
+        if (k > i)
+            j = k;
+        else
+            while (j < n && is_han(qc_str_at(text, j)) == han)
+                j++;
+    }
+    qc_status status = work_reserve(w, j - i);
+    if (status != QC_OK)
+        return status;
+    w->base = i;
+    for (size_t k = i; k < j; k++) {
+        uint32_t c = qc_str_at(text, k);
+        w->block[k - i] = c;
+        w->han[k - i] = (uint8_t)is_han(c);
+    }
+    *end = j;
+    return QC_OK;
+}
+
 qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
                      size_t n_texts, qc_cutmode mode, int64_t *indptr,
                      qc_spans *out, qc_errinfo *err)
@@ -964,27 +1072,32 @@ qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
         if (status != QC_OK)
             return status;
     }
-    work w = {seg, NULL, out, seg->total > 0 ? log((double)seg->total) : 0.0,
-              0, NULL, NULL, NULL, NULL, NULL, NULL};
+    work w = {.seg = seg, .out = out,
+              .logtotal = seg->total > 0 ? log((double)seg->total) : 0.0};
     qc_status status = QC_OK;
     indptr[0] = (int64_t)out->n;
     for (size_t t = 0; t < n_texts && status == QC_OK; t++) {
-        const qc_str *text = &texts[t];
-        w.text = text;
-        size_t i = 0, n = text->len;
+        w.text = &texts[t];
+        size_t i = 0, n = texts[t].len;
         while (i < n && status == QC_OK) {
-            int han = is_han(qc_str_at(text, i));
-            size_t j = i + 1;
-            while (j < n && is_han(qc_str_at(text, j)) == han)
-                j++;
-            if (!han) {
-                status = cut_other(&w, i, j, mode);
-            } else {
-                status = work_reserve(&w, j - i);
-                if (status == QC_OK)
-                    status = mode == QC_CUT_DAG   ? cut_dag(&w, i, j)
-                             : mode == QC_CUT_HMM ? cut_hmm(&w, i, j)
-                                                  : cut_all(&w, i, j);
+            size_t j;
+            status = load_window(&w, i, &j);
+            if (status != QC_OK)
+                break;
+            if (mode != QC_CUT_ALL)
+                calc_route(&w, j - i);
+            for (size_t k = 0; k < j - i && status == QC_OK;) {
+                int han = w.han[k];
+                size_t m = k + 1;
+                while (m < j - i && w.han[m] == han)
+                    m++;
+                if (!han)
+                    status = cut_other(&w, i + k, i + m, mode);
+                else
+                    status = mode == QC_CUT_DAG   ? cut_dag(&w, i + k, i + m)
+                             : mode == QC_CUT_HMM ? cut_hmm(&w, i + k, i + m)
+                                                  : cut_all(&w, i + k, i + m);
+                k = m;
             }
             i = j;
         }
