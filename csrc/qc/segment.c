@@ -1,4 +1,5 @@
 #include "qc/segment.h"
+#include "qc/walk.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,46 +21,17 @@ static const int PREV[4][2] = {
     [ST_S] = {ST_S, ST_E},
 };
 
-/* The walk table: what the route's walks read, one record per trie node
-   (except the root) holding everything a step needs: the word's log
-   frequency (as an index into the distinct values) and the children mask.
-   Nodes one code point below U+10000 long (where every walk starts) have
-   theirs in a direct table indexed by the code point; the others sit in an
-   open-addressing table keyed by the parent's place and the code point, so
-   a step is one probe that lands on the child's own record. A node's place
-   is its slot, or WALK_FIRST | cp for the direct ones. The trie keeps the
-   node numbering; place[node] says where each node sits. */
-typedef struct {
-    uint32_t mask;    /* bit cp & 31 per child: most missing children are
-                         ruled out without a probe */
-    uint32_t value;   /* logf[value]; 0 for freq 0 (-INFINITY) */
-} walk_rec;
-
-typedef struct {
-    uint32_t parent;  /* the parent's place, or WALK_EMPTY */
-    uint32_t cp;
-    walk_rec rec;
-} walk_slot;
-
-#define WALK_EMPTY UINT32_MAX
-#define WALK_ROOT (UINT32_MAX - 1)
-#define WALK_FIRST 0x80000000u
-#define WALK_DIRECT 0x10000u
-/* slot numbers stay below WALK_FIRST */
-#define WALK_MAX_CAPACITY ((size_t)1 << 31)
-
 struct qc_segmenter {
     qc_trie trie;
     /* per trie node; every node is a key of jieba's FREQ (words and their
        prefixes), so FREQ.get of a missing string is "no node" */
     int64_t *freq;
-    uint32_t *place;     /* the node's walk place (the root: WALK_ROOT) */
     int32_t *tag;        /* tag id or -1 */
     uint8_t *force;      /* jieba's Force_Split_Words */
     size_t node_capacity;
-    walk_rec *first;     /* WALK_DIRECT records */
-    walk_slot *walk;     /* capacity a power of two, at most half full */
-    size_t walk_capacity;
+    /* what the route reads: per node the index of its log frequency in
+       logf (0 for freq 0) and the children */
+    qc_walk walk;
     /* distinct frequencies: logf[v] = log(value_freq[v]), v = 0 for 0;
        value_index is an open-addressing table of v + 1 keyed by frequency */
     double *logf;
@@ -127,12 +99,10 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
     int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    uint32_t *place = qc_malloc(capacity, sizeof *place);
     int32_t *tag = qc_malloc(capacity, sizeof *tag);
     uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || place == NULL || tag == NULL || force == NULL) {
+    if (freq == NULL || tag == NULL || force == NULL) {
         qc_free(freq);
-        qc_free(place);
         qc_free(tag);
         qc_free(force);
         return QC_ENOMEM;
@@ -140,97 +110,16 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     size_t keep = seg->trie.n_nodes;
     if (seg->freq != NULL) {
         memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(place, seg->place, keep * sizeof *place);
         memcpy(tag, seg->tag, keep * sizeof *tag);
         memcpy(force, seg->force, keep * sizeof *force);
     }
     qc_free(seg->freq);
-    qc_free(seg->place);
     qc_free(seg->tag);
     qc_free(seg->force);
     seg->freq = freq;
-    seg->place = place;
     seg->tag = tag;
     seg->force = force;
     seg->node_capacity = capacity;
-    return QC_OK;
-}
-
-static inline uint32_t walk_hash(uint32_t parent, uint32_t cp)
-{
-    return qc_trie_hash(parent, cp);
-}
-
-/* The slot of the child of parent (a place or WALK_ROOT) along cp in the
-   hash table, or WALK_EMPTY. */
-static inline uint32_t walk_find(const walk_slot *walk, size_t mask,
-                                 uint32_t parent, uint32_t cp)
-{
-    for (size_t i = walk_hash(parent, cp) & mask;; i = (i + 1) & mask) {
-        if (walk[i].parent == parent && walk[i].cp == cp)
-            return (uint32_t)i;
-        if (walk[i].parent == WALK_EMPTY)
-            return WALK_EMPTY;
-    }
-}
-
-static walk_rec *walk_rec_of(qc_segmenter *seg, uint32_t place)
-{
-    return place & WALK_FIRST ? &seg->first[place & ~WALK_FIRST] : &seg->walk[place].rec;
-}
-
-/* Places node (whose parent is placed) with the record rec in walk (a hash
-   table of the given capacity, with room) or the direct table, and marks
-   it in its parent's mask. */
-static void walk_place(qc_segmenter *seg, walk_slot *walk, size_t capacity,
-                       int32_t node, walk_rec rec)
-{
-    uint32_t parent = seg->place[seg->trie.parent[node]];
-    uint32_t cp = seg->trie.cp[node];
-    if (parent == WALK_ROOT && cp < WALK_DIRECT) {
-        seg->first[cp] = rec;
-        seg->place[node] = WALK_FIRST | cp;
-    } else {
-        size_t mask = capacity - 1, i = walk_hash(parent, cp) & mask;
-        while (walk[i].parent != WALK_EMPTY)
-            i = (i + 1) & mask;
-        walk[i] = (walk_slot){parent, cp, rec};
-        seg->place[node] = (uint32_t)i;
-    }
-    if (parent != WALK_ROOT) {
-        walk_rec *up = parent & WALK_FIRST ? &seg->first[parent & ~WALK_FIRST]
-                                           : &walk[parent].rec;
-        up->mask |= (uint32_t)1 << (cp & 31);
-    }
-}
-
-/* Makes the hash table at most half full with need nodes (root included),
-   rebuilding it in node order (parents before children) when it grows. */
-static qc_status reserve_walk(qc_segmenter *seg, size_t need)
-{
-    size_t capacity = seg->walk_capacity;
-    while (2 * need > capacity) {
-        if (capacity >= WALK_MAX_CAPACITY)
-            return QC_EOVERFLOW;
-        capacity *= 2;
-    }
-    if (capacity == seg->walk_capacity)
-        return QC_OK;
-    walk_slot *walk = qc_malloc(capacity, sizeof *walk);
-    if (walk == NULL)
-        return QC_ENOMEM;
-    for (size_t i = 0; i < capacity; i++)
-        walk[i].parent = WALK_EMPTY;
-    for (size_t node = 1; node < seg->trie.n_nodes; node++) {
-        uint32_t place = seg->place[node];
-        if (place & WALK_FIRST)
-            continue; /* stays; its children re-mark its mask */
-        walk_rec rec = {0, seg->walk[place].rec.value};
-        walk_place(seg, walk, capacity, (int32_t)node, rec);
-    }
-    qc_free(seg->walk);
-    seg->walk = walk;
-    seg->walk_capacity = capacity;
     return QC_OK;
 }
 
@@ -297,27 +186,21 @@ qc_status qc_segmenter_new(qc_segmenter **out)
     qc_segmenter *seg = qc_calloc(1, sizeof *seg);
     if (seg == NULL)
         return QC_ENOMEM;
-    enum { WALK_INITIAL = 1024, VALUES_INITIAL = 64 };
-    seg->first = qc_calloc(WALK_DIRECT, sizeof *seg->first);
-    seg->walk = qc_malloc(WALK_INITIAL, sizeof *seg->walk);
+    enum { VALUES_INITIAL = 64 };
     seg->logf = qc_malloc(VALUES_INITIAL, sizeof *seg->logf);
     seg->value_freq = qc_malloc(VALUES_INITIAL, sizeof *seg->value_freq);
     seg->value_index = qc_calloc(VALUES_INITIAL, sizeof *seg->value_index);
-    if (seg->first == NULL || seg->walk == NULL || seg->logf == NULL || seg->value_freq == NULL ||
+    if (qc_walk_init(&seg->walk) != QC_OK || seg->logf == NULL || seg->value_freq == NULL ||
         seg->value_index == NULL || qc_trie_init(&seg->trie) != QC_OK ||
         qc_vocab_init(&seg->tags) != QC_OK || reserve_nodes(seg, 1024) != QC_OK) {
         qc_segmenter_free(seg);
         return QC_ENOMEM;
     }
-    for (size_t i = 0; i < WALK_INITIAL; i++)
-        seg->walk[i].parent = WALK_EMPTY;
-    seg->walk_capacity = WALK_INITIAL;
     seg->value_capacity = VALUES_INITIAL;
     seg->logf[0] = -INFINITY; /* value 0: freq 0, never in value_index */
     seg->value_freq[0] = 0;
     seg->n_values = 1;
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
-    seg->place[0] = WALK_ROOT;
     seg->tag[0] = -1;
     seg->force[0] = 0;
     *out = seg;
@@ -331,11 +214,9 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_trie_free(&seg->trie);
     qc_vocab_free(&seg->tags);
     qc_free(seg->freq);
-    qc_free(seg->place);
     qc_free(seg->tag);
     qc_free(seg->force);
-    qc_free(seg->first);
-    qc_free(seg->walk);
+    qc_walk_free(&seg->walk);
     qc_free(seg->logf);
     qc_free(seg->value_freq);
     qc_free(seg->value_index);
@@ -354,7 +235,7 @@ static qc_status word_node(qc_segmenter *seg, const qc_str *word,
         return QC_EOVERFLOW;
     qc_status status = reserve_nodes(seg, before + word->len + 1);
     if (status == QC_OK)
-        status = reserve_walk(seg, before + word->len);
+        status = qc_walk_reserve(&seg->walk, &seg->trie, word->len);
     if (status != QC_OK)
         return status;
     status = qc_trie_insert(&seg->trie, word, 0, word->len, node);
@@ -362,7 +243,7 @@ static qc_status word_node(qc_segmenter *seg, const qc_str *word,
         seg->freq[i] = 0;
         seg->tag[i] = -1;
         seg->force[i] = 0;
-        walk_place(seg, seg->walk, seg->walk_capacity, (int32_t)i, (walk_rec){0, 0});
+        qc_walk_place(&seg->walk, &seg->trie, (int32_t)i);
     }
     return status;
 }
@@ -389,7 +270,7 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > 0)
         seg->n_words++;
     seg->freq[node] = freq;
-    walk_rec_of(seg, seg->place[node])->value = value;
+    qc_walk_set_value(&seg->walk, node, value);
     seg->total += freq;
     return QC_OK;
 }
@@ -671,57 +552,16 @@ static int has_positive_freq(const work *w, size_t a, size_t b)
     return node >= 0 && w->seg->freq[node] > 0;
 }
 
-/* The record of the node text[0:1] and its place; {0, 0} (no word, no
-   children) when there is none. */
-static inline walk_rec walk_first(const qc_segmenter *seg, size_t mask,
-                                  uint32_t cp, uint32_t *place)
-{
-    if (cp < WALK_DIRECT) {
-        *place = WALK_FIRST | cp;
-        return seg->first[cp];
-    }
-    uint32_t s = walk_find(seg->walk, mask, WALK_ROOT, cp);
-    *place = s;
-    return s == WALK_EMPTY ? (walk_rec){0, 0} : seg->walk[s].rec;
-}
-
 /* jieba's calc over every block of the window: route_p/route_x for each
    window position inside a block. */
 static void calc_route(work *w, size_t len)
 {
-    const qc_segmenter *seg = w->seg;
-    const walk_slot *walk = seg->walk;
-    const double *logf = seg->logf;
-    const size_t mask = seg->walk_capacity - 1;
+    const qc_walk *walk = &w->seg->walk;
+    const double *logf = w->seg->logf;
     const uint32_t *block = w->block;
     const uint8_t *han = w->han;
-    /* The walks are short but their second and third steps land on
-       scattered slots, and each step waits for the last. The steps of the
-       walks a few positions on are known from the text, so they are fetched
-       in a pipeline while this walk runs: two rounds ahead the second
-       step's slot, one round ahead (that one now in cache) the third's.
-       The pipeline runs over the whole window, across blocks (most are
-       shorter than it). */
-    enum { AHEAD = 8 };
     size_t end = len; /* of the block idx is in */
     for (size_t idx = len; idx-- > 0;) {
-        if (idx >= 2 * AHEAD && han[idx - 2 * AHEAD]) {
-            const uint32_t *c = block + idx - 2 * AHEAD;
-            uint32_t place;
-            walk_rec r = walk_first(seg, mask, c[0], &place);
-            if (r.mask >> (c[1] & 31) & 1)
-                QC_PREFETCH(&walk[walk_hash(place, c[1]) & mask]);
-        }
-        if (idx >= AHEAD && han[idx - AHEAD]) {
-            const uint32_t *c = block + idx - AHEAD;
-            uint32_t place;
-            walk_rec r = walk_first(seg, mask, c[0], &place);
-            if (r.mask >> (c[1] & 31) & 1) {
-                uint32_t s = walk_find(walk, mask, place, c[1]);
-                if (s != WALK_EMPTY && (walk[s].rec.mask >> (c[2] & 31) & 1))
-                    QC_PREFETCH(&walk[walk_hash(s, c[2]) & mask]);
-            }
-        }
         if (!han[idx])
             continue;
         if (idx + 1 == len || !han[idx + 1]) {
@@ -731,7 +571,7 @@ static void calc_route(work *w, size_t len)
         double best = 0.0;
         int32_t best_x = -1;
         uint32_t place;
-        walk_rec r = walk_first(seg, mask, block[idx], &place);
+        qc_walk_rec r = qc_walk_first(walk, block[idx], &place);
         for (size_t x = idx;;) {
             if (r.value != 0) { /* freq > 0 */
                 double p = (logf[r.value] - w->logtotal) + w->route_p[x + 1];
@@ -743,10 +583,9 @@ static void calc_route(work *w, size_t len)
             }
             if (++x == end || !(r.mask >> (block[x] & 31) & 1))
                 break;
-            place = walk_find(walk, mask, place, block[x]);
-            if (place == WALK_EMPTY)
+            place = qc_walk_next(walk, place, block[x], &r);
+            if (place == QC_WALK_NONE)
                 break;
-            r = walk[place].rec;
         }
         if (best_x < 0) { /* log(FREQ.get(c) or 1) = 0 */
             best = (0.0 - w->logtotal) + w->route_p[idx + 1];
