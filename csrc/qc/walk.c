@@ -2,20 +2,10 @@
 
 #include <string.h>
 
-enum { INITIAL_PAIRS = 256, INITIAL_SLOTS = 256, INITIAL_NODES = 256 };
+enum { INITIAL_LEVEL = 256, INITIAL_SLOTS = 256, INITIAL_NODES = 256 };
 
-/* places stay below QC_WALK_PAIR */
-#define MAX_CAPACITY ((size_t)1 << 30)
-
-static qc_walk_pair *new_pairs(size_t capacity)
-{
-    qc_walk_pair *pairs = qc_malloc(capacity, sizeof *pairs);
-    if (pairs != NULL) {
-        for (size_t i = 0; i < capacity; i++)
-            pairs[i].key = QC_WALK_NONE;
-    }
-    return pairs;
-}
+/* indexes fit below the kind bits */
+#define MAX_CAPACITY ((size_t)QC_WALK_INDEX + 1)
 
 static qc_walk_slot *new_slots(size_t capacity)
 {
@@ -27,20 +17,39 @@ static qc_walk_slot *new_slots(size_t capacity)
     return slots;
 }
 
+static void free_level(qc_walk_level *l)
+{
+    qc_free(l->slots);
+    qc_free(l->big);
+    memset(l, 0, sizeof *l);
+}
+
+static qc_status new_level(qc_walk_level *l, size_t capacity)
+{
+    l->slots = qc_calloc(capacity, sizeof *l->slots);
+    l->big = qc_malloc(capacity, sizeof *l->big);
+    l->capacity = capacity;
+    l->n = 0;
+    if (l->slots == NULL || l->big == NULL) {
+        free_level(l);
+        return QC_ENOMEM;
+    }
+    return QC_OK;
+}
+
 qc_status qc_walk_init(qc_walk *w)
 {
     memset(w, 0, sizeof *w);
     w->first = qc_calloc(QC_WALK_DIRECT, sizeof *w->first);
-    w->pairs = new_pairs(INITIAL_PAIRS);
-    w->pair_value = qc_malloc(INITIAL_PAIRS, sizeof *w->pair_value);
     w->slots = new_slots(INITIAL_SLOTS);
     w->place = qc_malloc(INITIAL_NODES, sizeof *w->place);
-    if (w->first == NULL || w->pairs == NULL || w->pair_value == NULL ||
-        w->slots == NULL || w->place == NULL) {
+    int ok = w->first != NULL && w->slots != NULL && w->place != NULL;
+    for (int i = 0; ok && i < QC_WALK_LEVELS; i++)
+        ok = new_level(&w->level[i], INITIAL_LEVEL) == QC_OK;
+    if (!ok) {
         qc_walk_free(w);
         return QC_ENOMEM;
     }
-    w->pair_capacity = INITIAL_PAIRS;
     w->slot_capacity = INITIAL_SLOTS;
     w->node_capacity = INITIAL_NODES;
     w->place[0] = QC_WALK_ROOT;
@@ -52,88 +61,91 @@ void qc_walk_free(qc_walk *w)
     if (w == NULL)
         return;
     qc_free(w->first);
-    qc_free(w->pairs);
-    qc_free(w->pair_value);
+    for (int i = 0; i < QC_WALK_LEVELS; i++)
+        free_level(&w->level[i]);
     qc_free(w->slots);
     qc_free(w->place);
     memset(w, 0, sizeof *w);
 }
 
+static uint32_t level_value(const qc_walk_level *l, size_t i)
+{
+    uint32_t value = (uint32_t)(l->slots[i] & 0xFFFF);
+    return value != QC_WALK_BIG ? value : l->big[i];
+}
+
+static void set_level_value(qc_walk_level *l, size_t i, uint32_t value)
+{
+    uint64_t small = value < QC_WALK_BIG ? value : QC_WALK_BIG;
+    l->slots[i] = (l->slots[i] & ~(uint64_t)0xFFFF) | small;
+    l->big[i] = value;
+}
+
 uint32_t qc_walk_value(const qc_walk *w, int32_t node)
 {
-    uint32_t place = w->place[node];
-    if (place & QC_WALK_FIRST)
-        return w->first[place & 0xFFFFu].value;
-    if (place & QC_WALK_PAIR) {
-        size_t i = place & ~QC_WALK_PAIR;
-        return w->pairs[i].value != QC_WALK_BIG ? w->pairs[i].value : w->pair_value[i];
-    }
-    return w->slots[place].rec.value;
+    uint32_t place = w->place[node], kind = place >> 29, index = place & QC_WALK_INDEX;
+    if (kind == QC_WALK_KIND_FIRST)
+        return w->first[index].value;
+    if (kind >= QC_WALK_KIND_LEVEL)
+        return level_value(&w->level[kind - QC_WALK_KIND_LEVEL], index);
+    return w->slots[index].rec.value;
 }
 
 void qc_walk_set_value(qc_walk *w, int32_t node, uint32_t value)
 {
-    uint32_t place = w->place[node];
-    if (place & QC_WALK_FIRST) {
-        w->first[place & 0xFFFFu].value = value;
-    } else if (place & QC_WALK_PAIR) {
-        size_t i = place & ~QC_WALK_PAIR;
-        w->pairs[i].value = value < QC_WALK_BIG ? (uint16_t)value : QC_WALK_BIG;
-        w->pair_value[i] = value;
-    } else {
-        w->slots[place].rec.value = value;
-    }
+    uint32_t place = w->place[node], kind = place >> 29, index = place & QC_WALK_INDEX;
+    if (kind == QC_WALK_KIND_FIRST)
+        w->first[index].value = value;
+    else if (kind >= QC_WALK_KIND_LEVEL)
+        set_level_value(&w->level[kind - QC_WALK_KIND_LEVEL], index, value);
+    else
+        w->slots[index].rec.value = value;
 }
 
-/* Places node with value in the given tables (with room), marking it in its
+/* Places node with value in w's tables (with room), marking it in its
    parent's mask. */
-static void place_in(qc_walk *w, qc_walk_pair *pairs, uint32_t *pair_value,
-                     size_t pair_capacity, qc_walk_slot *slots,
-                     size_t slot_capacity, const qc_trie *t, int32_t node,
-                     uint32_t value)
+static void place_in(qc_walk *w, const qc_trie *t, int32_t node, uint32_t value)
 {
     uint32_t parent = w->place[t->parent[node]];
     uint32_t cp = t->cp[node];
     uint32_t place;
+    uint64_t key;
+    int level;
     if (parent == QC_WALK_ROOT && cp < QC_WALK_DIRECT) {
         w->first[cp].value = value; /* its mask, if any, stays right */
-        place = QC_WALK_FIRST | cp;
-    } else if (qc_walk_is_pair(parent, cp)) {
-        uint32_t key = (parent & 0xFFFFu) << 16 | cp;
-        size_t mask = pair_capacity - 1, i = qc_walk_pair_hash(key) & mask;
-        while (pairs[i].key != QC_WALK_NONE)
+        place = QC_WALK_KIND_FIRST << 29 | cp;
+    } else if (parent != QC_WALK_ROOT && (level = qc_walk_level_of(parent, cp, &key)) >= 0) {
+        qc_walk_level *l = &w->level[level];
+        size_t mask = l->capacity - 1, i = qc_walk_key_hash(key) & mask;
+        while (l->slots[i] != 0)
             i = (i + 1) & mask;
-        pairs[i] = (qc_walk_pair){key, 0, value < QC_WALK_BIG ? (uint16_t)value : QC_WALK_BIG};
-        pair_value[i] = value;
-        place = QC_WALK_PAIR | (uint32_t)i;
+        l->slots[i] = key << 24;
+        set_level_value(l, i, value);
+        l->n++;
+        place = (QC_WALK_KIND_LEVEL + (uint32_t)level) << 29 | (uint32_t)i;
     } else {
-        size_t mask = slot_capacity - 1, i = qc_walk_hash(parent, cp) & mask;
-        while (slots[i].parent != QC_WALK_NONE)
+        size_t mask = w->slot_capacity - 1, i = qc_walk_hash(parent, cp) & mask;
+        while (w->slots[i].parent != QC_WALK_NONE)
             i = (i + 1) & mask;
-        slots[i] = (qc_walk_slot){parent, cp, {0, value}};
+        w->slots[i] = (qc_walk_slot){parent, cp, {0, value}};
+        w->n_slots++;
         place = (uint32_t)i;
     }
     w->place[node] = place;
     if (parent == QC_WALK_ROOT)
         return;
-    if (parent & QC_WALK_FIRST)
-        w->first[parent & 0xFFFFu].mask |= (uint32_t)1 << (cp & 31);
-    else if (parent & QC_WALK_PAIR)
-        pairs[parent & ~QC_WALK_PAIR].mask |= (uint16_t)(1u << (cp & 15));
+    uint32_t kind = parent >> 29, index = parent & QC_WALK_INDEX;
+    if (kind == QC_WALK_KIND_FIRST)
+        w->first[index].mask |= (uint32_t)1 << (cp & 31);
+    else if (kind >= QC_WALK_KIND_LEVEL)
+        w->level[kind - QC_WALK_KIND_LEVEL].slots[index] |= (uint64_t)1 << (16 + (cp & 7));
     else
-        slots[parent].rec.mask |= (uint32_t)1 << (cp & 31);
+        w->slots[index].rec.mask |= (uint32_t)1 << (cp & 31);
 }
 
 void qc_walk_place(qc_walk *w, const qc_trie *t, int32_t node)
 {
-    place_in(w, w->pairs, w->pair_value, w->pair_capacity, w->slots,
-             w->slot_capacity, t, node, 0);
-    if (w->place[node] & QC_WALK_FIRST)
-        return;
-    if (w->place[node] & QC_WALK_PAIR)
-        w->n_pairs++;
-    else
-        w->n_slots++;
+    place_in(w, t, node, 0);
 }
 
 /* The capacity (a power of two from `capacity`) that keeps n entries at
@@ -164,37 +176,52 @@ qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t more)
         w->place = place;
         w->node_capacity = capacity;
     }
-    /* new nodes may land in either table */
-    size_t pair_capacity = fit(w->pair_capacity, w->n_pairs + more, 3, 4);
-    size_t slot_capacity = fit(w->slot_capacity, w->n_slots + more, 1, 2);
-    if (pair_capacity == 0 || slot_capacity == 0)
-        return QC_EOVERFLOW;
-    if (pair_capacity == w->pair_capacity && slot_capacity == w->slot_capacity)
+    /* new nodes may land in any table */
+    size_t capacity[QC_WALK_LEVELS + 1];
+    int grow = 0;
+    for (int i = 0; i < QC_WALK_LEVELS; i++) {
+        capacity[i] = fit(w->level[i].capacity, w->level[i].n + more, 3, 4);
+        grow |= capacity[i] != w->level[i].capacity;
+    }
+    capacity[QC_WALK_LEVELS] = fit(w->slot_capacity, w->n_slots + more, 1, 2);
+    grow |= capacity[QC_WALK_LEVELS] != w->slot_capacity;
+    for (int i = 0; i <= QC_WALK_LEVELS; i++) {
+        if (capacity[i] == 0)
+            return QC_EOVERFLOW;
+    }
+    if (!grow)
         return QC_OK;
-    qc_walk_pair *pairs = new_pairs(pair_capacity);
-    uint32_t *pair_value = qc_malloc(pair_capacity, sizeof *pair_value);
-    qc_walk_slot *slots = new_slots(slot_capacity);
-    if (pairs == NULL || pair_value == NULL || slots == NULL) {
-        qc_free(pairs);
-        qc_free(pair_value);
-        qc_free(slots);
-        return QC_ENOMEM;
+    /* the new tables, in a copy of w that takes over on success */
+    qc_walk grown = *w;
+    qc_status status = QC_OK;
+    for (int i = 0; i < QC_WALK_LEVELS; i++)
+        grown.level[i] = (qc_walk_level){0};
+    grown.slots = NULL;
+    for (int i = 0; i < QC_WALK_LEVELS && status == QC_OK; i++)
+        status = new_level(&grown.level[i], capacity[i]);
+    if (status == QC_OK) {
+        grown.slots = new_slots(capacity[QC_WALK_LEVELS]);
+        grown.slot_capacity = capacity[QC_WALK_LEVELS];
+        grown.n_slots = 0;
+        if (grown.slots == NULL)
+            status = QC_ENOMEM;
+    }
+    if (status != QC_OK) {
+        for (int i = 0; i < QC_WALK_LEVELS; i++)
+            free_level(&grown.level[i]);
+        qc_free(grown.slots);
+        return status;
     }
     /* Parents come before their children in node order: when a node moves,
        its parent has its new place and its own place is still the old one
        (its value is read there). */
     for (size_t node = 1; node < n_nodes; node++) {
         uint32_t value = qc_walk_value(w, (int32_t)node);
-        place_in(w, pairs, pair_value, pair_capacity, slots, slot_capacity, t,
-                 (int32_t)node, value);
+        place_in(&grown, t, (int32_t)node, value); /* grown.place is w->place */
     }
-    qc_free(w->pairs);
-    qc_free(w->pair_value);
+    for (int i = 0; i < QC_WALK_LEVELS; i++)
+        free_level(&w->level[i]);
     qc_free(w->slots);
-    w->pairs = pairs;
-    w->pair_value = pair_value;
-    w->pair_capacity = pair_capacity;
-    w->slots = slots;
-    w->slot_capacity = slot_capacity;
+    *w = grown;
     return QC_OK;
 }

@@ -6,23 +6,26 @@
  * dictionary (jieba's has half a million nodes) does not fit in cache, and
  * each step of a walk needs the child's record before the next step can
  * start. The mirror keeps, per node, a value (an index the caller gives,
- * 0 for "none") and a children mask (bit cp & 31 per child, so most missing
- * children are ruled out without a probe), and places the record where the
- * step's probe lands, so a step costs one cache line:
+ * 0 for "none") and a children mask (bit cp & 7 or cp & 31 per child, so
+ * most missing children are ruled out without a probe), and puts them where
+ * the step's probe lands, in tables small enough to stay in cache:
  *
  * - nodes one code point long (below U+10000) in a direct table indexed by
  *   the code point: every walk starts there;
- * - nodes two code points long (both below U+10000) in a compact table of
- *   8-byte slots keyed by the pair (a 16-bit mask; values from 0xFFFF on
- *   kept aside): the level most walks reach, small enough to stay in cache;
- * - the others in an open-addressing table of 16-byte slots keyed by the
+ * - nodes two, three and four code points long in three level tables of
+ *   8-byte slots, each keyed by the parent's index in the level above and a
+ *   code point below U+10000: a hot level's table is not diluted by the
+ *   deeper, rarer nodes;
+ * - the others (longer, or with a code point from U+10000 on, and their
+ *   descendants) in an open-addressing table of 16-byte slots keyed by the
  *   parent's place and the code point.
  *
- * A node's place (what its children are keyed by) is QC_WALK_FIRST | cp,
- * QC_WALK_PAIR | slot or a slot; the root is QC_WALK_ROOT. The trie keeps
- * the node numbering; place[node] says where each node sits. The owner
- * mirrors every node it adds to the trie (qc_walk_reserve before, then
- * qc_walk_place for each new node in order) and every value it changes.
+ * A node's place (what its children are keyed by) says which table holds
+ * it and where (QC_WALK_KIND_* in the top three bits, the index below); the
+ * root is QC_WALK_ROOT. The trie keeps the node numbering; place[node] says
+ * where each node sits. The owner mirrors every node it adds to the trie
+ * (qc_walk_reserve before, then qc_walk_place for each new node in order)
+ * and every value it changes.
  *
  * Not thread-safe for writers; any number of readers may walk a mirror that
  * no one modifies.
@@ -39,9 +42,16 @@ extern "C" {
 #define QC_WALK_DIRECT 0x10000u
 #define QC_WALK_NONE UINT32_MAX
 #define QC_WALK_ROOT (UINT32_MAX - 1)
-#define QC_WALK_FIRST 0x80000000u
-#define QC_WALK_PAIR 0x40000000u
-#define QC_WALK_BIG 0xFFFFu /* a pair's value kept in pair_value */
+/* place = kind << 29 | index */
+#define QC_WALK_KIND_SLOT 0u
+#define QC_WALK_KIND_FIRST 1u
+#define QC_WALK_KIND_LEVEL 2u /* levels 0, 1, 2: kinds 2, 3, 4 */
+#define QC_WALK_INDEX 0x1FFFFFFFu
+#define QC_WALK_LEVELS 3
+/* level slots: key (40 bits: parent index + 1, code point) << 24 | mask
+   (8 bits) << 16 | value (16 bits; QC_WALK_BIG: see big[]); 0 is empty */
+#define QC_WALK_BIG 0xFFFFu
+#define QC_WALK_LEVEL_PARENTS ((size_t)1 << 24)
 
 typedef struct {
     uint32_t mask;  /* bit cp & 31 per child */
@@ -55,20 +65,17 @@ typedef struct {
 } qc_walk_slot;
 
 typedef struct {
-    uint32_t key;   /* first << 16 | second; QC_WALK_NONE when empty (so
-                       U+FFFF U+FFFF goes to the slots) */
-    uint16_t mask;  /* bit cp & 15 per child */
-    uint16_t value; /* QC_WALK_BIG: see pair_value */
-} qc_walk_pair;
+    uint64_t *slots; /* capacity a power of two, at most 3/4 full */
+    uint32_t *big;   /* per slot: the value when the slot says QC_WALK_BIG */
+    size_t capacity, n;
+} qc_walk_level;
 
 typedef struct {
-    qc_walk_rec *first;   /* QC_WALK_DIRECT records */
-    qc_walk_pair *pairs;  /* capacity a power of two, at most 3/4 full */
-    uint32_t *pair_value; /* per pair slot */
-    size_t pair_capacity, n_pairs;
-    qc_walk_slot *slots;  /* capacity a power of two, at most half full */
+    qc_walk_rec *first;  /* QC_WALK_DIRECT records */
+    qc_walk_level level[QC_WALK_LEVELS];
+    qc_walk_slot *slots; /* capacity a power of two, at most half full */
     size_t slot_capacity, n_slots;
-    uint32_t *place;      /* per trie node */
+    uint32_t *place;     /* per trie node */
     size_t node_capacity;
 } qc_walk;
 
@@ -82,8 +89,9 @@ void qc_walk_free(qc_walk *w);
 /*
  * Room for `more` nodes beyond the trie's current ones, every node of t
  * being placed: the tables are rebuilt larger (values kept) when they would
- * get too full. Errors: QC_ENOMEM, QC_EOVERFLOW (more than 2^29 nodes in a
- * table); w is unchanged on error. O(nodes) when it rebuilds.
+ * get too full. Errors: QC_ENOMEM, QC_EOVERFLOW (a level past 2^24 slots,
+ * or the other table past 2^29); w is unchanged on error. O(nodes) when it
+ * rebuilds.
  */
 qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t more);
 
@@ -99,16 +107,22 @@ static inline uint32_t qc_walk_hash(uint32_t parent, uint32_t cp)
     return qc_trie_hash(parent, cp);
 }
 
-static inline uint32_t qc_walk_pair_hash(uint32_t key)
+static inline uint32_t qc_walk_key_hash(uint64_t key)
 {
-    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32);
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
 }
 
-/* Whether the child of place along cp is kept in the pair table. */
-static inline int qc_walk_is_pair(uint32_t place, uint32_t cp)
+/* The level (0 to QC_WALK_LEVELS - 1) that holds the child of place along
+   cp, with its key, or -1 when the slot table does. */
+static inline int qc_walk_level_of(uint32_t place, uint32_t cp, uint64_t *key)
 {
-    return (place & QC_WALK_FIRST) && place != QC_WALK_ROOT && cp < QC_WALK_DIRECT &&
-           (place != (QC_WALK_FIRST | 0xFFFFu) || cp != 0xFFFFu);
+    uint32_t kind = place >> 29, index = place & QC_WALK_INDEX;
+    if (cp >= QC_WALK_DIRECT || kind < QC_WALK_KIND_FIRST ||
+        kind >= QC_WALK_KIND_LEVEL + QC_WALK_LEVELS - 1 ||
+        index + (size_t)1 >= QC_WALK_LEVEL_PARENTS)
+        return -1;
+    *key = (uint64_t)(index + 1) << 16 | cp;
+    return (int)(kind - QC_WALK_KIND_FIRST);
 }
 
 /* The slot of the child of place along cp in the slot table, or
@@ -132,7 +146,7 @@ static inline qc_walk_rec qc_walk_first(const qc_walk *w, uint32_t cp,
                                         uint32_t *place)
 {
     if (cp < QC_WALK_DIRECT) {
-        *place = QC_WALK_FIRST | cp;
+        *place = QC_WALK_KIND_FIRST << 29 | cp;
         return w->first[cp];
     }
     uint32_t s = qc_walk_find_slot(w, QC_WALK_ROOT, cp);
@@ -141,21 +155,25 @@ static inline qc_walk_rec qc_walk_first(const qc_walk *w, uint32_t cp,
 }
 
 /* The place of the child of place along cp and its record in *rec, or
-   QC_WALK_NONE. Pair masks come back doubled (bit cp & 31 tests them). */
+   QC_WALK_NONE. A level slot's 8-bit mask comes back repeated, so that bit
+   cp & 31 tests it as any other. */
 static inline uint32_t qc_walk_next(const qc_walk *w, uint32_t place,
                                     uint32_t cp, qc_walk_rec *rec)
 {
-    if (qc_walk_is_pair(place, cp)) {
-        const uint32_t key = (place & 0xFFFFu) << 16 | cp;
-        const size_t mask = w->pair_capacity - 1;
-        for (size_t i = qc_walk_pair_hash(key) & mask;; i = (i + 1) & mask) {
-            const qc_walk_pair *p = &w->pairs[i];
-            if (p->key == key) {
-                rec->mask = (uint32_t)p->mask * 0x10001u;
-                rec->value = p->value != QC_WALK_BIG ? p->value : w->pair_value[i];
-                return QC_WALK_PAIR | (uint32_t)i;
+    uint64_t key;
+    int level = qc_walk_level_of(place, cp, &key);
+    if (level >= 0) {
+        const qc_walk_level *l = &w->level[level];
+        const size_t mask = l->capacity - 1;
+        for (size_t i = qc_walk_key_hash(key) & mask;; i = (i + 1) & mask) {
+            uint64_t e = l->slots[i];
+            if (e >> 24 == key) {
+                uint32_t value = (uint32_t)(e & 0xFFFF);
+                rec->mask = (uint32_t)(e >> 16 & 0xFF) * 0x01010101u;
+                rec->value = value != QC_WALK_BIG ? value : l->big[i];
+                return (QC_WALK_KIND_LEVEL + (uint32_t)level) << 29 | (uint32_t)i;
             }
-            if (p->key == QC_WALK_NONE)
+            if (e == 0)
                 return QC_WALK_NONE;
         }
     }
@@ -163,16 +181,6 @@ static inline uint32_t qc_walk_next(const qc_walk *w, uint32_t place,
     if (s != QC_WALK_NONE)
         *rec = w->slots[s].rec;
     return s;
-}
-
-/* Fetches the cache line where qc_walk_next(w, place, cp) starts. */
-static inline void qc_walk_prefetch(const qc_walk *w, uint32_t place, uint32_t cp)
-{
-    if (qc_walk_is_pair(place, cp))
-        QC_PREFETCH(&w->pairs[qc_walk_pair_hash((place & 0xFFFFu) << 16 | cp) &
-                              (w->pair_capacity - 1)]);
-    else
-        QC_PREFETCH(&w->slots[qc_walk_hash(place, cp) & (w->slot_capacity - 1)]);
 }
 
 #ifdef __cplusplus

@@ -78,15 +78,17 @@ START_TEST(mirror_follows_the_trie_through_growth)
         qc_walk_set_value(&w, node, value);
         value_of[node] = value;
     }
-    ck_assert_uint_gt(w.n_pairs, 0);
-    ck_assert_uint_gt(w.n_slots, 256); /* the tables were rebuilt */
+    for (int i = 0; i < QC_WALK_LEVELS; i++)
+        ck_assert_uint_gt(w.level[i].n, 0);
+    ck_assert_uint_gt(w.level[2].capacity, 256); /* the tables were rebuilt */
+    ck_assert_uint_gt(w.n_slots, 0);
     assert_mirrors(&t, &w, value_of);
-    /* U+FFFF U+FFFF would be the pair table's empty key: it is a slot */
-    uint32_t ffff[2] = {0xFFFF, 0xFFFF};
-    int32_t node = add(&t, &w, ffff, 2);
+    /* code points past U+FFFF, and what follows them, are in the slots */
+    uint32_t wide[3] = {0x4E00, 0x1F600, 0x4E01};
+    int32_t node = add(&t, &w, wide, 3);
     qc_walk_set_value(&w, node, 7);
-    ck_assert_uint_lt(w.place[node], QC_WALK_PAIR);
-    ck_assert_int_eq(walk_value(&w, ffff, 2), 7);
+    ck_assert_uint_eq(w.place[node] >> 29, QC_WALK_KIND_SLOT);
+    ck_assert_int_eq(walk_value(&w, wide, 3), 7);
     /* strings the trie does not hold walk nowhere */
     uint32_t missing[3] = {0x4E00, 0x4E00, 0x1F601};
     ck_assert_int_eq(walk_value(&w, missing, 3), -1);
