@@ -21,6 +21,7 @@ static void free_level(qc_walk_level *l)
 {
     qc_free(l->slots);
     qc_free(l->big);
+    qc_free(l->bloom);
     memset(l, 0, sizeof *l);
 }
 
@@ -28,9 +29,10 @@ static qc_status new_level(qc_walk_level *l, size_t capacity)
 {
     l->slots = qc_calloc(capacity, sizeof *l->slots);
     l->big = qc_malloc(capacity, sizeof *l->big);
+    l->bloom = qc_calloc(capacity / 8, sizeof *l->bloom);
     l->capacity = capacity;
     l->n = 0;
-    if (l->slots == NULL || l->big == NULL) {
+    if (l->slots == NULL || l->big == NULL || l->bloom == NULL) {
         free_level(l);
         return QC_ENOMEM;
     }
@@ -121,6 +123,9 @@ static void place_in(qc_walk *w, const qc_trie *t, int32_t node, uint32_t value)
             i = (i + 1) & mask;
         l->slots[i] = key << 24;
         set_level_value(l, i, value);
+        size_t word;
+        uint64_t bits = qc_walk_bloom_bits(l, key, &word);
+        l->bloom[word] |= bits;
         l->n++;
         place = (QC_WALK_KIND_LEVEL + (uint32_t)level) << 29 | (uint32_t)i;
     } else {

@@ -67,6 +67,7 @@ typedef struct {
 typedef struct {
     uint64_t *slots; /* capacity a power of two, at most 3/4 full */
     uint32_t *big;   /* per slot: the value when the slot says QC_WALK_BIG */
+    uint64_t *bloom; /* capacity / 8 words: two bits per key, in one word */
     size_t capacity, n;
 } qc_walk_level;
 
@@ -110,6 +111,15 @@ static inline uint32_t qc_walk_hash(uint32_t parent, uint32_t cp)
 static inline uint32_t qc_walk_key_hash(uint64_t key)
 {
     return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+/* A level's Bloom filter: the word and the two bits of key. */
+static inline uint64_t qc_walk_bloom_bits(const qc_walk_level *l, uint64_t key,
+                                          size_t *word)
+{
+    uint64_t h = key * 0xBF58476D1CE4E5B9ull;
+    *word = (size_t)(h >> 32) & (l->capacity / 8 - 1);
+    return (uint64_t)1 << (h & 63) | (uint64_t)1 << (h >> 6 & 63);
 }
 
 /* The level (0 to QC_WALK_LEVELS - 1) that holds the child of place along
@@ -164,6 +174,10 @@ static inline uint32_t qc_walk_next(const qc_walk *w, uint32_t place,
     int level = qc_walk_level_of(place, cp, &key);
     if (level >= 0) {
         const qc_walk_level *l = &w->level[level];
+        size_t word;
+        uint64_t bits = qc_walk_bloom_bits(l, key, &word);
+        if ((l->bloom[word] & bits) != bits)
+            return QC_WALK_NONE;
         const size_t mask = l->capacity - 1;
         for (size_t i = qc_walk_key_hash(key) & mask;; i = (i + 1) & mask) {
             uint64_t e = l->slots[i];
