@@ -58,29 +58,9 @@ void qc_spans_free(qc_spans *spans)
     memset(spans, 0, sizeof *spans);
 }
 
-static qc_status spans_grow(qc_spans *spans)
-{
-    size_t capacity = spans->capacity ? 2 * spans->capacity : 1024;
-    int64_t *start = qc_malloc(capacity, sizeof *start);
-    int64_t *end = qc_malloc(capacity, sizeof *end);
-    if (start == NULL || end == NULL) {
-        qc_free(start);
-        qc_free(end);
-        return QC_ENOMEM;
-    }
-    if (spans->n > 0) {
-        memcpy(start, spans->start, spans->n * sizeof *start);
-        memcpy(end, spans->end, spans->n * sizeof *end);
-    }
-    qc_free(spans->start);
-    qc_free(spans->end);
-    spans->start = start;
-    spans->end = end;
-    spans->capacity = capacity;
-    return QC_OK;
-}
+static qc_status spans_grow(qc_spans *spans);
 
-qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
+static inline qc_status spans_push(qc_spans *spans, int64_t start, int64_t end)
 {
     if (spans->n == spans->capacity && spans_grow(spans) != QC_OK)
         return QC_ENOMEM;
@@ -88,6 +68,33 @@ qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
     spans->end[spans->n] = end;
     spans->n++;
     return QC_OK;
+}
+
+/* Room for capacity spans in all. */
+static qc_status spans_reserve(qc_spans *spans, size_t capacity)
+{
+    if (capacity <= spans->capacity)
+        return QC_OK;
+    int64_t *start = qc_realloc(spans->start, capacity, sizeof *start);
+    if (start == NULL)
+        return QC_ENOMEM;
+    spans->start = start;
+    int64_t *end = qc_realloc(spans->end, capacity, sizeof *end);
+    if (end == NULL)
+        return QC_ENOMEM;
+    spans->end = end;
+    spans->capacity = capacity;
+    return QC_OK;
+}
+
+static qc_status spans_grow(qc_spans *spans)
+{
+    return spans_reserve(spans, spans->capacity ? 2 * spans->capacity : 1024);
+}
+
+qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
+{
+    return spans_push(spans, start, end);
 }
 
 /* -- dictionary ------------------------------------------------------------ */
@@ -446,23 +453,38 @@ int qc_segmenter_has_hmm(const qc_segmenter *seg)
 
 /* -- segmentation ----------------------------------------------------------- */
 
+/* ASCII classes: HAN for jieba's re_han_default (with U+4E00..U+9FD5),
+   ENG for its re_eng. */
+enum { HAN = 1, ENG = 2 };
+#define HE (HAN | ENG)
+static const uint8_t ASCII_CLASS[128] = {
+    ['+'] = HAN, ['#'] = HAN, ['&'] = HAN, ['.'] = HAN, ['_'] = HAN,
+    ['%'] = HAN, ['-'] = HAN,
+    ['0'] = HE, ['1'] = HE, ['2'] = HE, ['3'] = HE, ['4'] = HE, ['5'] = HE,
+    ['6'] = HE, ['7'] = HE, ['8'] = HE, ['9'] = HE,
+    ['A'] = HE, ['B'] = HE, ['C'] = HE, ['D'] = HE, ['E'] = HE, ['F'] = HE,
+    ['G'] = HE, ['H'] = HE, ['I'] = HE, ['J'] = HE, ['K'] = HE, ['L'] = HE,
+    ['M'] = HE, ['N'] = HE, ['O'] = HE, ['P'] = HE, ['Q'] = HE, ['R'] = HE,
+    ['S'] = HE, ['T'] = HE, ['U'] = HE, ['V'] = HE, ['W'] = HE, ['X'] = HE,
+    ['Y'] = HE, ['Z'] = HE,
+    ['a'] = HE, ['b'] = HE, ['c'] = HE, ['d'] = HE, ['e'] = HE, ['f'] = HE,
+    ['g'] = HE, ['h'] = HE, ['i'] = HE, ['j'] = HE, ['k'] = HE, ['l'] = HE,
+    ['m'] = HE, ['n'] = HE, ['o'] = HE, ['p'] = HE, ['q'] = HE, ['r'] = HE,
+    ['s'] = HE, ['t'] = HE, ['u'] = HE, ['v'] = HE, ['w'] = HE, ['x'] = HE,
+    ['y'] = HE, ['z'] = HE,
+};
+#undef HE
+
 /* jieba's re_han_default: [\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-] */
-static int is_han(uint32_t c)
+static inline int is_han(uint32_t c)
 {
-    if (c >= CJK_FIRST && c <= CJK_LAST)
-        return 1;
-    if (c >= 0x80)
-        return 0;
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '+' || c == '#' || c == '&' ||
-           c == '.' || c == '_' || c == '%' || c == '-';
+    return c - CJK_FIRST <= CJK_LAST - CJK_FIRST || (c < 128 && (ASCII_CLASS[c] & HAN));
 }
 
 /* jieba's re_eng: [a-zA-Z0-9] */
-static int is_eng(uint32_t c)
+static inline int is_eng(uint32_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
+    return c < 128 && (ASCII_CLASS[c] & ENG);
 }
 
 static int is_digit(uint32_t c)
@@ -532,7 +554,7 @@ static inline uint32_t at(const work *w, size_t i)
 
 static inline qc_status emit(work *w, size_t a, size_t b)
 {
-    return qc_spans_push(w->out, (int64_t)a, (int64_t)b);
+    return spans_push(w->out, (int64_t)a, (int64_t)b);
 }
 
 static qc_status emit_chars(work *w, size_t a, size_t b)
@@ -610,7 +632,7 @@ static qc_status cut_dag(work *w, size_t a, size_t b)
     qc_status status = QC_OK;
     while (x < n && status == QC_OK) {
         size_t y = route_end(w, a, x);
-        if (y - x == 1 && is_eng(at(w, a + x))) {
+        if (y - x == 1 && is_eng(w->block[a - w->base + x])) {
             if (buf == SIZE_MAX)
                 buf = x;
         } else {
@@ -915,6 +937,16 @@ qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
               .logtotal = seg->total > 0 ? log((double)seg->total) : 0.0};
     qc_status status = QC_OK;
     indptr[0] = (int64_t)out->n;
+    if (mode != QC_CUT_ALL) {
+        /* no more tokens than code points: room for them all at once saves
+           the copies of growing (pages untouched stay unallocated); only a
+           hint, growing takes over when it fails */
+        size_t total = 0;
+        for (size_t t = 0; t < n_texts; t++)
+            total += texts[t].len;
+        if (total <= SIZE_MAX / 16 - out->n)
+            (void)spans_reserve(out, out->n + total);
+    }
     for (size_t t = 0; t < n_texts && status == QC_OK; t++) {
         w.text = &texts[t];
         size_t i = 0, n = texts[t].len;
