@@ -242,7 +242,7 @@ static qc_status word_node(qc_segmenter *seg, const qc_str *word,
         return QC_EOVERFLOW;
     qc_status status = reserve_nodes(seg, before + word->len + 1);
     if (status == QC_OK)
-        status = qc_walk_reserve(&seg->walk, &seg->trie, word->len);
+        status = qc_walk_reserve(&seg->walk, &seg->trie, 1, word->len);
     if (status != QC_OK)
         return status;
     status = qc_trie_insert(&seg->trie, word, 0, word->len, node);
@@ -315,7 +315,15 @@ qc_status qc_segmenter_load(qc_segmenter *seg, const uint8_t *data, size_t n,
         pos = 3;
     uint32_t *buf = NULL;
     size_t buf_len = 0;
-    qc_status status = QC_OK;
+    /* Room in the walk's levels for every line at once (a word adds at
+       most one node to each), fitted to what they hold at the end: one
+       rebuild instead of one at each doubling. */
+    size_t lines = 1;
+    for (const uint8_t *p = data + pos; (p = memchr(p, '\n', n - (size_t)(p - data))) != NULL; p++)
+        lines++;
+    qc_status status = qc_walk_reserve(&seg->walk, &seg->trie, lines, 0);
+    if (status != QC_OK)
+        return status;
     while (pos < n) {
         line_no++;
         size_t line_end = pos;
@@ -381,6 +389,7 @@ qc_status qc_segmenter_load(qc_segmenter *seg, const uint8_t *data, size_t n,
     }
 cleanup:
     qc_free(buf);
+    (void)qc_walk_fit(&seg->walk, &seg->trie); /* only a smaller copy */
     return status;
 }
 

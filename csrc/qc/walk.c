@@ -153,10 +153,11 @@ void qc_walk_place(qc_walk *w, const qc_trie *t, int32_t node)
     place_in(w, t, node, 0);
 }
 
-/* The capacity (a power of two from `capacity`) that keeps n entries at
-   most num/den full; 0 when it would pass MAX_CAPACITY. */
-static size_t fit(size_t capacity, size_t n, size_t num, size_t den)
+/* The capacity (a power of two from `from`) that keeps n entries at most
+   num/den full; 0 when it would pass MAX_CAPACITY. */
+static size_t fit(size_t from, size_t n, size_t num, size_t den)
 {
+    size_t capacity = from;
     while (n > capacity / den * num) {
         if (capacity >= MAX_CAPACITY)
             return 0;
@@ -165,14 +166,59 @@ static size_t fit(size_t capacity, size_t n, size_t num, size_t den)
     return capacity;
 }
 
-qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t more)
+/* Rebuilds the tables whose capacity[] differs from w's, and those below
+   them: a level's keys are its parents' indexes in the level above, and the
+   slot table's are places anywhere. Errors: QC_ENOMEM (w unchanged). */
+static qc_status rebuild(qc_walk *w, const qc_trie *t, const size_t *capacity)
+{
+    int from = QC_WALK_LEVELS + 1; /* the first table rebuilt; the slots last */
+    for (int i = QC_WALK_LEVELS - 1; i >= 0; i--) {
+        if (capacity[i] != w->level[i].capacity)
+            from = i;
+    }
+    if (from > QC_WALK_LEVELS && capacity[QC_WALK_LEVELS] != w->slot_capacity)
+        from = QC_WALK_LEVELS;
+    if (from > QC_WALK_LEVELS)
+        return QC_OK;
+    /* the new tables, in a copy of w that takes over on success */
+    qc_walk grown = *w;
+    qc_status status = QC_OK;
+    for (int i = from; i < QC_WALK_LEVELS; i++)
+        grown.level[i] = (qc_walk_level){0};
+    for (int i = from; i < QC_WALK_LEVELS && status == QC_OK; i++)
+        status = new_level(&grown.level[i], capacity[i]);
+    grown.slots = status == QC_OK ? new_slots(capacity[QC_WALK_LEVELS]) : NULL;
+    grown.slot_capacity = capacity[QC_WALK_LEVELS];
+    grown.n_slots = 0;
+    if (grown.slots == NULL) {
+        for (int i = from; i < QC_WALK_LEVELS; i++)
+            free_level(&grown.level[i]);
+        return QC_ENOMEM;
+    }
+    /* Parents come before their children in node order: when a node moves,
+       its parent has its new place and its own place is still the old one
+       (its value is read there). grown.place is w->place. */
+    for (size_t node = 1; node < qc_trie_nodes(t); node++) {
+        uint32_t kind = w->place[node] >> 29;
+        if (kind == QC_WALK_KIND_SLOT ||
+            (kind >= QC_WALK_KIND_LEVEL && (int)(kind - QC_WALK_KIND_LEVEL) >= from))
+            place_in(&grown, t, (int32_t)node, qc_walk_value(w, (int32_t)node));
+    }
+    for (int i = from; i < QC_WALK_LEVELS; i++)
+        free_level(&w->level[i]);
+    qc_free(w->slots);
+    *w = grown;
+    return QC_OK;
+}
+
+qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t words, size_t nodes)
 {
     size_t n_nodes = qc_trie_nodes(t);
-    if (more > MAX_CAPACITY || n_nodes > MAX_CAPACITY)
+    if (words > MAX_CAPACITY || nodes > MAX_CAPACITY || n_nodes > MAX_CAPACITY)
         return QC_EOVERFLOW;
-    if (n_nodes + more > w->node_capacity) {
-        size_t capacity = 2 * w->node_capacity > n_nodes + more ? 2 * w->node_capacity
-                                                                : n_nodes + more;
+    if (n_nodes + nodes > w->node_capacity) {
+        size_t capacity = 2 * w->node_capacity > n_nodes + nodes ? 2 * w->node_capacity
+                                                                 : n_nodes + nodes;
         uint32_t *place = qc_malloc(capacity, sizeof *place);
         if (place == NULL)
             return QC_ENOMEM;
@@ -181,52 +227,23 @@ qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t more)
         w->place = place;
         w->node_capacity = capacity;
     }
-    /* new nodes may land in any table */
+    /* a string adds at most one node to each level */
     size_t capacity[QC_WALK_LEVELS + 1];
-    int grow = 0;
-    for (int i = 0; i < QC_WALK_LEVELS; i++) {
-        capacity[i] = fit(w->level[i].capacity, w->level[i].n + more, 3, 4);
-        grow |= capacity[i] != w->level[i].capacity;
-    }
-    capacity[QC_WALK_LEVELS] = fit(w->slot_capacity, w->n_slots + more, 1, 2);
-    grow |= capacity[QC_WALK_LEVELS] != w->slot_capacity;
+    for (int i = 0; i < QC_WALK_LEVELS; i++)
+        capacity[i] = fit(w->level[i].capacity, w->level[i].n + words, 3, 4);
+    capacity[QC_WALK_LEVELS] = fit(w->slot_capacity, w->n_slots + nodes, 1, 2);
     for (int i = 0; i <= QC_WALK_LEVELS; i++) {
         if (capacity[i] == 0)
             return QC_EOVERFLOW;
     }
-    if (!grow)
-        return QC_OK;
-    /* the new tables, in a copy of w that takes over on success */
-    qc_walk grown = *w;
-    qc_status status = QC_OK;
+    return rebuild(w, t, capacity);
+}
+
+qc_status qc_walk_fit(qc_walk *w, const qc_trie *t)
+{
+    size_t capacity[QC_WALK_LEVELS + 1];
     for (int i = 0; i < QC_WALK_LEVELS; i++)
-        grown.level[i] = (qc_walk_level){0};
-    grown.slots = NULL;
-    for (int i = 0; i < QC_WALK_LEVELS && status == QC_OK; i++)
-        status = new_level(&grown.level[i], capacity[i]);
-    if (status == QC_OK) {
-        grown.slots = new_slots(capacity[QC_WALK_LEVELS]);
-        grown.slot_capacity = capacity[QC_WALK_LEVELS];
-        grown.n_slots = 0;
-        if (grown.slots == NULL)
-            status = QC_ENOMEM;
-    }
-    if (status != QC_OK) {
-        for (int i = 0; i < QC_WALK_LEVELS; i++)
-            free_level(&grown.level[i]);
-        qc_free(grown.slots);
-        return status;
-    }
-    /* Parents come before their children in node order: when a node moves,
-       its parent has its new place and its own place is still the old one
-       (its value is read there). */
-    for (size_t node = 1; node < n_nodes; node++) {
-        uint32_t value = qc_walk_value(w, (int32_t)node);
-        place_in(&grown, t, (int32_t)node, value); /* grown.place is w->place */
-    }
-    for (int i = 0; i < QC_WALK_LEVELS; i++)
-        free_level(&w->level[i]);
-    qc_free(w->slots);
-    *w = grown;
-    return QC_OK;
+        capacity[i] = fit(INITIAL_LEVEL, w->level[i].n, 3, 4);
+    capacity[QC_WALK_LEVELS] = fit(INITIAL_SLOTS, w->n_slots, 1, 2);
+    return rebuild(w, t, capacity);
 }

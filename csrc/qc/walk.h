@@ -88,13 +88,21 @@ qc_status qc_walk_init(qc_walk *w);
 void qc_walk_free(qc_walk *w);
 
 /*
- * Room for `more` nodes beyond the trie's current ones, every node of t
- * being placed: the tables are rebuilt larger (values kept) when they would
- * get too full. Errors: QC_ENOMEM, QC_EOVERFLOW (a level past 2^24 slots,
- * or the other table past 2^29); w is unchanged on error. O(nodes) when it
- * rebuilds.
+ * Room for `words` more strings made of `nodes` new nodes in all (a string
+ * adds at most one node to each level; nodes may be left 0 when a later
+ * call reserves them), every node of t being placed: the tables are rebuilt
+ * larger (values kept) when they would get too full.
+ * Errors: QC_ENOMEM, QC_EOVERFLOW (a table past 2^29 slots); w is unchanged
+ * on error. O(nodes of the tables rebuilt) when it rebuilds.
  */
-qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t more);
+qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t words, size_t nodes);
+
+/*
+ * Rebuilds the tables larger than their nodes need (after a generous
+ * qc_walk_reserve): a smaller table stays in cache. Errors: QC_ENOMEM (w
+ * unchanged, and as good a mirror as before).
+ */
+qc_status qc_walk_fit(qc_walk *w, const qc_trie *t);
 
 /* Places node of t (its parent placed, room reserved) with value 0. */
 void qc_walk_place(qc_walk *w, const qc_trie *t, int32_t node);

@@ -8,7 +8,7 @@ static int32_t add(qc_trie *t, qc_walk *w, const uint32_t *s, size_t len)
 {
     qc_str word = {4, s, len};
     size_t before = qc_trie_nodes(t);
-    ck_assert_int_eq(qc_walk_reserve(w, t, len), QC_OK);
+    ck_assert_int_eq(qc_walk_reserve(w, t, 1, len), QC_OK);
     int32_t node;
     ck_assert_int_eq(qc_trie_insert(t, &word, 0, len, &node), QC_OK);
     for (size_t i = before; i < qc_trie_nodes(t); i++)
@@ -118,7 +118,7 @@ START_TEST(walk_survives_every_allocation_failure)
             qc_str word = {4, s, len};
             size_t before = qc_trie_nodes(&t);
             int32_t node;
-            status = qc_walk_reserve(&w, &t, len);
+            status = qc_walk_reserve(&w, &t, 1, len);
             if (status == QC_OK)
                 status = qc_trie_insert(&t, &word, 0, len, &node);
             /* what the trie made, even half a word, gets mirrored */
