@@ -326,10 +326,11 @@ static qc_status reserve_id(qc_vocab *v)
     return QC_OK;
 }
 
-/* qc_vocab_intern with the key and hash of s[start:end) computed. */
-static qc_status intern_hashed(qc_vocab *v, const qc_str *s, size_t start,
-                               size_t end, uint64_t key, uint32_t h, int32_t *id)
+qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
+                          size_t end, int32_t *id)
 {
+    uint64_t key = short_key(s, start, end);
+    uint32_t h = string_hash(s, start, end, key);
     size_t j = vocab_slot(v, s, start, end, key, h);
     if (v->slots[j].id1 != 0) {
         *id = v->slots[j].id1 - 1;
@@ -351,13 +352,6 @@ static qc_status intern_hashed(qc_vocab *v, const qc_str *s, size_t start,
     v->offsets[++v->n_ids] = (int64_t)v->n_chars;
     v->slots[j] = (qc_vocab_slot){key, h, *id + 1};
     return QC_OK;
-}
-
-qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
-                          size_t end, int32_t *id)
-{
-    uint64_t key = short_key(s, start, end);
-    return intern_hashed(v, s, start, end, key, string_hash(s, start, end, key), id);
 }
 
 int32_t qc_vocab_find(const qc_vocab *v, const qc_str *s, size_t start,
@@ -402,33 +396,18 @@ qc_status qc_vocab_intern_spans(qc_vocab *v, const qc_str *texts,
     qc_status status = qc_check_indptr(indptr, n_texts, n_spans, "indptr", err);
     if (status != QC_OK)
         return status;
-    /* Spans go in batches: the slots of a batch are fetched together
-       before any is probed, so their cache misses overlap instead of
-       following one another. */
-    enum { BATCH = 16 };
-    uint64_t key[BATCH];
-    uint32_t hash[BATCH];
     for (size_t t = 0; t < n_texts; t++) {
         const qc_str *text = &texts[t];
-        for (int64_t k0 = indptr[t]; k0 < indptr[t + 1]; k0 += BATCH) {
-            int64_t k1 = indptr[t + 1] - k0 > BATCH ? k0 + BATCH : indptr[t + 1];
-            for (int64_t k = k0; k < k1; k++) {
-                if (start[k] < 0 || start[k] > end[k] || (uint64_t)end[k] > text->len)
-                    return qc_fail(err, QC_EINDEX, "end", (size_t)k, end[k],
-                                   (int64_t)text->len,
-                                   "spans must lie within their text");
-                key[k - k0] = short_key(text, (size_t)start[k], (size_t)end[k]);
-                hash[k - k0] = string_hash(text, (size_t)start[k], (size_t)end[k], key[k - k0]);
-                QC_PREFETCH(&v->slots[hash[k - k0] & (v->capacity - 1)]);
-            }
-            for (int64_t k = k0; k < k1; k++) {
-                int32_t id;
-                status = intern_hashed(v, text, (size_t)start[k], (size_t)end[k],
-                                       key[k - k0], hash[k - k0], &id);
-                if (status != QC_OK)
-                    return status;
-                ids[k] = id;
-            }
+        for (int64_t k = indptr[t]; k < indptr[t + 1]; k++) {
+            if (start[k] < 0 || start[k] > end[k] || (uint64_t)end[k] > text->len)
+                return qc_fail(err, QC_EINDEX, "end", (size_t)k, end[k],
+                               (int64_t)text->len,
+                               "spans must lie within their text");
+            int32_t id;
+            status = qc_vocab_intern(v, text, (size_t)start[k], (size_t)end[k], &id);
+            if (status != QC_OK)
+                return status;
+            ids[k] = id;
         }
     }
     return QC_OK;
