@@ -13,9 +13,12 @@
  * - nodes one code point long (below U+10000) in a direct table indexed by
  *   the code point: every walk starts there;
  * - nodes two, three and four code points long in three level tables of
- *   8-byte slots, each keyed by the parent's index in the level above and a
- *   code point below U+10000: a hot level's table is not diluted by the
- *   deeper, rarer nodes;
+ *   8-byte slots, each keyed by the parent's index in the level above (below
+ *   2^24 - 1) and a code point below U+10000: a hot level's table is not
+ *   diluted by the deeper, rarer nodes. Each level has a Bloom filter too
+ *   (two bits per key in one 64-bit word, 8 bits a slot) read before the
+ *   probe: most children that a mask lets through do not exist, and the
+ *   filter, an eighth of its table, answers for them from cache;
  * - the others (longer, or with a code point from U+10000 on, and their
  *   descendants) in an open-addressing table of 16-byte slots keyed by the
  *   parent's place and the code point.
