@@ -110,6 +110,16 @@ void *qc_calloc(size_t n, size_t size)
     return prefer_huge_pages(calloc(n ? n : 1, size ? size : 1), n * size);
 }
 
+void *qc_realloc(void *ptr, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    if (injected_failure())
+        return NULL;
+    size_t bytes = n * size;
+    return prefer_huge_pages(realloc(ptr, bytes > 0 ? bytes : 1), bytes);
+}
+
 void qc_free(void *ptr)
 {
     free(ptr);

@@ -58,7 +58,10 @@ qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
 /*
  * The one allocation hook. qc_malloc(n, size) allocates n elements of size
  * bytes and returns NULL when n * size overflows or the system is out of
- * memory; qc_calloc zeroes the block; qc_free(NULL) is a no-op.
+ * memory; qc_calloc zeroes the block; qc_realloc resizes a block from
+ * either to n elements (ptr may be NULL), keeping its contents, and on
+ * failure returns NULL with ptr untouched (large blocks grow in place or
+ * are remapped: no copy, no second page fault); qc_free(NULL) is a no-op.
  *
  * A build with QC_ALLOC_TESTING defined adds qc_alloc_fail_after(k): the
  * (k+1)-th allocation from now on fails (k = 0 fails the next one; a negative
@@ -67,6 +70,7 @@ qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
  */
 void *qc_malloc(size_t n, size_t size);
 void *qc_calloc(size_t n, size_t size);
+void *qc_realloc(void *ptr, size_t n, size_t size);
 void qc_free(void *ptr);
 
 /*

@@ -1,4 +1,5 @@
 #include "qc/segment.h"
+#include "qc/walk.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,24 +21,23 @@ static const int PREV[4][2] = {
     [ST_S] = {ST_S, ST_E},
 };
 
-/* What a walk reads at each node, in one cache-friendly record: the
-   word's log frequency (-INFINITY when freq is 0) and the children mask of
-   the trie (bit cp & 63 per child), so a step costs one node read and at
-   most one hash probe. */
-typedef struct {
-    double logf;
-    uint64_t mask;
-} hot_node;
-
 struct qc_segmenter {
     qc_trie trie;
     /* per trie node; every node is a key of jieba's FREQ (words and their
        prefixes), so FREQ.get of a missing string is "no node" */
     int64_t *freq;
-    hot_node *hot;
     int32_t *tag;        /* tag id or -1 */
     uint8_t *force;      /* jieba's Force_Split_Words */
     size_t node_capacity;
+    /* what the route reads: per node the index of its log frequency in
+       logf (0 for freq 0) and the children */
+    qc_walk walk;
+    /* distinct frequencies: logf[v] = log(value_freq[v]), v = 0 for 0;
+       value_index is an open-addressing table of v + 1 keyed by frequency */
+    double *logf;
+    int64_t *value_freq;
+    uint32_t *value_index;
+    size_t n_values, value_capacity;
     int64_t total;
     size_t n_words;
     qc_vocab tags;
@@ -58,29 +58,9 @@ void qc_spans_free(qc_spans *spans)
     memset(spans, 0, sizeof *spans);
 }
 
-static qc_status spans_grow(qc_spans *spans)
-{
-    size_t capacity = spans->capacity ? 2 * spans->capacity : 1024;
-    int64_t *start = qc_malloc(capacity, sizeof *start);
-    int64_t *end = qc_malloc(capacity, sizeof *end);
-    if (start == NULL || end == NULL) {
-        qc_free(start);
-        qc_free(end);
-        return QC_ENOMEM;
-    }
-    if (spans->n > 0) {
-        memcpy(start, spans->start, spans->n * sizeof *start);
-        memcpy(end, spans->end, spans->n * sizeof *end);
-    }
-    qc_free(spans->start);
-    qc_free(spans->end);
-    spans->start = start;
-    spans->end = end;
-    spans->capacity = capacity;
-    return QC_OK;
-}
+static qc_status spans_grow(qc_spans *spans);
 
-qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
+static inline qc_status spans_push(qc_spans *spans, int64_t start, int64_t end)
 {
     if (spans->n == spans->capacity && spans_grow(spans) != QC_OK)
         return QC_ENOMEM;
@@ -88,6 +68,33 @@ qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
     spans->end[spans->n] = end;
     spans->n++;
     return QC_OK;
+}
+
+/* Room for capacity spans in all. */
+static qc_status spans_reserve(qc_spans *spans, size_t capacity)
+{
+    if (capacity <= spans->capacity)
+        return QC_OK;
+    int64_t *start = qc_realloc(spans->start, capacity, sizeof *start);
+    if (start == NULL)
+        return QC_ENOMEM;
+    spans->start = start;
+    int64_t *end = qc_realloc(spans->end, capacity, sizeof *end);
+    if (end == NULL)
+        return QC_ENOMEM;
+    spans->end = end;
+    spans->capacity = capacity;
+    return QC_OK;
+}
+
+static qc_status spans_grow(qc_spans *spans)
+{
+    return spans_reserve(spans, spans->capacity ? 2 * spans->capacity : 1024);
+}
+
+qc_status qc_spans_push(qc_spans *spans, int64_t start, int64_t end)
+{
+    return spans_push(spans, start, end);
 }
 
 /* -- dictionary ------------------------------------------------------------ */
@@ -99,12 +106,10 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
     int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    hot_node *hot = qc_malloc(capacity, sizeof *hot);
     int32_t *tag = qc_malloc(capacity, sizeof *tag);
     uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || hot == NULL || tag == NULL || force == NULL) {
+    if (freq == NULL || tag == NULL || force == NULL) {
         qc_free(freq);
-        qc_free(hot);
         qc_free(tag);
         qc_free(force);
         return QC_ENOMEM;
@@ -112,19 +117,73 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     size_t keep = seg->trie.n_nodes;
     if (seg->freq != NULL) {
         memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(hot, seg->hot, keep * sizeof *hot);
         memcpy(tag, seg->tag, keep * sizeof *tag);
         memcpy(force, seg->force, keep * sizeof *force);
     }
     qc_free(seg->freq);
-    qc_free(seg->hot);
     qc_free(seg->tag);
     qc_free(seg->force);
     seg->freq = freq;
-    seg->hot = hot;
     seg->tag = tag;
     seg->force = force;
     seg->node_capacity = capacity;
+    return QC_OK;
+}
+
+static uint32_t freq_hash(int64_t freq)
+{
+    uint64_t h = (uint64_t)freq * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* The value index of freq (> 0), added when new. Errors: QC_ENOMEM,
+   QC_EOVERFLOW. */
+static qc_status intern_value(qc_segmenter *seg, int64_t freq, uint32_t *value)
+{
+    size_t mask = seg->value_capacity - 1, i = freq_hash(freq) & mask;
+    for (; seg->value_index[i] != 0; i = (i + 1) & mask) {
+        if (seg->value_freq[seg->value_index[i] - 1] == freq) {
+            *value = seg->value_index[i] - 1;
+            return QC_OK;
+        }
+    }
+    if (seg->n_values >= UINT32_MAX - 1)
+        return QC_EOVERFLOW;
+    if (2 * (seg->n_values + 1) > seg->value_capacity) {
+        size_t capacity = 2 * seg->value_capacity;
+        double *logf = qc_malloc(capacity, sizeof *logf);
+        int64_t *value_freq = qc_malloc(capacity, sizeof *value_freq);
+        uint32_t *index = qc_calloc(capacity, sizeof *index);
+        if (logf == NULL || value_freq == NULL || index == NULL) {
+            qc_free(logf);
+            qc_free(value_freq);
+            qc_free(index);
+            return QC_ENOMEM;
+        }
+        memcpy(logf, seg->logf, seg->n_values * sizeof *logf);
+        memcpy(value_freq, seg->value_freq, seg->n_values * sizeof *value_freq);
+        for (size_t v = 1; v < seg->n_values; v++) {
+            size_t j = freq_hash(value_freq[v]) & (capacity - 1);
+            while (index[j] != 0)
+                j = (j + 1) & (capacity - 1);
+            index[j] = (uint32_t)v + 1;
+        }
+        qc_free(seg->logf);
+        qc_free(seg->value_freq);
+        qc_free(seg->value_index);
+        seg->logf = logf;
+        seg->value_freq = value_freq;
+        seg->value_index = index;
+        seg->value_capacity = capacity;
+        mask = capacity - 1;
+        i = freq_hash(freq) & mask;
+        while (index[i] != 0)
+            i = (i + 1) & mask;
+    }
+    *value = (uint32_t)seg->n_values++;
+    seg->logf[*value] = log((double)freq);
+    seg->value_freq[*value] = freq;
+    seg->value_index[i] = *value + 1;
     return QC_OK;
 }
 
@@ -134,13 +193,21 @@ qc_status qc_segmenter_new(qc_segmenter **out)
     qc_segmenter *seg = qc_calloc(1, sizeof *seg);
     if (seg == NULL)
         return QC_ENOMEM;
-    if (qc_trie_init(&seg->trie) != QC_OK || qc_vocab_init(&seg->tags) != QC_OK ||
-        reserve_nodes(seg, 1024) != QC_OK) {
+    enum { VALUES_INITIAL = 64 };
+    seg->logf = qc_malloc(VALUES_INITIAL, sizeof *seg->logf);
+    seg->value_freq = qc_malloc(VALUES_INITIAL, sizeof *seg->value_freq);
+    seg->value_index = qc_calloc(VALUES_INITIAL, sizeof *seg->value_index);
+    if (qc_walk_init(&seg->walk) != QC_OK || seg->logf == NULL || seg->value_freq == NULL ||
+        seg->value_index == NULL || qc_trie_init(&seg->trie) != QC_OK ||
+        qc_vocab_init(&seg->tags) != QC_OK || reserve_nodes(seg, 1024) != QC_OK) {
         qc_segmenter_free(seg);
         return QC_ENOMEM;
     }
+    seg->value_capacity = VALUES_INITIAL;
+    seg->logf[0] = -INFINITY; /* value 0: freq 0, never in value_index */
+    seg->value_freq[0] = 0;
+    seg->n_values = 1;
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
-    seg->hot[0] = (hot_node){-INFINITY, 0};
     seg->tag[0] = -1;
     seg->force[0] = 0;
     *out = seg;
@@ -154,32 +221,36 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_trie_free(&seg->trie);
     qc_vocab_free(&seg->tags);
     qc_free(seg->freq);
-    qc_free(seg->hot);
     qc_free(seg->tag);
     qc_free(seg->force);
+    qc_walk_free(&seg->walk);
+    qc_free(seg->logf);
+    qc_free(seg->value_freq);
+    qc_free(seg->value_index);
     qc_free(seg->emit);
     qc_free(seg);
 }
 
 /* The node of word, created with its prefixes (frequency 0) when missing.
-   The per-node arrays grow first, so every node the trie holds has its
-   entries even when the insertion fails half way. */
+   The per-node arrays and the walk table grow first, so every node the
+   trie holds has its entries even when the insertion fails half way. */
 static qc_status word_node(qc_segmenter *seg, const qc_str *word,
                            int32_t *node)
 {
     size_t before = seg->trie.n_nodes;
-    if (word->len > SIZE_MAX - before - 1)
+    if (word->len > SIZE_MAX / 2 - before - 1)
         return QC_EOVERFLOW;
     qc_status status = reserve_nodes(seg, before + word->len + 1);
+    if (status == QC_OK)
+        status = qc_walk_reserve(&seg->walk, &seg->trie, 1, word->len);
     if (status != QC_OK)
         return status;
     status = qc_trie_insert(&seg->trie, word, 0, word->len, node);
     for (size_t i = before; i < seg->trie.n_nodes; i++) {
         seg->freq[i] = 0;
-        seg->hot[i] = (hot_node){-INFINITY, 0};
         seg->tag[i] = -1;
         seg->force[i] = 0;
-        seg->hot[seg->trie.parent[i]].mask |= (uint64_t)1 << (seg->trie.cp[i] & 63);
+        qc_walk_place(&seg->walk, &seg->trie, (int32_t)i);
     }
     return status;
 }
@@ -190,9 +261,13 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > INT64_MAX - seg->total)
         return qc_fail(err, QC_EOVERFLOW, "freq", 0, freq, 0,
                        "the total frequency would overflow");
+    uint32_t value = 0;
+    qc_status status = freq > 0 ? intern_value(seg, freq, &value) : QC_OK;
+    if (status != QC_OK)
+        return status;
     if (tag != NULL) {
         int32_t id;
-        qc_status status = qc_vocab_intern(&seg->tags, tag, 0, tag->len, &id);
+        status = qc_vocab_intern(&seg->tags, tag, 0, tag->len, &id);
         if (status != QC_OK)
             return status;
         seg->tag[node] = id;
@@ -202,7 +277,7 @@ static qc_status set_freq(qc_segmenter *seg, int32_t node, int64_t freq,
     if (freq > 0)
         seg->n_words++;
     seg->freq[node] = freq;
-    seg->hot[node].logf = freq > 0 ? log((double)freq) : -INFINITY;
+    qc_walk_set_value(&seg->walk, node, value);
     seg->total += freq;
     return QC_OK;
 }
@@ -240,7 +315,15 @@ qc_status qc_segmenter_load(qc_segmenter *seg, const uint8_t *data, size_t n,
         pos = 3;
     uint32_t *buf = NULL;
     size_t buf_len = 0;
-    qc_status status = QC_OK;
+    /* Room in the walk's levels for every line at once (a word adds at
+       most one node to each), fitted to what they hold at the end: one
+       rebuild instead of one at each doubling. */
+    size_t lines = 1;
+    for (const uint8_t *p = data + pos; (p = memchr(p, '\n', n - (size_t)(p - data))) != NULL; p++)
+        lines++;
+    qc_status status = qc_walk_reserve(&seg->walk, &seg->trie, lines, 0);
+    if (status != QC_OK)
+        return status;
     while (pos < n) {
         line_no++;
         size_t line_end = pos;
@@ -306,6 +389,7 @@ qc_status qc_segmenter_load(qc_segmenter *seg, const uint8_t *data, size_t n,
     }
 cleanup:
     qc_free(buf);
+    (void)qc_walk_fit(&seg->walk, &seg->trie); /* only a smaller copy */
     return status;
 }
 
@@ -378,23 +462,38 @@ int qc_segmenter_has_hmm(const qc_segmenter *seg)
 
 /* -- segmentation ----------------------------------------------------------- */
 
+/* ASCII classes: HAN for jieba's re_han_default (with U+4E00..U+9FD5),
+   ENG for its re_eng. */
+enum { HAN = 1, ENG = 2 };
+#define HE (HAN | ENG)
+static const uint8_t ASCII_CLASS[128] = {
+    ['+'] = HAN, ['#'] = HAN, ['&'] = HAN, ['.'] = HAN, ['_'] = HAN,
+    ['%'] = HAN, ['-'] = HAN,
+    ['0'] = HE, ['1'] = HE, ['2'] = HE, ['3'] = HE, ['4'] = HE, ['5'] = HE,
+    ['6'] = HE, ['7'] = HE, ['8'] = HE, ['9'] = HE,
+    ['A'] = HE, ['B'] = HE, ['C'] = HE, ['D'] = HE, ['E'] = HE, ['F'] = HE,
+    ['G'] = HE, ['H'] = HE, ['I'] = HE, ['J'] = HE, ['K'] = HE, ['L'] = HE,
+    ['M'] = HE, ['N'] = HE, ['O'] = HE, ['P'] = HE, ['Q'] = HE, ['R'] = HE,
+    ['S'] = HE, ['T'] = HE, ['U'] = HE, ['V'] = HE, ['W'] = HE, ['X'] = HE,
+    ['Y'] = HE, ['Z'] = HE,
+    ['a'] = HE, ['b'] = HE, ['c'] = HE, ['d'] = HE, ['e'] = HE, ['f'] = HE,
+    ['g'] = HE, ['h'] = HE, ['i'] = HE, ['j'] = HE, ['k'] = HE, ['l'] = HE,
+    ['m'] = HE, ['n'] = HE, ['o'] = HE, ['p'] = HE, ['q'] = HE, ['r'] = HE,
+    ['s'] = HE, ['t'] = HE, ['u'] = HE, ['v'] = HE, ['w'] = HE, ['x'] = HE,
+    ['y'] = HE, ['z'] = HE,
+};
+#undef HE
+
 /* jieba's re_han_default: [\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-] */
-static int is_han(uint32_t c)
+static inline int is_han(uint32_t c)
 {
-    if (c >= CJK_FIRST && c <= CJK_LAST)
-        return 1;
-    if (c >= 0x80)
-        return 0;
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '+' || c == '#' || c == '&' ||
-           c == '.' || c == '_' || c == '%' || c == '-';
+    return c - CJK_FIRST <= CJK_LAST - CJK_FIRST || (c < 128 && (ASCII_CLASS[c] & HAN));
 }
 
 /* jieba's re_eng: [a-zA-Z0-9] */
-static int is_eng(uint32_t c)
+static inline int is_eng(uint32_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
+    return c < 128 && (ASCII_CLASS[c] & ENG);
 }
 
 static int is_digit(uint32_t c)
@@ -408,12 +507,14 @@ typedef struct {
     qc_spans *out;
     double logtotal;
     size_t capacity;
-    double *route_p;  /* route[i][0] of jieba, per block position + 1 */
-    int32_t *route_x; /* route[i][1] */
+    size_t base;      /* where the window starts in the text */
+    uint32_t *block;  /* the window's code points */
+    uint8_t *han;     /* per window position: is_han */
+    double *route_p;  /* route[i][0] of jieba, per window position + 1 */
+    int32_t *route_x; /* route[i][1], a window position */
     double *v;        /* Viterbi: 4 per position */
     uint8_t *back;    /* Viterbi back pointers: 4 per position */
     int64_t *dag;     /* one DAG list (full mode) */
-    uint32_t *block;  /* the code points of the current block */
 } work;
 
 static qc_status work_reserve(work *w, size_t n)
@@ -427,7 +528,9 @@ static qc_status work_reserve(work *w, size_t n)
     qc_free(w->back);
     qc_free(w->dag);
     qc_free(w->block);
+    qc_free(w->han);
     w->block = qc_malloc(capacity, sizeof *w->block);
+    w->han = qc_malloc(capacity, sizeof *w->han);
     w->route_p = qc_malloc(capacity, sizeof *w->route_p);
     w->route_x = qc_malloc(capacity, sizeof *w->route_x);
     w->v = qc_malloc(4 * capacity, sizeof *w->v);
@@ -435,7 +538,7 @@ static qc_status work_reserve(work *w, size_t n)
     w->dag = qc_malloc(capacity, sizeof *w->dag);
     w->capacity = capacity;
     if (w->route_p == NULL || w->route_x == NULL || w->v == NULL ||
-        w->back == NULL || w->dag == NULL || w->block == NULL) {
+        w->back == NULL || w->dag == NULL || w->block == NULL || w->han == NULL) {
         w->capacity = 0;
         return QC_ENOMEM;
     }
@@ -445,6 +548,7 @@ static qc_status work_reserve(work *w, size_t n)
 static void work_free(work *w)
 {
     qc_free(w->block);
+    qc_free(w->han);
     qc_free(w->route_p);
     qc_free(w->route_x);
     qc_free(w->v);
@@ -459,7 +563,7 @@ static inline uint32_t at(const work *w, size_t i)
 
 static inline qc_status emit(work *w, size_t a, size_t b)
 {
-    return qc_spans_push(w->out, (int64_t)a, (int64_t)b);
+    return spans_push(w->out, (int64_t)a, (int64_t)b);
 }
 
 static qc_status emit_chars(work *w, size_t a, size_t b)
@@ -479,66 +583,40 @@ static int has_positive_freq(const work *w, size_t a, size_t b)
     return node >= 0 && w->seg->freq[node] > 0;
 }
 
-/* qc_trie_child with the children mask read from the hot record. */
-static inline int32_t child(const qc_segmenter *seg, int32_t node, uint32_t cp)
+/* jieba's calc over every block of the window: route_p/route_x for each
+   window position inside a block. */
+static void calc_route(work *w, size_t len)
 {
-    if ((node == 0 && seg->trie.direct != NULL) || (seg->hot[node].mask >> (cp & 63) & 1))
-        return qc_trie_probe(&seg->trie, node, cp);
-    return -1;
-}
-
-/* jieba's calc over the block [a, b): route_p/route_x indexed from a. */
-static void calc_route(work *w, size_t a, size_t b)
-{
-    const qc_segmenter *seg = w->seg;
-    size_t n = b - a;
-    uint32_t *block = w->block;
-    for (size_t i = 0; i < n; i++)
-        block[i] = at(w, a + i);
-    w->route_p[n] = 0.0;
-    /* The walks are short but land on scattered nodes, and each step waits
-       for the last. The steps of the walks a few positions on are known from
-       the text, so they are fetched in a pipeline while this walk runs: two
-       rounds ahead the first node's record and edge slot, one round ahead
-       (those now in cache) the second node's. */
-    enum { AHEAD = 8 };
-    const qc_trie *trie = &seg->trie;
-    const size_t slot_mask = trie->capacity - 1;
-    for (size_t idx = n; idx-- > 0;) {
-        if (trie->direct != NULL && idx >= 2 * AHEAD &&
-            block[idx - 2 * AHEAD] < QC_TRIE_DIRECT) {
-            int32_t first = trie->direct[block[idx - 2 * AHEAD]];
-            if (first > 0) {
-                QC_PREFETCH(&seg->hot[first]);
-                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)first,
-                                                      block[idx - 2 * AHEAD + 1]) & slot_mask]);
-            }
-        }
-        if (trie->direct != NULL && idx >= AHEAD && block[idx - AHEAD] < QC_TRIE_DIRECT) {
-            int32_t first = trie->direct[block[idx - AHEAD]];
-            int32_t second = first > 0 ? child(seg, first, block[idx - AHEAD + 1]) : -1;
-            if (second > 0) {
-                QC_PREFETCH(&seg->hot[second]);
-                QC_PREFETCH(&trie->slots[qc_trie_hash((uint32_t)second,
-                                                      block[idx - AHEAD + 2]) & slot_mask]);
-            }
+    const qc_walk *walk = &w->seg->walk;
+    const double *logf = w->seg->logf;
+    const uint32_t *block = w->block;
+    const uint8_t *han = w->han;
+    size_t end = len; /* of the block idx is in */
+    for (size_t idx = len; idx-- > 0;) {
+        if (!han[idx])
+            continue;
+        if (idx + 1 == len || !han[idx + 1]) {
+            end = idx + 1;
+            w->route_p[end] = 0.0;
         }
         double best = 0.0;
         int32_t best_x = -1;
-        int32_t node = 0;
-        for (size_t x = idx; x < n; x++) {
-            node = child(seg, node, block[x]);
-            if (node < 0)
-                break;
-            double lf = seg->hot[node].logf;
-            if (lf != -INFINITY) { /* freq > 0 */
-                double p = (lf - w->logtotal) + w->route_p[x + 1];
+        uint32_t place;
+        qc_walk_rec r = qc_walk_first(walk, block[idx], &place);
+        for (size_t x = idx;;) {
+            if (r.value != 0) { /* freq > 0 */
+                double p = (logf[r.value] - w->logtotal) + w->route_p[x + 1];
                 /* jieba takes max over (p, x) tuples: ties go to the later x */
                 if (best_x < 0 || p >= best) {
                     best = p;
                     best_x = (int32_t)x;
                 }
             }
+            if (++x == end || !(r.mask >> (block[x] & 31) & 1))
+                break;
+            place = qc_walk_next(walk, place, block[x], &r);
+            if (place == QC_WALK_NONE)
+                break;
         }
         if (best_x < 0) { /* log(FREQ.get(c) or 1) = 0 */
             best = (0.0 - w->logtotal) + w->route_p[idx + 1];
@@ -549,15 +627,21 @@ static void calc_route(work *w, size_t a, size_t b)
     }
 }
 
-/* jieba's __cut_DAG_NO_HMM on [a, b). */
+/* The end of the word the route takes from text position a + x (x from
+   a), relative to a. */
+static inline size_t route_end(const work *w, size_t a, size_t x)
+{
+    return (size_t)w->route_x[a - w->base + x] + 1 - (a - w->base);
+}
+
+/* jieba's __cut_DAG_NO_HMM on the block [a, b) (its route computed). */
 static qc_status cut_dag(work *w, size_t a, size_t b)
 {
-    calc_route(w, a, b);
     size_t n = b - a, x = 0, buf = SIZE_MAX;
     qc_status status = QC_OK;
     while (x < n && status == QC_OK) {
-        size_t y = (size_t)w->route_x[x] + 1;
-        if (y - x == 1 && is_eng(at(w, a + x))) {
+        size_t y = route_end(w, a, x);
+        if (y - x == 1 && is_eng(w->block[a - w->base + x])) {
             if (buf == SIZE_MAX)
                 buf = x;
         } else {
@@ -700,14 +784,13 @@ static qc_status flush_buf(work *w, size_t a, size_t b)
     return cut_hmm_run(w, a, b);
 }
 
-/* jieba's __cut_DAG on [a, b). */
+/* jieba's __cut_DAG on the block [a, b) (its route computed). */
 static qc_status cut_hmm(work *w, size_t a, size_t b)
 {
-    calc_route(w, a, b);
     size_t n = b - a, x = 0, buf = SIZE_MAX;
     qc_status status = QC_OK;
     while (x < n && status == QC_OK) {
-        size_t y = (size_t)w->route_x[x] + 1;
+        size_t y = route_end(w, a, x);
         if (y - x == 1) {
             if (buf == SIZE_MAX)
                 buf = x;
@@ -805,6 +888,40 @@ static qc_status cut_other(work *w, size_t a, size_t b, qc_cutmode mode)
     return status;
 }
 
+/* Loads the window that starts at text position i: whole blocks and runs
+   between them, about WINDOW code points (more when one run is longer).
+   *end receives where it ends. Errors: QC_ENOMEM. */
+static qc_status load_window(work *w, size_t i, size_t *end)
+{
+    enum { WINDOW = 4096 };
+    const qc_str *text = w->text;
+    size_t n = text->len, j = n - i > WINDOW ? i + WINDOW : n;
+    if (j < n) {
+        /* back to the start of the run that j cuts, or on to its end when
+           it fills the window */
+        int han = is_han(qc_str_at(text, j));
+        size_t k = j;
+        while (k > i && is_han(qc_str_at(text, k - 1)) == han)
+            k--;
+        if (k > i)
+            j = k;
+        else
+            while (j < n && is_han(qc_str_at(text, j)) == han)
+                j++;
+    }
+    qc_status status = work_reserve(w, j - i);
+    if (status != QC_OK)
+        return status;
+    w->base = i;
+    for (size_t k = i; k < j; k++) {
+        uint32_t c = qc_str_at(text, k);
+        w->block[k - i] = c;
+        w->han[k - i] = (uint8_t)is_han(c);
+    }
+    *end = j;
+    return QC_OK;
+}
+
 qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
                      size_t n_texts, qc_cutmode mode, int64_t *indptr,
                      qc_spans *out, qc_errinfo *err)
@@ -825,27 +942,42 @@ qc_status qc_segment(const qc_segmenter *seg, const qc_str *texts,
         if (status != QC_OK)
             return status;
     }
-    work w = {seg, NULL, out, seg->total > 0 ? log((double)seg->total) : 0.0,
-              0, NULL, NULL, NULL, NULL, NULL, NULL};
+    work w = {.seg = seg, .out = out,
+              .logtotal = seg->total > 0 ? log((double)seg->total) : 0.0};
     qc_status status = QC_OK;
     indptr[0] = (int64_t)out->n;
+    if (mode != QC_CUT_ALL) {
+        /* no more tokens than code points: room for them all at once saves
+           the copies of growing (pages untouched stay unallocated); only a
+           hint, growing takes over when it fails */
+        size_t total = 0;
+        for (size_t t = 0; t < n_texts; t++)
+            total += texts[t].len;
+        if (total <= SIZE_MAX / 16 - out->n)
+            (void)spans_reserve(out, out->n + total);
+    }
     for (size_t t = 0; t < n_texts && status == QC_OK; t++) {
-        const qc_str *text = &texts[t];
-        w.text = text;
-        size_t i = 0, n = text->len;
+        w.text = &texts[t];
+        size_t i = 0, n = texts[t].len;
         while (i < n && status == QC_OK) {
-            int han = is_han(qc_str_at(text, i));
-            size_t j = i + 1;
-            while (j < n && is_han(qc_str_at(text, j)) == han)
-                j++;
-            if (!han) {
-                status = cut_other(&w, i, j, mode);
-            } else {
-                status = work_reserve(&w, j - i);
-                if (status == QC_OK)
-                    status = mode == QC_CUT_DAG   ? cut_dag(&w, i, j)
-                             : mode == QC_CUT_HMM ? cut_hmm(&w, i, j)
-                                                  : cut_all(&w, i, j);
+            size_t j;
+            status = load_window(&w, i, &j);
+            if (status != QC_OK)
+                break;
+            if (mode != QC_CUT_ALL)
+                calc_route(&w, j - i);
+            for (size_t k = 0; k < j - i && status == QC_OK;) {
+                int han = w.han[k];
+                size_t m = k + 1;
+                while (m < j - i && w.han[m] == han)
+                    m++;
+                if (!han)
+                    status = cut_other(&w, i + k, i + m, mode);
+                else
+                    status = mode == QC_CUT_DAG   ? cut_dag(&w, i + k, i + m)
+                             : mode == QC_CUT_HMM ? cut_hmm(&w, i + k, i + m)
+                                                  : cut_all(&w, i + k, i + m);
+                k = m;
             }
             i = j;
         }

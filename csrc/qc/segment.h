@@ -125,7 +125,9 @@ int qc_segmenter_has_hmm(const qc_segmenter *seg);
  * Segments n_texts texts and appends their tokens to out, text after text;
  * indptr (n_texts + 1 entries, caller-allocated) receives where each text's
  * tokens begin in out (indptr[0] = out->n on entry). Offsets are code points
- * within each text. Memory beyond the output: O(longest block).
+ * within each text. In the DAG modes out is first given room for as many
+ * tokens as code points (a bound: growing would copy; untouched pages cost
+ * nothing). Memory beyond the output: O(longest block + 4096).
  *
  * Errors: QC_EINVAL (bad mode or text; QC_CUT_HMM without HMM tables;
  * total 0 in the DAG modes), QC_ENOMEM. O(characters x longest word).

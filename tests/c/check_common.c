@@ -28,6 +28,28 @@ START_TEST(malloc_of_zero_is_not_null)
 }
 END_TEST
 
+START_TEST(realloc_keeps_contents_and_the_block_on_failure)
+{
+    ck_assert_ptr_null(qc_realloc(NULL, SIZE_MAX / 2, 4));
+    int64_t *a = qc_realloc(NULL, 4, sizeof *a);
+    ck_assert_ptr_nonnull(a);
+    for (int64_t i = 0; i < 4; i++)
+        a[i] = i * i;
+    /* past the 4 MiB that ask for huge pages */
+    int64_t *b = qc_realloc(a, (size_t)1 << 20, sizeof *b);
+    ck_assert_ptr_nonnull(b);
+    b[((size_t)1 << 20) - 1] = 7;
+    for (int64_t i = 0; i < 4; i++)
+        ck_assert_int_eq(b[i], i * i);
+    qc_alloc_fail_after(0);
+    ck_assert_ptr_null(qc_realloc(b, (size_t)1 << 21, sizeof *b));
+    qc_alloc_fail_after(-1);
+    ck_assert_int_eq(b[3], 9); /* still ours, unchanged */
+    ck_assert_int_eq(b[((size_t)1 << 20) - 1], 7);
+    qc_free(b);
+}
+END_TEST
+
 START_TEST(fail_after_counts_down_then_disarms)
 {
     qc_alloc_fail_after(2);
@@ -105,6 +127,7 @@ Suite *common_suite(void)
     tcase_add_test(tc, malloc_refuses_overflowing_sizes);
     tcase_add_test(tc, malloc_of_zero_is_not_null);
     tcase_add_test(tc, fail_after_counts_down_then_disarms);
+    tcase_add_test(tc, realloc_keeps_contents_and_the_block_on_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_check_indptr");
     tcase_add_test(tc, indptr_accepts_valid_offsets);

@@ -16,6 +16,7 @@ static Suite *(*const suites[])(void) = {
     segment_suite,
     acmatch_suite,
     terms_suite,
+    walk_suite,
 };
 
 int main(void)

@@ -15,5 +15,6 @@ Suite *trie_suite(void);
 Suite *segment_suite(void);
 Suite *acmatch_suite(void);
 Suite *terms_suite(void);
+Suite *walk_suite(void);
 
 #endif
