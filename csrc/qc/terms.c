@@ -1038,20 +1038,13 @@ static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
     size_t cap = *capacity;
     while (cap < need)
         cap *= 2;
-    int32_t *b = qc_malloc(cap, sizeof *b);
-    int64_t *count = qc_malloc(cap, sizeof *count);
-    if (b == NULL || count == NULL) {
-        qc_free(b);
-        qc_free(count);
+    int32_t *b = qc_realloc(p->b, cap, sizeof *b);
+    if (b == NULL)
         return QC_ENOMEM;
-    }
-    if (p->n > 0) {
-        memcpy(b, p->b, p->n * sizeof *b);
-        memcpy(count, p->count, p->n * sizeof *count);
-    }
-    qc_free(p->b);
-    qc_free(p->count);
     p->b = b;
+    int64_t *count = qc_realloc(p->count, cap, sizeof *count);
+    if (count == NULL)
+        return QC_ENOMEM;
     p->count = count;
     *capacity = cap;
     return QC_OK;
@@ -1131,8 +1124,8 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     /* every pair occurrence could be a new pair; reserving that much (up to
        a bound) is only address space until it is written */
     capacity = n_kept * (window - 1);
-    if (capacity > 4 * n_kept + ((size_t)1 << 20))
-        capacity = 4 * n_kept + ((size_t)1 << 20);
+    if (capacity > 4 * n_kept + ((size_t)1 << 16))
+        capacity = 4 * n_kept + ((size_t)1 << 16);
     capacity = capacity > 0 ? capacity : 1;
     w.tally = qc_calloc(n_vocab + 1, sizeof *w.tally);
     w.near = qc_malloc(CHUNK + 2 * window, sizeof *w.near);

@@ -175,6 +175,8 @@ START_TEST(window_pairs_equal_a_direct_count)
     expect_window_pairs(200, 40, 60, 5, 2);
     expect_window_pairs(50, 64, 3000, 9, 3);
     expect_window_pairs(30, 64, 200, 64, 4); /* a window as wide as the texts */
+    /* wide windows over many ids: more pairs than the columns first hold */
+    expect_window_pairs(100, 64, 1000000, 64, 9);
     /* id 0 has some 100,000 neighbours: tallied in chunks */
     expect_window_pairs(200, 64, 8, 17, 7);
     /* a million ids: id 1's neighbours are spread too thinly for the
