@@ -1,4 +1,5 @@
 #include "qc/agree.h"
+#include "qc/keyset.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,15 +59,8 @@ static size_t rng_below(rng *r, size_t n)
 
 /* ---- encoding numbers ---- */
 
-/* Distinct doubles in first-seen order, found through open addressing. */
-typedef struct {
-    uint64_t *keys;    /* bit patterns */
-    int64_t *index;    /* position in `values`, -1 for an empty slot */
-    size_t capacity;   /* a power of two, kept at least twice n */
-    double *values;    /* capacity / 2 entries */
-    size_t n;
-} value_set;
-
+/* Categories are doubles told apart by their bits (0.0 and -0.0 as one),
+   numbered in the order first seen by a qc_keyset. */
 static uint64_t double_key(double x)
 {
     uint64_t bits;
@@ -76,72 +70,18 @@ static uint64_t double_key(double x)
     return bits;
 }
 
-static size_t hash_slot(uint64_t key, size_t mask)
+static double key_double(uint64_t key)
 {
-    key ^= key >> 33;
-    key *= 0xff51afd7ed558ccdULL;
-    key ^= key >> 33;
-    return (size_t)key & mask;
+    double x;
+    memcpy(&x, &key, sizeof x);
+    return x;
 }
 
-static void value_set_free(value_set *set)
+/* The number of category x, added when new; -1 when it cannot be added. */
+static int64_t category_of(qc_keyset *set, double x)
 {
-    qc_free(set->keys);
-    qc_free(set->index);
-    qc_free(set->values);
-    memset(set, 0, sizeof *set);
-}
-
-static qc_status value_set_init(value_set *set, size_t capacity)
-{
-    set->keys = qc_malloc(capacity, sizeof *set->keys);
-    set->index = qc_malloc(capacity, sizeof *set->index);
-    set->values = qc_malloc(capacity / 2, sizeof *set->values);
-    set->capacity = capacity;
-    set->n = 0;
-    if (set->keys == NULL || set->index == NULL || set->values == NULL) {
-        value_set_free(set);
-        return QC_ENOMEM;
-    }
-    for (size_t i = 0; i < capacity; i++)
-        set->index[i] = -1;
-    return QC_OK;
-}
-
-static size_t value_set_find(const value_set *set, uint64_t key)
-{
-    size_t j = hash_slot(key, set->capacity - 1);
-    while (set->index[j] >= 0 && set->keys[j] != key)
-        j = (j + 1) & (set->capacity - 1);
-    return j;
-}
-
-/* The index of x in the set, adding it when new; -1 when out of memory. */
-static int64_t value_set_add(value_set *set, double x)
-{
-    uint64_t key = double_key(x);
-    size_t j = value_set_find(set, key);
-    if (set->index[j] >= 0)
-        return set->index[j];
-    if ((set->n + 1) * 2 > set->capacity) {
-        value_set bigger;
-        if (value_set_init(&bigger, set->capacity * 2) != QC_OK)
-            return -1;
-        for (size_t i = 0; i < set->n; i++) {
-            size_t t = value_set_find(&bigger, double_key(set->values[i]));
-            bigger.keys[t] = double_key(set->values[i]);
-            bigger.index[t] = (int64_t)i;
-            bigger.values[i] = set->values[i];
-        }
-        bigger.n = set->n;
-        value_set_free(set);
-        *set = bigger;
-        j = value_set_find(set, key);
-    }
-    set->keys[j] = key;
-    set->index[j] = (int64_t)set->n;
-    set->values[set->n] = x == 0 ? 0 : x;
-    return (int64_t)set->n++;
+    size_t index;
+    return qc_keyset_add(set, double_key(x), &index) == QC_OK ? (int64_t)index : -1;
 }
 
 static int compare_double(const void *x, const void *y)
@@ -163,7 +103,7 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
     if (n > 0 && (values == NULL || codes == NULL))
         return qc_fail(err, QC_EINVAL, values == NULL ? "values" : "codes", 0, 0,
                        0, "is missing");
-    value_set set;
+    qc_keyset set;
     double *sorted = NULL;
     int64_t *rank = NULL;
     /* Ratings are mostly small whole numbers: those find their code by direct
@@ -172,7 +112,7 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
     int64_t small[SMALL];
     for (size_t i = 0; i < SMALL; i++)
         small[i] = -1;
-    qc_status status = value_set_init(&set, 64);
+    qc_status status = qc_keyset_init(&set, 64);
     if (status != QC_OK)
         return status;
     for (size_t g = 0; g < n_coders; g++) {
@@ -182,7 +122,7 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
             if (x >= 0 && x < SMALL && x == (double)(size_t)x) {
                 size_t slot = (size_t)x;
                 code = small[slot];
-                if (code < 0 && (code = small[slot] = value_set_add(&set, x)) < 0) {
+                if (code < 0 && (code = small[slot] = category_of(&set, x)) < 0) {
                     status = QC_ENOMEM;
                     goto cleanup;
                 }
@@ -190,7 +130,7 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
                 status = qc_fail(err, QC_EINVAL, "values", g * n_units + u, 0, 0,
                                  "must be finite (NaN marks a missing rating)");
                 goto cleanup;
-            } else if (!isnan(x) && (code = value_set_add(&set, x)) < 0) {
+            } else if (!isnan(x) && (code = category_of(&set, x)) < 0) {
                 status = QC_ENOMEM;
                 goto cleanup;
             }
@@ -204,13 +144,14 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
         status = QC_ENOMEM;
         goto cleanup;
     }
-    memcpy(sorted, set.values, set.n * sizeof *sorted);
+    for (size_t i = 0; i < set.n; i++)
+        sorted[i] = key_double(set.keys[i]);
     qsort(sorted, set.n, sizeof *sorted, compare_double);
     for (size_t i = 0; i < set.n; i++) {
         size_t lo = 0, hi = set.n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (sorted[mid] < set.values[i])
+            if (sorted[mid] < key_double(set.keys[i]))
                 lo = mid + 1;
             else
                 hi = mid;
@@ -224,7 +165,7 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
     *n_cats = set.n;
     sorted = NULL;
 cleanup:
-    value_set_free(&set);
+    qc_keyset_free(&set);
     qc_free(rank);
     qc_free(sorted);
     return status;

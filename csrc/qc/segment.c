@@ -1,4 +1,5 @@
 #include "qc/segment.h"
+#include "qc/keyset.h"
 #include "qc/walk.h"
 
 #include <math.h>
@@ -32,12 +33,11 @@ struct qc_segmenter {
     /* what the route reads: per node the index of its log frequency in
        logf (0 for freq 0) and the children */
     qc_walk walk;
-    /* distinct frequencies: logf[v] = log(value_freq[v]), v = 0 for 0;
-       value_index is an open-addressing table of v + 1 keyed by frequency */
+    /* distinct frequencies, numbered: logf[v] = log of frequency number v
+       (number 0 is frequency 0, logf -INFINITY) */
+    qc_keyset values;
     double *logf;
-    int64_t *value_freq;
-    uint32_t *value_index;
-    size_t n_values, value_capacity;
+    size_t logf_capacity;
     int64_t total;
     size_t n_words;
     qc_vocab tags;
@@ -105,85 +105,41 @@ static qc_status reserve_nodes(qc_segmenter *seg, size_t need)
     if (need <= seg->node_capacity)
         return QC_OK;
     size_t capacity = 2 * seg->node_capacity > need ? 2 * seg->node_capacity : need;
-    int64_t *freq = qc_malloc(capacity, sizeof *freq);
-    int32_t *tag = qc_malloc(capacity, sizeof *tag);
-    uint8_t *force = qc_malloc(capacity, sizeof *force);
-    if (freq == NULL || tag == NULL || force == NULL) {
-        qc_free(freq);
-        qc_free(tag);
-        qc_free(force);
+    /* each array is valid (grown or not) whichever of them fails */
+    int64_t *freq = qc_realloc(seg->freq, capacity, sizeof *freq);
+    if (freq == NULL)
         return QC_ENOMEM;
-    }
-    size_t keep = seg->trie.n_nodes;
-    if (seg->freq != NULL) {
-        memcpy(freq, seg->freq, keep * sizeof *freq);
-        memcpy(tag, seg->tag, keep * sizeof *tag);
-        memcpy(force, seg->force, keep * sizeof *force);
-    }
-    qc_free(seg->freq);
-    qc_free(seg->tag);
-    qc_free(seg->force);
     seg->freq = freq;
+    int32_t *tag = qc_realloc(seg->tag, capacity, sizeof *tag);
+    if (tag == NULL)
+        return QC_ENOMEM;
     seg->tag = tag;
+    uint8_t *force = qc_realloc(seg->force, capacity, sizeof *force);
+    if (force == NULL)
+        return QC_ENOMEM;
     seg->force = force;
     seg->node_capacity = capacity;
     return QC_OK;
 }
 
-static uint32_t freq_hash(int64_t freq)
-{
-    uint64_t h = (uint64_t)freq * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h >> 32);
-}
-
-/* The value index of freq (> 0), added when new. Errors: QC_ENOMEM,
-   QC_EOVERFLOW. */
+/* The number of frequency freq, its log recorded when new. Errors:
+   QC_ENOMEM, QC_EOVERFLOW. */
 static qc_status intern_value(qc_segmenter *seg, int64_t freq, uint32_t *value)
 {
-    size_t mask = seg->value_capacity - 1, i = freq_hash(freq) & mask;
-    for (; seg->value_index[i] != 0; i = (i + 1) & mask) {
-        if (seg->value_freq[seg->value_index[i] - 1] == freq) {
-            *value = seg->value_index[i] - 1;
-            return QC_OK;
-        }
-    }
-    if (seg->n_values >= UINT32_MAX - 1)
-        return QC_EOVERFLOW;
-    if (2 * (seg->n_values + 1) > seg->value_capacity) {
-        size_t capacity = 2 * seg->value_capacity;
-        double *logf = qc_malloc(capacity, sizeof *logf);
-        int64_t *value_freq = qc_malloc(capacity, sizeof *value_freq);
-        uint32_t *index = qc_calloc(capacity, sizeof *index);
-        if (logf == NULL || value_freq == NULL || index == NULL) {
-            qc_free(logf);
-            qc_free(value_freq);
-            qc_free(index);
+    if (seg->values.n == seg->logf_capacity) { /* room first: a new one fits */
+        double *logf = qc_realloc(seg->logf, 2 * seg->logf_capacity, sizeof *logf);
+        if (logf == NULL)
             return QC_ENOMEM;
-        }
-        memcpy(logf, seg->logf, seg->n_values * sizeof *logf);
-        memcpy(value_freq, seg->value_freq, seg->n_values * sizeof *value_freq);
-        for (size_t v = 1; v < seg->n_values; v++) {
-            size_t j = freq_hash(value_freq[v]) & (capacity - 1);
-            while (index[j] != 0)
-                j = (j + 1) & (capacity - 1);
-            index[j] = (uint32_t)v + 1;
-        }
-        qc_free(seg->logf);
-        qc_free(seg->value_freq);
-        qc_free(seg->value_index);
         seg->logf = logf;
-        seg->value_freq = value_freq;
-        seg->value_index = index;
-        seg->value_capacity = capacity;
-        mask = capacity - 1;
-        i = freq_hash(freq) & mask;
-        while (index[i] != 0)
-            i = (i + 1) & mask;
+        seg->logf_capacity *= 2;
     }
-    *value = (uint32_t)seg->n_values++;
-    seg->logf[*value] = log((double)freq);
-    seg->value_freq[*value] = freq;
-    seg->value_index[i] = *value + 1;
+    size_t before = seg->values.n, index;
+    qc_status status = qc_keyset_add(&seg->values, (uint64_t)freq, &index);
+    if (status != QC_OK)
+        return status;
+    if (seg->values.n > before)
+        seg->logf[index] = freq > 0 ? log((double)freq) : -INFINITY;
+    *value = (uint32_t)index;
     return QC_OK;
 }
 
@@ -195,18 +151,16 @@ qc_status qc_segmenter_new(qc_segmenter **out)
         return QC_ENOMEM;
     enum { VALUES_INITIAL = 64 };
     seg->logf = qc_malloc(VALUES_INITIAL, sizeof *seg->logf);
-    seg->value_freq = qc_malloc(VALUES_INITIAL, sizeof *seg->value_freq);
-    seg->value_index = qc_calloc(VALUES_INITIAL, sizeof *seg->value_index);
-    if (qc_walk_init(&seg->walk) != QC_OK || seg->logf == NULL || seg->value_freq == NULL ||
-        seg->value_index == NULL || qc_trie_init(&seg->trie) != QC_OK ||
+    seg->logf_capacity = VALUES_INITIAL;
+    uint32_t zero;
+    if (qc_walk_init(&seg->walk) != QC_OK || seg->logf == NULL ||
+        qc_keyset_init(&seg->values, 2 * VALUES_INITIAL) != QC_OK ||
+        intern_value(seg, 0, &zero) != QC_OK || /* number 0: frequency 0 */
+        qc_trie_init(&seg->trie) != QC_OK ||
         qc_vocab_init(&seg->tags) != QC_OK || reserve_nodes(seg, 1024) != QC_OK) {
         qc_segmenter_free(seg);
         return QC_ENOMEM;
     }
-    seg->value_capacity = VALUES_INITIAL;
-    seg->logf[0] = -INFINITY; /* value 0: freq 0, never in value_index */
-    seg->value_freq[0] = 0;
-    seg->n_values = 1;
     seg->freq[0] = 0; /* the root: the empty string, never looked up */
     seg->tag[0] = -1;
     seg->force[0] = 0;
@@ -225,8 +179,7 @@ void qc_segmenter_free(qc_segmenter *seg)
     qc_free(seg->force);
     qc_walk_free(&seg->walk);
     qc_free(seg->logf);
-    qc_free(seg->value_freq);
-    qc_free(seg->value_index);
+    qc_keyset_free(&seg->values);
     qc_free(seg->emit);
     qc_free(seg);
 }

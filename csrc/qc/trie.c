@@ -94,23 +94,18 @@ static qc_status make_direct(qc_trie *t)
 static qc_status grow_nodes(qc_trie *t)
 {
     size_t capacity = t->node_capacity * 2;
-    uint64_t *mask = qc_malloc(capacity, sizeof *mask);
-    int32_t *parent = qc_malloc(capacity, sizeof *parent);
-    uint32_t *cp = qc_malloc(capacity, sizeof *cp);
-    if (mask == NULL || parent == NULL || cp == NULL) {
-        qc_free(mask);
-        qc_free(parent);
-        qc_free(cp);
+    /* each array is valid (grown or not) whichever of them fails */
+    uint64_t *mask = qc_realloc(t->mask, capacity, sizeof *mask);
+    if (mask == NULL)
         return QC_ENOMEM;
-    }
-    memcpy(mask, t->mask, t->n_nodes * sizeof *mask);
-    memcpy(parent, t->parent, t->n_nodes * sizeof *parent);
-    memcpy(cp, t->cp, t->n_nodes * sizeof *cp);
-    qc_free(t->mask);
-    qc_free(t->parent);
-    qc_free(t->cp);
     t->mask = mask;
+    int32_t *parent = qc_realloc(t->parent, capacity, sizeof *parent);
+    if (parent == NULL)
+        return QC_ENOMEM;
     t->parent = parent;
+    uint32_t *cp = qc_realloc(t->cp, capacity, sizeof *cp);
+    if (cp == NULL)
+        return QC_ENOMEM;
     t->cp = cp;
     t->node_capacity = capacity;
     return QC_OK;

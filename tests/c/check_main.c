@@ -17,6 +17,7 @@ static Suite *(*const suites[])(void) = {
     acmatch_suite,
     terms_suite,
     walk_suite,
+    keyset_suite,
 };
 
 int main(void)

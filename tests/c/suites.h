@@ -16,5 +16,6 @@ Suite *segment_suite(void);
 Suite *acmatch_suite(void);
 Suite *terms_suite(void);
 Suite *walk_suite(void);
+Suite *keyset_suite(void);
 
 #endif
