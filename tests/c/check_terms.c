@@ -80,6 +80,10 @@ START_TEST(window_pairs_and_halves_add_up)
     ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 2, NULL, 3, whole, &err), QC_EINDEX);
     ck_assert_str_eq(err.arg, "tokens");
     ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 1, whole, &err), QC_EINVAL);
+    /* ids are returned as int32 */
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, (size_t)INT32_MAX + 2, NULL, 3, whole,
+                                    &err), QC_EOVERFLOW);
+    ck_assert_str_eq(err.arg, "n_vocab");
     qc_wordpairs_free(whole);
     qc_wordpairs_free(halves);
 }
