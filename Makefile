@@ -10,11 +10,11 @@ CORE_SRC := $(wildcard csrc/qc/*.c)
 CORE_HDR := $(wildcard csrc/qc/*.h)
 CHECK_SRC := $(wildcard tests/c/*.c)
 CHECK_HDR := $(wildcard tests/c/*.h)
-C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror
+C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo asan docs bench deps sysdeps pydeps test-c test-c-asan test-py valgrind clean
+.PHONY: test demo asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py valgrind clean
 
 ## make test: Check suites for the C core, then pytest (with doctests), then the docs build.
 test: deps test-c test-py docs
@@ -66,6 +66,17 @@ tests/c/build/check_qc: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(C_WARN) -O2 -DQC_ALLOC_TESTING -Icsrc -Itests/c $(CORE_SRC) $(CHECK_SRC) \
 	  $$(pkg-config --cflags --libs check) -o $@
+
+tests/c/build/check_qc_tsan: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(C_WARN) -fsanitize=thread -g -O1 -DQC_ALLOC_TESTING -Icsrc -Itests/c $(CORE_SRC) \
+	  $(CHECK_SRC) $$(pkg-config --cflags --libs check) -o $@
+
+## make tsan: the suites whose kernels run on threads, under -fsanitize=thread.
+tsan: sysdeps tests/c/build/check_qc_tsan
+	for suite in parallel terms; do \
+	  CK_RUN_SUITE=$$suite CK_DEFAULT_TIMEOUT=900 TSAN_OPTIONS=halt_on_error=1 \
+	    tests/c/build/check_qc_tsan || exit 1; done
 
 tests/c/build/check_qc_asan: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
 	@mkdir -p $(@D)

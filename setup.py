@@ -9,6 +9,7 @@ QDACORE_WERROR=1         warnings are errors (CI)
 """
 import glob
 import os
+import sys
 
 import numpy
 from setuptools import Extension, setup
@@ -33,6 +34,9 @@ class always_build_ext(build_ext):
 
 compile_args = ["-std=c11", "-Wall", "-Wextra", "-Wshadow", "-Wno-unused-parameter"]
 link_args = []
+if sys.platform != "win32":  # qc/parallel.c runs a kernel's parts on POSIX threads
+    compile_args.append("-pthread")
+    link_args.append("-pthread")
 macros = []
 if flag("QDACORE_WERROR"):
     compile_args.append("-Werror")

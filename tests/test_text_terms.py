@@ -51,7 +51,11 @@ def same_matrix(ours, vectorizer, matrix):
 def test_char_ngrams_equal_countvectorizer(texts, ngram_range):
     cv = sklearn_text.CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False)
     theirs = cv.fit_transform(texts)
-    same_matrix(term_matrix(texts, "char", ngram_range=ngram_range), cv, theirs)
+    # the texts' 120,000-odd characters make up to three parts of 65,536
+    # n-grams: one thread, and as many parts as fit
+    assert sum(map(len, texts)) * (ngram_range[1] - ngram_range[0] + 1) > 2 * 65_536
+    for threads in (1, 4):
+        same_matrix(term_matrix(texts, "char", ngram_range=ngram_range, threads=threads), cv, theirs)
 
 
 def test_char_ngrams_too_long_to_pack_fall_back_to_hashing(texts):
@@ -125,6 +129,19 @@ def test_window_cooccurrence_equals_nltk(texts, seg, tokenizer, window):
     assert ours["count"].is_monotonic_decreasing
 
 
+def test_window_cooccurrence_on_threads_equals_nltk(seg, tokenizer):
+    # over 4 x 65,536 kept tokens: the C core lays out and walks them in up
+    # to four ranges on as many threads; every split gives nltk's counts
+    big = jieba_corpus(seed=5, n_bytes=1_200_000).replace("\ud800", "").split("\n")
+    stop = {"，", "。", " "}
+    lists = [[w for w in tokenizer.lcut(t) if w not in stop] for t in big]
+    assert sum(map(len, lists)) > 4 * 65_536
+    theirs = nltk_window_counts(lists, 4)
+    for threads in (1, 2, 4):
+        ours = cooccurrence(big, window=4, tokenizer=seg, stop_words=stop, threads=threads)
+        assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
+
+
 def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
     sample = texts[:60]
     cv = sklearn_text.CountVectorizer(analyzer="char", lowercase=False, binary=True)
@@ -157,6 +174,9 @@ BAD = [
     ("tokens table", lambda: term_matrix(pd.DataFrame({"x": [1]})), ValueError, ["text", "token"]),
     ("window one", lambda: cooccurrence(["ab"], window=1), ValueError, ["window"]),
     ("min_count zero", lambda: cooccurrence(["ab"], min_count=0), ValueError, ["min_count"]),
+    ("threads zero", lambda: cooccurrence(["ab"], threads=0), ValueError, ["threads"]),
+    ("matrix threads", lambda: term_matrix(["ab"], threads=-1), ValueError, ["threads"]),
+    ("threads float", lambda: cooccurrence(["ab"], threads=2.0), TypeError, ["threads"]),
     ("metric", lambda: similarity(term_matrix(["a"]), "euclid"), ValueError, ["metric"]),
     ("bad utf-8", lambda: term_matrix([b"\xff"]), UnicodeDecodeError, []),
 ]

@@ -219,23 +219,28 @@ static PyObject *str_of_code_points(const int64_t *cps, size_t n)
 }
 
 /*
- * count_char_ngrams(texts, keep, min_n, max_n) -> (indptr, indices, data,
- * terms, df) or None when the packed keys do not fit (then use char_tokens
+ * count_char_ngrams(texts, keep, min_n, max_n, threads=1) -> (indptr,
+ * indices, data, terms, df) or None when the packed keys do not fit (then use char_tokens
  * and count_ngrams).
  */
 static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *texts, *keep_obj;
-    Py_ssize_t min_n, max_n;
+    Py_ssize_t min_n, max_n, threads = 1;
     PyArrayObject *keep = NULL;
     qc_textset ts = {0};
     qc_csr csr = {0};
     qc_packed_terms terms = {0};
     PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL}, *strings = NULL;
     int narrow = 0;
-    if (!PyArg_ParseTuple(args, "OOnn:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n))
+    if (!PyArg_ParseTuple(args, "OOnn|n:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n,
+                          &threads))
         return NULL;
+    if (threads < 1) {
+        PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
+        return NULL;
+    }
     if (min_n < 1 || max_n < min_n) {
         PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n");
         return NULL;
@@ -247,7 +252,8 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
     qc_status status;
     Py_BEGIN_ALLOW_THREADS
     status = qc_count_char_ngrams(ts.views, (size_t)ts.n, keep ? PyArray_DATA(keep) : NULL,
-                                  (size_t)min_n, (size_t)max_n, &csr, &terms, &err);
+                                  (size_t)min_n, (size_t)max_n, (size_t)threads, &csr, &terms,
+                                  &err);
     /* scipy keeps 32-bit indices when they fit and would copy ours down */
     narrow = status == QC_OK && csr.nnz <= INT32_MAX && terms.n <= INT32_MAX;
     if (narrow) {
@@ -332,19 +338,24 @@ static PyObject *string_order(PyObject *module, PyObject *strings)
     return (PyObject *)order;
 }
 
-/* count_pairs(indptr, tokens, n_vocab, keep, window) -> (a, b, count) */
+/* count_pairs(indptr, tokens, n_vocab, keep, window, threads=1) -> (a, b,
+   count) */
 static PyObject *count_pairs(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *indptr_obj, *tokens_obj, *keep_obj;
-    Py_ssize_t n_vocab, window;
+    Py_ssize_t n_vocab, window, threads = 1;
     PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
     PyArrayObject *a = NULL, *b = NULL, *count = NULL;
     qc_wordpairs *pairs = NULL;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "OOnOn:count_pairs", &indptr_obj, &tokens_obj,
-                          &n_vocab, &keep_obj, &window))
+    if (!PyArg_ParseTuple(args, "OOnOn|n:count_pairs", &indptr_obj, &tokens_obj,
+                          &n_vocab, &keep_obj, &window, &threads))
         return NULL;
+    if (threads < 1) {
+        PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
+        return NULL;
+    }
     if (n_vocab < 0 || window < 0 || window == 1) {
         PyErr_SetString(PyExc_ValueError, "window must be >= 2 (or 0 for whole texts) "
                         "and n_vocab >= 0");
@@ -368,7 +379,7 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
     status = qc_count_pairs(PyArray_DATA(indptr), (size_t)PyArray_DIM(indptr, 0) - 1,
                             PyArray_DATA(tokens), (size_t)PyArray_DIM(tokens, 0),
                             (size_t)n_vocab, keep ? PyArray_DATA(keep) : NULL,
-                            (size_t)window, pairs, &err);
+                            (size_t)window, (size_t)threads, pairs, &err);
     Py_END_ALLOW_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "count_pairs");
@@ -413,21 +424,22 @@ PyMethodDef qc_terms_methods[] = {
      "None, joined by the code point joiner or nothing when -1; sorted, equal\n"
      "strings merged). Runs without the GIL."},
     {"count_char_ngrams", count_char_ngrams, METH_VARARGS,
-     "count_char_ngrams(texts, keep, min_n, max_n, /)\n--\n\n"
+     "count_char_ngrams(texts, keep, min_n, max_n, threads=1, /)\n--\n\n"
      "Document-term counts of the character n-grams of texts (read as\n"
      "char_tokens reads them; keep: None or a mask over code points):\n"
      "(indptr, indices, data, terms, df): indptr and indices int32 when\n"
      "they fit, else int64; terms an object array sorted as\n"
      "Python sorts str and each row's columns ascending; None when an n-gram\n"
      "and its document do not fit in 64 bits (use char_tokens and\n"
-     "count_ngrams). Runs without the GIL."},
+     "count_ngrams). Runs without the GIL, in up to `threads` parts at once."},
     {"string_order", string_order, METH_O,
      "string_order(strings, /)\n--\n\n"
      "The positions of a list of str in sorted (code point) order, ties in\n"
      "their given order: numpy.argsort(strings, kind='stable'), in C."},
     {"count_pairs", count_pairs, METH_VARARGS,
-     "count_pairs(indptr, tokens, n_vocab, keep, window, /)\n--\n\n"
+     "count_pairs(indptr, tokens, n_vocab, keep, window, threads=1, /)\n--\n\n"
      "Co-word counts (a, b, count), a < b token ids (int32; n_vocab at most\n"
      "2**31) sorted by (a, b), count int64: positions less than window apart,\n"
-     "or (window=0) distinct ids sharing a text. Runs without the GIL."},
+     "or (window=0) distinct ids sharing a text. Runs without the GIL; a\n"
+     "window is walked in up to `threads` ranges of ids at once."},
     {NULL, NULL, 0, NULL}};

@@ -97,11 +97,14 @@ typedef struct {
  * distinct characters each) and a document number do not fit in 64 bits:
  * use qc_char_tokens and qc_count_ngrams then. Memory: two words per n-gram
  * occurrence while counting, 4 bytes per character and per code point.
- * O(occurrences x key bits / 11).
+ * O(occurrences x key bits / 11). Generating, sorting and counting run in
+ * up to n_threads parts at once (0 counts as 1; parts of at least 2^16
+ * n-grams); the result is the same for any n_threads.
  */
 qc_status qc_count_char_ngrams(const qc_str *texts, size_t n_texts,
                                const uint8_t *keep, size_t min_n, size_t max_n,
-                               qc_csr *out, qc_packed_terms *terms, qc_errinfo *err);
+                               size_t n_threads, qc_csr *out, qc_packed_terms *terms,
+                               qc_errinfo *err);
 
 /* Writes the code points of term t to out (max_n entries) and returns how many. */
 size_t qc_packed_term(const qc_packed_terms *terms, size_t t, int64_t *out);
@@ -150,7 +153,9 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * Windows are counted by the lower id of each pair, from a list of every
  * id's positions, with no list of pair occurrences: O(tokens x window +
  * n_vocab + distinct pairs) time, memory O(tokens + n_vocab + distinct
- * pairs). Whole documents, windows whose texts are so many that the gaps
+ * pairs). The ids are walked in up to n_threads ranges at once (0 counts as
+ * 1; ranges hold at least 2^16 positions); the pairs are the same for any
+ * n_threads. Whole documents, windows whose texts are so many that the gaps
  * between them would outweigh the tokens, and an n_vocab far above the
  * number of tokens radix-sort the pair occurrences in batches of
  * max(2^22, pairs so far) and merge them: O(occurrences x bits of n_vocab /
@@ -161,7 +166,7 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          const int64_t *tokens, size_t n_tokens,
                          size_t n_vocab, const uint8_t *keep, size_t window,
-                         qc_wordpairs *pairs, qc_errinfo *err);
+                         size_t n_threads, qc_wordpairs *pairs, qc_errinfo *err);
 
 /* Writes the pairs, by a then b, to a, b, count (qc_wordpairs_count each). */
 void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,

@@ -237,7 +237,7 @@ def slices(
 # -- text: terms (terms_py.c) ---------------------------------------------------
 def char_tokens(texts: _Texts, /) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 def count_char_ngrams(
-    texts: _Texts, keep: Optional[npt.ArrayLike], min_n: int, max_n: int, /
+    texts: _Texts, keep: Optional[npt.ArrayLike], min_n: int, max_n: int, threads: int = 1, /
 ) -> Optional[
     tuple[
         npt.NDArray[np.signedinteger],  # int32 when it fits, else int64
@@ -262,5 +262,6 @@ def count_ngrams(
 ]: ...
 def string_order(strings: Sequence[str], /) -> npt.NDArray[np.int64]: ...
 def count_pairs(
-    indptr: npt.ArrayLike, tokens: npt.ArrayLike, n_vocab: int, keep: Optional[npt.ArrayLike], window: int, /
+    indptr: npt.ArrayLike, tokens: npt.ArrayLike, n_vocab: int, keep: Optional[npt.ArrayLike], window: int,
+    threads: int = 1, /
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]]: ...

@@ -5,6 +5,7 @@ Every check raises with a message that names the argument (``codebook.parent``,
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -120,3 +121,13 @@ def whole(value: Any, name: str, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def threads(value: Any) -> int:
+    """A kernel's thread count: None for every CPU this process may run on."""
+    if value is None:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+    return whole(value, "threads", 1)

@@ -648,7 +648,7 @@ def _doc_count(value: Any, name: str, n_docs: int) -> float:
 def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple[int, int] = (1, 1),
                 min_df: Union[int, float] = 1, max_df: Union[int, float] = 1.0,
                 stop_words: Optional[Iterable[str]] = None, tfidf: bool = False,
-                hmm: bool = True) -> TermMatrix:
+                hmm: bool = True, threads: Optional[int] = None) -> TermMatrix:
     """Document-term counts of characters or words and their n-grams, in C.
 
     Equal to scikit-learn's ``CountVectorizer`` (``lowercase=False``) with
@@ -676,6 +676,11 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         (smooth idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length).
     hmm : bool
         Passed to the Segmenter.
+    threads : int, optional
+        Character n-grams are counted on up to this many threads (parts of
+        at least 65,536 n-grams); None uses every CPU the process may run on.
+        The matrix is the same for any value; pass 1 when the caller runs
+        its own threads or processes.
 
     Returns
     -------
@@ -699,6 +704,7 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
     if max_n < min_n:
         raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
+    n_threads = check.threads(threads)
     chars = isinstance(tokenizer, str) and tokenizer == "char" and not isinstance(texts, pd.DataFrame)
     if chars:
         values, labels = _texts(texts)
@@ -713,7 +719,8 @@ def term_matrix(texts: Any, tokenizer: Tokenizer = "char", *, ngram_range: tuple
         raise ValueError("max_df corresponds to fewer documents than min_df")
     packed = None
     if chars:  # straight from the texts, counted by sorting, columns in order
-        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n)
+        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n,
+                                         n_threads)
         if packed is None:  # n-grams too long to pack: the hashed route
             stream = _stream(texts, tokenizer, hmm)
     if packed is not None:
@@ -803,7 +810,7 @@ def similarity(matrix: Union[TermMatrix, Any], metric: str = "cosine", *,
 
 def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "char", *,
                  stop_words: Optional[Iterable[str]] = None, min_count: int = 1,
-                 hmm: bool = True) -> pd.DataFrame:
+                 hmm: bool = True, threads: Optional[int] = None) -> pd.DataFrame:
     """Co-word counts, as the edges of a co-word network.
 
     Parameters
@@ -820,6 +827,11 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
         Tokens removed first (the window closes over them).
     min_count : int
         Leave out pairs counted fewer times.
+    threads : int, optional
+        Windows are counted on up to this many threads (ranges of tokens of
+        at least 65,536 positions each); None uses every CPU the process may
+        run on. The counts are the same for any value; pass 1 when the
+        caller runs its own threads or processes.
 
     Returns
     -------
@@ -846,6 +858,7 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     else:
         w = check.whole(window, "window", 2)
     min_count = check.whole(min_count, "min_count", 1)
+    n_threads = check.threads(threads)
     stream = _stream(texts, tokenizer, hmm)
     keep = _keep(stream.strings, stop_words)
     # Tokens renumbered by the code point order of their strings (as str
@@ -861,7 +874,8 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
         ranked = rank[stream.tokens]
         keep = None if keep is None else keep[by_name]
         names = np.asarray(stream.strings, dtype=object)[by_name].tolist()
-    source, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w)
+    source, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
+                                              n_threads)
     if min_count > 1:
         frequent = count >= min_count
         source, target, count = source[frequent], target[frequent], count[frequent]

@@ -18,6 +18,7 @@ static Suite *(*const suites[])(void) = {
     terms_suite,
     walk_suite,
     keyset_suite,
+    parallel_suite,
 };
 
 int main(void)

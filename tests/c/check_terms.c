@@ -49,10 +49,10 @@ START_TEST(window_pairs_and_halves_add_up)
     qc_wordpairs *whole, *halves;
     ck_assert_int_eq(qc_wordpairs_new(&whole), QC_OK);
     ck_assert_int_eq(qc_wordpairs_new(&halves), QC_OK);
-    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 3, whole, NULL), QC_OK);
-    ck_assert_int_eq(qc_count_pairs(INDPTR, 1, TOKENS, 4, 3, NULL, 3, halves, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 3, 1, whole, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 1, TOKENS, 4, 3, NULL, 3, 1, halves, NULL), QC_OK);
     const int64_t second[] = {0, 2};
-    ck_assert_int_eq(qc_count_pairs(second, 1, TOKENS + 4, 2, 3, NULL, 3, halves, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_pairs(second, 1, TOKENS + 4, 2, 3, NULL, 3, 1, halves, NULL), QC_OK);
     /* window 3 in "a b a c": ab, aa(skipped), ba, bc... {a,b}: 2+1 = 3 with
        "b a"; {a,c}: 1; {b,c}: 1 */
     int32_t a[3], b[3], a2[3], b2[3];
@@ -77,11 +77,11 @@ START_TEST(window_pairs_and_halves_add_up)
         ck_assert_int_eq(b[i], want_b[i]);
     }
     qc_errinfo err = {0};
-    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 2, NULL, 3, whole, &err), QC_EINDEX);
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 2, NULL, 3, 1, whole, &err), QC_EINDEX);
     ck_assert_str_eq(err.arg, "tokens");
-    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 1, whole, &err), QC_EINVAL);
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 1, 1, whole, &err), QC_EINVAL);
     /* ids are returned as int32 */
-    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, (size_t)INT32_MAX + 2, NULL, 3, whole,
+    ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, (size_t)INT32_MAX + 2, NULL, 3, 1, whole,
                                     &err), QC_EOVERFLOW);
     ck_assert_str_eq(err.arg, "n_vocab");
     qc_wordpairs_free(whole);
@@ -142,9 +142,10 @@ static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
     qsort(direct, n_direct, sizeof *direct, compare_keys);
     qc_wordpairs *p;
     ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
-    for (int twice = 0; twice < 2; twice++)
-        ck_assert_int_eq(qc_count_pairs(indptr, n_docs, tokens, n, n_vocab, keep, window, p,
-                                         NULL), QC_OK);
+    /* once on one thread, once in as many ranges of ids as fit */
+    for (size_t threads = 1; threads <= 4; threads += 3)
+        ck_assert_int_eq(qc_count_pairs(indptr, n_docs, tokens, n, n_vocab, keep, window,
+                                         threads, p, NULL), QC_OK);
     size_t n_pairs = qc_wordpairs_count(p);
     int32_t *a = malloc((n_pairs + 1) * sizeof *a), *b = malloc((n_pairs + 1) * sizeof *b);
     int64_t *c = malloc((n_pairs + 1) * sizeof *c);
@@ -186,6 +187,8 @@ START_TEST(window_pairs_equal_a_direct_count)
     /* a million ids: id 1's neighbours are spread too thinly for the
        bit set and are sorted instead */
     expect_window_pairs(40, 64, 1000000, 3, 5);
+    /* 190,000 positions: walked in two ranges on two threads */
+    expect_window_pairs(3000, 64, 5000, 5, 10);
     /* the batch route: 700 texts x 1,999 gap entries outweigh the tokens;
        8 million ids for 1,280 tokens */
     expect_window_pairs(700, 20, 40, 2000, 6);
@@ -195,6 +198,15 @@ END_TEST
 
 START_TEST(terms_survive_every_allocation_failure)
 {
+    /* one text of 140,000 tokens over 5,000 ids: two ranges of ids */
+    enum { LONG_TOKENS = 140000 };
+    static const int64_t LONG_INDPTR[] = {0, LONG_TOKENS};
+    static int64_t long_tokens[LONG_TOKENS];
+    uint32_t r = 11;
+    for (size_t i = 0; i < LONG_TOKENS; i++) {
+        r = r * 1103515245u + 12345u;
+        long_tokens[i] = (int64_t)((r >> 8) % 5000);
+    }
     for (long k = 0;; k++) {
         qc_ngrams *g = NULL;
         qc_wordpairs *p = NULL;
@@ -206,9 +218,12 @@ START_TEST(terms_survive_every_allocation_failure)
         if (status == QC_OK)
             status = qc_wordpairs_new(&p);
         if (status == QC_OK)
-            status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 0, p, NULL);
+            status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 0, 1, p, NULL);
         if (status == QC_OK) /* the window walk, adding to the pairs */
-            status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 3, p, NULL);
+            status = qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, 3, 1, p, NULL);
+        if (status == QC_OK) /* in two ranges of ids on two threads */
+            status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
+                                    2, p, NULL);
         long attempts = qc_alloc_attempts();
         qc_alloc_fail_after(-1);
         qc_csr_free(&m);
@@ -243,7 +258,7 @@ START_TEST(char_ngrams_come_sorted)
     const qc_str texts[] = {{1, t0, 4}, {1, t1, 2}};
     qc_csr m;
     qc_packed_terms terms;
-    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 2, 1, &m, &terms, NULL), QC_OK);
     ck_assert_uint_eq(terms.n, 6);
     const char *spelled[] = {"a", "ab", "ac", "b", "ba", "c"};
     for (size_t t = 0; t < 6; t++) {
@@ -268,7 +283,7 @@ START_TEST(char_ngrams_come_sorted)
     uint8_t *keep = malloc(QC_N_CODE_POINTS);
     memset(keep, 1, QC_N_CODE_POINTS);
     keep['c'] = 0;
-    ck_assert_int_eq(qc_count_char_ngrams(texts, 1, keep, 2, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 1, keep, 2, 2, 1, &m, &terms, NULL), QC_OK);
     ck_assert_uint_eq(terms.n, 2);
     ck_assert_int_eq(m.nnz, 2);
     qc_csr_free(&m);
@@ -276,59 +291,66 @@ START_TEST(char_ngrams_come_sorted)
     free(keep);
     /* keys that cannot fit: 3 characters need 2 bits each, 40 of them 80 */
     qc_errinfo err = {0};
-    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 40, &m, &terms, &err),
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 2, NULL, 1, 40, 1, &m, &terms, &err),
                      QC_EOVERFLOW);
     ck_assert_str_eq(err.arg, "ngram_range");
     /* texts without characters (or with all of them dropped) count nothing */
     const qc_str empty[] = {{1, t0, 0}, {1, t1, 0}};
-    ck_assert_int_eq(qc_count_char_ngrams(empty, 2, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_char_ngrams(empty, 2, NULL, 1, 2, 1, &m, &terms, NULL), QC_OK);
     ck_assert_uint_eq(terms.n, 0);
     ck_assert_int_eq(m.nnz, 0);
     ck_assert_int_eq(m.indptr[2], 0);
     qc_csr_free(&m);
     qc_packed_terms_free(&terms);
-    ck_assert_int_eq(qc_count_char_ngrams(texts, 0, NULL, 1, 2, &m, &terms, NULL), QC_OK);
+    ck_assert_int_eq(qc_count_char_ngrams(texts, 0, NULL, 1, 2, 1, &m, &terms, NULL), QC_OK);
     ck_assert_uint_eq(terms.n, 0);
     qc_csr_free(&m);
     qc_packed_terms_free(&terms);
     /* a value no code point has is refused, not read past the keep mask */
     const uint32_t beyond[] = {'a', 0x110000};
     const qc_str bad = {4, beyond, 2};
-    ck_assert_int_eq(qc_count_char_ngrams(&bad, 1, NULL, 1, 1, &m, &terms, &err), QC_EINVAL);
+    ck_assert_int_eq(qc_count_char_ngrams(&bad, 1, NULL, 1, 1, 1, &m, &terms, &err), QC_EINVAL);
     ck_assert_str_eq(err.arg, "texts");
 }
 END_TEST
 
-START_TEST(char_ngrams_equal_the_hashed_counts)
+/* Seeded texts over a small alphabet with white-space runs, a code point
+   above U+FFFF and NUL; chars holds them (docs x len). */
+static void alphabet_texts(qc_str *texts, uint32_t *chars, size_t docs, size_t len)
 {
-    /* seeded texts over a small alphabet with white-space runs, a code
-       point above U+FFFF and NUL: the sorted route and the hashed route
-       (qc_char_tokens + qc_count_ngrams + qc_ngram_strings) agree */
-    enum { DOCS = 60, LEN = 40 };
     const uint32_t alphabet[] = {'a', 'b', ' ', '\t', 0x4E2D, 0x56FD, 0x1F600, 0};
-    uint32_t *chars = malloc(DOCS * LEN * sizeof *chars);
-    qc_str texts[DOCS];
     uint64_t seed = 12345;
-    for (size_t d = 0; d < DOCS; d++) {
-        size_t len = d % 7 == 0 ? d % 3 : LEN - d % 11;
-        for (size_t i = 0; i < len; i++) {
+    for (size_t d = 0; d < docs; d++) {
+        size_t n = d % 7 == 0 ? d % 3 : len - d % 11;
+        for (size_t i = 0; i < n; i++) {
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-            chars[d * LEN + i] = alphabet[(seed >> 33) % 8];
+            chars[d * len + i] = alphabet[(seed >> 33) % 8];
         }
-        texts[d] = (qc_str){4, chars + d * LEN, len};
+        texts[d] = (qc_str){4, chars + d * len, n};
     }
+}
+
+/* The sorted route (in up to n_threads parts) and the hashed route
+   (qc_char_tokens + qc_count_ngrams + qc_ngram_strings) agree. */
+static void expect_char_ngrams(size_t docs, size_t len, size_t n_threads)
+{
+    uint32_t *chars = malloc(docs * len * sizeof *chars);
+    qc_str *texts = malloc(docs * sizeof *texts);
+    int64_t *indptr = malloc((docs + 1) * sizeof *indptr);
+    ck_assert(chars && texts && indptr);
+    alphabet_texts(texts, chars, docs, len);
     for (size_t max_n = 1; max_n <= 3; max_n++) {
         qc_csr sorted, hashed;
         qc_packed_terms terms;
-        ck_assert_int_eq(qc_count_char_ngrams(texts, DOCS, NULL, 1, max_n, &sorted, &terms,
-                                              NULL), QC_OK);
-        int64_t indptr[DOCS + 1], *tokens = NULL;
+        ck_assert_int_eq(qc_count_char_ngrams(texts, docs, NULL, 1, max_n, n_threads, &sorted,
+                                              &terms, NULL), QC_OK);
+        int64_t *tokens = NULL;
         size_t n_tokens = 0, capacity = 0;
-        ck_assert_int_eq(qc_char_tokens(texts, DOCS, indptr, &tokens, &n_tokens, &capacity,
+        ck_assert_int_eq(qc_char_tokens(texts, docs, indptr, &tokens, &n_tokens, &capacity,
                                         NULL), QC_OK);
         qc_ngrams *g;
         ck_assert_int_eq(qc_ngrams_new(&g), QC_OK);
-        ck_assert_int_eq(qc_count_ngrams(indptr, DOCS, tokens, n_tokens, QC_N_CODE_POINTS,
+        ck_assert_int_eq(qc_count_ngrams(indptr, docs, tokens, n_tokens, QC_N_CODE_POINTS,
                                          NULL, 1, max_n, g, &hashed, NULL), QC_OK);
         uint32_t *text;
         int64_t *offsets, *rank, *order;
@@ -337,7 +359,7 @@ START_TEST(char_ngrams_equal_the_hashed_counts)
                                           &order, &distinct, NULL), QC_OK);
         ck_assert_uint_eq(distinct, terms.n);
         int64_t *a = dense(&sorted, NULL, terms.n), *b = dense(&hashed, rank, distinct);
-        for (size_t i = 0; i < DOCS * terms.n; i++)
+        for (size_t i = 0; i < docs * terms.n; i++)
             ck_assert_int_eq(a[i], b[i]);
         for (size_t t = 0; t < terms.n; t++) { /* same strings in the same order */
             int64_t cps[3];
@@ -347,6 +369,17 @@ START_TEST(char_ngrams_equal_the_hashed_counts)
             for (size_t i = 0; i < n; i++)
                 ck_assert_int_eq(cps[i], text[offsets[g_first] + (int64_t)i]);
         }
+        for (size_t r = 0; r < docs; r++) /* columns ascend within a row */
+            for (int64_t k = sorted.indptr[r] + 1; k < sorted.indptr[r + 1]; k++)
+                ck_assert_int_lt(sorted.indices[k - 1], sorted.indices[k]);
+        /* document frequencies: the non-zeros of each column */
+        int64_t *df = calloc(terms.n + 1, sizeof *df);
+        ck_assert(df != NULL);
+        for (size_t k = 0; k < sorted.nnz; k++)
+            df[sorted.indices[k]]++;
+        for (size_t t = 0; t < terms.n; t++)
+            ck_assert_int_eq(df[t], terms.df[t]);
+        free(df);
         free(a);
         free(b);
         qc_free(text);
@@ -359,23 +392,47 @@ START_TEST(char_ngrams_equal_the_hashed_counts)
         qc_csr_free(&hashed);
         qc_packed_terms_free(&terms);
     }
-    for (long k = 0;; k++) {
-        qc_csr m;
-        qc_packed_terms terms;
-        qc_alloc_fail_after(k);
-        qc_status status = qc_count_char_ngrams(texts, DOCS, NULL, 1, 2, &m, &terms, NULL);
-        long attempts = qc_alloc_attempts();
-        qc_alloc_fail_after(-1);
-        qc_csr_free(&m);
-        qc_packed_terms_free(&terms);
-        if (status == QC_OK) {
-            ck_assert_int_gt(k, 3);
-            break;
+    free(chars);
+    free(texts);
+    free(indptr);
+}
+
+START_TEST(char_ngrams_equal_the_hashed_counts)
+{
+    expect_char_ngrams(60, 40, 1);
+    /* 400,000 and more n-grams: generated, sorted and counted in 4 parts */
+    expect_char_ngrams(2000, 100, 4);
+}
+END_TEST
+
+START_TEST(char_ngrams_survive_every_allocation_failure)
+{
+    enum { DOCS = 2000, LEN = 100 };
+    uint32_t *chars = malloc(DOCS * LEN * sizeof *chars);
+    qc_str *texts = malloc(DOCS * sizeof *texts);
+    ck_assert(chars && texts);
+    alphabet_texts(texts, chars, DOCS, LEN);
+    for (size_t n_docs = 60; n_docs <= DOCS; n_docs += DOCS - 60) { /* 1 part, then 2 */
+        for (long k = 0;; k++) {
+            qc_csr m;
+            qc_packed_terms terms;
+            qc_alloc_fail_after(k);
+            qc_status status = qc_count_char_ngrams(texts, n_docs, NULL, 1, 2, 2, &m, &terms,
+                                                    NULL);
+            long attempts = qc_alloc_attempts();
+            qc_alloc_fail_after(-1);
+            qc_csr_free(&m);
+            qc_packed_terms_free(&terms);
+            if (status == QC_OK) {
+                ck_assert_int_gt(k, 3);
+                break;
+            }
+            ck_assert_int_eq(status, QC_ENOMEM);
+            ck_assert_int_le(k, attempts);
         }
-        ck_assert_int_eq(status, QC_ENOMEM);
-        ck_assert_int_le(k, attempts);
     }
     free(chars);
+    free(texts);
 }
 END_TEST
 
@@ -391,6 +448,7 @@ Suite *terms_suite(void)
     tc = tcase_create("qc_count_char_ngrams");
     tcase_add_test(tc, char_ngrams_come_sorted);
     tcase_add_test(tc, char_ngrams_equal_the_hashed_counts);
+    tcase_add_test(tc, char_ngrams_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     return s;
 }

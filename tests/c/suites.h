@@ -17,5 +17,6 @@ Suite *acmatch_suite(void);
 Suite *terms_suite(void);
 Suite *walk_suite(void);
 Suite *keyset_suite(void);
+Suite *parallel_suite(void);
 
 #endif

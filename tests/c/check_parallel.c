@@ -1,0 +1,97 @@
+/* qc/parallel.h: every part runs once whatever the threads do, failures
+   come back by part order, and cuts balance weight. */
+#include "qc/parallel.h"
+#include "suites.h"
+
+#include <stdatomic.h>
+
+typedef struct {
+    atomic_int runs[QC_MAX_PARTS];
+    size_t failing;  /* parts from this one on fail (QC_MAX_PARTS: none) */
+    volatile uint64_t sink[QC_MAX_PARTS];
+} runs_record;
+
+static qc_status count_run(void *context, size_t part)
+{
+    runs_record *r = context;
+    atomic_fetch_add(&r->runs[part], 1);
+    /* enough work that the threads overlap */
+    uint64_t x = part + 1;
+    for (int i = 0; i < 200000; i++)
+        x = x * 6364136223846793005u + 1442695040888963407u;
+    r->sink[part] = x;
+    if (part >= r->failing)
+        return part == r->failing ? QC_EINDEX : QC_ENOMEM;
+    return QC_OK;
+}
+
+START_TEST(runs_every_part_once)
+{
+    static const size_t counts[] = {1, 2, 3, 8, QC_MAX_PARTS};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        runs_record r;
+        for (size_t p = 0; p < QC_MAX_PARTS; p++)
+            atomic_init(&r.runs[p], 0);
+        r.failing = QC_MAX_PARTS;
+        ck_assert_int_eq(qc_run_parts(counts[c], count_run, &r), QC_OK);
+        for (size_t p = 0; p < QC_MAX_PARTS; p++)
+            ck_assert_int_eq(atomic_load(&r.runs[p]), p < counts[c] ? 1 : 0);
+    }
+}
+END_TEST
+
+START_TEST(reports_the_first_failing_part)
+{
+    runs_record r;
+    for (size_t p = 0; p < QC_MAX_PARTS; p++)
+        atomic_init(&r.runs[p], 0);
+    r.failing = 2; /* part 2 fails with QC_EINDEX, 3 and 4 with QC_ENOMEM */
+    ck_assert_int_eq(qc_run_parts(5, count_run, &r), QC_EINDEX);
+    for (size_t p = 0; p < 5; p++) /* the others still ran */
+        ck_assert_int_eq(atomic_load(&r.runs[p]), 1);
+    ck_assert_int_eq(qc_run_parts(0, count_run, &r), QC_EINVAL);
+    ck_assert_int_eq(qc_run_parts(QC_MAX_PARTS + 1, count_run, &r), QC_EINVAL);
+    ck_assert_int_eq(qc_run_parts(2, NULL, &r), QC_EINVAL);
+}
+END_TEST
+
+START_TEST(cuts_balance_the_running_weight)
+{
+    /* weights 5, 0, 1, 1, 1, 0, 4 (running totals below): 12 in all */
+    static const uint32_t before[] = {0, 5, 5, 6, 7, 8, 8, 12};
+    size_t cut[QC_MAX_PARTS + 1];
+    qc_cut_by_weight(before, 7, 1, cut);
+    ck_assert_uint_eq(cut[0], 0);
+    ck_assert_uint_eq(cut[1], 7);
+    /* half is 6: the first item whose running total before it reaches 6 */
+    qc_cut_by_weight(before, 7, 2, cut);
+    ck_assert_uint_eq(cut[1], 3);
+    ck_assert_uint_eq(cut[2], 7);
+    /* thirds at 4 and 8: item 1 (after the 5), item 5 */
+    qc_cut_by_weight(before, 7, 3, cut);
+    ck_assert_uint_eq(cut[1], 1);
+    ck_assert_uint_eq(cut[2], 5);
+    ck_assert_uint_eq(cut[3], 7);
+    /* more parts than items with weight: empty parts, cuts never decrease */
+    qc_cut_by_weight(before, 7, 20, cut);
+    for (size_t p = 0; p < 20; p++)
+        ck_assert_uint_le(cut[p], cut[p + 1]);
+    ck_assert_uint_eq(cut[20], 7);
+    /* no weight at all: every part but the last is empty */
+    static const uint32_t none[] = {0, 0, 0};
+    qc_cut_by_weight(none, 2, 2, cut);
+    ck_assert_uint_eq(cut[1], 0);
+    ck_assert_uint_eq(cut[2], 2);
+}
+END_TEST
+
+Suite *parallel_suite(void)
+{
+    Suite *s = suite_create("parallel");
+    TCase *tc = tcase_create("qc_run_parts");
+    tcase_add_test(tc, runs_every_part_once);
+    tcase_add_test(tc, reports_the_first_failing_part);
+    tcase_add_test(tc, cuts_balance_the_running_weight);
+    suite_add_tcase(s, tc);
+    return s;
+}
