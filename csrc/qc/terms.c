@@ -1387,7 +1387,7 @@ cleanup:
     return status;
 }
 
-/* The scratch and first columns of a part over positions at[from:to]. */
+/* The scratch and first columns of a part that walks `positions` positions. */
 static qc_status window_part_init(window_part *w, size_t n_vocab, size_t window,
                                   size_t positions)
 {

@@ -152,10 +152,10 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  *
  * Windows are counted by the lower id of each pair, from a list of every
  * id's positions, with no list of pair occurrences: O(tokens x window +
- * n_vocab + distinct pairs) time, memory O(tokens + n_vocab + distinct
- * pairs). The ids are walked in up to n_threads ranges at once (0 counts as
- * 1; ranges hold at least 2^16 positions); the pairs are the same for any
- * n_threads. Whole documents, windows whose texts are so many that the gaps
+ * n_vocab + distinct pairs) time, memory O(tokens + n_vocab x threads +
+ * distinct pairs). The texts are laid out in ranges, and the ids walked in
+ * ranges, on up to n_threads threads at once (0 counts as 1; ranges hold at
+ * least 2^16 positions); the pairs are the same for any n_threads. Whole documents, windows whose texts are so many that the gaps
  * between them would outweigh the tokens, and an n_vocab far above the
  * number of tokens radix-sort the pair occurrences in batches of
  * max(2^22, pairs so far) and merge them: O(occurrences x bits of n_vocab /
