@@ -439,13 +439,17 @@ END_TEST
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
+    /* cases of hundreds of thousands of tokens, split over threads: past
+       Check's 4 s under sanitizers and valgrind */
     TCase *tc = tcase_create("qc_count_ngrams");
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, unigrams_and_bigrams);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
     tcase_add_test(tc, window_pairs_equal_a_direct_count);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_count_char_ngrams");
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, char_ngrams_come_sorted);
     tcase_add_test(tc, char_ngrams_equal_the_hashed_counts);
     tcase_add_test(tc, char_ngrams_survive_every_allocation_failure);
