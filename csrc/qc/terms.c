@@ -1243,12 +1243,14 @@ static void window_part_free(window_part *w)
     pairs_clear(&w->found);
 }
 
-/* One range of texts being laid out. */
+/* One range of texts being laid out. Its region of ids starts where its
+   first text would with every token kept, so ranges need not wait for each
+   other; what dropped tokens leave free at the region's end is gap. */
 typedef struct {
     size_t first, last; /* the texts [first, last) */
+    size_t from, to;    /* its region of ids */
     uint32_t *cursor;   /* per id: its kept tokens in these texts, then where
                            its next position goes in at */
-    size_t position;    /* where the first of these texts goes in ids */
     qc_errinfo err;
 } layout_part;
 
@@ -1258,68 +1260,62 @@ typedef struct {
     const int64_t *indptr, *tokens;
     const uint8_t *keep;
     size_t n_vocab;
-    uint32_t *kept;     /* per text: its kept tokens */
 } layout_job;
 
-/* Checks one range's tokens and counts the kept ones by text and by id (a
-   qc_part_fn). */
-static qc_status count_kept(void *context, size_t part)
+/* Checks one range's tokens, writes the kept ones (each text followed by
+   the gap) and counts them by id (a qc_part_fn). */
+static qc_status write_kept(void *context, size_t part)
 {
     const layout_job *job = context;
     layout_part *w = &job->parts[part];
-    const int64_t *tokens = job->tokens;
+    uint32_t *ids = job->layout->ids;
+    const size_t gap = job->layout->gap;
+    size_t n = w->from;
     for (size_t d = w->first; d < w->last; d++) {
-        uint32_t n = 0;
+        size_t before = n;
         for (int64_t i = job->indptr[d]; i < job->indptr[d + 1]; i++) {
-            int64_t t = tokens[i];
+            int64_t t = job->tokens[i];
             if (t < 0 || (uint64_t)t >= job->n_vocab)
                 return qc_fail(&w->err, QC_EINDEX, "tokens", (size_t)i, t,
                                (int64_t)job->n_vocab, "must be a token id below n_vocab");
             if (job->keep == NULL || job->keep[t]) {
+                ids[n++] = (uint32_t)t;
                 w->cursor[t]++;
-                n++;
             }
         }
-        job->kept[d] = n;
+        if (n > before) {
+            for (size_t i = 0; i < gap; i++)
+                ids[n++] = GAP;
+        }
     }
+    for (; n < w->to; n++)
+        ids[n] = GAP;
     return QC_OK;
 }
 
-/* Writes one range's kept ids, each text followed by the gap, and lists
-   their positions (a qc_part_fn). */
-static qc_status place_kept(void *context, size_t part)
+/* Lists the positions of one range's ids (a qc_part_fn). */
+static qc_status list_positions(void *context, size_t part)
 {
     const layout_job *job = context;
-    layout_part *w = &job->parts[part];
-    uint32_t *ids = job->layout->ids, *at = job->layout->at;
-    const size_t gap = job->layout->gap;
-    size_t n = w->position;
-    for (size_t d = w->first; d < w->last; d++) {
-        if (job->kept[d] == 0)
-            continue;
-        for (int64_t i = job->indptr[d]; i < job->indptr[d + 1]; i++) {
-            int64_t t = job->tokens[i];
-            if (job->keep == NULL || job->keep[t]) {
-                at[w->cursor[t]++] = (uint32_t)n;
-                ids[n++] = (uint32_t)t;
-            }
-        }
-        for (size_t i = 0; i < gap; i++)
-            ids[n++] = GAP;
+    const layout_part *w = &job->parts[part];
+    const uint32_t *ids = job->layout->ids;
+    uint32_t *at = job->layout->at, *cursor = w->cursor;
+    for (size_t i = w->from; i < w->to; i++) {
+        if (ids[i] != GAP)
+            at[cursor[ids[i]]++] = (uint32_t)i;
     }
     return QC_OK;
 }
 
 /* Lays out the kept tokens (checking them) and lists each id's positions,
-   ranges of texts on up to n_threads threads: counted first, so that each
-   range knows where its ids and positions go, then placed. */
+   ranges of texts on up to n_threads threads. */
 static qc_status window_walk_layout(window_layout *w, const int64_t *indptr, size_t n_docs,
                                     const int64_t *tokens, size_t n_vocab,
                                     const uint8_t *keep, size_t window, size_t n_threads,
                                     qc_errinfo *err)
 {
     layout_part parts[QC_MAX_PARTS];
-    size_t cut[QC_MAX_PARTS + 1], n_tokens = (size_t)indptr[n_docs];
+    size_t cut[QC_MAX_PARTS + 1], n_tokens = (size_t)indptr[n_docs], gap = window - 1;
     /* a cursor array per range: as many ranges as the tokens pay for */
     size_t n_parts = n_tokens / MIN_PART_POSITIONS;
     size_t affordable = n_tokens / (n_vocab + 1);
@@ -1329,20 +1325,25 @@ static qc_status window_walk_layout(window_layout *w, const int64_t *indptr, siz
     n_parts = n_parts > 0 ? n_parts : 1;
     qc_cut_by_offsets(indptr, n_docs, n_parts, cut);
     memset(parts, 0, sizeof parts);
-    w->gap = window - 1;
-    uint32_t *kept = qc_malloc(n_docs + 1, sizeof *kept);
+    w->gap = gap;
+    w->ids = qc_malloc(gap + n_tokens + n_docs * gap, sizeof *w->ids);
     w->start = qc_malloc(n_vocab + 1, sizeof *w->start);
-    qc_status status = kept == NULL || w->start == NULL ? QC_ENOMEM : QC_OK;
+    qc_status status = w->ids == NULL || w->start == NULL ? QC_ENOMEM : QC_OK;
     for (size_t p = 0; p < n_parts && status == QC_OK; p++) {
         parts[p].first = cut[p];
         parts[p].last = cut[p + 1];
+        parts[p].from = gap + (size_t)indptr[cut[p]] + cut[p] * gap;
+        parts[p].to = gap + (size_t)indptr[cut[p + 1]] + cut[p + 1] * gap;
         parts[p].cursor = qc_calloc(n_vocab + 1, sizeof *parts[p].cursor);
         if (parts[p].cursor == NULL)
             status = QC_ENOMEM;
     }
-    layout_job job = {w, parts, indptr, tokens, keep, n_vocab, kept};
-    if (status == QC_OK)
-        status = qc_run_parts(n_parts, count_kept, &job);
+    layout_job job = {w, parts, indptr, tokens, keep, n_vocab};
+    if (status == QC_OK) {
+        for (size_t i = 0; i < gap; i++)
+            w->ids[i] = GAP;
+        status = qc_run_parts(n_parts, write_kept, &job);
+    }
     for (size_t p = 0; p < n_parts && status != QC_OK; p++) {
         if (parts[p].err.arg != NULL) { /* the first bad token */
             if (err != NULL)
@@ -1352,14 +1353,7 @@ static qc_status window_walk_layout(window_layout *w, const int64_t *indptr, siz
     }
     if (status != QC_OK)
         goto cleanup;
-    /* each range's first position, and each id's positions in at: the
-       ranges' counts in turn */
-    size_t n = w->gap;
-    for (size_t p = 0; p < n_parts; p++) {
-        parts[p].position = n;
-        for (size_t d = parts[p].first; d < parts[p].last; d++)
-            n += kept[d] > 0 ? kept[d] + w->gap : 0;
-    }
+    /* each id's positions in at: the ranges' counts in turn */
     uint32_t running = 0;
     for (size_t a = 0; a < n_vocab; a++) {
         w->start[a] = running;
@@ -1371,17 +1365,13 @@ static qc_status window_walk_layout(window_layout *w, const int64_t *indptr, siz
     }
     w->start[n_vocab] = running;
     w->n_kept = running;
-    w->ids = qc_malloc(n, sizeof *w->ids);
     w->at = qc_malloc(w->n_kept + 1, sizeof *w->at);
-    if (w->ids == NULL || w->at == NULL) {
+    if (w->at == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t i = 0; i < w->gap; i++)
-        w->ids[i] = GAP;
-    status = qc_run_parts(n_parts, place_kept, &job);
+    status = qc_run_parts(n_parts, list_positions, &job);
 cleanup:
-    qc_free(kept);
     for (size_t p = 0; p < n_parts; p++)
         qc_free(parts[p].cursor);
     return status;
