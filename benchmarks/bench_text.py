@@ -49,6 +49,10 @@ THREADS = default_threads(None)  # what term_matrix and cooccurrence use by defa
 
 
 def timed(fn, repeat: int) -> float:
+    """Median wall time of repeat calls after one untimed call: a first call
+    in the process pays for memory the allocator has not mapped yet (for the
+    term matrix on two threads, 2-3x the later calls), on both sides."""
+    fn()
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -262,11 +266,16 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         f"- Data: seeded **synthetic** corpus (`tests/textcorpus.py`): {n_bytes / 1e6:.1f} MB of UTF-8, "
         f"{n_chars:,} characters, words drawn from jieba's dictionary by frequency with Latin "
         "words, numbers, punctuation and white space mixed in.",
-        "- Times are medians; each task checks in the run that both sides give the same answer.",
+        "- Times are medians, each after one untimed warm-up call (both sides); each task checks",
+        "  in the run that both sides give the same answer.",
         "  The ratio is peer time / qdacore time (for threads: one thread / two threads).",
         "- The machine is a shared virtual one: the same run repeated moves single times by",
         "  up to a third and the threads ratio between 1.3x and 1.8x (the C call alone scales",
         "  1.7x to 1.9x); ratios within one run are what this page compares.",
+        "- The two-thread times of the term matrix and the co-words move most: both fault in",
+        "  tens of MB of fresh pages per call, from two threads at once. On 2026-11-29 the same",
+        "  calls measured 104-165 ms (term matrix) and 22-37 ms (co-words) across runs, the",
+        "  slow end later in a long process; one thread moved less (136-150 ms, 35-39 ms).",
         "",
         "| task | qdacore | peer | ratio | target | notes |",
         "|---|---:|---:|---:|---:|---|",
