@@ -35,6 +35,8 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
     for (size_t p = 1; p < n_parts; p++)
         started[p] = pthread_create(&threads[p], NULL, run_on_thread, &runs[p]) == 0;
 #endif
+    /* part 0 here: one thread fewer to start, and the caller's allocation
+       hook (failure injection is per thread) reaches that part */
     runs[0].status = part(context, 0);
     for (size_t p = 1; p < n_parts; p++) {
 #ifdef QC_HAVE_PTHREADS
@@ -45,7 +47,7 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 #endif
         runs[p].status = part(context, p);
     }
-    (void)started;
+    (void)started; /* unread without threads */
     for (size_t p = 0; p < n_parts; p++) {
         if (runs[p].status != QC_OK)
             return runs[p].status;

@@ -1234,12 +1234,19 @@ static void window_layout_free(window_layout *w)
     qc_free(w->at);
 }
 
-static void window_part_free(window_part *w)
+static void window_part_free_scratch(window_part *w)
 {
     qc_free(w->near);
     qc_free(w->tally);
     qc_free(w->bits);
     qc_free(w->summary);
+    w->near = w->tally = NULL;
+    w->bits = w->summary = NULL;
+}
+
+static void window_part_free(window_part *w)
+{
+    window_part_free_scratch(w);
     pairs_clear(&w->found);
 }
 
@@ -1548,12 +1555,7 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     layout = (window_layout){0};
     size_t total = 0;
     for (size_t p = 0; p < n_parts; p++) {
-        qc_free(parts[p].near);
-        qc_free(parts[p].tally);
-        qc_free(parts[p].bits);
-        qc_free(parts[p].summary);
-        parts[p].near = parts[p].tally = NULL;
-        parts[p].bits = parts[p].summary = NULL;
+        window_part_free_scratch(&parts[p]);
         parts[p].offset = total;
         total += parts[p].found.n;
     }
