@@ -1086,7 +1086,7 @@ static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, ui
  * the same number of positions) are walked on threads, each with its own
  * tallies and output columns; the columns are then joined in id order.
  */
-enum { GAP = UINT32_MAX, FEW = 32, CHUNK = 1 << 16, MIN_PART_POSITIONS = 1 << 16 };
+enum { GAP = UINT32_MAX, FEW = 32, CHUNK = 1 << 16, MIN_PART_POSITIONS = 1 << 16, WIDE = 64 };
 
 typedef struct {
     uint32_t *ids;      /* the texts, GAP-separated */
@@ -1103,7 +1103,8 @@ typedef struct {
     uint32_t *tally;    /* per id, zero between ids */
     uint64_t *bits;     /* a bit per id and, in summary, a bit per word of */
     uint64_t *summary;  /* bits: zero between ids */
-    uint32_t lo, hi;    /* the least and greatest b tallied */
+    uint32_t lo, hi;    /* the least and greatest b tallied (or any id) */
+    int bounded;        /* lo and hi tracked: more than WIDE summary words */
     qc_wordpairs found; /* b and count written as found, a at the join */
     size_t capacity;    /* of found's columns */
     size_t offset;      /* where found goes in the joined columns */
@@ -1165,17 +1166,29 @@ static void append_runs(const uint32_t *near, size_t c, qc_wordpairs *p)
     }
 }
 
-/* Adds near[0..c) to the tallies and the bit sets. */
+/* Adds near[0..c) to the tallies and the bit sets; in a wide vocabulary,
+   also to the least and greatest b tallied, so that reading back need not
+   visit every summary word. */
 static void tally_near(window_part *w, size_t c)
 {
     /* locals: the tallies are uint32 too, so w->lo could alias them */
     uint32_t lo = w->lo, hi = w->hi, *tally = w->tally;
+    uint64_t *bits = w->bits, *summary = w->summary;
     const uint32_t *near = w->near;
+    if (!w->bounded) {
+        for (size_t i = 0; i < c; i++) {
+            uint32_t b = near[i];
+            tally[b]++;
+            bits[b >> 6] |= (uint64_t)1 << (b & 63);
+            summary[b >> 12] |= (uint64_t)1 << (b >> 6 & 63);
+        }
+        return;
+    }
     for (size_t i = 0; i < c; i++) {
         uint32_t b = near[i];
         tally[b]++;
-        w->bits[b >> 6] |= (uint64_t)1 << (b & 63);
-        w->summary[b >> 12] |= (uint64_t)1 << (b >> 6 & 63);
+        bits[b >> 6] |= (uint64_t)1 << (b & 63);
+        summary[b >> 12] |= (uint64_t)1 << (b >> 6 & 63);
         lo = b < lo ? b : lo;
         hi = b > hi ? b : hi;
     }
@@ -1203,8 +1216,10 @@ static void append_tallied(window_part *w)
             }
         }
     }
-    w->lo = UINT32_MAX;
-    w->hi = 0;
+    if (w->bounded) {
+        w->lo = UINT32_MAX;
+        w->hi = 0;
+    }
 }
 
 /* Room for need pairs in the columns b and count of p (n are in use). */
@@ -1397,7 +1412,9 @@ static qc_status window_part_init(window_part *w, size_t n_vocab, size_t window,
     w->near = qc_malloc(CHUNK + 2 * window, sizeof *w->near);
     w->bits = qc_calloc(n_vocab / 64 + 1, sizeof *w->bits);
     w->summary = qc_calloc(n_vocab / 4096 + 1, sizeof *w->summary);
-    w->lo = UINT32_MAX;
+    w->bounded = n_vocab / 4096 + 1 > WIDE;
+    w->lo = w->bounded ? UINT32_MAX : 0;
+    w->hi = w->bounded || n_vocab == 0 ? 0 : (uint32_t)(n_vocab - 1);
     if (w->tally == NULL || w->near == NULL || w->bits == NULL || w->summary == NULL)
         return QC_ENOMEM;
     return reserve_pairs(&w->found, &w->capacity, capacity);
@@ -1455,12 +1472,19 @@ static qc_status walk_part(void *context, size_t part)
             }
             append_runs(w->near, c, found);
         } else {
-            uint32_t lo = w->lo, hi = w->hi;
-            for (size_t i = 0; i < c; i++) {
-                lo = w->near[i] < lo ? w->near[i] : lo;
-                hi = w->near[i] > hi ? w->near[i] : hi;
+            /* sorted instead when spread over so many summary words that
+               reading them back costs more; only a vocabulary of 4 c
+               summary words or more can spread them that far */
+            int sparse = 0;
+            if (tallied == 0 && (job->n_vocab >> 12) >= 4 * c) {
+                uint32_t lo = UINT32_MAX, hi = 0;
+                for (size_t i = 0; i < c; i++) {
+                    lo = w->near[i] < lo ? w->near[i] : lo;
+                    hi = w->near[i] > hi ? w->near[i] : hi;
+                }
+                sparse = (hi >> 12) - (lo >> 12) >= 4 * c;
             }
-            if (tallied == 0 && (hi >> 12) - (lo >> 12) >= 4 * c) {
+            if (sparse) {
                 qsort(w->near, c, sizeof *w->near, compare_u32);
                 append_runs(w->near, c, found);
             } else {
