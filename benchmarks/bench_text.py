@@ -275,7 +275,7 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         "- The two-thread times of the term matrix and the co-words move most: both fault in",
         "  tens of MB of fresh pages per call, from two threads at once. On 2026-11-29 the same",
         "  calls measured 104-165 ms (term matrix) and 22-37 ms (co-words) across runs, the",
-        "  slow end later in a long process; one thread moved less (136-150 ms, 35-39 ms).",
+        "  slow end later in a long process; one thread moved less (136-150 ms, 35-45 ms).",
         "",
         "| task | qdacore | peer | ratio | target | notes |",
         "|---|---:|---:|---:|---:|---|",
