@@ -22,6 +22,14 @@ static void *run_on_thread(void *arg)
 }
 #endif
 
+size_t qc_part_count(size_t work, size_t min_part, size_t n_threads)
+{
+    size_t n = min_part > 0 ? work / min_part : work;
+    n = n < n_threads ? n : n_threads;
+    n = n < QC_MAX_PARTS ? n : QC_MAX_PARTS;
+    return n > 0 ? n : 1;
+}
+
 qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 {
     if (n_parts == 0 || n_parts > QC_MAX_PARTS || part == NULL)

@@ -22,6 +22,11 @@ enum { QC_MAX_PARTS = 64 };
 
 typedef qc_status (*qc_part_fn)(void *context, size_t part);
 
+/* How many parts to cut `work` units into: one per min_part units (smaller
+   parts cost more in thread starts and scratch than they save), at most
+   n_threads and QC_MAX_PARTS, at least 1. */
+size_t qc_part_count(size_t work, size_t min_part, size_t n_threads);
+
 /*
  * Runs part(context, p) for every p in [0, n_parts): part 0 on the calling
  * thread, each other part on a thread of its own. A thread that cannot be

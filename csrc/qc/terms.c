@@ -573,10 +573,8 @@ static qc_status count_ranked(const int64_t *kind, size_t n_docs, const int32_t 
     if (n_grams > UINT32_MAX) /* counts and columns share a word below */
         return qc_fail(err, QC_EOVERFLOW, "ngram_range", 0, (int64_t)n_grams,
                        (int64_t)UINT32_MAX, "too many n-grams to count packed");
-    size_t n_parts = n_grams / MIN_PART_GRAMS;
-    n_parts = n_parts < n_threads ? n_parts : n_threads;
-    n_parts = n_parts < QC_MAX_PARTS ? n_parts : QC_MAX_PARTS;
-    job.n_parts = job.sort.n_parts = n_parts = n_parts > 0 ? n_parts : 1;
+    size_t n_parts = qc_part_count(n_grams, MIN_PART_GRAMS, n_threads);
+    job.n_parts = job.sort.n_parts = n_parts;
     job.sort.src = qc_malloc(n_grams, sizeof *job.sort.src);
     job.sort.dst = qc_malloc(n_grams, sizeof *job.sort.dst);
     job.sort.count = qc_malloc(n_parts << RADIX_BITS, sizeof *job.sort.count);
@@ -1338,13 +1336,10 @@ static qc_status window_walk_layout(window_layout *w, const int64_t *indptr, siz
 {
     layout_part parts[QC_MAX_PARTS];
     size_t cut[QC_MAX_PARTS + 1], n_tokens = (size_t)indptr[n_docs], gap = window - 1;
-    /* a cursor array per range: as many ranges as the tokens pay for */
-    size_t n_parts = n_tokens / MIN_PART_POSITIONS;
+    /* a cursor array per range: no more ranges than the tokens pay for */
     size_t affordable = n_tokens / (n_vocab + 1);
-    n_parts = n_parts < affordable ? n_parts : affordable;
-    n_parts = n_parts < n_threads ? n_parts : n_threads;
-    n_parts = n_parts < QC_MAX_PARTS ? n_parts : QC_MAX_PARTS;
-    n_parts = n_parts > 0 ? n_parts : 1;
+    size_t n_parts = qc_part_count(n_tokens, MIN_PART_POSITIONS,
+                                   n_threads < affordable ? n_threads : affordable);
     qc_cut_by_offsets(indptr, n_docs, n_parts, cut);
     memset(parts, 0, sizeof parts);
     w->gap = gap;
@@ -1550,12 +1545,7 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
                                           window, n_threads, err);
     if (status != QC_OK)
         goto cleanup;
-    /* parts of at least MIN_PART_POSITIONS: fewer, smaller ones cost more
-       in thread starts and scratch than they save */
-    n_parts = layout.n_kept / MIN_PART_POSITIONS;
-    n_parts = n_parts < n_threads ? n_parts : n_threads;
-    n_parts = n_parts < QC_MAX_PARTS ? n_parts : QC_MAX_PARTS;
-    n_parts = n_parts > 0 ? n_parts : 1;
+    n_parts = qc_part_count(layout.n_kept, MIN_PART_POSITIONS, n_threads);
     qc_cut_by_weight(layout.start, n_vocab, n_parts, cut);
     pair_start = qc_malloc(n_vocab + 1, sizeof *pair_start);
     if (pair_start == NULL) {

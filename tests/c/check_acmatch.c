@@ -2,6 +2,7 @@
    matching", Comm. ACM 18(6), Fig. 1: keywords he, she, his, hers in
    "ushers" give she and he ending at position 4 and hers at 6. */
 #include "qc/acmatch.h"
+#include "alloc_rounds.h"
 #include "suites.h"
 
 #include <string.h>
@@ -135,12 +136,8 @@ START_TEST(matcher_survives_every_allocation_failure)
         qc_alloc_fail_after(-1);
         qc_matches_free(&out);
         qc_matcher_free(m);
-        if (status == QC_OK) {
-            ck_assert_int_gt(k, 3);
+        if (alloc_round_done(status, k, attempts, 3))
             break;
-        }
-        ck_assert_int_eq(status, QC_ENOMEM);
-        ck_assert_int_le(k, attempts);
     }
 }
 END_TEST

@@ -85,6 +85,17 @@ START_TEST(cuts_balance_the_running_weight)
 }
 END_TEST
 
+START_TEST(part_counts_follow_work_and_threads)
+{
+    ck_assert_uint_eq(qc_part_count(0, 100, 8), 1);      /* no work: one part */
+    ck_assert_uint_eq(qc_part_count(99, 100, 8), 1);     /* less than a part's worth */
+    ck_assert_uint_eq(qc_part_count(350, 100, 8), 3);    /* whole parts of work */
+    ck_assert_uint_eq(qc_part_count(350, 100, 2), 2);    /* no more than the threads */
+    ck_assert_uint_eq(qc_part_count(350, 100, 0), 1);
+    ck_assert_uint_eq(qc_part_count((size_t)1 << 40, 1, 1000), QC_MAX_PARTS);
+}
+END_TEST
+
 Suite *parallel_suite(void)
 {
     Suite *s = suite_create("parallel");
@@ -92,6 +103,7 @@ Suite *parallel_suite(void)
     tcase_add_test(tc, runs_every_part_once);
     tcase_add_test(tc, reports_the_first_failing_part);
     tcase_add_test(tc, cuts_balance_the_running_weight);
+    tcase_add_test(tc, part_counts_follow_work_and_threads);
     suite_add_tcase(s, tc);
     return s;
 }
