@@ -261,12 +261,13 @@ static void free_capsule_buffer(PyObject *capsule)
     qc_free(PyCapsule_GetPointer(capsule, "qdacore.buffer"));
 }
 
-static PyObject *adopt(void *data, npy_intp n, int type)
+/* An array of n entries at data, inside the block it keeps alive. */
+static PyObject *adopt(void *block, void *data, npy_intp n, int type)
 {
     PyObject *array = NULL;
-    PyObject *owner = PyCapsule_New(data, "qdacore.buffer", free_capsule_buffer);
+    PyObject *owner = PyCapsule_New(block, "qdacore.buffer", free_capsule_buffer);
     if (owner == NULL) {
-        qc_free(data);
+        qc_free(block);
         return NULL;
     }
     array = PyArray_SimpleNewFromData(1, &n, type, data);
@@ -283,6 +284,16 @@ fail:
     return NULL;
 }
 
-PyObject *qc_adopt_int64(int64_t *data, npy_intp n) { return adopt(data, n, NPY_INT64); }
+PyObject *qc_adopt_int64(int64_t *data, npy_intp n) { return adopt(data, data, n, NPY_INT64); }
 
-PyObject *qc_adopt_int32(int32_t *data, npy_intp n) { return adopt(data, n, NPY_INT32); }
+PyObject *qc_adopt_int64_at(int64_t *block, size_t skip, npy_intp n)
+{
+    return adopt(block, block + skip, n, NPY_INT64);
+}
+
+PyObject *qc_adopt_int32_at(int32_t *block, size_t skip, npy_intp n)
+{
+    return adopt(block, block + skip, n, NPY_INT32);
+}
+
+PyObject *qc_adopt_int32(int32_t *data, npy_intp n) { return adopt(data, data, n, NPY_INT32); }

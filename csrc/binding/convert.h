@@ -92,4 +92,8 @@ PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func);
 PyObject *qc_adopt_int64(int64_t *data, npy_intp n);
 PyObject *qc_adopt_int32(int32_t *data, npy_intp n);
 
+/* The same for the n entries that start skip entries into block. */
+PyObject *qc_adopt_int64_at(int64_t *block, size_t skip, npy_intp n);
+PyObject *qc_adopt_int32_at(int32_t *block, size_t skip, npy_intp n);
+
 #endif /* QC_BINDING_CONVERT_H */

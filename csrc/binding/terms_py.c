@@ -388,15 +388,17 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
     npy_intp n = (npy_intp)qc_wordpairs_count(pairs);
     int32_t *a_data, *b_data;
     int64_t *count_data;
-    if (qc_wordpairs_take(pairs, &a_data, &b_data, &count_data) != QC_OK) {
+    size_t skip;
+    if (qc_wordpairs_take(pairs, &a_data, &b_data, &count_data, &skip) != QC_OK) {
         PyErr_NoMemory();
         goto finally;
     }
-    /* an array adopts its buffer or frees it; the buffers not reached yet
-       are freed here */
+    /* an array adopts its block or frees it; the blocks not reached yet are
+       freed here */
     a = (PyArrayObject *)qc_adopt_int32(a_data, n);
-    b = a ? (PyArrayObject *)qc_adopt_int32(b_data, n) : (qc_free(b_data), NULL);
-    count = b ? (PyArrayObject *)qc_adopt_int64(count_data, n) : (qc_free(count_data), NULL);
+    b = a ? (PyArrayObject *)qc_adopt_int32_at(b_data, skip, n) : (qc_free(b_data), NULL);
+    count = b ? (PyArrayObject *)qc_adopt_int64_at(count_data, skip, n)
+              : (qc_free(count_data), NULL);
     if (count == NULL)
         goto finally;
     result = PyTuple_Pack(3, a, b, count);

@@ -922,11 +922,13 @@ cleanup:
 /* -- co-word pairs ----------------------------------------------------------- */
 
 /* The pairs counted so far, sorted by (a, b), a < b: three columns, so
-   that a caller can take them as they are. */
+   that a caller can take them as they are. The columns b and count may
+   start skip entries into their blocks (the window walk's first two ranges
+   fill one block from its middle outwards). */
 struct qc_wordpairs {
     int32_t *a, *b;
     int64_t *count;
-    size_t n;
+    size_t n, skip;
 };
 
 qc_status qc_wordpairs_new(qc_wordpairs **out)
@@ -935,13 +937,13 @@ qc_status qc_wordpairs_new(qc_wordpairs **out)
     return *out == NULL ? QC_ENOMEM : QC_OK;
 }
 
+static void pairs_clear(qc_wordpairs *p);
+
 void qc_wordpairs_free(qc_wordpairs *p)
 {
     if (p == NULL)
         return;
-    qc_free(p->a);
-    qc_free(p->b);
-    qc_free(p->count);
+    pairs_clear(p);
     qc_free(p);
 }
 
@@ -976,8 +978,8 @@ static qc_status pairs_alloc(qc_wordpairs *p, size_t n)
 static void pairs_clear(qc_wordpairs *p)
 {
     qc_free(p->a);
-    qc_free(p->b);
-    qc_free(p->count);
+    qc_free(p->b != NULL ? p->b - p->skip : NULL);
+    qc_free(p->count != NULL ? p->count - p->skip : NULL);
     *p = (qc_wordpairs){0};
 }
 
@@ -1072,17 +1074,22 @@ static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, ui
  * Window pairs by their lower id, without listing pair occurrences. The kept
  * tokens are laid out as uint32 ids with window - 1 GAP entries before and
  * after every text, so a neighbour needs no bounds check, and the positions
- * of each id are listed (a counting sort). For each id a in increasing order
- * the neighbours b > a of its positions are gathered: a pair of positions
- * is counted once, from its lower id. A few are sorted and counted as runs;
- * many are tallied in a dense array and read back in order through a
- * two-level bit set (only one a's tallies are live at a time, so they stay
- * in cache); many spread thinly over a large vocabulary are sorted with
- * qsort. The pairs thus come sorted by (a, b) with no sort of all pairs.
+ * of each id are listed (a counting sort). For each id a the neighbours
+ * b > a of its positions are gathered: a pair of positions is counted once,
+ * from its lower id. A few are sorted and counted as runs; many are tallied
+ * in a dense array and read back in order through a two-level bit set (only
+ * one a's tallies are live at a time, so they stay in cache); many spread
+ * thinly over a large vocabulary are sorted with qsort. The pairs thus come
+ * sorted by (a, b) with no sort of all pairs.
  *
  * Ids are independent of each other, so ranges of them (cut to hold about
  * the same number of positions) are walked on threads, each with its own
- * tallies and output columns; the columns are then joined in id order.
+ * tallies. The first two ranges write into one block from a middle place
+ * outwards: the first walks its ids downwards and writes its pairs
+ * backwards, ending at that place; the second writes forwards from it. The
+ * columns of most counts then need no copy (copying a range's pairs cost
+ * more than a fifth of the whole on two threads); further ranges write
+ * columns of their own, copied after the first two.
  */
 enum { GAP = UINT32_MAX, FEW = 32, CHUNK = 1 << 16, MIN_PART_POSITIONS = 1 << 16, WIDE = 64 };
 
@@ -1094,7 +1101,7 @@ typedef struct {
     size_t n_kept;
 } window_layout;
 
-/* One range of ids being walked: scratch and output of its own. */
+/* One range of ids being walked: its scratch, and where its pairs go. */
 typedef struct {
     size_t first, last; /* the ids a in [first, last) */
     uint32_t *near;     /* neighbours b > a gathered, up to CHUNK + 2 window */
@@ -1103,9 +1110,13 @@ typedef struct {
     uint64_t *summary;  /* bits: zero between ids */
     uint32_t lo, hi;    /* the least and greatest b tallied (or any id) */
     int bounded;        /* lo and hi tracked: more than WIDE summary words */
-    qc_wordpairs found; /* b and count written as found, a at the join */
-    size_t capacity;    /* of found's columns */
-    size_t offset;      /* where found goes in the joined columns */
+    int32_t *b;         /* the columns b and count its pairs are written in: */
+    int64_t *count;     /* its own, or the block of the first two ranges */
+    size_t start, next; /* its pairs are [start, next), or [next, start) */
+    int backward;       /* ids downwards, pairs at decreasing places */
+    int shared;         /* in the block, whose room holds all its pairs */
+    size_t capacity;    /* of its own columns */
+    size_t offset;      /* where its pairs go in the joined columns */
 } window_part;
 
 typedef struct {
@@ -1144,24 +1155,51 @@ static unsigned lowest_bit(uint64_t x)
 #endif
 }
 
+static unsigned highest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return 63 - (unsigned)__builtin_clzll(x);
+#else
+    unsigned i = 63;
+    for (; !(x >> 63); x <<= 1)
+        i--;
+    return i;
+#endif
+}
+
 static int compare_u32(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
     return (a > b) - (a < b);
 }
 
-/* Appends the runs of the sorted near[0..c) to the columns b and count of
-   p. */
-static void append_runs(const uint32_t *near, size_t c, qc_wordpairs *p)
+/* Writes the runs of the sorted near[0..c) as pairs of w. */
+static void append_runs(const uint32_t *near, size_t c, window_part *w)
 {
-    for (size_t i = 0; i < c;) {
-        size_t j = i + 1;
-        while (j < c && near[j] == near[i])
-            j++;
-        p->b[p->n] = (int32_t)near[i];
-        p->count[p->n++] = (int64_t)(j - i);
-        i = j;
+    /* locals: a store to count could alias w->next */
+    int32_t *b = w->b;
+    int64_t *count = w->count;
+    size_t next = w->next;
+    if (!w->backward) {
+        for (size_t i = 0; i < c;) {
+            size_t j = i + 1;
+            while (j < c && near[j] == near[i])
+                j++;
+            b[next] = (int32_t)near[i];
+            count[next++] = (int64_t)(j - i);
+            i = j;
+        }
+    } else {
+        for (size_t j = c; j > 0;) {
+            size_t i = j - 1;
+            while (i > 0 && near[i - 1] == near[j - 1])
+                i--;
+            b[--next] = (int32_t)near[j - 1];
+            count[next] = (int64_t)(j - i);
+            j = i;
+        }
     }
+    w->next = next;
 }
 
 /* Adds near[0..c) to the tallies and the bit sets; in a wide vocabulary,
@@ -1194,26 +1232,49 @@ static void tally_near(window_part *w, size_t c)
     w->hi = hi;
 }
 
-/* Appends the tallied b's in order to the columns b and count of found,
-   clearing the tallies and bit sets. */
+/* Writes the tallied b's, in order, as pairs of w, clearing the tallies and
+   bit sets. */
 static void append_tallied(window_part *w)
 {
-    qc_wordpairs *p = &w->found;
-    for (size_t s = w->lo >> 12; s <= w->hi >> 12; s++) {
-        uint64_t words = w->summary[s];
-        w->summary[s] = 0;
-        for (; words != 0; words &= words - 1) {
-            size_t word = s * 64 + lowest_bit(words);
-            uint64_t x = w->bits[word];
-            w->bits[word] = 0;
-            for (; x != 0; x &= x - 1) {
-                size_t b = word * 64 + lowest_bit(x);
-                p->b[p->n] = (int32_t)b;
-                p->count[p->n++] = w->tally[b];
-                w->tally[b] = 0;
+    int32_t *b_col = w->b;
+    int64_t *count = w->count;
+    uint32_t *tally = w->tally;
+    uint64_t *bits = w->bits, *summary = w->summary;
+    size_t next = w->next, first = w->lo >> 12, last = w->hi >> 12;
+    if (!w->backward) {
+        for (size_t s = first; s <= last; s++) {
+            uint64_t words = summary[s];
+            summary[s] = 0;
+            for (; words != 0; words &= words - 1) {
+                size_t word = s * 64 + lowest_bit(words);
+                uint64_t x = bits[word];
+                bits[word] = 0;
+                for (; x != 0; x &= x - 1) {
+                    size_t b = word * 64 + lowest_bit(x);
+                    b_col[next] = (int32_t)b;
+                    count[next++] = tally[b];
+                    tally[b] = 0;
+                }
+            }
+        }
+    } else {
+        for (size_t s = last + 1; s-- > first;) {
+            uint64_t words = summary[s];
+            summary[s] = 0;
+            for (; words != 0; words ^= (uint64_t)1 << highest_bit(words)) {
+                size_t word = s * 64 + highest_bit(words);
+                uint64_t x = bits[word];
+                bits[word] = 0;
+                for (; x != 0; x ^= (uint64_t)1 << highest_bit(x)) {
+                    size_t b = word * 64 + highest_bit(x);
+                    b_col[--next] = (int32_t)b;
+                    count[next] = tally[b];
+                    tally[b] = 0;
+                }
             }
         }
     }
+    w->next = next;
     if (w->bounded) {
         w->lo = UINT32_MAX;
         w->hi = 0;
@@ -1240,6 +1301,18 @@ static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
     return QC_OK;
 }
 
+/* Room for need more pairs in a range's own columns. */
+static qc_status reserve_part(window_part *w, size_t need)
+{
+    if (w->shared)
+        return QC_OK;
+    qc_wordpairs own = {.b = w->b, .count = w->count};
+    qc_status status = reserve_pairs(&own, &w->capacity, w->next + need);
+    w->b = own.b;
+    w->count = own.count;
+    return status;
+}
+
 static void window_layout_free(window_layout *w)
 {
     qc_free(w->ids);
@@ -1260,7 +1333,12 @@ static void window_part_free_scratch(window_part *w)
 static void window_part_free(window_part *w)
 {
     window_part_free_scratch(w);
-    pairs_clear(&w->found);
+    if (!w->shared) {
+        qc_free(w->b);
+        qc_free(w->count);
+    }
+    w->b = NULL;
+    w->count = NULL;
 }
 
 /* One range of texts being laid out. Its region of ids starts where its
@@ -1394,15 +1472,41 @@ cleanup:
     return status;
 }
 
-/* The scratch and first columns of a part that walks `positions` positions. */
+/* The columns a range of `positions` positions reserves when it has its
+   own: every pair occurrence could be a new pair, but reserving that much
+   (up to a bound) is only address space until it is written. */
+static size_t own_capacity(size_t positions, size_t window)
+{
+    size_t capacity = positions * (window - 1);
+    return capacity < 4 * positions + ((size_t)1 << 16) ? capacity
+                                                          : 4 * positions + ((size_t)1 << 16);
+}
+
+/* Room for every pair the first two ranges can find (an id a has at most
+   2 (window - 1) neighbours per position, and n_vocab - 1 - a ids above
+   it), in room[0] and room[1]; whether they may share a block: only when
+   that is at most twice what their own columns would reserve. */
+static int block_room(const window_layout *layout, size_t n_vocab, const size_t *cut,
+                      size_t window, size_t room[2])
+{
+    size_t own = 0;
+    for (size_t p = 0; p < 2; p++) {
+        room[p] = 0;
+        for (size_t a = cut[p]; a < cut[p + 1]; a++) {
+            size_t k = layout->start[a + 1] - layout->start[a];
+            size_t most = 2 * (window - 1) * k;
+            room[p] += most < n_vocab - 1 - a ? most : n_vocab - 1 - a;
+        }
+        own += own_capacity(layout->start[cut[p + 1]] - layout->start[cut[p]], window);
+    }
+    return room[0] + room[1] <= 2 * own;
+}
+
+/* The scratch of a range that walks `positions` positions, and its own
+   columns unless it writes in the block. */
 static qc_status window_part_init(window_part *w, size_t n_vocab, size_t window,
                                   size_t positions)
 {
-    /* every pair occurrence could be a new pair; reserving that much (up to
-       a bound) is only address space until it is written */
-    size_t capacity = positions * (window - 1);
-    if (capacity > 4 * positions + ((size_t)1 << 16))
-        capacity = 4 * positions + ((size_t)1 << 16);
     w->tally = qc_calloc(n_vocab + 1, sizeof *w->tally);
     w->near = qc_malloc(CHUNK + 2 * window, sizeof *w->near);
     w->bits = qc_calloc(n_vocab / 64 + 1, sizeof *w->bits);
@@ -1412,39 +1516,50 @@ static qc_status window_part_init(window_part *w, size_t n_vocab, size_t window,
     w->hi = w->bounded || n_vocab == 0 ? 0 : (uint32_t)(n_vocab - 1);
     if (w->tally == NULL || w->near == NULL || w->bits == NULL || w->summary == NULL)
         return QC_ENOMEM;
-    return reserve_pairs(&w->found, &w->capacity, capacity);
+    return reserve_part(w, own_capacity(positions, window));
 }
 
-/* Walks the ids of one part (a qc_part_fn). */
+/* Walks the ids of one range (a qc_part_fn). */
 static qc_status walk_part(void *context, size_t part)
 {
     const window_job *job = context;
     const window_layout *layout = job->layout;
     window_part *w = &job->parts[part];
-    qc_wordpairs *found = &w->found;
     enum { AHEAD = 32 }; /* occurrences: about the latency of a miss to L3 */
     const size_t gap = layout->gap;
-    const uint32_t *ids = layout->ids, *last = layout->at + layout->start[w->last];
-    for (size_t a = w->first; a < w->last; a++) {
-        const uint32_t *at = layout->at + layout->start[a];
-        const uint32_t *end = layout->at + layout->start[a + 1];
-        size_t before = found->n;
+    const int backward = w->backward;
+    const uint32_t *ids = layout->ids, *at = layout->at;
+    uint32_t *near = w->near;
+    /* positions are walked in the order of the ids, so the next ones to
+       fetch lie AHEAD places on, within the range's positions */
+    const size_t lowest = layout->start[w->first], highest = layout->start[w->last];
+    for (size_t i = w->first; i < w->last; i++) {
+        size_t a = backward ? w->first + w->last - 1 - i : i;
+        size_t from = layout->start[a], to = layout->start[a + 1], before = w->next;
         /* b counts when in (a, GAP): one unsigned compare, no branch */
         const uint32_t above = (uint32_t)a + 1, span = GAP - above;
         size_t c = 0, tallied = 0;
-        for (; at < end; at++) {
-            /* the next ids' positions too: most ids occur a few times */
-            if (at + AHEAD < last) {
-                QC_PREFETCH(&ids[at[AHEAD] - gap]);
-                QC_PREFETCH(&ids[at[AHEAD] + gap]);
+        for (size_t k = from; k < to; k++) {
+            size_t j = k;
+            if (!backward) {
+                if (j + AHEAD < highest) {
+                    QC_PREFETCH(&ids[at[j + AHEAD] - gap]);
+                    QC_PREFETCH(&ids[at[j + AHEAD] + gap]);
+                }
+            } else {
+                j = from + to - 1 - k;
+                if (j >= lowest + AHEAD) {
+                    QC_PREFETCH(&ids[at[j - AHEAD] - gap]);
+                    QC_PREFETCH(&ids[at[j - AHEAD] + gap]);
+                }
             }
-            const uint32_t *here = ids + *at;
+            const uint32_t *here = ids + at[j];
             for (size_t d = 1; d <= gap; d++) {
                 uint32_t b = here[d];
-                w->near[c] = b;
+                near[c] = b;
                 c += b - above < span;
                 b = here[-(ptrdiff_t)d];
-                w->near[c] = b;
+                near[c] = b;
                 c += b - above < span;
             }
             if (c >= CHUNK) {
@@ -1454,18 +1569,18 @@ static qc_status walk_part(void *context, size_t part)
             }
         }
         /* at most one pair per neighbour gathered */
-        qc_status status = reserve_pairs(found, &w->capacity, found->n + c + tallied);
+        qc_status status = reserve_part(w, c + tallied);
         if (status != QC_OK)
             return status;
         if (tallied == 0 && c <= FEW) {
-            for (size_t i = 1; i < c; i++) { /* insertion sort */
-                uint32_t v = w->near[i];
-                size_t j = i;
-                for (; j > 0 && w->near[j - 1] > v; j--)
-                    w->near[j] = w->near[j - 1];
-                w->near[j] = v;
+            for (size_t m = 1; m < c; m++) { /* insertion sort */
+                uint32_t v = near[m];
+                size_t n = m;
+                for (; n > 0 && near[n - 1] > v; n--)
+                    near[n] = near[n - 1];
+                near[n] = v;
             }
-            append_runs(w->near, c, found);
+            append_runs(near, c, w);
         } else {
             /* sorted instead when spread over so many summary words that
                reading them back costs more; only a vocabulary of 4 c
@@ -1473,30 +1588,30 @@ static qc_status walk_part(void *context, size_t part)
             int sparse = 0;
             if (tallied == 0 && (job->n_vocab >> 12) >= 4 * c) {
                 uint32_t lo = UINT32_MAX, hi = 0;
-                for (size_t i = 0; i < c; i++) {
-                    lo = w->near[i] < lo ? w->near[i] : lo;
-                    hi = w->near[i] > hi ? w->near[i] : hi;
+                for (size_t m = 0; m < c; m++) {
+                    lo = near[m] < lo ? near[m] : lo;
+                    hi = near[m] > hi ? near[m] : hi;
                 }
                 sparse = (hi >> 12) - (lo >> 12) >= 4 * c;
             }
             if (sparse) {
-                qsort(w->near, c, sizeof *w->near, compare_u32);
-                append_runs(w->near, c, found);
+                qsort(near, c, sizeof *near, compare_u32);
+                append_runs(near, c, w);
             } else {
                 tally_near(w, c);
                 append_tallied(w);
             }
         }
-        job->pair_start[a + 1] = (uint32_t)(found->n - before);
+        job->pair_start[a + 1] = (uint32_t)(backward ? before - w->next : w->next - before);
     }
     return QC_OK;
 }
 
 /* Fills slice t of n_parts equal slices of the joined columns (a
-   qc_part_fn): the a of every pair, and the b and count of the parts after
-   the first (part 0's are in place: the joined b and count columns are its
-   own, grown). Slices rather than parts, so the threads share the copying
-   evenly. */
+   qc_part_fn): the a of every pair, and the b and count of the ranges
+   whose pairs are not in place (those after the first two, or after the
+   first when they did not share the block). Slices rather than ranges, so
+   the threads share the copying evenly. */
 static qc_status join_slice(void *context, size_t t)
 {
     const window_job *job = context;
@@ -1504,11 +1619,12 @@ static qc_status join_slice(void *context, size_t t)
     size_t from = joined->n * t / job->n_parts, to = joined->n * (t + 1) / job->n_parts;
     for (size_t p = 1; p < job->n_parts; p++) {
         const window_part *w = &job->parts[p];
+        size_t n = w->next - w->start;
         size_t lo = w->offset > from ? w->offset : from;
-        size_t hi = w->offset + w->found.n < to ? w->offset + w->found.n : to;
-        if (lo < hi) {
-            memcpy(joined->b + lo, w->found.b + (lo - w->offset), (hi - lo) * sizeof *joined->b);
-            memcpy(joined->count + lo, w->found.count + (lo - w->offset),
+        size_t hi = w->offset + n < to ? w->offset + n : to;
+        if (!w->shared && lo < hi) {
+            memcpy(joined->b + lo, w->b + (lo - w->offset), (hi - lo) * sizeof *joined->b);
+            memcpy(joined->count + lo, w->count + (lo - w->offset),
                    (hi - lo) * sizeof *joined->count);
         }
     }
@@ -1537,9 +1653,9 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
 {
     window_layout layout = {0};
     window_part parts[QC_MAX_PARTS];
-    size_t cut[QC_MAX_PARTS + 1], n_parts = 1;
+    size_t cut[QC_MAX_PARTS + 1], n_parts = 1, room[2];
     uint32_t *pair_start = NULL;
-    qc_wordpairs joined = {0};
+    qc_wordpairs block = {0}, joined = {0};
     memset(parts, 0, sizeof parts);
     qc_status status = window_walk_layout(&layout, indptr, n_docs, tokens, n_vocab, keep,
                                           window, n_threads, err);
@@ -1552,9 +1668,26 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         status = QC_ENOMEM;
         goto cleanup;
     }
+    int share = n_parts >= 2 && block_room(&layout, n_vocab, cut, window, room);
+    size_t capacity = share ? room[0] + room[1] + 1 : 0;
+    if (share) {
+        block.b = qc_malloc(capacity, sizeof *block.b);
+        block.count = qc_malloc(capacity, sizeof *block.count);
+        if (block.b == NULL || block.count == NULL) {
+            status = QC_ENOMEM;
+            goto cleanup;
+        }
+    }
     for (size_t p = 0; p < n_parts && status == QC_OK; p++) {
         parts[p].first = cut[p];
         parts[p].last = cut[p + 1];
+        if (share && p < 2) {
+            parts[p].b = block.b;
+            parts[p].count = block.count;
+            parts[p].start = parts[p].next = room[0];
+            parts[p].backward = p == 0;
+            parts[p].shared = 1;
+        }
         status = window_part_init(&parts[p], n_vocab, window,
                                   layout.start[cut[p + 1]] - layout.start[cut[p]]);
     }
@@ -1571,14 +1704,29 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     for (size_t p = 0; p < n_parts; p++) {
         window_part_free_scratch(&parts[p]);
         parts[p].offset = total;
-        total += parts[p].found.n;
+        total += parts[p].backward ? parts[p].start - parts[p].next
+                                   : parts[p].next - parts[p].start;
     }
-    joined = parts[0].found;
-    parts[0].found = (qc_wordpairs){0};
-    size_t capacity = parts[0].capacity;
-    status = reserve_pairs(&joined, &capacity, total);
+    /* the joined columns: the block from the first range's first pair, or
+       the first range's own columns */
+    size_t skip = parts[0].backward ? parts[0].next : 0;
+    if (share) {
+        joined.b = block.b;
+        joined.count = block.count;
+        block = (qc_wordpairs){0};
+    } else {
+        joined.b = parts[0].b;
+        joined.count = parts[0].count;
+        capacity = parts[0].capacity;
+        parts[0].b = NULL;
+        parts[0].count = NULL;
+    }
+    status = reserve_pairs(&joined, &capacity, skip + total);
     if (status != QC_OK)
         goto cleanup;
+    joined.skip = skip;
+    joined.b += skip;
+    joined.count += skip;
     joined.n = total;
     joined.a = qc_malloc(total + 1, sizeof *joined.a);
     if (joined.a == NULL) {
@@ -1596,6 +1744,7 @@ cleanup:
     for (size_t p = 0; p < n_parts; p++)
         window_part_free(&parts[p]);
     qc_free(pair_start);
+    pairs_clear(&block);
     pairs_clear(&joined);
     return status;
 }
@@ -1705,7 +1854,8 @@ void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int64_t 
     memcpy(count, p->count, p->n * sizeof *count);
 }
 
-qc_status qc_wordpairs_take(qc_wordpairs *p, int32_t **a, int32_t **b, int64_t **count)
+qc_status qc_wordpairs_take(qc_wordpairs *p, int32_t **a, int32_t **b, int64_t **count,
+                            size_t *skip)
 {
     if (p->a == NULL) {
         qc_status status = pairs_alloc(p, 0);
@@ -1715,8 +1865,9 @@ qc_status qc_wordpairs_take(qc_wordpairs *p, int32_t **a, int32_t **b, int64_t *
         }
     }
     *a = p->a;
-    *b = p->b;
-    *count = p->count;
+    *b = p->b - p->skip;
+    *count = p->count - p->skip;
+    *skip = p->skip;
     *p = (qc_wordpairs){0};
     return QC_OK;
 }

@@ -172,13 +172,13 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
 void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
                          int64_t *count);
 
-/* Hands the three columns (qc_wordpairs_count entries each, by a then b; b
-   and count may have room for more) to the caller, who frees each with
-   qc_free; pairs is left empty. Errors:
-   QC_ENOMEM (only when there are no pairs: columns of no entries are then
-   allocated). */
+/* Hands the three columns (qc_wordpairs_count entries each, by a then b) to
+   the caller: a as a block, b and count as the blocks they start *skip
+   entries into (the blocks may have room for more). The caller frees each
+   block with qc_free; pairs is left empty. Errors: QC_ENOMEM (only when
+   there are no pairs: columns of no entries are then allocated). */
 qc_status qc_wordpairs_take(qc_wordpairs *pairs, int32_t **a, int32_t **b,
-                            int64_t **count);
+                            int64_t **count, size_t *skip);
 
 #ifdef __cplusplus
 }
