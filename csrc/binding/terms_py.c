@@ -338,15 +338,15 @@ static PyObject *string_order(PyObject *module, PyObject *strings)
     return (PyObject *)order;
 }
 
-/* count_pairs(indptr, tokens, n_vocab, keep, window, threads=1) -> (a, b,
-   count) */
+/* count_pairs(indptr, tokens, n_vocab, keep, window, threads=1) ->
+   (row_start, b, count): the pairs a < b as the rows of a sparse matrix */
 static PyObject *count_pairs(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *indptr_obj, *tokens_obj, *keep_obj;
     Py_ssize_t n_vocab, window, threads = 1;
     PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
-    PyArrayObject *a = NULL, *b = NULL, *count = NULL;
+    PyArrayObject *rows = NULL, *b = NULL, *count = NULL;
     qc_wordpairs *pairs = NULL;
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "OOnOn|n:count_pairs", &indptr_obj, &tokens_obj,
@@ -386,27 +386,28 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
         goto finally;
     }
     npy_intp n = (npy_intp)qc_wordpairs_count(pairs);
-    int32_t *a_data, *b_data;
-    int64_t *count_data;
+    int64_t *rows_data, *count_data;
+    int32_t *b_data;
     size_t skip;
-    if (qc_wordpairs_take(pairs, &a_data, &b_data, &count_data, &skip) != QC_OK) {
-        PyErr_NoMemory();
+    status = qc_wordpairs_take(pairs, (size_t)n_vocab, &rows_data, &b_data, &count_data, &skip);
+    if (status != QC_OK) {
+        qc_raise(status, NULL, "count_pairs");
         goto finally;
     }
     /* an array adopts its block or frees it; the blocks not reached yet are
        freed here */
-    a = (PyArrayObject *)qc_adopt_int32(a_data, n);
-    b = a ? (PyArrayObject *)qc_adopt_int32_at(b_data, skip, n) : (qc_free(b_data), NULL);
+    rows = (PyArrayObject *)qc_adopt_int64(rows_data, (npy_intp)n_vocab + 1);
+    b = rows ? (PyArrayObject *)qc_adopt_int32_at(b_data, skip, n) : (qc_free(b_data), NULL);
     count = b ? (PyArrayObject *)qc_adopt_int64_at(count_data, skip, n)
               : (qc_free(count_data), NULL);
     if (count == NULL)
         goto finally;
-    result = PyTuple_Pack(3, a, b, count);
+    result = PyTuple_Pack(3, rows, b, count);
 finally:
     Py_XDECREF(indptr);
     Py_XDECREF(tokens);
     Py_XDECREF(keep);
-    Py_XDECREF(a);
+    Py_XDECREF(rows);
     Py_XDECREF(b);
     Py_XDECREF(count);
     qc_wordpairs_free(pairs);
@@ -440,8 +441,10 @@ PyMethodDef qc_terms_methods[] = {
      "their given order: numpy.argsort(strings, kind='stable'), in C."},
     {"count_pairs", count_pairs, METH_VARARGS,
      "count_pairs(indptr, tokens, n_vocab, keep, window, threads=1, /)\n--\n\n"
-     "Co-word counts (a, b, count), a < b token ids (int32; n_vocab at most\n"
-     "2**31) sorted by (a, b), count int64: positions less than window apart,\n"
-     "or (window=0) distinct ids sharing a text. Runs without the GIL; a\n"
-     "window is walked in up to `threads` ranges of ids at once."},
+     "Co-word counts of token ids a < b as the rows of a sparse matrix\n"
+     "(row_start, b, count): the pairs of a are row_start[a]:row_start[a + 1]\n"
+     "(int64, n_vocab + 1 entries), b int32 ascending in a row (n_vocab at\n"
+     "most 2**31), count int64; positions less than window apart, or\n"
+     "(window=0) distinct ids sharing a text. Runs without the GIL; a window\n"
+     "is walked in up to `threads` ranges of ids at once."},
     {NULL, NULL, 0, NULL}};

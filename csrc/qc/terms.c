@@ -921,12 +921,16 @@ cleanup:
 
 /* -- co-word pairs ----------------------------------------------------------- */
 
-/* The pairs counted so far, sorted by (a, b), a < b: three columns, so
-   that a caller can take them as they are. The columns b and count may
-   start skip entries into their blocks (the window walk's first two ranges
-   fill one block from its middle outwards). */
+/* The pairs counted so far, sorted by (a, b), a < b: columns b and count,
+   and the a of each pair either as a column or as rows (the window walk
+   gives rows, as a caller takes them). The columns b and count may start
+   skip entries into their blocks (the window walk's first two ranges fill
+   one block from its middle outwards). */
 struct qc_wordpairs {
-    int32_t *a, *b;
+    int32_t *a;          /* or NULL, and then: */
+    int64_t *row_start;  /* the pairs of a are [row_start[a], row_start[a + 1]) */
+    size_t n_rows;       /* for a < n_rows */
+    int32_t *b;
     int64_t *count;
     size_t n, skip;
 };
@@ -978,6 +982,7 @@ static qc_status pairs_alloc(qc_wordpairs *p, size_t n)
 static void pairs_clear(qc_wordpairs *p)
 {
     qc_free(p->a);
+    qc_free(p->row_start);
     qc_free(p->b != NULL ? p->b - p->skip : NULL);
     qc_free(p->count != NULL ? p->count - p->skip : NULL);
     *p = (qc_wordpairs){0};
@@ -986,6 +991,30 @@ static void pairs_clear(qc_wordpairs *p)
 static inline int pair_less(const qc_wordpairs *x, size_t i, const qc_wordpairs *y, size_t j)
 {
     return x->a[i] < y->a[j] || (x->a[i] == y->a[j] && x->b[i] < y->b[j]);
+}
+
+/* Writes the a of every pair in rows [row_start[a], row_start[a + 1]). */
+static void rows_to_column(const int64_t *row_start, size_t n_rows, int32_t *column)
+{
+    for (size_t a = 0; a < n_rows; a++) {
+        for (int64_t i = row_start[a]; i < row_start[a + 1]; i++)
+            column[i] = (int32_t)a;
+    }
+}
+
+/* The a of every pair of p as a column, from its rows. */
+static qc_status pairs_column_a(qc_wordpairs *p)
+{
+    if (p->a != NULL || p->row_start == NULL)
+        return QC_OK;
+    p->a = qc_malloc(p->n + 1, sizeof *p->a);
+    if (p->a == NULL)
+        return QC_ENOMEM;
+    rows_to_column(p->row_start, p->n_rows, p->a);
+    qc_free(p->row_start);
+    p->row_start = NULL;
+    p->n_rows = 0;
+    return QC_OK;
 }
 
 /* Adds the sorted pairs *add to p, which stays sorted; *add is consumed
@@ -999,7 +1028,11 @@ static qc_status merge_pairs(qc_wordpairs *p, qc_wordpairs *add)
         return QC_OK;
     }
     qc_wordpairs sum = {0};
-    qc_status status = pairs_alloc(&sum, p->n + add->n);
+    qc_status status = pairs_column_a(p);
+    if (status == QC_OK)
+        status = pairs_column_a(add);
+    if (status == QC_OK)
+        status = pairs_alloc(&sum, p->n + add->n);
     if (status != QC_OK) {
         pairs_clear(&sum);
         pairs_clear(add);
@@ -1123,7 +1156,7 @@ typedef struct {
     const window_layout *layout;
     window_part *parts;
     size_t n_parts, n_vocab;
-    uint32_t *pair_start; /* per a + 1: its pairs, then where they start */
+    int64_t *pair_start;  /* per a + 1: its pairs, then where they start */
     qc_wordpairs *joined;
 } window_job;
 
@@ -1299,6 +1332,12 @@ static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
     p->count = count;
     *capacity = cap;
     return QC_OK;
+}
+
+/* The pairs a range has written. */
+static size_t pairs_written(const window_part *w)
+{
+    return w->backward ? w->start - w->next : w->next - w->start;
 }
 
 /* Room for need more pairs in a range's own columns. */
@@ -1489,17 +1528,20 @@ static size_t own_capacity(size_t positions, size_t window)
 static int block_room(const window_layout *layout, size_t n_vocab, const size_t *cut,
                       size_t window, size_t room[2])
 {
-    size_t own = 0;
+    uint64_t most[2] = {0, 0}, own = 0; /* 64 bits: tokens x window x 2 */
     for (size_t p = 0; p < 2; p++) {
-        room[p] = 0;
         for (size_t a = cut[p]; a < cut[p + 1]; a++) {
-            size_t k = layout->start[a + 1] - layout->start[a];
-            size_t most = 2 * (window - 1) * k;
-            room[p] += most < n_vocab - 1 - a ? most : n_vocab - 1 - a;
+            uint64_t k = layout->start[a + 1] - layout->start[a];
+            uint64_t found = 2 * (uint64_t)(window - 1) * k, above = n_vocab - 1 - a;
+            most[p] += found < above ? found : above;
         }
         own += own_capacity(layout->start[cut[p + 1]] - layout->start[cut[p]], window);
     }
-    return room[0] + room[1] <= 2 * own;
+    if (most[0] + most[1] > 2 * own || most[0] + most[1] >= SIZE_MAX / sizeof(int64_t))
+        return 0;
+    room[0] = (size_t)most[0];
+    room[1] = (size_t)most[1];
+    return 1;
 }
 
 /* The scratch of a range that walks `positions` positions, and its own
@@ -1602,16 +1644,15 @@ static qc_status walk_part(void *context, size_t part)
                 append_tallied(w);
             }
         }
-        job->pair_start[a + 1] = (uint32_t)(backward ? before - w->next : w->next - before);
+        job->pair_start[a + 1] = (int64_t)(backward ? before - w->next : w->next - before);
     }
     return QC_OK;
 }
 
 /* Fills slice t of n_parts equal slices of the joined columns (a
-   qc_part_fn): the a of every pair, and the b and count of the ranges
-   whose pairs are not in place (those after the first two, or after the
-   first when they did not share the block). Slices rather than ranges, so
-   the threads share the copying evenly. */
+   qc_part_fn) with the pairs of the ranges not in place (those after the
+   first two, or after the first when they did not share the block). Slices
+   rather than ranges, so the threads share the copying evenly. */
 static qc_status join_slice(void *context, size_t t)
 {
     const window_job *job = context;
@@ -1619,7 +1660,7 @@ static qc_status join_slice(void *context, size_t t)
     size_t from = joined->n * t / job->n_parts, to = joined->n * (t + 1) / job->n_parts;
     for (size_t p = 1; p < job->n_parts; p++) {
         const window_part *w = &job->parts[p];
-        size_t n = w->next - w->start;
+        size_t n = pairs_written(w);
         size_t lo = w->offset > from ? w->offset : from;
         size_t hi = w->offset + n < to ? w->offset + n : to;
         if (!w->shared && lo < hi) {
@@ -1627,21 +1668,6 @@ static qc_status join_slice(void *context, size_t t)
             memcpy(joined->count + lo, w->count + (lo - w->offset),
                    (hi - lo) * sizeof *joined->count);
         }
-    }
-    /* the id whose pairs hold position from: the last a with
-       pair_start[a] <= from */
-    const uint32_t *pair_start = job->pair_start;
-    size_t a = 0, hi = job->n_vocab;
-    while (a < hi) {
-        size_t mid = a + (hi - a) / 2;
-        if (pair_start[mid + 1] <= from)
-            a = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t j = from; j < to; a++) {
-        for (size_t end = pair_start[a + 1] < to ? pair_start[a + 1] : to; j < end; j++)
-            joined->a[j] = (int32_t)a;
     }
     return QC_OK;
 }
@@ -1653,8 +1679,8 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
 {
     window_layout layout = {0};
     window_part parts[QC_MAX_PARTS];
-    size_t cut[QC_MAX_PARTS + 1], n_parts = 1, room[2];
-    uint32_t *pair_start = NULL;
+    size_t cut[QC_MAX_PARTS + 1], n_parts = 1, room[2] = {0, 0};
+    int64_t *pair_start = NULL;
     qc_wordpairs block = {0}, joined = {0};
     memset(parts, 0, sizeof parts);
     qc_status status = window_walk_layout(&layout, indptr, n_docs, tokens, n_vocab, keep,
@@ -1704,8 +1730,7 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     for (size_t p = 0; p < n_parts; p++) {
         window_part_free_scratch(&parts[p]);
         parts[p].offset = total;
-        total += parts[p].backward ? parts[p].start - parts[p].next
-                                   : parts[p].next - parts[p].start;
+        total += pairs_written(&parts[p]);
     }
     /* the joined columns: the block from the first range's first pair, or
        the first range's own columns */
@@ -1728,14 +1753,12 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     joined.b += skip;
     joined.count += skip;
     joined.n = total;
-    joined.a = qc_malloc(total + 1, sizeof *joined.a);
-    if (joined.a == NULL) {
-        status = QC_ENOMEM;
-        goto cleanup;
-    }
     pair_start[0] = 0;
     for (size_t a = 0; a < n_vocab; a++)
         pair_start[a + 1] += pair_start[a];
+    joined.row_start = pair_start;
+    joined.n_rows = n_vocab;
+    pair_start = NULL;
     status = qc_run_parts(n_parts, join_slice, &job);
     if (status == QC_OK)
         status = merge_pairs(pairs, &joined);
@@ -1849,22 +1872,44 @@ void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int64_t 
 {
     if (p->n == 0)
         return;
-    memcpy(a, p->a, p->n * sizeof *a);
+    if (p->a != NULL)
+        memcpy(a, p->a, p->n * sizeof *a);
+    else
+        rows_to_column(p->row_start, p->n_rows, a);
     memcpy(b, p->b, p->n * sizeof *b);
     memcpy(count, p->count, p->n * sizeof *count);
 }
 
-qc_status qc_wordpairs_take(qc_wordpairs *p, int32_t **a, int32_t **b, int64_t **count,
-                            size_t *skip)
+qc_status qc_wordpairs_take(qc_wordpairs *p, size_t n_rows, int64_t **row_start, int32_t **b,
+                            int64_t **count, size_t *skip)
 {
-    if (p->a == NULL) {
-        qc_status status = pairs_alloc(p, 0);
-        if (status != QC_OK) {
-            pairs_clear(p);
+    if (p->row_start == NULL || p->n_rows != n_rows) {
+        qc_status status = pairs_column_a(p);
+        if (status != QC_OK)
             return status;
+        for (size_t i = 0; i < p->n; i++) {
+            if ((size_t)p->a[i] >= n_rows)
+                return QC_EINVAL;
         }
+        int64_t *rows = qc_calloc(n_rows + 1, sizeof *rows);
+        if (rows == NULL)
+            return QC_ENOMEM;
+        for (size_t i = 0; i < p->n; i++)
+            rows[p->a[i] + 1]++;
+        for (size_t r = 0; r < n_rows; r++)
+            rows[r + 1] += rows[r];
+        qc_free(p->a);
+        p->a = NULL;
+        p->row_start = rows;
+        p->n_rows = n_rows;
     }
-    *a = p->a;
+    if (p->b == NULL) { /* no pairs were ever counted */
+        p->b = qc_malloc(1, sizeof *p->b);
+        p->count = qc_malloc(1, sizeof *p->count);
+        if (p->b == NULL || p->count == NULL)
+            return QC_ENOMEM;
+    }
+    *row_start = p->row_start;
     *b = p->b - p->skip;
     *count = p->count - p->skip;
     *skip = p->skip;

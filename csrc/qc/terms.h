@@ -153,9 +153,12 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * Windows are counted by the lower id of each pair, from a list of every
  * id's positions, with no list of pair occurrences: O(tokens x window +
  * n_vocab + distinct pairs) time, memory O(tokens + n_vocab x threads +
- * distinct pairs). The texts are laid out in ranges, and the ids walked in
- * ranges, on up to n_threads threads at once (0 counts as 1; ranges hold at
- * least 2^16 positions); the pairs are the same for any n_threads. Whole documents, windows whose texts are so many that the gaps
+ * distinct pairs; the first two ranges of ids reserve address space for
+ * all the pairs they could find, at most twice what growing columns would
+ * reserve). The texts are laid out in ranges, and the ids walked in ranges,
+ * on up to n_threads threads at once (0 counts as 1; ranges hold at least
+ * 2^16 positions); the pairs are the same for any n_threads. Whole
+ * documents, windows whose texts are so many that the gaps
  * between them would outweigh the tokens, and an n_vocab far above the
  * number of tokens radix-sort the pair occurrences in batches of
  * max(2^22, pairs so far) and merge them: O(occurrences x bits of n_vocab /
@@ -172,13 +175,14 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
 void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
                          int64_t *count);
 
-/* Hands the three columns (qc_wordpairs_count entries each, by a then b) to
-   the caller: a as a block, b and count as the blocks they start *skip
-   entries into (the blocks may have room for more). The caller frees each
-   block with qc_free; pairs is left empty. Errors: QC_ENOMEM (only when
-   there are no pairs: columns of no entries are then allocated). */
-qc_status qc_wordpairs_take(qc_wordpairs *pairs, int32_t **a, int32_t **b,
-                            int64_t **count, size_t *skip);
+/* Hands the pairs to the caller as the rows of a sparse matrix: row_start
+   (n_rows + 1 entries; the pairs of a are [row_start[a], row_start[a + 1]))
+   and the columns b and count (qc_wordpairs_count entries each, by a then
+   b), which start *skip entries into their blocks (the blocks may have room
+   for more). The caller frees each block with qc_free; pairs is left empty.
+   Errors: QC_EINVAL (an a is n_rows or more), QC_ENOMEM. */
+qc_status qc_wordpairs_take(qc_wordpairs *pairs, size_t n_rows, int64_t **row_start,
+                            int32_t **b, int64_t **count, size_t *skip);
 
 #ifdef __cplusplus
 }

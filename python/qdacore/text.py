@@ -874,8 +874,9 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
         ranked = rank[stream.tokens]
         keep = None if keep is None else keep[by_name]
         names = np.asarray(stream.strings, dtype=object)[by_name].tolist()
-    source, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
-                                              n_threads)
+    row_start, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
+                                                 n_threads)
+    source = np.repeat(np.arange(stream.n_vocab, dtype=np.int32), np.diff(row_start))
     if min_count > 1:
         frequent = count >= min_count
         source, target, count = source[frequent], target[frequent], count[frequent]

@@ -117,10 +117,13 @@ static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
     for (size_t i = 0; i < n; i++) {
         r = r * 1103515245u + 12345u;
         /* skewed, like words: low ids far more often; with many ids, id 1
-           now and then among ids spread over all of them */
+           now and then and id 2 a dozen times among ids spread over all
+           of them */
         double u = (double)(r >> 8) / (double)(1u << 24);
-        tokens[i] = n_vocab > 100000 ? (i % 200 == 0 ? 1 : (int64_t)(u * (double)n_vocab))
-                                     : (int64_t)((double)n_vocab * u * u * u);
+        tokens[i] = n_vocab <= 100000 ? (int64_t)((double)n_vocab * u * u * u)
+                    : i % 200 == 0    ? 1
+                    : i % (n / 12) == 1 ? 2
+                                        : (int64_t)(u * (double)n_vocab);
     }
     /* every two positions of a text's kept tokens within the window, as
        lo << 32 | hi, sorted: the pairs are its runs */
@@ -185,15 +188,69 @@ START_TEST(window_pairs_equal_a_direct_count)
     expect_window_pairs(100, 64, 1000000, 64, 9);
     /* id 0 has some 100,000 neighbours: tallied in chunks */
     expect_window_pairs(200, 64, 8, 17, 7);
-    /* a million ids: id 1's neighbours are spread too thinly for the
-       bit set and are sorted instead */
+    /* a million ids: ids 1 and 2's neighbours are spread too thinly for
+       the bit set and are sorted instead */
     expect_window_pairs(40, 64, 1000000, 3, 5);
-    /* 190,000 positions: walked in two ranges on two threads */
+    /* 190,000 positions: walked in two ranges on two threads, the first
+       downwards (tallies in chunks for id 0) into the block both share */
     expect_window_pairs(3000, 64, 5000, 5, 10);
+    /* 350,000 positions: four ranges, the last two copied after the
+       block */
+    expect_window_pairs(5500, 64, 5000, 5, 11);
+    /* the first range downwards over a million ids: id 1 tallied with its
+       least and greatest b tracked, id 2 sorted */
+    expect_window_pairs(2600, 64, 1000000, 3, 12);
+    /* a wide window over a million ids: the block would reserve too much,
+       so both ranges write columns of their own */
+    expect_window_pairs(3000, 64, 1000000, 24, 13);
     /* the batch route: 700 texts x 1,999 gap entries outweigh the tokens;
        8 million ids for 1,280 tokens */
     expect_window_pairs(700, 20, 40, 2000, 6);
     expect_window_pairs(20, 64, 8000000, 4, 8);
+}
+END_TEST
+
+/* The pairs handed over as rows: from the window walk (rows as counted)
+   and from whole texts' batches (rows made from the column a); "a b a c"
+   and "b a" share {a,b} 3 times in a window of 3 and in 2 texts. */
+START_TEST(pairs_are_taken_as_rows)
+{
+    const size_t windows[] = {3, 0}; /* the walk, the batch route */
+    for (size_t w = 0; w < 2; w++) {
+        size_t window = windows[w];
+        qc_wordpairs *p;
+        ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
+        ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, window, 1, p, NULL),
+                         QC_OK);
+        int64_t *rows, *count;
+        int32_t *b;
+        size_t skip;
+        /* the rows must hold every a */
+        ck_assert_int_eq(qc_wordpairs_take(p, 1, &rows, &b, &count, &skip), QC_EINVAL);
+        ck_assert_int_eq(qc_wordpairs_take(p, 4, &rows, &b, &count, &skip), QC_OK);
+        ck_assert_uint_eq(qc_wordpairs_count(p), 0);
+        /* {a,b} {a,c} {b,c}: rows 0 and 1, none for c or the spare row */
+        const int64_t want_rows[] = {0, 2, 3, 3, 3};
+        for (int r = 0; r < 5; r++)
+            ck_assert_int_eq(rows[r], want_rows[r]);
+        const int32_t want_b[] = {1, 2, 2};
+        const int64_t want_count[] = {window == 3 ? 3 : 2, 1, 1};
+        for (int i = 0; i < 3; i++) {
+            ck_assert_int_eq(b[skip + (size_t)i], want_b[i]);
+            ck_assert_int_eq(count[skip + (size_t)i], want_count[i]);
+        }
+        qc_free(rows);
+        qc_free(b);
+        qc_free(count);
+        /* nothing counted: an empty row per id */
+        ck_assert_int_eq(qc_wordpairs_take(p, 2, &rows, &b, &count, &skip), QC_OK);
+        ck_assert_int_eq(rows[0], 0);
+        ck_assert_int_eq(rows[2], 0);
+        qc_free(rows);
+        qc_free(b);
+        qc_free(count);
+        qc_wordpairs_free(p);
+    }
 }
 END_TEST
 
@@ -225,6 +282,23 @@ START_TEST(terms_survive_every_allocation_failure)
         if (status == QC_OK) /* in two ranges of ids on two threads */
             status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
                                     2, p, NULL);
+        qc_wordpairs *walked = NULL;
+        if (status == QC_OK) /* the walk's rows and its block, taken */
+            status = qc_wordpairs_new(&walked);
+        if (status == QC_OK)
+            status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
+                                    2, walked, NULL);
+        int64_t *rows = NULL, *count = NULL;
+        int32_t *b = NULL;
+        size_t skip = 0;
+        if (status == QC_OK)
+            status = qc_wordpairs_take(walked, 5000, &rows, &b, &count, &skip);
+        if (status == QC_OK)
+            ck_assert_int_gt(rows[5000], 0);
+        qc_free(rows);
+        qc_free(b);
+        qc_free(count);
+        qc_wordpairs_free(walked);
         long attempts = qc_alloc_attempts();
         qc_alloc_fail_after(-1);
         qc_csr_free(&m);
@@ -439,6 +513,7 @@ Suite *terms_suite(void)
     tcase_add_test(tc, unigrams_and_bigrams);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
     tcase_add_test(tc, window_pairs_equal_a_direct_count);
+    tcase_add_test(tc, pairs_are_taken_as_rows);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_count_char_ngrams");
