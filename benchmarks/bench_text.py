@@ -49,17 +49,37 @@ from qdacore._validate import threads as default_threads  # noqa: E402
 THREADS = default_threads(None)  # what term_matrix and cooccurrence use by default
 
 
-def timed(fn, repeat: int) -> float:
+ROUNDS = 3  # alternating rounds of qdacore and its peers per row
+
+
+def timed(fn, repeat: int, warm: bool = True) -> float:
     """Median wall time of repeat calls after one untimed call: a first call
     in the process pays for memory the allocator has not mapped yet (for the
     term matrix on two threads, 2-3x the later calls), on both sides."""
-    fn()
+    if warm:
+        fn()
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def compare(ours_fn, peer_fns, repeat: int, peer_repeat: int) -> tuple[float, list[float]]:
+    """Medians over ROUNDS rounds, each timing qdacore (median of repeat
+    calls) and then every peer (median of peer_repeat calls), after one
+    untimed call of each. The rounds alternate the sides, so drifts in the
+    speed of the shared machine fall on both rather than on one row's side."""
+    ours_fn()
+    for fn in peer_fns:
+        fn()
+    ours, theirs = [], [[] for _ in peer_fns]
+    for _ in range(ROUNDS):
+        ours.append(timed(ours_fn, repeat, warm=False))
+        for fn, times in zip(peer_fns, theirs):
+            times.append(timed(fn, peer_repeat, warm=False))
+    return statistics.median(ours), [statistics.median(t) for t in theirs]
 
 
 def bench_segmentation(text, repeat):
@@ -72,8 +92,8 @@ def bench_segmentation(text, repeat):
     rows = []
     for hmm in (False, True):
         assert seg.cut(text, hmm=hmm) == tokenizer.lcut(text, HMM=hmm)
-        ours = timed(lambda: seg.cut(text, hmm=hmm), repeat)
-        theirs = timed(lambda: tokenizer.lcut(text, HMM=hmm), max(3, repeat // 3))
+        ours, (theirs,) = compare(lambda: seg.cut(text, hmm=hmm),
+                                  [lambda: tokenizer.lcut(text, HMM=hmm)], repeat, 1)
         rows.append((f"segmentation `cut(hmm={hmm})` vs jieba `lcut(HMM={hmm})`", ours, theirs,
                      30 if not hmm else 20, ""))
     return rows
@@ -104,8 +124,9 @@ def bench_matching(text, repeat):
         peer = list(automaton.iter(text))
         assert len(peer) == len(found["end"])
         assert set(zip(found["end"] - 1, found["pattern"])) == set(peer)
-        ours = timed(lambda: matcher.find_arrays(text), repeat)
-        theirs = timed(lambda: list(automaton.iter(text)), repeat)
+        ours, (theirs,) = compare(lambda: matcher.find_arrays(text),
+                                  [lambda: list(automaton.iter(text))], repeat,
+                                  max(1, repeat // 2))
         mem_ours, mem_theirs = matcher.nbytes, automaton.get_stats()["total_size"]
         rows.append((f"matching, {len(pats):,} patterns ({len(peer):,} matches) vs pyahocorasick",
                      ours, theirs, 10,
@@ -122,9 +143,9 @@ def bench_terms(lines, repeat):
     ours_m = qt.term_matrix(lines, "char", ngram_range=(1, 2))
     assert ours_m.terms.tolist() == cv.get_feature_names_out().tolist()
     assert (ours_m.matrix != theirs_m).nnz == 0
-    ours = timed(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2)), repeat)
+    ours, (theirs,) = compare(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2)),
+                              [lambda: cv.fit_transform(lines)], repeat, 1)
     one = timed(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2), threads=1), repeat)
-    theirs = timed(lambda: cv.fit_transform(lines), max(3, repeat // 3))
     return [("character 1-2-gram term matrix vs scikit-learn `CountVectorizer`", ours, theirs, 30,
              f"{ours_m.matrix.shape[1]:,} terms, {ours_m.matrix.nnz:,} non-zeros; "
              f"{THREADS} threads (the default); `threads=1`: {one * 1e3:.0f} ms, "
@@ -179,11 +200,12 @@ def bench_cooccurrence(lines, seg, repeat):
     assert ours_set == dict(zip(zip(ra, rb), rc))
     m = scipy_window_pairs(indptr, ids, n_vocab, 5).tocoo()
     assert ours_set == dict(zip(zip(m.row, m.col), m.data))
-    ours = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS), repeat)
-    one = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1), repeat)
-    with_numpy = timed(lambda: numpy_window_pairs(indptr, ids, n_vocab, 5), repeat)
-    with_scipy = timed(lambda: scipy_window_pairs(indptr, ids, n_vocab, 5), repeat)
+    ours, (with_numpy, with_scipy) = compare(
+        lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS),
+        [lambda: numpy_window_pairs(indptr, ids, n_vocab, 5),
+         lambda: scipy_window_pairs(indptr, ids, n_vocab, 5)], repeat, max(1, repeat // 2))
     theirs = min(with_numpy, with_scipy)
+    one = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1), repeat)
     full = timed(lambda: qt.cooccurrence(tokens, window=5), max(1, repeat // 2))
     return [("window co-word counts (window 5, word tokens) vs numpy/scipy", ours, theirs, 15,
              f"{len(c):,} distinct pairs, returned as sparse rows (row starts, token ids, "
@@ -269,16 +291,20 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         f"- Data: seeded **synthetic** corpus (`tests/textcorpus.py`): {n_bytes / 1e6:.1f} MB of UTF-8, "
         f"{n_chars:,} characters, words drawn from jieba's dictionary by frequency with Latin "
         "words, numbers, punctuation and white space mixed in.",
-        "- Times are medians, each after one untimed warm-up call (both sides); each task checks",
-        "  in the run that both sides give the same answer.",
+        f"- Times are medians over {ROUNDS} rounds that alternate qdacore and its peers (each round",
+        "  the median of its calls: `--repeat` for qdacore, fewer for slow peers), after one",
+        "  untimed warm-up call of each side; each task checks in the run that both sides give",
+        "  the same answer.",
         "  The ratio is peer time / qdacore time (for threads: one thread / two threads).",
         "- The machine is a shared virtual one: the same run repeated moves single times by",
         "  up to a third and the threads ratio between 1.3x and 1.8x (the C call alone scales",
         "  1.7x to 1.9x); ratios within one run are what this page compares.",
         "- The two-thread times of the term matrix and the co-words move most: both fault in",
-        "  tens of MB of fresh pages per call, from two threads at once. On 2026-11-29 the same",
-        "  calls measured 104-165 ms (term matrix) and 22-37 ms (co-words) across runs, the",
-        "  slow end later in a long process; one thread moved less (136-150 ms, 35-45 ms).",
+        "  tens of MB of fresh pages per call, from two threads at once. Across six full runs",
+        "  on 2026-11-29 (the last is this page; the first five timed each side in one block",
+        "  rather than in alternating rounds) they measured 120-197 ms (term matrix, 24-45x)",
+        "  and 18.6-31.6 ms (co-words, 11.4-16.2x, median 13.4x); one single-thread row fell",
+        "  short once (segmentation without the HMM, 29.0x).",
         "",
         "| task | qdacore | peer | ratio | target | notes |",
         "|---|---:|---:|---:|---:|---|",
