@@ -45,6 +45,16 @@ finally:
     return result;
 }
 
+/* 0, or -1 with ValueError when a kernel is asked for fewer than one
+   thread. */
+static int check_threads(Py_ssize_t threads)
+{
+    if (threads >= 1)
+        return 0;
+    PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
+    return -1;
+}
+
 /* The keep mask: None, or a 1-d bool/uint8 array of n_vocab entries. */
 static int keep_mask(PyObject *obj, npy_intp n_vocab, PyArrayObject **out)
 {
@@ -237,10 +247,8 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOnn|n:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n,
                           &threads))
         return NULL;
-    if (threads < 1) {
-        PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
+    if (check_threads(threads) < 0)
         return NULL;
-    }
     if (min_n < 1 || max_n < min_n) {
         PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n");
         return NULL;
@@ -352,10 +360,8 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOnOn|n:count_pairs", &indptr_obj, &tokens_obj,
                           &n_vocab, &keep_obj, &window, &threads))
         return NULL;
-    if (threads < 1) {
-        PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
+    if (check_threads(threads) < 0)
         return NULL;
-    }
     if (n_vocab < 0 || window < 0 || window == 1) {
         PyErr_SetString(PyExc_ValueError, "window must be >= 2 (or 0 for whole texts) "
                         "and n_vocab >= 0");

@@ -541,6 +541,15 @@ static qc_status split_entries_part(void *context, size_t part)
     return QC_OK;
 }
 
+/* The n-grams of min_n..max_n tokens in a document of len tokens. */
+static size_t grams_in(size_t len, size_t min_n, size_t max_n)
+{
+    size_t grams = 0;
+    for (size_t n = min_n; n <= max_n && n <= len; n++)
+        grams += len - n + 1;
+    return grams;
+}
+
 /*
  * Documents d are the token ranks ranks[kind[d] .. kind[d+1]-1]
  * (1 .. n_present, order kept), n-grams of min_n..max_n of them. Fills out
@@ -565,11 +574,8 @@ static qc_status count_ranked(const int64_t *kind, size_t n_docs, const int32_t 
     job.bits = bits;
     job.doc_bits = doc_bits;
     size_t n_grams = 0;
-    for (size_t d = 0; d < n_docs; d++) {
-        size_t len = (size_t)(kind[d + 1] - kind[d]);
-        for (size_t n = min_n; n <= max_n && n <= len; n++)
-            n_grams += len - n + 1;
-    }
+    for (size_t d = 0; d < n_docs; d++)
+        n_grams += grams_in((size_t)(kind[d + 1] - kind[d]), min_n, max_n);
     if (n_grams > UINT32_MAX) /* counts and columns share a word below */
         return qc_fail(err, QC_EOVERFLOW, "ngram_range", 0, (int64_t)n_grams,
                        (int64_t)UINT32_MAX, "too many n-grams to count packed");
@@ -588,11 +594,8 @@ static qc_status count_ranked(const int64_t *kind, size_t n_docs, const int32_t 
     /* documents cut by characters, and where each part's words start */
     qc_cut_by_offsets(kind, n_docs, n_parts, job.doc_cut);
     for (size_t p = 0, d = 0, m = 0; p <= n_parts; p++) {
-        for (; d < job.doc_cut[p]; d++) {
-            size_t len = (size_t)(kind[d + 1] - kind[d]);
-            for (size_t n = min_n; n <= max_n && n <= len; n++)
-                m += len - n + 1;
-        }
+        for (; d < job.doc_cut[p]; d++)
+            m += grams_in((size_t)(kind[d + 1] - kind[d]), min_n, max_n);
         job.first[p] = m;
     }
     (void)qc_run_parts(n_parts, generate_part, &job);
