@@ -31,7 +31,11 @@ size_t qc_part_count(size_t work, size_t min_part, size_t n_threads);
  * Runs part(context, p) for every p in [0, n_parts): part 0 on the calling
  * thread, each other part on a thread of its own. A thread that cannot be
  * started (the system's limit) leaves its part to the calling thread, so
- * the parts always all run; only their overlap is lost. Returns when all
+ * the parts always all run; only their overlap is lost. On Linux the
+ * threads start on the CPUs the caller may use other than the one it runs
+ * on (when there are any), then may use all of the caller's CPUs: started
+ * unplaced, a thread often waited on the caller's CPU until the scheduler
+ * next balanced, and short parts ran one after the other. Returns when all
  * have finished: QC_OK, or the status of the lowest-numbered part that
  * failed (each part keeps its own error details in its context).
  * Errors: QC_EINVAL (n_parts is 0 or above QC_MAX_PARTS, or part is NULL).
