@@ -62,6 +62,8 @@ qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
  * either to n elements (ptr may be NULL), keeping its contents, and on
  * failure returns NULL with ptr untouched (large blocks grow in place or
  * are remapped: no copy, no second page fault); qc_free(NULL) is a no-op.
+ * On Linux, qc_malloc blocks of 4 MiB or more start on a 2 MiB boundary and
+ * are rounded up to whole 2 MiB pages, advised as transparent huge pages.
  *
  * A build with QC_ALLOC_TESTING defined adds qc_alloc_fail_after(k): the
  * (k+1)-th allocation from now on fails (k = 0 fails the next one; a negative

@@ -28,6 +28,30 @@ START_TEST(malloc_of_zero_is_not_null)
 }
 END_TEST
 
+/* On Linux a large block lies on whole 2 MiB pages, so huge pages can
+   cover all of it; it is written to its last byte and grows by realloc. */
+START_TEST(large_blocks_start_on_a_huge_page)
+{
+    const size_t n = ((size_t)5 << 20) + 3; /* past 4 MiB, not whole pages */
+    uint8_t *p = qc_malloc(n, 1);
+    ck_assert_ptr_nonnull(p);
+#if defined(__linux__)
+    ck_assert_uint_eq((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+#endif
+    p[0] = 1;
+    p[n - 1] = 2;
+    uint8_t *q = qc_realloc(p, 2 * n, 1);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_uint_eq(q[0], 1);
+    ck_assert_uint_eq(q[n - 1], 2);
+    qc_free(q);
+    /* below 4 MiB: whatever malloc gives */
+    p = qc_malloc(((size_t)4 << 20) - 1, 1);
+    ck_assert_ptr_nonnull(p);
+    qc_free(p);
+}
+END_TEST
+
 START_TEST(realloc_keeps_contents_and_the_block_on_failure)
 {
     ck_assert_ptr_null(qc_realloc(NULL, SIZE_MAX / 2, 4));
@@ -128,6 +152,7 @@ Suite *common_suite(void)
     tcase_add_test(tc, malloc_of_zero_is_not_null);
     tcase_add_test(tc, fail_after_counts_down_then_disarms);
     tcase_add_test(tc, realloc_keeps_contents_and_the_block_on_failure);
+    tcase_add_test(tc, large_blocks_start_on_a_huge_page);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_check_indptr");
     tcase_add_test(tc, indptr_accepts_valid_offsets);
