@@ -206,14 +206,27 @@ def bench_cooccurrence(lines, seg, repeat):
          lambda: scipy_window_pairs(indptr, ids, n_vocab, 5)], repeat, max(1, repeat // 2))
     theirs = min(with_numpy, with_scipy)
     one = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1), repeat)
+    # the walk's speed depends on how tokens are numbered (a pair is counted
+    # by its lower id): the row above numbers them as the tokens table does
+    # (first appearance); cooccurrence() numbers them in string order
+    names = np.asarray(tokens["token"].cat.categories, dtype=str)
+    rank = np.empty(n_vocab, dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(n_vocab)
+    by_string = rank[ids]
+    ours_by_string, (scipy_by_string,) = compare(
+        lambda: _core.count_pairs(indptr, by_string, n_vocab, None, 5, THREADS),
+        [lambda: scipy_window_pairs(indptr, by_string, n_vocab, 5)], repeat, max(1, repeat // 2))
     full = timed(lambda: qt.cooccurrence(tokens, window=5), max(1, repeat // 2))
     return [("window co-word counts (window 5, word tokens) vs numpy/scipy", ours, theirs, 15,
              f"{len(c):,} distinct pairs, returned as sparse rows (row starts, token ids, "
-             f"counts); the peer is the faster of `np.unique` of pair keys "
+             f"counts); tokens numbered as the tokens table's codes (first appearance); "
+             f"the peer is the faster of `np.unique` of pair keys "
              f"({with_numpy * 1e3:.0f} ms) and scipy COO to CSR ({with_scipy * 1e3:.0f} ms); "
              f"{THREADS} threads (the default); `threads=1`: {one * 1e3:.1f} ms, "
-             f"{theirs / one:.1f}x; `cooccurrence()` with the labelled edge table: "
-             f"{full * 1e3:.0f} ms")]
+             f"{theirs / one:.1f}x; numbered in string order (as `cooccurrence()` does): "
+             f"{ours_by_string * 1e3:.1f} ms vs scipy {scipy_by_string * 1e3:.0f} ms, "
+             f"{scipy_by_string / ours_by_string:.1f}x; `cooccurrence()` with the labelled "
+             f"edge table: {full * 1e3:.0f} ms")]
 
 
 def bench_threads(lines, seg, repeat):
@@ -297,14 +310,22 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         "  the same answer.",
         "  The ratio is peer time / qdacore time (for threads: one thread / two threads).",
         "- The machine is a shared virtual one: the same run repeated moves single times by",
-        "  up to a third and the threads ratio between 1.3x and 1.8x (the C call alone scales",
+        "  up to a third and the threads ratio between 1.3x and 2.0x (the C call alone scales",
         "  1.7x to 1.9x); ratios within one run are what this page compares.",
-        "- The two-thread times of the term matrix and the co-words move most: both fault in",
-        "  tens of MB of fresh pages per call, from two threads at once. Across six full runs",
-        "  on 2026-11-29 (the last is this page; the first five timed each side in one block",
-        "  rather than in alternating rounds) they measured 120-197 ms (term matrix, 24-45x)",
-        "  and 18.6-31.6 ms (co-words, 11.4-16.2x, median 13.4x); one single-thread row fell",
-        "  short once (segmentation without the HMM, 29.0x).",
+        "- The two-thread times of the term matrix and the co-words move most. Two changes of",
+        "  2026-11-29 steadied them: threads start on a CPU other than the caller's (unplaced,",
+        "  half of them waited behind the caller), and blocks of 4 MiB or more lie on whole",
+        "  2 MiB pages (a co-word call took about 1,350 page faults, now about 40). In nine",
+        "  full runs after them, before this page, the term matrix took 106-121 ms (36-44x)",
+        "  and the co-words 18.2-25.4 ms (11.2-16.4x, median 15.5x: six of nine at 15x or",
+        "  more; in two misses qdacore's rounds fell in a slow spell of the machine, 24-25 ms,",
+        "  in the third the peer ran fast, 275 ms against 18.6 ms). In six full runs before",
+        "  them: 120-197 ms (24-45x) and 18.6-31.6 ms (11.4-16.2x, median 13.4x).",
+        "- The co-word walk counts a pair by its lower token id, so its speed depends on how",
+        "  tokens are numbered; the peer's hardly does. Its row numbers them as the tokens",
+        "  table does (first appearance, so frequent tokens get low ids); its notes also time",
+        "  string order, which `cooccurrence()` uses so that its pairs come out sorted",
+        "  (in steady runs 22-25 ms, 12-13x).",
         "",
         "| task | qdacore | peer | ratio | target | notes |",
         "|---|---:|---:|---:|---:|---|",
