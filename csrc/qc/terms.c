@@ -1890,10 +1890,8 @@ qc_status qc_wordpairs_take(qc_wordpairs *p, size_t n_rows, int64_t **row_start,
         qc_status status = pairs_column_a(p);
         if (status != QC_OK)
             return status;
-        for (size_t i = 0; i < p->n; i++) {
-            if ((size_t)p->a[i] >= n_rows)
-                return QC_EINVAL;
-        }
+        if (p->n > 0 && (size_t)p->a[p->n - 1] >= n_rows) /* sorted: the last is the greatest */
+            return QC_EINVAL;
         int64_t *rows = qc_calloc(n_rows + 1, sizeof *rows);
         if (rows == NULL)
             return QC_ENOMEM;
