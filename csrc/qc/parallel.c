@@ -64,10 +64,40 @@ size_t qc_part_count(size_t work, size_t min_part, size_t n_threads)
     return n > 0 ? n : 1;
 }
 
+#ifdef QC_ALLOC_TESTING
+static _Thread_local int in_turn = 0;
+
+void qc_run_parts_in_turn(int turns)
+{
+    in_turn = turns;
+}
+
+/* The parts of a test build's run in turn: QC_OK or the first failure by
+   part order, as on threads. */
+static qc_status run_in_turn(size_t n_parts, qc_part_fn part, void *context)
+{
+    qc_status first_failure = QC_OK;
+    size_t failed_part = n_parts;
+    for (size_t i = 0; i < n_parts; i++) {
+        size_t p = in_turn > 0 ? i : n_parts - 1 - i;
+        qc_status status = part(context, p);
+        if (status != QC_OK && p < failed_part) {
+            first_failure = status;
+            failed_part = p;
+        }
+    }
+    return first_failure;
+}
+#endif
+
 qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 {
     if (n_parts == 0 || n_parts > QC_MAX_PARTS || part == NULL)
         return QC_EINVAL;
+#ifdef QC_ALLOC_TESTING
+    if (in_turn != 0)
+        return run_in_turn(n_parts, part, context);
+#endif
     part_run runs[QC_MAX_PARTS];
     for (size_t p = 0; p < n_parts; p++)
         runs[p] = (part_run){.part = part, .context = context, .index = p, .status = QC_OK};
@@ -111,6 +141,43 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
             return runs[p].status;
     }
     return QC_OK;
+}
+
+void qc_claims_init(qc_claims *c, size_t first, size_t last)
+{
+    atomic_init(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
+}
+
+int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t grain,
+             size_t *first, size_t *last)
+{
+    /* relaxed: the items' data were written before the parts started, and
+       what a part writes for its items is read after they are joined */
+    uint64_t ends = atomic_load_explicit(&c->ends, memory_order_relaxed), claimed;
+    size_t lo, hi, from, to;
+    do {
+        lo = (uint32_t)ends;
+        hi = (size_t)(ends >> 32);
+        if (lo >= hi)
+            return 0;
+        if (from_top) {
+            to = hi;
+            from = hi - 1;
+            while (from > lo && weight_before[to] - weight_before[from - 1] < grain)
+                from--;
+            claimed = (uint64_t)from << 32 | lo;
+        } else {
+            from = lo;
+            to = lo + 1;
+            while (to < hi && weight_before[to + 1] - weight_before[from] < grain)
+                to++;
+            claimed = (uint64_t)hi << 32 | to;
+        }
+    } while (!atomic_compare_exchange_weak_explicit(&c->ends, &ends, claimed,
+                                                    memory_order_relaxed, memory_order_relaxed));
+    *first = from;
+    *last = to;
+    return 1;
 }
 
 /* The cuts of qc_cut_by_weight over any array of running totals. */

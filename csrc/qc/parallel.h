@@ -3,8 +3,9 @@
  *
  * A kernel that can split its work (ranges of ids, halves of a sort) gives
  * each part its own scratch and output, then asks qc_run_parts to run the
- * parts at once. The parts share nothing writable, so no locks are needed;
- * the caller joins their results afterwards. Builds without POSIX threads
+ * parts at once. The parts write nothing in common; at most they claim work
+ * from a shared range (qc_claims, one atomic word), so no locks are needed.
+ * The caller joins their results afterwards. Builds without POSIX threads
  * (or with QC_NO_THREADS defined) run the parts one after another, with the
  * same results.
  */
@@ -12,6 +13,8 @@
 #define QC_PARALLEL_H
 
 #include "qc/common.h"
+
+#include <stdatomic.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +54,44 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context);
  * n_parts + 1 entries. Never fails.
  */
 void qc_cut_by_weight(const uint32_t *weight_before, size_t n, size_t n_parts, size_t *cut);
+
+/*
+ * A range of items that two parts take a chunk at a time, one from each
+ * end: its owner from one end and, once its own range is done, the other
+ * part from the far end. How long an item takes is hard to foresee (a cut
+ * by an estimate of the work balanced one numbering of a kernel's ids and
+ * unbalanced another), so parts that claim as they go end together, give
+ * or take a chunk. A chunk holds items up to `grain` of weight (a running
+ * total, as qc_cut_by_weight takes), and at least one item. Lock-free: the
+ * two ends are one atomic word, so items must be below 2^32.
+ */
+typedef struct {
+    _Atomic uint64_t ends; /* last << 32 | first */
+} qc_claims;
+
+/* The items [first, last) to claim; last below 2^32. */
+void qc_claims_init(qc_claims *c, size_t first, size_t last);
+
+/*
+ * Claims the next chunk from the top end (from_top: its items end where the
+ * remaining ones did) or the bottom: [*first, *last), with weight
+ * weight_before[*last] - weight_before[*first] below grain unless one item
+ * outweighs it. Returns 0 (and leaves *first, *last alone) when no items
+ * remain. Never fails; any number of threads may claim at once.
+ */
+int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t grain,
+             size_t *first, size_t *last);
+
+#ifdef QC_ALLOC_TESTING
+/*
+ * Test builds only: makes this thread's later qc_run_parts calls run their
+ * parts one after another on the caller, in order (turns > 0), last part
+ * first (turns < 0), or on threads again (0). Kernels whose parts share
+ * work (qc_claims) then take their extreme paths: the first part to run
+ * does the whole of the shared work.
+ */
+void qc_run_parts_in_turn(int turns);
+#endif
 
 /* The same over CSR offsets (rows cut by their entries; offsets must not
    decrease, as qc_check_indptr ensures). */

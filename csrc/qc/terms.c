@@ -1126,8 +1126,26 @@ static inline qc_status batch_add(qc_wordpairs *p, pair_batch *b, uint64_t x, ui
  * columns of most counts then need no copy (copying a range's pairs cost
  * more than a fifth of the whole on two threads); further ranges write
  * columns of their own, copied after the first two.
+ *
+ * Equal positions are not equal work: how an id's neighbours spread costs
+ * as much as how many there are, and numbering the ids in string order
+ * left one of the two ranges 19 ms and the other 12 ms. So the first two
+ * take their ids a chunk at a time (qc_claims), each from its own end of
+ * the block's middle, and the one that finishes first takes chunks from
+ * the far end of the other's range: the first from the top of the second
+ * range downwards, the second from the bottom of the first upwards, each
+ * in its own direction. What it takes it writes to a buffer of its own;
+ * those pairs are copied next to the range's others (whose room in the
+ * block holds all its ids' pairs) with the further ranges' columns.
  */
-enum { GAP = UINT32_MAX, FEW = 32, CHUNK = 1 << 16, MIN_PART_POSITIONS = 1 << 16, WIDE = 64 };
+enum {
+    GAP = UINT32_MAX,
+    FEW = 32,
+    CHUNK = 1 << 16,
+    MIN_PART_POSITIONS = 1 << 16,
+    WIDE = 64,
+    CLAIM_POSITIONS = 1 << 12 /* a chunk of ids claimed: some 50 us of walking */
+};
 
 typedef struct {
     uint32_t *ids;      /* the texts, GAP-separated */
@@ -1136,6 +1154,15 @@ typedef struct {
     size_t gap;         /* window - 1 */
     size_t n_kept;
 } window_layout;
+
+/* Columns b and count that a walk writes pairs in. */
+typedef struct {
+    int32_t *b;
+    int64_t *count;
+    size_t start, next; /* its pairs are [start, next), or [next, start) */
+    int fixed;          /* its room holds every pair its ids can have */
+    size_t capacity;    /* of growable columns */
+} pair_sink;
 
 /* One range of ids being walked: its scratch, and where its pairs go. */
 typedef struct {
@@ -1146,20 +1173,29 @@ typedef struct {
     uint64_t *summary;  /* bits: zero between ids */
     uint32_t lo, hi;    /* the least and greatest b tallied (or any id) */
     int bounded;        /* lo and hi tracked: more than WIDE summary words */
-    int32_t *b;         /* the columns b and count its pairs are written in: */
-    int64_t *count;     /* its own, or the block of the first two ranges */
-    size_t start, next; /* its pairs are [start, next), or [next, start) */
     int backward;       /* ids downwards, pairs at decreasing places */
-    int shared;         /* in the block, whose room holds all its pairs */
-    size_t capacity;    /* of its own columns */
-    size_t offset;      /* where its pairs go in the joined columns */
+    int shared;         /* own is in the block of the first two ranges */
+    pair_sink own;      /* its own ids' pairs (columns of its own, or the block) */
+    pair_sink taken;    /* the pairs of ids taken from the other shared range */
 } window_part;
+
+/* Pairs copied to offset in the joined columns. */
+typedef struct {
+    const int32_t *b;
+    const int64_t *count;
+    size_t n, offset;
+} pair_copy;
 
 typedef struct {
     const window_layout *layout;
     window_part *parts;
     size_t n_parts, n_vocab;
     int64_t *pair_start;  /* per a + 1: its pairs, then where they start */
+    qc_claims claims[2];  /* the ids of the first two ranges, when they share */
+    size_t room[2];       /* and the most pairs each range's ids can have */
+    int share;
+    pair_copy copies[QC_MAX_PARTS + 2];
+    size_t n_copies;
     qc_wordpairs *joined;
 } window_job;
 
@@ -1209,14 +1245,14 @@ static int compare_u32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Writes the runs of the sorted near[0..c) as pairs of w. */
-static void append_runs(const uint32_t *near, size_t c, window_part *w)
+/* Writes the runs of the sorted near[0..c) as pairs to out. */
+static void append_runs(const uint32_t *near, size_t c, pair_sink *out, int backward)
 {
-    /* locals: a store to count could alias w->next */
-    int32_t *b = w->b;
-    int64_t *count = w->count;
-    size_t next = w->next;
-    if (!w->backward) {
+    /* locals: a store to count could alias out->next */
+    int32_t *b = out->b;
+    int64_t *count = out->count;
+    size_t next = out->next;
+    if (!backward) {
         for (size_t i = 0; i < c;) {
             size_t j = i + 1;
             while (j < c && near[j] == near[i])
@@ -1235,7 +1271,7 @@ static void append_runs(const uint32_t *near, size_t c, window_part *w)
             j = i;
         }
     }
-    w->next = next;
+    out->next = next;
 }
 
 /* Adds near[0..c) to the tallies and the bit sets; in a wide vocabulary,
@@ -1268,15 +1304,15 @@ static void tally_near(window_part *w, size_t c)
     w->hi = hi;
 }
 
-/* Writes the tallied b's, in order, as pairs of w, clearing the tallies and
-   bit sets. */
-static void append_tallied(window_part *w)
+/* Writes w's tallied b's, in order, as pairs to out, clearing the tallies
+   and bit sets. */
+static void append_tallied(window_part *w, pair_sink *out)
 {
-    int32_t *b_col = w->b;
-    int64_t *count = w->count;
+    int32_t *b_col = out->b;
+    int64_t *count = out->count;
     uint32_t *tally = w->tally;
     uint64_t *bits = w->bits, *summary = w->summary;
-    size_t next = w->next, first = w->lo >> 12, last = w->hi >> 12;
+    size_t next = out->next, first = w->lo >> 12, last = w->hi >> 12;
     if (!w->backward) {
         for (size_t s = first; s <= last; s++) {
             uint64_t words = summary[s];
@@ -1310,7 +1346,7 @@ static void append_tallied(window_part *w)
             }
         }
     }
-    w->next = next;
+    out->next = next;
     if (w->bounded) {
         w->lo = UINT32_MAX;
         w->hi = 0;
@@ -1337,21 +1373,36 @@ static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
     return QC_OK;
 }
 
-/* The pairs a range has written. */
-static size_t pairs_written(const window_part *w)
+/* The pairs written to a sink, and where the first of them is. */
+static size_t sink_written(const pair_sink *s, int backward)
 {
-    return w->backward ? w->start - w->next : w->next - w->start;
+    return backward ? s->start - s->next : s->next - s->start;
 }
 
-/* Room for need more pairs in a range's own columns. */
-static qc_status reserve_part(window_part *w, size_t need)
+static size_t sink_first(const pair_sink *s, int backward)
 {
-    if (w->shared)
+    return backward ? s->next : s->start;
+}
+
+/* A sink with room for n pairs, written from its end when backward. */
+static qc_status fixed_sink_init(pair_sink *s, size_t n, int backward)
+{
+    s->b = qc_malloc(n + 1, sizeof *s->b);
+    s->count = qc_malloc(n + 1, sizeof *s->count);
+    s->start = s->next = backward ? n : 0;
+    s->fixed = 1;
+    return s->b == NULL || s->count == NULL ? QC_ENOMEM : QC_OK;
+}
+
+/* Room for need more pairs in a sink (growable ones are written forwards). */
+static qc_status reserve_sink(pair_sink *s, size_t need)
+{
+    if (s->fixed)
         return QC_OK;
-    qc_wordpairs own = {.b = w->b, .count = w->count};
-    qc_status status = reserve_pairs(&own, &w->capacity, w->next + need);
-    w->b = own.b;
-    w->count = own.count;
+    qc_wordpairs grown = {.b = s->b, .count = s->count};
+    qc_status status = reserve_pairs(&grown, &s->capacity, s->next + need);
+    s->b = grown.b;
+    s->count = grown.count;
     return status;
 }
 
@@ -1376,11 +1427,12 @@ static void window_part_free(window_part *w)
 {
     window_part_free_scratch(w);
     if (!w->shared) {
-        qc_free(w->b);
-        qc_free(w->count);
+        qc_free(w->own.b);
+        qc_free(w->own.count);
     }
-    w->b = NULL;
-    w->count = NULL;
+    qc_free(w->taken.b);
+    qc_free(w->taken.count);
+    w->own = w->taken = (pair_sink){0};
 }
 
 /* One range of texts being laid out. Its region of ids starts where its
@@ -1561,26 +1613,27 @@ static qc_status window_part_init(window_part *w, size_t n_vocab, size_t window,
     w->hi = w->bounded || n_vocab == 0 ? 0 : (uint32_t)(n_vocab - 1);
     if (w->tally == NULL || w->near == NULL || w->bits == NULL || w->summary == NULL)
         return QC_ENOMEM;
-    return reserve_part(w, own_capacity(positions, window));
+    return reserve_sink(&w->own, own_capacity(positions, window));
 }
 
-/* Walks the ids of one range (a qc_part_fn). */
-static qc_status walk_part(void *context, size_t part)
+/* Walks the ids [first, last) with w's scratch, in w's direction, writing
+   their pairs to out. */
+static qc_status walk_ids(const window_job *job, window_part *w, pair_sink *out, size_t first,
+                          size_t last)
 {
-    const window_job *job = context;
     const window_layout *layout = job->layout;
-    window_part *w = &job->parts[part];
     enum { AHEAD = 32 }; /* occurrences: about the latency of a miss to L3 */
     const size_t gap = layout->gap;
     const int backward = w->backward;
     const uint32_t *ids = layout->ids, *at = layout->at;
     uint32_t *near = w->near;
     /* positions are walked in the order of the ids, so the next ones to
-       fetch lie AHEAD places on, within the range's positions */
-    const size_t lowest = layout->start[w->first], highest = layout->start[w->last];
-    for (size_t i = w->first; i < w->last; i++) {
-        size_t a = backward ? w->first + w->last - 1 - i : i;
-        size_t from = layout->start[a], to = layout->start[a + 1], before = w->next;
+       fetch lie AHEAD places on (the next chunk's, when the walk gets
+       there, are mostly its own) */
+    const size_t highest = layout->n_kept;
+    for (size_t i = first; i < last; i++) {
+        size_t a = backward ? first + last - 1 - i : i;
+        size_t from = layout->start[a], to = layout->start[a + 1], before = out->next;
         /* b counts when in (a, GAP): one unsigned compare, no branch */
         const uint32_t above = (uint32_t)a + 1, span = GAP - above;
         size_t c = 0, tallied = 0;
@@ -1593,7 +1646,7 @@ static qc_status walk_part(void *context, size_t part)
                 }
             } else {
                 j = from + to - 1 - k;
-                if (j >= lowest + AHEAD) {
+                if (j >= AHEAD) {
                     QC_PREFETCH(&ids[at[j - AHEAD] - gap]);
                     QC_PREFETCH(&ids[at[j - AHEAD] + gap]);
                 }
@@ -1614,7 +1667,7 @@ static qc_status walk_part(void *context, size_t part)
             }
         }
         /* at most one pair per neighbour gathered */
-        qc_status status = reserve_part(w, c + tallied);
+        qc_status status = reserve_sink(out, c + tallied);
         if (status != QC_OK)
             return status;
         if (tallied == 0 && c <= FEW) {
@@ -1625,7 +1678,7 @@ static qc_status walk_part(void *context, size_t part)
                     near[n] = near[n - 1];
                 near[n] = v;
             }
-            append_runs(near, c, w);
+            append_runs(near, c, out, backward);
         } else {
             /* sorted instead when spread over so many summary words that
                reading them back costs more; only a vocabulary of 4 c
@@ -1641,38 +1694,72 @@ static qc_status walk_part(void *context, size_t part)
             }
             if (sparse) {
                 qsort(near, c, sizeof *near, compare_u32);
-                append_runs(near, c, w);
+                append_runs(near, c, out, backward);
             } else {
                 tally_near(w, c);
-                append_tallied(w);
+                append_tallied(w, out);
             }
         }
-        job->pair_start[a + 1] = (int64_t)(backward ? before - w->next : w->next - before);
+        job->pair_start[a + 1] = (int64_t)(backward ? before - out->next : out->next - before);
     }
     return QC_OK;
 }
 
+/* Walks the ids of one range (a qc_part_fn): when the first two share the
+   block, a chunk at a time from its end, then chunks of the other's. */
+static qc_status walk_part(void *context, size_t part)
+{
+    window_job *job = context;
+    window_part *w = &job->parts[part];
+    if (!job->share || part >= 2)
+        return walk_ids(job, w, &w->own, w->first, w->last);
+    const uint32_t *positions_before = job->layout->start;
+    qc_status status = QC_OK;
+    size_t first, last;
+    while (status == QC_OK && qc_claim(&job->claims[part], w->backward, positions_before,
+                                       CLAIM_POSITIONS, &first, &last))
+        status = walk_ids(job, w, &w->own, first, last);
+    while (status == QC_OK && qc_claim(&job->claims[1 - part], w->backward, positions_before,
+                                       CLAIM_POSITIONS, &first, &last)) {
+        if (w->taken.b == NULL) /* room for all of the other range's pairs */
+            status = fixed_sink_init(&w->taken, job->room[1 - part], w->backward);
+        if (status == QC_OK)
+            status = walk_ids(job, w, &w->taken, first, last);
+    }
+    return status;
+}
+
 /* Fills slice t of n_parts equal slices of the joined columns (a
-   qc_part_fn) with the pairs of the ranges not in place (those after the
-   first two, or after the first when they did not share the block). Slices
-   rather than ranges, so the threads share the copying evenly. */
+   qc_part_fn) with the pairs not in place: the ranges after the first two
+   (after the first when they did not share the block), and the ids taken
+   from another range. Slices rather than ranges, so the threads share the
+   copying evenly. */
 static qc_status join_slice(void *context, size_t t)
 {
     const window_job *job = context;
     qc_wordpairs *joined = job->joined;
     size_t from = joined->n * t / job->n_parts, to = joined->n * (t + 1) / job->n_parts;
-    for (size_t p = 1; p < job->n_parts; p++) {
-        const window_part *w = &job->parts[p];
-        size_t n = pairs_written(w);
-        size_t lo = w->offset > from ? w->offset : from;
-        size_t hi = w->offset + n < to ? w->offset + n : to;
-        if (!w->shared && lo < hi) {
-            memcpy(joined->b + lo, w->b + (lo - w->offset), (hi - lo) * sizeof *joined->b);
-            memcpy(joined->count + lo, w->count + (lo - w->offset),
+    for (size_t i = 0; i < job->n_copies; i++) {
+        const pair_copy *c = &job->copies[i];
+        size_t lo = c->offset > from ? c->offset : from;
+        size_t hi = c->offset + c->n < to ? c->offset + c->n : to;
+        if (lo < hi) {
+            memcpy(joined->b + lo, c->b + (lo - c->offset), (hi - lo) * sizeof *joined->b);
+            memcpy(joined->count + lo, c->count + (lo - c->offset),
                    (hi - lo) * sizeof *joined->count);
         }
     }
     return QC_OK;
+}
+
+/* Adds the pairs of sink s (written in direction backward) to the copies at
+   offset; returns how many. */
+static size_t copy_later(window_job *job, const pair_sink *s, int backward, size_t offset)
+{
+    size_t n = sink_written(s, backward), first = sink_first(s, backward);
+    if (n > 0)
+        job->copies[job->n_copies++] = (pair_copy){s->b + first, s->count + first, n, offset};
+    return n;
 }
 
 static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
@@ -1708,47 +1795,58 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         }
     }
     for (size_t p = 0; p < n_parts && status == QC_OK; p++) {
-        parts[p].first = cut[p];
-        parts[p].last = cut[p + 1];
+        window_part *w = &parts[p];
+        w->first = cut[p];
+        w->last = cut[p + 1];
         if (share && p < 2) {
-            parts[p].b = block.b;
-            parts[p].count = block.count;
-            parts[p].start = parts[p].next = room[0];
-            parts[p].backward = p == 0;
-            parts[p].shared = 1;
+            w->backward = p == 0;
+            w->shared = 1;
+            w->own = (pair_sink){block.b, block.count, room[0], room[0], 1, 0};
         }
-        status = window_part_init(&parts[p], n_vocab, window,
+        status = window_part_init(w, n_vocab, window,
                                   layout.start[cut[p + 1]] - layout.start[cut[p]]);
     }
     if (status != QC_OK)
         goto cleanup;
-    window_job job = {&layout, parts, n_parts, n_vocab, pair_start, &joined};
+    window_job job = {.layout = &layout, .parts = parts, .n_parts = n_parts, .n_vocab = n_vocab,
+                      .pair_start = pair_start, .room = {room[0], room[1]}, .share = share,
+                      .joined = &joined};
+    if (share) {
+        qc_claims_init(&job.claims[0], cut[0], cut[1]);
+        qc_claims_init(&job.claims[1], cut[1], cut[2]);
+    }
     status = qc_run_parts(n_parts, walk_part, &job);
     if (status != QC_OK)
         goto cleanup;
     /* the scratch goes before the joined columns grow */
     window_layout_free(&layout);
     layout = (window_layout){0};
-    size_t total = 0;
-    for (size_t p = 0; p < n_parts; p++) {
+    for (size_t p = 0; p < n_parts; p++)
         window_part_free_scratch(&parts[p]);
-        parts[p].offset = total;
-        total += pairs_written(&parts[p]);
-    }
-    /* the joined columns: the block from the first range's first pair, or
-       the first range's own columns */
-    size_t skip = parts[0].backward ? parts[0].next : 0;
+    /* the joined columns in order of a: with the block, the ids the second
+       range took from the bottom of the first, the first's own (in place),
+       the second's (in place), the ids the first took from the top of the
+       second; without, the first range's own columns; then the further
+       ranges' */
+    size_t total = 0, skip = 0;
     if (share) {
+        total += copy_later(&job, &parts[1].taken, 0, total);
+        skip = parts[0].own.next - total;
+        total += sink_written(&parts[0].own, 1) + sink_written(&parts[1].own, 0);
+        total += copy_later(&job, &parts[0].taken, 1, total);
         joined.b = block.b;
         joined.count = block.count;
         block = (qc_wordpairs){0};
     } else {
-        joined.b = parts[0].b;
-        joined.count = parts[0].count;
-        capacity = parts[0].capacity;
-        parts[0].b = NULL;
-        parts[0].count = NULL;
+        total += sink_written(&parts[0].own, 0);
+        joined.b = parts[0].own.b;
+        joined.count = parts[0].own.count;
+        capacity = parts[0].own.capacity;
+        parts[0].own.b = NULL;
+        parts[0].own.count = NULL;
     }
+    for (size_t p = share ? 2 : 1; p < n_parts; p++)
+        total += copy_later(&job, &parts[p].own, 0, total);
     status = reserve_pairs(&joined, &capacity, skip + total);
     if (status != QC_OK)
         goto cleanup;
@@ -1762,7 +1860,8 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     joined.row_start = pair_start;
     joined.n_rows = n_vocab;
     pair_start = NULL;
-    status = qc_run_parts(n_parts, join_slice, &job);
+    if (job.n_copies > 0)
+        status = qc_run_parts(n_parts, join_slice, &job);
     if (status == QC_OK)
         status = merge_pairs(pairs, &joined);
 cleanup:

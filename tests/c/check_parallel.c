@@ -1,6 +1,7 @@
 /* qc/parallel.h: every part runs once whatever the threads do, failures
-   come back by part order, threads start off the caller's CPU, and cuts
-   balance weight. */
+   come back by part order, threads start off the caller's CPU, cuts
+   balance weight, and claims give each item of a shared range to one part
+   in chunks from its end. */
 #if defined(__linux__)
 #define _GNU_SOURCE /* sched_getcpu, pthread_getaffinity_np */
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include "suites.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 
 typedef struct {
     atomic_int runs[QC_MAX_PARTS];
@@ -127,6 +129,132 @@ START_TEST(cuts_balance_the_running_weight)
 }
 END_TEST
 
+START_TEST(claims_take_chunks_from_both_ends)
+{
+    /* weights 3, 1, 1, 5, 0, 0, 2, 8, 1, 1 (running totals below); chunks
+       of weight below 4, or one item */
+    static const uint32_t before[] = {0, 3, 4, 5, 10, 10, 10, 12, 20, 21, 22};
+    qc_claims c;
+    size_t first = 99, last = 99;
+    qc_claims_init(&c, 0, 10);
+    ck_assert(qc_claim(&c, 0, before, 4, &first, &last)); /* 3; 3 + 1 is 4 */
+    ck_assert_uint_eq(first, 0);
+    ck_assert_uint_eq(last, 1);
+    ck_assert(qc_claim(&c, 1, before, 4, &first, &last)); /* 1 + 1; 8 more */
+    ck_assert_uint_eq(first, 8);
+    ck_assert_uint_eq(last, 10);
+    ck_assert(qc_claim(&c, 0, before, 4, &first, &last)); /* 1 + 1; 5 more */
+    ck_assert_uint_eq(first, 1);
+    ck_assert_uint_eq(last, 3);
+    ck_assert(qc_claim(&c, 1, before, 4, &first, &last)); /* 8 alone */
+    ck_assert_uint_eq(first, 7);
+    ck_assert_uint_eq(last, 8);
+    ck_assert(qc_claim(&c, 1, before, 4, &first, &last)); /* 2 + 0 + 0; 5 more */
+    ck_assert_uint_eq(first, 4);
+    ck_assert_uint_eq(last, 7);
+    ck_assert(qc_claim(&c, 0, before, 4, &first, &last)); /* 5 alone, the last */
+    ck_assert_uint_eq(first, 3);
+    ck_assert_uint_eq(last, 4);
+    ck_assert(!qc_claim(&c, 0, before, 4, &first, &last));
+    ck_assert(!qc_claim(&c, 1, before, 4, &first, &last));
+    ck_assert_uint_eq(first, 3); /* left alone when none remain */
+    ck_assert_uint_eq(last, 4);
+    /* an empty range, and one that starts above 0 */
+    qc_claims_init(&c, 5, 5);
+    ck_assert(!qc_claim(&c, 1, before, 4, &first, &last));
+    qc_claims_init(&c, 6, 8);
+    ck_assert(qc_claim(&c, 0, before, 100, &first, &last));
+    ck_assert_uint_eq(first, 6);
+    ck_assert_uint_eq(last, 8);
+}
+END_TEST
+
+/* Two parts claim a shared range from opposite ends until none remain. */
+enum { CLAIMED_ITEMS = 200000 };
+typedef struct {
+    qc_claims claims;
+    uint32_t before[CLAIMED_ITEMS + 1];
+    unsigned char owner[CLAIMED_ITEMS]; /* 1 + the part that claimed it */
+    size_t chunks[2];
+    int bad;                            /* a chunk out of range or order */
+} claim_race;
+
+static qc_status claim_all(void *context, size_t part)
+{
+    claim_race *r = context;
+    size_t first, last, edge = part == 0 ? CLAIMED_ITEMS : 0;
+    while (qc_claim(&r->claims, part == 0, r->before, 64, &first, &last)) {
+        /* each part's chunks follow each other from its end inwards */
+        if (first >= last || (part == 0 ? last != edge : first != edge))
+            r->bad = 1;
+        edge = part == 0 ? first : last;
+        for (size_t i = first; i < last; i++)
+            r->owner[i] = r->owner[i] != 0 ? 3 : (unsigned char)(1 + part);
+        r->chunks[part]++;
+    }
+    return QC_OK;
+}
+
+START_TEST(claims_from_two_threads_take_every_item_once)
+{
+    claim_race *r = calloc(1, sizeof *r);
+    ck_assert_ptr_nonnull(r);
+    uint32_t x = 7;
+    for (size_t i = 0; i < CLAIMED_ITEMS; i++) {
+        x = x * 1103515245u + 12345u;
+        r->before[i + 1] = r->before[i] + (x >> 16) % 8;
+    }
+    qc_claims_init(&r->claims, 0, CLAIMED_ITEMS);
+    ck_assert_int_eq(qc_run_parts(2, claim_all, r), QC_OK);
+    ck_assert(!r->bad);
+    /* each part's items form one run from its end: the first part's the top */
+    size_t i = 0;
+    while (i < CLAIMED_ITEMS && r->owner[i] == 2)
+        i++;
+    while (i < CLAIMED_ITEMS && r->owner[i] == 1)
+        i++;
+    ck_assert_uint_eq(i, CLAIMED_ITEMS);
+    /* some 200,000 x 3.5 / 64 chunks in all */
+    ck_assert_uint_gt(r->chunks[0] + r->chunks[1], 5000);
+    free(r);
+}
+END_TEST
+
+#ifdef QC_ALLOC_TESTING
+static qc_status note_turn(void *context, size_t part)
+{
+    size_t *order = context;
+    order[++order[0]] = part;
+    return part == 1 ? QC_EINDEX : part == 2 ? QC_ENOMEM : QC_OK;
+}
+#endif
+
+START_TEST(parts_run_in_turn_for_tests)
+{
+#ifdef QC_ALLOC_TESTING
+    size_t order[5] = {0};
+    qc_run_parts_in_turn(1);
+    ck_assert_int_eq(qc_run_parts(4, note_turn, order), QC_EINDEX);
+    ck_assert_uint_eq(order[0], 4);
+    for (size_t p = 0; p < 4; p++)
+        ck_assert_uint_eq(order[1 + p], p);
+    order[0] = 0;
+    qc_run_parts_in_turn(-1); /* last first; the failure still by part order */
+    ck_assert_int_eq(qc_run_parts(4, note_turn, order), QC_EINDEX);
+    for (size_t p = 0; p < 4; p++)
+        ck_assert_uint_eq(order[1 + p], 3 - p);
+    qc_run_parts_in_turn(0);
+    runs_record r;
+    for (size_t p = 0; p < QC_MAX_PARTS; p++)
+        atomic_init(&r.runs[p], 0);
+    r.failing = QC_MAX_PARTS;
+    ck_assert_int_eq(qc_run_parts(3, count_run, &r), QC_OK);
+    for (size_t p = 0; p < 3; p++)
+        ck_assert_int_eq(atomic_load(&r.runs[p]), 1);
+#endif
+}
+END_TEST
+
 START_TEST(part_counts_follow_work_and_threads)
 {
     ck_assert_uint_eq(qc_part_count(0, 100, 8), 1);      /* no work: one part */
@@ -147,6 +275,9 @@ Suite *parallel_suite(void)
     tcase_add_test(tc, starts_threads_off_the_callers_cpu);
     tcase_add_test(tc, cuts_balance_the_running_weight);
     tcase_add_test(tc, part_counts_follow_work_and_threads);
+    tcase_add_test(tc, claims_take_chunks_from_both_ends);
+    tcase_add_test(tc, claims_from_two_threads_take_every_item_once);
+    tcase_add_test(tc, parts_run_in_turn_for_tests);
     suite_add_tcase(s, tc);
     return s;
 }

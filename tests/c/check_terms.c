@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qc/parallel.h"
 #include "qc/terms.h"
 #include "alloc_rounds.h"
 #include "suites.h"
@@ -210,6 +211,21 @@ START_TEST(window_pairs_equal_a_direct_count)
 }
 END_TEST
 
+/* The first two ranges take each other's ids: run in turn, the first to
+   run walks its own range and then the whole of the other's, whose pairs
+   are copied next to the first's. */
+START_TEST(window_pairs_taken_across_ranges_equal_a_direct_count)
+{
+    for (int turns = 1; turns >= -1; turns -= 2) {
+        qc_run_parts_in_turn(turns); /* the first range first, then last first */
+        expect_window_pairs(3000, 64, 5000, 5, 10);
+        expect_window_pairs(5500, 64, 5000, 5, 11); /* and two ranges of their own */
+        expect_window_pairs(2600, 64, 1000000, 3, 12);
+    }
+    qc_run_parts_in_turn(0);
+}
+END_TEST
+
 /* The pairs handed over as rows: from the window walk (rows as counted)
    and from whole texts' batches (rows made from the column a); "a b a c"
    and "b a" share {a,b} 3 times in a window of 3 and in 2 texts. */
@@ -282,6 +298,12 @@ START_TEST(terms_survive_every_allocation_failure)
         if (status == QC_OK) /* in two ranges of ids on two threads */
             status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
                                     2, p, NULL);
+        for (int turns = 1; turns >= -1 && status == QC_OK; turns -= 2) {
+            qc_run_parts_in_turn(turns); /* one range takes the other's ids */
+            status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
+                                    2, p, NULL);
+            qc_run_parts_in_turn(0);
+        }
         qc_wordpairs *walked = NULL;
         if (status == QC_OK) /* the walk's rows and its block, taken */
             status = qc_wordpairs_new(&walked);
@@ -513,6 +535,7 @@ Suite *terms_suite(void)
     tcase_add_test(tc, unigrams_and_bigrams);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
     tcase_add_test(tc, window_pairs_equal_a_direct_count);
+    tcase_add_test(tc, window_pairs_taken_across_ranges_equal_a_direct_count);
     tcase_add_test(tc, pairs_are_taken_as_rows);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
