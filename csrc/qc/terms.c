@@ -1144,7 +1144,8 @@ enum {
     CHUNK = 1 << 16,
     MIN_PART_POSITIONS = 1 << 16,
     WIDE = 64,
-    CLAIM_POSITIONS = 1 << 12 /* a chunk of ids claimed: some 50 us of walking */
+    CLAIM_POSITIONS = 1 << 12, /* a chunk of ids claimed: under 0.1 ms of walking */
+    MIN_COPY_PAIRS = 1 << 18   /* copied per thread, at least: some 0.4 ms */
 };
 
 typedef struct {
@@ -1195,7 +1196,7 @@ typedef struct {
     size_t room[2];       /* and the most pairs each range's ids can have */
     int share;
     pair_copy copies[QC_MAX_PARTS + 2];
-    size_t n_copies;
+    size_t n_copies, copied, n_copiers; /* pairs to copy, split n_copiers ways */
     qc_wordpairs *joined;
 } window_job;
 
@@ -1729,23 +1730,26 @@ static qc_status walk_part(void *context, size_t part)
     return status;
 }
 
-/* Fills slice t of n_parts equal slices of the joined columns (a
-   qc_part_fn) with the pairs not in place: the ranges after the first two
-   (after the first when they did not share the block), and the ids taken
-   from another range. Slices rather than ranges, so the threads share the
-   copying evenly. */
+/* Copies slice t of n_copiers equal slices of the pairs not in place into
+   the joined columns (a qc_part_fn): the ranges after the first two (after
+   the first when they did not share the block), and the ids taken from
+   another range. Slices of the copying rather than of the columns: the
+   pairs taken lie at one end, and a slice of the columns would give all of
+   them to one thread. */
 static qc_status join_slice(void *context, size_t t)
 {
     const window_job *job = context;
     qc_wordpairs *joined = job->joined;
-    size_t from = joined->n * t / job->n_parts, to = joined->n * (t + 1) / job->n_parts;
-    for (size_t i = 0; i < job->n_copies; i++) {
+    size_t from = job->copied * t / job->n_copiers, to = job->copied * (t + 1) / job->n_copiers;
+    size_t before = 0; /* pairs of the copies before c */
+    for (size_t i = 0; i < job->n_copies; before += job->copies[i++].n) {
         const pair_copy *c = &job->copies[i];
-        size_t lo = c->offset > from ? c->offset : from;
-        size_t hi = c->offset + c->n < to ? c->offset + c->n : to;
+        size_t lo = before > from ? before : from;
+        size_t hi = before + c->n < to ? before + c->n : to;
         if (lo < hi) {
-            memcpy(joined->b + lo, c->b + (lo - c->offset), (hi - lo) * sizeof *joined->b);
-            memcpy(joined->count + lo, c->count + (lo - c->offset),
+            size_t at = c->offset + (lo - before);
+            memcpy(joined->b + at, c->b + (lo - before), (hi - lo) * sizeof *joined->b);
+            memcpy(joined->count + at, c->count + (lo - before),
                    (hi - lo) * sizeof *joined->count);
         }
     }
@@ -1759,6 +1763,7 @@ static size_t copy_later(window_job *job, const pair_sink *s, int backward, size
     size_t n = sink_written(s, backward), first = sink_first(s, backward);
     if (n > 0)
         job->copies[job->n_copies++] = (pair_copy){s->b + first, s->count + first, n, offset};
+    job->copied += n;
     return n;
 }
 
@@ -1860,8 +1865,13 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     joined.row_start = pair_start;
     joined.n_rows = n_vocab;
     pair_start = NULL;
-    if (job.n_copies > 0)
-        status = qc_run_parts(n_parts, join_slice, &job);
+    /* the pairs taken from another range (a tenth or fewer) are copied on
+       this thread alone: that is shorter than starting a thread, and when a
+       thread ran slow (so the other took its ids) half the copy would be
+       back on it */
+    job.n_copiers = qc_part_count(job.copied, MIN_COPY_PAIRS, n_parts);
+    if (job.copied > 0)
+        status = qc_run_parts(job.n_copiers, join_slice, &job);
     if (status == QC_OK)
         status = merge_pairs(pairs, &joined);
 cleanup:

@@ -201,6 +201,9 @@ START_TEST(window_pairs_equal_a_direct_count)
     /* the first range downwards over a million ids: id 1 tallied with its
        least and greatest b tracked, id 2 sorted */
     expect_window_pairs(2600, 64, 1000000, 3, 12);
+    /* 380,000 positions over a million ids: four ranges, the last two's
+       700,000 pairs or so copied on two threads */
+    expect_window_pairs(6000, 64, 1000000, 5, 14);
     /* a wide window over a million ids: the block would reserve too much,
        so both ranges write columns of their own */
     expect_window_pairs(3000, 64, 1000000, 24, 13);
