@@ -209,9 +209,8 @@ def bench_cooccurrence(lines, seg, repeat):
     # the walk's speed depends on how tokens are numbered (a pair is counted
     # by its lower id): the row above numbers them as the tokens table does
     # (first appearance); cooccurrence() numbers them in string order
-    names = np.asarray(tokens["token"].cat.categories, dtype=str)
     rank = np.empty(n_vocab, dtype=np.int64)
-    rank[np.argsort(names, kind="stable")] = np.arange(n_vocab)
+    rank[_core.string_order(list(tokens["token"].cat.categories))] = np.arange(n_vocab)
     by_string = rank[ids]
     ours_by_string, (scipy_by_string,) = compare(
         lambda: _core.count_pairs(indptr, by_string, n_vocab, None, 5, THREADS),

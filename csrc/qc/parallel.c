@@ -71,36 +71,34 @@ void qc_run_parts_in_turn(int turns)
 {
     in_turn = turns;
 }
-
-/* The parts of a test build's run in turn: QC_OK or the first failure by
-   part order, as on threads. */
-static qc_status run_in_turn(size_t n_parts, qc_part_fn part, void *context)
-{
-    qc_status first_failure = QC_OK;
-    size_t failed_part = n_parts;
-    for (size_t i = 0; i < n_parts; i++) {
-        size_t p = in_turn > 0 ? i : n_parts - 1 - i;
-        qc_status status = part(context, p);
-        if (status != QC_OK && p < failed_part) {
-            first_failure = status;
-            failed_part = p;
-        }
-    }
-    return first_failure;
-}
 #endif
+
+/* The status of the lowest-numbered part that failed, or QC_OK. */
+static qc_status first_failure(const part_run *runs, size_t n_parts)
+{
+    for (size_t p = 0; p < n_parts; p++) {
+        if (runs[p].status != QC_OK)
+            return runs[p].status;
+    }
+    return QC_OK;
+}
 
 qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 {
     if (n_parts == 0 || n_parts > QC_MAX_PARTS || part == NULL)
         return QC_EINVAL;
-#ifdef QC_ALLOC_TESTING
-    if (in_turn != 0)
-        return run_in_turn(n_parts, part, context);
-#endif
     part_run runs[QC_MAX_PARTS];
     for (size_t p = 0; p < n_parts; p++)
         runs[p] = (part_run){.part = part, .context = context, .index = p, .status = QC_OK};
+#ifdef QC_ALLOC_TESTING
+    if (in_turn != 0) {
+        for (size_t i = 0; i < n_parts; i++) {
+            size_t p = in_turn > 0 ? i : n_parts - 1 - i;
+            runs[p].status = part(context, p);
+        }
+        return first_failure(runs, n_parts);
+    }
+#endif
     unsigned char started[QC_MAX_PARTS] = {0};
 #ifdef QC_HAVE_PTHREADS
     pthread_t threads[QC_MAX_PARTS];
@@ -136,11 +134,7 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
         runs[p].status = part(context, p);
     }
     (void)started; /* unread without threads */
-    for (size_t p = 0; p < n_parts; p++) {
-        if (runs[p].status != QC_OK)
-            return runs[p].status;
-    }
-    return QC_OK;
+    return first_failure(runs, n_parts);
 }
 
 void qc_claims_init(qc_claims *c, size_t first, size_t last)

@@ -1194,7 +1194,6 @@ typedef struct {
     int64_t *pair_start;  /* per a + 1: its pairs, then where they start */
     qc_claims claims[2];  /* the ids of the first two ranges, when they share */
     size_t room[2];       /* and the most pairs each range's ids can have */
-    int share;
     pair_copy copies[QC_MAX_PARTS + 2];
     size_t n_copies, copied, n_copiers; /* pairs to copy, split n_copiers ways */
     qc_wordpairs *joined;
@@ -1712,7 +1711,7 @@ static qc_status walk_part(void *context, size_t part)
 {
     window_job *job = context;
     window_part *w = &job->parts[part];
-    if (!job->share || part >= 2)
+    if (!w->shared)
         return walk_ids(job, w, &w->own, w->first, w->last);
     const uint32_t *positions_before = job->layout->start;
     qc_status status = QC_OK;
@@ -1814,8 +1813,7 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
     if (status != QC_OK)
         goto cleanup;
     window_job job = {.layout = &layout, .parts = parts, .n_parts = n_parts, .n_vocab = n_vocab,
-                      .pair_start = pair_start, .room = {room[0], room[1]}, .share = share,
-                      .joined = &joined};
+                      .pair_start = pair_start, .room = {room[0], room[1]}, .joined = &joined};
     if (share) {
         qc_claims_init(&job.claims[0], cut[0], cut[1]);
         qc_claims_init(&job.claims[1], cut[1], cut[2]);
