@@ -127,6 +127,7 @@ def test_window_cooccurrence_equals_nltk(texts, seg, tokenizer, window):
     assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
     assert (ours["source"] < ours["target"]).all()
     assert ours["count"].is_monotonic_decreasing
+    assert ours["count"].dtype == np.int32  # the C core's counts, not copied wider
 
 
 def test_window_cooccurrence_on_threads_equals_nltk(seg, tokenizer):
@@ -151,6 +152,7 @@ def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
     expected = {(names[i], names[j]): v for i, j, v in zip(both.row, both.col, both.data) if i < j}
     ours = cooccurrence(sample, window=None)
     assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == expected
+    assert ours["count"].dtype == np.int32
 
 
 def test_min_count_and_char_stop_words():

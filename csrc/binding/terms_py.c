@@ -392,8 +392,8 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
         goto finally;
     }
     npy_intp n = (npy_intp)qc_wordpairs_count(pairs);
-    int64_t *rows_data, *count_data;
-    int32_t *b_data;
+    int64_t *rows_data;
+    int32_t *b_data, *count_data;
     size_t skip;
     status = qc_wordpairs_take(pairs, (size_t)n_vocab, &rows_data, &b_data, &count_data, &skip);
     if (status != QC_OK) {
@@ -404,7 +404,7 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
        freed here */
     rows = (PyArrayObject *)qc_adopt_int64(rows_data, (npy_intp)n_vocab + 1);
     b = rows ? (PyArrayObject *)qc_adopt_int32_at(b_data, skip, n) : (qc_free(b_data), NULL);
-    count = b ? (PyArrayObject *)qc_adopt_int64_at(count_data, skip, n)
+    count = b ? (PyArrayObject *)qc_adopt_int32_at(count_data, skip, n)
               : (qc_free(count_data), NULL);
     if (count == NULL)
         goto finally;
@@ -450,7 +450,7 @@ PyMethodDef qc_terms_methods[] = {
      "Co-word counts of token ids a < b as the rows of a sparse matrix\n"
      "(row_start, b, count): the pairs of a are row_start[a]:row_start[a + 1]\n"
      "(int64, n_vocab + 1 entries), b int32 ascending in a row (n_vocab at\n"
-     "most 2**31), count int64; positions less than window apart, or\n"
+     "most 2**31), count int32; positions less than window apart, or\n"
      "(window=0) distinct ids sharing a text. Runs without the GIL; a window\n"
      "is walked in up to `threads` ranges of ids at once."},
     {NULL, NULL, 0, NULL}};

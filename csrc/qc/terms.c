@@ -934,9 +934,23 @@ struct qc_wordpairs {
     int64_t *row_start;  /* the pairs of a are [row_start[a], row_start[a + 1]) */
     size_t n_rows;       /* for a < n_rows */
     int32_t *b;
-    int64_t *count;
+    int32_t *count;      /* int32: 8 bytes a pair rather than 12 (see qc_count_pairs) */
     size_t n, skip;
 };
+
+/* The most a pair's count may be: INT32_MAX, or in test builds what
+   qc_limit_pair_counts set (2^bits - 1, so that counts or-ed together
+   pass it exactly when one does). */
+#ifdef QC_ALLOC_TESTING
+static _Thread_local uint32_t count_max = INT32_MAX;
+
+void qc_limit_pair_counts(unsigned bits)
+{
+    count_max = bits > 0 && bits < 31 ? ((uint32_t)1 << bits) - 1 : INT32_MAX;
+}
+#else
+static const uint32_t count_max = INT32_MAX;
+#endif
 
 qc_status qc_wordpairs_new(qc_wordpairs **out)
 {
@@ -1051,17 +1065,29 @@ static qc_status merge_pairs(qc_wordpairs *p, qc_wordpairs *add)
         }
         sum.a[k] = from->a[*at];
         sum.b[k] = from->b[*at];
-        sum.count[k] = from->count[*at];
+        int64_t count = from->count[*at];
         (*at)++;
         if (from == p && j < add->n && add->a[j] == sum.a[k] && add->b[j] == sum.b[k])
-            sum.count[k] += add->count[j++];
-        k++;
+            count += add->count[j++];
+        if (count > count_max) {
+            pairs_clear(&sum);
+            pairs_clear(add);
+            return QC_EOVERFLOW;
+        }
+        sum.count[k++] = (int32_t)count;
     }
     sum.n = k;
     pairs_clear(p);
     pairs_clear(add);
     *p = sum;
     return QC_OK;
+}
+
+/* The detail of QC_EOVERFLOW from counting pairs: a count past INT32_MAX. */
+static void count_overflow(qc_errinfo *err, size_t window)
+{
+    qc_fail(err, QC_EOVERFLOW, "window", 0, (int64_t)window, 0,
+            "pairs two tokens more than 2^31 - 1 times (counts are int32)");
 }
 
 static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
@@ -1086,9 +1112,13 @@ static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
         size_t j = i + 1;
         while (j < b->n && b->values[j] == b->values[i])
             j++;
+        if (j - i > count_max) {
+            pairs_clear(&add);
+            return QC_EOVERFLOW;
+        }
         add.a[k] = (int32_t)(b->values[i] >> b->bits);
         add.b[k] = (int32_t)(b->values[i] & low);
-        add.count[k++] = (int64_t)(j - i);
+        add.count[k++] = (int32_t)(j - i);
         i = j;
     }
     b->n = 0;
@@ -1159,7 +1189,7 @@ typedef struct {
 /* Columns b and count that a walk writes pairs in. */
 typedef struct {
     int32_t *b;
-    int64_t *count;
+    int32_t *count;
     size_t start, next; /* its pairs are [start, next), or [next, start) */
     int fixed;          /* its room holds every pair its ids can have */
     size_t capacity;    /* of growable columns */
@@ -1183,7 +1213,7 @@ typedef struct {
 /* Pairs copied to offset in the joined columns. */
 typedef struct {
     const int32_t *b;
-    const int64_t *count;
+    const int32_t *count;
     size_t n, offset;
 } pair_copy;
 
@@ -1245,20 +1275,23 @@ static int compare_u32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Writes the runs of the sorted near[0..c) as pairs to out. */
-static void append_runs(const uint32_t *near, size_t c, pair_sink *out, int backward)
+/* Writes the runs of the sorted near[0..c) as pairs to out; returns their
+   lengths or-ed together. */
+static uint32_t append_runs(const uint32_t *near, size_t c, pair_sink *out, int backward)
 {
     /* locals: a store to count could alias out->next */
     int32_t *b = out->b;
-    int64_t *count = out->count;
+    int32_t *count = out->count;
     size_t next = out->next;
+    uint32_t any = 0; /* c < 2^32: near holds CHUNK + 2 window */
     if (!backward) {
         for (size_t i = 0; i < c;) {
             size_t j = i + 1;
             while (j < c && near[j] == near[i])
                 j++;
             b[next] = (int32_t)near[i];
-            count[next++] = (int64_t)(j - i);
+            count[next++] = (int32_t)(j - i);
+            any |= (uint32_t)(j - i);
             i = j;
         }
     } else {
@@ -1267,11 +1300,13 @@ static void append_runs(const uint32_t *near, size_t c, pair_sink *out, int back
             while (i > 0 && near[i - 1] == near[j - 1])
                 i--;
             b[--next] = (int32_t)near[j - 1];
-            count[next] = (int64_t)(j - i);
+            count[next] = (int32_t)(j - i);
+            any |= (uint32_t)(j - i);
             j = i;
         }
     }
     out->next = next;
+    return any;
 }
 
 /* Adds near[0..c) to the tallies and the bit sets; in a wide vocabulary,
@@ -1305,12 +1340,13 @@ static void tally_near(window_part *w, size_t c)
 }
 
 /* Writes w's tallied b's, in order, as pairs to out, clearing the tallies
-   and bit sets. */
-static void append_tallied(window_part *w, pair_sink *out)
+   and bit sets; returns the tallies or-ed together (above INT32_MAX when
+   one does not fit its int32 count). */
+static uint32_t append_tallied(window_part *w, pair_sink *out)
 {
     int32_t *b_col = out->b;
-    int64_t *count = out->count;
-    uint32_t *tally = w->tally;
+    int32_t *count = out->count;
+    uint32_t *tally = w->tally, any = 0;
     uint64_t *bits = w->bits, *summary = w->summary;
     size_t next = out->next, first = w->lo >> 12, last = w->hi >> 12;
     if (!w->backward) {
@@ -1324,7 +1360,8 @@ static void append_tallied(window_part *w, pair_sink *out)
                 for (; x != 0; x &= x - 1) {
                     size_t b = word * 64 + lowest_bit(x);
                     b_col[next] = (int32_t)b;
-                    count[next++] = tally[b];
+                    count[next++] = (int32_t)tally[b];
+                    any |= tally[b];
                     tally[b] = 0;
                 }
             }
@@ -1340,7 +1377,8 @@ static void append_tallied(window_part *w, pair_sink *out)
                 for (; x != 0; x ^= (uint64_t)1 << highest_bit(x)) {
                     size_t b = word * 64 + highest_bit(x);
                     b_col[--next] = (int32_t)b;
-                    count[next] = tally[b];
+                    count[next] = (int32_t)tally[b];
+                    any |= tally[b];
                     tally[b] = 0;
                 }
             }
@@ -1351,6 +1389,7 @@ static void append_tallied(window_part *w, pair_sink *out)
         w->lo = UINT32_MAX;
         w->hi = 0;
     }
+    return any;
 }
 
 /* Room for need pairs in the columns b and count of p (n are in use). */
@@ -1365,7 +1404,7 @@ static qc_status reserve_pairs(qc_wordpairs *p, size_t *capacity, size_t need)
     if (b == NULL)
         return QC_ENOMEM;
     p->b = b;
-    int64_t *count = qc_realloc(p->count, cap, sizeof *count);
+    int32_t *count = qc_realloc(p->count, cap, sizeof *count);
     if (count == NULL)
         return QC_ENOMEM;
     p->count = count;
@@ -1670,6 +1709,7 @@ static qc_status walk_ids(const window_job *job, window_part *w, pair_sink *out,
         qc_status status = reserve_sink(out, c + tallied);
         if (status != QC_OK)
             return status;
+        uint32_t counts; /* or-ed together */
         if (tallied == 0 && c <= FEW) {
             for (size_t m = 1; m < c; m++) { /* insertion sort */
                 uint32_t v = near[m];
@@ -1678,7 +1718,7 @@ static qc_status walk_ids(const window_job *job, window_part *w, pair_sink *out,
                     near[n] = near[n - 1];
                 near[n] = v;
             }
-            append_runs(near, c, out, backward);
+            counts = append_runs(near, c, out, backward);
         } else {
             /* sorted instead when spread over so many summary words that
                reading them back costs more; only a vocabulary of 4 c
@@ -1694,12 +1734,16 @@ static qc_status walk_ids(const window_job *job, window_part *w, pair_sink *out,
             }
             if (sparse) {
                 qsort(near, c, sizeof *near, compare_u32);
-                append_runs(near, c, out, backward);
+                counts = append_runs(near, c, out, backward);
             } else {
                 tally_near(w, c);
-                append_tallied(w, out);
+                counts = append_tallied(w, out);
             }
         }
+        /* a tally passes INT32_MAX only in the likes of a window of
+           thousands over a token of a million places */
+        if (counts > count_max)
+            return QC_EOVERFLOW;
         job->pair_start[a + 1] = (int64_t)(backward ? before - out->next : out->next - before);
     }
     return QC_OK;
@@ -1819,6 +1863,8 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         qc_claims_init(&job.claims[1], cut[1], cut[2]);
     }
     status = qc_run_parts(n_parts, walk_part, &job);
+    if (status == QC_EOVERFLOW)
+        count_overflow(err, window);
     if (status != QC_OK)
         goto cleanup;
     /* the scratch goes before the joined columns grow */
@@ -1872,6 +1918,8 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         status = qc_run_parts(job.n_copiers, join_slice, &job);
     if (status == QC_OK)
         status = merge_pairs(pairs, &joined);
+    if (status == QC_EOVERFLOW) /* added to the counts already in pairs */
+        count_overflow(err, window);
 cleanup:
     window_layout_free(&layout);
     for (size_t p = 0; p < n_parts; p++)
@@ -1967,6 +2015,8 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
     }
     if (status == QC_OK && batch.n > 0)
         status = merge_batch(pairs, &batch);
+    if (status == QC_EOVERFLOW)
+        count_overflow(err, window);
 cleanup:
     qc_free(kind);
     qc_free(kept);
@@ -1978,7 +2028,7 @@ cleanup:
     return status;
 }
 
-void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int64_t *count)
+void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int32_t *count)
 {
     if (p->n == 0)
         return;
@@ -1991,7 +2041,7 @@ void qc_wordpairs_export(const qc_wordpairs *p, int32_t *a, int32_t *b, int64_t 
 }
 
 qc_status qc_wordpairs_take(qc_wordpairs *p, size_t n_rows, int64_t **row_start, int32_t **b,
-                            int64_t **count, size_t *skip)
+                            int32_t **count, size_t *skip)
 {
     if (p->row_start == NULL || p->n_rows != n_rows) {
         qc_status status = pairs_column_a(p);

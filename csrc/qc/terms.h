@@ -163,17 +163,34 @@ size_t qc_wordpairs_count(const qc_wordpairs *pairs);
  * number of tokens radix-sort the pair occurrences in batches of
  * max(2^22, pairs so far) and merge them: O(occurrences x bits of n_vocab /
  * 5 + merges x distinct pairs), memory O(distinct pairs + 2^22 words). On
- * error, pairs holds what was merged before it. Errors: QC_EINVAL (window
- * 1), QC_EINDEX, QC_EORDER, QC_ENOMEM, QC_EOVERFLOW (n_vocab above 2^31).
+ * error, pairs holds what was merged before it.
+ *
+ * Counts are int32: a third less memory written than int64 (the pairs are
+ * most of what a window count writes, into pages fresh from the system).
+ * A count passes 2^31 - 1 only in the likes of a window of thousands over
+ * a token of a million places, and then the call fails with QC_EOVERFLOW
+ * rather than wrap. Errors: QC_EINVAL (window 1), QC_EINDEX, QC_EORDER,
+ * QC_ENOMEM, QC_EOVERFLOW (n_vocab above 2^31, a count above 2^31 - 1).
  */
 qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
                          const int64_t *tokens, size_t n_tokens,
                          size_t n_vocab, const uint8_t *keep, size_t window,
                          size_t n_threads, qc_wordpairs *pairs, qc_errinfo *err);
 
+#ifdef QC_ALLOC_TESTING
+/*
+ * Test builds only: this thread's later qc_count_pairs calls hold counts to
+ * 2^bits - 1 (0 or 31 and more: 2^31 - 1, as always in production), so
+ * that the QC_EOVERFLOW paths run on small inputs. Parts of a window walk
+ * that run on other threads keep 2^31 - 1; pass threads 1 (or run the
+ * parts in turn).
+ */
+void qc_limit_pair_counts(unsigned bits);
+#endif
+
 /* Writes the pairs, by a then b, to a, b, count (qc_wordpairs_count each). */
 void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
-                         int64_t *count);
+                         int32_t *count);
 
 /* Hands the pairs to the caller as the rows of a sparse matrix: row_start
    (n_rows + 1 entries; the pairs of a are [row_start[a], row_start[a + 1]))
@@ -182,7 +199,7 @@ void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
    for more). The caller frees each block with qc_free; pairs is left empty.
    Errors: QC_EINVAL (an a is n_rows or more), QC_ENOMEM. */
 qc_status qc_wordpairs_take(qc_wordpairs *pairs, size_t n_rows, int64_t **row_start,
-                            int32_t **b, int64_t **count, size_t *skip);
+                            int32_t **b, int32_t **count, size_t *skip);
 
 #ifdef __cplusplus
 }

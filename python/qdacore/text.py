@@ -837,9 +837,16 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     -------
     DataFrame
         ``source``, ``target`` (source < target; ordered categorical columns
-        whose categories are the tokens, sorted), ``count``; the highest counts
-        first, then by source and target. Pairs of a token with itself are
-        not counted. Memory is proportional to the number of distinct pairs.
+        whose categories are the tokens, sorted), ``count`` (int32); the
+        highest counts first, then by source and target. Pairs of a token
+        with itself are not counted. Memory is proportional to the number of
+        distinct pairs.
+
+    Raises
+    ------
+    OverflowError
+        When a pair would count more than 2,147,483,647 times (it takes a
+        window of thousands over a token of a million places).
 
     Examples
     --------

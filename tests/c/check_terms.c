@@ -58,7 +58,7 @@ START_TEST(window_pairs_and_halves_add_up)
     /* window 3 in "a b a c": ab, aa(skipped), ba, bc... {a,b}: 2+1 = 3 with
        "b a"; {a,c}: 1; {b,c}: 1 */
     int32_t a[3], b[3], a2[3], b2[3];
-    int64_t n[3], n2[3];
+    int32_t n[3], n2[3];
     ck_assert_uint_eq(qc_wordpairs_count(whole), 3);
     qc_wordpairs_export(whole, a, b, n);
     qc_wordpairs_export(halves, a2, b2, n2);
@@ -88,6 +88,59 @@ START_TEST(window_pairs_and_halves_add_up)
     ck_assert_str_eq(err.arg, "n_vocab");
     qc_wordpairs_free(whole);
     qc_wordpairs_free(halves);
+}
+END_TEST
+
+/* A count past its limit fails with QC_EOVERFLOW rather than wrap, on each
+   path that makes or adds counts, and leaves what was counted before. The
+   limit is lowered for the test (2^31 - 1 needs billions of pair
+   occurrences). Counts by hand from the contract: in "a b a b ..." of n
+   tokens, window 2, {a,b} occurs n - 1 times; in texts "a b", once a text. */
+START_TEST(pair_counts_past_their_limit_fail)
+{
+    enum { LONG = 41, TEXTS = 8 };
+    int64_t tokens[LONG], texts_indptr[TEXTS + 1];
+    for (int i = 0; i < LONG; i++)
+        tokens[i] = i % 2;
+    for (int d = 0; d <= TEXTS; d++)
+        texts_indptr[d] = 2 * d;
+    const int64_t short_indptr[] = {0, 9}, long_indptr[] = {0, LONG};
+    const struct {
+        const int64_t *indptr;
+        size_t n_docs, window;
+        int32_t count;
+    } cases[] = {
+        {short_indptr, 1, 2, 8},       /* a's 8 neighbours: sorted runs */
+        {long_indptr, 1, 2, 40},       /* 40, more than FEW: the tallies */
+        {texts_indptr, TEXTS, 0, 8},   /* whole texts: the sorted batches */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t n = (size_t)cases[k].indptr[cases[k].n_docs];
+        unsigned bits = 1;
+        while (((int32_t)1 << bits) <= cases[k].count)
+            bits++;
+        qc_wordpairs *p;
+        ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
+        qc_errinfo err = {0};
+        qc_limit_pair_counts(bits - 1); /* the count is one past 2^(bits-1) - 1 at least */
+        ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
+                                        cases[k].window, 1, p, &err), QC_EOVERFLOW);
+        ck_assert_str_eq(err.arg, "window");
+        ck_assert_uint_eq(qc_wordpairs_count(p), 0);
+        qc_limit_pair_counts(bits); /* fits once; twice is 2 count > 2^bits - 1 */
+        ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
+                                         cases[k].window, 1, p, &err), QC_OK);
+        ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
+                                         cases[k].window, 1, p, &err), QC_EOVERFLOW);
+        qc_limit_pair_counts(0);
+        int32_t a, b, count;
+        ck_assert_uint_eq(qc_wordpairs_count(p), 1);
+        qc_wordpairs_export(p, &a, &b, &count);
+        ck_assert_int_eq(a, 0);
+        ck_assert_int_eq(b, 1);
+        ck_assert_int_eq(count, cases[k].count);
+        qc_wordpairs_free(p);
+    }
 }
 END_TEST
 
@@ -153,7 +206,7 @@ static void expect_window_pairs(size_t n_docs, size_t doc_len, size_t n_vocab,
                                          threads, p, NULL), QC_OK);
     size_t n_pairs = qc_wordpairs_count(p);
     int32_t *a = malloc((n_pairs + 1) * sizeof *a), *b = malloc((n_pairs + 1) * sizeof *b);
-    int64_t *c = malloc((n_pairs + 1) * sizeof *c);
+    int32_t *c = malloc((n_pairs + 1) * sizeof *c);
     ck_assert(a && b && c);
     qc_wordpairs_export(p, a, b, c);
     size_t k = 0;
@@ -241,8 +294,8 @@ START_TEST(pairs_are_taken_as_rows)
         ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
         ck_assert_int_eq(qc_count_pairs(INDPTR, 2, TOKENS, 6, 3, NULL, window, 1, p, NULL),
                          QC_OK);
-        int64_t *rows, *count;
-        int32_t *b;
+        int64_t *rows;
+        int32_t *b, *count;
         size_t skip;
         /* the rows must hold every a */
         ck_assert_int_eq(qc_wordpairs_take(p, 1, &rows, &b, &count, &skip), QC_EINVAL);
@@ -253,7 +306,7 @@ START_TEST(pairs_are_taken_as_rows)
         for (int r = 0; r < 5; r++)
             ck_assert_int_eq(rows[r], want_rows[r]);
         const int32_t want_b[] = {1, 2, 2};
-        const int64_t want_count[] = {window == 3 ? 3 : 2, 1, 1};
+        const int32_t want_count[] = {window == 3 ? 3 : 2, 1, 1};
         for (int i = 0; i < 3; i++) {
             ck_assert_int_eq(b[skip + (size_t)i], want_b[i]);
             ck_assert_int_eq(count[skip + (size_t)i], want_count[i]);
@@ -313,8 +366,8 @@ START_TEST(terms_survive_every_allocation_failure)
         if (status == QC_OK)
             status = qc_count_pairs(LONG_INDPTR, 1, long_tokens, LONG_TOKENS, 5000, NULL, 5,
                                     2, walked, NULL);
-        int64_t *rows = NULL, *count = NULL;
-        int32_t *b = NULL;
+        int64_t *rows = NULL;
+        int32_t *b = NULL, *count = NULL;
         size_t skip = 0;
         if (status == QC_OK)
             status = qc_wordpairs_take(walked, 5000, &rows, &b, &count, &skip);
@@ -540,6 +593,7 @@ Suite *terms_suite(void)
     tcase_add_test(tc, window_pairs_equal_a_direct_count);
     tcase_add_test(tc, window_pairs_taken_across_ranges_equal_a_direct_count);
     tcase_add_test(tc, pairs_are_taken_as_rows);
+    tcase_add_test(tc, pair_counts_past_their_limit_fail);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_count_char_ngrams");
