@@ -1359,9 +1359,10 @@ static uint32_t append_tallied(window_part *w, pair_sink *out)
                 bits[word] = 0;
                 for (; x != 0; x &= x - 1) {
                     size_t b = word * 64 + lowest_bit(x);
+                    uint32_t t = tally[b]; /* once: count could alias tally */
                     b_col[next] = (int32_t)b;
-                    count[next++] = (int32_t)tally[b];
-                    any |= tally[b];
+                    count[next++] = (int32_t)t;
+                    any |= t;
                     tally[b] = 0;
                 }
             }
@@ -1376,9 +1377,10 @@ static uint32_t append_tallied(window_part *w, pair_sink *out)
                 bits[word] = 0;
                 for (; x != 0; x ^= (uint64_t)1 << highest_bit(x)) {
                     size_t b = word * 64 + highest_bit(x);
+                    uint32_t t = tally[b];
                     b_col[--next] = (int32_t)b;
-                    count[next] = (int32_t)tally[b];
-                    any |= tally[b];
+                    count[next] = (int32_t)t;
+                    any |= t;
                     tally[b] = 0;
                 }
             }

@@ -238,6 +238,10 @@ START_TEST(window_pairs_equal_a_direct_count)
     expect_window_pairs(200, 40, 60, 5, 2);
     expect_window_pairs(50, 64, 3000, 9, 3);
     expect_window_pairs(30, 64, 200, 64, 4); /* a window as wide as the texts */
+    /* every window from 2 to 11 (the gathering loop runs window - 1 times
+       either side of a position) */
+    for (size_t window = 2; window <= 11; window++)
+        expect_window_pairs(60, 40, 300, window, 20 + (unsigned)window);
     /* wide windows over many ids: more pairs than the columns first hold */
     expect_window_pairs(100, 64, 1000000, 64, 9);
     /* id 0 has some 100,000 neighbours: tallied in chunks */
