@@ -1742,7 +1742,7 @@ static qc_status walk_ids(const window_job *job, window_part *w, pair_sink *out,
                 counts = append_tallied(w, out);
             }
         }
-        /* a tally passes INT32_MAX only in the likes of a window of
+        /* a count passes INT32_MAX only in the likes of a window of
            thousands over a token of a million places */
         if (counts > count_max)
             return QC_EOVERFLOW;

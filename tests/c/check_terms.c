@@ -122,12 +122,12 @@ START_TEST(pair_counts_past_their_limit_fail)
         qc_wordpairs *p;
         ck_assert_int_eq(qc_wordpairs_new(&p), QC_OK);
         qc_errinfo err = {0};
-        qc_limit_pair_counts(bits - 1); /* the count is one past 2^(bits-1) - 1 at least */
+        qc_limit_pair_counts(bits - 1); /* the count passes 2^(bits-1) - 1 */
         ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
-                                        cases[k].window, 1, p, &err), QC_EOVERFLOW);
+                                         cases[k].window, 1, p, &err), QC_EOVERFLOW);
         ck_assert_str_eq(err.arg, "window");
         ck_assert_uint_eq(qc_wordpairs_count(p), 0);
-        qc_limit_pair_counts(bits); /* fits once; twice is 2 count > 2^bits - 1 */
+        qc_limit_pair_counts(bits); /* fits once; twice the count passes 2^bits - 1 */
         ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
                                          cases[k].window, 1, p, &err), QC_OK);
         ck_assert_int_eq(qc_count_pairs(cases[k].indptr, cases[k].n_docs, tokens, n, 2, NULL,
