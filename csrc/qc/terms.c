@@ -1083,13 +1083,6 @@ static qc_status merge_pairs(qc_wordpairs *p, qc_wordpairs *add)
     return QC_OK;
 }
 
-/* The detail of QC_EOVERFLOW from counting pairs: a count past INT32_MAX. */
-static void count_overflow(qc_errinfo *err, size_t window)
-{
-    qc_fail(err, QC_EOVERFLOW, "window", 0, (int64_t)window, 0,
-            "pairs two tokens more than 2^31 - 1 times (counts are int32)");
-}
-
 static qc_status merge_batch(qc_wordpairs *p, pair_batch *b)
 {
     radix_job sort = {.src = b->values, .dst = b->scratch, .count = b->count, .n_parts = 1};
@@ -1865,8 +1858,6 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         qc_claims_init(&job.claims[1], cut[1], cut[2]);
     }
     status = qc_run_parts(n_parts, walk_part, &job);
-    if (status == QC_EOVERFLOW)
-        count_overflow(err, window);
     if (status != QC_OK)
         goto cleanup;
     /* the scratch goes before the joined columns grow */
@@ -1920,8 +1911,6 @@ static qc_status count_window_pairs(const int64_t *indptr, size_t n_docs,
         status = qc_run_parts(job.n_copiers, join_slice, &job);
     if (status == QC_OK)
         status = merge_pairs(pairs, &joined);
-    if (status == QC_EOVERFLOW) /* added to the counts already in pairs */
-        count_overflow(err, window);
 cleanup:
     window_layout_free(&layout);
     for (size_t p = 0; p < n_parts; p++)
@@ -1932,19 +1921,13 @@ cleanup:
     return status;
 }
 
-qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
-                         const int64_t *tokens, size_t n_tokens,
-                         size_t n_vocab, const uint8_t *keep, size_t window,
-                         size_t n_threads, qc_wordpairs *pairs, qc_errinfo *err)
+/* qc_count_pairs once its arguments are checked: QC_EOVERFLOW from here is
+   a count past count_max. */
+static qc_status count_pairs(const int64_t *indptr, size_t n_docs,
+                             const int64_t *tokens, size_t n_tokens,
+                             size_t n_vocab, const uint8_t *keep, size_t window,
+                             size_t n_threads, qc_wordpairs *pairs, qc_errinfo *err)
 {
-    if (window == 1)
-        return qc_fail(err, QC_EINVAL, "window", 0, 1, 2,
-                       "must be at least 2 (or 0 for whole documents)");
-    if (n_vocab > (size_t)INT32_MAX + 1)
-        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab,
-                       (int64_t)INT32_MAX + 1, "token ids must fit in 31 bits");
-    if (pairs == NULL)
-        return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
     if (window > 0 && window_walk_fits(n_docs, n_tokens, n_vocab, window)) {
         qc_status status = qc_check_indptr(indptr, n_docs, n_tokens, "indptr", err);
         if (status == QC_OK && n_tokens > 0 && tokens == NULL)
@@ -2017,8 +2000,6 @@ qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
     }
     if (status == QC_OK && batch.n > 0)
         status = merge_batch(pairs, &batch);
-    if (status == QC_EOVERFLOW)
-        count_overflow(err, window);
 cleanup:
     qc_free(kind);
     qc_free(kept);
@@ -2027,6 +2008,29 @@ cleanup:
     qc_free(batch.values);
     qc_free(batch.scratch);
     qc_free(batch.count);
+    return status;
+}
+
+qc_status qc_count_pairs(const int64_t *indptr, size_t n_docs,
+                         const int64_t *tokens, size_t n_tokens,
+                         size_t n_vocab, const uint8_t *keep, size_t window,
+                         size_t n_threads, qc_wordpairs *pairs, qc_errinfo *err)
+{
+    if (window == 1)
+        return qc_fail(err, QC_EINVAL, "window", 0, 1, 2,
+                       "must be at least 2 (or 0 for whole documents)");
+    if (n_vocab > (size_t)INT32_MAX + 1)
+        return qc_fail(err, QC_EOVERFLOW, "n_vocab", 0, (int64_t)n_vocab,
+                       (int64_t)INT32_MAX + 1, "token ids must fit in 31 bits");
+    if (pairs == NULL)
+        return qc_fail(err, QC_EINVAL, "pairs", 0, 0, 0, "is missing");
+    qc_status status = count_pairs(indptr, n_docs, tokens, n_tokens, n_vocab, keep, window,
+                                   n_threads, pairs, err);
+    /* the walk, the batches and the merges all stop at the first count
+       past count_max; the detail is said once, here */
+    if (status == QC_EOVERFLOW)
+        return qc_fail(err, status, "window", 0, (int64_t)window, 0,
+                       "pairs two tokens more than 2^31 - 1 times (counts are int32)");
     return status;
 }
 
