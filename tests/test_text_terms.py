@@ -16,6 +16,7 @@ nltk_collocations = pytest.importorskip("nltk.collocations")
 from scipy.spatial.distance import cdist  # noqa: E402
 from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
 
+from qdacore import _core  # noqa: E402
 from qdacore.text import Segmenter, cooccurrence, similarity, term_matrix  # noqa: E402
 from textcorpus import jieba_corpus  # noqa: E402
 
@@ -61,8 +62,6 @@ def test_char_ngrams_equal_countvectorizer(texts, ngram_range):
 def test_char_ngrams_too_long_to_pack_fall_back_to_hashing(texts):
     # thousands of distinct characters take 13 bits each: five of them and a
     # text number do not fit in 64 bits, so the hashed route counts them
-    from qdacore import _core
-
     some = texts[:300]
     assert _core.count_char_ngrams(some, None, 4, 5) is None
     cv = sklearn_text.CountVectorizer(analyzer="char", ngram_range=(4, 5), lowercase=False)
@@ -153,6 +152,26 @@ def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
     ours = cooccurrence(sample, window=None)
     assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == expected
     assert ours["count"].dtype == np.int32
+
+
+@pytest.mark.skipif(not _core.ALLOC_TESTING, reason="needs a build with QDACORE_ALLOC_TESTING=1 (make asan)")
+def test_a_count_past_its_limit_is_an_overflow_error_naming_the_window():
+    # a count past 2**31 - 1 takes billions of pair occurrences, so a test
+    # build lowers the limit to 2**3 - 1: 甲乙 x 5 pairs the two 9 times at
+    # window 2 (as nltk counts), 8 texts of 甲乙 8 times per text
+    text = "甲乙" * 5
+    assert nltk_window_counts([list(text)], 2) == {("乙", "甲"): 9}
+    _core._limit_pair_counts(3)
+    try:
+        with pytest.raises(OverflowError, match=r"window.*int32"):
+            cooccurrence([text], window=2, threads=1)
+        with pytest.raises(OverflowError, match=r"window.*int32"):
+            cooccurrence(["甲乙"] * 8, window=None, threads=1)
+        short = "甲乙" * 3  # 5 times: within the limit
+        assert cooccurrence([short], window=2, threads=1)["count"].tolist() == [5]
+    finally:
+        _core._limit_pair_counts(0)
+    assert cooccurrence([text], window=2)["count"].tolist() == [9]
 
 
 def test_min_count_and_char_stop_words():

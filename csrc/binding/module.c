@@ -6,6 +6,7 @@
 #define QC_BINDING_MODULE
 #include "bindings.h"
 #include "convert.h"
+#include "qc/terms.h" /* qc_limit_pair_counts, in test builds */
 
 #ifdef QC_ALLOC_TESTING
 static PyObject *fail_allocation_after(PyObject *module, PyObject *arg)
@@ -18,11 +19,25 @@ static PyObject *fail_allocation_after(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+static PyObject *limit_pair_counts(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    long bits = PyLong_AsLong(arg);
+    if (bits == -1 && PyErr_Occurred())
+        return NULL;
+    qc_limit_pair_counts(bits > 0 ? (unsigned)bits : 0);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef testing_methods[] = {
     {"_fail_allocation_after", fail_allocation_after, METH_O,
      "_fail_allocation_after(k, /)\n--\n\n"
      "Test builds only: make the (k+1)-th core allocation from now fail;\n"
      "a negative k disarms."},
+    {"_limit_pair_counts", limit_pair_counts, METH_O,
+     "_limit_pair_counts(bits, /)\n--\n\n"
+     "Test builds only: this thread's co-word counts may be at most\n"
+     "2**bits - 1 (0: 2**31 - 1, as in production)."},
     {NULL, NULL, 0, NULL}};
 #endif
 
