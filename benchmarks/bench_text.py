@@ -20,7 +20,8 @@ and white space. Every task checks that both sides give the same answer.
   ``np.unique`` of pair keys or by summing a scipy COO matrix into CSR; the
   faster of the two is the peer);
 * term matrix and co-words run on every CPU by default (``threads=None``);
-  their notes give the one-thread time as well;
+  their notes give the one-thread time as well (for the co-words, timed in
+  the same alternating rounds, each round printed: ``--rounds`` sets how many);
 * threads: ``Segmenter.tokenize`` of the corpus's lines, the two halves in two
   threads against one thread doing both.
 """
@@ -49,7 +50,8 @@ from qdacore._validate import threads as default_threads  # noqa: E402
 THREADS = default_threads(None)  # what term_matrix and cooccurrence use by default
 
 
-ROUNDS = 3  # alternating rounds of qdacore and its peers per row
+DEFAULT_ROUNDS = 5
+ROUNDS = DEFAULT_ROUNDS  # alternating rounds of qdacore and its peers per row (--rounds)
 
 
 def timed(fn, repeat: int, warm: bool = True) -> float:
@@ -66,19 +68,24 @@ def timed(fn, repeat: int, warm: bool = True) -> float:
     return statistics.median(times)
 
 
-def compare(ours_fn, peer_fns, repeat: int, peer_repeat: int) -> tuple[float, list[float]]:
-    """Medians over ROUNDS rounds, each timing qdacore (median of repeat
-    calls) and then every peer (median of peer_repeat calls), after one
-    untimed call of each. The rounds alternate the sides, so drifts in the
-    speed of the shared machine fall on both rather than on one row's side."""
-    ours_fn()
-    for fn in peer_fns:
+def alternate(fns, repeats) -> list[list[float]]:
+    """Per function, its time in each of ROUNDS rounds (the median of its
+    repeats[i] calls), after one untimed call of each. Each round times
+    every function in turn, so drifts in the speed of the shared machine
+    fall on all of them rather than on one."""
+    for fn in fns:
         fn()
-    ours, theirs = [], [[] for _ in peer_fns]
+    rounds = [[] for _ in fns]
     for _ in range(ROUNDS):
-        ours.append(timed(ours_fn, repeat, warm=False))
-        for fn, times in zip(peer_fns, theirs):
-            times.append(timed(fn, peer_repeat, warm=False))
+        for fn, repeat, times in zip(fns, repeats, rounds):
+            times.append(timed(fn, repeat, warm=False))
+    return rounds
+
+
+def compare(ours_fn, peer_fns, repeat: int, peer_repeat: int) -> tuple[float, list[float]]:
+    """Medians over ROUNDS alternating rounds of qdacore (repeat calls a
+    round) and its peers (peer_repeat calls a round)."""
+    ours, *theirs = alternate([ours_fn, *peer_fns], [repeat] + [peer_repeat] * len(peer_fns))
     return statistics.median(ours), [statistics.median(t) for t in theirs]
 
 
@@ -200,12 +207,22 @@ def bench_cooccurrence(lines, seg, repeat):
     assert ours_set == dict(zip(zip(ra, rb), rc))
     m = scipy_window_pairs(indptr, ids, n_vocab, 5).tocoo()
     assert ours_set == dict(zip(zip(m.row, m.col), m.data))
-    ours, (with_numpy, with_scipy) = compare(
-        lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS),
-        [lambda: numpy_window_pairs(indptr, ids, n_vocab, 5),
-         lambda: scipy_window_pairs(indptr, ids, n_vocab, 5)], repeat, max(1, repeat // 2))
+    # one thread is a side of the same rounds: how much the second thread
+    # gains is what moves this row from run to run (the host's second vCPU)
+    two, one, with_numpy, with_scipy = alternate(
+        [lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS),
+         lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1),
+         lambda: numpy_window_pairs(indptr, ids, n_vocab, 5),
+         lambda: scipy_window_pairs(indptr, ids, n_vocab, 5)],
+        [repeat, repeat] + [max(1, repeat // 2)] * 2)
+    for r, times in enumerate(zip(two, one, with_numpy, with_scipy)):
+        t2, t1, tn, ts = (t * 1e3 for t in times)
+        print(f"  co-words round {r + 1}: {THREADS} threads {t2:5.1f} ms, 1 thread {t1:5.1f} ms "
+              f"({t1 / t2:.2f}x), numpy {tn:4.0f} ms, scipy {ts:4.0f} ms, "
+              f"ratio {min(tn, ts) / t2:4.1f}x")
+    per_round = [min(tn, ts) / t2 for t2, tn, ts in zip(two, with_numpy, with_scipy)]
+    ours, one, with_numpy, with_scipy = map(statistics.median, (two, one, with_numpy, with_scipy))
     theirs = min(with_numpy, with_scipy)
-    one = timed(lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1), repeat)
     # the walk's speed depends on how tokens are numbered (a pair is counted
     # by its lower id): the row above numbers them as the tokens table does
     # (first appearance); cooccurrence() numbers them in string order
@@ -221,9 +238,10 @@ def bench_cooccurrence(lines, seg, repeat):
              f"counts); tokens numbered as the tokens table's codes (first appearance); "
              f"the peer is the faster of `np.unique` of pair keys "
              f"({with_numpy * 1e3:.0f} ms) and scipy COO to CSR ({with_scipy * 1e3:.0f} ms); "
-             f"{THREADS} threads (the default); `threads=1`: {one * 1e3:.1f} ms, "
-             f"{theirs / one:.1f}x; numbered in string order (as `cooccurrence()` does): "
-             f"{ours_by_string * 1e3:.1f} ms vs scipy {scipy_by_string * 1e3:.0f} ms, "
+             f"{THREADS} threads (the default), {min(per_round):.1f}-{max(per_round):.1f}x "
+             f"round by round; `threads=1`: {one * 1e3:.1f} ms, {theirs / one:.1f}x (two "
+             f"threads {one / ours:.2f}x one); numbered in string order (as `cooccurrence()` "
+             f"does): {ours_by_string * 1e3:.1f} ms vs scipy {scipy_by_string * 1e3:.0f} ms, "
              f"{scipy_by_string / ours_by_string:.1f}x; `cooccurrence()` with the labelled "
              f"edge table: {full * 1e3:.0f} ms")]
 
@@ -259,13 +277,17 @@ PARTS = ("segmentation", "matching", "terms", "cooccurrence", "threads")
 
 
 def main() -> int:
+    global ROUNDS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write", type=Path, help="write the results page (markdown) here")
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
                         help="run only these parts (the page is written only for all)")
+    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS,
+                        help="alternating rounds per row (the co-words print each round)")
     args = parser.parse_args()
+    ROUNDS = args.rounds
 
     text = jieba_corpus(seed=2024, n_bytes=int(args.mb * 1_000_000))
     n_bytes = len(text.encode("utf-8", "surrogatepass"))
@@ -297,7 +319,8 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         "## Text engine: segmentation, matching, term matrices, co-words, threads",
         "",
         f"- Command: `python benchmarks/bench_text.py --mb {args.mb:g} --repeat {args.repeat} "
-        f"--write docs/benchmarks.md`",
+        + ("" if args.rounds == DEFAULT_ROUNDS else f"--rounds {args.rounds} ")
+        + "--write docs/benchmarks.md`",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {machine()}",
         f"- Data: seeded **synthetic** corpus (`tests/textcorpus.py`): {n_bytes / 1e6:.1f} MB of UTF-8, "
@@ -308,51 +331,29 @@ def write_page(args, rows, n_bytes, n_chars) -> None:
         "  untimed warm-up call of each side; each task checks in the run that both sides give",
         "  the same answer.",
         "  The ratio is peer time / qdacore time (for threads: one thread / two threads).",
-        "- The machine is a shared virtual one: the same run repeated moves single times by",
-        "  up to a third and the threads ratio between 1.3x and 2.0x (the C call alone scales",
-        "  1.7x to 1.9x); ratios within one run are what this page compares.",
-        "- The two-thread times of the term matrix and the co-words move most. Two changes of",
-        "  2026-11-29 steadied them: threads start on a CPU other than the caller's (unplaced,",
-        "  half of them waited behind the caller), and blocks of 4 MiB or more lie on whole",
-        "  2 MiB pages (a co-word call took about 1,350 page faults, now about 40). In nine",
-        "  full runs after them, before this page, the term matrix took 106-121 ms (36-44x)",
-        "  and the co-words 18.2-25.4 ms (11.2-16.4x, median 15.5x: six of nine at 15x or",
-        "  more; in two misses qdacore's rounds fell in a slow spell of the machine, 24-25 ms,",
-        "  in the third the peer ran fast, 275 ms against 18.6 ms). In six full runs before",
-        "  them: 120-197 ms (24-45x) and 18.6-31.6 ms (11.4-16.2x, median 13.4x).",
+        "- The machine is a shared virtual one (2 vCPUs): the same run repeated moves single",
+        "  times by up to a third and the threads ratio between 1.3x and 2.0x; ratios within",
+        "  one run are what this page compares.",
+        "- Two changes of 2026-11-29 steadied the two-thread rows: threads start on a CPU",
+        "  other than the caller's (unplaced, half of them waited behind the caller), and",
+        "  blocks of 4 MiB or more lie on whole 2 MiB pages (a co-word call took about 1,350",
+        "  page faults, now about 40).",
         "- The co-word walk counts a pair by its lower token id, so its speed depends on how",
         "  tokens are numbered; the peer's hardly does. Its row numbers them as the tokens",
         "  table does (first appearance, so frequent tokens get low ids); its notes also time",
-        "  string order, which `cooccurrence()` uses so that its pairs come out sorted.",
-        "  Numbered so, the walk's two ranges of ids took 19 and 12 ms (22-25 ms a call,",
-        "  12-13x). Since 2026-11-29 the two claim their ids a chunk at a time and the first",
-        "  to finish takes the rest of the other's, so they end together: in eight runs",
-        "  before this page (three full, five of the co-words alone) the row took 18.1-23.8 ms",
-        "  (12.6-16.7x, median 15.6x, six of eight at 15x or more) and string order",
-        "  19.3-24.4 ms (11.7-15.2x, median 14.2x). The misses are a state that lasts, not",
-        "  a slower code path: timed in eight fresh processes of 30 calls each, the same call",
-        "  had a median of 18.2 and 19.4 ms in two, 24.0-24.5 ms in five (their fastest calls",
-        "  20.8-23.8 ms) and 21.9 ms in one. In the slow state the thread on the caller's other CPU",
-        "  spends 10-27 ms a call in the kernel with only 4-50 (huge) page faults, zeroing the",
-        "  fresh pages it writes (`clear_page_erms` in `perf`); most likely pages that this",
-        "  VM's host took back (free page reporting is on) and must fault in again. The",
-        "  walk's ranges then rebalance (the fast thread takes the slow one's ids), which",
-        "  bounds the loss but does not remove it.",
-        "- The co-word counts are int32 since a later change the same day (8 bytes a pair",
-        "  with the token id rather than 12: 23 MB written a call, 15 huge-page faults rather",
-        "  than 20). After it, five runs of the co-words alone took 18.5-25.4 ms",
-        "  (13.5-17.0x, median 16.1x) and three full runs before this page 21.4-26.4 ms",
-        "  (12.0-15.0x); in the full runs the two-thread times of the term matrix and the",
-        "  co-words gained little on one thread (127 ms against 147, 26.4 against 33.3).",
-        "  The C call in a harness, in a quiet spell of the machine, took 18.3-18.6 ms",
-        "  (medians of twelve rounds). What moves it is where its pages come from: in one",
-        "  process, after three idle seconds its first call took 39-59 ms in seven of eight",
-        "  tries; right after a call of the scipy peer, six calls had medians of 19.2-24.6",
-        "  ms; back to back, 18.4-19.6 ms.",
-        "  Memory this VM frees goes back to its host after about two seconds (free page",
-        "  reporting), and pages fresh from the host fault slowly; the benchmark alternates",
-        "  with a peer that allocates and frees hundreds of MB, so qdacore's rounds start",
-        "  in that state.",
+        "  string order, which `cooccurrence()` uses so that its pairs come out sorted. The",
+        "  walk's two ranges of ids claim their ids a chunk at a time and the first to finish",
+        "  takes the rest of the other's, so a slow thread costs less than its share.",
+        "- What moves the co-word row from run to run is how much the second thread gains.",
+        "  Its rounds time two threads, one thread and both peers in turn (the script prints",
+        "  each round). In twelve rounds on 2026-11-29 (`--only cooccurrence --rounds 12`)",
+        "  one thread took 29.9-31.1 ms and scipy 292-308 ms, steady, while two threads took",
+        "  18.5-27.0 ms: 1.14-1.65x one thread, so 10.9-15.9x the peer. The second vCPU",
+        "  makes the difference: after a second of single-threaded work (the peers), work",
+        "  given to it runs slower for a while, and memory freed more than two seconds",
+        "  before comes back slowly, as this VM returns free pages to its host (timings in",
+        "  `docs/development.md`). The co-word counts are int32 (8 bytes a pair with its",
+        "  token id), which keeps the memory a call writes to 23 MB.",
         "",
         "| task | qdacore | peer | ratio | target | notes |",
         "|---|---:|---:|---:|---:|---|",
