@@ -50,6 +50,10 @@ BAD_CALLS = [
     # (description, call, exception, words the message must contain)
     ("float parent", lambda: _core.hierarchy_depth(np.array([-1.0, 0.0])), TypeError, ["parent", "float64"]),
     ("string parent", lambda: _core.hierarchy_depth("abc"), TypeError, ["parent"]),
+    # lists are read as numpy reads them: floats and bools are refused, not truncated
+    ("float list parent", lambda: _core.hierarchy_depth([-1, 0.5]), TypeError, ["parent", "float64"]),
+    ("bool list code", lambda: _core.count_codes(INDPTR, [True] * 5, *level_map(), 2), TypeError, ["code", "bool"]),
+    ("ragged list parent", lambda: _core.hierarchy_depth([[-1], [0, 1]]), TypeError, ["parent", "integers"]),
     ("2-d parent", lambda: _core.hierarchy_depth(np.zeros((2, 2), dtype=np.int64)), ValueError, ["parent", "1-dimensional"]),
     ("parent out of range", lambda: _core.hierarchy_depth([-1, 7]), IndexError, ["parent[1] = 7"]),
     ("cycle", lambda: _core.hierarchy_depth([1, 0]), ValueError, ["parent", "own ancestor"]),

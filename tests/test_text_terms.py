@@ -222,6 +222,77 @@ def test_string_order_equals_numpy_stable_argsort(texts):
     assert _core.string_order(words).tolist() == expected.tolist()
 
 
+def numpy_pairs_by_count(row_start, b, count, min_count):
+    """The peer: rows spelled out with np.repeat, filtered, then numpy's
+    stable argsort on the negated counts (int64: no overflow at -2**31)."""
+    a = np.repeat(np.arange(len(row_start) - 1, dtype=np.int32), np.diff(row_start))
+    kept = count >= min_count
+    a, b, count = a[kept], b[kept], count[kept]
+    order = np.argsort(-count.astype(np.int64), kind="stable")
+    return a[order], b[order], count[order]
+
+
+@pytest.mark.parametrize("counts", ["word counts", "wide", "extremes"])
+def test_pairs_by_count_equals_numpy_stable_argsort(counts):
+    # the order cooccurrence() returns, against numpy on the same rows:
+    # counts spanning less than 2**16 (one radix pass), more (two passes),
+    # and int32's extremes; min_count within and past the counts
+    rng = np.random.default_rng(len(counts))
+    for trial in range(40):
+        n_rows, n = int(rng.integers(1, 60)), int(rng.integers(0, 3000))
+        row_start = np.r_[0, np.sort(rng.integers(0, n + 1, n_rows - 1)), n].astype(np.int64)
+        b = rng.integers(0, 2**31 - 1, n).astype(np.int32)
+        if counts == "word counts":
+            count = rng.geometric(0.3, n)
+        elif counts == "wide":
+            count = rng.integers(-2**31, 2**31, n, dtype=np.int64)
+        else:
+            count = rng.choice([-2**31, -1, 0, 1, 2, 65_536, 2**31 - 1], n)
+        count = count.astype(np.int32)
+        for min_count in (-2**40, 1, 3, 2**31 - 1, 2**40):
+            ours = _core.pairs_by_count(row_start, b, count, min_count)
+            theirs = numpy_pairs_by_count(row_start, b, count, min_count)
+            for got, want in zip(ours, theirs):
+                assert got.dtype == np.int32
+                np.testing.assert_array_equal(got, want)
+
+
+PAIRS_BAD = [
+    ("row_start from 1", ([1, 1], [5], [1]), ValueError, ["row_start[0]", "start at 0"]),
+    ("row_start falls", ([0, 2, 1], [5], [1]), ValueError, ["row_start[2]", "decrease"]),
+    ("row_start short", ([0, 0], [5], [1]), ValueError, ["row_start[1]", "number of pairs"]),
+    ("row_start empty", ([], [], []), ValueError, ["row_start"]),
+    ("lengths differ", ([0, 1], [5], [1, 2]), ValueError, ["count", "length"]),
+    ("float list", ([0, 1], [0.5], [1]), TypeError, ["b", "integer"]),
+    ("bool list", ([0, 1], [5], [True]), TypeError, ["count", "integer"]),
+    ("int64 counts", ([0, 1], [5], np.array([1], np.int64)), TypeError, ["count"]),
+    ("two-d", ([[0, 1]], [5], [1]), ValueError, ["row_start", "1-dimensional"]),
+]
+
+
+@pytest.mark.parametrize("case", PAIRS_BAD, ids=[c[0] for c in PAIRS_BAD])
+def test_pairs_by_count_bad_input_names_the_argument(case):
+    _, args, exc, words = case
+    with pytest.raises(exc) as info:
+        _core.pairs_by_count(*args, 1)
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.skipif(not _core.ALLOC_TESTING, reason="needs a build with QDACORE_ALLOC_TESTING=1 (make asan)")
+def test_pairs_by_count_out_of_memory_is_a_memory_error():
+    args = ([0, 2, 3], [5, 7, 3], [70_000, 1, 70_000], 1)  # two passes: 4 allocations
+    for k in range(4):
+        _core._fail_allocation_after(k)
+        try:
+            with pytest.raises(MemoryError):
+                _core.pairs_by_count(*args)
+        finally:
+            _core._fail_allocation_after(-1)
+    assert [x.tolist() for x in _core.pairs_by_count(*args)] == [[0, 1, 0], [5, 3, 7],
+                                                                 [70_000, 70_000, 1]]
+
+
 def test_cooccurrence_of_empty_texts_is_an_empty_table():
     for texts in ([], ["", ""]):
         edges = cooccurrence(texts, window=3)

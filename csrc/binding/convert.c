@@ -2,31 +2,51 @@
 
 #include <string.h>
 
-PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
-                              npy_intp expected_len)
+/* Replaces the exception set (numpy's, on a failed conversion) with a
+   TypeError naming the argument, what it must be, and numpy's message. */
+static void conversion_failed(const char *name, const char *must_be)
 {
-    if (PyArray_Check(obj)) {
-        /* Refuse floats, bools and objects outright rather than let numpy
-           truncate 1.7 to 1 or read True as an index. */
-        int kind = PyArray_DESCR((PyArrayObject *)obj)->kind;
-        if (kind != 'i' && kind != 'u') {
-            PyErr_Format(PyExc_TypeError,
-                         "%s must be an integer array, got dtype %S", name,
-                         (PyObject *)PyArray_DESCR((PyArrayObject *)obj));
-            return NULL;
-        }
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_Format(PyExc_TypeError, "%s must be %s (%S)", name, must_be,
+                 value != NULL ? value : Py_None);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+}
+
+/* qc_int64_array for any integer type: values are converted only when
+   none can change (numpy's safe casting; Python ints when they fit). */
+static PyArrayObject *integer_array(PyObject *obj, const char *name, int ndim,
+                                    npy_intp expected_len, int npy_type)
+{
+    /* a list is first read as numpy reads it, so that [0.5] is refused as
+       an array of floats is, rather than cast */
+    PyArrayObject *found = PyArray_Check(obj)
+                               ? (Py_INCREF(obj), (PyArrayObject *)obj)
+                               : (PyArrayObject *)PyArray_FromAny(obj, NULL, 0, 0, 0, NULL);
+    if (found == NULL) {
+        conversion_failed(name, "an array of integers");
+        return NULL;
     }
-    PyArrayObject *arr = (PyArrayObject *)PyArray_FROMANY(
-        obj, NPY_INT64, 0, 0, NPY_ARRAY_IN_ARRAY);
+    /* Refuse floats, bools and objects outright rather than let numpy
+       truncate 1.7 to 1 or read True as an index (an empty list reads as
+       floats, with nothing to refuse) */
+    int kind = PyArray_DESCR(found)->kind;
+    int empty_list = found != (PyArrayObject *)obj && PyArray_SIZE(found) == 0;
+    if (kind != 'i' && kind != 'u' && !empty_list) {
+        PyErr_Format(PyExc_TypeError, "%s must be an integer array, got dtype %S", name,
+                     (PyObject *)PyArray_DESCR(found));
+        Py_DECREF(found);
+        return NULL;
+    }
+    Py_DECREF(found);
+    /* from obj again: Python ints convert to the type asked for when they
+       fit it, where the int64 array numpy read them as would not cast */
+    PyArrayObject *arr = (PyArrayObject *)PyArray_FROMANY(obj, npy_type, 0, 0,
+                                                          NPY_ARRAY_IN_ARRAY);
     if (arr == NULL) {
-        PyObject *type, *value, *traceback;
-        PyErr_Fetch(&type, &value, &traceback);
-        PyErr_Format(PyExc_TypeError,
-                     "%s must be a %d-d array of integers (%S)", name, ndim,
-                     value != NULL ? value : Py_None);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(traceback);
+        conversion_failed(name, "an array of integers");
         return NULL;
     }
     if (PyArray_NDIM(arr) != ndim) {
@@ -46,10 +66,22 @@ PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
     return arr;
 }
 
+PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
+                              npy_intp expected_len)
+{
+    return integer_array(obj, name, ndim, expected_len, NPY_INT64);
+}
+
 PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
                                npy_intp expected_len)
 {
     return qc_int64_array(obj, name, 1, expected_len);
+}
+
+PyArrayObject *qc_int32_vector(PyObject *obj, const char *name,
+                               npy_intp expected_len)
+{
+    return integer_array(obj, name, 1, expected_len, NPY_INT32);
 }
 
 int qc_optional_int64_vector(PyObject *obj, const char *name,
@@ -157,13 +189,7 @@ PyArrayObject *qc_float64_array(PyObject *obj, const char *name, int ndim,
         }
     }
     if (arr == NULL) {
-        PyObject *type, *value, *traceback;
-        PyErr_Fetch(&type, &value, &traceback);
-        PyErr_Format(PyExc_TypeError, "%s must be an array of numbers (%S)",
-                     name, value != NULL ? value : Py_None);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(traceback);
+        conversion_failed(name, "an array of numbers");
         return NULL;
     }
     if (PyArray_NDIM(arr) != ndim) {

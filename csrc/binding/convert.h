@@ -27,6 +27,11 @@ PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
 PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
                               npy_intp expected_len);
 
+/* As qc_int64_vector, int32: wider integers are refused (TypeError), as a
+   value could change. */
+PyArrayObject *qc_int32_vector(PyObject *obj, const char *name,
+                               npy_intp expected_len);
+
 /*
  * As qc_int64_vector for an optional argument: None (or NULL) leaves *out
  * NULL and returns 0; otherwise *out is the new reference, or -1 on error.

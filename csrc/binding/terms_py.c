@@ -420,6 +420,58 @@ finally:
     return result;
 }
 
+/* pairs_by_count(row_start, b, count, min_count) -> (a, b, count): the
+   pairs of the rows with count >= min_count, highest count first */
+static PyObject *pairs_by_count(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *rows_obj, *b_obj, *count_obj;
+    long long min_count;
+    PyArrayObject *rows = NULL, *b = NULL, *count = NULL;
+    PyArrayObject *a_out = NULL, *b_out = NULL, *count_out = NULL;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "OOOL:pairs_by_count", &rows_obj, &b_obj, &count_obj,
+                          &min_count))
+        return NULL;
+    rows = qc_int64_vector(rows_obj, "row_start", -1);
+    b = rows ? qc_int32_vector(b_obj, "b", -1) : NULL;
+    count = b ? qc_int32_vector(count_obj, "count", PyArray_DIM(b, 0)) : NULL;
+    if (count == NULL)
+        goto finally;
+    if (PyArray_DIM(rows, 0) < 1) {
+        PyErr_SetString(PyExc_ValueError, "row_start must have n_rows + 1 >= 1 entries");
+        goto finally;
+    }
+    size_t n = (size_t)PyArray_DIM(count, 0);
+    npy_intp kept = (npy_intp)qc_pairs_at_least(PyArray_DATA(count), n, min_count);
+    a_out = (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32);
+    b_out = a_out ? (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32) : NULL;
+    count_out = b_out ? (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32) : NULL;
+    if (count_out == NULL)
+        goto finally;
+    qc_errinfo err = {0};
+    qc_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = qc_pairs_by_count(PyArray_DATA(rows), (size_t)PyArray_DIM(rows, 0) - 1,
+                               PyArray_DATA(b), PyArray_DATA(count), n, min_count,
+                               PyArray_DATA(a_out), PyArray_DATA(b_out),
+                               PyArray_DATA(count_out), &err);
+    Py_END_ALLOW_THREADS
+    if (status != QC_OK) {
+        qc_raise(status, &err, "pairs_by_count");
+        goto finally;
+    }
+    result = PyTuple_Pack(3, a_out, b_out, count_out);
+finally:
+    Py_XDECREF(rows);
+    Py_XDECREF(b);
+    Py_XDECREF(count);
+    Py_XDECREF(a_out);
+    Py_XDECREF(b_out);
+    Py_XDECREF(count_out);
+    return result;
+}
+
 PyMethodDef qc_terms_methods[] = {
     {"char_tokens", char_tokens, METH_O,
      "char_tokens(texts, /)\n--\n\n"
@@ -445,6 +497,12 @@ PyMethodDef qc_terms_methods[] = {
      "string_order(strings, /)\n--\n\n"
      "The positions of a list of str in sorted (code point) order, ties in\n"
      "their given order: numpy.argsort(strings, kind='stable'), in C."},
+    {"pairs_by_count", pairs_by_count, METH_VARARGS,
+     "pairs_by_count(row_start, b, count, min_count, /)\n--\n\n"
+     "The pairs (a, b, count) of a sparse matrix's rows (row_start over the\n"
+     "int32 columns b and count) with count >= min_count, highest count first\n"
+     "and otherwise in their order: a stable radix sort on the count, in C.\n"
+     "Runs without the GIL."},
     {"count_pairs", count_pairs, METH_VARARGS,
      "count_pairs(indptr, tokens, n_vocab, keep, window, threads=1, /)\n--\n\n"
      "Co-word counts of token ids a < b as the rows of a sparse matrix\n"

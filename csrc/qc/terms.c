@@ -2080,3 +2080,124 @@ qc_status qc_wordpairs_take(qc_wordpairs *p, size_t n_rows, int64_t **row_start,
     *p = (qc_wordpairs){0};
     return QC_OK;
 }
+
+size_t qc_pairs_at_least(const int32_t *count, size_t n, int64_t min_count)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        kept += count[i] >= min_count;
+    return kept;
+}
+
+/* Pairs on their way through the radix passes. */
+typedef struct {
+    int32_t *a, *b, *count;
+} pair_columns;
+
+enum { DIGIT_BITS = 16 };
+
+/* The radix key of a count: how far below the highest it is, so that the
+   highest sorts first (64-bit difference: int32's ends are 2^32 - 1 apart). */
+static inline uint32_t below_highest(int32_t high, int32_t count)
+{
+    return (uint32_t)((int64_t)high - count);
+}
+
+/* Turns a histogram of n_digits digit values into the place of each
+   value's first pair. */
+static void digit_starts(size_t *start, size_t n_digits)
+{
+    size_t running = 0;
+    for (size_t d = 0; d < n_digits; d++) {
+        size_t here = start[d];
+        start[d] = running;
+        running += here;
+    }
+}
+
+qc_status qc_pairs_by_count(const int64_t *row_start, size_t n_rows, const int32_t *b,
+                            const int32_t *count, size_t n, int64_t min_count, int32_t *a,
+                            int32_t *b_out, int32_t *count_out, qc_errinfo *err)
+{
+    if (row_start == NULL || row_start[0] != 0)
+        return qc_fail(err, QC_EINVAL, "row_start", 0, row_start ? row_start[0] : -1, 0,
+                       "must start at 0");
+    for (size_t r = 0; r < n_rows; r++) {
+        if (row_start[r + 1] < row_start[r])
+            return qc_fail(err, QC_EINVAL, "row_start", r + 1, row_start[r + 1],
+                           row_start[r], "must not decrease");
+    }
+    if ((uint64_t)row_start[n_rows] != n)
+        return qc_fail(err, QC_EINVAL, "row_start", n_rows, row_start[n_rows], (int64_t)n,
+                       "must end at the number of pairs");
+    if (n_rows > (size_t)INT32_MAX + 1)
+        return qc_fail(err, QC_EOVERFLOW, "row_start", n_rows, (int64_t)n_rows,
+                       (int64_t)INT32_MAX + 1, "has more rows than int32 can number");
+    int32_t high = INT32_MIN, low = INT32_MAX;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] >= min_count) {
+            high = count[i] > high ? count[i] : high;
+            low = count[i] < low ? count[i] : low;
+            kept++;
+        }
+    }
+    if (kept == 0)
+        return QC_OK;
+    uint32_t span = below_highest(high, low);
+    int two_passes = span >> DIGIT_BITS != 0;
+    size_t n_digits = two_passes ? (size_t)1 << DIGIT_BITS : (size_t)span + 1;
+    size_t *start = qc_calloc(n_digits, sizeof *start);
+    pair_columns out = {a, b_out, count_out}, scratch = {NULL, NULL, NULL};
+    /* two passes: by the low digit into scratch, then by the high into out */
+    pair_columns by_low = out;
+    qc_status status = QC_OK;
+    if (start == NULL) {
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    if (two_passes) {
+        scratch.a = qc_malloc(kept, sizeof *scratch.a);
+        scratch.b = qc_malloc(kept, sizeof *scratch.b);
+        scratch.count = qc_malloc(kept, sizeof *scratch.count);
+        if (scratch.a == NULL || scratch.b == NULL || scratch.count == NULL) {
+            status = QC_ENOMEM;
+            goto cleanup;
+        }
+        by_low = scratch;
+    }
+    const uint32_t mask = two_passes ? ((uint32_t)1 << DIGIT_BITS) - 1 : UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] >= min_count)
+            start[below_highest(high, count[i]) & mask]++;
+    }
+    digit_starts(start, n_digits);
+    for (size_t r = 0; r < n_rows; r++) {
+        for (size_t i = (size_t)row_start[r]; i < (size_t)row_start[r + 1]; i++) {
+            if (count[i] < min_count)
+                continue;
+            size_t to = start[below_highest(high, count[i]) & mask]++;
+            by_low.a[to] = (int32_t)r;
+            by_low.b[to] = b[i];
+            by_low.count[to] = count[i];
+        }
+    }
+    if (two_passes) {
+        memset(start, 0, n_digits * sizeof *start);
+        for (size_t i = 0; i < kept; i++)
+            start[below_highest(high, scratch.count[i]) >> DIGIT_BITS]++;
+        digit_starts(start, n_digits);
+        for (size_t i = 0; i < kept; i++) {
+            size_t to = start[below_highest(high, scratch.count[i]) >> DIGIT_BITS]++;
+            out.a[to] = scratch.a[i];
+            out.b[to] = scratch.b[i];
+            out.count[to] = scratch.count[i];
+        }
+    }
+cleanup:
+    qc_free(start);
+    qc_free(scratch.a);
+    qc_free(scratch.b);
+    qc_free(scratch.count);
+    return status;
+}

@@ -201,6 +201,28 @@ void qc_wordpairs_export(const qc_wordpairs *pairs, int32_t *a, int32_t *b,
 qc_status qc_wordpairs_take(qc_wordpairs *pairs, size_t n_rows, int64_t **row_start,
                             int32_t **b, int32_t **count, size_t *skip);
 
+/* How many of count[0..n) are at least min_count. */
+size_t qc_pairs_at_least(const int32_t *count, size_t n, int64_t min_count);
+
+/*
+ * The pairs of a sparse matrix's rows whose count is at least min_count,
+ * highest count first; pairs of one count keep their order (by row, then
+ * as given). The rows are row_start (n_rows + 1 entries, from 0 to n,
+ * non-decreasing) over the columns b and count (n entries). Writes each
+ * kept pair's row, b and count to a, b_out and count_out, which have room
+ * for qc_pairs_at_least(count, n, min_count) pairs.
+ *
+ * A stable radix sort on the count: one pass of O(n + span) while the
+ * counts kept span less than 2^16 (word counts do), else two passes of 16
+ * bits through a scratch copy of the pairs. The order in which co-word
+ * tables are read, most frequent first, at a fraction of a comparison
+ * sort's cost. Errors: QC_EINVAL (row_start malformed), QC_EOVERFLOW (a
+ * row past 2^31 - 1), QC_ENOMEM.
+ */
+qc_status qc_pairs_by_count(const int64_t *row_start, size_t n_rows, const int32_t *b,
+                            const int32_t *count, size_t n, int64_t min_count, int32_t *a,
+                            int32_t *b_out, int32_t *count_out, qc_errinfo *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -265,3 +265,6 @@ def count_pairs(
     indptr: npt.ArrayLike, tokens: npt.ArrayLike, n_vocab: int, keep: Optional[npt.ArrayLike], window: int,
     threads: int = 1, /
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...
+def pairs_by_count(
+    row_start: npt.ArrayLike, b: npt.ArrayLike, count: npt.ArrayLike, min_count: int, /
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...

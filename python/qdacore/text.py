@@ -880,19 +880,13 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
         rank[by_name] = np.arange(len(by_name))
         ranked = rank[stream.tokens]
         keep = None if keep is None else keep[by_name]
-        names = np.asarray(stream.strings, dtype=object)[by_name].tolist()
+        names = np.asarray(stream.strings, dtype=object)[by_name]
     row_start, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
                                                  n_threads)
-    source = np.repeat(np.arange(stream.n_vocab, dtype=np.int32), np.diff(row_start))
-    if min_count > 1:
-        frequent = count >= min_count
-        source, target, count = source[frequent], target[frequent], count[frequent]
-    # highest counts first; the stable sort keeps (source, target) order within
-    # a count (a radix sort when the counts fit in 16 bits)
-    top = int(count.max(initial=0))
-    fall = (top - count).astype(np.uint16 if top < 1 << 16 else np.int64)
-    order = np.argsort(fall, kind="stable")
-    source, target = source[order], target[order]
+    # highest counts first, (source, target) order within a count (counts
+    # are int32: a min_count past them keeps nothing, as 2^31 does)
+    source, target, count = _core.pairs_by_count(row_start, target, count,
+                                                 min(min_count, 2**31))
     if names is None:  # the code points in use, as the categories
         used = np.zeros(N_CODE_POINTS, dtype=bool)
         used[source] = used[target] = True
@@ -905,7 +899,7 @@ def cooccurrence(texts: Any, window: Optional[int] = 5, tokenizer: Tokenizer = "
     # ordered as the strings are (so source < target compares as str)
     edges = pd.DataFrame({"source": _distinct_categorical(source, names, ordered=True),
                           "target": _distinct_categorical(target, names, ordered=True),
-                          "count": count[order]}, copy=False)
+                          "count": count}, copy=False)
     return edges.reset_index(drop=True)
 
 

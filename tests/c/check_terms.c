@@ -585,6 +585,99 @@ START_TEST(char_ngrams_survive_every_allocation_failure)
 }
 END_TEST
 
+/* The order of a co-word table by hand, from the contract: highest count
+   first, ties by row then as given. Rows 0: (5, 2) (7, 1); 1: (3, 2);
+   2: (9, 5). */
+static const int64_t BY_COUNT_ROWS[] = {0, 2, 3, 4};
+static const int32_t BY_COUNT_B[] = {5, 7, 3, 9};
+static const int32_t BY_COUNT_COUNT[] = {2, 1, 2, 5};
+
+/* qc_pairs_by_count into columns of `want` pairs, checked against them. */
+static void check_by_count(const int64_t *rows, size_t n_rows, const int32_t *b,
+                           const int32_t *count, size_t n, int64_t min_count, size_t want,
+                           const int32_t want_a[], const int32_t want_b[],
+                           const int32_t want_count[])
+{
+    int32_t a_out[8], b_out[8], count_out[8];
+    ck_assert_uint_eq(qc_pairs_at_least(count, n, min_count), want);
+    ck_assert_int_eq(qc_pairs_by_count(rows, n_rows, b, count, n, min_count, a_out, b_out,
+                                       count_out, NULL),
+                     QC_OK);
+    for (size_t i = 0; i < want; i++) {
+        ck_assert_int_eq(a_out[i], want_a[i]);
+        ck_assert_int_eq(b_out[i], want_b[i]);
+        ck_assert_int_eq(count_out[i], want_count[i]);
+    }
+}
+
+START_TEST(pairs_come_by_count)
+{
+    /* one radix pass: counts 1 to 5 */
+    check_by_count(BY_COUNT_ROWS, 3, BY_COUNT_B, BY_COUNT_COUNT, 4, 1, 4,
+                   (const int32_t[]){2, 0, 1, 0}, (const int32_t[]){9, 5, 3, 7},
+                   (const int32_t[]){5, 2, 2, 1});
+    check_by_count(BY_COUNT_ROWS, 3, BY_COUNT_B, BY_COUNT_COUNT, 4, 2, 3,
+                   (const int32_t[]){2, 0, 1}, (const int32_t[]){9, 5, 3},
+                   (const int32_t[]){5, 2, 2});
+    check_by_count(BY_COUNT_ROWS, 3, BY_COUNT_B, BY_COUNT_COUNT, 4, INT64_MAX, 0, NULL, NULL,
+                   NULL);
+    /* two passes: counts 70,000 apart, ties across rows; and int32's ends */
+    static const int64_t rows[] = {0, 2, 4};
+    static const int32_t b[] = {1, 2, 3, 4};
+    static const int32_t wide[] = {70000, 1, 70000, -3};
+    check_by_count(rows, 2, b, wide, 4, -10, 4, (const int32_t[]){0, 1, 0, 1},
+                   (const int32_t[]){1, 3, 2, 4}, (const int32_t[]){70000, 70000, 1, -3});
+    static const int32_t ends[] = {INT32_MIN, INT32_MAX, INT32_MIN, 0};
+    check_by_count(rows, 2, b, ends, 4, INT64_MIN, 4, (const int32_t[]){0, 1, 0, 1},
+                   (const int32_t[]){2, 4, 1, 3},
+                   (const int32_t[]){INT32_MAX, 0, INT32_MIN, INT32_MIN});
+    /* no rows, no pairs */
+    static const int64_t no_rows[] = {0};
+    check_by_count(no_rows, 0, b, wide, 0, 1, 0, NULL, NULL, NULL);
+}
+END_TEST
+
+START_TEST(pairs_by_count_refuse_malformed_rows)
+{
+    int32_t out[4];
+    qc_errinfo err = {0};
+    static const int64_t from_one[] = {1, 2, 4, 4};
+    static const int64_t falling[] = {0, 3, 2, 4};
+    static const int64_t short_end[] = {0, 1, 2, 3};
+    const int64_t *bad[] = {from_one, falling, short_end};
+    const size_t at[] = {0, 2, 3};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(qc_pairs_by_count(bad[i], 3, BY_COUNT_B, BY_COUNT_COUNT, 4, 1, out,
+                                           out, out, &err),
+                         QC_EINVAL);
+        ck_assert_str_eq(err.arg, "row_start");
+        ck_assert_uint_eq(err.index, at[i]);
+    }
+}
+END_TEST
+
+START_TEST(pairs_by_count_survive_every_allocation_failure)
+{
+    static const int64_t rows[] = {0, 2, 4};
+    static const int32_t b[] = {1, 2, 3, 4};
+    static const int32_t wide[] = {70000, 1, 70000, -3};
+    int32_t a_out[4], b_out[4], count_out[4];
+    for (long k = 0;; k++) {
+        qc_alloc_fail_after(k);
+        qc_status status = qc_pairs_by_count(BY_COUNT_ROWS, 3, BY_COUNT_B, BY_COUNT_COUNT, 4, 1,
+                                             a_out, b_out, count_out, NULL);
+        if (status == QC_OK) /* two passes: the scratch columns */
+            status = qc_pairs_by_count(rows, 2, b, wide, 4, -10, a_out, b_out, count_out, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        if (alloc_round_done(status, k, attempts, 4))
+            break;
+    }
+    ck_assert_int_eq(count_out[1], 70000);
+    ck_assert_int_eq(a_out[1], 1);
+}
+END_TEST
+
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
@@ -599,6 +692,11 @@ Suite *terms_suite(void)
     tcase_add_test(tc, pairs_are_taken_as_rows);
     tcase_add_test(tc, pair_counts_past_their_limit_fail);
     tcase_add_test(tc, terms_survive_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_pairs_by_count");
+    tcase_add_test(tc, pairs_come_by_count);
+    tcase_add_test(tc, pairs_by_count_refuse_malformed_rows);
+    tcase_add_test(tc, pairs_by_count_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_count_char_ngrams");
     tcase_set_timeout(tc, 120);
