@@ -442,8 +442,11 @@ static PyObject *pairs_by_count(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "row_start must have n_rows + 1 >= 1 entries");
         goto finally;
     }
-    size_t n = (size_t)PyArray_DIM(count, 0);
-    npy_intp kept = (npy_intp)qc_pairs_at_least(PyArray_DATA(count), n, min_count);
+    size_t n = (size_t)PyArray_DIM(count, 0), n_kept;
+    Py_BEGIN_ALLOW_THREADS
+    n_kept = qc_pairs_at_least(PyArray_DATA(count), n, min_count);
+    Py_END_ALLOW_THREADS
+    npy_intp kept = (npy_intp)n_kept;
     a_out = (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32);
     b_out = a_out ? (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32) : NULL;
     count_out = b_out ? (PyArrayObject *)PyArray_SimpleNew(1, &kept, NPY_INT32) : NULL;
