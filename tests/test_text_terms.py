@@ -258,9 +258,9 @@ def test_pairs_by_count_equals_numpy_stable_argsort(counts):
 
 
 PAIRS_BAD = [
-    ("row_start from 1", ([1, 1], [5], [1]), ValueError, ["row_start[0]", "start at 0"]),
+    ("row_start from 1", ([1, 1], [5], [1]), ValueError, ["row_start[0]", "first offset must be 0"]),
     ("row_start falls", ([0, 2, 1], [5], [1]), ValueError, ["row_start[2]", "decrease"]),
-    ("row_start short", ([0, 0], [5], [1]), ValueError, ["row_start[1]", "number of pairs"]),
+    ("row_start short", ([0, 0], [5], [1]), ValueError, ["row_start[1]", "number of entries"]),
     ("row_start empty", ([], [], []), ValueError, ["row_start"]),
     ("lengths differ", ([0, 1], [5], [1, 2]), ValueError, ["count", "length"]),
     ("float list", ([0, 1], [0.5], [1]), TypeError, ["b", "integer"]),

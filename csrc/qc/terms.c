@@ -2119,17 +2119,9 @@ qc_status qc_pairs_by_count(const int64_t *row_start, size_t n_rows, const int32
                             const int32_t *count, size_t n, int64_t min_count, int32_t *a,
                             int32_t *b_out, int32_t *count_out, qc_errinfo *err)
 {
-    if (row_start == NULL || row_start[0] != 0)
-        return qc_fail(err, QC_EINVAL, "row_start", 0, row_start ? row_start[0] : -1, 0,
-                       "must start at 0");
-    for (size_t r = 0; r < n_rows; r++) {
-        if (row_start[r + 1] < row_start[r])
-            return qc_fail(err, QC_EINVAL, "row_start", r + 1, row_start[r + 1],
-                           row_start[r], "must not decrease");
-    }
-    if ((uint64_t)row_start[n_rows] != n)
-        return qc_fail(err, QC_EINVAL, "row_start", n_rows, row_start[n_rows], (int64_t)n,
-                       "must end at the number of pairs");
+    qc_status status = qc_check_indptr(row_start, n_rows, n, "row_start", err);
+    if (status != QC_OK)
+        return status;
     if (n_rows > (size_t)INT32_MAX + 1)
         return qc_fail(err, QC_EOVERFLOW, "row_start", n_rows, (int64_t)n_rows,
                        (int64_t)INT32_MAX + 1, "has more rows than int32 can number");
@@ -2151,7 +2143,6 @@ qc_status qc_pairs_by_count(const int64_t *row_start, size_t n_rows, const int32
     pair_columns out = {a, b_out, count_out}, scratch = {NULL, NULL, NULL};
     /* two passes: by the low digit into scratch, then by the high into out */
     pair_columns by_low = out;
-    qc_status status = QC_OK;
     if (start == NULL) {
         status = QC_ENOMEM;
         goto cleanup;

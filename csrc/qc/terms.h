@@ -216,8 +216,8 @@ size_t qc_pairs_at_least(const int32_t *count, size_t n, int64_t min_count);
  * counts kept span less than 2^16 (word counts do), else two passes of 16
  * bits through a scratch copy of the pairs. The order in which co-word
  * tables are read, most frequent first, at a fraction of a comparison
- * sort's cost. Errors: QC_EINVAL (row_start malformed), QC_EOVERFLOW (a
- * row past 2^31 - 1), QC_ENOMEM.
+ * sort's cost. Errors: those of qc_check_indptr for row_start (QC_EINVAL,
+ * QC_EORDER), QC_EOVERFLOW (a row past 2^31 - 1), QC_ENOMEM.
  */
 qc_status qc_pairs_by_count(const int64_t *row_start, size_t n_rows, const int32_t *b,
                             const int32_t *count, size_t n, int64_t min_count, int32_t *a,
