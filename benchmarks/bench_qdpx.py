@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 import qdacore as qc
-from qdacore.io import _positions as pos
+from qdacore.io.qdpx import _positions as pos
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, write_section  # noqa: E402

@@ -25,7 +25,7 @@ import pytest
 
 import qdacore as qc
 from qdacore.io import qdpx
-from qdacore.io._positions import CONVENTIONS
+from qdacore.io.qdpx._positions import CONVENTIONS
 
 from conftest import SHARED
 

@@ -1,6 +1,16 @@
-"""Reading and writing projects: CSV folders (:mod:`qdacore.io.csv`) and
-REFI-QDA projects and codebooks (:mod:`qdacore.io.qdpx`)."""
-from .csv import read_csv_folder, write_csv_folder
-from .qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
+"""Reading and writing projects: REFI-QDA projects and codebooks (``.qdpx``,
+``.qdc``; the mapping is documented in :mod:`qdacore.io.qdpx`), CSV folders
+(:mod:`qdacore.io.csv`), and tidy tables for spreadsheets
+(:mod:`qdacore.io.tidy`).
 
-__all__ = ["read_csv_folder", "write_csv_folder", "read_qdpx", "write_qdpx", "read_qdc", "write_qdc"]
+Readers return a :class:`~qdacore.Project` (or a :class:`~qdacore.Codebook`);
+writers take one. ``qc.read_qdpx`` and the other REFI-QDA functions are also
+reachable from the top of the package.
+"""
+from .csv import read_csv_folder, write_csv_folder
+from .qdpx import PositionsWarning, QdpxWarning, read_qdc, read_qdpx, write_qdc, write_qdpx
+from .tidy import code_paths, codings_table, to_excel
+
+__all__ = ["read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "read_csv_folder",
+           "write_csv_folder", "codings_table", "to_excel", "code_paths", "QdpxWarning",
+           "PositionsWarning"]

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING, Any, Union
 
 import pandas as pd
 
+from .._model import new_project
+from ..codebook import Codebook
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
@@ -150,9 +153,6 @@ def read_csv_folder(folder: Union[str, Path]) -> "Project":
         ``project.json`` is of another format or a newer version, or a file
         disagrees with it; and every validation error of :class:`~qdacore.Project`.
     """
-    from ..codebook import Codebook
-    from ..project import Project
-
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"folder={str(folder)!r} is not a directory")
@@ -181,5 +181,5 @@ def read_csv_folder(folder: Union[str, Path]) -> "Project":
     codebook = Codebook(tables["codes"], tables.get("groups"), tables.get("members"),
                         allow_empty=True)
     name = schema.get("name", folder.name) if schema else folder.name
-    return Project(codebook, tables["documents"], tables["items"], tables["codings"], name=name,
-                   allow_empty=True)
+    return new_project(codebook, tables["documents"], tables["items"], tables["codings"],
+                       name=name, allow_empty=True)

@@ -1,0 +1,96 @@
+"""REFI-QDA projects (``.qdpx``) and codebooks (``.qdc``): the exchange standard
+of ATLAS.ti, NVivo, MAXQDA, QualCoder and others.
+
+Mapping between REFI-QDA 1.0 and a :class:`~qdacore.Project`
+------------------------------------------------------------
+
+=============================  ==================================================
+REFI-QDA                        Project
+=============================  ==================================================
+``Code`` (nested)               a row of ``codebook.codes``: ``code`` (the name;
+                                where two codes share a name, the path of names
+                                ``a > b > name``), ``parent``, ``level``
+                                (``depth1``, ``depth2``, ... by nesting),
+                                ``name``, ``guid``, ``color``, ``description``,
+                                ``is_codable``
+``Set``                         a row of ``codebook.groups``: ``group``, ``set``
+                                (see below), ``name``, ``guid``, ``description``;
+                                its ``MemberCode`` in ``codebook.members``; its
+                                ``MemberSource``/``MemberNote`` as a boolean
+                                documents column ``set:<group>``
+``User``                        ``codings.coder`` (the user's name) and
+                                ``codings.coder_guid``
+``TextSource``                  a row of ``documents`` with ``kind="text"`` and
+                                its full plain ``text``
+``Note``                        a row of ``documents`` with ``kind="note"``
+``PlainTextSelection``          a row of ``items`` (``item`` is the selection's
+                                GUID), ``start``/``end`` in code points of the
+                                document, the selected ``text``, ``name``,
+                                ``description``, ``outside``
+``Coding``                      a row of ``codings`` covering its whole item
+                                (``start`` 0, ``end`` the item's length)
+``Coding`` of a whole source    an item with ``scope="source"`` spanning the text
+``Case`` / ``Variable``         documents columns: ``case``, ``case_guid`` and one
+                                column per variable, from the source's own values
+                                or those of the case that lists it
+``NoteRef``                     ``note_refs`` (space-separated GUIDs) on the row
+                                of whatever holds it
+``creatingUser`` ... dates      ``created_by``, ``created``, ``modified_by``,
+                                ``modified``
+=============================  ==================================================
+
+A ``Set`` named ``"vision::V-MP"`` becomes group ``V-MP`` of group set
+``vision``; other sets go to group set ``sets`` (code sets) or ``document
+sets`` (sets with only sources and notes). Exports write ``set::group`` so
+that group sets survive.
+
+Not carried (each reported with a warning when a file has them): picture,
+PDF, audio and video sources and their selections (qdacore analyses text),
+transcripts, links, graphs, cases' code and selection references, project
+descriptions. Users who neither code nor created anything are not kept.
+
+Positions
+---------
+REFI-QDA counts Unicode code points, 0-based, end exclusive. Some packages
+do not (see :mod:`qdacore.io.qdpx._positions`); ``positions="auto"`` starts from
+the ``origin`` attribute, then tries every convention on the texts and keeps
+the one under which most selections start and end between words (and match
+their excerpt names). The choice is reported with a :class:`PositionsWarning`
+whenever it is not the standard's. Offsets in the Project are always code
+points; exports always write code points.
+
+Hostile input
+-------------
+XML is parsed with :mod:`defusedxml` (no entity declarations, no external
+references); every zip member is read through a size cap; member names that
+are absolute or climb with ``..`` are ignored; source paths outside the
+archive are never opened; a root element of another schema version is refused.
+Selections that fall outside their source's text are kept, flagged
+``outside=True`` with ``start``/``end`` missing and the file's positions in
+``raw_start``/``raw_end``, and reported with a :class:`QdpxWarning`.
+"""
+# One concern a module; each imports only from those above it in this list:
+#   _report     QdpxWarning, PositionsWarning, and the report that raises them once
+#   _guids      GUIDs (compared, checked, derived) and readable ids
+#   _xml        namespaces, tag names, element helpers shared by reading and writing
+#   _archive    hostile input: zip size caps, safe member names, defused XML, root checks
+#   _positions  position conventions, the positions="auto" decision, selections to items
+#   _codebook   codes and sets both ways (.qdpx and .qdc): read_qdc, write_qdc
+#   _variables  cases and variables both ways
+#   _read       project XML to the four tables: read_qdpx (the one place a Project is made)
+#   _write      a Project to a .qdpx archive: write_qdpx
+from ._archive import MAX_MEMBER_BYTES
+from ._codebook import read_qdc, write_qdc
+from ._positions import POSITIONS
+from ._read import read_qdpx
+from ._report import PositionsWarning, QdpxWarning
+from ._write import write_qdpx
+
+__all__ = [
+    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
+    "QdpxWarning", "PositionsWarning", "POSITIONS", "MAX_MEMBER_BYTES",
+]
+
+for _public in (read_qdpx, write_qdpx, read_qdc, write_qdc, QdpxWarning, PositionsWarning):
+    _public.__module__ = __name__  # shown, documented and pickled as qdacore.io.qdpx.<name>, as before the split
+del _public

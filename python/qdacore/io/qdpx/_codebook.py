@@ -1,0 +1,288 @@
+"""Codes and sets, both directions, shared by projects (``.qdpx``) and
+codebooks (``.qdc``): nested ``Code`` elements and ``Set`` elements to and from
+a :class:`~qdacore.Codebook`, sets of documents to and from ``set:<group>``
+documents columns, and :func:`read_qdc` / :func:`write_qdc`."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, parse_xml, read_capped
+from ._guids import gkey, guids, stable_guid, unique_ids
+from ._report import Report, shown
+from ._xml import (CODEBOOK_NS, NS, child_text, column, description, note_ref_elements, note_refs,
+                   nonnull, plain_tag, qname, xml_text)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...codebook import Codebook
+    from ...project import Project
+
+SETS, DOCUMENT_SETS = "sets", "document sets"
+SET_COLUMN = "set:"
+_COLOR_RE = re.compile(r"#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})")
+
+
+# -- reading --------------------------------------------------------------------------
+def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
+    """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes)."""
+    rows: list = []
+    stack = [] if codes_el is None else [(c, None, ()) for c in reversed(codes_el.findall(qname("Code", ns)))]
+    while stack:
+        el, parent, path = stack.pop()
+        name = el.get("name") or ""
+        guid = el.get("guid") or stable_guid("code", *path, name, len(rows))
+        me = len(rows)
+        codable = el.get("isCodable")
+        rows.append({
+            "name": name, "guid": guid, "color": el.get("color"),
+            "description": child_text(el, "Description", ns),
+            "is_codable": None if codable is None else codable.strip().lower() in ("true", "1"),
+            "note_refs": note_refs(el) if ns == NS else None,
+            "_parent": parent, "_path": path + (name,),
+        })
+        stack.extend((c, me, path + (name,)) for c in reversed(el.findall(qname("Code", ns))))
+    names = [r["name"] for r in rows]
+    paths = [" > ".join(r["_path"]) for r in rows]
+    ids = unique_ids(names, unique_ids(paths, [f"{p} [{r['guid']}]" for p, r in zip(paths, rows)]))
+    parent = [None if r["_parent"] is None else ids[r["_parent"]] for r in rows]
+    codes = pd.DataFrame({
+        "code": pd.Series(ids, dtype=object), "parent": pd.Series(parent, dtype=object),
+        "level": pd.Series([None] * len(rows), dtype=object),
+    })
+    for col in ("name", "guid", "color", "description", "is_codable", "note_refs"):
+        values = [r[col] for r in rows]
+        if col in ("color", "note_refs") and not any(v is not None for v in values):
+            continue
+        codes[col] = pd.Series(values, dtype=bool if col == "is_codable" and None not in values else object)
+    return codes
+
+
+def codes_by_guid(codes: pd.DataFrame) -> dict:
+    """{GUID key: code id} of the parsed codes."""
+    return dict(zip(codes["guid"].map(gkey), codes["code"])) if len(codes) else {}
+
+
+def _split_set_name(name: str, has_codes: bool, has_other: bool) -> tuple[str, str]:
+    if "::" in name:
+        set_name, _, group = name.partition("::")
+        if set_name.strip() and group.strip():
+            return set_name.strip(), group.strip()
+    return (DOCUMENT_SETS if has_other and not has_codes else SETS), name
+
+
+def parse_sets(sets: list, ns: str, code_of: dict, report: Report, member_attr: str,
+               doc_keys: frozenset = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Groups, code memberships and (group, member GUID) memberships of the
+    imported sources and notes (``doc_keys``)."""
+    rows, members, doc_members, unknown, not_imported = [], [], [], [], []
+    for el in sets:
+        codes = [m.get(member_attr) for m in el.findall(qname("MemberCode", ns))]
+        others = [m.get("targetGUID") for tag in ("MemberSource", "MemberNote")
+                  for m in el.findall(qname(tag, ns))]
+        not_imported.extend(g for g in others if gkey(g) not in doc_keys)
+        others = [g for g in others if gkey(g) in doc_keys]
+        name = el.get("name") or ""
+        set_name, group = _split_set_name(name, bool(codes), bool(others))
+        rows.append({"group": group, "set": set_name, "name": name,
+                     "guid": el.get("guid") or stable_guid("set", name, len(rows)),
+                     "description": child_text(el, "Description", ns)})
+        for g in codes:
+            code = code_of.get(gkey(g))
+            if code is None:
+                unknown.append(g)
+            else:
+                members.append((len(rows) - 1, code))
+        doc_members.extend((len(rows) - 1, g) for g in others)
+    groups = pd.DataFrame(rows, columns=["group", "set", "name", "guid", "description"], dtype=object)
+    if len(groups):
+        groups["group"] = unique_ids(groups["group"].tolist(),
+                                     [f"{s}::{g}" for s, g in zip(groups["set"], groups["group"])])
+    if unknown:
+        report.add(f"{len(unknown)} set membership(s) name codes that are not in the codebook and "
+                   f"were left out: {shown(unknown)}")
+    if not_imported:
+        report.add(f"{len(not_imported)} set membership(s) name sources or notes that were not imported: "
+                   f"{shown(not_imported)}")
+    member_df = pd.DataFrame({
+        "group": pd.Series([groups["group"].iat[g] for g, _ in members], dtype=object),
+        "code": pd.Series([c for _, c in members], dtype=object),
+    }).drop_duplicates(ignore_index=True)
+    doc_members = [(groups["group"].iat[g], m) for g, m in doc_members]
+    return groups, member_df, doc_members
+
+
+def make_codebook(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame) -> "Codebook":
+    """The :class:`~qdacore.Codebook` of the parsed codes, groups and memberships."""
+    from ...codebook import Codebook
+
+    clash = set(groups["set"]) & {f"depth{d}" for d in range(1, 64)}
+    if clash:  # a set named like a depth level would make level= ambiguous
+        groups = groups.assign(set=groups["set"].where(~groups["set"].isin(clash), "set " + groups["set"]))
+    return Codebook(codes, groups, members, allow_empty=True)
+
+
+def add_document_sets(docs: pd.DataFrame, doc_members: list) -> None:
+    """One boolean column ``set:<group>`` per set that lists imported documents (in place)."""
+    if not doc_members:
+        return
+    row_of = dict(zip(docs["guid"].map(gkey), range(len(docs))))
+    pairs = pd.DataFrame(doc_members, columns=["group", "member"])
+    rows = pairs["member"].map(gkey).map(row_of).to_numpy(dtype=np.int64)
+    for group, at in pairs.groupby("group", sort=False).indices.items():
+        flag = np.zeros(len(docs), dtype=bool)
+        flag[rows[at]] = True
+        docs[f"{SET_COLUMN}{group}"] = flag
+
+
+def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES) -> "Codebook":
+    """Read a REFI-QDA codebook (``.qdc``) as a :class:`~qdacore.Codebook`.
+
+    Codes and sets map as in :func:`read_qdpx`. Raises ``ValueError`` for
+    hostile or malformed XML and for other schema versions.
+
+    Examples
+    --------
+    >>> import tempfile, qdacore as qc
+    >>> cb = qc.datasets.megaregion_codebook()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = qc.read_qdc(qc.write_qdc(cb, f"{tmp}/framework.qdc"))
+    >>> back.codes[["code", "parent"]].head(3)
+        code parent
+    0    COE   None
+    1  COE-1    COE
+    2  COE-1.sub-centre  COE-1
+    >>> back.sets
+    ['vision', 'mismatch']
+    """
+    path = existing_file(path)
+    root = parse_xml(read_capped(path, max_member_bytes), path.name)
+    check_root(root, CODEBOOK_NS, "CodeBook", path.name)
+    report = Report()
+    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS)
+    code_of = codes_by_guid(codes)
+    groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
+                                    CODEBOOK_NS, code_of, report, "guid")
+    report.emit()
+    return make_codebook(codes, groups, members)
+
+
+# -- writing --------------------------------------------------------------------------
+def write_codes(parent: ET.Element, codes: pd.DataFrame, parent_pos: np.ndarray, code_guids: np.ndarray,
+                ns: str) -> None:
+    """Nested ``Code`` elements under ``parent``, in codebook order."""
+    names = column(codes, "name")
+    names = names.where(names.notna(), codes["code"]).to_numpy(dtype=object)
+    colors = column(codes, "color").to_numpy(dtype=object)
+    codable = column(codes, "is_codable").to_numpy(dtype=object)
+    desc = column(codes, "description").to_numpy(dtype=object)
+    notes = column(codes, "note_refs").to_numpy(dtype=object) if ns == NS else np.full(len(codes), None)
+    bad = [c for c in colors if nonnull(c) and not _COLOR_RE.fullmatch(str(c))]
+    if bad:
+        raise ValueError(f"codebook.codes.color holds values that are not #RRGGBB colours: {shown(bad)}")
+    children: list = [[] for _ in range(len(codes) + 1)]
+    for i, p in enumerate(parent_pos):  # codebook order, under each parent
+        children[p if p >= 0 else len(codes)].append(i)
+    stack = [(parent, i) for i in reversed(children[len(codes)])]
+    while stack:
+        container, i = stack.pop()
+        attrs = {"guid": code_guids[i], "name": xml_text(names[i], "codebook.codes.name"),
+                 "isCodable": "false" if nonnull(codable[i]) and not bool(codable[i]) else "true"}
+        if nonnull(colors[i]):
+            attrs["color"] = str(colors[i])
+        el = ET.SubElement(container, plain_tag("Code", ns), attrs)
+        description(el, desc[i], "codebook.codes.description", ns)
+        note_ref_elements(el, notes[i])
+        stack.extend((el, j) for j in reversed(children[i]))
+
+
+def _set_names(groups: pd.DataFrame) -> np.ndarray:
+    composed = np.where(groups["set"].isin([SETS, DOCUMENT_SETS]).to_numpy(), groups["group"].astype(str),
+                        groups["set"].astype(str) + "::" + groups["group"].astype(str))
+    names = column(groups, "name")
+    return np.where(names.notna().to_numpy(), names.to_numpy(dtype=object), composed)
+
+
+def document_set_members(docs: pd.DataFrame, doc_guids: np.ndarray, kind: np.ndarray) -> dict:
+    """{group: [(MemberSource or MemberNote, GUID), ...]} from the ``set:<group>`` documents columns."""
+    doc_members: dict = {}
+    for c in docs.columns:
+        if str(c).startswith(SET_COLUMN):
+            flags = docs[c].fillna(False).astype(bool).to_numpy()
+            doc_members[c[len(SET_COLUMN):]] = [("MemberNote" if kind[d] == "note" else "MemberSource",
+                                                 doc_guids[d]) for d in np.flatnonzero(flags)]
+    return doc_members
+
+
+def write_sets(parent: ET.Element, codebook: "Codebook", code_guids: np.ndarray, ns: str,
+               doc_members: Optional[dict] = None) -> None:
+    """A ``Sets`` element under ``parent``: the codebook's groups with their
+    codes, and the sets of documents in ``doc_members`` (see :func:`document_set_members`)."""
+    groups = codebook.groups
+    extra = [] if doc_members is None else [g for g in doc_members if g not in set(groups["group"])]
+    if not len(groups) and not extra:
+        return
+    sets = ET.SubElement(parent, plain_tag("Sets", ns))
+    set_guids = guids(column(groups, "guid"), "group", groups["group"], "codebook.groups.guid")
+    names = _set_names(groups)
+    desc = column(groups, "description").to_numpy(dtype=object)
+    code_pos = codebook.code_index.get_indexer(codebook.members["code"])
+    member_group = pd.Index(groups["group"]).get_indexer(codebook.members["group"])
+    order = np.argsort(member_group, kind="stable")
+    bounds = np.searchsorted(member_group[order], np.arange(len(groups) + 1))
+    attr = "targetGUID" if ns == NS else "guid"
+    for g in range(len(groups)):
+        el = ET.SubElement(sets, plain_tag("Set", ns), guid=set_guids[g],
+                           name=xml_text(names[g], "codebook.groups.name"))
+        description(el, desc[g], "codebook.groups.description", ns)
+        for c in code_pos[order[bounds[g]:bounds[g + 1]]]:
+            ET.SubElement(el, plain_tag("MemberCode", ns), {attr: code_guids[c]})
+        for tag, target in (doc_members or {}).get(groups["group"].iat[g], ()):
+            ET.SubElement(el, plain_tag(tag), targetGUID=target)
+    for group in extra:
+        el = ET.SubElement(sets, plain_tag("Set"), guid=stable_guid("group", group),
+                           name=xml_text(group, "documents"))
+        for tag, target in doc_members[group]:  # type: ignore[index]
+            ET.SubElement(el, plain_tag(tag), targetGUID=target)
+
+
+def write_qdc(codebook: Union["Codebook", "Project"], path: Union[str, Path], *,
+              origin: Optional[str] = None) -> Path:
+    """Write a codebook (or a project's) as a REFI-QDA ``.qdc`` file that
+    validates against the standard's ``Codebook.xsd``.
+
+    Codes keep their nesting, ``name`` (else the id), ``guid`` (else a stable
+    one), ``color``, ``description`` and ``is_codable``; groups become sets
+    (``set::group`` unless in the default ``sets``) with their member codes.
+
+    Examples
+    --------
+    >>> import tempfile, qdacore as qc
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     text = qc.write_qdc(qc.datasets.megaregion_codebook(), f"{tmp}/f.qdc").read_text("utf-8")
+    >>> text.count("<Code "), text.count("<Set ")
+    (73, 6)
+    """
+    from ... import __version__
+    from ...codebook import Codebook
+    from ...project import Project
+
+    if isinstance(codebook, Project):
+        codebook = codebook.codebook
+    if not isinstance(codebook, Codebook):
+        raise TypeError(f"codebook must be a qdacore.Codebook or Project, got {type(codebook).__name__}")
+    if not len(codebook.codes):
+        raise ValueError("codebook has no codes; a REFI-QDA codebook needs at least one")
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS,
+                                   "origin": xml_text(origin or f"qdacore {__version__}", "origin")})
+    code_guids = guids(column(codebook.codes, "guid"), "code", codebook.codes["code"], "codebook.codes.guid")
+    write_codes(ET.SubElement(root, plain_tag("Codes", CODEBOOK_NS)), codebook.codes, codebook.parent_positions,
+                code_guids, CODEBOOK_NS)
+    write_sets(root, codebook, code_guids, CODEBOOK_NS)
+    path = Path(path)
+    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    return path

@@ -1,0 +1,58 @@
+"""Identities: REFI-QDA GUIDs (compared, checked, taken from a column or
+derived stably) and the readable ids a Project gives codes, documents and groups."""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from ... import _validate as check
+
+_GUID_NS = uuid.UUID("6f1c3a52-0d4e-5b8a-9a57-1c0a9d2e4b61")  # fixed: stable GUIDs
+GUID_RE = re.compile(r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?")
+
+
+def gkey(guid: Optional[str]) -> Optional[str]:
+    """GUIDs compare without braces and case: ``{ABC...}`` is ``abc...``."""
+    return guid.strip().strip("{}").lower() if isinstance(guid, str) and guid else None
+
+
+def stable_guid(*parts: Any) -> str:
+    """A GUID that depends only on ``parts`` (uuid5), so repeated exports agree."""
+    return str(uuid.uuid5(_GUID_NS, "\x1f".join(str(p) for p in parts)))
+
+
+def check_guids(values: pd.Series, where: str) -> None:
+    """Raise ``ValueError`` naming ``where`` unless every value is a GUID."""
+    bad = ~values.astype(str).str.fullmatch(GUID_RE.pattern).to_numpy(dtype=bool)
+    if bad.any():
+        raise ValueError(
+            f"{where} holds values that are not GUIDs: {check.examples(values[bad].tolist())}; "
+            "REFI-QDA needs 8-4-4-4-12 hexadecimal GUIDs (drop the column to have them derived)"
+        )
+
+
+def guids(values: pd.Series, kind: str, ids: pd.Series, where: str) -> np.ndarray:
+    """Valid GUIDs from a column, or stable ones derived from the ids where missing."""
+    out = values.astype(object).where(values.notna(), None).to_numpy(dtype=object, copy=True)
+    missing = pd.isna(values).to_numpy()
+    if missing.any():
+        out[missing] = [stable_guid(kind, i) for i in ids.to_numpy(dtype=object)[missing]]
+    check_guids(pd.Series(out, dtype=object), where)
+    return out
+
+
+def unique_ids(names: list, fallback: list) -> list:
+    """Names as ids; a repeated or empty name takes its fallback instead (and a
+    fallback that still repeats, its row number)."""
+    s = pd.Series(names, dtype=object)
+    named = s.notna() & s.astype(str).ne("")
+    keep = named & s.map(s.value_counts(dropna=False)).eq(1)
+    ids = s.where(keep, pd.Series(fallback, dtype=object)).astype(str)
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        ids[dup] = ids[dup] + " [" + pd.Series(np.flatnonzero(dup)).astype(str).to_numpy(dtype=object) + "]"
+    return ids.tolist()

@@ -1,0 +1,290 @@
+"""Text offsets between the counting conventions QDA packages use (numpy, vectorised).
+
+A *convention* says how a package counts a position in a plain text:
+
+``codepoints``
+    Unicode code points, as the REFI-QDA standard says (and Python's ``str``).
+``utf16``
+    UTF-16 code units: a character outside the Basic Multilingual Plane
+    (emoji, rare CJK ideographs) counts 2. NVivo does this.
+``codepoints-crlf1`` / ``utf16-crlf1``
+    as above, but a CRLF line break counts 1. ATLAS.ti does this.
+
+The conversions work on the text's code points as a numpy array, so a
+conversion costs a few passes over the text plus a binary search per position,
+however many selections there are.
+
+This module also holds how a file's convention is decided
+(``positions="auto"``) and how its selections are turned into items with
+code-point offsets (:func:`resolve`).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from itertools import repeat
+from operator import getitem
+
+import numpy as np
+import pandas as pd
+
+from ._report import SHOWN, PositionsWarning, Report
+from ._xml import AUDIT
+
+CONVENTIONS = ("codepoints", "utf16", "codepoints-crlf1", "utf16-crlf1")
+POSITIONS = ("auto",) + CONVENTIONS
+_CR, _LF = 13, 10
+_NONWORD = re.compile(r"\W")
+_EVIDENCE = 2000  # selections per text scored by positions="auto"
+log = logging.getLogger(__package__)  # "qdacore.io.qdpx", as before the split
+
+
+# -- counting conventions ---------------------------------------------------------------
+def codepoints(text: str) -> np.ndarray:
+    """The code points of ``text`` as uint32 (one C-level encode, no Python loop)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def offset_table(cp: np.ndarray, convention: str) -> np.ndarray:
+    """``table[i]`` = position, in ``convention``, of the boundary before code point ``i``.
+
+    Length ``len(cp) + 1``, non-decreasing. Under a ``crlf1`` convention the CR
+    of a CRLF has width 0, so the boundaries before and after that CR share a
+    value.
+    """
+    width = np.ones(len(cp), dtype=np.int64)
+    if convention.startswith("utf16"):
+        width += cp > 0xFFFF
+    if convention.endswith("crlf1") and len(cp) > 1:
+        width[:-1][(cp[:-1] == _CR) & (cp[1:] == _LF)] = 0
+    table = np.zeros(len(cp) + 1, dtype=np.int64)
+    np.cumsum(width, out=table[1:])
+    return table
+
+
+def to_codepoints(table: np.ndarray, pos: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Convert positions counted with ``table``'s convention to code points.
+
+    Parameters
+    ----------
+    table : from :func:`offset_table`
+    pos : float array, NaN for a position that could not be read
+    side : ``"start"`` or ``"end"``; a position inside a character (between
+        the two UTF-16 units of an emoji) moves down for a start and up for an
+        end, so the selection keeps the whole character.
+
+    Returns
+    -------
+    (codepoint positions, in range, exact): positions out of range get 0 and
+    ``in range`` False; ``exact`` is False where a position fell inside a
+    character.
+    """
+    n = len(table) - 1
+    ok = ~np.isnan(pos)
+    ok[ok] = (pos[ok] >= 0) & (pos[ok] <= table[-1])
+    p = np.where(ok, pos, 0).astype(np.int64)
+    # side="left": the first boundary at or after p, which under crlf1 is the
+    # one before the CR, where a selection that stops at a line end stops.
+    idx = np.searchsorted(table, p, side="left")
+    exact = table[np.minimum(idx, n)] == p
+    if side == "start":
+        idx = np.where(exact, idx, idx - 1)
+    idx = np.where(ok, idx, 0)
+    return idx.astype(np.int64), ok, ok & exact
+
+
+def word_mask(text: str) -> np.ndarray:
+    """True for code points that are word characters (``\\w``), from one regex pass."""
+    return codepoints(_NONWORD.sub("\0", text)) != 0
+
+
+def inside_word(cp: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """For each boundary 0..n: True when it splits a word or a CRLF pair.
+
+    A selection that starts or ends at such a boundary is misplaced (or drawn
+    carelessly); counting how many do is how ``positions="auto"`` tells the
+    conventions apart.
+    """
+    n = len(cp)
+    bad = np.zeros(n + 1, dtype=bool)
+    if n > 1:
+        bad[1:-1] = (word[:-1] & word[1:]) | ((cp[:-1] == _CR) & (cp[1:] == _LF))
+    return bad
+
+
+# -- deciding a file's convention -------------------------------------------------------
+def _prior(origin: str) -> tuple[str, str]:
+    o = origin.lower()
+    if "nvivo" in o:
+        return "utf16", f"origin {origin!r}: NVivo counts UTF-16 code units"
+    if "atlas.ti" in o:
+        return "codepoints-crlf1", f"origin {origin!r}: ATLAS.ti counts a CRLF line break as 1"
+    return "codepoints", f"origin {origin!r}: the REFI-QDA standard counts code points"
+
+
+@dataclass
+class _TextIndex:
+    """A document's code points and word mask, computed once per text."""
+
+    cp: np.ndarray
+    bad: np.ndarray  # boundaries inside a word or a CRLF
+
+    @classmethod
+    def of(cls, text: str) -> "_TextIndex":
+        cp = codepoints(text)
+        return cls(cp, inside_word(cp, word_mask(text)))
+
+
+def _excerpts(names: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Selection names as excerpts to compare: trailing ellipsis dropped,
+    whitespace runs made one space; and their lengths (0: no name)."""
+    wanted = pd.Series(names, dtype=object).astype(str).str.replace(r"(…|\.\.\.)\s*$", "", regex=True) \
+        .str.replace(r"\s+", " ", regex=True).str.strip()
+    return wanted, wanted.str.len().to_numpy(dtype=np.int64)
+
+
+def _score(index: _TextIndex, text: str, start: np.ndarray, end: np.ndarray, wanted: pd.Series,
+           lengths: np.ndarray, convention: str) -> tuple[int, int]:
+    """(evidence for ``convention``, number of tests): selection ends between
+    words, plus excerpt names that match the text they would select."""
+    table = offset_table(index.cp, convention)
+    s, s_ok, s_exact = to_codepoints(table, start, "start")
+    e, e_ok, e_exact = to_codepoints(table, end, "end")
+    hits = int((s_exact & ~index.bad[s]).sum() + (e_exact & ~index.bad[e]).sum())
+    tests = 2 * len(start)
+    named = np.flatnonzero(s_ok & e_ok & (s <= e) & (lengths > 0))
+    if len(named):
+        # enough text for the excerpt even where whitespace runs will shrink
+        stop = np.minimum(e[named], s[named] + 2 * lengths[named] + 16)
+        got = pd.Series(list(map(getitem, repeat(text), map(slice, s[named], stop))), dtype=object) \
+            .str.replace(r"\s+", " ", regex=True).str.strip()
+        prefix = pd.Series(list(map(getitem, got, map(slice, repeat(0), lengths[named]))), dtype=object)
+        hits += int((prefix.to_numpy() == wanted.to_numpy()[named]).sum())
+        tests += len(named)
+    return hits, tests
+
+
+def _decide(positions: str, origin: str, texts: list, report: Report) -> str:
+    """The convention to read positions with (``texts``: (index, text, start, end, names))."""
+    if positions != "auto":
+        return positions
+    prior, why = _prior(origin)
+    # only texts where the conventions disagree (CRLF or astral characters) say anything
+    telling = [t for t in texts if len(t[2]) and ((t[0].cp > 0xFFFF).any() or
+                                                  ((t[0].cp[:-1] == _CR) & (t[0].cp[1:] == _LF)).any())]
+    if not telling:
+        if prior != "codepoints":
+            log.info("positions: %s; no text tells the conventions apart", why)
+        return prior
+    samples = []  # evenly spaced selections of each text: plenty of evidence, bounded cost
+    for index, text, start, end, names in telling:
+        keep = np.unique(np.linspace(0, len(start) - 1, min(len(start), _EVIDENCE)).astype(np.int64))
+        samples.append((index, text, start[keep], end[keep]) + _excerpts(names[keep]))
+    scores = {}
+    for conv in (prior,) + tuple(c for c in CONVENTIONS if c != prior):
+        hits = tests = 0
+        for sample in samples:
+            h, n = _score(*sample, conv)
+            hits, tests = hits + h, tests + n
+        scores[conv] = (hits, tests)
+    best = max(scores, key=lambda c: scores[c][0])  # ties keep the prior (first)
+    margin = scores[best][0] - scores[prior][0]
+    chosen = best if margin >= max(2, 0.01 * scores[prior][1]) else prior
+    evidence = "; ".join(f"{c}: {h:,} of {n:,}" for c, (h, n) in scores.items())
+    message = (f"positions='auto' read the file's positions as {chosen} ({why}"
+               f"{'' if chosen == prior else f', overruled by the texts'}); selection ends "
+               f"between words and matching excerpt names under each convention: {evidence}. "
+               "Offsets in the Project are code points.")
+    if chosen != "codepoints" or chosen != prior:
+        report.add(message, PositionsWarning)
+    else:
+        log.info("%s", message)
+    return chosen
+
+
+# -- selections to items ----------------------------------------------------------------
+def resolve(docs: list, sels: list, positions: str, origin: str, report: Report) -> pd.DataFrame:
+    """Items with code-point offsets and texts, from the raw selection rows.
+
+    ``docs`` rows start (guid, name, kind, text); ``sels`` rows are (document
+    row, guid, name, start, end, description, note_refs, scope, then
+    :data:`AUDIT`), positions as the file wrote them. ``positions`` is the
+    convention to read them with, or ``"auto"`` to decide it (the file's
+    ``origin`` is the first guess).
+    """
+    sel = pd.DataFrame(sels, columns=["_doc", "guid", "name", "_start", "_end", "description",
+                                      "note_refs", "scope"] + AUDIT)
+    raw_start = pd.to_numeric(sel["_start"], errors="coerce").to_numpy(dtype=float)
+    raw_end = pd.to_numeric(sel["_end"], errors="coerce").to_numpy(dtype=float)
+    doc_of = sel["_doc"].to_numpy(dtype=np.int64)
+    whole = (sel["scope"] == "source").to_numpy()
+    names = sel["name"].fillna("").astype(str).to_numpy(dtype=object)
+    order = np.argsort(doc_of, kind="stable")
+    bounds = np.searchsorted(doc_of[order], np.arange(len(docs) + 1))
+    texts = []
+    for d, doc in enumerate(docs):
+        rows = order[bounds[d]:bounds[d + 1]]
+        rows = rows[~whole[rows]]
+        if doc[3] is not None:
+            texts.append((_TextIndex.of(doc[3]), doc[3], raw_start[rows], raw_end[rows], names[rows]))
+        else:
+            texts.append(None)
+    convention = _decide(positions, origin, [t for t in texts if t is not None], report)
+
+    start = np.full(len(sel), np.nan)
+    end = np.full(len(sel), np.nan)
+    outside = np.zeros(len(sel), dtype=bool)
+    split = 0
+    text_out = np.full(len(sel), None, dtype=object)
+    no_text_rows = []
+    for d, doc in enumerate(docs):
+        rows = order[bounds[d]:bounds[d + 1]]
+        if not len(rows):
+            continue
+        text = doc[3]
+        if text is None:  # nothing to convert against: keep the positions as written
+            ok = ~np.isnan(raw_start[rows]) & ~np.isnan(raw_end[rows]) & (raw_start[rows] >= 0) \
+                & (raw_start[rows] <= raw_end[rows])
+            start[rows[ok]], end[rows[ok]] = raw_start[rows[ok]], raw_end[rows[ok]]
+            outside[rows[~ok & ~whole[rows]]] = True
+            no_text_rows.extend(rows.tolist())
+            continue
+        index = texts[d][0]
+        table = offset_table(index.cp, convention)
+        s, s_ok, s_exact = to_codepoints(table, raw_start[rows], "start")
+        e, e_ok, e_exact = to_codepoints(table, raw_end[rows], "end")
+        ok = s_ok & e_ok & (s <= e)
+        w = whole[rows]
+        s, e, ok = np.where(w, 0, s), np.where(w, len(index.cp), e), ok | w
+        split += int((ok & ~w & ~(s_exact & e_exact)).sum())
+        start[rows[ok]], end[rows[ok]] = s[ok], e[ok]
+        outside[rows[~ok]] = True
+        text_out[rows[ok]] = list(map(getitem, repeat(text), map(slice, s[ok], e[ok])))
+
+    items = sel.drop(columns=["_doc", "_start", "_end"])
+    items.insert(0, "_doc", doc_of)
+    items.insert(1, "start", pd.array(start, dtype="Int64") if len(sel) else pd.array([], dtype="Int64"))
+    items.insert(2, "end", pd.array(end, dtype="Int64") if len(sel) else pd.array([], dtype="Int64"))
+    items.insert(3, "text", pd.Series(text_out, dtype=object))
+    items["outside"] = outside
+    if outside.any():
+        items["raw_start"] = pd.array(np.where(outside, raw_start, np.nan), dtype="Int64")
+        items["raw_end"] = pd.array(np.where(outside, raw_end, np.nan), dtype="Int64")
+        bad = np.flatnonzero(outside)
+        lengths = [None if docs[doc_of[i]][3] is None else len(docs[doc_of[i]][3]) for i in bad]
+        shown = [f"{sel['guid'].iat[i]} [{sel['_start'].iat[i]}, {sel['_end'].iat[i]}) in "
+                 f"{docs[doc_of[i]][1]!r} of {n if n is not None else 'unknown'} characters"
+                 for i, n in zip(bad[:SHOWN], lengths[:SHOWN])]
+        report.add(f"{len(bad)} selection(s) fall outside their source text (read as {convention}) and "
+                   f"are kept with outside=True, start/end missing and the file's positions in "
+                   f"raw_start/raw_end: {'; '.join(shown)}" + (" ..." if len(bad) > SHOWN else ""))
+    if split:
+        report.add(f"{split} selection(s) start or end inside a character under {convention}; "
+                   "they were widened to whole characters")
+    if no_text_rows:
+        docs_without = sorted({docs[doc_of[i]][1] or docs[doc_of[i]][0] for i in no_text_rows})
+        log.info("selections of %s keep the positions as written (no text)", docs_without)
+    return items
+
+

@@ -1,0 +1,304 @@
+"""Reading a REFI-QDA project (``.qdpx`` or a bare ``.qde``): the project XML
+walked into the four tables of a :class:`~qdacore.Project` (documents, items,
+codings and the codebook), and :func:`read_qdpx`."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+import numpy as np
+import pandas as pd
+
+from ... import _validate as check
+from ..._model import new_project
+from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, parse_xml
+from ._codebook import add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
+from ._guids import GUID_RE, gkey, stable_guid, unique_ids
+from ._positions import POSITIONS, resolve
+from ._report import SHOWN, Report, shown
+from ._variables import add_variables, variable_value
+from ._xml import AUDIT, NS, child_text, local, note_refs, qname
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...codebook import Codebook
+    from ...project import Project
+
+_MEDIA = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+_SELECTION_TAGS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection",
+                   "PlainTextSelection", "TranscriptSelection")
+
+
+def read_qdpx(
+    path: Union[str, Path],
+    *,
+    positions: str = "auto",
+    max_member_bytes: int = MAX_MEMBER_BYTES,
+) -> "Project":
+    """Read a REFI-QDA project (``.qdpx`` archive, or a bare ``.qde`` XML file).
+
+    Parameters
+    ----------
+    path : str or Path
+    positions : {"auto", "codepoints", "utf16", "codepoints-crlf1", "utf16-crlf1"}
+        How the file counts text positions (see the module docstring);
+        ``"auto"`` decides from the ``origin`` attribute, checked against the
+        texts, and reports its choice with a :class:`PositionsWarning` when it
+        is not the standard's.
+    max_member_bytes : int
+        Largest decompressed size accepted for any one archive member.
+
+    Returns
+    -------
+    Project
+        See the module docstring for the mapping. Offsets are code points.
+
+    Raises
+    ------
+    ValueError
+        Not a zip or not well-formed XML; XML with entity declarations or
+        external references; a member over ``max_member_bytes``; a root
+        element of another schema or version; a plain text that is not UTF-8.
+    FileNotFoundError
+        ``path`` does not exist.
+
+    Warns
+    -----
+    QdpxWarning
+        Sources whose text is missing, selections outside their text, unsafe
+        member names, and content that a Project cannot hold (listed).
+    PositionsWarning
+        The convention ``positions="auto"`` chose, when it is not code points.
+
+    Examples
+    --------
+    >>> import tempfile, qdacore as qc
+    >>> project = qc.datasets.megaregions()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = qc.read_qdpx(qc.write_qdpx(project, f"{tmp}/megaregions.qdpx"))
+    >>> back.sizes[["documents", "items", "codings", "codes"]].tolist()
+    [21, 1199, 1578, 73]
+    """
+    check.choice(positions, "positions", POSITIONS)
+    if isinstance(max_member_bytes, bool) or not isinstance(max_member_bytes, (int, np.integer)) \
+            or max_member_bytes < 1:
+        raise ValueError(f"max_member_bytes must be a positive whole number, got {max_member_bytes!r}")
+    path = existing_file(path)
+    report = Report()
+    archive = Archive(path, int(max_member_bytes), report)
+    try:
+        root = parse_xml(archive.project_xml(), f"{path.name}: project.qde")
+        check_root(root, NS, "Project", f"{path.name}: project.qde")
+        project = _build(root, archive, positions, report, path)
+    finally:
+        archive.close()
+    report.emit()
+    return project
+
+
+
+
+def _build(root: ET.Element, archive: Archive, positions: str, report: Report, path: Path) -> "Project":
+    """The Project of a project's XML (the warnings go to ``report``, in the order they arise)."""
+    users = {}
+    for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
+        users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
+    codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS)
+    code_of = codes_by_guid(codes)
+    parsed = _walk(root, archive, report)
+    docs = _documents(parsed, report)
+    items = _items(parsed, docs, positions, root.get("origin") or "", report)
+    codings = _codings(parsed, items, code_of, codes, users, report)
+    codes = codings.attrs.pop("codes")
+    add_variables(root, docs, report)
+    groups, members, doc_members = parse_sets(root.findall(f"{qname('Sets')}/{qname('Set')}"), NS, code_of,
+                                              report, "targetGUID", frozenset(docs["guid"].map(gkey)))
+    add_document_sets(docs, doc_members)
+    docs = _drop_empty(docs, ("note_refs",))
+    items = _drop_empty(items, ("note_refs",))
+    codebook = make_codebook(codes, groups, members)
+    return new_project(codebook, docs, items, codings, name=root.get("name") or path.stem,
+                       allow_empty=True)
+
+
+# -- walking the XML ------------------------------------------------------------------
+@dataclass
+class _Parsed:
+    """Rows gathered while walking a project's XML, before the positions are resolved."""
+
+    docs: list = field(default_factory=list)
+    sels: list = field(default_factory=list)
+    codings: list = field(default_factory=list)
+    values: list = field(default_factory=list)  # (doc index, variable key, value)
+
+
+def _audit(el: ET.Element) -> list:
+    return [el.get("creatingUser"), el.get("creationDateTime"),
+            el.get("modifyingUser"), el.get("modifiedDateTime")]
+
+
+def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
+    """The text sources and notes with their selections and codings; what is not imported, reported."""
+    parsed = _Parsed()
+    skipped: dict[str, int] = {}
+    sources = root.find(qname("Sources"))
+    for el in [] if sources is None else list(sources):
+        tag = local(el.tag)
+        if tag == "TextSource":
+            _walk_text_source(el, "text", parsed, archive)
+        else:
+            skipped[tag] = skipped.get(tag, 0) + 1
+            skipped["selections"] = skipped.get("selections", 0) + sum(
+                1 for s in el.iter() if local(s.tag) in _SELECTION_TAGS)
+            skipped["codings"] = skipped.get("codings", 0) + sum(1 for s in el.iter() if local(s.tag) == "Coding")
+    for el in root.iterfind(f"{qname('Notes')}/{qname('Note')}"):
+        _walk_text_source(el, "note", parsed, archive)
+    if skipped:
+        what = ", ".join(f"{n} {k}" for k, n in skipped.items() if k not in ("selections", "codings"))
+        report.add(f"{what} with {skipped.get('selections', 0)} selection(s) and "
+                   f"{skipped.get('codings', 0)} coding(s) were not imported: qdacore analyses text sources")
+    for tag in ("Links", "Graphs"):
+        n = len(root.findall(f"{qname(tag)}/*"))
+        if n:
+            report.add(f"{n} {tag.lower()} were not imported (a Project has no place for them)")
+
+    missing = [(d[1] or d[0], d[4]) for d in parsed.docs if d[3] is None and d[2] == "text"]
+    if missing:
+        report.add(f"{len(missing)} text source(s) have no text, so their selections keep the positions "
+                   f"as written and have no text: " + "; ".join(f"{n!r}: {why}" for n, why in missing[:SHOWN])
+                   + (" ..." if len(missing) > SHOWN else ""))
+    return parsed
+
+
+def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive) -> None:
+    d = len(parsed.docs)
+    inline = child_text(el, "PlainTextContent")
+    text, why = (inline, "") if inline is not None else archive.source_text(el.get("plainTextPath"))
+    parsed.docs.append([el.get("guid"), el.get("name"), kind, text, why, el.get("plainTextPath"),
+                        child_text(el, "Description"), note_refs(el)] + _audit(el))
+    for sel in el.findall(qname("PlainTextSelection")):
+        s = len(parsed.sels)
+        parsed.sels.append([d, sel.get("guid"), sel.get("name"), sel.get("startPosition"),
+                            sel.get("endPosition"), child_text(sel, "Description"),
+                            note_refs(sel), "selection"] + _audit(sel))
+        for c in sel.findall(qname("Coding")):
+            _coding(c, s, parsed)
+    whole = el.findall(qname("Coding"))
+    if whole:  # codings of the whole source become one item spanning its text
+        s = len(parsed.sels)
+        parsed.sels.append([d, None, None, None, None, None, None, "source", None, None, None, None])
+        for c in whole:
+            _coding(c, s, parsed)
+    for vv in el.findall(qname("VariableValue")):
+        parsed.values.append((d,) + variable_value(vv))
+
+
+def _coding(c: ET.Element, sel: int, parsed: _Parsed) -> None:
+    ref = c.find(qname("CodeRef"))
+    parsed.codings.append([sel, None if ref is None else ref.get("targetGUID"), c.get("guid"),
+                           c.get("creatingUser"), c.get("creationDateTime"), note_refs(c)])
+
+
+# -- the tables -----------------------------------------------------------------------
+def _datetimes(values: pd.Series, where: str, report: Report) -> pd.Series:
+    out = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    lost = out.isna() & values.notna()
+    if lost.any():
+        report.add(f"{where}: {int(lost.sum())} date(s) are not ISO 8601 and were left out: "
+                   f"{shown(values[lost].tolist())}")
+    return out
+
+
+def _drop_empty(df: pd.DataFrame, optional: tuple) -> pd.DataFrame:
+    return df.drop(columns=[c for c in optional if c in df.columns and df[c].isna().all()])
+
+
+def _documents(parsed: _Parsed, report: Report) -> pd.DataFrame:
+    """The documents table: one row per text source and note."""
+    docs = pd.DataFrame(parsed.docs, columns=["guid", "name", "kind", "text", "_why", "_path", "description",
+                                              "note_refs"] + AUDIT)
+    fallback = [f"{n or ''} [{g}]".strip() for n, g in zip(docs["name"], docs["guid"])]
+    missing_guid = docs["guid"].isna()
+    if missing_guid.any():
+        docs.loc[missing_guid, "guid"] = [stable_guid("source", n, i) for i, n in
+                                          zip(np.flatnonzero(missing_guid), docs["name"][missing_guid])]
+    docs.insert(0, "doc", pd.Series(unique_ids(docs["name"].tolist(), fallback), dtype=object))
+    docs = docs.drop(columns=["_why", "_path"])
+    for col in ("created", "modified"):
+        docs[col] = _datetimes(docs[col], f"documents.{col}", report)
+    return docs
+
+
+def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str, report: Report) -> pd.DataFrame:
+    """The items table: one row per selection (and per coded whole source), offsets in code points."""
+    items = resolve(parsed.docs, parsed.sels, positions, origin, report)
+    item_doc = items.pop("_doc").to_numpy(dtype=np.int64)
+    items.insert(0, "doc", docs["doc"].to_numpy(dtype=object)[item_doc] if len(items) else
+                 pd.Series([], dtype=object))
+    whole = (items["scope"] == "source").to_numpy()
+    guid = items["guid"].copy()
+    guid[whole] = docs["guid"].to_numpy(dtype=object)[item_doc[whole]]
+    no_guid = guid.isna().to_numpy()
+    guid[no_guid] = [stable_guid("selection", d, s, e, k) for k, d, s, e in
+                     zip(np.flatnonzero(no_guid), items["doc"][no_guid], items["start"][no_guid],
+                         items["end"][no_guid])]
+    rank = guid.groupby(guid.to_numpy(), sort=False).cumcount().to_numpy()
+    item_ids = guid.astype(str).to_numpy(dtype=object, copy=True)
+    item_ids[whole] = np.char.add(item_ids[whole].astype(str), "#source").astype(object)
+    repeated = rank > 0  # one GUID on several selections (ATLAS.ti does it)
+    item_ids[repeated] = item_ids[repeated] + "#" + (rank[repeated] + 1).astype(str).astype(object)
+    items.insert(0, "item", pd.Series(item_ids, dtype=object))
+    items["guid"] = np.where(whole, None, guid.to_numpy(dtype=object))
+    for col in ("created", "modified"):
+        items[col] = _datetimes(items[col], f"items.{col}", report)
+    if not whole.any():
+        items = items.drop(columns="scope")
+    else:
+        items["scope"] = items["scope"].astype(object)
+    return items
+
+
+def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.DataFrame, users: dict,
+             report: Report) -> pd.DataFrame:
+    """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
+    raw = pd.DataFrame(parsed.codings, columns=["_sel", "_code", "guid", "coder_guid", "created", "note_refs"])
+    keys = raw["_code"].map(gkey)
+    code = keys.map(code_of)
+    unknown = code.isna()
+    if unknown.any():  # keep the coding: a placeholder code stands for the missing one
+        missing = pd.unique(raw["_code"][unknown].fillna("(none)"))
+        report.add(f"{int(unknown.sum())} coding(s) refer to {len(missing)} code GUID(s) missing from the "
+                   f"codebook; placeholder root codes '[missing code <guid>]' keep them: {shown(missing)}")
+        extra = pd.DataFrame({"code": [f"[missing code {g}]" for g in missing], "parent": None, "level": None,
+                              "name": [f"[missing code {g}]" for g in missing],
+                              "guid": [g if g != "(none)" and GUID_RE.fullmatch(g) else stable_guid("missing", g)
+                                       for g in missing]})
+        if "is_codable" in codes.columns:
+            extra["is_codable"] = True
+        codes = pd.concat([codes, extra.astype(object)], ignore_index=True)
+        if "is_codable" in codes.columns and codes["is_codable"].notna().all():
+            codes["is_codable"] = codes["is_codable"].astype(bool)
+        code[unknown] = "[missing code " + raw["_code"][unknown].fillna("(none)").astype(str) + "]"
+    sel = raw["_sel"].to_numpy(dtype=np.int64)
+    coder = raw["coder_guid"].map(gkey).map(users)
+    coder = coder.where(coder.notna(), raw["coder_guid"])
+    lengths = items["end"].to_numpy(dtype=float, na_value=np.nan) - items["start"].to_numpy(dtype=float, na_value=np.nan)
+    out = pd.DataFrame({
+        "item": items["item"].to_numpy(dtype=object)[sel] if len(sel) else pd.Series([], dtype=object),
+        "code": code.astype(object),
+        "coder": coder.astype(object),
+        "start": pd.array(np.where(np.isnan(lengths[sel]), np.nan, 0.0), dtype="Int64"),
+        "end": pd.array(lengths[sel], dtype="Int64"),
+        "guid": raw["guid"].astype(object),
+        "coder_guid": raw["coder_guid"].astype(object),
+        "created": _datetimes(raw["created"], "codings.created", report),
+        "note_refs": raw["note_refs"].astype(object),
+    })
+    no_guid = out["guid"].isna().to_numpy()
+    if no_guid.any():
+        out.loc[no_guid, "guid"] = [stable_guid("coding", i, c, k) for k, i, c in
+                                    zip(np.flatnonzero(no_guid), out["item"][no_guid], out["code"][no_guid])]
+    out = _drop_empty(out, ("note_refs",))
+    out.attrs["codes"] = codes
+    return out
