@@ -13,7 +13,8 @@ and white space. Every task checks that both sides give the same answer.
   against pyahocorasick's ``get_stats()['total_size']``);
 * character 1-2-gram term matrix: ``term_matrix(..., "char", ngram_range=(1, 2))``
   against scikit-learn's ``CountVectorizer(analyzer="char")``;
-* window co-word counts (window 5 over word tokens): the C kernel
+* window co-word counts (window 4 over word tokens: tokens at most 4 apart,
+  nltk's ``window_size=5``): the C kernel
   (``cooccurrence`` on a tokens table; sparse rows out, as scipy's CSR) against
   numpy/scipy implementations
   over the same token ids (the pair occurrences of each offset, counted by
@@ -48,6 +49,10 @@ import qdacore.text as qt  # noqa: E402
 from qdacore._validate import threads as default_threads  # noqa: E402
 
 THREADS = default_threads(None)  # what term_matrix and cooccurrence use by default
+# cooccurrence(window=WINDOW): tokens at most WINDOW positions apart co-occur.
+# The C kernel takes positions fewer than its window apart: WINDOW + 1.
+WINDOW = 4
+CORE_WINDOW = WINDOW + 1
 
 
 DEFAULT_ROUNDS = 5
@@ -147,12 +152,13 @@ def bench_terms(lines, repeat):
 
     cv = CountVectorizer(analyzer="char", ngram_range=(1, 2), lowercase=False)
     theirs_m = cv.fit_transform(lines)
-    ours_m = qt.term_matrix(lines, "char", ngram_range=(1, 2))
+    ours_m = qt.term_matrix(lines, analyzer="char", ngram_range=(1, 2))
     assert ours_m.terms.tolist() == cv.get_feature_names_out().tolist()
     assert (ours_m.matrix != theirs_m).nnz == 0
-    ours, (theirs,) = compare(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2)),
+    ours, (theirs,) = compare(lambda: qt.term_matrix(lines, analyzer="char", ngram_range=(1, 2)),
                               [lambda: cv.fit_transform(lines)], repeat, 1)
-    one = timed(lambda: qt.term_matrix(lines, "char", ngram_range=(1, 2), threads=1), repeat)
+    one = timed(lambda: qt.term_matrix(lines, analyzer="char", ngram_range=(1, 2), threads=1),
+                repeat)
     return [("character 1-2-gram term matrix vs scikit-learn `CountVectorizer`", ours, theirs, 30,
              f"{ours_m.matrix.shape[1]:,} terms, {ours_m.matrix.nnz:,} non-zeros; "
              f"{THREADS} threads (the default); `threads=1`: {one * 1e3:.0f} ms, "
@@ -160,11 +166,11 @@ def bench_terms(lines, repeat):
 
 
 def window_pair_occurrences(indptr, ids, window):
-    """Every pair of positions (i, i+d), d < window, inside one text whose ids
+    """Every pair of positions (i, i+d), d <= window, inside one text whose ids
     differ, as (lower id, higher id) arrays."""
     doc = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
     lows, highs = [], []
-    for d in range(1, window):
+    for d in range(1, window + 1):
         a, b = ids[:-d], ids[d:]
         ok = (doc[:-d] == doc[d:]) & (a != b)
         lows.append(np.minimum(a[ok], b[ok]))
@@ -200,20 +206,20 @@ def bench_cooccurrence(lines, seg, repeat):
                                                                                   fill_value=0))]
     ids = tokens["token"].cat.codes.to_numpy(np.int64)
     n_vocab = len(tokens["token"].cat.categories)
-    row_start, b, c = _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS)
+    row_start, b, c = _core.count_pairs(indptr, ids, n_vocab, None, CORE_WINDOW, THREADS)
     a = np.repeat(np.arange(n_vocab), np.diff(row_start))
-    ra, rb, rc = numpy_window_pairs(indptr, ids, n_vocab, 5)
+    ra, rb, rc = numpy_window_pairs(indptr, ids, n_vocab, WINDOW)
     ours_set = dict(zip(zip(a, b), c))
     assert ours_set == dict(zip(zip(ra, rb), rc))
-    m = scipy_window_pairs(indptr, ids, n_vocab, 5).tocoo()
+    m = scipy_window_pairs(indptr, ids, n_vocab, WINDOW).tocoo()
     assert ours_set == dict(zip(zip(m.row, m.col), m.data))
     # one thread is a side of the same rounds: how much the second thread
     # gains is what moves this row from run to run (the host's second vCPU)
     two, one, with_numpy, with_scipy = alternate(
-        [lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, THREADS),
-         lambda: _core.count_pairs(indptr, ids, n_vocab, None, 5, 1),
-         lambda: numpy_window_pairs(indptr, ids, n_vocab, 5),
-         lambda: scipy_window_pairs(indptr, ids, n_vocab, 5)],
+        [lambda: _core.count_pairs(indptr, ids, n_vocab, None, CORE_WINDOW, THREADS),
+         lambda: _core.count_pairs(indptr, ids, n_vocab, None, CORE_WINDOW, 1),
+         lambda: numpy_window_pairs(indptr, ids, n_vocab, WINDOW),
+         lambda: scipy_window_pairs(indptr, ids, n_vocab, WINDOW)],
         [repeat, repeat] + [max(1, repeat // 2)] * 2)
     for r, times in enumerate(zip(two, one, with_numpy, with_scipy)):
         t2, t1, tn, ts = (t * 1e3 for t in times)
@@ -230,8 +236,9 @@ def bench_cooccurrence(lines, seg, repeat):
     rank[_core.string_order(list(tokens["token"].cat.categories))] = np.arange(n_vocab)
     by_string = rank[ids]
     ours_by_string, (scipy_by_string,) = compare(
-        lambda: _core.count_pairs(indptr, by_string, n_vocab, None, 5, THREADS),
-        [lambda: scipy_window_pairs(indptr, by_string, n_vocab, 5)], repeat, max(1, repeat // 2))
+        lambda: _core.count_pairs(indptr, by_string, n_vocab, None, CORE_WINDOW, THREADS),
+        [lambda: scipy_window_pairs(indptr, by_string, n_vocab, WINDOW)], repeat,
+        max(1, repeat // 2))
     # cooccurrence() then orders the pairs by count, highest first: in C,
     # against numpy's stable argsort of the same rows spelled out
     def numpy_by_count():
@@ -243,8 +250,9 @@ def bench_cooccurrence(lines, seg, repeat):
         assert np.array_equal(ours_col, numpy_col)
     by_count, (numpy_by_count_time,) = compare(lambda: _core.pairs_by_count(row_start, b, c, 1),
                                                [numpy_by_count], repeat, repeat)
-    full = timed(lambda: qt.cooccurrence(tokens, window=5), max(1, repeat // 2))
-    return [("window co-word counts (window 5, word tokens) vs numpy/scipy", ours, theirs, 15,
+    full = timed(lambda: qt.cooccurrence(tokens, window=WINDOW), max(1, repeat // 2))
+    return [(f"window co-word counts (window {WINDOW}, word tokens) vs numpy/scipy", ours, theirs,
+             15,
              f"{len(c):,} distinct pairs, returned as sparse rows (row starts, token ids, "
              f"counts); tokens numbered as the tokens table's codes (first appearance); "
              f"the peer is the faster of `np.unique` of pair keys "

@@ -124,8 +124,8 @@ def test_the_text_pipeline_runs_on_the_example(megaregions):
     assert (tokens.groupby("text", sort=False)["end"].max() == items["text"].str.len()).all()
     assert len(kwic(items["text"], ["副中心", "都市圈"], width=4)) > 0
     by_doc = items.groupby(megaregions.items.set_index("item")["doc"])["text"].apply("".join)
-    tm = term_matrix(by_doc, seg, hmm=False)
+    tm = term_matrix(by_doc, analyzer=seg, hmm=False)
     sim = similarity(tm)
     assert sim.shape == (21, 21) and np.allclose(np.diag(sim), 1.0)
-    edges = cooccurrence(tokens, window=3)
+    edges = cooccurrence(tokens, window=2)  # tokens at most 2 apart
     assert list(edges.columns) == ["source", "target", "count"] and len(edges) > 100

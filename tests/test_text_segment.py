@@ -42,7 +42,7 @@ def isolated_force_split():
 def with_user_words(tokenizer, seg):
     for word, freq, tag in USER_WORDS:
         tokenizer.add_word(word, freq, tag)
-        seg.add_word(word, freq, tag)
+        seg.add_word(word, freq, tag=tag)
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ BAD = [
     ("bad dictionary utf-8", lambda: Segmenter(b"ok 1\n\xff 2\n"), UnicodeDecodeError, []),
     ("hmm without tables", lambda: Segmenter(b"a 1").cut("a", hmm=True), ValueError, ["hmm"]),
     ("empty dictionary", lambda: Segmenter().cut("a", hmm=False), ValueError, ["dictionary"]),
-    ("bad hmm", lambda: Segmenter(hmm={"start": {}}), ValueError, ["hmm"]),
+    ("bad hmm_model", lambda: Segmenter(hmm_model={"start": {}}), ValueError, ["hmm_model"]),
     ("cut of a list", lambda: Segmenter(b"a 1").cut(["a"], hmm=False), TypeError, ["text"]),
     ("tokenize of a number", lambda: Segmenter(b"a 1").tokenize(5, hmm=False), TypeError, ["texts"]),
     ("tokenize item", lambda: Segmenter(b"a 1").tokenize(["a", 5], hmm=False), TypeError, ["texts[1]"]),

@@ -41,8 +41,8 @@ def test_streamed_tokens_and_matches_equal_the_whole(tmp_path, text):
     assert streamed["start"].tolist() == whole["start"].tolist()
     m = Matcher(["城市", "发展", "中国", "C++", "12%"])
     for overlapping in (True, False):
-        a = m.find(text, overlapping).drop(columns="text")
-        b = pd.concat(list(m.find_stream(str(path), overlapping, chunk_size=3000)), ignore_index=True)
+        a = m.find(text, overlapping=overlapping).drop(columns="text")
+        b = pd.concat(list(m.find_stream(str(path), overlapping=overlapping, chunk_size=3000)), ignore_index=True)
         pd.testing.assert_frame_equal(a, b)
 
 

@@ -56,7 +56,8 @@ def test_char_ngrams_equal_countvectorizer(texts, ngram_range):
     # n-grams: one thread, and as many parts as fit
     assert sum(map(len, texts)) * (ngram_range[1] - ngram_range[0] + 1) > 2 * 65_536
     for threads in (1, 4):
-        same_matrix(term_matrix(texts, "char", ngram_range=ngram_range, threads=threads), cv, theirs)
+        ours = term_matrix(texts, analyzer="char", ngram_range=ngram_range, threads=threads)
+        same_matrix(ours, cv, theirs)
 
 
 def test_char_ngrams_too_long_to_pack_fall_back_to_hashing(texts):
@@ -66,7 +67,7 @@ def test_char_ngrams_too_long_to_pack_fall_back_to_hashing(texts):
     assert _core.count_char_ngrams(some, None, 4, 5) is None
     cv = sklearn_text.CountVectorizer(analyzer="char", ngram_range=(4, 5), lowercase=False)
     theirs = cv.fit_transform(some)
-    same_matrix(term_matrix(some, "char", ngram_range=(4, 5)), cv, theirs)
+    same_matrix(term_matrix(some, analyzer="char", ngram_range=(4, 5)), cv, theirs)
 
 
 def test_word_ngrams_with_pruning_and_stop_words_equal_countvectorizer(texts, seg, tokenizer):
@@ -77,7 +78,8 @@ def test_word_ngrams_with_pruning_and_stop_words_equal_countvectorizer(texts, se
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # sklearn on stop words vs tokenizer
         theirs = cv.fit_transform(texts)
-    ours = term_matrix(texts, seg, ngram_range=(1, 2), stop_words=stop, min_df=2, max_df=0.8)
+    ours = term_matrix(texts, analyzer=seg, ngram_range=(1, 2), stop_words=stop, min_df=2,
+                       max_df=0.8)
     same_matrix(ours, cv, theirs)
     from_table = term_matrix(seg.tokenize(texts), ngram_range=(1, 2), stop_words=stop,
                              min_df=2, max_df=0.8)
@@ -88,27 +90,30 @@ def test_word_ngrams_with_pruning_and_stop_words_equal_countvectorizer(texts, se
 def test_tfidf_equals_tfidfvectorizer(texts):
     tv = sklearn_text.TfidfVectorizer(analyzer="char", ngram_range=(1, 2), lowercase=False, min_df=3)
     theirs = tv.fit_transform(texts)
-    ours = term_matrix(texts, "char", ngram_range=(1, 2), min_df=3, tfidf=True)
+    ours = term_matrix(texts, analyzer="char", ngram_range=(1, 2), min_df=3, tfidf=True)
     same_matrix(ours, tv, theirs)
 
 
 def test_similarity_equals_sklearn_and_scipy(texts):
-    tm = term_matrix(texts[:60] + [""], "char")
+    tm = term_matrix(texts[:60] + [""], analyzer="char")
     cos = similarity(tm)
     assert np.allclose(cos.to_numpy(), cosine_similarity(tm.matrix), atol=1e-12)
-    assert cos.index.equals(tm.documents) and cos.columns.equals(tm.documents)
+    assert cos.index.equals(tm.index) and cos.columns.equals(tm.index)
     dense = tm.matrix.toarray() > 0
-    jac = similarity(tm, "jaccard").to_numpy()
+    jac = similarity(tm, measure="jaccard").to_numpy()
     expected = 1.0 - cdist(dense[:-1], dense[:-1], metric="jaccard")
     assert np.allclose(jac[:-1, :-1], expected, atol=1e-12)
     assert jac[-1, -1] == 1.0 and (jac[-1, :-1] == 0).all()
 
 
-def nltk_window_counts(token_lists, window):
-    """Unordered pair counts from nltk's windowed bigram finder, per text."""
+def nltk_window_counts(token_lists, window_size):
+    """Unordered pair counts from nltk's windowed bigram finder, per text.
+    nltk's window_size counts the token itself: tokens at most w apart are
+    nltk's window_size=w + 1."""
     counts = {}
     for tokens in token_lists:
-        finder = nltk_collocations.BigramCollocationFinder.from_words(tokens, window_size=window)
+        finder = nltk_collocations.BigramCollocationFinder.from_words(tokens,
+                                                                      window_size=window_size)
         for (a, b), n in finder.ngram_fd.items():
             if a != b:
                 key = (min(a, b), max(a, b))
@@ -116,13 +121,13 @@ def nltk_window_counts(token_lists, window):
     return counts
 
 
-@pytest.mark.parametrize("window", [2, 5])
+@pytest.mark.parametrize("window", [1, 4])  # nltk's window_size 2 and 5
 def test_window_cooccurrence_equals_nltk(texts, seg, tokenizer, window):
     sample = texts[:300]
     stop = {"，", "。", " "}
-    ours = cooccurrence(sample, window=window, tokenizer=seg, stop_words=stop)
+    ours = cooccurrence(sample, window=window, analyzer=seg, stop_words=stop)
     lists = [[w for w in tokenizer.lcut(t) if w not in stop] for t in sample]
-    theirs = nltk_window_counts(lists, window)
+    theirs = nltk_window_counts(lists, window + 1)
     assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
     assert (ours["source"] < ours["target"]).all()
     assert ours["count"].is_monotonic_decreasing
@@ -136,9 +141,10 @@ def test_window_cooccurrence_on_threads_equals_nltk(seg, tokenizer):
     stop = {"，", "。", " "}
     lists = [[w for w in tokenizer.lcut(t) if w not in stop] for t in big]
     assert sum(map(len, lists)) > 4 * 65_536
-    theirs = nltk_window_counts(lists, 4)
+    window = 3  # nltk's window_size 4
+    theirs = nltk_window_counts(lists, window + 1)
     for threads in (1, 2, 4):
-        ours = cooccurrence(big, window=4, tokenizer=seg, stop_words=stop, threads=threads)
+        ours = cooccurrence(big, window=window, analyzer=seg, stop_words=stop, threads=threads)
         assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
 
 
@@ -158,24 +164,24 @@ def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
 def test_a_count_past_its_limit_is_an_overflow_error_naming_the_window():
     # a count past 2**31 - 1 takes billions of pair occurrences, so a test
     # build lowers the limit to 2**3 - 1: 甲乙 x 5 pairs the two 9 times at
-    # window 2 (as nltk counts), 8 texts of 甲乙 8 times per text
+    # window 1 (nltk's window_size 2), 8 texts of 甲乙 8 times per text
     text = "甲乙" * 5
     assert nltk_window_counts([list(text)], 2) == {("乙", "甲"): 9}
     _core._limit_pair_counts(3)
     try:
         with pytest.raises(OverflowError, match=r"window.*int32"):
-            cooccurrence([text], window=2, threads=1)
+            cooccurrence([text], window=1, threads=1)
         with pytest.raises(OverflowError, match=r"window.*int32"):
             cooccurrence(["甲乙"] * 8, window=None, threads=1)
         short = "甲乙" * 3  # 5 times: within the limit
-        assert cooccurrence([short], window=2, threads=1)["count"].tolist() == [5]
+        assert cooccurrence([short], window=1, threads=1)["count"].tolist() == [5]
     finally:
         _core._limit_pair_counts(0)
-    assert cooccurrence([text], window=2)["count"].tolist() == [9]
+    assert cooccurrence([text], window=1)["count"].tolist() == [9]
 
 
 def test_min_count_and_char_stop_words():
-    edges = cooccurrence(["甲乙甲乙丙", "甲乙"], window=2, stop_words=["丙"], min_count=2)
+    edges = cooccurrence(["甲乙甲乙丙", "甲乙"], window=1, stop_words=["丙"], min_count=2)
     assert edges.to_dict("list") == {"source": ["乙"], "target": ["甲"], "count": [4]}
 
 
@@ -191,14 +197,14 @@ BAD = [
     ("only stop chars", lambda: term_matrix(["aa", "a"], stop_words=["a"]), ValueError, ["no terms"]),
     ("stop words str", lambda: term_matrix(["a"], stop_words="ab"), TypeError, ["stop_words"]),
     ("char stop words", lambda: term_matrix(["a"], stop_words=["ab"]), ValueError, ["stop_words"]),
-    ("tokenizer name", lambda: term_matrix(["a"], tokenizer="words"), ValueError, ["tokenizer"]),
+    ("analyzer name", lambda: term_matrix(["a"], analyzer="words"), ValueError, ["analyzer"]),
     ("tokens table", lambda: term_matrix(pd.DataFrame({"x": [1]})), ValueError, ["text", "token"]),
-    ("window one", lambda: cooccurrence(["ab"], window=1), ValueError, ["window"]),
+    ("window zero", lambda: cooccurrence(["ab"], window=0), ValueError, ["window"]),
     ("min_count zero", lambda: cooccurrence(["ab"], min_count=0), ValueError, ["min_count"]),
     ("threads zero", lambda: cooccurrence(["ab"], threads=0), ValueError, ["threads"]),
     ("matrix threads", lambda: term_matrix(["ab"], threads=-1), ValueError, ["threads"]),
     ("threads float", lambda: cooccurrence(["ab"], threads=2.0), TypeError, ["threads"]),
-    ("metric", lambda: similarity(term_matrix(["a"]), "euclid"), ValueError, ["metric"]),
+    ("measure", lambda: similarity(term_matrix(["a"]), measure="euclid"), ValueError, ["measure"]),
     ("bad utf-8", lambda: term_matrix([b"\xff"]), UnicodeDecodeError, []),
 ]
 

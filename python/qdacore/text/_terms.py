@@ -1,0 +1,380 @@
+"""Counts over tokens: document-term matrices (:func:`term_matrix`,
+:class:`TermMatrix`), document similarity (:func:`similarity`) and co-word
+counts (:func:`cooccurrence`), of characters or of a :class:`Segmenter`'s
+words, counted in C."""
+from __future__ import annotations
+
+from typing import Any, Iterable, NamedTuple, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from .. import _validate as check
+from ._input import distinct_categorical, texts_and_labels
+from ._segment import Segmenter, token_ids
+
+_N_CODE_POINTS = 0x110000
+Analyzer = Union[str, Segmenter]
+
+
+class _Stream(NamedTuple):
+    """Documents as token ids in CSR form, and how to spell the ids."""
+
+    indptr: np.ndarray
+    tokens: np.ndarray
+    n_vocab: int
+    strings: Optional[list]  # token strings by id; None: ids are code points
+    labels: pd.Index
+    joiner: int  # code point between tokens of an n-gram, -1 for none
+
+
+def _stream(texts: Any, analyzer: Analyzer, hmm: bool) -> _Stream:
+    """Token ids of texts: characters, a Segmenter's words, or a tokens table
+    from :meth:`Segmenter.tokenize` (columns ``text`` and ``token``)."""
+    if isinstance(texts, pd.DataFrame):
+        if not {"text", "token"} <= set(texts.columns):
+            raise ValueError("a tokens table needs the columns 'text' and 'token' "
+                             "(as Segmenter.tokenize returns)")
+        token = texts["token"]
+        if not isinstance(token.dtype, pd.CategoricalDtype):
+            token = token.astype("category")
+        codes, labels = pd.factorize(texts["text"])
+        if len(codes) > 1 and (np.diff(codes) < 0).any():
+            raise ValueError("the tokens table must keep each text's rows together, in order")
+        indptr = np.zeros(len(labels) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(codes, minlength=len(labels)), out=indptr[1:])
+        categories = token.cat.categories.astype(str).tolist()
+        return _Stream(indptr, token.cat.codes.to_numpy(np.int64), len(categories), categories,
+                       pd.Index(labels, name="text"), ord(" "))
+    values, labels = texts_and_labels(texts)
+    if isinstance(analyzer, Segmenter):
+        indptr, ids, vocab = token_ids(analyzer, values, hmm)
+        return _Stream(indptr, ids, len(vocab), vocab, labels, ord(" "))
+    if isinstance(analyzer, str) and analyzer == "char":
+        indptr, cps = _core.char_tokens(values)
+        return _Stream(indptr, cps, _N_CODE_POINTS, None, labels, -1)
+    raise ValueError(f"analyzer must be 'char' or a Segmenter, got {analyzer!r}")
+
+
+def _keep(strings: Optional[list], stop_words: Optional[Iterable[str]]) -> Optional[np.ndarray]:
+    """A keep mask over token ids (code points when strings is None) without
+    the stop words, or None."""
+    if stop_words is None:
+        return None
+    if isinstance(stop_words, str):
+        raise TypeError("stop_words must be a collection of str, not one str")
+    stop = pd.Index(list(stop_words), dtype=object)
+    if strings is not None:
+        return ~pd.Index(strings, dtype=object).isin(stop)
+    lengths = stop.str.len()
+    if len(stop) and (lengths != 1).any():
+        raise ValueError("with analyzer='char', stop_words must be single characters")
+    keep = np.ones(_N_CODE_POINTS, dtype=bool)
+    joined = "".join(stop.tolist()).encode("utf-32-le", "surrogatepass")
+    keep[np.frombuffer(joined, dtype="<u4")] = False
+    return keep
+
+
+class TermMatrix(NamedTuple):
+    """A document-term matrix: ``matrix`` (scipy.sparse CSR, texts x terms),
+    ``terms`` (Index named ``term``, sorted as scikit-learn sorts its
+    vocabulary) and ``index`` (the texts' labels, an Index named ``text``).
+
+    Examples
+    --------
+    >>> from qdacore.text import term_matrix
+    >>> tm = term_matrix(["城市群", "城市"])
+    >>> tm.matrix.shape, tm.terms.tolist(), tm.index.tolist()
+    ((2, 3), ['城', '市', '群'], [0, 1])
+    """
+
+    matrix: Any
+    terms: pd.Index
+    index: pd.Index
+
+    def to_frame(self) -> pd.DataFrame:
+        """The matrix as a dense DataFrame (texts x terms); for small corpora.
+
+        Examples
+        --------
+        >>> from qdacore.text import term_matrix
+        >>> term_matrix(["城市群", "城市"]).to_frame()
+        term  城  市  群
+        text
+        0     1  1  1
+        1     1  1  0
+        """
+        return pd.DataFrame(self.matrix.toarray(), index=self.index, columns=self.terms)
+
+
+def _doc_count(value: Any, name: str, n_docs: int) -> float:
+    """scikit-learn's reading of min_df/max_df: an int is a number of
+    documents, a float in [0, 1] a share of them."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an int or a float in [0, 1], got a bool")
+    if isinstance(value, (int, np.integer)):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0, got {value}")
+        return float(value)
+    if isinstance(value, (float, np.floating)) and 0.0 <= value <= 1.0:
+        return float(value) * n_docs
+    raise ValueError(f"{name} must be an int >= 0 or a float in [0, 1], got {value!r}")
+
+
+def term_matrix(texts: Any, *, analyzer: Analyzer = "char", ngram_range: tuple[int, int] = (1, 1),
+                min_df: Union[int, float] = 1, max_df: Union[int, float] = 1.0,
+                stop_words: Optional[Iterable[str]] = None, tfidf: bool = False,
+                hmm: bool = True, threads: Optional[int] = None) -> TermMatrix:
+    """Document-term counts of characters or words and their n-grams, in C.
+
+    Equal to scikit-learn's ``CountVectorizer`` (``lowercase=False``) with
+    ``analyzer="char"`` for ``analyzer="char"``, and with the Segmenter's
+    tokens as ``analyzer`` (a callable analyzer there) otherwise: the same vocabulary in the same order
+    and the same counts.
+
+    Parameters
+    ----------
+    texts : str, bytes, sequence of them, Series, or tokens table
+        A tokens table is the DataFrame of :meth:`Segmenter.tokenize`.
+    analyzer : "char" or Segmenter
+        Characters (runs of two or more white-space characters count as one
+        space, as in scikit-learn), or the words of a :class:`Segmenter`.
+    ngram_range : (min_n, max_n)
+        n-grams of min_n to max_n consecutive tokens; word n-grams are spelled
+        with spaces between the words, as scikit-learn spells them.
+    min_df, max_df : int or float
+        Keep terms found in at least ``min_df`` and at most ``max_df`` texts
+        (an int counts texts, a float in [0, 1] is a share of them).
+    stop_words : collection of str, optional
+        Tokens removed before n-grams are formed (so n-grams close over them).
+    tfidf : bool
+        Weight by TF-IDF as scikit-learn's ``TfidfTransformer`` does by default
+        (smooth idf = ln((1 + n) / (1 + df)) + 1, rows scaled to unit length).
+    hmm : bool
+        Passed to the Segmenter.
+    threads : int, optional
+        Character n-grams are counted on up to this many threads (parts of
+        at least 65,536 n-grams); None uses every CPU the process may run on.
+        The matrix is the same for any value; pass 1 when the caller runs
+        its own threads or processes.
+
+    Returns
+    -------
+    TermMatrix
+
+    Examples
+    --------
+    >>> from qdacore.text import term_matrix
+    >>> tm = term_matrix(["城市群城市", "城市"], ngram_range=(1, 2))
+    >>> tm.terms.tolist()
+    ['城', '城市', '市', '市群', '群', '群城']
+    >>> tm.matrix.toarray()
+    array([[2, 2, 2, 1, 1, 1],
+           [1, 1, 1, 0, 0, 0]])
+    """
+    import scipy.sparse as sp
+
+    try:
+        min_n, max_n = (check.whole(v, "ngram_range", 1) for v in ngram_range)
+    except TypeError:
+        raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
+    if max_n < min_n:
+        raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
+    n_threads = check.threads(threads)
+    chars = isinstance(analyzer, str) and analyzer == "char" and not isinstance(texts, pd.DataFrame)
+    if chars:
+        values, labels = texts_and_labels(texts)
+    else:
+        stream = _stream(texts, analyzer, hmm)
+        labels = stream.labels
+    n_docs = len(labels)
+    if n_docs == 0:
+        raise ValueError("texts is empty: a term matrix needs at least one text")
+    low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
+    if high < low:
+        raise ValueError("max_df corresponds to fewer documents than min_df")
+    packed = None
+    if chars:  # straight from the texts, counted by sorting, columns in order
+        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n,
+                                         n_threads)
+        if packed is None:  # n-grams too long to pack: the hashed route
+            stream = _stream(texts, analyzer, hmm)
+    if packed is not None:
+        indptr, columns, data, terms, df = packed
+        matrix = sp.csr_matrix((data, columns, indptr), shape=(n_docs, len(terms)))
+    else:
+        kept_tokens = _keep(stream.strings, stop_words)
+        indptr, grams, data, terms, rank = _core.count_ngrams(
+            stream.indptr, stream.tokens, stream.n_vocab, kept_tokens, min_n, max_n,
+            stream.strings, stream.joiner)
+        matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
+        if len(terms) < len(rank):
+            matrix.sum_duplicates()  # n-grams whose strings coincide share a column
+        df = np.bincount(matrix.indices, minlength=len(terms))
+    keep = (df >= low) & (df <= high)
+    if not keep.any():
+        raise ValueError("no terms remain: the texts are empty, only stop words, or "
+                         "min_df/max_df leave nothing; lower min_df or raise max_df")
+    terms_index = pd.Index(terms, dtype=object, name="term", copy=False)
+    if not keep.all():
+        matrix = matrix[:, np.flatnonzero(keep)]
+        terms_index = terms_index[keep]
+    if tfidf:
+        df_kept = df[keep]
+        idf = np.log((1.0 + n_docs) / (1.0 + df_kept)) + 1.0
+        matrix = matrix.astype(np.float64) @ sp.diags(idf)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+    return TermMatrix(sp.csr_matrix(matrix), terms_index, labels)
+
+
+def similarity(matrix: Union[TermMatrix, Any], *, measure: str = "cosine",
+               index: Optional[Sequence[Any]] = None) -> pd.DataFrame:
+    """Document-by-document similarity of a term matrix.
+
+    Parameters
+    ----------
+    matrix : TermMatrix or scipy.sparse matrix
+    measure : {"cosine", "jaccard"}
+        ``"cosine"``: cosine of the term vectors (0 for an empty document), as
+        scikit-learn's ``cosine_similarity``. ``"jaccard"``: shared terms over
+        terms of either document (term presence only).
+    index : sequence, optional
+        Labels of the rows of a bare sparse matrix.
+
+    Returns
+    -------
+    DataFrame
+        Square, both axes the texts.
+
+    Examples
+    --------
+    >>> from qdacore.text import similarity, term_matrix
+    >>> similarity(term_matrix(["城市群", "城市", "乡村"]), measure="jaccard").round(3)
+    text      0      1    2
+    text
+    0     1.000  0.667  0.0
+    1     0.667  1.000  0.0
+    2     0.000  0.000  1.0
+    """
+    import scipy.sparse as sp
+
+    check.choice(measure, "measure", ("cosine", "jaccard"))
+    if isinstance(matrix, TermMatrix):
+        labels = matrix.index
+        x = sp.csr_matrix(matrix.matrix, dtype=np.float64)
+    else:
+        x = sp.csr_matrix(matrix, dtype=np.float64)
+        labels = pd.RangeIndex(x.shape[0], name="text") if index is None else pd.Index(index)
+    if len(labels) != x.shape[0]:
+        raise ValueError(f"index has {len(labels)} labels for {x.shape[0]} rows")
+    if measure == "cosine":
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        y = sp.diags(scale) @ x
+        values = (y @ y.T).toarray()
+    else:
+        b = (x != 0).astype(np.float64)
+        inter = (b @ b.T).toarray()
+        sizes = np.asarray(b.sum(axis=1)).ravel()
+        union = sizes[:, None] + sizes[None, :] - inter
+        values = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        np.fill_diagonal(values, 1.0)
+    return pd.DataFrame(values, index=labels, columns=labels)
+
+
+def cooccurrence(texts: Any, *, window: Optional[int] = 5, analyzer: Analyzer = "char",
+                 stop_words: Optional[Iterable[str]] = None, min_count: int = 1,
+                 hmm: bool = True, threads: Optional[int] = None) -> pd.DataFrame:
+    """Co-word counts, as the edges of a co-word network.
+
+    Parameters
+    ----------
+    texts : str, bytes, sequence of them, Series, or tokens table
+        As in :func:`term_matrix`.
+    window : int or None
+        ``window=w`` counts two tokens as co-occurring when they are at most
+        ``w`` positions apart in a text (each token pairs with the next ``w``,
+        as quanteda's ``fcm(window=w)``; nltk's ``window_size`` is ``w + 1``);
+        every such pair of positions counts. None counts each text once for
+        every two distinct tokens in it.
+    analyzer : "char" or Segmenter
+        Characters, or the words of a :class:`Segmenter`.
+    stop_words : collection of str, optional
+        Tokens removed first (the window closes over them).
+    min_count : int
+        Leave out pairs counted fewer times.
+    threads : int, optional
+        Windows are counted on up to this many threads (ranges of tokens of
+        at least 65,536 positions each); None uses every CPU the process may
+        run on. The counts are the same for any value; pass 1 when the
+        caller runs its own threads or processes.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``target`` (source < target; ordered categorical columns
+        whose categories are the tokens, sorted), ``count`` (int32); the
+        highest counts first, then by source and target. Pairs of a token
+        with itself are not counted. Memory is proportional to the number of
+        distinct pairs.
+
+    Raises
+    ------
+    OverflowError
+        When a pair would count more than 2,147,483,647 times (it takes a
+        window of thousands over a token of a million places).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qdacore.text import Segmenter, cooccurrence
+    >>> seg = Segmenter(pd.DataFrame({"word": ["城市", "乡村", "融合", "发展"],
+    ...                               "freq": [9, 9, 9, 9]}))
+    >>> cooccurrence(["城市乡村融合发展"], window=1, analyzer=seg, hmm=False)
+      source target  count
+    0     乡村     城市      1
+    1     乡村     融合      1
+    2     发展     融合      1
+    """
+    # the core pairs positions fewer than w apart (w = 0: whole texts)
+    w = 0 if window is None else check.whole(window, "window", 1) + 1
+    min_count = check.whole(min_count, "min_count", 1)
+    n_threads = check.threads(threads)
+    stream = _stream(texts, analyzer, hmm)
+    keep = _keep(stream.strings, stop_words)
+    # Tokens renumbered by the code point order of their strings (as str
+    # comparison orders them): the C core then returns the pairs with
+    # source < target, sorted by (source, target), and strings are made once
+    # at the end.
+    if stream.strings is None:  # code points: their value is their rank
+        ranked, names = stream.tokens, None
+    else:
+        by_name = _core.string_order(stream.strings)
+        rank = np.empty(len(by_name), dtype=np.int64)
+        rank[by_name] = np.arange(len(by_name))
+        ranked = rank[stream.tokens]
+        keep = None if keep is None else keep[by_name]
+        names = np.asarray(stream.strings, dtype=object)[by_name]
+    row_start, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
+                                                 n_threads)
+    # highest counts first, (source, target) order within a count (counts
+    # are int32: a min_count past them keeps nothing, as 2^31 does)
+    source, target, count = _core.pairs_by_count(row_start, target, count,
+                                                 min(min_count, 2**31))
+    if names is None:  # the code points in use, as the categories
+        used = np.zeros(_N_CODE_POINTS, dtype=bool)
+        used[source] = used[target] = True
+        cps = np.flatnonzero(used)
+        lookup = np.zeros(_N_CODE_POINTS, dtype=np.int64)
+        lookup[cps] = np.arange(len(cps))
+        source, target = lookup[source], lookup[target]
+        names = np.frombuffer(cps.astype("<u4").tobytes(), dtype="<U1").tolist()
+    # categorical columns, one str per distinct token rather than per row,
+    # ordered as the strings are (so source < target compares as str)
+    edges = pd.DataFrame({"source": distinct_categorical(source, names, ordered=True),
+                          "target": distinct_categorical(target, names, ordered=True),
+                          "count": count}, copy=False)
+    return edges.reset_index(drop=True)
