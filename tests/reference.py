@@ -47,7 +47,7 @@ def rollup(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame,
 def frequencies(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame,
                 documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame,
                 level: Optional[str], by: Union[None, str, Sequence[str]] = None,
-                unit: str = "codings") -> Union[pd.Series, pd.DataFrame]:
+                unit: str = "coding") -> Union[pd.Series, pd.DataFrame]:
     """Counts per target (and by-columns) with pandas merges and groupby."""
     pairs, targets = rollup(codes, groups, members, level)
     wide = codings.reset_index(drop=True).reset_index(names="_row")
@@ -57,7 +57,7 @@ def frequencies(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame
     wide = wide.merge(documents[doc_cols], on="doc", how="left")
     hits = wide.merge(pairs, on="code")
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    if unit == "items":
+    if unit == "item":
         hits = hits.drop_duplicates(["item", "target", *keys])
     if not keys:
         return hits.groupby("target").size().reindex(targets, fill_value=0)

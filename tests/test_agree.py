@@ -26,10 +26,10 @@ def from_counts(counts):
 
 # -- published values ----------------------------------------------------------------
 
-@pytest.mark.parametrize("level, published", [("nominal", 0.743), ("ordinal", 0.815),
+@pytest.mark.parametrize("metric, published", [("nominal", 0.743), ("ordinal", 0.815),
                                                ("interval", 0.849), ("ratio", 0.797)])
-def test_krippendorff_2011_section_c(level, published):
-    assert round(agree.krippendorff_alpha(SECTION_C, level), 3) == published
+def test_krippendorff_2011_section_c(metric, published):
+    assert round(agree.krippendorff_alpha(SECTION_C, metric=metric), 3) == published
 
 
 def test_krippendorff_2011_sections_a_and_b():
@@ -79,8 +79,8 @@ def test_sklearn_published_kappas():
     assert round(agree.cohen_kappa(y1, y2), 4) == 0.8013
     y1, y2 = [0] * 46 + [1] * 44 + [2] * 10, [0] * 50 + [1] * 40 + [2] * 10
     assert round(agree.cohen_kappa(y1, y2), 4) == 0.9315
-    assert round(agree.cohen_kappa(y1, y2, "linear"), 4) == 0.9412
-    assert round(agree.cohen_kappa(y1, y2, "quadratic"), 4) == 0.9541
+    assert round(agree.cohen_kappa(y1, y2, weights="linear"), 4) == 0.9412
+    assert round(agree.cohen_kappa(y1, y2, weights="quadratic"), 4) == 0.9541
 
 
 # -- peers on seeded random data -------------------------------------------------------
@@ -102,10 +102,10 @@ def random_data(seed, missing=0.2, n_units=None, n_coders=None, n_values=None):
 def test_alpha_equals_krippendorff_package(seed):
     krippendorff = pytest.importorskip("krippendorff")
     data = random_data(seed)
-    for level in agree.LEVELS:
-        ours = agree.krippendorff_alpha(data, level)
-        theirs = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
-        assert ours == pytest.approx(theirs, abs=1e-9), level
+    for metric in agree.METRICS:
+        ours = agree.krippendorff_alpha(data, metric=metric)
+        theirs = krippendorff.alpha(reliability_data=data, level_of_measurement=metric)
+        assert ours == pytest.approx(theirs, abs=1e-9), metric
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -130,7 +130,7 @@ def test_cohen_equals_sklearn(seed, weights):
     theirs = cohen_kappa_score(a, b, weights=weights)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ours = agree.cohen_kappa(data[0], data[1], weights)
+        ours = agree.cohen_kappa(data[0], data[1], weights=weights)
     assert ours == pytest.approx(theirs, abs=1e-9) or (np.isnan(ours) and np.isnan(theirs))
 
 
@@ -147,7 +147,7 @@ def test_gwet_family_equals_irrcac(seed, weights):
     for ours, name in [(agree.fleiss_kappa, "fleiss"), (agree.gwet_ac1, "gwet"),
                        (agree.brennan_prediger, "bp"), (agree.conger_kappa, "conger")]:
         expected = getattr(cac, name)()["est"]["coefficient_value"]
-        assert ours(data, weights) == pytest.approx(expected, abs=1e-9), (name, weights)
+        assert ours(data, weights=weights) == pytest.approx(expected, abs=1e-9), (name, weights)
 
 
 @pytest.mark.parametrize("name", ["raw_4raters", "raw_5observers", "raw_ben_gerry", "raw_gender", "raw_g1g2"])
@@ -174,7 +174,8 @@ def test_long_and_wide_inputs_agree():
     long = wide.stack().rename("value").rename_axis(["coder", "unit"]).reset_index()
     assert agree.krippendorff_alpha(long) == agree.krippendorff_alpha(wide)
     renamed = long.rename(columns={"unit": "item", "coder": "who", "value": "code"})
-    assert agree.krippendorff_alpha(renamed, unit="item", coder="who", value="code") == \
+    assert agree.krippendorff_alpha(renamed, unit_column="item", coder_column="who",
+                                    value_column="code") == \
         agree.krippendorff_alpha(SECTION_C)
 
 
@@ -238,15 +239,15 @@ ERROR_CASES = [
     ("one coder", lambda: agree.krippendorff_alpha([[1, 2, 3]]), ValueError, "at least 2 coders"),
     ("all missing", lambda: agree.fleiss_kappa([[nan, nan], [nan, nan]]), ValueError, "nothing to compare"),
     ("no unit rated twice", lambda: agree.fleiss_kappa([[1, nan], [nan, 2]]), ValueError, "no unit is rated by two"),
-    ("unordered labels, ordinal", lambda: agree.krippendorff_alpha([["a", "b"], ["b", "b"]], "ordinal"), ValueError, "ordered categories"),
-    ("labels, interval", lambda: agree.krippendorff_alpha([["a", "b"], ["b", "b"]], "interval"), ValueError, "numeric"),
-    ("negative ratio", lambda: agree.krippendorff_alpha([[-1, 2], [2, 2]], "ratio"), ValueError, "non-negative"),
-    ("unknown level", lambda: agree.krippendorff_alpha(SECTION_C, "cardinal"), ValueError, "level"),
+    ("unordered labels, ordinal", lambda: agree.krippendorff_alpha([["a", "b"], ["b", "b"]], metric="ordinal"), ValueError, "ordered categories"),
+    ("labels, interval", lambda: agree.krippendorff_alpha([["a", "b"], ["b", "b"]], metric="interval"), ValueError, "numeric"),
+    ("negative ratio", lambda: agree.krippendorff_alpha([[-1, 2], [2, 2]], metric="ratio"), ValueError, "non-negative"),
+    ("unknown metric", lambda: agree.krippendorff_alpha(SECTION_C, metric="cardinal"), ValueError, "metric"),
     ("1-d data", lambda: agree.fleiss_kappa([1, 2, 3]), ValueError, "coders x units"),
     ("mixed types", lambda: agree.fleiss_kappa([[1, "a"], [1, "a"]]), TypeError, "categories="),
     ("value outside categories", lambda: agree.fleiss_kappa([[1, 2], [1, 3]], categories=[1, 2]), ValueError, "not among categories"),
-    ("bad weights name", lambda: agree.gwet_ac1(SECTION_C, "cubic"), ValueError, "weights"),
-    ("bad weights shape", lambda: agree.gwet_ac1(SECTION_C, np.eye(2)), ValueError, "5 x 5"),
+    ("bad weights name", lambda: agree.gwet_ac1(SECTION_C, weights="cubic"), ValueError, "weights"),
+    ("bad weights shape", lambda: agree.gwet_ac1(SECTION_C, weights=np.eye(2)), ValueError, "5 x 5"),
     ("duplicate long rows", lambda: agree.fleiss_kappa(pd.DataFrame({"unit": [1, 1], "coder": ["a", "a"], "value": [1, 2]})), ValueError, "two values"),
     ("unequal pair", lambda: agree.cohen_kappa([1, 2], [1]), ValueError, "same units"),
     ("no common unit", lambda: agree.cohen_kappa([1, nan], [nan, 2]), ValueError, "both rated"),

@@ -30,10 +30,10 @@ def hits_of(tables, level):
     return wide.merge(pairs, on="code"), targets
 
 
-def indicator_products(tables, level, unit, by):
+def indicator_products(tables, level, context, by):
     """{group: X.T @ X} with X the binary unit-by-target matrix (scipy.sparse)."""
     hits, targets = hits_of(tables, level)
-    column = {"item": "item", "document": "doc"}[unit]
+    column = {"item": "item", "document": "doc"}[context]
     grouped = [(None, hits)] if by is None else list(hits.groupby(by, dropna=True))
     t = pd.Index(targets)
     out = {}
@@ -48,17 +48,17 @@ def indicator_products(tables, level, unit, by):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("unit", ["item", "document"])
-def test_counts_equal_indicator_product(seed, unit):
+@pytest.mark.parametrize("context", ["item", "document"])
+def test_counts_equal_indicator_product(seed, context):
     tables = reference.random_tables(seed)
     project = project_from(tables)
     for level in dimensions(tables):
-        ours = project.cooccurrence(level, unit=unit)
-        expected = indicator_products(tables, level, unit, None)[None]
+        ours = project.cooccurrence(level, context=context)
+        expected = indicator_products(tables, level, context, None)[None]
         np.testing.assert_array_equal(ours.to_numpy(), expected, err_msg=f"level={level}")
         for by in ["region", "part", "coder"]:
-            split = project.cooccurrence(level, unit=unit, by=by, as_dict=True)
-            for key, matrix in indicator_products(tables, level, unit, by).items():
+            split = project.cooccurrence(level, context=context, by=by, as_dict=True)
+            for key, matrix in indicator_products(tables, level, context, by).items():
                 np.testing.assert_array_equal(split[key].to_numpy(), matrix,
                                               err_msg=f"level={level} by={by}={key}")
             # groups without codings are all zeros, in the same code order
@@ -100,7 +100,7 @@ def test_spans_equal_brute_force(seed):
         segments = span_segments(tables, level)
         expected = reference.brute_force_cooccurrence(
             segments, targets, lambda s, t: reference.span_cooccurs(s[1], s[2], t[1], t[2]))
-        ours = project.cooccurrence(level, unit="span")
+        ours = project.cooccurrence(level, context="span")
         np.testing.assert_array_equal(ours.to_numpy(), as_matrix(expected, targets),
                                       err_msg=f"level={level}")
 
@@ -123,7 +123,7 @@ def test_windows_equal_brute_force(seed, window):
                     for i, tset in carried.items()]
         expected = reference.brute_force_cooccurrence(
             segments, targets, lambda s, t: abs(s[1] - t[1]) <= window)
-        ours = project.cooccurrence(level, unit="window", window=window)
+        ours = project.cooccurrence(level, context="window", window=window)
         np.testing.assert_array_equal(ours.to_numpy(), as_matrix(expected, targets),
                                       err_msg=f"level={level} window={window}")
         if window == 0:
@@ -138,7 +138,7 @@ def test_span_rule_worked_example():
     codings = pd.DataFrame({"item": ["d:1"] * 6, "code": ["A", "B", "C", "B", "A", "C"],
                             "start": [0, 2, 10, 10, 20, 30], "end": [10, 5, 12, 10, 25, 30]})
     project = qc.Project(codes, pd.DataFrame({"doc": ["d"]}), items, codings)
-    table = project.cooccurrence(unit="span")
+    table = project.cooccurrence(context="span")
     assert table.loc["A", "B"] == 2   # [2,5) within [0,10); [10,10) on its edge
     assert table.loc["A", "C"] == 0   # [0,10) touches [10,12); [30,30) is far from [20,25)
     assert table.loc["B", "C"] == 1   # [10,10) and [10,12) share their start
@@ -249,9 +249,9 @@ def test_edges_are_the_upper_triangle(seed):
 def test_sparse_counting_equals_dense(monkeypatch, megaregions):
     import qdacore.cooc as cooc
 
-    dense = megaregions.cooccurrence("code", unit="window", window=2, by="substitute")
-    monkeypatch.setattr(cooc, "DENSE_CELLS", 0)
-    sparse = megaregions.cooccurrence("code", unit="window", window=2, by="substitute")
+    dense = megaregions.cooccurrence("code", context="window", window=2, by="substitute")
+    monkeypatch.setattr(cooc, "_DENSE_CELLS", 0)
+    sparse = megaregions.cooccurrence("code", context="window", window=2, by="substitute")
     pd.testing.assert_frame_equal(dense, sparse)
 
 
@@ -280,7 +280,7 @@ def test_networkx_graph_and_files(megaregions, tmp_path):
     edges = megaregions.cooccurrence_edges("subtheme", measures=["count", "c"])
     graph = to_networkx(edges)
     assert graph.number_of_edges() == len(edges)
-    freq = megaregions.frequencies("subtheme", unit="items")
+    freq = megaregions.frequencies("subtheme", unit="item")
     assert nx.get_node_attributes(graph, "frequency") == freq.to_dict()
     u, v = edges.loc[0, ["source", "target"]]
     assert graph[u][v]["weight"] == edges.loc[0, "count"]
@@ -293,7 +293,7 @@ def test_networkx_graph_and_files(megaregions, tmp_path):
 
 
 @pytest.mark.parametrize("seed", range(15))
-@pytest.mark.parametrize("unit", ["codings", "items"])
+@pytest.mark.parametrize("unit", ["coding", "item"])
 def test_crosstab_equals_pandas(seed, unit):
     tables = reference.random_tables(seed)
     project = project_from(tables)
@@ -307,7 +307,7 @@ def test_crosstab_equals_pandas(seed, unit):
             (pa, ta), (pb, tb) = rollups[level_a], rollups[level_b]
             a = codings.merge(pa.rename(columns={"target": "a"}), on="code")
             b = codings.merge(pb.rename(columns={"target": "b"}), on="code")
-            if unit == "codings":
+            if unit == "coding":
                 both = a.merge(b[["_row", "b"]], on="_row")
             else:
                 both = a[["item", "a"]].merge(b[["item", "b"]], on="item").drop_duplicates()
@@ -317,7 +317,7 @@ def test_crosstab_equals_pandas(seed, unit):
 
 
 def test_crosstab_margins_shares_chi2_and_by(megaregions):
-    table, test = megaregions.crosstab("subtheme", "mismatch", unit="items", chi2=True)
+    table, test = megaregions.crosstab("subtheme", "mismatch", unit="item", chi2=True)
     observed = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0].to_numpy(dtype=float)
     expected = observed.sum(1, keepdims=True) * observed.sum(0, keepdims=True) / observed.sum()
     assert test.statistic == pytest.approx(((observed - expected) ** 2 / expected).sum())
@@ -343,16 +343,16 @@ def test_label_and_dict_outputs(megaregions):
 
 BAD = [
     ("unknown level", lambda p: p.cooccurrence("nope"), ValueError, "level='nope'"),
-    ("unknown unit", lambda p: p.cooccurrence("theme", unit="sentence"), ValueError, "unit"),
-    ("negative window", lambda p: p.cooccurrence("theme", unit="window", window=-1), ValueError, "window"),
-    ("window missing", lambda p: p.cooccurrence("theme", unit="window"), ValueError, "window"),
+    ("unknown context", lambda p: p.cooccurrence("theme", context="sentence"), ValueError, "context"),
+    ("negative window", lambda p: p.cooccurrence("theme", context="window", window=-1), ValueError, "window"),
+    ("window missing", lambda p: p.cooccurrence("theme", context="window"), ValueError, "window"),
     ("window on items", lambda p: p.cooccurrence("theme", window=2), ValueError, "window=2"),
-    ("spans without offsets", lambda p: p.cooccurrence("theme", unit="span"), ValueError, "codings.start"),
+    ("spans without offsets", lambda p: p.cooccurrence("theme", context="span"), ValueError, "codings.start"),
     ("unknown measure", lambda p: p.cooccurrence("theme", measure="pearson"), ValueError, "measure"),
-    ("pvalue of events", lambda p: p.cooccurrence("theme", unit="window", window=1, measure="pvalue"), ValueError, "each unit counts once"),
+    ("pvalue of events", lambda p: p.cooccurrence("theme", context="window", window=1, measure="pvalue"), ValueError, "each unit counts once"),
     ("bad top_k", lambda p: p.cooccurrence_edges("theme", top_k=0), ValueError, "top_k"),
     ("bad min_count", lambda p: p.cooccurrence_edges("theme", min_count=-1), ValueError, "min_count"),
-    ("crosstab unit", lambda p: p.crosstab("theme", "vision", unit="item"), ValueError, "unit"),
+    ("crosstab unit", lambda p: p.crosstab("theme", "vision", unit="document"), ValueError, "unit"),
     ("crosstab level", lambda p: p.crosstab("theme", "visions"), ValueError, "level='visions'"),
     ("crosstab percent", lambda p: p.crosstab("theme", "vision", percent=True), ValueError, "percent"),
 ]
@@ -374,4 +374,4 @@ def test_missing_and_backwards_spans():
     project = qc.Project(codes, docs, items, pd.DataFrame(
         {"item": ["d:1", "d:1"], "code": ["A", "A"], "start": [1.0, np.nan], "end": [2.0, np.nan]}))
     with pytest.raises(ValueError, match="1 codings lack start/end"):
-        project.cooccurrence(unit="span")
+        project.cooccurrence(context="span")

@@ -22,7 +22,7 @@ def oracle(tables, level, by, unit):
                                  level, by, unit)
 
 
-@pytest.mark.parametrize("unit", ["codings", "items"])
+@pytest.mark.parametrize("unit", ["coding", "item"])
 def test_frequencies_equal_pandas_groupby(random_project, unit):
     tables, project = random_project
     for level in dimensions(tables):
@@ -110,11 +110,11 @@ def test_items_unit_is_groundedness_on_a_hand_example():
                          pd.DataFrame({"item": ["i1", "i2"], "doc": ["d", "d"]}),
                          pd.DataFrame({"item": ["i1", "i1", "i2"], "code": ["a", "a", "b"]}))
     assert project.frequencies(None).tolist() == [0, 2, 1]
-    assert project.frequencies(None, unit="items").tolist() == [0, 1, 1]
+    assert project.frequencies(None, unit="item").tolist() == [0, 1, 1]
     assert project.frequencies("theme").tolist() == [3]
-    assert project.frequencies("theme", unit="items").tolist() == [2]
+    assert project.frequencies("theme", unit="item").tolist() == [2]
     assert project.frequencies("s").tolist() == [3, 0]  # a via itself and T: once
-    assert project.frequencies("s", unit="items").tolist() == [2, 0]
+    assert project.frequencies("s", unit="item").tolist() == [2, 0]
 
 
 def test_labels_replace_ids(megaregions):

@@ -56,7 +56,7 @@ def test_theil_decomposition_of_mexico_is_pysals(mexico):
     # inequality.theil.TheilD docstring, regimes hanson98
     bg = [0.0345889, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872]
     wg = [0.17435454, 0.12405598, 0.0521202, 0.04263506, 0.06354856, 0.07547525, 0.0702496]
-    parts = [indices.theil(mexico[d], groups=mexico["hanson98"]) for d in DECADES]
+    parts = [indices.theil(mexico[d], by=mexico["hanson98"]) for d in DECADES]
     np.testing.assert_allclose([p.between for p in parts], bg, atol=5e-8)
     np.testing.assert_allclose([p.within for p in parts], wg, atol=5e-8)
     for p in parts:
@@ -69,7 +69,7 @@ def test_mexico_equals_pysal_run_in_the_test(mexico):
     theil_d = inequality.theil.TheilD(y, regimes)
     for j, d in enumerate(DECADES):
         assert indices.gini(mexico[d]) == pytest.approx(inequality.gini.Gini(y[:, j]).g, rel=1e-12)
-        part = indices.theil(mexico[d], groups=regimes)
+        part = indices.theil(mexico[d], by=regimes)
         assert part.between == pytest.approx(theil_d.bg[j], rel=1e-10)
         assert part.within == pytest.approx(theil_d.wg[j], rel=1e-10)
 
@@ -83,7 +83,7 @@ def test_reat_manual_examples():
     assert indices.gini(sales) == pytest.approx(0.3, abs=1e-12)
     assert indices.gini(sales, corrected=True) == pytest.approx(0.4, abs=1e-12)
     assert round(indices.gini([500, 1500, 2500, 4000, 7500, 15000],
-                              weights=[1000, 1200, 1600, 400, 200, 600]), 4) == 0.5278
+                              frequency_weights=[1000, 1200, 1600, 400, 200, 600]), 4) == 0.5278
     assert round(indices.gini(GDP_DE_2015), 4) == 0.5009
     assert indices.hhi(sales) == pytest.approx(0.34, abs=1e-12)
     assert round(indices.hhi(sales, normalized=True), 2) == 0.12
@@ -128,9 +128,9 @@ def test_inequality_equals_peers_on_random_input(seed):
     assert indices.gini(x, corrected=True) == pytest.approx(gini_by_pairs(x) * n / (n - 1), rel=1e-10)
     w = rng.integers(0, 5, size=n).astype(float)
     if w.sum() > 0 and (w * x).sum() > 0:
-        assert indices.gini(x, weights=w) == pytest.approx(gini_by_pairs(x, w), rel=1e-10)
+        assert indices.gini(x, frequency_weights=w) == pytest.approx(gini_by_pairs(x, w), rel=1e-10)
         # integer weights are repeated units
-        assert indices.gini(x, weights=w) == pytest.approx(indices.gini(np.repeat(x, w.astype(int))),
+        assert indices.gini(x, frequency_weights=w) == pytest.approx(indices.gini(np.repeat(x, w.astype(int))),
                                                            rel=1e-10)
     assert indices.theil(x) == pytest.approx(float(inequality.theil.Theil(x).T), rel=1e-9, abs=1e-15)
     positive = x[x > 0]
@@ -155,7 +155,7 @@ def test_grouped_calls_equal_pysal_theild_and_separate_calls(seed):
     k = int(rng.integers(1, 6))
     labels = np.array([f"g{i}" for i in rng.integers(0, k, size=len(x))])
     present = pd.unique(labels)
-    d = indices.theil(x, groups=labels)
+    d = indices.theil(x, by=labels)
     ref = inequality.theil.TheilD(x, labels)
     assert d.between == pytest.approx(float(ref.bg[0]), rel=1e-9, abs=1e-14)
     assert d.within == pytest.approx(float(ref.wg[0]), rel=1e-9, abs=1e-14)
@@ -164,7 +164,7 @@ def test_grouped_calls_equal_pysal_theild_and_separate_calls(seed):
     for fn in (indices.gini, indices.hhi, indices.cv, indices.entropy,
                lambda v, **kw: indices.atkinson(v, 0.7, **kw), indices.primacy,
                indices.rank_size_slope):
-        grouped = fn(x, groups=labels)
+        grouped = fn(x, by=labels)
         assert grouped.index.tolist() == list(present)
         for g in present:
             alone = fn(x[labels == g])
@@ -289,14 +289,14 @@ def test_edge_cases_give_documented_values(case):
 def test_empty_groups_and_left_out_units():
     x = pd.Series([1.0, 2.0, 3.0, 4.0])
     groups = pd.Categorical(["a", "a", None, "a"], categories=["a", "b"])
-    g = indices.gini(x, groups=pd.Series(groups, name="region"))
+    g = indices.gini(x, by=pd.Series(groups, name="region"))
     # the missing label leaves unit 2 out; factorize keeps only labels present
     assert g.index.tolist() == ["a"] and g.index.name == "region"
     assert g["a"] == pytest.approx(indices.gini([1.0, 2.0, 4.0]))
     assert np.isnan(_core.gini(np.ones(3), group=np.array([0, 0, 0]), n_groups=2)[1])
-    d = indices.theil([1.0, 2.0, np.nan, 4.0], groups=["a", "a", "b", "b"], nan_policy="omit")
+    d = indices.theil([1.0, 2.0, np.nan, 4.0], by=["a", "a", "b", "b"], nan_policy="omit")
     assert d.by_group.loc["b", "n"] == 1 and d.by_group.loc["b", "theil"] == 0.0
-    p = indices.theil([1.0, 2.0, np.nan, 4.0], groups=["a", "a", "b", "b"])
+    p = indices.theil([1.0, 2.0, np.nan, 4.0], by=["a", "a", "b", "b"])
     assert np.isnan(p.total) and np.isnan(p.by_group.loc["b", "theil"])
     assert p.by_group.loc["a", "theil"] == pytest.approx(indices.theil([1.0, 2.0]))
 
@@ -318,10 +318,10 @@ BAD = [
     ("string values", lambda: indices.gini(["a", "b"]), TypeError, ["x", "real numbers"]),
     ("boolean values", lambda: indices.hhi(np.array([True, False])), TypeError, ["x"]),
     ("2-d values", lambda: indices.cv(np.ones((2, 2))), ValueError, ["x", "1-dimensional"]),
-    ("weights length", lambda: indices.gini([1, 2], weights=[1]), ValueError, ["weights", "one value per x"]),
-    ("negative weight", lambda: indices.gini([1, 2], weights=[1, -1]), ValueError, ["weights[1]", ">= 0"]),
-    ("corrected with weights", lambda: indices.gini([1, 2], corrected=True, weights=[1, 1]), ValueError, ["corrected"]),
-    ("groups length", lambda: indices.gini([1, 2], groups=["a"]), ValueError, ["groups", "one label per value"]),
+    ("weights length", lambda: indices.gini([1, 2], frequency_weights=[1]), ValueError, ["weights", "one value per x"]),
+    ("negative weight", lambda: indices.gini([1, 2], frequency_weights=[1, -1]), ValueError, ["weights[1]", ">= 0"]),
+    ("corrected with weights", lambda: indices.gini([1, 2], corrected=True, frequency_weights=[1, 1]), ValueError, ["corrected"]),
+    ("by length", lambda: indices.gini([1, 2], by=["a"]), ValueError, ["by", "one label per value"]),
     ("infinite value", lambda: indices.entropy([1, np.inf]), ValueError, ["x[1]", "finite"]),
     ("negative epsilon", lambda: indices.atkinson([1, 2], -1), ValueError, ["epsilon"]),
     ("epsilon not a number", lambda: indices.atkinson([1, 2], "1"), TypeError, ["epsilon"]),

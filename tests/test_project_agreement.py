@@ -59,7 +59,7 @@ def test_alpha_per_code_equals_krippendorff_package(seed):
 def test_cohen_per_code_equals_sklearn():
     from sklearn.metrics import cohen_kappa_score
 
-    project = qc.datasets.megaregions(coders=2)
+    project = qc.datasets.megaregions(n_coders=2)
     table = project.agreement("subtheme", method="cohen", ci=None)
     codings = project.codings.merge(project.codebook.membership("subtheme"), on="code")
     for target in ["CON-1", "COO-3", "COE-4"]:
@@ -70,7 +70,7 @@ def test_cohen_per_code_equals_sklearn():
 
 
 def test_second_coder_leaves_the_calibrated_coder_alone():
-    one, two = qc.datasets.megaregions(), qc.datasets.megaregions(coders=2)
+    one, two = qc.datasets.megaregions(), qc.datasets.megaregions(n_coders=2)
     first = two.codings[two.codings["coder"] == "coder1"].reset_index(drop=True)
     pd.testing.assert_frame_equal(first, one.codings)
     assert two.codings.loc[two.codings["coder"] == "coder2", "synthetic"].all()
@@ -80,7 +80,7 @@ def test_second_coder_leaves_the_calibrated_coder_alone():
 def test_report_has_table_and_figure():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    report = qc.datasets.megaregions(coders=2).agreement_report("theme", n_boot=100)
+    report = qc.datasets.megaregions(n_coders=2).agreement_report("theme", n_boot=100)
     assert list(report.table.index) == ["COE", "CON", "COO", "(all)"]
     html = report._repr_html_()
     assert "<table" in html and "data:image/png;base64," in html
@@ -138,12 +138,12 @@ def test_character_kappa_equals_sklearn(seed):
 
 BAD = [
     ("one coder", lambda: qc.datasets.megaregions().agreement("theme"), "at least 2 coders"),
-    ("unknown coder", lambda: qc.datasets.megaregions(coders=2).agreement("theme", coders=["coder1", "zoe"]), "zoe"),
-    ("cohen of three", lambda: qc.datasets.megaregions(coders=3).agreement("theme", method="cohen"), "two coders"),
-    ("bad method", lambda: qc.datasets.megaregions(coders=2).agreement("theme", method="alpha2"), "method"),
-    ("bad unit", lambda: qc.datasets.megaregions(coders=2).agreement("theme", unit="span"), "unit"),
-    ("no text", lambda: qc.datasets.megaregions(coders=2).coding_comparison(), "documents.text"),
-    ("bad coders count", lambda: qc.datasets.megaregions(coders=0), "coders"),
+    ("unknown coder", lambda: qc.datasets.megaregions(n_coders=2).agreement("theme", coders=["coder1", "zoe"]), "zoe"),
+    ("cohen of three", lambda: qc.datasets.megaregions(n_coders=3).agreement("theme", method="cohen"), "two coders"),
+    ("bad method", lambda: qc.datasets.megaregions(n_coders=2).agreement("theme", method="alpha2"), "method"),
+    ("bad unit", lambda: qc.datasets.megaregions(n_coders=2).agreement("theme", unit="span"), "unit"),
+    ("no text", lambda: qc.datasets.megaregions(n_coders=2).coding_comparison(), "documents.text"),
+    ("bad coders count", lambda: qc.datasets.megaregions(n_coders=0), "coders"),
 ]
 
 

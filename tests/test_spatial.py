@@ -125,7 +125,7 @@ def synthetic_cities(seed):
 @pytest.mark.parametrize("seed", range(20))
 def test_morphology_equals_indices_group_by_group(seed):
     cities = synthetic_cities(seed)
-    m = spatial.morphology(cities, size="pop", by="region")
+    m = spatial.morphology(cities, size_column="pop", by="region")
     assert m.index.tolist() == list(pd.unique(cities["region"]))
     for region, part in cities.groupby("region"):
         pop = part["pop"].dropna()
@@ -157,7 +157,7 @@ def test_morphology_on_the_census(census_cities):
 def test_gravity_flows_follow_the_formula_and_say_they_are_modelled():
     towns = pd.DataFrame({"city": ["a", "b", "c", "d"], "pop": [4.0, 1.0, 2.0, np.nan],
                           "lon": [116.4, 117.2, 114.5, 113.0], "lat": [39.9, 39.1, 38.0, 30.0]})
-    od = spatial.gravity_flows(towns, "pop", beta=1.5, k=2.0)
+    od = spatial.gravity_flows(towns, mass_column="pop", beta=1.5, constant=2.0)
     assert od.attrs["modelled"] is True and "not observed" in od.attrs["model"]
     assert od.index.name == "origin" and od.columns.name == "destination"
     lo, la = np.radians(towns["lon"].to_numpy()), np.radians(towns["lat"].to_numpy())
@@ -176,11 +176,11 @@ BAD = [
     ("missing size column", lambda: spatial.morphology(pd.DataFrame({"megaregion": ["a"]})), ValueError,
      ["cities", "'popu_2020'"]),
     ("text sizes", lambda: spatial.morphology(pd.DataFrame({"megaregion": ["a"], "popu_2020": ["x"]}),
-                                              role=None), TypeError, ["cities.popu_2020", "numeric"]),
+                                              role_column=None), TypeError, ["cities.popu_2020", "numeric"]),
     ("negative size", lambda: spatial.morphology(pd.DataFrame({"megaregion": ["a", "a"], "popu_2020": [1, -1]}),
-                                                 role=None), ValueError, ["cities.popu_2020[1]", ">= 0"]),
+                                                 role_column=None), ValueError, ["cities.popu_2020[1]", ">= 0"]),
     ("missing role column", lambda: spatial.morphology(pd.DataFrame({"megaregion": ["a"], "popu_2020": [1]})),
-     ValueError, ["role='role'"]),
+     ValueError, ["role_column='role'"]),
     ("duplicate node ids", lambda: spatial.gravity_flows(pd.DataFrame({"city": ["a", "a"], "popu_2020": [1, 2],
                                                                        "lon": [0, 1], "lat": [0, 1]})),
      ValueError, ["cities.city", "duplicate"]),

@@ -5,16 +5,55 @@ coded items and codings; counting, co-occurrence and agreement run in C over
 integer arrays derived from them, and results come back as labelled pandas
 objects.
 
+Every public module is reachable from here (``qc.agree``, ``qc.cooc``,
+``qc.indices``, ``qc.io``, ``qc.plot``, ``qc.spatial``, ``qc.text`` ...);
+those a Project does not need are imported on first use.
+
 >>> import qdacore as qc
 >>> qc.datasets.megaregions().frequencies("vision").sum()
 np.int64(1578)
 """
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"  # before the submodules, which quote it
 
-from . import datasets, plot, report, text  # noqa: E402
+from . import agree, codebook, cooc, plot  # noqa: E402  (the Project's own imports)
+from ._model import CodingArrays  # noqa: E402
 from .codebook import Codebook  # noqa: E402
-from .io.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx  # noqa: E402
-from .project import CodingArrays, Project  # noqa: E402
+from .project import Project  # noqa: E402
 
-__all__ = ["Codebook", "CodingArrays", "Project", "datasets", "plot", "report", "text", "read_qdc",
-           "read_qdpx", "write_qdc", "write_qdpx", "__version__"]
+# Imported on first use: name -> the module that holds it.
+_LAZY = {
+    "datasets": None, "indices": None, "io": None, "report": None, "spatial": None,
+    "text": None,
+    "read_qdpx": "io", "write_qdpx": "io", "read_qdc": "io", "write_qdc": "io",
+}
+
+__all__ = [
+    "Project", "Codebook", "CodingArrays",
+    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
+    "agree", "codebook", "cooc", "datasets", "indices", "io", "plot", "report", "spatial",
+    "text", "__version__",
+]
+
+if TYPE_CHECKING:  # pragma: no cover - what static tools should see
+    from . import datasets, indices, io, report, spatial, text
+    from .io import read_qdc, read_qdpx, write_qdc, write_qdpx
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'qdacore' has no attribute {name!r}")
+    home = _LAZY[name]
+    value = importlib.import_module(f".{home or name}", __name__)
+    if home is not None:
+        value = getattr(value, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,12 +6,14 @@ Every check raises with a message that names the argument (``codebook.parent``,
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 _SHOWN = 5  # offending values quoted in a message
+#: Choices of ``nan_policy=`` (scipy's).
+NAN_POLICIES = ("propagate", "omit", "raise")
 
 
 def examples(values: Iterable[Any]) -> str:
@@ -131,3 +133,27 @@ def threads(value: Any) -> int:
         except AttributeError:  # not on Linux
             return os.cpu_count() or 1
     return whole(value, "threads", 1)
+
+
+def call_kernel(kernel: Callable, public: str, values: dict[str, tuple[str, np.ndarray]],
+                *args: Any, **kwargs: Any) -> Any:
+    """Call a _core kernel; an element error is re-raised with the public
+    argument name and the float value (the core reports values as integers).
+
+    ``values`` maps the kernel's argument names to (public name, array).
+    """
+    try:
+        return kernel(*args, **kwargs)
+    except (ValueError, IndexError) as exc:
+        arg = getattr(exc, "arg", None)
+        if arg not in values:
+            raise
+        index = getattr(exc, "index")
+        prefix = f"{kernel.__name__}: {arg}[{index}] = {getattr(exc, 'value')}: "
+        message = str(exc)
+        reason = message[len(prefix):] if message.startswith(prefix) else message
+        label, array = values[arg]
+        flat = array.reshape(-1)
+        where = index if array.ndim == 1 else np.unravel_index(index, array.shape)
+        shown = flat[index] if index < flat.size else None
+        raise type(exc)(f"{public}: {label}[{where}] = {shown!r}: {reason}") from None

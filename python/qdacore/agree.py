@@ -8,7 +8,7 @@ Every function takes reliability data in one of two shapes:
   as rows and units as columns), ``NaN``/``None`` for a missing rating, as the
   ``krippendorff`` package takes it; or
 * a long DataFrame with columns ``unit``, ``coder`` and ``value`` (other names
-  through ``unit=``, ``coder=``, ``value=``).
+  through ``unit_column=``, ``coder_column=``, ``value_column=``).
 
 Values may be numbers or labels. ``categories=`` fixes the list of categories
 and their order (categories nobody used still count for ``q``, the number of
@@ -31,7 +31,8 @@ Conventions that change a number
   as scikit-learn and Cohen (1968) do (``weight_by="value"`` to change it).
 * **Krippendorff's alpha** is built from the coincidence matrix with the
   nominal, ordinal (ranks by category order, Krippendorff 2011), interval or
-  ratio difference function; ordinal data must have ordered categories
+  ratio difference function (``metric=``, the ``krippendorff`` package's
+  ``level_of_measurement``); ordinal data must have ordered categories
   (numbers, an ordered pandas Categorical, or ``categories=``).
 * **Undefined values**: a coefficient whose denominator is 0 (a single
   category, all ratings identical so that chance agreement is 1, no unit rated
@@ -53,12 +54,14 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._model import CodedProject
 from ._progress import track
 
 __all__ = [
     "Ratings", "reliability_data", "percent_agreement", "holsti", "cohen_kappa",
     "scott_pi", "fleiss_kappa", "brennan_prediger", "gwet_ac1", "conger_kappa",
-    "krippendorff_alpha", "agreement", "weight_matrix", "add_tallies", "METHODS", "LEVELS",
+    "krippendorff_alpha", "agreement", "weight_matrix", "project_agreement",
+    "coding_comparison", "METHODS", "METRICS", "WEIGHTS",
 ]
 
 #: Coefficients of :func:`agreement`, by name (C method underneath).
@@ -66,7 +69,9 @@ METHODS = {"percent": "percent", "fleiss": "fleiss", "gwet": "gwet", "ac1": "gwe
            "brennan_prediger": "brennan_prediger", "conger": "conger",
            "krippendorff": "alpha", "alpha": "alpha", "cohen": "conger", "scott": "fleiss",
            "holsti": "percent"}
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+#: Difference functions of Krippendorff's alpha (``metric=``).
+METRICS = ("nominal", "ordinal", "interval", "ratio")
+#: Named agreement weights (``weights=``).
 WEIGHTS = ("identity", "linear", "quadratic", "ordinal", "radical", "ratio")
 
 
@@ -76,6 +81,13 @@ class Ratings:
 
     ``codes`` is units x coders, each entry the position of the value in
     ``categories`` or -1 when missing.
+
+    Examples
+    --------
+    >>> from qdacore.agree import reliability_data
+    >>> r = reliability_data([["a", "b"], ["a", None]])
+    >>> r.codes.tolist(), r.categories.tolist(), r.numeric
+    ([[0, 0], [1, -1]], ['a', 'b'], False)
     """
 
     codes: np.ndarray
@@ -86,6 +98,7 @@ class Ratings:
 
     @property
     def numeric(self) -> bool:
+        """True when the categories are numbers (not booleans)."""
         return pd.api.types.is_numeric_dtype(self.categories) and not pd.api.types.is_bool_dtype(
             self.categories)
 
@@ -98,6 +111,7 @@ class Ratings:
         return np.arange(1, len(self.categories) + 1, dtype=float)
 
     def subset(self, coders: Sequence[int]) -> "Ratings":
+        """The ratings of some coders (positions)."""
         return Ratings(self.codes[:, list(coders)], self.categories, self.units,
                        self.coders[list(coders)], self.ordered)
 
@@ -186,8 +200,8 @@ def _encode_numeric(matrix: np.ndarray, data, categories) -> Ratings:
     return Ratings(codes, cats_index, units, coders, True)
 
 
-def reliability_data(data: Any, *, unit: str = "unit", coder: str = "coder",
-                     value: str = "value", categories: Optional[Sequence] = None) -> Ratings:
+def reliability_data(data: Any, *, unit_column: str = "unit", coder_column: str = "coder",
+                     value_column: str = "value", categories: Optional[Sequence] = None) -> Ratings:
     """Encode reliability data (either shape, see the module docstring).
 
     Examples
@@ -199,6 +213,7 @@ def reliability_data(data: Any, *, unit: str = "unit", coder: str = "coder",
     """
     if isinstance(data, Ratings):
         return data
+    unit, coder, value = unit_column, coder_column, value_column
     if isinstance(data, pd.DataFrame) and {unit, coder, value} <= set(data.columns):
         long = data[[unit, coder, value]]
         if long.duplicated([unit, coder]).any():
@@ -237,11 +252,19 @@ def reliability_data(data: Any, *, unit: str = "unit", coder: str = "coder",
     return Ratings(codes.reshape(len(units), len(coders)), cats, units, coders, ordered)
 
 
-def weight_matrix(weights: Any, ratings: Ratings, weight_by: str = "auto") -> Optional[np.ndarray]:
+def weight_matrix(weights: Any, ratings: Ratings, *, weight_by: str = "auto") -> Optional[np.ndarray]:
     """The q x q agreement weights for ``weights=`` (None for identity).
 
     ``weight_by="value"`` uses numeric category values, ``"position"`` their
     positions 1..q, ``"auto"`` values for numbers and positions for labels.
+
+    Examples
+    --------
+    >>> from qdacore.agree import reliability_data, weight_matrix
+    >>> weight_matrix("linear", reliability_data([[1, 2, 3], [1, 3, 3]]))
+    array([[1. , 0.5, 0. ],
+           [0.5, 1. , 0.5],
+           [0. , 0.5, 1. ]])
     """
     if weights is None or (isinstance(weights, str) and weights == "identity"):
         return None
@@ -302,19 +325,19 @@ def _warn_nan(value: float, what: str, reason: str) -> float:
     return value
 
 
-def _metric(level: str, r: Ratings) -> tuple[str, Optional[np.ndarray]]:
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    if level == "ordinal" and not r.ordered:
-        raise ValueError("level='ordinal' needs ordered categories: numbers, an ordered "
+def _metric(metric: str, r: Ratings) -> tuple[str, Optional[np.ndarray]]:
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if metric == "ordinal" and not r.ordered:
+        raise ValueError("metric='ordinal' needs ordered categories: numbers, an ordered "
                          "pandas Categorical, or categories= in their order")
-    if level in ("interval", "ratio"):
+    if metric in ("interval", "ratio"):
         if not r.numeric:
-            raise ValueError(f"level={level!r} needs numeric values")
-        if level == "ratio" and (r.category_values < 0).any():
-            raise ValueError("level='ratio' needs non-negative values")
-        return level, r.category_values
-    return level, None
+            raise ValueError(f"metric={metric!r} needs numeric values")
+        if metric == "ratio" and (r.category_values < 0).any():
+            raise ValueError("metric='ratio' needs non-negative values")
+        return metric, r.category_values
+    return metric, None
 
 
 @dataclass(frozen=True)
@@ -325,8 +348,8 @@ class _Result:
     tally: dict
 
 
-def _compute(r: Ratings, method: str, weights=None, level: str = "nominal") -> _Result:
-    metric, values = _metric(level, r) if method == "alpha" else ("nominal", None)
+def _compute(r: Ratings, method: str, weights=None, metric: str = "nominal") -> _Result:
+    metric, values = _metric(metric, r) if method == "alpha" else ("nominal", None)
     parts = {"alpha": 1, "conger": 2}.get(method, 0)  # only what the method reads
     tally = _core.agree_tally(r.codes, len(r.categories), weights=weights, parts=parts)
     _check_paired(tally)
@@ -342,14 +365,14 @@ def _reason(r: Ratings, result: _Result) -> str:
 
 
 def _simple(data, method: str, weights=None, *, categories=None, weight_by="auto",
-            **long) -> float:
-    r = reliability_data(data, categories=categories, **long)
+            **columns) -> float:
+    r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
-    res = _compute(r, method, weight_matrix(weights, r, weight_by))
+    res = _compute(r, method, weight_matrix(weights, r, weight_by=weight_by))
     return _warn_nan(res.value, method, _reason(r, res))
 
 
-def percent_agreement(data, weights=None, *, categories=None, **long) -> float:
+def percent_agreement(data, *, weights=None, categories=None, **columns) -> float:
     """Share of agreeing pairs of ratings, averaged over units rated at least twice
     (Gwet 2014's ``pa``; weighted with ``weights``).
 
@@ -359,10 +382,10 @@ def percent_agreement(data, weights=None, *, categories=None, **long) -> float:
     >>> percent_agreement([["a", "b", "a"], ["a", "b", "b"]])
     0.6666666666666666
     """
-    return _simple(data, "percent", weights, categories=categories, **long)
+    return _simple(data, "percent", weights, categories=categories, **columns)
 
 
-def fleiss_kappa(data, weights=None, *, categories=None, weight_by="auto", **long) -> float:
+def fleiss_kappa(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Fleiss' kappa for any number of coders, with missing ratings as Gwet (2014)
     handles them; weighted with ``weights``.
 
@@ -378,10 +401,10 @@ def fleiss_kappa(data, weights=None, *, categories=None, weight_by="auto", **lon
     >>> round(fleiss_kappa(data), 3)
     0.21
     """
-    return _simple(data, "fleiss", weights, categories=categories, weight_by=weight_by, **long)
+    return _simple(data, "fleiss", weights, categories=categories, weight_by=weight_by, **columns)
 
 
-def brennan_prediger(data, weights=None, *, categories=None, weight_by="auto", **long) -> float:
+def brennan_prediger(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Brennan and Prediger's coefficient: chance agreement ``T_w / q^2``.
 
     Examples
@@ -391,10 +414,10 @@ def brennan_prediger(data, weights=None, *, categories=None, weight_by="auto", *
     0.5
     """
     return _simple(data, "brennan_prediger", weights, categories=categories,
-                   weight_by=weight_by, **long)
+                   weight_by=weight_by, **columns)
 
 
-def gwet_ac1(data, weights=None, *, categories=None, weight_by="auto", **long) -> float:
+def gwet_ac1(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Gwet's AC1 (AC2 with ``weights``).
 
     Examples
@@ -403,10 +426,10 @@ def gwet_ac1(data, weights=None, *, categories=None, weight_by="auto", **long) -
     >>> round(gwet_ac1([["a", "b", "a", "a"], ["a", "b", "b", "a"]]), 3)
     0.529
     """
-    return _simple(data, "gwet", weights, categories=categories, weight_by=weight_by, **long)
+    return _simple(data, "gwet", weights, categories=categories, weight_by=weight_by, **columns)
 
 
-def conger_kappa(data, weights=None, *, categories=None, weight_by="auto", **long) -> float:
+def conger_kappa(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Conger's kappa: Cohen's kappa generalised to any number of coders.
 
     Examples
@@ -415,7 +438,7 @@ def conger_kappa(data, weights=None, *, categories=None, weight_by="auto", **lon
     >>> round(conger_kappa([["a", "b", "a", "a"], ["a", "b", "b", "a"]]), 3)
     0.5
     """
-    return _simple(data, "conger", weights, categories=categories, weight_by=weight_by, **long)
+    return _simple(data, "conger", weights, categories=categories, weight_by=weight_by, **columns)
 
 
 def _pair(a, b, categories) -> Ratings:
@@ -435,7 +458,7 @@ def _pair(a, b, categories) -> Ratings:
     return Ratings(r.codes[both], r.categories, r.units[both], r.coders, r.ordered)
 
 
-def cohen_kappa(a, b, weights: Optional[str] = None, *, categories=None,
+def cohen_kappa(a, b, *, weights: Optional[str] = None, categories=None,
                 weight_by: str = "position") -> float:
     """Cohen's kappa of two coders over the units both rated; ``weights`` None,
     ``"linear"`` or ``"quadratic"`` (Cohen 1968), by category position as
@@ -448,7 +471,7 @@ def cohen_kappa(a, b, weights: Optional[str] = None, *, categories=None,
     0.6875
     """
     r = _pair(a, b, categories)
-    res = _compute(r, "conger", weight_matrix(weights, r, weight_by))
+    res = _compute(r, "conger", weight_matrix(weights, r, weight_by=weight_by))
     return _warn_nan(res.value, "cohen_kappa", _reason(r, res))
 
 
@@ -466,7 +489,7 @@ def scott_pi(a, b, *, categories=None) -> float:
     return _warn_nan(res.value, "scott_pi", _reason(r, res))
 
 
-def holsti(data, *, categories=None, **long) -> float:
+def holsti(data, *, categories=None, **columns) -> float:
     """Holsti's coefficient ``2M / (N1 + N2)`` for two coders (M agreements, N_i the
     units coder i rated); for more coders the mean over pairs.
 
@@ -476,7 +499,7 @@ def holsti(data, *, categories=None, **long) -> float:
     >>> holsti([["a", "b", None], ["a", "c", "c"]])
     0.4
     """
-    r = reliability_data(data, categories=categories, **long)
+    r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
     values = []
     for i in range(r.codes.shape[1]):
@@ -488,8 +511,10 @@ def holsti(data, *, categories=None, **long) -> float:
     return float(np.nanmean(values)) if not np.isnan(values).all() else np.nan
 
 
-def krippendorff_alpha(data, level: str = "nominal", *, categories=None, **long) -> float:
-    """Krippendorff's alpha for any number of coders and missing values.
+def krippendorff_alpha(data, *, metric: str = "nominal", categories=None, **columns) -> float:
+    """Krippendorff's alpha for any number of coders and missing values, with the
+    nominal, ordinal, interval or ratio difference function (``metric``: the
+    ``krippendorff`` package's ``level_of_measurement``).
 
     Examples
     --------
@@ -501,21 +526,21 @@ def krippendorff_alpha(data, level: str = "nominal", *, categories=None, **long)
     ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, nan],
     ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3],
     ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> [round(krippendorff_alpha(data, level), 3) for level in
+    >>> [round(krippendorff_alpha(data, metric=m), 3) for m in
     ...  ("nominal", "ordinal", "interval", "ratio")]
     [0.743, 0.815, 0.849, 0.797]
     """
-    r = reliability_data(data, categories=categories, **long)
+    r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
-    res = _compute(r, "alpha", level=level)
+    res = _compute(r, "alpha", metric=metric)
     return _warn_nan(res.value, "krippendorff_alpha", "the data hold a single value "
                      "(no expected disagreement)")
 
 
-def agreement(data, method: str = "krippendorff", *, level: str = "nominal", weights=None,
+def agreement(data, method: str = "krippendorff", *, metric: str = "nominal", weights=None,
               weight_by: str = "auto", categories=None, ci: Optional[float] = 0.95,
               n_boot: int = 1000, seed: int = 0, bootstrap: str = "auto",
-              **long) -> pd.Series:
+              **columns) -> pd.Series:
     """One coefficient with its parts and a bootstrap confidence interval.
 
     Parameters
@@ -523,8 +548,8 @@ def agreement(data, method: str = "krippendorff", *, level: str = "nominal", wei
     method : str
         ``"krippendorff"`` (alias ``"alpha"``), ``"fleiss"``, ``"gwet"`` (AC1/AC2),
         ``"brennan_prediger"``, ``"conger"``, ``"percent"``.
-    level : str
-        Metric of alpha: nominal, ordinal, interval, ratio.
+    metric : {"nominal", "ordinal", "interval", "ratio"}
+        Difference function of alpha.
     weights, weight_by, categories
         As in the coefficient functions.
     ci : float or None
@@ -556,22 +581,22 @@ def agreement(data, method: str = "krippendorff", *, level: str = "nominal", wei
         raise ValueError(f"method must be one of krippendorff, fleiss, gwet, brennan_prediger, "
                          f"conger, percent; got {method!r} (use cohen_kappa, scott_pi or holsti "
                          "for two coders)")
-    r = reliability_data(data, categories=categories, **long)
+    r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
     kernel = METHODS[method]
-    w = None if kernel == "alpha" else weight_matrix(weights, r, weight_by)
-    res = _compute(r, kernel, w, level)
+    w = None if kernel == "alpha" else weight_matrix(weights, r, weight_by=weight_by)
+    res = _compute(r, kernel, w, metric)
     _warn_nan(res.value, method, _reason(r, res))
     low = high = np.nan
     if ci is not None and not np.isnan(res.value):
-        low, high = _interval(r, res, kernel, w, level, ci, n_boot, seed, bootstrap)
+        low, high = _interval(r, res, kernel, w, metric, ci, n_boot, seed, bootstrap)
     return pd.Series({"method": method, "n_units": int(res.tally["paired_units"]),
                       "n_coders": r.codes.shape[1], "observed": res.observed,
                       "expected": res.expected, "value": res.value, "ci_low": low,
                       "ci_high": high}, name=method)
 
 
-def _interval(r: Ratings, res: _Result, kernel: str, weights, level: str, ci: float,
+def _interval(r: Ratings, res: _Result, kernel: str, weights, metric: str, ci: float,
               n_boot: int, seed: int, bootstrap: str) -> tuple[float, float]:
     if not 0 < ci < 1:
         raise ValueError(f"ci must be a confidence level in (0, 1), got {ci!r}")
@@ -581,7 +606,7 @@ def _interval(r: Ratings, res: _Result, kernel: str, weights, level: str, ci: fl
         raise ValueError(f"bootstrap must be 'auto', 'krippendorff' or 'units', got {bootstrap!r}")
     if bootstrap == "krippendorff" and kernel != "alpha":
         raise ValueError("bootstrap='krippendorff' applies to alpha only")
-    metric, values = _metric(level, r) if kernel == "alpha" else ("nominal", None)
+    metric, values = _metric(metric, r) if kernel == "alpha" else ("nominal", None)
     if kernel == "alpha" and bootstrap != "units":
         draws = _core.alpha_bootstrap(res.tally, metric=metric, category_values=values,
                                       n_boot=n_boot, seed=seed)
@@ -599,11 +624,11 @@ def _interval(r: Ratings, res: _Result, kernel: str, weights, level: str, ci: fl
 
 # -- projects ---------------------------------------------------------------------------
 
-PROJECT_METHODS = ("krippendorff", "fleiss", "gwet", "brennan_prediger", "conger", "cohen",
-                   "percent")
+_PROJECT_METHODS = ("krippendorff", "fleiss", "gwet", "brennan_prediger", "conger", "cohen",
+                    "percent")
 
 
-def _coder_positions(project, coders) -> tuple[np.ndarray, pd.Index]:
+def _coder_positions(project: CodedProject, coders) -> tuple[np.ndarray, pd.Index]:
     """Coder index of every coding in CSR order (-1: not compared) and the coders."""
     codings = project.codings
     if "coder" not in codings.columns:
@@ -617,12 +642,10 @@ def _coder_positions(project, coders) -> tuple[np.ndarray, pd.Index]:
     if len(chosen) < 2:
         raise ValueError(f"agreement needs at least 2 coders; the project has {list(present)!r}")
     position = chosen.get_indexer(codings["coder"]).astype(np.int64)
-    if project.arrays.order is not None:
-        position = position[project.arrays.order]
-    return position, chosen.rename("coder")
+    return project.arrays.in_csr_order(position), chosen.rename("coder")
 
 
-def _expanded_targets(project, dim) -> tuple[np.ndarray, np.ndarray]:
+def _expanded_targets(project: CodedProject, dim) -> tuple[np.ndarray, np.ndarray]:
     """(coding position, target) for every target each coding reaches."""
     code = project.arrays.code
     fan = np.diff(dim.indptr)[code]
@@ -632,13 +655,13 @@ def _expanded_targets(project, dim) -> tuple[np.ndarray, np.ndarray]:
     return owner, dim.target[first + step]
 
 
-def _presence(project, level, coders, unit):
+def _presence(project: CodedProject, level, coders, unit):
     """Units x coders scope and the (target, unit, coder) presence triples."""
     if unit not in ("item", "document"):
         raise ValueError(f"unit must be 'item' or 'document', got {unit!r}")
     dim = project.codebook.dimension(level)
     coder_of, coder_index = _coder_positions(project, coders)
-    item_of = project._coding_item_positions()
+    item_of = project.arrays.coding_item
     item_doc = project.arrays.item_doc
     n_docs, n_coders = len(project.documents), len(coder_index)
     # a coder judges the units of every document in which they coded anything
@@ -659,7 +682,7 @@ def _presence(project, level, coders, unit):
     return dim, coder_index, rated, units, key
 
 
-def add_tallies(a: dict, b: dict) -> dict:
+def _add_tallies(a: dict, b: dict) -> dict:
     """The tally of the union of two disjoint sets of units (same categories,
     coders and parts): counts add."""
     if a["parts"] != b["parts"]:
@@ -667,12 +690,24 @@ def add_tallies(a: dict, b: dict) -> dict:
     return {k: (a[k] if k == "parts" else a[k] + b[k]) for k in a}
 
 
-def project_agreement(project, level=None, coders=None, method="krippendorff", unit="item",
-                      per_code=True, *, ci=0.95, n_boot=1000, seed=0, labels=False,
-                      progress=None) -> pd.DataFrame:
-    """See :meth:`qdacore.Project.agreement`."""
-    if method not in PROJECT_METHODS:
-        raise ValueError(f"method must be one of {PROJECT_METHODS}, got {method!r}")
+def project_agreement(project: CodedProject, level: Optional[str] = None, *,
+                      coders: Optional[Sequence[Any]] = None, method: str = "krippendorff",
+                      unit: str = "item", per_code: bool = True, ci: Optional[float] = 0.95,
+                      n_boot: int = 1000, seed: int = 0, labels: Union[bool, str] = False,
+                      progress: Optional[bool] = None) -> pd.DataFrame:
+    """Inter-coder agreement per code of a project: the function behind
+    :meth:`qdacore.Project.agreement`, whose documentation gives the parameters.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> project = qc.datasets.megaregions(n_coders=2)
+    >>> table = qc.agree.project_agreement(project, "theme", method="gwet", ci=None)
+    >>> table["gwet"].round(3).tolist()
+    [0.968, 0.956, 0.932, 0.952]
+    """
+    if method not in _PROJECT_METHODS:
+        raise ValueError(f"method must be one of {_PROJECT_METHODS}, got {method!r}")
     dim, coder_index, rated, units, key = _presence(project, level, coders, unit)
     if method == "cohen" and len(coder_index) != 2:
         raise ValueError(f"method='cohen' compares two coders; pass coders=[a, b] "
@@ -691,7 +726,7 @@ def project_agreement(project, level=None, coders=None, method="krippendorff", u
         u, g = position[key[1, sel]], key[2, sel]
         values[u[u >= 0], g[u >= 0]] = 1
         tally = _core.agree_tally(values, 2)
-        total = tally if total is None else add_tallies(total, tally)
+        total = tally if total is None else _add_tallies(total, tally)
         if not per_code:
             continue
         observed, expected, value = _core.agree_coefficient(tally, kernel)
@@ -702,7 +737,7 @@ def project_agreement(project, level=None, coders=None, method="krippendorff", u
                                   "nominal", ci, n_boot, seed, "auto")
         rows.append((int((values == 1).any(axis=1).sum()), int(tally["paired_units"]),
                      observed, expected, value, low, high))
-    index = list(project._relabel(dim.targets, level, labels)) if per_code else []
+    index = list(project.codebook.targets(level, labels=labels)) if per_code else []
     if total is None:
         raise ValueError(f"level={level!r} has no targets to compare")
     observed, expected, value = _core.agree_coefficient(total, kernel)
@@ -728,9 +763,26 @@ def project_agreement(project, level=None, coders=None, method="krippendorff", u
     return table
 
 
-def coding_comparison(project, level=None, coders=None) -> pd.DataFrame:
-    """See :meth:`qdacore.Project.coding_comparison`."""
-    codings, items, documents = project.codings, project.items, project.documents
+def coding_comparison(project: CodedProject, level: Optional[str] = None, *,
+                      coders: Optional[Sequence[Any]] = None) -> pd.DataFrame:
+    """NVivo's Coding Comparison of two coders: the function behind
+    :meth:`qdacore.Project.coding_comparison`, whose documentation gives the
+    columns.
+
+    Examples
+    --------
+    >>> import pandas as pd, qdacore as qc
+    >>> project = qc.Project(
+    ...     pd.DataFrame({"code": ["growth"]}),
+    ...     pd.DataFrame({"doc": ["d"], "length": [10]}),
+    ...     pd.DataFrame({"item": ["d:1"], "doc": ["d"], "start": [0], "end": [10]}),
+    ...     pd.DataFrame({"item": ["d:1", "d:1"], "code": ["growth", "growth"],
+    ...                   "coder": ["A", "B"], "start": [0, 0], "end": [4, 4]}))
+    >>> table = qc.agree.coding_comparison(project)
+    >>> table.attrs["a"], table.attrs["b"], table["kappa"].tolist()
+    ('A', 'B', [1.0])
+    """
+    documents = project.documents
     if "text" in documents.columns:
         size = documents["text"].fillna("").str.len().to_numpy()
     elif "length" in documents.columns:
@@ -738,7 +790,7 @@ def coding_comparison(project, level=None, coders=None) -> pd.DataFrame:
     else:
         raise ValueError("coding_comparison counts characters: it needs documents.text or "
                          "documents.length")
-    if not {"start", "end"} <= set(codings.columns) or "start" not in items.columns:
+    if not {"start", "end"} <= set(project.codings.columns) or "start" not in project.items.columns:
         raise ValueError("coding_comparison needs codings.start/end and items.start (the "
                          "items' offsets in their documents)")
     dim = project.codebook.dimension(level)
@@ -746,11 +798,9 @@ def coding_comparison(project, level=None, coders=None) -> pd.DataFrame:
     if len(coder_index) != 2:
         raise ValueError(f"coding_comparison compares two coders (users A and B); pass "
                          f"coders=[a, b] (the project has {list(coder_index)!r})")
-    rows_order = project.arrays.order if project.arrays.order is not None else slice(None)
-    item_of = project._coding_item_positions()
-    item_start = items["start"].to_numpy(dtype=float, na_value=np.nan)[item_of]
-    start = codings["start"].to_numpy(dtype=float, na_value=np.nan)[rows_order] + item_start
-    end = codings["end"].to_numpy(dtype=float, na_value=np.nan)[rows_order] + item_start
+    placed, _, start, end = project.arrays.spans()
+    start, end = np.where(placed, start, np.nan), np.where(placed, end, np.nan)
+    item_of = project.arrays.coding_item
     owner, target = _expanded_targets(project, dim)
     keep = (coder_of[owner] >= 0) & ~np.isnan(start[owner]) & ~np.isnan(end[owner])
     frame = pd.DataFrame({"doc": project.arrays.item_doc[item_of][owner][keep],
@@ -777,49 +827,3 @@ def coding_comparison(project, level=None, coders=None) -> pd.DataFrame:
                                            "disagreement", "a_not_b", "b_not_a"])
     table.attrs.update(a=coder_index[0], b=coder_index[1])
     return table
-
-
-@dataclass
-class AgreementReport:
-    """A table and a figure of per-code agreement, shown together in Jupyter."""
-
-    table: pd.DataFrame
-    figure: Any
-
-    def _repr_html_(self) -> str:
-        import base64
-        import io
-
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-        image = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return (self.table.round(3).to_html() +
-                f'<img src="data:image/png;base64,{image}" alt="agreement per code">')
-
-
-def agreement_report(project, level=None, coders=None, method="krippendorff", unit="item",
-                     **kwargs) -> AgreementReport:
-    """See :meth:`qdacore.Project.agreement_report`."""
-    import matplotlib.pyplot as plt
-
-    from .plot import _apply_fonts
-
-    table = project_agreement(project, level, coders, method, unit, **kwargs)
-    shown = table.drop(index="(all)").sort_values(method)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(shown) + 1.5), layout="constrained")
-    y = np.arange(len(shown))
-    ax.errorbar(shown[method], y, xerr=[shown[method] - shown["ci_low"],
-                                         shown["ci_high"] - shown[method]],
-                fmt="o", color="#4C72B0", ecolor="#999999", capsize=2)
-    overall = table.loc["(all)", method]
-    ax.axvline(overall, color="#4C72B0", linestyle=":", label=f"all codes: {overall:.3f}")
-    if method == "krippendorff":  # Krippendorff's (2004) guidelines
-        ax.axvline(0.667, color="#C44E52", linewidth=0.8, label="0.667 (tentative)")
-        ax.axvline(0.8, color="#55A868", linewidth=0.8, label="0.800 (reliable)")
-    ax.set_yticks(y, [str(i) for i in shown.index])
-    ax.set_xlabel(f"{method} ({table.attrs['unit']}s, {', '.join(map(str, table.attrs['coders']))})")
-    ax.legend(fontsize=8, frameon=False, loc="lower left")
-    ax.set_title(f"Agreement per {table.index.name}")
-    _apply_fonts(ax, list(shown.index))
-    plt.close(fig)
-    return AgreementReport(table, fig)

@@ -16,40 +16,38 @@ from typing import Optional, Sequence
 import pandas as pd
 
 from . import __version__, datasets
+from .io import read_csv_folder, read_qdpx, write_qdpx
 from .project import Project
+from .report import build_report
+
+__all__ = ["main", "parser"]
 
 
-class UsageError(Exception):
+class _UsageError(Exception):
     """Bad input from the command line; printed without a traceback."""
 
 
-def load(path: Optional[str]) -> Project:
+def _load(path: Optional[str]) -> Project:
     """The project at ``path`` (.qdpx file or CSV folder), or the example."""
     if path is None:
         return datasets.megaregions()
     p = Path(path)
     if p.suffix.lower() == ".qdpx":
-        try:
-            from .io.qdpx import read_qdpx  # type: ignore[import-not-found]
-        except ImportError:
-            raise UsageError("reading .qdpx needs the REFI-QDA module, not in this version") from None
         return read_qdpx(p)
     if p.is_dir():
-        return Project.from_csv(p)
-    raise UsageError(f"{path!r} is neither a .qdpx file nor a CSV project folder")
+        return read_csv_folder(p)
+    raise _UsageError(f"{path!r} is neither a .qdpx file nor a CSV project folder")
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import build_report
-
-    project = load(args.project)
+    project = _load(args.project)
     out = build_report(project, args.output, title=args.title)
     print(f"report written to {out.resolve()}")
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
-    project = load(args.project)
+    project = _load(args.project)
     print(repr(project))
     print(project.sizes.to_string())
     print(f"levels: {', '.join(map(str, project.codebook.levels))}")
@@ -58,27 +56,19 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    project = load(args.project)
+    project = _load(args.project)
     out = Path(args.output)
     if args.to == "csv":
         project.to_csv(out)
     elif args.to == "xlsx":
-        if not hasattr(project, "to_excel"):
-            raise UsageError("--to xlsx needs the Excel export, not in this version")
         project.to_excel(out)
     else:
-        try:
-            from .io.qdpx import write_qdpx  # type: ignore[import-not-found]
-        except ImportError:
-            raise UsageError("--to qdpx needs the REFI-QDA module, not in this version") from None
         write_qdpx(project, out)
     print(f"{args.to} written to {out.resolve()}")
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .report import build_report
-
     project = datasets.megaregions(seed=args.seed)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
@@ -102,6 +92,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``qdacore`` command.
+
+    Examples
+    --------
+    >>> from qdacore.cli import parser
+    >>> parser().parse_args(["export", "--to", "csv", "-o", "out"]).to
+    'csv'
+    """
     top = argparse.ArgumentParser(
         prog="qdacore", description="Thematic analysis of coded policy corpora.",
         epilog="PROJECT: a .qdpx file, a CSV project folder, or nothing for the example.")
@@ -132,10 +130,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``qdacore`` command with ``argv`` (default: the process's
+    arguments); returns the exit code.
+
+    Examples
+    --------
+    >>> from qdacore.cli import main
+    >>> main(["info"])  # doctest: +ELLIPSIS
+    <Project 'megaregions': 21 documents, 1199 items, 1578 codings, 73 codes>
+    ...
+    0
+    """
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, OSError, ValueError, TypeError) as err:
+    except (_UsageError, OSError, ValueError, TypeError) as err:
         print(f"qdacore {args.command}: error: {err}", file=sys.stderr)
         return 2
 

@@ -320,5 +320,24 @@ class Codebook:
             index=dim.targets, name=column,
         )
 
+    def targets(self, level: Optional[str], *, labels: Union[bool, str] = False) -> pd.Index:
+        """The targets of ``level=`` as an Index named after the dimension: their
+        ids, or with ``labels`` their labels (True: the ``label`` column; a str:
+        that column, e.g. ``"label_zh"``). Results of the Project index their
+        rows and columns with it.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> cb = qc.datasets.megaregion_codebook()
+        >>> cb.targets("theme").tolist(), cb.targets("theme", labels="label_zh").tolist()
+        (['COE', 'CON', 'COO'], ['共存', '连通', '合作'])
+        """
+        index = self.dimension(level).targets
+        if labels is False:
+            return index
+        column = "label" if labels is True else labels
+        return pd.Index(self.labels(level, column).to_numpy(), name=index.name)
+
 
 CodebookLike = Union[Codebook, pd.DataFrame]

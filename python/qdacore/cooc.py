@@ -1,15 +1,15 @@
 """Relating codes: co-occurrence, cross-tabulation and code networks.
 
-Units of co-occurrence
-----------------------
-``unit="item"``
+Contexts of co-occurrence
+-------------------------
+``context="item"``
     Two targets co-occur in an item that carries both (once per item, however
     many codings). The diagonal counts the items that carry a target
     (ATLAS.ti's groundedness at item level). Equals ``X.T @ X`` for the binary
     item-by-target matrix ``X``.
-``unit="document"``
+``context="document"``
     The same with documents as units.
-``unit="span"``
+``context="span"``
     Codings with ``start``/``end`` offsets. Codings with the same span form one
     *quotation*. Two quotations co-occur when they share at least one code
     point or one lies within the other (ATLAS.ti's co-occurrence operator: WITHIN,
@@ -20,9 +20,9 @@ Units of co-occurrence
     once for a pair of targets; the diagonal counts quotations. Positions are
     taken in document coordinates (``items.start + codings.start``) when the
     items table has ``start`` offsets, else within each item.
-``unit="window"``
-    Items within ``window`` positions of each other in the same document (the
-    items table's order within each document); ``window=0`` is ``unit="item"``.
+``context="window"``
+    Items at most ``window`` positions apart in the same document (the items
+    table's order within each document); ``window=0`` is ``context="item"``.
     Each pair of items counts once for a pair of targets; the diagonal counts
     items.
 
@@ -49,54 +49,55 @@ the group when ``by`` is given):
 - ``qvalue``: Benjamini-Hochberg adjusted ``pvalue`` over all T(T-1)/2 pairs of
   distinct targets of a group.
 
-With span and window units one quotation or item can meet several others, so
+In span and window contexts one quotation or item can meet several others, so
 ``c``, ``cosine`` and ``conditional`` may exceed 1 (ATLAS.ti flags such a
 c-coefficient as "out of range").
 A ratio whose denominator is 0 is NaN. ``lift``, ``npmi``, ``expected``,
 ``zscore``, ``pvalue`` and ``qvalue`` assume that each unit counts once and are
-offered for ``unit="item"`` and ``"document"`` only; ``pvalue`` and ``qvalue``
+offered for ``context="item"`` and ``"document"`` only; ``pvalue`` and ``qvalue``
 use scipy's hypergeometric distribution.
 """
 from __future__ import annotations
 
+import os
 from collections import namedtuple
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
 from . import _validate as check
+from ._model import By, CodedProject, Groups, margins_and_shares
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .project import By, Project
+__all__ = ["CONTEXTS", "MEASURES", "Chi2Result", "benjamini_hochberg", "cooccurrence",
+           "cooccurrence_edges", "crosstab", "measure_values", "to_networkx", "write_graph"]
 
-__all__ = ["MEASURES", "UNITS", "Chi2Result", "to_networkx", "write_graph"]
-
-UNITS = ("item", "document", "span", "window")
+#: Choices of ``context=``.
+CONTEXTS = ("item", "document", "span", "window")
+#: Choices of ``measure=``.
 MEASURES = ("count", "c", "jaccard", "cosine", "conditional", "lift", "npmi",
             "expected", "zscore", "pvalue", "qvalue")
 _PROBABILISTIC = {"lift", "npmi", "expected", "zscore", "pvalue", "qvalue"}
-#: Results of more cells than this are counted in a hash table of the pairs that
-#: occur instead of a dense array.
-DENSE_CELLS = 1 << 22
+# Results of more cells than this are counted in a hash table of the pairs that
+# occur instead of a dense array.
+_DENSE_CELLS = 1 << 22
 
 Chi2Result = namedtuple("Chi2Result", ["statistic", "pvalue", "dof", "expected"])
 Chi2Result.__doc__ = """Pearson's chi-square test of independence of a cross-table
 (scipy.stats.chi2_contingency without Yates' correction), computed on the rows and
-columns whose totals are not 0."""
+columns whose totals are not 0.
+
+Examples
+--------
+>>> import qdacore as qc
+>>> table, test = qc.datasets.megaregions().crosstab("subtheme", "mismatch", chi2=True)
+>>> round(test.statistic, 1), test.dof
+(1671.9, 14)
+"""
 
 
 # -- segments ------------------------------------------------------------------------
-
-def _group_of_codings(project: "Project", split: dict) -> Optional[np.ndarray]:
-    """The by-group of every coding in CSR order (None without by)."""
-    if "coding_group" in split:
-        return split["coding_group"]
-    if "item_group" in split:
-        return split["item_group"][project._coding_item_positions()]
-    return None
-
 
 def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows sorted by keys: the first row of each run of equal keys, and the
@@ -110,33 +111,33 @@ def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, np.append(first, n).astype(np.int64)
 
 
-def _segments(project: "Project", unit: str, window: Optional[int], split: dict) -> dict:
-    """Kernel arguments (indptr, code, near, space/start/end, group) for a unit.
+def _segments(project: CodedProject, context: str, window: Optional[int], groups: Groups) -> dict:
+    """Kernel arguments (indptr, code, near, space/start/end, group) for a context.
 
     Segments are items, documents, (item, group) pairs when the split is per
     coding, or distinct coded spans; see the module docstring.
     """
     arrays = project.arrays
-    group_of_coding = _group_of_codings(project, split)
-    if unit == "item" and "coding_group" not in split:
+    group_of_coding = arrays.coding_groups(groups)
+    if context == "item" and groups.per == "item":
         args = {"indptr": arrays.indptr, "code": arrays.code, "near": "self"}
-        if "item_group" in split:
-            args.update(group=split["item_group"], n_groups=split["n_groups"])
+        if groups.codes is not None:
+            args.update(group=groups.codes, n_groups=groups.n_groups)
         return args
 
-    coding_item = project._coding_item_positions()
+    coding_item = arrays.coding_item
     g = group_of_coding if group_of_coding is not None else np.zeros(len(coding_item), np.int64)
-    if unit == "span":
-        space, start, end = _span_positions(project, coding_item)
+    if context == "span":
+        space, start, end = _span_positions(project)
         keep = np.flatnonzero(g >= 0)
         order = keep[np.lexsort((g[keep], end[keep], start[keep], space[keep]))]
         first, indptr = _runs(space[order], start[order], end[order], g[order])
         args = {"near": "span", "space": space[order][first], "start": start[order][first],
                 "end": end[order][first]}
     else:
-        owner = arrays.item_doc[coding_item] if unit == "document" else coding_item
+        owner = arrays.item_doc[coding_item] if context == "document" else coding_item
         keep = np.flatnonzero(g >= 0)
-        if unit == "window":
+        if context == "window":
             # items in document order within each (group, document)
             doc = arrays.item_doc[coding_item]
             order = keep[np.lexsort((owner[keep], doc[keep], g[keep]))]
@@ -144,90 +145,70 @@ def _segments(project: "Project", unit: str, window: Optional[int], split: dict)
             seg_owner = owner[order][first]
             _, space_runs = _runs(g[order][first], doc[order][first])
             space = np.repeat(np.arange(len(space_runs) - 1), np.diff(space_runs))
-            args = {"near": "window", "window": int(window), "space": space,
-                    "start": _item_rank_in_document(project)[seg_owner]}
+            args = {"near": "window", "window": int(window or 0), "space": space,
+                    "start": arrays.item_rank_in_document()[seg_owner]}
         else:
             order = keep[np.lexsort((owner[keep], g[keep]))]
             first, indptr = _runs(g[order], owner[order])
             args = {"near": "self"}
     args.update(indptr=indptr, code=arrays.code[order])
     if group_of_coding is not None:
-        args.update(group=g[order][first], n_groups=split["n_groups"])
+        args.update(group=g[order][first], n_groups=groups.n_groups)
     return args
 
 
-def _span_positions(project: "Project", coding_item: np.ndarray):
-    """(space, start, end) of every coding in CSR order: document coordinates for
-    items placed in their document (items.start), item coordinates otherwise."""
-    codings = project.codings
-    missing = [c for c in ("start", "end") if c not in codings.columns]
+def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(space, start, end) of every coding in CSR order as integers (see
+    :meth:`qdacore.CodingArrays.spans`); every coding must have its span."""
+    missing = [c for c in ("start", "end") if c not in project.codings.columns]
     if missing:
-        raise ValueError(f"unit='span' needs codings.start and codings.end; the codings table "
-                         f"has no {check.examples(missing)} column")
-    rows = project.arrays.order if project.arrays.order is not None else slice(None)
-    start = codings["start"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    end = codings["end"].to_numpy(dtype=float, na_value=np.nan)[rows]
+        raise ValueError(f"context='span' needs codings.start and codings.end; the codings "
+                         f"table has no {check.examples(missing)} column")
+    _, space, start, end = project.arrays.spans()
     absent = np.isnan(start) | np.isnan(end)
     if absent.any():
         raise ValueError(
-            f"unit='span': {int(absent.sum())} codings lack start/end offsets; give every coding "
-            "its span, or use unit='item'"
+            f"context='span': {int(absent.sum())} codings lack start/end offsets; give every "
+            "coding its span, or use context='item'"
         )
-    start, end = start.astype(np.int64), end.astype(np.int64)
-    space = coding_item + len(project.documents)  # each item a space of its own...
-    if "start" in project.items.columns:  # ...unless it is placed in its document
-        item_start = project.items["start"].to_numpy(dtype=float, na_value=np.nan)[coding_item]
-        placed = ~np.isnan(item_start)
-        shift = np.where(placed, item_start, 0).astype(np.int64)
-        space = np.where(placed, project.arrays.item_doc[coding_item], space)
-        start, end = start + shift, end + shift
-    return space, start, end
+    return space.astype(np.int64), start.astype(np.int64), end.astype(np.int64)
 
 
-def _item_rank_in_document(project: "Project") -> np.ndarray:
-    """Position of every item within its document, in items-table order."""
-    doc = project.arrays.item_doc
-    order = np.argsort(doc, kind="stable")
-    rank = np.empty(len(doc), np.int64)
-    starts = np.searchsorted(doc[order], doc[order], side="left")
-    rank[order] = np.arange(len(doc)) - starts
-    return rank
-
-
-def _n_units(project: "Project", unit: str, split: dict, n_groups: int) -> np.ndarray:
+def _n_units(project: CodedProject, context: str, groups: Groups) -> np.ndarray:
     """Units per group (N of the measures): items or documents in the group's scope."""
-    if unit not in ("item", "document"):
+    n_groups = groups.n_groups
+    if context not in ("item", "document"):
         return np.full(n_groups, np.nan)
-    if "item_group" in split:
-        g = split["item_group"]
-        if unit == "document":
+    if groups.codes is not None and groups.per == "item":
+        g = groups.codes
+        if context == "document":
             # a document belongs to a group through its items
             pairs = np.unique(np.stack([g, project.arrays.item_doc]), axis=1)
             g = pairs[0]
         return np.bincount(g[g >= 0], minlength=n_groups).astype(float)
-    total = len(project.items) if unit == "item" else len(project.documents)
+    total = len(project.items) if context == "item" else len(project.documents)
     return np.full(n_groups, float(total))
 
 
-def _counts(project: "Project", level: Optional[str], unit: str, window: Optional[int],
-            by: "By", dropna: bool, sparse: Optional[bool]):
-    check.choice(unit, "unit", UNITS)
-    if unit == "window":
+def _counts(project: CodedProject, level: Optional[str], context: str, window: Optional[int],
+            by: By, dropna: bool, sparse: Optional[bool]):
+    check.choice(context, "context", CONTEXTS)
+    if context == "window":
         if window is None or isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
-            raise ValueError(f"unit='window' needs window= a whole number >= 0, got {window!r}")
+            raise ValueError(f"context='window' needs window= a whole number >= 0, got {window!r}")
     elif window is not None:
-        raise ValueError(f"window={window!r} applies to unit='window' only; got unit={unit!r}")
+        raise ValueError(f"window={window!r} applies to context='window' only; got "
+                         f"context={context!r}")
     dim = project.codebook.dimension(level)
-    labels, split = project._split(by, dropna)
-    args = _segments(project, unit, window, split)
-    n_groups = split.get("n_groups", 1)
+    groups = project.arrays.groups(by, dropna)
+    args = _segments(project, context, window, groups)
     t = len(dim.targets)
     if sparse is None:
-        sparse = n_groups * t * t > DENSE_CELLS
+        sparse = groups.n_groups * t * t > _DENSE_CELLS
     result = _core.cooccurrence(
         args.pop("indptr"), args.pop("code"), dim.indptr, dim.target, t, sparse=sparse, **args
     )
-    return dim, labels, n_groups, result, _n_units(project, unit, split, n_groups)
+    return dim, groups, result, _n_units(project, context, groups)
 
 
 # -- measures --------------------------------------------------------------------------
@@ -243,6 +224,14 @@ def measure_values(measure: str, n_ab, n_a, n_b, n_units) -> np.ndarray:
 
     ``n_a`` is the row (source) target's count, ``n_b`` the column's, ``n_units``
     the number of units N. See the module docstring for the formulas.
+
+    Examples
+    --------
+    ATLAS.ti's c-coefficient of two codes on 73 shared of 460 and 452 items:
+
+    >>> from qdacore.cooc import measure_values
+    >>> float(measure_values("c", 73, 460, 452, 1199).round(4))
+    0.087
     """
     n_ab, n_a, n_b = (np.asarray(x, dtype=float) for x in (n_ab, n_a, n_b))
     n = np.asarray(n_units, dtype=float)
@@ -281,7 +270,14 @@ def measure_values(measure: str, n_ab, n_a, n_b, n_units) -> np.ndarray:
 
 def benjamini_hochberg(p: np.ndarray, n_tests: int) -> np.ndarray:
     """BH-adjusted p-values for p, the listed ones among n_tests tests whose other
-    p-values are 1 (they rank last and never lower a listed q-value)."""
+    p-values are 1 (they rank last and never lower a listed q-value).
+
+    Examples
+    --------
+    >>> from qdacore.cooc import benjamini_hochberg
+    >>> benjamini_hochberg([0.01, 0.04, 0.03], 3).round(3).tolist()
+    [0.03, 0.04, 0.04]
+    """
     p = np.asarray(p, dtype=float)
     if len(p) == 0:
         return p.copy()
@@ -293,14 +289,14 @@ def benjamini_hochberg(p: np.ndarray, n_tests: int) -> np.ndarray:
     return q
 
 
-def _check_measures(measures: Sequence[str], unit: str) -> None:
+def _check_measures(measures: Sequence[str], context: str) -> None:
     for m in measures:
         check.choice(m, "measure", MEASURES)
-        if m in _PROBABILISTIC and unit not in ("item", "document"):
+        if m in _PROBABILISTIC and context not in ("item", "document"):
             raise ValueError(
-                f"measure={m!r} assumes each unit counts once; use unit='item' or 'document' "
-                f"(unit={unit!r} counts events), or a measure among count, c, jaccard, cosine, "
-                "conditional"
+                f"measure={m!r} assumes each unit counts once; use context='item' or "
+                f"'document' (context={context!r} counts events), or a measure among count, c, "
+                "jaccard, cosine, conditional"
             )
 
 
@@ -331,58 +327,80 @@ def _matrix_measure(counts: np.ndarray, n_units: float, measure: str) -> np.ndar
     return measure_values(measure, counts, diag[:, None], diag[None, :], n_units)
 
 
-# -- public functions (Project methods delegate here) ----------------------------------
+# -- the functions behind the Project's methods ----------------------------------------
 
-def cooccurrence(project: "Project", level: Optional[str] = None, unit: str = "item",
-                 measure: str = "count", window: Optional[int] = None, by: "By" = None,
-                 *, dropna: bool = True, labels: Union[bool, str] = False,
-                 as_dict: bool = False):
-    """See :meth:`qdacore.Project.cooccurrence`."""
-    _check_measures([measure], unit)
-    dim, group_labels, n_groups, result, n_units = _counts(project, level, unit, window, by,
-                                                           dropna, sparse=None)
-    t = len(dim.targets)
+def cooccurrence(project: CodedProject, level: Optional[str] = None, *, context: str = "item",
+                 measure: str = "count", window: Optional[int] = None, by: By = None,
+                 dropna: bool = True, labels: Union[bool, str] = False,
+                 as_dict: bool = False) -> Union[pd.DataFrame, dict]:
+    """Co-occurrence of the targets of a codebook dimension, as a square table:
+    the function behind :meth:`qdacore.Project.cooccurrence`, whose
+    documentation gives the parameters.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> project = qc.datasets.megaregions()
+    >>> qc.cooc.cooccurrence(project, "theme", context="document").loc["COE", "CON"]
+    np.int64(21)
+    """
+    _check_measures([measure], context)
+    dim, groups, result, n_units = _counts(project, level, context, window, by, dropna,
+                                           sparse=None)
+    t, n_groups = len(dim.targets), groups.n_groups
     sparse = isinstance(result, tuple)
     full = _dense_matrices(result, sparse, n_groups, t)
-    index = project._relabel(dim.targets, level, labels)
-    columns = index
+    index = project.codebook.targets(level, labels=labels)
     values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
     if measure == "count":
         values = [v.astype(np.int64) for v in values]
-    if group_labels is None:
-        return pd.DataFrame(values[0], index=index, columns=columns)
-    frames = {key: pd.DataFrame(v, index=index, columns=columns)
-              for key, v in zip(group_labels, values)}
+    if groups.labels is None:
+        return pd.DataFrame(values[0], index=index, columns=index)
+    frames = {key: pd.DataFrame(v, index=index, columns=index)
+              for key, v in zip(groups.labels, values)}
     if as_dict:
         return frames
     # long form: every (group, source, target) cell, targets in codebook order
     cells = np.stack(values).reshape(-1)
-    groups = np.repeat(np.arange(n_groups), t * t)
+    group_of_cell = np.repeat(np.arange(n_groups), t * t)
     long = pd.DataFrame({"source": np.tile(np.repeat(index.to_numpy(), t), n_groups),
                          "target": np.tile(index.to_numpy(), t * n_groups),
                          measure: cells})
-    for i, name in enumerate(group_labels.names):
-        long.insert(i, name, group_labels.get_level_values(i).to_numpy()[groups])
+    for i, name in enumerate(groups.labels.names):
+        long.insert(i, name, groups.labels.get_level_values(i).to_numpy()[group_of_cell])
     return long
 
 
-def cooccurrence_edges(project: "Project", level: Optional[str] = None, unit: str = "item",
-                       measures: Union[str, Sequence[str]] = ("count", "c"),
-                       window: Optional[int] = None, by: "By" = None, *,
-                       min_count: int = 1, top_k: Optional[int] = None, dropna: bool = True,
+def cooccurrence_edges(project: CodedProject, level: Optional[str] = None, *,
+                       context: str = "item", measures: Union[str, Sequence[str]] = ("count", "c"),
+                       window: Optional[int] = None, by: By = None, min_count: int = 1,
+                       top_k: Optional[int] = None, dropna: bool = True,
                        labels: Union[bool, str] = False) -> pd.DataFrame:
-    """See :meth:`qdacore.Project.cooccurrence_edges`."""
+    """Co-occurrence as a long edge table: the function behind
+    :meth:`qdacore.Project.cooccurrence_edges`, whose documentation gives the
+    parameters.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> edges = qc.cooc.cooccurrence_edges(qc.datasets.megaregions(), "theme")
+    >>> edges[["source", "target", "count"]]
+      source target  count
+    0    COE    CON     73
+    1    COE    COO     93
+    2    CON    COO     88
+    """
     measures = [measures] if isinstance(measures, str) else list(measures)
-    _check_measures(measures, unit)
+    _check_measures(measures, context)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
         raise ValueError(f"min_count must be a whole number >= 0, got {min_count!r}")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
                               or top_k < 1):
         raise ValueError(f"top_k must be None or a whole number >= 1, got {top_k!r}")
-    dim, group_labels, n_groups, result, n_units = _counts(project, level, unit, window, by,
-                                                           dropna, sparse=True)
+    dim, groups, result, n_units = _counts(project, level, context, window, by, dropna,
+                                           sparse=True)
     group, a, b, count = result
-    t = len(dim.targets)
+    t, n_groups = len(dim.targets), groups.n_groups
     diag = np.zeros((n_groups, t), dtype=np.int64)
     on_diag = a == b
     diag[group[on_diag], a[on_diag]] = count[on_diag]
@@ -400,82 +418,74 @@ def cooccurrence_edges(project: "Project", level: Optional[str] = None, unit: st
             columns[m] = q
         else:
             columns[m] = measure_values(m, count, n_a, n_b, n)
-    names = project._relabel(dim.targets, level, labels)
+    names = project.codebook.targets(level, labels=labels)
     edges = pd.DataFrame({"source": names.to_numpy()[a], "target": names.to_numpy()[b],
                           "count": count, **{m: v for m, v in columns.items() if m != "count"}})
     keep = count >= min_count
-    if group_labels is not None:
-        for i, name in enumerate(group_labels.names):
-            edges.insert(i, name, group_labels.get_level_values(i).to_numpy()[group])
+    keys: list = []
+    if groups.labels is not None:
+        keys = list(groups.labels.names)
+        for i, name in enumerate(keys):
+            edges.insert(i, name, groups.labels.get_level_values(i).to_numpy()[group])
     edges = edges[keep].reset_index(drop=True)
     if top_k is not None:
-        edges = _top_k(edges, top_k, measures[0], list(group_labels.names) if group_labels is not None else [])
-    edges.attrs.update(level=dim.name, unit=unit, node_frequency=dict(
+        edges = _top_k(edges, top_k, measures[0], keys)
+    edges.attrs.update(level=dim.name, context=context, node_frequency=dict(
         zip(names, diag.sum(axis=0).tolist())))
     return edges
 
 
-def _top_k(edges: pd.DataFrame, k: int, by: str, keys: list) -> pd.DataFrame:
-    """Edges among the k strongest of at least one of their two nodes."""
+def _top_k(edges: pd.DataFrame, k: int, measure: str, keys: list) -> pd.DataFrame:
+    """Edges among the k strongest (by measure) of at least one of their two nodes."""
     if edges.empty:
         return edges
     both = pd.concat([edges.assign(_node=edges["source"], _row=edges.index),
                       edges.assign(_node=edges["target"], _row=edges.index)])
-    ranked = both.sort_values(by, ascending=False, kind="stable")
+    ranked = both.sort_values(measure, ascending=False, kind="stable")
     kept = ranked.groupby([*keys, "_node"], sort=False, dropna=False).head(k)["_row"].unique()
     return edges.loc[np.sort(kept)].reset_index(drop=True)
 
 
-def crosstab(project: "Project", level_a: Optional[str], level_b: Optional[str],
-             unit: str = "codings", by: "By" = None, *, margins: bool = False,
+_CROSSTAB_UNITS = {"coding": "codings", "item": "items"}
+
+
+def crosstab(project: CodedProject, row_level: Optional[str], column_level: Optional[str], *,
+             unit: str = "coding", by: By = None, margins: bool = False,
              normalize: Optional[str] = None, percent: bool = False, chi2: bool = False,
-             dropna: bool = True, labels: Union[bool, str] = False):
-    """See :meth:`qdacore.Project.crosstab`."""
-    check.choice(unit, "unit", ("codings", "items"))
-    check.choice(normalize, "normalize", (None, "row", "column", "total"))
-    if percent and normalize is None:
-        raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
-    dim_a = project.codebook.dimension(level_a)
-    dim_b = project.codebook.dimension(level_b)
-    group_labels, split = project._split(by, dropna)
+             dropna: bool = True, labels: Union[bool, str] = False) -> Any:
+    """Cross-tabulation of two codebook dimensions: the function behind
+    :meth:`qdacore.Project.crosstab`, whose documentation gives the parameters.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> qc.cooc.crosstab(qc.datasets.megaregions(), "theme", "vision", unit="item")
+    vision  V-MP  V-FM  V-FC
+    theme
+    COE      460    73    93
+    CON       73   452    88
+    COO       93    88   541
+    """
+    check.choice(unit, "unit", tuple(_CROSSTAB_UNITS))
+    margins_and_shares(pd.DataFrame(), False, normalize, percent)  # checks the choices first
+    dim_a = project.codebook.dimension(row_level)
+    dim_b = project.codebook.dimension(column_level)
+    groups = project.arrays.groups(by, dropna)
     arrays = project.arrays
     counts = _core.crosstab(arrays.indptr, arrays.code, dim_a.indptr, dim_a.target,
                             len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets),
-                            unit=unit, **split)
-    rows = project._relabel(dim_a.targets, level_a, labels)
-    cols = project._relabel(dim_b.targets, level_b, labels)
+                            unit=_CROSSTAB_UNITS[unit], **groups.kernel_args())
+    rows = project.codebook.targets(row_level, labels=labels)
+    cols = project.codebook.targets(column_level, labels=labels)
     if rows.name == cols.name:  # a dimension against itself
         rows, cols = rows.rename(f"{rows.name} (rows)"), cols.rename(f"{cols.name} (columns)")
     tables = [pd.DataFrame(c, index=rows, columns=cols) for c in counts]
     tests = [_chi2(tb) for tb in tables] if chi2 else None
-    tables = [_margins_and_shares(tb, margins, normalize, percent) for tb in tables]
-    if group_labels is None:
-        table = tables[0]
-        return (table, tests[0]) if chi2 else table
-    table = pd.concat(dict(zip(group_labels, tables)), names=[*group_labels.names, rows.name])
-    return (table, dict(zip(group_labels, tests))) if chi2 else table
-
-
-def _margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[str],
-                        percent: bool) -> pd.DataFrame:
-    from .project import MARGIN
-
-    if margins:
-        table = table.copy()
-        table[MARGIN] = table.sum(axis=1)
-        table.loc[MARGIN] = table.sum(axis=0)
-    if normalize is None:
-        return table
-    table = table.astype(float)
-    if normalize == "row":
-        table = table.div(table.iloc[:, -1] if margins else table.sum(axis=1), axis=0)
-        table = table.drop(columns=MARGIN) if margins else table
-    elif normalize == "column":
-        table = table.div(table.iloc[-1] if margins else table.sum(axis=0), axis=1)
-        table = table.drop(index=MARGIN) if margins else table
-    else:
-        table = table / (table.iloc[-1, -1] if margins else table.to_numpy().sum())
-    return table * 100.0 if percent else table
+    tables = [margins_and_shares(tb, margins, normalize, percent) for tb in tables]
+    if groups.labels is None:
+        return (tables[0], tests[0]) if tests is not None else tables[0]
+    table = pd.concat(dict(zip(groups.labels, tables)), names=[*groups.labels.names, rows.name])
+    return (table, dict(zip(groups.labels, tests))) if tests is not None else table
 
 
 def _chi2(table: pd.DataFrame) -> Chi2Result:
@@ -494,7 +504,7 @@ def _chi2(table: pd.DataFrame) -> Chi2Result:
 
 # -- graphs ----------------------------------------------------------------------------
 
-def to_networkx(edges: pd.DataFrame, weight: str = "count"):
+def to_networkx(edges: pd.DataFrame, *, weight: str = "count") -> Any:
     """A networkx Graph from :meth:`~qdacore.Project.cooccurrence_edges` output.
 
     Nodes carry ``frequency`` (their diagonal count) when the edges table knows it;
@@ -505,9 +515,8 @@ def to_networkx(edges: pd.DataFrame, weight: str = "count"):
     Examples
     --------
     >>> import qdacore as qc
-    >>> from qdacore.cooc import to_networkx
     >>> edges = qc.datasets.megaregions().cooccurrence_edges("subtheme")
-    >>> graph = to_networkx(edges)
+    >>> graph = qc.cooc.to_networkx(edges)
     >>> graph.number_of_nodes(), graph.number_of_edges() == len(edges)
     (11, True)
     """
@@ -523,14 +532,25 @@ def to_networkx(edges: pd.DataFrame, weight: str = "count"):
                          "building a graph, e.g. edges[edges['region'] == 'Central-Yunnan']")
     graph = nx.from_pandas_edgelist(edges.assign(weight=edges[weight]), "source", "target",
                                     edge_attr=True)
-    graph.graph.update(level=edges.attrs.get("level"), unit=edges.attrs.get("unit"))
+    graph.graph.update(level=edges.attrs.get("level"), context=edges.attrs.get("context"))
     for node, freq in edges.attrs.get("node_frequency", {}).items():
         graph.add_node(node, frequency=int(freq))
     return graph
 
 
-def write_graph(edges: pd.DataFrame, path, format: str = "graphml", weight: str = "count"):
-    """Write the edges as GraphML or GEXF through networkx; returns the path."""
+def write_graph(edges: pd.DataFrame, path: Union[str, os.PathLike], *, format: str = "graphml",
+                weight: str = "count") -> Union[str, os.PathLike]:
+    """Write the edges as GraphML or GEXF through networkx; returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, networkx as nx, qdacore as qc
+    >>> edges = qc.datasets.megaregions().cooccurrence_edges("theme")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     graph = nx.read_graphml(qc.cooc.write_graph(edges, f"{tmp}/themes.graphml"))
+    >>> graph.number_of_edges()
+    3
+    """
     import networkx as nx
 
     check.choice(format, "format", ("graphml", "gexf"))

@@ -6,7 +6,7 @@ Conventions shared by every function here:
 * Inputs are array-likes or pandas objects of real numbers (sizes such as
   population must be >= 0 where the index says so). A pandas Series keeps its
   index labels in outputs that run over units.
-* ``groups=`` (where offered) is one label per unit; the index is computed for
+* ``by=`` (where offered) is one label per unit; the index is computed for
   every group in one pass and returned as a Series indexed by the group labels
   (in order of first appearance; category order for categoricals). A missing
   group label leaves the unit out.
@@ -37,7 +37,6 @@ __all__ = [
     "complementarity",
 ]
 
-NAN_POLICIES = ("propagate", "omit", "raise")
 Scalar = Union[float, pd.Series]
 
 
@@ -74,52 +73,33 @@ def _matrix(values: Any, name: str) -> tuple[np.ndarray, Optional[pd.Index], Opt
     return np.ascontiguousarray(array, dtype=np.float64), rows, cols
 
 
-def _groups(groups: Any, n: int) -> tuple[Optional[np.ndarray], Optional[pd.Index]]:
+def _groups(by: Any, n: int) -> tuple[Optional[np.ndarray], Optional[pd.Index]]:
     """Integer codes (-1 for a missing label) and the labels, in first-appearance order."""
-    if groups is None:
+    if by is None:
         return None, None
-    name = getattr(groups, "name", None)
-    if not isinstance(groups, (pd.Series, pd.Index, pd.Categorical, np.ndarray)):
-        groups = np.asarray(groups, dtype=object)
-    if len(groups) != n:
-        raise ValueError(f"groups must have one label per value ({n}), got {len(groups)}")
-    codes, uniques = pd.factorize(groups, sort=False)
+    name = getattr(by, "name", None)
+    if not isinstance(by, (pd.Series, pd.Index, pd.Categorical, np.ndarray)):
+        by = np.asarray(by, dtype=object)
+    if len(by) != n:
+        raise ValueError(f"by must have one label per value ({n}), got {len(by)}")
+    codes, uniques = pd.factorize(by, sort=False)
     uniques = pd.Index(uniques, name=name if name is not None else "group")
     return codes.astype(np.int64, copy=False), uniques
 
 
 def _policy(nan_policy: str) -> str:
-    return check.choice(nan_policy, "nan_policy", NAN_POLICIES)
+    return check.choice(nan_policy, "nan_policy", check.NAN_POLICIES)
 
 
-def _call(kernel: Callable, public: str, values: dict[str, tuple[str, np.ndarray]], *args, **kwargs):
-    """Calls a _core kernel; an element error is re-raised with the public
-    argument name and the float value (the core reports values as integers)."""
-    try:
-        return kernel(*args, **kwargs)
-    except (ValueError, IndexError) as exc:
-        arg = getattr(exc, "arg", None)
-        if arg not in values:
-            raise
-        prefix = f"{kernel.__name__}: {arg}[{exc.index}] = {exc.value}: "
-        message = str(exc)
-        reason = message[len(prefix):] if message.startswith(prefix) else message
-        label, array = values[arg]
-        flat = array.reshape(-1)
-        where = exc.index if array.ndim == 1 else np.unravel_index(exc.index, array.shape)
-        shown = flat[exc.index] if exc.index < flat.size else None
-        raise type(exc)(f"{public}: {label}[{where}] = {shown!r}: {reason}") from None
-
-
-def _grouped(kernel: Callable, public: str, x: Any, groups: Any, nan_policy: str,
+def _grouped(kernel: Callable, public: str, x: Any, by: Any, nan_policy: str,
              name: str = "x", *args, **kwargs):
     """Runs a grouped kernel; returns (raw outputs, group labels or None, the
     float64 values and the group codes)."""
     values, _ = _vector(x, name)
-    codes, labels = _groups(groups, len(values))
+    codes, labels = _groups(by, len(values))
     policy = _policy(nan_policy)
     n_groups = 1 if labels is None else len(labels)
-    result = _call(kernel, public, {"x": (name, values)}, values, *args, group=codes,
+    result = check.call_kernel(kernel, public, {"x": (name, values)}, values, *args, group=codes,
                    n_groups=n_groups, nan_policy=policy, **kwargs)
     return result, labels, values, codes
 
@@ -132,7 +112,7 @@ def _shape(values: np.ndarray, labels: Optional[pd.Index], name: str) -> Scalar:
 
 
 # -- inequality and concentration ------------------------------------------------
-def gini(x: Any, corrected: bool = False, weights: Any = None, *, groups: Any = None,
+def gini(x: Any, *, frequency_weights: Any = None, corrected: bool = False, by: Any = None,
          nan_policy: str = "propagate") -> Scalar:
     r"""Gini coefficient of non-negative values.
 
@@ -150,11 +130,11 @@ def gini(x: Any, corrected: bool = False, weights: Any = None, *, groups: Any = 
     corrected : bool
         Multiply by :math:`n/(n-1)` so that one unit holding everything gives 1
         (REAT's ``coefnorm=TRUE``). Undefined (NaN) for one unit; not combined
-        with weights.
-    weights : array-like, optional
+        with frequency weights.
+    frequency_weights : array-like, optional
         Non-negative weight per value (e.g. the size of an income class); a
         weight counts as that many identical units.
-    groups : array-like, optional
+    by : array-like, optional
         A label per value: one coefficient per group.
     nan_policy : {"propagate", "omit", "raise"}
 
@@ -171,27 +151,28 @@ def gini(x: Any, corrected: bool = False, weights: Any = None, *, groups: Any = 
     >>> round(indices.gini([20, 50, 20, 10]), 12), round(indices.gini([20, 50, 20, 10], corrected=True), 12)
     (0.3, 0.4)
     >>> round(indices.gini([500, 1500, 2500, 4000, 7500, 15000],
-    ...                    weights=[1000, 1200, 1600, 400, 200, 600]), 4)
+    ...                    frequency_weights=[1000, 1200, 1600, 400, 200, 600]), 4)
     0.5278
-    >>> indices.gini([1, 1, 4, 0], groups=["a", "a", "b", "b"])
+    >>> indices.gini([1, 1, 4, 0], by=["a", "a", "b", "b"])
     group
     a    0.0
     b    0.5
     Name: gini, dtype: float64
     """
-    if corrected and weights is not None:
+    if corrected and frequency_weights is not None:
         raise ValueError("corrected=True: the n/(n-1) correction is defined for unweighted "
-                         "data only; drop weights or corrected")
+                         "data only; drop frequency_weights or corrected")
     values, _ = _vector(x, "x")
     arrays = {"x": ("x", values)}
     w = None
-    if weights is not None:
-        w, _ = _vector(weights, "weights")
+    if frequency_weights is not None:
+        w, _ = _vector(frequency_weights, "frequency_weights")
         if len(w) != len(values):
-            raise ValueError(f"weights must have one value per x ({len(values)}), got {len(w)}")
-        arrays["weight"] = ("weights", w)
-    codes, labels = _groups(groups, len(values))
-    out = _call(_core.gini, "gini", arrays, values, group=codes,
+            raise ValueError(f"frequency_weights must have one value per x ({len(values)}), "
+                             f"got {len(w)}")
+        arrays["weight"] = ("frequency_weights", w)
+    codes, labels = _groups(by, len(values))
+    out = check.call_kernel(_core.gini, "gini", arrays, values, group=codes,
                 n_groups=1 if labels is None else len(labels), weight=w,
                 corrected=bool(corrected), nan_policy=_policy(nan_policy))
     return _shape(out, labels, "gini")
@@ -220,9 +201,9 @@ class TheilDecomposition:
                           "between_share": share}, name=f"theil_{self.kind}")
 
 
-def theil(x: Any, kind: str = "T", groups: Any = None, *,
+def theil(x: Any, *, kind: str = "T", by: Any = None,
           nan_policy: str = "propagate") -> Union[float, TheilDecomposition]:
-    r"""Theil's T or L index, decomposed over groups when ``groups`` is given.
+    r"""Theil's T or L index, decomposed over groups when ``by`` is given.
 
     .. math::
         T = \frac{1}{n}\sum_i \frac{x_i}{\mu}\ln\frac{x_i}{\mu}, \qquad
@@ -243,7 +224,7 @@ def theil(x: Any, kind: str = "T", groups: Any = None, *,
     x : array-like
         Values >= 0.
     kind : {"T", "L"}
-    groups : array-like, optional
+    by : array-like, optional
         A label per value; then a :class:`TheilDecomposition` is returned.
     nan_policy : {"propagate", "omit", "raise"}
 
@@ -252,7 +233,7 @@ def theil(x: Any, kind: str = "T", groups: Any = None, *,
     >>> from qdacore import indices
     >>> round(indices.theil([10, 10, 10, 20, 50], kind="L"), 7)  # REAT, after Stoermann
     0.2326302
-    >>> d = indices.theil([1, 1, 4, 4], groups=["a", "a", "b", "b"])
+    >>> d = indices.theil([1, 1, 4, 4], by=["a", "a", "b", "b"])
     >>> round(d.total, 6), round(d.between, 6), d.within
     (0.192745, 0.192745, 0.0)
     >>> d.by_group
@@ -262,7 +243,7 @@ def theil(x: Any, kind: str = "T", groups: Any = None, *,
     b      2    0.8    0.0           0.0
     """
     check.choice(kind, "kind", ("T", "L"))
-    (per_group, decomposition), labels, values, codes = _grouped(_core.theil, "theil", x, groups,
+    (per_group, decomposition), labels, values, codes = _grouped(_core.theil, "theil", x, by,
                                                                  nan_policy, kind=kind)
     if labels is None:
         return float(per_group[0])
@@ -280,7 +261,7 @@ def theil(x: Any, kind: str = "T", groups: Any = None, *,
     return TheilDecomposition(kind, total, between, within, by_group)
 
 
-def atkinson(x: Any, epsilon: float, *, groups: Any = None,
+def atkinson(x: Any, epsilon: float, *, by: Any = None,
              nan_policy: str = "propagate") -> Scalar:
     r"""Atkinson's (1970) index with inequality aversion ``epsilon`` >= 0.
 
@@ -304,16 +285,16 @@ def atkinson(x: Any, epsilon: float, *, groups: Any = None,
     """
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
         raise TypeError(f"epsilon must be a number >= 0, got {epsilon!r}")
-    out, labels, _, _ = _grouped(_core.atkinson, "atkinson", x, groups, nan_policy, "x", float(epsilon))
+    out, labels, _, _ = _grouped(_core.atkinson, "atkinson", x, by, nan_policy, "x", float(epsilon))
     return _shape(out, labels, "atkinson")
 
 
-def _concentration(x, groups, nan_policy, public):
-    (h, e, count), labels, _, _ = _grouped(_core.concentration, public, x, groups, nan_policy)
+def _concentration(x, by, nan_policy, public):
+    (h, e, count), labels, _, _ = _grouped(_core.concentration, public, x, by, nan_policy)
     return h, e, count.astype(float), labels
 
 
-def hhi(x: Any, normalized: bool = False, *, groups: Any = None,
+def hhi(x: Any, *, normalized: bool = False, by: Any = None,
         nan_policy: str = "propagate") -> Scalar:
     r"""Hirschman-Herfindahl index of the shares :math:`p_i = x_i / \sum x`.
 
@@ -331,14 +312,14 @@ def hhi(x: Any, normalized: bool = False, *, groups: Any = None,
     >>> round(indices.hhi([20, 50, 20, 10]), 12), round(indices.hhi([20, 50, 20, 10], normalized=True), 2)
     (0.34, 0.12)
     """
-    h, _, n, labels = _concentration(x, groups, nan_policy, "hhi")
+    h, _, n, labels = _concentration(x, by, nan_policy, "hhi")
     if normalized:
         with np.errstate(divide="ignore", invalid="ignore"):
             h = np.where(n > 1, (h - 1.0 / n) / (1.0 - 1.0 / np.where(n > 0, n, 1)), np.nan)
     return _shape(h, labels, "hhi_normalized" if normalized else "hhi")
 
 
-def equivalent_number(x: Any, *, groups: Any = None, nan_policy: str = "propagate") -> Scalar:
+def equivalent_number(x: Any, *, by: Any = None, nan_policy: str = "propagate") -> Scalar:
     """The numbers-equivalent :math:`1/H` of the Hirschman-Herfindahl index: how
     many equal units would give the same concentration (Adelman 1969).
 
@@ -348,12 +329,12 @@ def equivalent_number(x: Any, *, groups: Any = None, nan_policy: str = "propagat
     >>> round(indices.equivalent_number([20, 50, 20, 10]), 4)
     2.9412
     """
-    h, _, _, labels = _concentration(x, groups, nan_policy, "equivalent_number")
+    h, _, _, labels = _concentration(x, by, nan_policy, "equivalent_number")
     with np.errstate(divide="ignore"):
         return _shape(1.0 / h, labels, "equivalent_number")
 
 
-def cv(x: Any, ddof: float = 1, *, groups: Any = None, nan_policy: str = "propagate") -> Scalar:
+def cv(x: Any, *, ddof: float = 1, by: Any = None, nan_policy: str = "propagate") -> Scalar:
     r"""Coefficient of variation :math:`s / \bar x` with
     :math:`s^2 = \sum (x - \bar x)^2 / (n - \text{ddof})`.
 
@@ -369,11 +350,11 @@ def cv(x: Any, ddof: float = 1, *, groups: Any = None, nan_policy: str = "propag
     """
     if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
         raise TypeError(f"ddof must be a number >= 0, got {ddof!r}")
-    out, labels, _, _ = _grouped(_core.cv, "cv", x, groups, nan_policy, "x", float(ddof))
+    out, labels, _, _ = _grouped(_core.cv, "cv", x, by, nan_policy, "x", float(ddof))
     return _shape(out, labels, "cv")
 
 
-def entropy(x: Any, normalized: bool = False, *, groups: Any = None,
+def entropy(x: Any, *, normalized: bool = False, by: Any = None,
             nan_policy: str = "propagate") -> Scalar:
     r"""Shannon entropy of the shares :math:`p_i = x_i / \sum x` (natural log).
 
@@ -389,7 +370,7 @@ def entropy(x: Any, normalized: bool = False, *, groups: Any = None,
     >>> round(indices.entropy([1, 1, 1, 1]), 6), indices.entropy([1, 1, 1, 1], normalized=True)
     (1.386294, 1.0)
     """
-    _, e, n, labels = _concentration(x, groups, nan_policy, "entropy")
+    _, e, n, labels = _concentration(x, by, nan_policy, "entropy")
     if normalized:
         with np.errstate(divide="ignore", invalid="ignore"):
             e = np.where(n > 1, e / np.log(np.where(n > 1, n, 2)), np.nan)
@@ -397,7 +378,7 @@ def entropy(x: Any, normalized: bool = False, *, groups: Any = None,
 
 
 # -- morphological polycentricity -------------------------------------------------
-def primacy(sizes: Any, k: int = 2, *, groups: Any = None, nan_policy: str = "propagate") -> Scalar:
+def primacy(sizes: Any, *, k: int = 2, by: Any = None, nan_policy: str = "propagate") -> Scalar:
     r"""Primacy of the largest unit: :math:`P_1 / (P_2 + \dots + P_k)`.
 
     ``k=2`` is the two-city primacy ratio :math:`P_1/P_2`; ``k=4`` the four-city
@@ -412,11 +393,11 @@ def primacy(sizes: Any, k: int = 2, *, groups: Any = None, nan_policy: str = "pr
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ValueError(f"k must be a whole number >= 2, got {k!r}")
-    out, labels, _, _ = _grouped(_core.primacy, "primacy", sizes, groups, nan_policy, "sizes", int(k))
+    out, labels, _, _ = _grouped(_core.primacy, "primacy", sizes, by, nan_policy, "sizes", int(k))
     return _shape(out, labels, f"primacy_{k}")
 
 
-def rank_size_slope(sizes: Any, top: Optional[int] = None, *, groups: Any = None,
+def rank_size_slope(sizes: Any, *, top: Optional[int] = None, by: Any = None,
                     nan_policy: str = "propagate") -> Scalar:
     r"""Slope of the rank-size regression :math:`\ln P_r = a + b \ln r`.
 
@@ -437,7 +418,7 @@ def rank_size_slope(sizes: Any, top: Optional[int] = None, *, groups: Any = None
     """
     if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2):
         raise ValueError(f"top must be None or a whole number >= 2, got {top!r}")
-    (slope, _), labels, _, _ = _grouped(_core.rank_size, "rank_size_slope", sizes, groups, nan_policy,
+    (slope, _), labels, _, _ = _grouped(_core.rank_size, "rank_size_slope", sizes, by, nan_policy,
                                   "sizes", top=0 if top is None else int(top))
     return _shape(slope, labels, "rank_size_slope")
 
@@ -474,7 +455,7 @@ def _core_flags(core: Any, labels: pd.Index, n: int) -> Optional[np.ndarray]:
     return labels.isin(members).astype(np.int64)
 
 
-def flow_summary(od: Any, core: Any = None, *, nan_policy: str = "propagate") -> FlowSummary:
+def flow_summary(od: Any, *, core: Any = None, nan_policy: str = "propagate") -> FlowSummary:
     r"""In-, out- and net flows, symmetry and core dominance of an OD matrix.
 
     ``od[i, j]`` is the flow from node i to node j (>= 0); the diagonal (flows
@@ -524,7 +505,7 @@ def flow_summary(od: Any, core: Any = None, *, nan_policy: str = "propagate") ->
     n = w.shape[0]
     labels = pd.Index(rows if rows is not None else range(n), name="node")
     flags = _core_flags(core, labels, n)
-    inflow, outflow, h, network = _call(_core.flow_summary, "flow_summary", {"od": ("od", w)}, w,
+    inflow, outflow, h, network = check.call_kernel(_core.flow_summary, "flow_summary", {"od": ("od", w)}, w,
                                         core=flags, nan_policy=_policy(nan_policy))
     with np.errstate(divide="ignore", invalid="ignore"):
         through = inflow + outflow
@@ -539,7 +520,7 @@ def flow_summary(od: Any, core: Any = None, *, nan_policy: str = "propagate") ->
     return FlowSummary(nodes, pd.Series(network, index=names, name="flows"))
 
 
-def green_polycentricity(od: Any, degree: str = "in", *, nan_policy: str = "propagate") -> pd.Series:
+def green_polycentricity(od: Any, *, degree: str = "in", nan_policy: str = "propagate") -> pd.Series:
     r"""Green's (2007) functional polycentricity of a flow network.
 
     .. math:: P_F = \Big(1 - \frac{\sigma_d}{\sigma_{d,\max}}\Big)\,\Delta
@@ -573,7 +554,7 @@ def green_polycentricity(od: Any, degree: str = "in", *, nan_policy: str = "prop
     w, _, _ = _matrix(od, "od")
     if w.shape[0] != w.shape[1]:
         raise ValueError(f"od must be square (origins x destinations), got shape {w.shape}")
-    out = _call(_core.green_polycentricity, "green_polycentricity", {"od": ("od", w)}, w,
+    out = check.call_kernel(_core.green_polycentricity, "green_polycentricity", {"od": ("od", w)}, w,
                 degree=degree, nan_policy=_policy(nan_policy))
     return pd.Series(out, index=["degree_sd", "degree_sd_max", "evenness", "density",
                                  "valued_density", "polycentricity"], name="green")
@@ -615,7 +596,7 @@ def location_quotient(e_ij: Any, e_j: Any = None, e_i: Any = None, e: Any = None
         r, c = m.shape
         parts = [m.ravel(), np.repeat(sums(m, axis=1), c), np.tile(sums(m, axis=0), r),
                  np.full(r * c, sums(m))]
-        out = _call(_core.location_quotient, "location_quotient", {"e_ij": ("e_ij", m)},
+        out = check.call_kernel(_core.location_quotient, "location_quotient", {"e_ij": ("e_ij", m)},
                     *parts, nested=True, nan_policy=policy).reshape(r, c)
         return pd.DataFrame(out, index=rows, columns=cols) if rows is not None else out
     arrays = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (e_ij, e_j, e_i, e)]
@@ -627,7 +608,7 @@ def location_quotient(e_ij: Any, e_j: Any = None, e_i: Any = None, e: Any = None
                          "(or be scalars)") from None
     flat = [np.ascontiguousarray(a.ravel()) for a in arrays]
     names = ("e_ij", "e_j", "e_i", "e")
-    out = _call(_core.location_quotient, "location_quotient",
+    out = check.call_kernel(_core.location_quotient, "location_quotient",
                 {k: (k, v) for k, v in zip(names, flat)}, *flat, nested=True, nan_policy=policy)
     return float(out[0]) if scalar else out.reshape(arrays[0].shape)
 
@@ -652,7 +633,7 @@ def _profiles(a: Any, b: Any, name_a: str, name_b: str):
 
 def _distance(a: Any, b: Any, name_a: str, name_b: str, public: str, nan_policy: str):
     a2, b2, one_d, rows = _profiles(a, b, name_a, name_b)
-    d = _call(_core.share_distance, public, {"a": (name_a, a2), "b": (name_b, b2)}, a2, b2,
+    d = check.call_kernel(_core.share_distance, public, {"a": (name_a, a2), "b": (name_b, b2)}, a2, b2,
               nan_policy=_policy(nan_policy))
     return d, one_d, rows
 
@@ -758,7 +739,7 @@ def duranton_puga(managers: Any, production: Any, *, nan_policy: str = "propagat
     policy = _policy(nan_policy)
     sums = np.nansum if policy == "omit" else np.sum
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = _call(_core.location_quotient, "duranton_puga",
+        out = check.call_kernel(_core.location_quotient, "duranton_puga",
                     {"e_ij": ("managers", m), "e_j": ("production", p)},
                     m, p, np.full(len(m), sums(m)), np.full(len(m), sums(p)),
                     nested=False, nan_policy=policy)

@@ -1,5 +1,5 @@
 """Publication plots on matplotlib: frequencies, heat maps, co-occurrence
-networks and a vision-theme-sub-theme Sankey diagram.
+networks, a vision-theme-sub-theme Sankey diagram and agreement per code.
 
 Every function draws on ``ax`` (a new figure when None) and returns the
 matplotlib Axes. Labels in Chinese are drawn with an installed CJK font (Noto
@@ -12,31 +12,44 @@ from __future__ import annotations
 import re
 import warnings
 from functools import lru_cache
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .cooc import to_networkx
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-    from .project import Project
+    from ._model import CodedProject
 
-__all__ = ["frequencies", "heatmap", "cooccurrence_network", "sankey", "cjk_font"]
+__all__ = ["frequencies", "heatmap", "cooccurrence_network", "sankey", "agreement",
+           "AgreementReport", "cjk_font", "PALETTE"]
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK", "Noto Serif CJK SC",
                  "Noto Serif CJK JP", "Source Han Sans SC", "Source Han Sans CN",
                  "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
                  "PingFang SC", "Heiti SC", "Droid Sans Fallback", "AR PL UMing CN")
-#: Colours of the study's three visions / themes, in codebook order.
+#: Colours of the study's three visions / themes, in codebook order, then others.
 PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
            "#8C8C8C", "#CCB974", "#64B5CD", "#2F4B7C", "#A05195")
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> Optional[str]:
-    """Name of an installed font family with CJK glyphs, or None."""
+    """Name of an installed font family with CJK glyphs, or None.
+
+    Examples
+    --------
+    >>> from qdacore.plot import cjk_font
+    >>> font = cjk_font()  # e.g. 'Noto Sans CJK JP' where fonts-noto-cjk is installed
+    >>> font is None or isinstance(font, str)
+    True
+    """
     from matplotlib import font_manager
 
     def known():
@@ -98,7 +111,7 @@ def _axes(ax, figsize):
     return ax
 
 
-def frequencies(data, ax: Optional["Axes"] = None, *, title: Optional[str] = None,
+def frequencies(data: Any, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
                 horizontal: bool = True, annotate: bool = True, color=None,
                 xlabel: Optional[str] = None) -> "Axes":
     """Bar chart of :meth:`~qdacore.Project.frequencies` output.
@@ -155,7 +168,7 @@ def frequencies(data, ax: Optional["Axes"] = None, *, title: Optional[str] = Non
     return ax
 
 
-def heatmap(table: pd.DataFrame, ax: Optional["Axes"] = None, *, title: Optional[str] = None,
+def heatmap(table: pd.DataFrame, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
             cmap: str = "Blues", annotate: Optional[bool] = None, fmt: Optional[str] = None,
             colorbar: bool = True, mask_diagonal: bool = False) -> "Axes":
     """Heat map of a table: a code-document table, a co-occurrence matrix or a
@@ -207,7 +220,7 @@ def heatmap(table: pd.DataFrame, ax: Optional["Axes"] = None, *, title: Optional
     return ax
 
 
-def cooccurrence_network(edges: pd.DataFrame, ax: Optional["Axes"] = None, *,
+def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional["Axes"] = None,
                          weight: str = "count", layout: str = "spring", seed: int = 0,
                          title: Optional[str] = None, max_width: float = 6.0) -> "Axes":
     """Network of :meth:`~qdacore.Project.cooccurrence_edges`: node area by the
@@ -224,8 +237,6 @@ def cooccurrence_network(edges: pd.DataFrame, ax: Optional["Axes"] = None, *,
     11
     """
     import networkx as nx
-
-    from .cooc import to_networkx
 
     if layout not in ("spring", "circular", "kamada_kawai"):
         raise ValueError(f"layout must be 'spring', 'circular' or 'kamada_kawai', got {layout!r}")
@@ -248,7 +259,7 @@ def cooccurrence_network(edges: pd.DataFrame, ax: Optional["Axes"] = None, *,
     families = _families(list(graph.nodes)) or None
     nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8,
                             font_family=families if families else "sans-serif")
-    ax.set_title(title or f"Co-occurrence network ({edges.attrs.get('unit', 'item')})")
+    ax.set_title(title or f"Co-occurrence network ({edges.attrs.get('context', 'item')})")
     ax.margins(0.15)
     ax.axis("off")
     return ax
@@ -267,12 +278,12 @@ def _band(ax, x0, x1, y0_top, y0_bottom, y1_top, y1_bottom, colour):
     ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45))
 
 
-def sankey(project: "Project", levels: Sequence[str] = ("vision", "theme", "subtheme"),
-           ax: Optional["Axes"] = None, *, labels: Any = True, title: Optional[str] = None,
+def sankey(project: "CodedProject", levels: Sequence[str] = ("vision", "theme", "subtheme"), *,
+           ax: Optional["Axes"] = None, labels: Any = True, title: Optional[str] = None,
            gap: float = 0.02) -> "Axes":
     """Sankey diagram of codings flowing through codebook dimensions, e.g. vision
     to theme to sub-theme: node heights are codings per target, bands are
-    :meth:`~qdacore.Project.crosstab` counts (``unit="codings"``) of neighbouring
+    :meth:`~qdacore.Project.crosstab` counts (``unit="coding"``) of neighbouring
     dimensions, coloured by the first dimension.
 
     Examples
@@ -290,8 +301,7 @@ def sankey(project: "Project", levels: Sequence[str] = ("vision", "theme", "subt
         raise ValueError("levels must name at least two codebook dimensions")
     ax = _axes(ax, (10, 6))
     freqs = [project.frequencies(level) for level in levels]
-    names = [project._relabel(f.index, level, labels) if labels is not False else f.index
-             for f, level in zip(freqs, levels)]
+    names = [project.codebook.targets(level, labels=labels) for level in levels]
     total = max(float(f.sum()) for f in freqs)
     if total == 0:
         raise ValueError("the project has no codings at these levels: nothing to plot")
@@ -341,3 +351,75 @@ def sankey(project: "Project", levels: Sequence[str] = ("vision", "theme", "subt
         for text in ax.texts:
             text.set_fontfamily(families)
     return ax
+
+
+def agreement(table: pd.DataFrame, *, ax: Optional["Axes"] = None,
+              title: Optional[str] = None) -> "Figure":
+    """Dot plot of :meth:`~qdacore.Project.agreement` output: one dot per code
+    with its bootstrap interval, the pooled value as a dotted line and, for
+    Krippendorff's alpha, Krippendorff's (2004) guidelines 0.667 and 0.800.
+
+    Returns the figure (drawn on ``ax`` when given).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qdacore as qc
+    >>> table = qc.datasets.megaregions(n_coders=2).agreement("theme", n_boot=100)
+    >>> figure = qc.plot.agreement(table)
+    >>> [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    ['COO', 'CON', 'COE']
+    """
+    method = table.attrs.get("method")
+    if method is None or method not in table.columns or "(all)" not in table.index:
+        raise ValueError("table must be the output of Project.agreement (it names its method "
+                         "in attrs and ends with the (all) row)")
+    shown = table.drop(index="(all)").sort_values(method)
+    ax = _axes(ax, (7, 0.3 * len(shown) + 1.5))
+    y = np.arange(len(shown))
+    ax.errorbar(shown[method], y, xerr=[shown[method] - shown["ci_low"],
+                                         shown["ci_high"] - shown[method]],
+                fmt="o", color=PALETTE[0], ecolor="#999999", capsize=2)
+    overall = table.loc["(all)", method]
+    ax.axvline(overall, color=PALETTE[0], linestyle=":", label=f"all codes: {overall:.3f}")
+    if method == "krippendorff":
+        ax.axvline(0.667, color="#C44E52", linewidth=0.8, label="0.667 (tentative)")
+        ax.axvline(0.8, color="#55A868", linewidth=0.8, label="0.800 (reliable)")
+    ax.set_yticks(y, [str(i) for i in shown.index])
+    coders = ", ".join(map(str, table.attrs.get("coders", [])))
+    ax.set_xlabel(f"{method} ({table.attrs.get('unit', 'item')}s, {coders})")
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.set_title(title or f"Agreement per {table.index.name}")
+    _apply_fonts(ax, list(shown.index))
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+    return ax.figure
+
+
+@dataclass
+class AgreementReport:
+    """A table and a figure of per-code agreement, shown together in Jupyter
+    (what :meth:`~qdacore.Project.agreement_report` returns).
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> report = qc.datasets.megaregions(n_coders=2).agreement_report("theme", n_boot=100)
+    >>> report._repr_html_().startswith("<table")
+    True
+    """
+
+    table: pd.DataFrame
+    figure: Any
+
+    def _repr_html_(self) -> str:
+        import base64
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        image = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return (self.table.round(3).to_html() +
+                f'<img src="data:image/png;base64,{image}" alt="agreement per code">')

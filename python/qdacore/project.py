@@ -20,56 +20,22 @@ document. Treat the tables as read-only; build a new Project to change them.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _model, agree, cooc, plot
 from . import _validate as check
+from ._model import By, CodingArrays
 from .codebook import Codebook, CodebookLike
 
-__all__ = ["Project", "CodingArrays"]
+__all__ = ["Project"]
 
-By = Union[None, str, Sequence[str]]
-UNITS = ("codings", "items")
-NORMALIZE = (None, "row", "column", "total")
-MARGIN = "Total"
-
-
-@dataclass(frozen=True)
-class CodingArrays:
-    """The integer view of a project's codings that the C kernels read.
-
-    The codings of item ``i`` (position in ``Project.items``) are
-    ``code[indptr[i]:indptr[i + 1]]`` (positions in ``Project.codebook.codes``).
-    ``order[k]`` is the row of ``Project.codings`` that CSR position ``k`` holds,
-    or ``None`` when the codings table is already grouped by item in item order.
-    ``item_doc[i]`` is the position of item ``i``'s document.
-    """
-
-    indptr: np.ndarray
-    code: np.ndarray
-    order: Optional[np.ndarray]
-    item_doc: np.ndarray
-
-    @property
-    def nbytes(self) -> int:
-        """Memory held by the arrays, in bytes."""
-        order = 0 if self.order is None else self.order.nbytes
-        return self.indptr.nbytes + self.code.nbytes + order + self.item_doc.nbytes
-
-
-@dataclass(frozen=True)
-class _Key:
-    """One ``by=`` column factorised where it lives: per coding (CSR order), per
-    item or per document; -1 marks rows left out (missing values)."""
-
-    table: str
-    codes: np.ndarray
-    uniques: pd.Index
+# What unit= counts in frequencies and code-document tables, and the C core's names for it.
+_UNITS = ("coding", "item")
+_KERNEL_UNIT = {"coding": "codings", "item": "items"}
 
 
 class Project:
@@ -161,21 +127,7 @@ class Project:
         self._documents = documents
         self._items = items
         self._codings = codings
-        self._doc_index = doc_index
-        self._item_index = item_index
-        self._arrays = self._csr(coding_item, coding_code, item_doc, len(items))
-        self._keys: dict[tuple, _Key] = {}
-        self._coding_items: Optional[np.ndarray] = None
-
-    @staticmethod
-    def _csr(coding_item: np.ndarray, coding_code: np.ndarray, item_doc: np.ndarray,
-             n_items: int) -> CodingArrays:
-        indptr = np.zeros(n_items + 1, dtype=np.int64)
-        np.cumsum(np.bincount(coding_item, minlength=n_items), out=indptr[1:])
-        if len(coding_item) < 2 or bool(np.all(coding_item[1:] >= coding_item[:-1])):
-            return CodingArrays(indptr, coding_code, None, item_doc)
-        order = np.argsort(coding_item, kind="stable")
-        return CodingArrays(indptr, coding_code[order], order, item_doc)
+        self._arrays = CodingArrays(documents, items, codings, coding_item, coding_code, item_doc)
 
     # -- tables -----------------------------------------------------------------
     @property
@@ -256,105 +208,23 @@ class Project:
 
         return write_csv_folder(self, folder)
 
-    # -- splitting by attributes ----------------------------------------------------
-    def _coding_item_positions(self) -> np.ndarray:
-        """Item position of every coding in CSR order (built on first use)."""
-        if self._coding_items is None:
-            counts = np.diff(self._arrays.indptr)
-            self._coding_items = np.repeat(np.arange(len(self._items), dtype=np.int64), counts)
-        return self._coding_items
-
-    def _key(self, column: Any, dropna: bool) -> _Key:
-        cache = (column, dropna)
-        if cache in self._keys:
-            return self._keys[cache]
-        for table_name, table in (("codings", self._codings), ("items", self._items),
-                                  ("documents", self._documents)):
-            if column in table.columns:
-                break
-        else:
-            raise ValueError(
-                f"by={column!r} is not a column of codings, items or documents; "
-                f"columns are codings: {check.examples(self._codings.columns)}; "
-                f"items: {check.examples(self._items.columns)}; "
-                f"documents: {check.examples(self._documents.columns)}"
-            )
-        values = table[column]
-        # First-appearance order keeps documents in registry order, as ATLAS.ti
-        # lists them; categoricals keep their category order.
-        ordered = isinstance(values.dtype, pd.CategoricalDtype)
-        codes, uniques = pd.factorize(values, sort=ordered, use_na_sentinel=dropna)
-        codes = codes.astype(np.int64, copy=False)
-        if table_name == "codings" and self._arrays.order is not None:
-            codes = codes[self._arrays.order]
-        key = _Key(table_name, codes, pd.Index(uniques, name=column))
-        self._keys[cache] = key
-        return key
-
-    def _split(self, by: By, dropna: bool) -> tuple[Optional[pd.Index], dict]:
-        """Column labels and kernel arguments (item_group or coding_group) for by=."""
-        if by is None:
-            return None, {}
-        columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
-        if not columns:
-            raise ValueError("by=[] names no column; pass None for overall counts")
-        keys = [self._key(col, dropna) for col in columns]
-        if len(keys) == 1:
-            key = keys[0]
-            codes = key.codes
-            if key.table == "documents":
-                codes = codes[self._arrays.item_doc]
-            arg = "coding_group" if key.table == "codings" else "item_group"
-            return key.uniques, {arg: codes, "n_groups": len(key.uniques)}
-        # Several columns: lift each to the finest table used, combine the codes
-        # into one integer per row and keep the combinations that occur.
-        finest = "codings" if any(k.table == "codings" for k in keys) else "items"
-        lifted = []
-        for key in keys:
-            codes = key.codes
-            if key.table == "documents":
-                codes = codes[self._arrays.item_doc]
-            if key.table != "codings" and finest == "codings":
-                codes = codes[self._coding_item_positions()]
-            lifted.append(codes)
-        dims = tuple(max(len(k.uniques), 1) for k in keys)
-        missing = np.zeros(len(lifted[0]), dtype=bool)
-        for codes in lifted:
-            missing |= codes < 0
-        present = ~missing
-        combined = np.ravel_multi_index(tuple(c[present] for c in lifted), dims)
-        group = np.full(len(missing), -1, dtype=np.int64)
-        group[present], combos = pd.factorize(combined, sort=True)
-        parts = np.unravel_index(np.asarray(combos), dims)
-        labels = pd.MultiIndex.from_arrays(
-            [k.uniques[p] for k, p in zip(keys, parts)], names=columns
-        )
-        arg = "coding_group" if finest == "codings" else "item_group"
-        return labels, {arg: group, "n_groups": len(labels)}
-
     # -- counting -------------------------------------------------------------------
     def _count(self, level: Optional[str], by: By, unit: str, dropna: bool):
-        check.choice(unit, "unit", UNITS)
+        check.choice(unit, "unit", _UNITS)
         dim = self._codebook.dimension(level)
-        columns, split = self._split(by, dropna)
+        groups = self._arrays.groups(by, dropna)
         counts = _core.count_codes(
             self._arrays.indptr, self._arrays.code, dim.indptr, dim.target,
-            len(dim.targets), unit=unit, **split,
+            len(dim.targets), unit=_KERNEL_UNIT[unit], **groups.kernel_args(),
         )
-        return dim, columns, counts
-
-    def _relabel(self, index: pd.Index, level: Optional[str], labels: Union[bool, str]) -> pd.Index:
-        if labels is False:
-            return index
-        column = "label" if labels is True else labels
-        return pd.Index(self._codebook.labels(level, column).to_numpy(), name=index.name)
+        return groups.labels, counts
 
     def frequencies(
         self,
         level: Optional[str] = None,
-        by: By = None,
-        unit: str = "codings",
         *,
+        by: By = None,
+        unit: str = "coding",
         dropna: bool = True,
         labels: Union[bool, str] = False,
     ) -> Union[pd.Series, pd.DataFrame]:
@@ -368,9 +238,9 @@ class Project:
         by : str or list of str, optional
             Column(s) of codings, items or documents to split by (looked up in that
             order), e.g. ``"coder"``, ``"doc"``, ``"region"``, ``["region", "coder"]``.
-        unit : {"codings", "items"}
-            ``"codings"`` counts every coding that reaches a target (a coding whose
-            code is in two groups counts for both); ``"items"`` counts distinct items
+        unit : {"coding", "item"}
+            ``"coding"`` counts every coding that reaches a target (a coding whose
+            code is in two groups counts for both); ``"item"`` counts distinct items
             carrying the target (ATLAS.ti's groundedness when the targets are codes).
         dropna : bool
             Leave out codings whose ``by`` value is missing (as pandas groupby does);
@@ -383,9 +253,9 @@ class Project:
         -------
         Series or DataFrame
             Without ``by``: a Series indexed by the dimension's targets (all of them,
-            zeros included), named after ``unit``. With ``by``: a DataFrame with the
-            targets as rows and the ``by`` values (every value present in its table,
-            used or not) as columns.
+            zeros included), named ``codings`` or ``items``. With ``by``: a DataFrame
+            with the targets as rows and the ``by`` values (every value present in
+            its table, used or not) as columns.
 
         Examples
         --------
@@ -410,19 +280,19 @@ class Project:
         连通                    26                     92              26
         合作                    26                    133              39
         """
-        dim, columns, counts = self._count(level, by, unit, dropna)
-        index = self._relabel(dim.targets, level, labels)
+        columns, counts = self._count(level, by, unit, dropna)
+        index = self._codebook.targets(level, labels=labels)
         if columns is None:
-            return pd.Series(counts[0], index=index, name=unit)
+            return pd.Series(counts[0], index=index, name=f"{unit}s")
         return pd.DataFrame(counts.T, index=index, columns=columns)
 
     def code_document_table(
         self,
         level: Optional[str] = None,
-        by: By = "doc",
-        normalize: Optional[str] = None,
-        unit: str = "codings",
         *,
+        by: By = "doc",
+        unit: str = "coding",
+        normalize: Optional[str] = None,
         margins: bool = False,
         percent: bool = False,
         dropna: bool = True,
@@ -432,7 +302,7 @@ class Project:
         document attributes.
 
         Cell (code c, document d) counts the codings in d that reach c
-        (``unit="codings"``), or the items in d that carry c (``unit="items"``, the
+        (``unit="coding"``), or the items in d that carry c (``unit="item"``, the
         ATLAS.ti count of quotations when each item is one quotation). Every target
         and every document appears, zeros included.
 
@@ -481,42 +351,21 @@ class Project:
         CON         0.305  0.311  0.307
         COO         0.367  0.417  0.379
         """
-        check.choice(normalize, "normalize", NORMALIZE)
         if by is None:
             raise ValueError("by=None: a code-document table needs columns; pass by='doc' "
                              "or use frequencies() for overall counts")
         table = self.frequencies(level, by=by, unit=unit, dropna=dropna, labels=labels)
-        if margins:
-            table = table.copy()
-            table[MARGIN] = table.sum(axis=1)
-            table.loc[MARGIN] = table.sum(axis=0)
-        if normalize is not None:
-            table = table.astype(float)
-            if normalize == "row":
-                table = table.div(table.iloc[:, -1] if margins else table.sum(axis=1), axis=0)
-                if margins:
-                    table = table.drop(columns=MARGIN)
-            elif normalize == "column":
-                table = table.div(table.iloc[-1] if margins else table.sum(axis=0), axis=1)
-                if margins:
-                    table = table.drop(index=MARGIN)
-            else:
-                table = table / (table.iloc[-1, -1] if margins else table.to_numpy().sum())
-            if percent:
-                table = table * 100.0
-        elif percent:
-            raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
-        return table
+        return _model.margins_and_shares(table, margins, normalize, percent)
 
-    # -- cooc -------------------------------------------------------------------------
+    # -- relating codes ---------------------------------------------------------------
     def cooccurrence(
         self,
         level: Optional[str] = None,
-        unit: str = "item",
+        *,
+        context: str = "item",
         measure: str = "count",
         window: Optional[int] = None,
         by: By = None,
-        *,
         dropna: bool = True,
         labels: Union[bool, str] = False,
         as_dict: bool = False,
@@ -527,7 +376,7 @@ class Project:
         ----------
         level : str or None
             Hierarchy level, group set, or None for the codes as coded.
-        unit : {"item", "document", "span", "window"}
+        context : {"item", "document", "span", "window"}
             What two targets must share to co-occur: an item, a document,
             overlapping coded spans (ATLAS.ti's rule, counted as events), or items at
             most ``window`` apart in a document. Exact rules and a worked example:
@@ -538,7 +387,8 @@ class Project:
             ``zscore``, ``pvalue`` (hypergeometric, one-sided) or ``qvalue``
             (Benjamini-Hochberg); formulas and ranges in :mod:`qdacore.cooc`.
         window : int, optional
-            Reach of ``unit="window"``, in items.
+            Reach of ``context="window"``, in items: items at most ``window``
+            positions apart co-occur (0: the same item).
         by : str or list of str, optional
             One matrix per value of a codings, items or documents column. Returns a
             long DataFrame (by columns, ``source``, ``target``, measure; every cell,
@@ -546,6 +396,8 @@ class Project:
             DataFrames with one code order.
         dropna, labels
             As in :meth:`frequencies`.
+        as_dict : bool
+            With ``by``: a dict of square tables instead of one long table.
 
         Returns
         -------
@@ -570,19 +422,17 @@ class Project:
         CON    0.087  1.000  0.097
         COO    0.102  0.097  1.000
         """
-        from . import cooc
-
-        return cooc.cooccurrence(self, level, unit, measure, window, by, dropna=dropna,
-                                 labels=labels, as_dict=as_dict)
+        return cooc.cooccurrence(self, level, context=context, measure=measure, window=window,
+                                 by=by, dropna=dropna, labels=labels, as_dict=as_dict)
 
     def cooccurrence_edges(
         self,
         level: Optional[str] = None,
-        unit: str = "item",
+        *,
+        context: str = "item",
         measures: Union[str, Sequence[str]] = ("count", "c"),
         window: Optional[int] = None,
         by: By = None,
-        *,
         min_count: int = 1,
         top_k: Optional[int] = None,
         dropna: bool = True,
@@ -598,7 +448,7 @@ class Project:
 
         Parameters
         ----------
-        level, unit, window, by, dropna, labels
+        level, context, window, by, dropna, labels
             As in :meth:`cooccurrence`.
         measures : str or list of str
             Measures to add as columns (``count`` is always present).
@@ -611,7 +461,7 @@ class Project:
         Returns
         -------
         DataFrame
-            ``attrs`` holds the level, the unit and each node's frequency (its
+            ``attrs`` holds the level, the context and each node's frequency (its
             diagonal count), which :func:`qdacore.cooc.to_networkx` uses;
             :func:`qdacore.cooc.write_graph` writes GraphML or GEXF.
 
@@ -625,36 +475,34 @@ class Project:
         0  COE-1  CON-1     23  0.053
         6  CON-1  COO-1     16  0.038
         """
-        from . import cooc
-
-        return cooc.cooccurrence_edges(self, level, unit, measures, window, by,
-                                       min_count=min_count, top_k=top_k, dropna=dropna,
-                                       labels=labels)
+        return cooc.cooccurrence_edges(self, level, context=context, measures=measures,
+                                       window=window, by=by, min_count=min_count, top_k=top_k,
+                                       dropna=dropna, labels=labels)
 
     def crosstab(
         self,
-        level_a: Optional[str],
-        level_b: Optional[str],
-        unit: str = "codings",
-        by: By = None,
+        row_level: Optional[str],
+        column_level: Optional[str],
         *,
+        unit: str = "coding",
+        by: By = None,
         margins: bool = False,
         normalize: Optional[str] = None,
         percent: bool = False,
         chi2: bool = False,
         dropna: bool = True,
         labels: Union[bool, str] = False,
-    ):
+    ) -> Any:
         """Cross-tabulate two codebook dimensions, e.g. theme x vision or
         sub-theme x mismatch.
 
         Parameters
         ----------
-        level_a, level_b : str or None
+        row_level, column_level : str or None
             Row and column dimensions (levels, group sets, or None for codes).
-        unit : {"codings", "items"}
-            ``"codings"``: each coding adds one to every (a, b) its code reaches in
-            both dimensions. ``"items"``: each item adds one to every (a, b) such that
+        unit : {"coding", "item"}
+            ``"coding"``: each coding adds one to every (a, b) its code reaches in
+            both dimensions. ``"item"``: each item adds one to every (a, b) such that
             the item carries a and carries b (through the same coding or two).
         by : str or list of str, optional
             One table per group, stacked with the group as the outer row level.
@@ -666,6 +514,8 @@ class Project:
             (:class:`qdacore.cooc.Chi2Result`, from scipy) on the counts, over rows
             and columns with non-zero totals: the result is ``(table, test)``, with a
             dict of tests per group when ``by`` is given.
+        dropna, labels
+            As in :meth:`frequencies`.
 
         Examples
         --------
@@ -679,21 +529,19 @@ class Project:
         COO        0     0   598    598
         Total    496   484   598   1578
         """
-        from . import cooc
-
-        return cooc.crosstab(self, level_a, level_b, unit, by, margins=margins,
+        return cooc.crosstab(self, row_level, column_level, unit=unit, by=by, margins=margins,
                              normalize=normalize, percent=percent, chi2=chi2, dropna=dropna,
                              labels=labels)
 
-    # -- agree ------------------------------------------------------------------------
+    # -- agreement ----------------------------------------------------------------------
     def agreement(
         self,
         level: Optional[str] = None,
+        *,
         coders: Optional[Sequence[Any]] = None,
         method: str = "krippendorff",
         unit: str = "item",
         per_code: bool = True,
-        *,
         ci: Optional[float] = 0.95,
         n_boot: int = 1000,
         seed: int = 0,
@@ -720,11 +568,14 @@ class Project:
             ``brennan_prediger``, ``conger``, ``cohen`` (two coders) or ``percent``;
             conventions in :mod:`qdacore.agree`.
         unit : {"item", "document"}
+            What a coder rates.
         per_code : bool
             False keeps only the ``(all)`` row.
         ci, n_boot, seed
             Percentile bootstrap interval per code (Krippendorff's algorithm for alpha,
             units otherwise); for ``(all)`` only alpha has an interval.
+        labels : bool or str
+            As in :meth:`frequencies`.
         progress : bool, optional
             A progress bar over the codes; by default shown in terminals and
             notebooks only (``QDACORE_PROGRESS=0`` silences it).
@@ -740,7 +591,7 @@ class Project:
         Examples
         --------
         >>> import qdacore as qc
-        >>> project = qc.datasets.megaregions(coders=2)
+        >>> project = qc.datasets.megaregions(n_coders=2)
         >>> table = project.agreement("theme", n_boot=200)
         >>> table.round(3)[["n_units", "krippendorff", "ci_low", "ci_high"]]
                n_units  krippendorff  ci_low  ci_high
@@ -750,22 +601,45 @@ class Project:
         COO       1199         0.931   0.911    0.951
         (all)     3597         0.949   0.938    0.958
         """
-        from . import agree
+        return agree.project_agreement(self, level, coders=coders, method=method, unit=unit,
+                                       per_code=per_code, ci=ci, n_boot=n_boot, seed=seed,
+                                       labels=labels, progress=progress)
 
-        return agree.project_agreement(self, level, coders, method, unit, per_code, ci=ci,
-                                       n_boot=n_boot, seed=seed, labels=labels,
-                                       progress=progress)
-
-    def agreement_report(self, level: Optional[str] = None, coders: Optional[Sequence[Any]] = None,
-                         method: str = "krippendorff", unit: str = "item", **kwargs):
+    def agreement_report(
+        self,
+        level: Optional[str] = None,
+        *,
+        coders: Optional[Sequence[Any]] = None,
+        method: str = "krippendorff",
+        unit: str = "item",
+        ci: Optional[float] = 0.95,
+        n_boot: int = 1000,
+        seed: int = 0,
+        labels: Union[bool, str] = False,
+        progress: Optional[bool] = None,
+    ) -> plot.AgreementReport:
         """:meth:`agreement` as a table and a dot plot with intervals (and
         Krippendorff's 0.667 / 0.8 guidelines for alpha), shown together in Jupyter.
-        Returns an object with ``.table`` and ``.figure``."""
-        from . import agree
 
-        return agree.agreement_report(self, level, coders, method, unit, **kwargs)
+        Parameters are those of :meth:`agreement`.
 
-    def coding_comparison(self, level: Optional[str] = None,
+        Returns
+        -------
+        qdacore.plot.AgreementReport
+            ``.table`` (as :meth:`agreement` returns it) and ``.figure``.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> report = qc.datasets.megaregions(n_coders=2).agreement_report("theme", n_boot=100)
+        >>> report.table.index.tolist(), type(report.figure).__name__
+        (['COE', 'CON', 'COO', '(all)'], 'Figure')
+        """
+        table = self.agreement(level, coders=coders, method=method, unit=unit, ci=ci,
+                               n_boot=n_boot, seed=seed, labels=labels, progress=progress)
+        return plot.AgreementReport(table, plot.agreement(table))
+
+    def coding_comparison(self, level: Optional[str] = None, *,
                           coders: Optional[Sequence[Any]] = None) -> pd.DataFrame:
         """NVivo's Coding Comparison: character-level agreement of two coders per
         target and document, uncoded text included.
@@ -778,29 +652,106 @@ class Project:
         / (N - expected)``, and 1 when the coders agree on every character (as NVivo
         reports it). Needs ``documents.text`` (or ``documents.length``), code-point
         offsets on codings and ``items.start``.
+
+        Examples
+        --------
+        Two coders on one document of ten characters, A coding [0, 4), B [2, 6):
+
+        >>> import pandas as pd, qdacore as qc
+        >>> project = qc.Project(
+        ...     pd.DataFrame({"code": ["growth"]}),
+        ...     pd.DataFrame({"doc": ["d"], "text": ["abcdefghij"]}),
+        ...     pd.DataFrame({"item": ["d:1"], "doc": ["d"], "start": [0], "end": [10]}),
+        ...     pd.DataFrame({"item": ["d:1", "d:1"], "code": ["growth", "growth"],
+        ...                   "coder": ["A", "B"], "start": [0, 2], "end": [4, 6]}))
+        >>> project.coding_comparison()[["doc", "code", "size", "kappa", "agreement"]].round(4)
+          doc    code  size   kappa  agreement
+        0   d  growth    10  0.1667       60.0
         """
-        from . import agree
+        return agree.coding_comparison(self, level, coders=coders)
 
-        return agree.coding_comparison(self, level, coders)
+    # -- input/output -------------------------------------------------------------
+    @classmethod
+    def from_csv(cls, folder: Union[str, Path]) -> "Project":
+        """Read a project written by :meth:`to_csv` (see :func:`qdacore.io.read_csv_folder`).
 
-    # -- qdpx -----------------------------------------------------------------------
-    def to_qdpx(self, path: Union[str, Path]) -> Path:
-        """Write the project as a REFI-QDA ``.qdpx`` archive (see :func:`qdacore.write_qdpx`)."""
+        Examples
+        --------
+        >>> import tempfile, qdacore as qc
+        >>> project = qc.datasets.megaregions()
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     back = qc.Project.from_csv(project.to_csv(tmp))
+        >>> back.equals(project)
+        True
+        """
+        from .io.csv import read_csv_folder
+
+        return read_csv_folder(folder)
+
+    def to_csv(self, folder: Union[str, Path]) -> Path:
+        """Write the project as CSV files plus a ``project.json`` schema that lets
+        :meth:`from_csv` restore every column with its dtype (see
+        :func:`qdacore.io.write_csv_folder`). Returns the folder.
+
+        Examples
+        --------
+        >>> import tempfile, qdacore as qc
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     folder = qc.datasets.megaregions().to_csv(tmp)
+        ...     names = sorted(p.name for p in folder.iterdir())
+        >>> names[:3]
+        ['codes.csv', 'codings.csv', 'documents.csv']
+        """
+        from .io.csv import write_csv_folder
+
+        return write_csv_folder(self, folder)
+
+    def to_qdpx(self, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
+        """Write the project as a REFI-QDA ``.qdpx`` archive (see
+        :func:`qdacore.io.write_qdpx`). Returns the path.
+
+        Examples
+        --------
+        >>> import tempfile, warnings, qdacore as qc
+        >>> project = qc.datasets.megaregions()
+        >>> with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", qc.io.QdpxWarning)  # items have no offsets
+        ...     back = qc.read_qdpx(project.to_qdpx(f"{tmp}/megaregions.qdpx"))
+        >>> back.sizes["codings"]
+        np.int64(1578)
+        """
         from .io.qdpx import write_qdpx
 
-        return write_qdpx(self, path)
+        return write_qdpx(self, path, origin=origin)
 
     def codings_table(self) -> pd.DataFrame:
         """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,
         ``coder``, ``start``, ``end``, ``text`` and the document attributes
-        (see :func:`qdacore.io.tidy.codings_table`)."""
+        (see :func:`qdacore.io.codings_table`).
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> qc.datasets.megaregions().codings_table().columns[:4].tolist()
+        ['doc', 'item', 'code', 'code_path']
+        """
         from .io.tidy import codings_table
 
         return codings_table(self)
 
     def to_excel(self, path: Union[str, Path]) -> Path:
         """Write the main tables to an ``.xlsx`` workbook (needs openpyxl; see
-        :func:`qdacore.io.tidy.to_excel`). Returns the path."""
+        :func:`qdacore.io.to_excel`). Returns the path.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd, qdacore as qc
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     out = qc.datasets.megaregions().to_excel(f"{tmp}/m.xlsx")
+        ...     sheets = pd.read_excel(out, sheet_name=None)
+        >>> list(sheets)[:2]
+        ['codings', 'documents']
+        """
         from .io.tidy import to_excel
 
         return to_excel(self, path)
@@ -809,10 +760,10 @@ class Project:
     def autocode(
         self,
         keywords: Any = None,
+        *,
         level: Optional[str] = "subtheme",
         scope: str = "match",
         coder: str = "dictionary",
-        *,
         language: str = "zh",
         fold_case: bool = False,
     ) -> "Project":
@@ -820,7 +771,8 @@ class Project:
         beside the human ones (so agreement between them can be measured).
 
         Keywords are matched leftmost-longest (a keyword inside a longer one is
-        not counted again) by :class:`qdacore.text.Matcher`.
+        not counted again) by :class:`qdacore.text.Matcher`; the codings come
+        from :func:`qdacore.text.keyword_codings`.
 
         Parameters
         ----------
@@ -860,7 +812,16 @@ class Project:
         CON       484         464
         COO       598         567
         """
-        from .text import autocode
+        from . import text
 
-        return autocode(self, keywords, level, scope, coder, language=language, fold_case=fold_case)
+        if "coder" in self._codings.columns and (self._codings["coder"] == coder).any():
+            raise ValueError(f"coder={coder!r} already has codings in this project; pick another name")
+        new = text.keyword_codings(self._items, self._codebook, keywords=keywords, level=level,
+                                   scope=scope, coder=coder, language=language,
+                                   fold_case=fold_case)
+        combined = pd.concat([self._codings, new], ignore_index=True)
+        return Project(self._codebook, self._documents, self._items, combined,
+                       name=f"{self._name} + {coder}")
 
+
+_model.register_project_class(Project)

@@ -112,7 +112,7 @@ def _labels(project: "Project") -> Union[bool, str]:
     return True if "label" in project.codebook.codes.columns else False
 
 
-def _terms_tokenizer():
+def _terms_analyzer():
     """Words of jieba's dictionary when jieba is installed, else characters."""
     from . import text
 
@@ -133,26 +133,26 @@ def _text_overview(page: _Page, project: "Project") -> None:
     items = project.items.loc[project.items["text"].notna() & (project.items["text"] != "")]
     if items.empty:
         return
-    tokenizer, what = _terms_tokenizer()
-    ngrams = (1, 1) if tokenizer != "char" else (2, 2)
-    counts = text.term_matrix(items.set_index("item")["text"], tokenizer, ngram_range=ngrams)
+    analyzer, what = _terms_analyzer()
+    ngrams = (1, 1) if analyzer != "char" else (2, 2)
+    counts = text.term_matrix(items.set_index("item")["text"], analyzer=analyzer, ngram_range=ngrams)
     totals = pd.Series(np.asarray(counts.matrix.sum(axis=0)).ravel(), index=counts.terms)
     totals = totals[totals.index.str.len() >= 2].sort_values(ascending=False).head(20)
     totals.index.name, totals.name = "term", "occurrences"
-    call = (f"qdacore.text.term_matrix(items['text'], {'Segmenter.from_jieba()' if tokenizer != 'char' else repr('char')}, "
-            f"ngram_range={ngrams})")
+    shown = "Segmenter.from_jieba()" if analyzer != "char" else repr("char")
+    call = f"qdacore.text.term_matrix(items['text'], analyzer={shown}, ngram_range={ngrams})"
     page.section("Top terms of the items", call,
-                  _figure(lambda ax: plot.frequencies(totals, ax, title=f"Most frequent {what}"),
+                  _figure(lambda ax: plot.frequencies(totals, ax=ax, title=f"Most frequent {what}"),
                           "Top terms"),
                   text=f"{len(items):,} items with text; terms are {what}, at least two "
                        "characters long.")
     by_doc = items.groupby("doc", sort=False)["text"].agg("\n".join)
     if len(by_doc) >= 2:
-        tfidf = text.term_matrix(by_doc, tokenizer, ngram_range=ngrams, tfidf=True)
-        similar = text.similarity(tfidf, "cosine")
+        tfidf = text.term_matrix(by_doc, analyzer=analyzer, ngram_range=ngrams, tfidf=True)
+        similar = text.similarity(tfidf, measure="cosine")
         page.section("Similarity of the documents' terminology",
                      "qdacore.text.similarity(term_matrix(texts by document, tfidf=True))",
-                     _figure(lambda ax: plot.heatmap(similar, ax, annotate=len(similar) <= 25,
+                     _figure(lambda ax: plot.heatmap(similar, ax=ax, annotate=len(similar) <= 25,
                                                      mask_diagonal=True, title="Cosine similarity (TF-IDF)"),
                              "Document similarity"),
                      text="Cosine similarity of TF-IDF term vectors: plans of different regions "
@@ -217,14 +217,14 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
         freq = project.frequencies(dim, labels=labels)
         page.section(f"Codings by {dim}", f"project.frequencies({dim!r}, labels={labels!r})",
                      _figure(lambda ax, f=freq, d=dim: plot.frequencies(
-                         f, ax, title=f"Codings by {d}"), f"Codings by {dim}"),
+                         f, ax=ax, title=f"Codings by {d}"), f"Codings by {dim}"),
                      text=f"{int(freq.sum()):,} codings reach the {len(freq)} targets.")
 
     # -- flow
     flow = [*sets[:1], *levels]
     if len(flow) >= 2 and len(codings):
         page.section("Flow of codings", f"qdacore.plot.sankey(project, {tuple(flow)!r})",
-                     _figure(lambda ax: plot.sankey(project, flow, ax, labels=labels),
+                     _figure(lambda ax: plot.sankey(project, flow, ax=ax, labels=labels),
                              "Sankey diagram"),
                      text="Band widths are codings; colours follow the first dimension.")
 
@@ -237,7 +237,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
         by = "region" if "region" in project.documents.columns else "doc"
         table = project.code_document_table(finest, by=by)
         page.section(f"{finest} by {by}", f"project.code_document_table({finest!r}, by={by!r})",
-                     _figure(lambda ax: plot.heatmap(table, ax, title=f"Codings: {finest} x {by}"),
+                     _figure(lambda ax: plot.heatmap(table, ax=ax, title=f"Codings: {finest} x {by}"),
                              f"Code-document table {finest} by {by}"))
         for group_set in sets:
             cross = project.crosstab(levels[0], group_set, margins=True)
@@ -246,7 +246,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
                          _table(cross))
         cooc = project.cooccurrence(finest)
         page.section(f"Co-occurrence of {finest}", f"project.cooccurrence({finest!r})",
-                     _figure(lambda ax: plot.heatmap(cooc, ax, mask_diagonal=True,
+                     _figure(lambda ax: plot.heatmap(cooc, ax=ax, mask_diagonal=True,
                                                      title=f"Items carrying both ({finest})"),
                              "Co-occurrence heat map"),
                      text="The diagonal (items per target) is left blank.")
@@ -254,7 +254,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
         if len(edges):
             page.section(f"Co-occurrence network of {finest}",
                          f"project.cooccurrence_edges({finest!r}, measures=['count', 'c'])",
-                         _figure(lambda ax: plot.cooccurrence_network(edges, ax),
+                         _figure(lambda ax: plot.cooccurrence_network(edges, ax=ax),
                                  "Co-occurrence network"),
                          _table(edges.sort_values("count", ascending=False).head(15)
                                 .reset_index(drop=True)),

@@ -17,16 +17,15 @@ import pandas as pd
 
 from . import _core
 from . import _validate as check
-from . import indices
 
 __all__ = ["morphology", "gravity_flows", "EARTH_RADIUS_KM"]
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
-def morphology(cities: pd.DataFrame, size: str = "popu_2020", by: str = "megaregion", *,
-               role: Optional[str] = "role", name: str = "city", top: Optional[int] = None,
-               nan_policy: str = "omit") -> pd.DataFrame:
+def morphology(cities: pd.DataFrame, *, size_column: str = "popu_2020", by: str = "megaregion",
+               role_column: Optional[str] = "role", name_column: str = "city",
+               top: Optional[int] = None, nan_policy: str = "omit") -> pd.DataFrame:
     """Morphological polycentricity of every group of cities, one row per group.
 
     Parameters
@@ -35,13 +34,13 @@ def morphology(cities: pd.DataFrame, size: str = "popu_2020", by: str = "megareg
         One row per city: a size column, a group column and, optionally, a role
         column (``"core"`` / ``"secondary"``) and a name column; e.g.
         :func:`qdacore.datasets.load_census` on the mega-region cities.
-    size : str
+    size_column : str
         Column of sizes (>= 0): population, GDP, jobs ...
     by : str
         Column of group labels (rows with a missing label are left out).
-    role : str or None
+    role_column : str or None
         Column marking core cities with ``"core"``; None skips the core columns.
-    name : str
+    name_column : str
         Column naming the cities (for ``largest``); ignored when absent.
     top : int, optional
         Cities entering the rank-size regression (largest first); None: all.
@@ -57,7 +56,7 @@ def morphology(cities: pd.DataFrame, size: str = "popu_2020", by: str = "megareg
         (P1/P2), ``primacy_4`` (P1/(P2+P3+P4)), ``rank_size_slope`` and
         ``rank_size_r2`` (ln size on ln rank, Meijers and Burger 2010; closer to
         0 is more polycentric), ``gini``, ``theil_t``, ``hhi_normalized``,
-        ``entropy_normalized``, ``cv``, and with ``role``: ``n_core`` and
+        ``entropy_normalized``, ``cv``, and with ``role_column``: ``n_core`` and
         ``core_share`` (share of the total in core cities). Definitions: see
         :mod:`qdacore.indices`.
 
@@ -72,16 +71,18 @@ def morphology(cities: pd.DataFrame, size: str = "popu_2020", by: str = "megareg
     ...     "city": ["a1", "a2", "a3", "b1", "b2", "b3"],
     ...     "pop": [900, 50, 50, 400, 350, 250],
     ...     "role": ["core", "secondary", "secondary", "core", "secondary", "secondary"]})
-    >>> m = spatial.morphology(cities, size="pop", by="region")
+    >>> m = spatial.morphology(cities, size_column="pop", by="region")
     >>> m[["n", "largest", "primacy_2", "core_share"]]
             n largest  primacy_2  core_share
     region
     A       3      a1  18.000000         0.9
     B       3      b1   1.142857         0.4
     """
+    size, role, name = size_column, role_column, name_column
     df = check.frame(cities, "cities", [c for c in (size, by) if c is not None])
     if role is not None and role not in df.columns:
-        raise ValueError(f"role={role!r} is not a column of cities; pass role=None to skip core shares")
+        raise ValueError(f"role_column={role!r} is not a column of cities; pass role_column=None "
+                         "to skip core shares")
     values = df[size]
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise TypeError(f"cities.{size} must be numeric, got dtype {values.dtype}")
@@ -91,12 +92,12 @@ def morphology(cities: pd.DataFrame, size: str = "popu_2020", by: str = "megareg
     labels = pd.Index(labels, name=by)
     n_groups = len(labels)
     codes = codes.astype(np.int64)
-    policy = check.choice(nan_policy, "nan_policy", indices.NAN_POLICIES)
+    policy = check.choice(nan_policy, "nan_policy", check.NAN_POLICIES)
     kw = dict(group=codes, n_groups=n_groups, nan_policy=policy)
     arrays = {"x": (f"cities.{size}", x)}
 
     def run(kernel, *args, **extra):
-        return indices._call(kernel, "morphology", arrays, x, *args, **kw, **extra)
+        return check.call_kernel(kernel, "morphology", arrays, x, *args, **kw, **extra)
 
     known = (codes >= 0) & ~np.isnan(x)
     n = np.bincount(codes[known], minlength=n_groups)
@@ -140,14 +141,15 @@ def _largest(df: pd.DataFrame, name: str, x: np.ndarray, codes: np.ndarray, know
     return result
 
 
-def gravity_flows(cities: pd.DataFrame, mass: str = "popu_2020", *, lon: str = "lon",
-                  lat: str = "lat", id: str = "city", beta: float = 2.0, k: float = 1.0,
+def gravity_flows(cities: pd.DataFrame, *, mass_column: str = "popu_2020",
+                  lon_column: str = "lon", lat_column: str = "lat", id_column: str = "city",
+                  beta: float = 2.0, constant: float = 1.0,
                   min_distance_km: float = 1.0) -> pd.DataFrame:
     r"""A **modelled** origin-destination matrix from a gravity model, not observed flows.
 
-    .. math:: F_{ij} = k \frac{m_i m_j}{d_{ij}^{\beta}}, \qquad i \ne j
+    .. math:: F_{ij} = c \frac{m_i m_j}{d_{ij}^{\beta}}, \qquad i \ne j
 
-    with :math:`m` the masses (``mass`` column, e.g. population) and
+    with :math:`c` the ``constant``, :math:`m` the masses (``mass_column``, e.g. population) and
     :math:`d_{ij}` the great-circle (haversine) distance in km between the
     cities' coordinates, floored at ``min_distance_km``; the diagonal is 0. The
     matrix is symmetric by construction, so it shows what the flow indices do
@@ -164,12 +166,12 @@ def gravity_flows(cities: pd.DataFrame, mass: str = "popu_2020", *, lon: str = "
     cities : DataFrame
         One row per city with the mass, longitude and latitude columns and an id
         column (unique) naming the nodes.
-    mass, lon, lat, id : str
+    mass_column, lon_column, lat_column, id_column : str
         Column names.
     beta : float
         Distance decay exponent (> 0).
-    k : float
-        Scale factor (> 0).
+    constant : float
+        Constant factor (> 0).
     min_distance_km : float
         Floor of the distance, so that two cities at one point give a finite
         flow (> 0).
@@ -189,7 +191,7 @@ def gravity_flows(cities: pd.DataFrame, mass: str = "popu_2020", *, lon: str = "
     >>> from qdacore import spatial
     >>> towns = pd.DataFrame({"city": ["a", "b", "c"], "pop": [100.0, 100.0, 50.0],
     ...                       "lon": [0.0, 1.0, 2.0], "lat": [0.0, 0.0, 0.0]})
-    >>> od = spatial.gravity_flows(towns, "pop", beta=1.0)
+    >>> od = spatial.gravity_flows(towns, mass_column="pop", beta=1.0)
     >>> od.attrs["modelled"], od.round(2)
     (True, destination      a      b      c
     origin
@@ -197,12 +199,13 @@ def gravity_flows(cities: pd.DataFrame, mass: str = "popu_2020", *, lon: str = "
     b            89.93   0.00  44.97
     c            22.48  44.97   0.00)
     """
-    df = check.frame(cities, "cities", [mass, lon, lat, id])
-    names = check.ids(df[id], f"cities.{id}")
+    mass, lon, lat, k = mass_column, lon_column, lat_column, constant
+    df = check.frame(cities, "cities", [mass, lon, lat, id_column])
+    names = check.ids(df[id_column], f"cities.{id_column}")
     for col in (mass, lon, lat):
         if not (pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])):
             raise TypeError(f"cities.{col} must be numeric, got dtype {df[col].dtype}")
-    for label, value in (("beta", beta), ("k", k), ("min_distance_km", min_distance_km)):
+    for label, value in (("beta", beta), ("constant", k), ("min_distance_km", min_distance_km)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not np.isfinite(value) or value <= 0:
             raise ValueError(f"{label} must be a finite number > 0, got {value!r}")
@@ -223,7 +226,7 @@ def gravity_flows(cities: pd.DataFrame, mass: str = "popu_2020", *, lon: str = "
     od = pd.DataFrame(flows, index=pd.Index(names, name="origin"),
                       columns=pd.Index(names, name="destination"))
     od.attrs["modelled"] = True
-    od.attrs["model"] = (f"gravity model F_ij = k m_i m_j / d_ij^beta with m = {mass}, "
-                         f"beta = {beta}, k = {k}, haversine distance in km (floor "
+    od.attrs["model"] = (f"gravity model F_ij = c m_i m_j / d_ij^beta with m = {mass}, "
+                         f"beta = {beta}, c = {k}, haversine distance in km (floor "
                          f"{min_distance_km}); modelled, not observed")
     return od

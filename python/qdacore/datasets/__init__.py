@@ -229,7 +229,7 @@ def _generated_texts(rng: np.random.Generator, codes: pd.DataFrame, subthemes: p
             + _CLOSINGS[rng.integers(0, len(_CLOSINGS), n)] + "。")
 
 
-def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
+def megaregions(*, seed: int = 0, scale: int = 1, n_coders: int = 1,
                 name: Optional[str] = None) -> Project:
     """An example :class:`~qdacore.Project` calibrated to the study's figures.
 
@@ -254,9 +254,9 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
     ``scale`` multiplies items, codings and every total (``scale=1000`` gives
     1,199,000 items and 1,578,000 codings for benchmarks); the 28 cited items
     stay as they are. The result depends only on ``seed``, ``scale`` and
-    ``coders``.
+    ``n_coders``.
 
-    ``coders=2`` (or more) adds further coders who re-code every item, for
+    ``n_coders=2`` (or more) adds further coders who re-code every item, for
     agreement demonstrations: each of ``coder1``'s codings is kept with
     probability 0.88, moved to another open code of its sub-theme (0.07) or to
     any open code (0.02), or dropped (0.03), and 3 % of items get an extra code.
@@ -269,7 +269,7 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
         Seed of the generator (numpy ``default_rng``).
     scale : int
         Positive whole-number multiplier.
-    coders : int
+    n_coders : int
         Number of coders (1: only the calibrated ``coder1``).
     name : str, optional
         Project name; defaults to ``"megaregions"`` (with the scale when > 1).
@@ -368,11 +368,11 @@ def megaregions(seed: int = 0, scale: int = 1, *, coders: int = 1,
         "coder": np.full(len(by_item), _CODER, dtype=object),
         "synthetic": synthetic[by_item],
     })
-    if isinstance(coders, bool) or not isinstance(coders, (int, np.integer)) or coders < 1:
-        raise ValueError(f"coders must be a whole number >= 1, got {coders!r}")
-    if coders > 1:
+    if isinstance(n_coders, bool) or not isinstance(n_coders, (int, np.integer)) or n_coders < 1:
+        raise ValueError(f"n_coders must be a whole number >= 1, got {n_coders!r}")
+    if n_coders > 1:
         codings = pd.concat([codings, *(_recode(codings, items, open_codes, rng, f"coder{k}")
-                                        for k in range(2, coders + 1))], ignore_index=True)
+                                        for k in range(2, n_coders + 1))], ignore_index=True)
     if name is None:
         name = "megaregions" if scale == 1 else f"megaregions x{scale}"
     return Project(codebook, documents, items, codings, name=name)
@@ -438,7 +438,8 @@ CENSUS_SOURCE = ("the public repository leiii/census on GitHub (Lei Dong, 2022; 
                  "file data/census/census_city_2010-2020_v1.csv")
 
 
-def load_census(path: Union[str, Path], join: Union[str, pd.DataFrame, None] = "megaregions") -> pd.DataFrame:
+def load_census(path: Union[str, Path], *,
+                join: Union[str, pd.DataFrame, None] = "megaregions") -> pd.DataFrame:
     """Read the 2020 census by city from ``path`` and join it by admin code.
 
     The census is not shipped with qdacore. Obtain ``census_city_2010-2020_v1.csv``

@@ -1,0 +1,310 @@
+"""What analysis needs from a coded project, below the :class:`~qdacore.Project`
+facade: the validated tables as integer arrays, splits by attributes, and
+coded spans in document coordinates.
+
+The analysis modules (``cooc``, ``agree``, ``text``) and ``io`` import this
+module, never ``qdacore.project``: the facade sits above them and calls them.
+Readers in ``io`` still return a Project: the facade registers its class here
+(:func:`register_project_class`) when it is imported, and :func:`new_project`
+builds one, so no module imports upward.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as check
+from .codebook import Codebook
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .project import Project
+
+__all__ = ["By", "CodedProject", "CodingArrays", "Groups", "margins_and_shares", "MARGIN",
+           "NORMALIZE", "new_project", "register_project_class"]
+
+#: A grouping: a column name, a list of them, or None.
+By = Union[None, str, Sequence[str]]
+#: Label of the totals that ``margins=True`` adds.
+MARGIN = "Total"
+#: Choices of ``normalize=``.
+NORMALIZE = (None, "row", "column", "total")
+
+
+@dataclass(frozen=True)
+class Groups:
+    """A split of a project's codings by ``by=``.
+
+    ``codes`` holds a group position (-1: left out) for every coding in CSR
+    order when ``per == "coding"``, or for every item when ``per == "item"``;
+    ``labels`` names the groups (a MultiIndex for several columns). Without
+    ``by`` there is one group and ``labels`` is None.
+    """
+
+    labels: Optional[pd.Index]
+    per: str
+    codes: Optional[np.ndarray]
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups (1 without ``by``)."""
+        return 1 if self.labels is None else len(self.labels)
+
+    def kernel_args(self) -> dict:
+        """The group arguments of the C kernels (``coding_group`` or
+        ``item_group``, and ``n_groups``); empty without ``by``."""
+        if self.codes is None:
+            return {}
+        return {f"{self.per}_group": self.codes, "n_groups": self.n_groups}
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One ``by=`` column factorised where it lives: per coding (CSR order), per
+    item or per document; -1 marks rows left out (missing values)."""
+
+    table: str
+    codes: np.ndarray
+    uniques: pd.Index
+
+
+class CodingArrays:
+    """The integer view of a project's codings that the C kernels read.
+
+    The codings of item ``i`` (position in ``Project.items``) are
+    ``code[indptr[i]:indptr[i + 1]]`` (positions in ``Project.codebook.codes``).
+    ``order[k]`` is the row of ``Project.codings`` that CSR position ``k`` holds,
+    or ``None`` when the codings table is already grouped by item in item order.
+    ``item_doc[i]`` is the position of item ``i``'s document.
+
+    Built once by the Project from its validated tables; splits by attributes
+    (:meth:`groups`) and coded spans (:meth:`spans`) are derived from it on
+    demand and cached.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> arrays = qc.datasets.megaregions().arrays
+    >>> len(arrays.indptr) - 1, len(arrays.code)
+    (1199, 1578)
+    >>> arrays.groups("doc", dropna=True).n_groups
+    21
+    """
+
+    def __init__(self, documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame,
+                 coding_item: np.ndarray, coding_code: np.ndarray, item_doc: np.ndarray) -> None:
+        self._documents, self._items, self._codings = documents, items, codings
+        n_items = len(items)
+        indptr = np.zeros(n_items + 1, dtype=np.int64)
+        np.cumsum(np.bincount(coding_item, minlength=n_items), out=indptr[1:])
+        if len(coding_item) < 2 or bool(np.all(coding_item[1:] >= coding_item[:-1])):
+            order, code = None, coding_code
+        else:
+            order = np.argsort(coding_item, kind="stable")
+            code = coding_code[order]
+        self.indptr: np.ndarray = indptr
+        self.code: np.ndarray = code
+        self.order: Optional[np.ndarray] = order
+        self.item_doc: np.ndarray = item_doc
+        self._coding_item: Optional[np.ndarray] = None
+        self._keys: dict[tuple, _Key] = {}
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays, in bytes."""
+        order = 0 if self.order is None else self.order.nbytes
+        return self.indptr.nbytes + self.code.nbytes + order + self.item_doc.nbytes
+
+    @property
+    def coding_item(self) -> np.ndarray:
+        """Item position of every coding in CSR order."""
+        if self._coding_item is None:
+            counts = np.diff(self.indptr)
+            self._coding_item = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        return self._coding_item
+
+    def in_csr_order(self, values: np.ndarray) -> np.ndarray:
+        """Values given per row of the codings table, reordered to CSR order."""
+        return values if self.order is None else values[self.order]
+
+    # -- splits by attributes -------------------------------------------------------
+    def _key(self, column: Any, dropna: bool) -> _Key:
+        cache = (column, dropna)
+        if cache in self._keys:
+            return self._keys[cache]
+        tables = (("codings", self._codings), ("items", self._items),
+                  ("documents", self._documents))
+        for table_name, table in tables:
+            if column in table.columns:
+                break
+        else:
+            raise ValueError(
+                f"by={column!r} is not a column of codings, items or documents; columns are "
+                + "; ".join(f"{n}: {check.examples(t.columns)}" for n, t in tables)
+            )
+        values = table[column]
+        # First-appearance order keeps documents in registry order, as ATLAS.ti
+        # lists them; categoricals keep their category order.
+        ordered = isinstance(values.dtype, pd.CategoricalDtype)
+        codes, uniques = pd.factorize(values, sort=ordered, use_na_sentinel=dropna)
+        codes = codes.astype(np.int64, copy=False)
+        if table_name == "codings":
+            codes = self.in_csr_order(codes)
+        key = _Key(table_name, codes, pd.Index(uniques, name=column))
+        self._keys[cache] = key
+        return key
+
+    def _lifted(self, key: _Key, to: str) -> np.ndarray:
+        """A key's codes per item (``to="item"``) or per coding in CSR order."""
+        codes = key.codes
+        if key.table == "documents":
+            codes = codes[self.item_doc]
+        if key.table != "codings" and to == "coding":
+            codes = codes[self.coding_item]
+        return codes
+
+    def groups(self, by: By, dropna: bool) -> Groups:
+        """The split of the codings by ``by=`` (see :class:`Groups`).
+
+        ``by`` names columns of the codings, items or documents tables (looked
+        up in that order). One column gives its values as groups; several give
+        the combinations that occur, sorted, as a MultiIndex.
+        """
+        if by is None:
+            return Groups(None, "item", None)
+        columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
+        if not columns:
+            raise ValueError("by=[] names no column; pass None for overall counts")
+        keys = [self._key(col, dropna) for col in columns]
+        per = "coding" if any(k.table == "codings" for k in keys) else "item"
+        if len(keys) == 1:
+            return Groups(keys[0].uniques, per, self._lifted(keys[0], per))
+        # Several columns: combine the codes into one integer per row and keep
+        # the combinations that occur.
+        lifted = [self._lifted(k, per) for k in keys]
+        dims = tuple(max(len(k.uniques), 1) for k in keys)
+        present = np.logical_and.reduce([codes >= 0 for codes in lifted])
+        combined = np.ravel_multi_index(tuple(c[present] for c in lifted), dims)
+        group = np.full(len(present), -1, dtype=np.int64)
+        group[present], combos = pd.factorize(combined, sort=True)
+        parts = np.unravel_index(np.asarray(combos), dims)
+        labels = pd.MultiIndex.from_arrays([k.uniques[p] for k, p in zip(keys, parts)],
+                                           names=columns)
+        return Groups(labels, per, group)
+
+    def coding_groups(self, groups: Groups) -> Optional[np.ndarray]:
+        """The group of every coding in CSR order (None without ``by``)."""
+        if groups.codes is None:
+            return None
+        return groups.codes if groups.per == "coding" else groups.codes[self.coding_item]
+
+    # -- positions ------------------------------------------------------------------
+    def offsets(self, table: str) -> tuple[np.ndarray, np.ndarray]:
+        """``start``/``end`` of the codings (CSR order) or items as floats, NaN
+        where missing or where the table has no offsets."""
+        df = self._codings if table == "codings" else self._items
+        n = len(df)
+        if "start" not in df.columns:
+            return np.full(n, np.nan), np.full(n, np.nan)
+        start = df["start"].to_numpy(dtype=float, na_value=np.nan)
+        end = df["end"].to_numpy(dtype=float, na_value=np.nan)
+        if table == "codings":
+            return self.in_csr_order(start), self.in_csr_order(end)
+        return start, end
+
+    def spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Coded spans of every coding in CSR order: ``(placed, space, start, end)``.
+
+        A coding of an item placed in its document (``items.start`` known) is
+        in document coordinates (``items.start + codings.start``) and its
+        ``space`` is the document's position; otherwise it is in item
+        coordinates and its space is ``n_documents + item`` (each item a space
+        of its own). ``start``/``end`` are float, NaN where the coding has no
+        offsets.
+        """
+        start, end = self.offsets("codings")
+        item = self.coding_item
+        item_start = self.offsets("items")[0][item]
+        placed = ~np.isnan(item_start)
+        shift = np.where(placed, item_start, 0.0)
+        space = np.where(placed, self.item_doc[item], item + len(self._documents))
+        return placed, space, start + shift, end + shift
+
+    def item_rank_in_document(self) -> np.ndarray:
+        """Position of every item within its document, in items-table order."""
+        doc = self.item_doc
+        order = np.argsort(doc, kind="stable")
+        rank = np.empty(len(doc), np.int64)
+        starts = np.searchsorted(doc[order], doc[order], side="left")
+        rank[order] = np.arange(len(doc)) - starts
+        return rank
+
+
+class CodedProject(Protocol):
+    """What the analysis modules read from a project: its tables, its codebook
+    and their integer view. :class:`~qdacore.Project` is one."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def codebook(self) -> Codebook: ...
+    @property
+    def documents(self) -> pd.DataFrame: ...
+    @property
+    def items(self) -> pd.DataFrame: ...
+    @property
+    def codings(self) -> pd.DataFrame: ...
+    @property
+    def arrays(self) -> CodingArrays: ...
+
+
+def margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[str],
+                       percent: bool) -> pd.DataFrame:
+    """A table of counts with ``Total`` margins and/or shares.
+
+    ``margins`` adds totals as pandas.crosstab does: for counts and
+    ``"total"`` a total row and column; for ``"row"`` the total row; for
+    ``"column"`` the total column. ``normalize`` divides by row, column or
+    grand totals (0/0 is NaN); ``percent`` scales shares by 100.
+    """
+    check.choice(normalize, "normalize", NORMALIZE)
+    if percent and normalize is None:
+        raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
+    if margins:
+        table = table.copy()
+        table[MARGIN] = table.sum(axis=1)
+        table.loc[MARGIN] = table.sum(axis=0)
+    if normalize is None:
+        return table
+    table = table.astype(float)
+    if normalize == "row":
+        table = table.div(table.iloc[:, -1] if margins else table.sum(axis=1), axis=0)
+        table = table.drop(columns=MARGIN) if margins else table
+    elif normalize == "column":
+        table = table.div(table.iloc[-1] if margins else table.sum(axis=0), axis=1)
+        table = table.drop(index=MARGIN) if margins else table
+    else:
+        table = table / (table.iloc[-1, -1] if margins else table.to_numpy().sum())
+    return table * 100.0 if percent else table
+
+
+# -- building a Project from below the facade ----------------------------------------------
+_project_class: Optional[Callable[..., "Project"]] = None
+
+
+def register_project_class(cls: Callable[..., "Project"]) -> None:
+    """Make :func:`new_project` build ``cls`` (``qdacore.project`` registers
+    :class:`~qdacore.Project` when it is imported)."""
+    global _project_class
+    _project_class = cls
+
+
+def new_project(codebook: Codebook, documents: pd.DataFrame, items: pd.DataFrame,
+                codings: pd.DataFrame, *, name: str, allow_empty: bool = False) -> "Project":
+    """A :class:`~qdacore.Project` of four tables, for readers below the facade."""
+    if _project_class is None:  # pragma: no cover - qdacore/__init__ imports the facade
+        raise RuntimeError("qdacore.project is not imported; import qdacore first")
+    return _project_class(codebook, documents, items, codings, name=name,
+                          allow_empty=allow_empty)
