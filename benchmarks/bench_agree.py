@@ -102,7 +102,7 @@ def main() -> int:
         lines = [
             "## Agreement: alpha, Fleiss and AC1 against krippendorff, statsmodels and irrCAC",
             "",
-            f"- Command: `python benchmarks/bench_agree.py --write docs/benchmarks.md`",
+            "- Command: `python benchmarks/bench_agree.py --write docs/benchmarks.md`",
             f"- Date: {dt.date.today().isoformat()}",
             f"- Machine: {machine()}",
             "- Data: **synthetic**, seeded ratings (each coder copies a latent value with "

@@ -5,7 +5,8 @@ the codes table with itself, and counts come from pandas groupby.
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -130,7 +131,7 @@ def brute_force_cooccurrence(segments: list, targets: list, near) -> dict:
         a, b = sorted((a, b), key=rank.get)
         counts[(g, a, b)] = counts.get((g, a, b), 0) + 1
 
-    for i, (space, start, end, g, tset) in enumerate(segments):
+    for i, (space, _start, _end, g, tset) in enumerate(segments):
         for a in tset:
             add(g, a, a)
         ordered = sorted(tset, key=rank.get)

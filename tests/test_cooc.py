@@ -62,7 +62,7 @@ def test_counts_equal_indicator_product(seed, context):
                 np.testing.assert_array_equal(split[key].to_numpy(), matrix,
                                               err_msg=f"level={level} by={by}={key}")
             # groups without codings are all zeros, in the same code order
-            for key, frame in split.items():
+            for frame in split.values():
                 assert list(frame.index) == list(ours.index)
 
 

@@ -89,7 +89,7 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
 
 
 def test_report_of_several_coders_shows_agreement(tmp_path):
-    project = qc.datasets.megaregions(coders=2)
+    project = qc.datasets.megaregions(n_coders=2)
     page = qc.report.build_report(project, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Inter-coder agreement on subtheme" in page
     assert "project.agreement_report(&#x27;subtheme&#x27;, n_boot=500)" in page

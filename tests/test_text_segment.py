@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 jieba = pytest.importorskip("jieba")
-import jieba.finalseg  # noqa: E402
+finalseg = pytest.importorskip("jieba.finalseg")
 
 from qdacore.text import Segmenter  # noqa: E402
 from textcorpus import jieba_corpus, jieba_words  # noqa: E402
@@ -32,11 +32,11 @@ CORPUS_WORDS = [w for w, _, _ in USER_WORDS]
 def isolated_force_split():
     """jieba keeps its force-split list (filled by del_word) module-global; give
     every test a clean one and restore it afterwards."""
-    saved = set(jieba.finalseg.Force_Split_Words)
-    jieba.finalseg.Force_Split_Words.clear()
+    saved = set(finalseg.Force_Split_Words)
+    finalseg.Force_Split_Words.clear()
     yield
-    jieba.finalseg.Force_Split_Words.clear()
-    jieba.finalseg.Force_Split_Words.update(saved)
+    finalseg.Force_Split_Words.clear()
+    finalseg.Force_Split_Words.update(saved)
 
 
 def with_user_words(tokenizer, seg):

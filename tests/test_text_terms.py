@@ -244,7 +244,7 @@ def test_pairs_by_count_equals_numpy_stable_argsort(counts):
     # counts spanning less than 2**16 (one radix pass), more (two passes),
     # and int32's extremes; min_count within and past the counts
     rng = np.random.default_rng(len(counts))
-    for trial in range(40):
+    for _ in range(40):
         n_rows, n = int(rng.integers(1, 60)), int(rng.integers(0, 3000))
         row_start = np.r_[0, np.sort(rng.integers(0, n + 1, n_rows - 1)), n].astype(np.int64)
         b = rng.integers(0, 2**31 - 1, n).astype(np.int32)

@@ -18,10 +18,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"  # before the submodules, which quote it
-
 from . import agree, codebook, cooc, plot  # noqa: E402  (the Project's own imports)
 from ._model import CodingArrays  # noqa: E402
+from ._version import __version__  # noqa: E402
 from .codebook import Codebook  # noqa: E402
 from .project import Project  # noqa: E402
 

@@ -1,7 +1,7 @@
 # Stubs for the C extension qdacore._core (csrc/binding). Checked against the
 # built module by mypy.stubtest in tests/test_core.py.
-from typing import Any, Literal, Optional
-from typing import Any, Literal, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Literal, Optional, Union
 
 import numpy as np
 import numpy.typing as npt

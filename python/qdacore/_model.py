@@ -10,8 +10,9 @@ builds one, so no module imports upward.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -136,14 +137,13 @@ class CodingArrays:
             return self._keys[cache]
         tables = (("codings", self._codings), ("items", self._items),
                   ("documents", self._documents))
-        for table_name, table in tables:
-            if column in table.columns:
-                break
-        else:
+        home = next(((n, t) for n, t in tables if column in t.columns), None)
+        if home is None:
             raise ValueError(
                 f"by={column!r} is not a column of codings, items or documents; columns are "
                 + "; ".join(f"{n}: {check.examples(t.columns)}" for n, t in tables)
             )
+        table_name, table = home
         values = table[column]
         # First-appearance order keeps documents in registry order, as ATLAS.ti
         # lists them; categoricals keep their category order.
@@ -242,9 +242,11 @@ class CodingArrays:
         return rank
 
 
+@runtime_checkable
 class CodedProject(Protocol):
     """What the analysis modules read from a project: its tables, its codebook
-    and their integer view. :class:`~qdacore.Project` is one."""
+    and their integer view. :class:`~qdacore.Project` is one (``isinstance``
+    checks that the attributes exist)."""
 
     @property
     def name(self) -> str: ...
@@ -286,15 +288,16 @@ def margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[s
         table = table.div(table.iloc[-1] if margins else table.sum(axis=0), axis=1)
         table = table.drop(index=MARGIN) if margins else table
     else:
-        table = table / (table.iloc[-1, -1] if margins else table.to_numpy().sum())
+        cells = table.to_numpy(dtype=float)
+        table = table / (cells[-1, -1] if margins else cells.sum())
     return table * 100.0 if percent else table
 
 
 # -- building a Project from below the facade ----------------------------------------------
-_project_class: Optional[Callable[..., "Project"]] = None
+_project_class: Optional[Callable[..., Project]] = None
 
 
-def register_project_class(cls: Callable[..., "Project"]) -> None:
+def register_project_class(cls: Callable[..., Project]) -> None:
     """Make :func:`new_project` build ``cls`` (``qdacore.project`` registers
     :class:`~qdacore.Project` when it is imported)."""
     global _project_class
@@ -302,7 +305,7 @@ def register_project_class(cls: Callable[..., "Project"]) -> None:
 
 
 def new_project(codebook: Codebook, documents: pd.DataFrame, items: pd.DataFrame,
-                codings: pd.DataFrame, *, name: str, allow_empty: bool = False) -> "Project":
+                codings: pd.DataFrame, *, name: str, allow_empty: bool = False) -> Project:
     """A :class:`~qdacore.Project` of four tables, for readers below the facade."""
     if _project_class is None:  # pragma: no cover - qdacore/__init__ imports the facade
         raise RuntimeError("qdacore.project is not imported; import qdacore first")

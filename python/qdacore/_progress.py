@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable, Optional, TypeVar
+from collections.abc import Iterable
+from typing import Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ def track(iterable: Iterable[T], *, total: Optional[int] = None, desc: str = "",
     if not wanted(progress):
         return iterable
     try:  # notebook widgets need ipywidgets; without them a text bar, no warning
-        import ipywidgets  # noqa: F401
+        import ipywidgets  # type: ignore[import-not-found]  # noqa: F401
         from tqdm.auto import tqdm
     except ImportError:
         from tqdm import tqdm

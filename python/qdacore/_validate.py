@@ -6,7 +6,8 @@ Every check raises with a message that names the argument (``codebook.parent``,
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ def ids(series: pd.Series, name: str) -> pd.Index:
 
 def positions(values: pd.Series, index: pd.Index, name: str, target: str) -> np.ndarray:
     """Positions of values in index (int64), refusing unknown or missing values."""
-    pos = index.get_indexer(values)
+    pos = index.get_indexer(pd.Index(values))
     bad = pos < 0
     if bad.any():
         unknown = pd.unique(values[bad])
@@ -145,11 +146,11 @@ def call_kernel(kernel: Callable, public: str, values: dict[str, tuple[str, np.n
     try:
         return kernel(*args, **kwargs)
     except (ValueError, IndexError) as exc:
-        arg = getattr(exc, "arg", None)
-        if arg not in values:
+        # the binding sets these on errors about one element of an array
+        arg, index, value = (getattr(exc, name, None) for name in ("arg", "index", "value"))
+        if arg not in values or index is None:
             raise
-        index = getattr(exc, "index")
-        prefix = f"{kernel.__name__}: {arg}[{index}] = {getattr(exc, 'value')}: "
+        prefix = f"{kernel.__name__}: {arg}[{index}] = {value}: "
         message = str(exc)
         reason = message[len(prefix):] if message.startswith(prefix) else message
         label, array = values[arg]

@@ -47,8 +47,9 @@ Conventions that change a number
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Literal, Optional, Union, cast
 
 import numpy as np
 import pandas as pd
@@ -64,8 +65,11 @@ __all__ = [
     "coding_comparison", "METHODS", "METRICS", "WEIGHTS",
 ]
 
+_Kernel = Literal["percent", "fleiss", "gwet", "brennan_prediger", "conger", "alpha"]
+_Metric = Literal["nominal", "ordinal", "interval", "ratio"]
+
 #: Coefficients of :func:`agreement`, by name (C method underneath).
-METHODS = {"percent": "percent", "fleiss": "fleiss", "gwet": "gwet", "ac1": "gwet",
+METHODS: dict[str, _Kernel] = {"percent": "percent", "fleiss": "fleiss", "gwet": "gwet", "ac1": "gwet",
            "brennan_prediger": "brennan_prediger", "conger": "conger",
            "krippendorff": "alpha", "alpha": "alpha", "cohen": "conger", "scott": "fleiss",
            "holsti": "percent"}
@@ -110,7 +114,7 @@ class Ratings:
             return self.categories.to_numpy(dtype=float)
         return np.arange(1, len(self.categories) + 1, dtype=float)
 
-    def subset(self, coders: Sequence[int]) -> "Ratings":
+    def subset(self, coders: Sequence[int]) -> Ratings:
         """The ratings of some coders (positions)."""
         return Ratings(self.codes[:, list(coders)], self.categories, self.units,
                        self.coders[list(coders)], self.ordered)
@@ -188,6 +192,8 @@ def _encode_numeric(matrix: np.ndarray, data, categories) -> Ratings:
         raise ValueError(f"the ratings hold {len(cats):,} distinct values; agreement needs a "
                          f"K x K coincidence matrix, so at most {MAX_CATEGORIES:,}: round or bin "
                          "the values first")
+    coders: pd.Index
+    units: pd.Index
     if isinstance(data, pd.DataFrame):
         coders, units = pd.Index(data.index, name="coder"), pd.Index(data.columns, name="unit")
     else:
@@ -325,9 +331,10 @@ def _warn_nan(value: float, what: str, reason: str) -> float:
     return value
 
 
-def _metric(metric: str, r: Ratings) -> tuple[str, Optional[np.ndarray]]:
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+def _metric(name: str, r: Ratings) -> tuple[_Metric, Optional[np.ndarray]]:
+    if name not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {name!r}")
+    metric = cast(_Metric, name)
     if metric == "ordinal" and not r.ordered:
         raise ValueError("metric='ordinal' needs ordered categories: numbers, an ordered "
                          "pandas Categorical, or categories= in their order")
@@ -348,13 +355,13 @@ class _Result:
     tally: dict
 
 
-def _compute(r: Ratings, method: str, weights=None, metric: str = "nominal") -> _Result:
-    metric, values = _metric(metric, r) if method == "alpha" else ("nominal", None)
+def _compute(r: Ratings, method: _Kernel, weights=None, metric: str = "nominal") -> _Result:
+    kind, values = _metric(metric, r) if method == "alpha" else ("nominal", None)
     parts = {"alpha": 1, "conger": 2}.get(method, 0)  # only what the method reads
     tally = _core.agree_tally(r.codes, len(r.categories), weights=weights, parts=parts)
     _check_paired(tally)
     observed, expected, value = _core.agree_coefficient(
-        tally, method, weights=weights, metric=metric, category_values=values)
+        tally, method, weights=weights, metric=kind, category_values=values)
     return _Result(observed, expected, value, tally)
 
 
@@ -364,7 +371,7 @@ def _reason(r: Ratings, result: _Result) -> str:
     return "chance agreement is 1 (every rating falls in one category)"
 
 
-def _simple(data, method: str, weights=None, *, categories=None, weight_by="auto",
+def _simple(data, method: _Kernel, weights=None, *, categories=None, weight_by="auto",
             **columns) -> float:
     r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
@@ -446,8 +453,8 @@ def _pair(a, b, categories) -> Ratings:
     if len(a) != len(b):
         raise ValueError(f"a and b rate the same units: got {len(a)} and {len(b)} ratings")
     r = reliability_data([a, b], categories=categories)
-    both = (r.codes >= 0).all(axis=1)
-    if not both.any():
+    both = np.flatnonzero((r.codes >= 0).all(axis=1))
+    if not len(both):
         raise ValueError("a and b have no unit both rated")
     if categories is None:  # the categories of the compared units, as scikit-learn takes them
         used = np.unique(r.codes[both])
@@ -596,7 +603,7 @@ def agreement(data, method: str = "krippendorff", *, metric: str = "nominal", we
                       "ci_high": high}, name=method)
 
 
-def _interval(r: Ratings, res: _Result, kernel: str, weights, metric: str, ci: float,
+def _interval(r: Ratings, res: _Result, kernel: _Kernel, weights, metric: str, ci: float,
               n_boot: int, seed: int, bootstrap: str) -> tuple[float, float]:
     if not 0 < ci < 1:
         raise ValueError(f"ci must be a confidence level in (0, 1), got {ci!r}")
@@ -606,13 +613,13 @@ def _interval(r: Ratings, res: _Result, kernel: str, weights, metric: str, ci: f
         raise ValueError(f"bootstrap must be 'auto', 'krippendorff' or 'units', got {bootstrap!r}")
     if bootstrap == "krippendorff" and kernel != "alpha":
         raise ValueError("bootstrap='krippendorff' applies to alpha only")
-    metric, values = _metric(metric, r) if kernel == "alpha" else ("nominal", None)
+    kind, values = _metric(metric, r) if kernel == "alpha" else ("nominal", None)
     if kernel == "alpha" and bootstrap != "units":
-        draws = _core.alpha_bootstrap(res.tally, metric=metric, category_values=values,
+        draws = _core.alpha_bootstrap(res.tally, metric=kind, category_values=values,
                                       n_boot=n_boot, seed=seed)
     else:
         draws = _core.agree_bootstrap(r.codes, len(r.categories), kernel, weights=weights,
-                                      metric=metric, category_values=values, n_boot=n_boot,
+                                      metric=kind, category_values=values, n_boot=n_boot,
                                       seed=seed)
     draws = draws[~np.isnan(draws)]
     if len(draws) == 0:
@@ -641,7 +648,7 @@ def _coder_positions(project: CodedProject, coders) -> tuple[np.ndarray, pd.Inde
                          f"coders are {list(present)[:10]!r}")
     if len(chosen) < 2:
         raise ValueError(f"agreement needs at least 2 coders; the project has {list(present)!r}")
-    position = chosen.get_indexer(codings["coder"]).astype(np.int64)
+    position = chosen.get_indexer(pd.Index(codings["coder"])).astype(np.int64)
     return project.arrays.in_csr_order(position), chosen.rename("coder")
 
 
@@ -808,7 +815,8 @@ def coding_comparison(project: CodedProject, level: Optional[str] = None, *,
                           "start": start[owner][keep].astype(np.int64),
                           "end": end[owner][keep].astype(np.int64)})
     records = []
-    for (doc, t), spans in frame.groupby(["doc", "target"], sort=True):
+    for key, spans in frame.groupby(["doc", "target"], sort=True):
+        doc, t = cast(tuple[int, int], key)
         n = int(size[doc])
         cover = np.zeros((2, n + 1), dtype=np.int64)
         np.add.at(cover, (spans["coder"], np.clip(spans["start"], 0, n)), 1)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 import pandas as pd
 
-from . import __version__, datasets
+from . import datasets
+from ._version import __version__
 from .io import read_csv_folder, read_qdpx, write_qdpx
 from .project import Project
 from .report import build_report

@@ -61,7 +61,8 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Literal, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -446,7 +447,7 @@ def _top_k(edges: pd.DataFrame, k: int, measure: str, keys: list) -> pd.DataFram
     return edges.loc[np.sort(kept)].reset_index(drop=True)
 
 
-_CROSSTAB_UNITS = {"coding": "codings", "item": "items"}
+_CROSSTAB_UNITS: dict[str, Literal["codings", "items"]] = {"coding": "codings", "item": "items"}
 
 
 def crosstab(project: CodedProject, row_level: Optional[str], column_level: Optional[str], *,
@@ -484,7 +485,8 @@ def crosstab(project: CodedProject, row_level: Optional[str], column_level: Opti
     tables = [margins_and_shares(tb, margins, normalize, percent) for tb in tables]
     if groups.labels is None:
         return (tables[0], tests[0]) if tests is not None else tables[0]
-    table = pd.concat(dict(zip(groups.labels, tables)), names=[*groups.labels.names, rows.name])
+    table: pd.DataFrame = pd.concat(dict(zip(groups.labels, tables)),
+                                    names=[*groups.labels.names, rows.name])
     return (table, dict(zip(groups.labels, tests))) if tests is not None else table
 
 

@@ -100,7 +100,7 @@ def _grouped(kernel: Callable, public: str, x: Any, by: Any, nan_policy: str,
     policy = _policy(nan_policy)
     n_groups = 1 if labels is None else len(labels)
     result = check.call_kernel(kernel, public, {"x": (name, values)}, values, *args, group=codes,
-                   n_groups=n_groups, nan_policy=policy, **kwargs)
+                               n_groups=n_groups, nan_policy=policy, **kwargs)
     return result, labels, values, codes
 
 
@@ -173,8 +173,8 @@ def gini(x: Any, *, frequency_weights: Any = None, corrected: bool = False, by: 
         arrays["weight"] = ("frequency_weights", w)
     codes, labels = _groups(by, len(values))
     out = check.call_kernel(_core.gini, "gini", arrays, values, group=codes,
-                n_groups=1 if labels is None else len(labels), weight=w,
-                corrected=bool(corrected), nan_policy=_policy(nan_policy))
+                            n_groups=1 if labels is None else len(labels), weight=w,
+                            corrected=bool(corrected), nan_policy=_policy(nan_policy))
     return _shape(out, labels, "gini")
 
 
@@ -506,7 +506,7 @@ def flow_summary(od: Any, *, core: Any = None, nan_policy: str = "propagate") ->
     labels = pd.Index(rows if rows is not None else range(n), name="node")
     flags = _core_flags(core, labels, n)
     inflow, outflow, h, network = check.call_kernel(_core.flow_summary, "flow_summary", {"od": ("od", w)}, w,
-                                        core=flags, nan_policy=_policy(nan_policy))
+                                                    core=flags, nan_policy=_policy(nan_policy))
     with np.errstate(divide="ignore", invalid="ignore"):
         through = inflow + outflow
         nodes = pd.DataFrame({
@@ -555,7 +555,7 @@ def green_polycentricity(od: Any, *, degree: str = "in", nan_policy: str = "prop
     if w.shape[0] != w.shape[1]:
         raise ValueError(f"od must be square (origins x destinations), got shape {w.shape}")
     out = check.call_kernel(_core.green_polycentricity, "green_polycentricity", {"od": ("od", w)}, w,
-                degree=degree, nan_policy=_policy(nan_policy))
+                            degree=degree, nan_policy=_policy(nan_policy))
     return pd.Series(out, index=["degree_sd", "degree_sd_max", "evenness", "density",
                                  "valued_density", "polycentricity"], name="green")
 
@@ -596,20 +596,21 @@ def location_quotient(e_ij: Any, e_j: Any = None, e_i: Any = None, e: Any = None
         r, c = m.shape
         parts = [m.ravel(), np.repeat(sums(m, axis=1), c), np.tile(sums(m, axis=0), r),
                  np.full(r * c, sums(m))]
-        out = check.call_kernel(_core.location_quotient, "location_quotient", {"e_ij": ("e_ij", m)},
-                    *parts, nested=True, nan_policy=policy).reshape(r, c)
+        out = check.call_kernel(_core.location_quotient, "location_quotient",
+                                {"e_ij": ("e_ij", m)}, *parts, nested=True,
+                                nan_policy=policy).reshape(r, c)
         return pd.DataFrame(out, index=rows, columns=cols) if rows is not None else out
-    arrays = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (e_ij, e_j, e_i, e)]
+    vectors = [np.atleast_1d(np.asarray(v, dtype=float)) for v in (e_ij, e_j, e_i, e)]
     scalar = all(np.ndim(v) == 0 for v in (e_ij, e_j, e_i, e))
     try:
-        arrays = np.broadcast_arrays(*arrays)
+        arrays = np.broadcast_arrays(*vectors)
     except ValueError:
         raise ValueError("location_quotient: e_ij, e_j, e_i and e must have one length "
                          "(or be scalars)") from None
     flat = [np.ascontiguousarray(a.ravel()) for a in arrays]
     names = ("e_ij", "e_j", "e_i", "e")
     out = check.call_kernel(_core.location_quotient, "location_quotient",
-                {k: (k, v) for k, v in zip(names, flat)}, *flat, nested=True, nan_policy=policy)
+                            {k: (k, v) for k, v in zip(names, flat)}, *flat, nested=True, nan_policy=policy)
     return float(out[0]) if scalar else out.reshape(arrays[0].shape)
 
 
@@ -634,7 +635,7 @@ def _profiles(a: Any, b: Any, name_a: str, name_b: str):
 def _distance(a: Any, b: Any, name_a: str, name_b: str, public: str, nan_policy: str):
     a2, b2, one_d, rows = _profiles(a, b, name_a, name_b)
     d = check.call_kernel(_core.share_distance, public, {"a": (name_a, a2), "b": (name_b, b2)}, a2, b2,
-              nan_policy=_policy(nan_policy))
+                          nan_policy=_policy(nan_policy))
     return d, one_d, rows
 
 
@@ -740,9 +741,9 @@ def duranton_puga(managers: Any, production: Any, *, nan_policy: str = "propagat
     sums = np.nansum if policy == "omit" else np.sum
     with np.errstate(divide="ignore", invalid="ignore"):
         out = check.call_kernel(_core.location_quotient, "duranton_puga",
-                    {"e_ij": ("managers", m), "e_j": ("production", p)},
-                    m, p, np.full(len(m), sums(m)), np.full(len(m), sums(p)),
-                    nested=False, nan_policy=policy)
+                                {"e_ij": ("managers", m), "e_j": ("production", p)},
+                                m, p, np.full(len(m), sums(m)), np.full(len(m), sums(p)),
+                                nested=False, nan_policy=policy)
         zero_p = p == 0
         out = np.where(zero_p, np.where(m > 0, np.inf, np.nan), out) - 1.0
     return pd.Series(out, index=labels, name="duranton_puga") if labels is not None else out

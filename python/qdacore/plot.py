@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from functools import lru_cache
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ._model import CodedProject
+    from .project import Project
 
 __all__ = ["frequencies", "heatmap", "cooccurrence_network", "sankey", "agreement",
            "AgreementReport", "cjk_font", "PALETTE"]
@@ -89,7 +90,7 @@ def _families(texts: Sequence[Any]) -> Optional[list]:
         else list(mpl.rcParams["font.family"])
 
 
-def _apply_fonts(ax: "Axes", texts: Sequence[Any]) -> None:
+def _apply_fonts(ax: Axes, texts: Sequence[Any]) -> None:
     families = _families(texts)
     if families is None:
         return
@@ -111,9 +112,9 @@ def _axes(ax, figsize):
     return ax
 
 
-def frequencies(data: Any, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
+def frequencies(data: Any, *, ax: Optional[Axes] = None, title: Optional[str] = None,
                 horizontal: bool = True, annotate: bool = True, color=None,
-                xlabel: Optional[str] = None) -> "Axes":
+                xlabel: Optional[str] = None) -> Axes:
     """Bar chart of :meth:`~qdacore.Project.frequencies` output.
 
     A Series gives one bar per target (in its order, first at the top when
@@ -155,7 +156,7 @@ def frequencies(data: Any, *, ax: Optional["Axes"] = None, title: Optional[str] 
     if horizontal:
         ax.set_yticks(positions, labels)
         ax.invert_yaxis()
-        ax.set_xlabel(xlabel or (data.name if isinstance(data, pd.Series) and data.name else "count"))
+        ax.set_xlabel(xlabel or (str(data.name) if isinstance(data, pd.Series) and data.name else "count"))
         ax.margins(x=0.18)
     else:
         ax.set_xticks(positions, labels, rotation=45, ha="right")
@@ -168,9 +169,9 @@ def frequencies(data: Any, *, ax: Optional["Axes"] = None, title: Optional[str] 
     return ax
 
 
-def heatmap(table: pd.DataFrame, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
+def heatmap(table: pd.DataFrame, *, ax: Optional[Axes] = None, title: Optional[str] = None,
             cmap: str = "Blues", annotate: Optional[bool] = None, fmt: Optional[str] = None,
-            colorbar: bool = True, mask_diagonal: bool = False) -> "Axes":
+            colorbar: bool = True, mask_diagonal: bool = False) -> Axes:
     """Heat map of a table: a code-document table, a co-occurrence matrix or a
     cross-table. Cells are annotated when the table is small (or ``annotate``).
 
@@ -198,8 +199,8 @@ def heatmap(table: pd.DataFrame, *, ax: Optional["Axes"] = None, title: Optional
     ax.set_xticks(np.arange(n_cols), cols, rotation=45 if n_cols > 4 else 0,
                   ha="right" if n_cols > 4 else "center")
     ax.set_yticks(np.arange(n_rows), rows)
-    ax.set_xlabel(table.columns.name or "")
-    ax.set_ylabel(table.index.name or "")
+    ax.set_xlabel(str(table.columns.name or ""))
+    ax.set_ylabel(str(table.index.name or ""))
     if annotate is None:
         annotate = n_rows * n_cols <= 400
     if annotate:
@@ -220,9 +221,9 @@ def heatmap(table: pd.DataFrame, *, ax: Optional["Axes"] = None, title: Optional
     return ax
 
 
-def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional["Axes"] = None,
+def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional[Axes] = None,
                          weight: str = "count", layout: str = "spring", seed: int = 0,
-                         title: Optional[str] = None, max_width: float = 6.0) -> "Axes":
+                         title: Optional[str] = None, max_width: float = 6.0) -> Axes:
     """Network of :meth:`~qdacore.Project.cooccurrence_edges`: node area by the
     target's frequency, edge width by ``weight``. Needs networkx.
 
@@ -278,9 +279,9 @@ def _band(ax, x0, x1, y0_top, y0_bottom, y1_top, y1_bottom, colour):
     ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45))
 
 
-def sankey(project: "CodedProject", levels: Sequence[str] = ("vision", "theme", "subtheme"), *,
-           ax: Optional["Axes"] = None, labels: Any = True, title: Optional[str] = None,
-           gap: float = 0.02) -> "Axes":
+def sankey(project: Project, levels: Sequence[str] = ("vision", "theme", "subtheme"), *,
+           ax: Optional[Axes] = None, labels: Any = True, title: Optional[str] = None,
+           gap: float = 0.02) -> Axes:
     """Sankey diagram of codings flowing through codebook dimensions, e.g. vision
     to theme to sub-theme: node heights are codings per target, bands are
     :meth:`~qdacore.Project.crosstab` counts (``unit="coding"``) of neighbouring
@@ -302,7 +303,7 @@ def sankey(project: "CodedProject", levels: Sequence[str] = ("vision", "theme", 
     ax = _axes(ax, (10, 6))
     freqs = [project.frequencies(level) for level in levels]
     names = [project.codebook.targets(level, labels=labels) for level in levels]
-    total = max(float(f.sum()) for f in freqs)
+    total = max(float(f.to_numpy().sum()) for f in freqs)
     if total == 0:
         raise ValueError("the project has no codings at these levels: nothing to plot")
     layout = []  # per column: top y of each node (flows stack downwards)
@@ -353,8 +354,8 @@ def sankey(project: "CodedProject", levels: Sequence[str] = ("vision", "theme", 
     return ax
 
 
-def agreement(table: pd.DataFrame, *, ax: Optional["Axes"] = None,
-              title: Optional[str] = None) -> "Figure":
+def agreement(table: pd.DataFrame, *, ax: Optional[Axes] = None,
+              title: Optional[str] = None) -> Figure:
     """Dot plot of :meth:`~qdacore.Project.agreement` output: one dot per code
     with its bootstrap interval, the pooled value as a dotted line and, for
     Krippendorff's alpha, Krippendorff's (2004) guidelines 0.667 and 0.800.
@@ -394,8 +395,10 @@ def agreement(table: pd.DataFrame, *, ax: Optional["Axes"] = None,
     _apply_fonts(ax, list(shown.index))
     import matplotlib.pyplot as plt
 
-    plt.close(ax.figure)
-    return ax.figure
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    plt.close(figure)
+    return figure
 
 
 @dataclass

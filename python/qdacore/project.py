@@ -20,10 +20,10 @@ document. Treat the tables as read-only; build a new Project to change them.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Literal, Optional, Union
 
-import numpy as np
 import pandas as pd
 
 from . import _core, _model, agree, cooc, plot
@@ -35,7 +35,7 @@ __all__ = ["Project"]
 
 # What unit= counts in frequencies and code-document tables, and the C core's names for it.
 _UNITS = ("coding", "item")
-_KERNEL_UNIT = {"coding": "codings", "item": "items"}
+_KERNEL_UNIT: dict[str, Literal["codings", "items"]] = {"coding": "codings", "item": "items"}
 
 
 class Project:
@@ -183,7 +183,7 @@ class Project:
         return (f"<div><strong>qdacore Project {html.escape(self._name)}</strong>"
                 f"<table>{rows}</table><p>levels: {levels}; group sets: {sets}</p></div>")
 
-    def equals(self, other: "Project") -> bool:
+    def equals(self, other: Project) -> bool:
         """True when both projects hold equal tables (values and dtypes)."""
         return (
             isinstance(other, Project)
@@ -192,21 +192,6 @@ class Project:
             and self._items.equals(other._items)
             and self._codings.equals(other._codings)
         )
-
-    # -- input/output -------------------------------------------------------------
-    @classmethod
-    def from_csv(cls, folder: Union[str, Path]) -> "Project":
-        """Read a project written by :meth:`to_csv` (see :mod:`qdacore.io.csv`)."""
-        from .io.csv import read_csv_folder
-
-        return read_csv_folder(folder)
-
-    def to_csv(self, folder: Union[str, Path]) -> Path:
-        """Write the project as CSV files plus a ``project.json`` schema that lets
-        :meth:`from_csv` restore every column with its dtype. Returns the folder."""
-        from .io.csv import write_csv_folder
-
-        return write_csv_folder(self, folder)
 
     # -- counting -------------------------------------------------------------------
     def _count(self, level: Optional[str], by: By, unit: str, dropna: bool):
@@ -355,6 +340,7 @@ class Project:
             raise ValueError("by=None: a code-document table needs columns; pass by='doc' "
                              "or use frequencies() for overall counts")
         table = self.frequencies(level, by=by, unit=unit, dropna=dropna, labels=labels)
+        assert isinstance(table, pd.DataFrame)  # by= is given
         return _model.margins_and_shares(table, margins, normalize, percent)
 
     # -- relating codes ---------------------------------------------------------------
@@ -672,7 +658,7 @@ class Project:
 
     # -- input/output -------------------------------------------------------------
     @classmethod
-    def from_csv(cls, folder: Union[str, Path]) -> "Project":
+    def from_csv(cls, folder: Union[str, Path]) -> Project:
         """Read a project written by :meth:`to_csv` (see :func:`qdacore.io.read_csv_folder`).
 
         Examples
@@ -766,7 +752,7 @@ class Project:
         coder: str = "dictionary",
         language: str = "zh",
         fold_case: bool = False,
-    ) -> "Project":
+    ) -> Project:
         """Dictionary coding of the items' ``text``: a new coder whose codings sit
         beside the human ones (so agreement between them can be measured).
 

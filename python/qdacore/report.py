@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Callable, Optional, Union
 
 import pandas as pd
 
-from . import __version__
 from ._progress import track
+from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -100,7 +100,7 @@ class _Page:
         )
 
 
-def _dimensions(project: "Project", max_targets: int) -> tuple[list, list]:
+def _dimensions(project: Project, max_targets: int) -> tuple[list, list]:
     """Group sets and hierarchy levels small enough to chart, in codebook order."""
     cb = project.codebook
     sets = [s for s in cb.sets if 0 < len(cb.dimension(s).targets) <= max_targets]
@@ -108,7 +108,7 @@ def _dimensions(project: "Project", max_targets: int) -> tuple[list, list]:
     return sets, levels
 
 
-def _labels(project: "Project") -> Union[bool, str]:
+def _labels(project: Project) -> Union[bool, str]:
     return True if "label" in project.codebook.codes.columns else False
 
 
@@ -122,7 +122,7 @@ def _terms_analyzer():
         return "char", "character bigrams"
 
 
-def _text_overview(page: _Page, project: "Project") -> None:
+def _text_overview(page: _Page, project: Project) -> None:
     """Top terms of the items' text and the similarity of the documents."""
     if "text" not in project.items.columns:
         return
@@ -159,7 +159,7 @@ def _text_overview(page: _Page, project: "Project") -> None:
                           "that share terminology score high (the study observes that they do).")
 
 
-def build_report(project: "Project", path: Union[str, Path], *, title: Optional[str] = None,
+def build_report(project: Project, path: Union[str, Path], *, title: Optional[str] = None,
                  max_targets: int = 40, progress: Optional[bool] = None) -> Path:
     """Write the HTML report of ``project`` to ``path`` and return the path.
 
@@ -218,7 +218,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
         page.section(f"Codings by {dim}", f"project.frequencies({dim!r}, labels={labels!r})",
                      _figure(lambda ax, f=freq, d=dim: plot.frequencies(
                          f, ax=ax, title=f"Codings by {d}"), f"Codings by {dim}"),
-                     text=f"{int(freq.sum()):,} codings reach the {len(freq)} targets.")
+                     text=f"{int(freq.to_numpy().sum()):,} codings reach the {len(freq)} targets.")
 
     # -- flow
     flow = [*sets[:1], *levels]
@@ -245,6 +245,7 @@ def build_report(project: "Project", path: Union[str, Path], *, title: Optional[
                          f"project.crosstab({levels[0]!r}, {group_set!r}, margins=True)",
                          _table(cross))
         cooc = project.cooccurrence(finest)
+        assert isinstance(cooc, pd.DataFrame)  # no by=, so one table
         page.section(f"Co-occurrence of {finest}", f"project.cooccurrence({finest!r})",
                      _figure(lambda ax: plot.heatmap(cooc, ax=ax, mask_diagonal=True,
                                                      title=f"Items carrying both ({finest})"),

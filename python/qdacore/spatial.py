@@ -10,7 +10,7 @@ same functions.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd

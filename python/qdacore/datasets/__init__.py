@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ __all__ = [
 #: Figures the study prints (the theme totals follow from its one-to-one pairing
 #: of visions with themes, an assumption the study states; the sub-theme shares
 #: are the study's 66 % and 48.5 % rounded to whole codings).
-STUDY_TOTALS = {
+STUDY_TOTALS: dict[str, Any] = {
     "items": 1199,
     "codings": 1578,
     "vision": {"V-MP": 496, "V-FM": 484, "V-FC": 598},
@@ -316,7 +316,7 @@ def megaregions(*, seed: int = 0, scale: int = 1, n_coders: int = 1,
     # Sub-theme of every generated coding: the study totals less the cited items.
     subthemes = pd.Index(list(_SUBTHEME_CODINGS))
     budget = np.array(list(_SUBTHEME_CODINGS.values()), dtype=np.int64) * scale
-    budget -= np.bincount(subthemes.get_indexer(cited["subtheme"]), minlength=len(subthemes))
+    budget -= np.bincount(subthemes.get_indexer(pd.Index(cited["subtheme"])), minlength=len(subthemes))
     pool = rng.permutation(np.repeat(np.arange(len(subthemes)), budget))
     n_double = _ITEMS_WITH_TWO_CODES * scale
     first_st = pool[: len(generated)]
@@ -326,7 +326,7 @@ def megaregions(*, seed: int = 0, scale: int = 1, n_coders: int = 1,
     # Open code within the sub-theme, uniformly; a second code on the same item
     # is always a different code.
     open_codes = codes[codes["level"] == "code"]
-    code_parent = pd.Index(subthemes).get_indexer(open_codes["parent"])
+    code_parent = subthemes.get_indexer(pd.Index(open_codes["parent"]))
     order = np.argsort(code_parent, kind="stable")
     code_ids = open_codes["code"].to_numpy()[order]
     per_st = np.bincount(code_parent, minlength=len(subthemes))

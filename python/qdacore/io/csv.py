@@ -42,7 +42,7 @@ _TABLES = ("codes", "groups", "members", "documents", "items", "codings")
 _OPTIONAL = ("groups", "members")
 
 
-def _tables(project: "Project") -> dict[str, pd.DataFrame]:
+def _tables(project: Project) -> dict[str, pd.DataFrame]:
     cb = project.codebook
     return {"codes": cb.codes, "groups": cb.groups, "members": cb.members,
             "documents": project.documents, "items": project.items,
@@ -58,7 +58,7 @@ def _dtype_record(series: pd.Series) -> dict[str, Any]:
     return {"dtype": str(dtype)}
 
 
-def write_csv_folder(project: "Project", folder: Union[str, Path]) -> Path:
+def write_csv_folder(project: Project, folder: Union[str, Path]) -> Path:
     """Write ``project`` to ``folder`` (created if needed); see the module docstring.
 
     Examples
@@ -101,8 +101,8 @@ def _restore(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
         unknown = set(raw.dropna()) - set(lookup)
         if unknown:
             raise ValueError(f"{where}: values {sorted(unknown)[:5]!r} are not among the recorded categories")
-        dtype = pd.CategoricalDtype(inner.tolist(), ordered=record["ordered"])
-        return pd.Series(pd.Categorical(raw.map(lookup), dtype=dtype), name=raw.name)
+        categories = pd.CategoricalDtype(inner.tolist(), ordered=record["ordered"])
+        return pd.Series(pd.Categorical(raw.map(lookup), dtype=categories), name=raw.name)
     dtype = pd.api.types.pandas_dtype(name)
     if name == "object":
         return raw.astype(object).where(raw.notna(), None)
@@ -142,7 +142,7 @@ def _read_table(path: Path, columns: Any) -> pd.DataFrame:
                          for c in columns}, columns=names)
 
 
-def read_csv_folder(folder: Union[str, Path]) -> "Project":
+def read_csv_folder(folder: Union[str, Path]) -> Project:
     """Read a project from a CSV folder (see the module docstring).
 
     Raises

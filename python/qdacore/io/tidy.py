@@ -21,15 +21,15 @@ _EXCEL_CELL = 32767  # longest string Excel keeps in a cell
 _EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def code_paths(project: "Project") -> pd.Series:
+def code_paths(project: Project) -> pd.Series:
     """Each code's path from its root, as labels (ids where a code has no
     label) joined by ``" > "``, indexed by code. One pass per hierarchy level."""
     cb = project.codebook
     codes = cb.codes
-    names = codes["label"] if "label" in codes.columns else pd.Series(np.nan, index=codes.index)
+    labels = codes["label"] if "label" in codes.columns else pd.Series(np.nan, index=codes.index)
     if "name" in codes.columns:
-        names = names.where(names.notna(), codes["name"])
-    names = names.where(names.notna(), codes["code"]).astype(str).to_numpy(dtype=object)
+        labels = labels.where(labels.notna(), codes["name"])
+    names = labels.where(labels.notna(), codes["code"]).astype(str).to_numpy(dtype=object)
     path = names.copy()
     ancestor = cb.parent_positions.copy()
     while (ancestor >= 0).any():  # prepend one ancestor per round: depth rounds, not rows
@@ -56,7 +56,7 @@ def _slices(texts: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray
     return out
 
 
-def codings_table(project: "Project") -> pd.DataFrame:
+def codings_table(project: Project) -> pd.DataFrame:
     """One row per coding, ready for a spreadsheet or a plot.
 
     Columns ``doc``, ``item``, ``code``, ``code_path`` (labels from the root,
@@ -131,7 +131,7 @@ def _for_excel(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return out, cut
 
 
-def to_excel(project: "Project", path: Union[str, Path]) -> Path:
+def to_excel(project: Project, path: Union[str, Path]) -> Path:
     """Write the project's main tables to an ``.xlsx`` workbook.
 
     Sheets: ``codings`` (:func:`codings_table`), ``documents`` (without the

@@ -3,7 +3,8 @@ holds one of a code's keywords (what :meth:`qdacore.Project.autocode`
 appends to a project)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd

@@ -5,7 +5,8 @@ per-piece tables the results are built from."""
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,9 @@ def texts_and_labels(texts: Any, name: str = "texts") -> tuple[Any, pd.Index]:
         labels = pd.RangeIndex(len(values))
         missing = pd.isna(pd.Series(values, dtype=object)).to_numpy()
         if missing.any():
-            values = np.where(missing, None, np.asarray(values + [None], dtype=object)[:-1]).tolist()
+            cleaned = np.asarray(values + [None], dtype=object)[:-1]
+            cleaned[missing] = None
+            values = cleaned.tolist()
     return values, labels.rename("text") if labels.name is None else labels
 
 
@@ -60,7 +63,7 @@ def read_chunks(source: Union[str, os.PathLike, Any], *, chunk_size: int = 1 << 
     """
     chunk_size = check.whole(chunk_size, "chunk_size", 1)
     own = isinstance(source, (str, os.PathLike))
-    f = open(source, "rb") if own else source
+    f: Any = open(source, "rb") if own else source
     try:
         offset, byte_offset, tail = 0, 0, b""
         pending = ""
@@ -103,10 +106,10 @@ def distinct_categorical(codes: np.ndarray, strings: Union[list, np.ndarray],
     try:
         from pandas.core.dtypes.dtypes import CategoricalDtype
 
-        dtype = CategoricalDtype._from_fastpath(categories, ordered=ordered)
+        dtype = CategoricalDtype._from_fastpath(categories, ordered=ordered)  # type: ignore[attr-defined]
         width = next(t for t in (np.int8, np.int16, np.int32, np.int64)
                      if len(categories) < np.iinfo(t).max)
-        return pd.Categorical._simple_new(codes.astype(width), dtype)
+        return pd.Categorical._simple_new(codes.astype(width), dtype)  # type: ignore[attr-defined]
     except (AttributeError, TypeError, ImportError):  # pragma: no cover - other pandas
         return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered)
 

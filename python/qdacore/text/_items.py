@@ -61,7 +61,7 @@ def sentence_spans(text: str, start: np.ndarray, end: np.ndarray) -> tuple[np.nd
     return _strip(cps, left, right)
 
 
-def split_items(text: str, doc: str, *, rule: Union[str, "re.Pattern[str]"] = "paragraph") -> pd.DataFrame:
+def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "paragraph") -> pd.DataFrame:
     r"""Split a Chinese planning document into items ``DOC:1``, ``DOC:2``, ...
     with their offsets.
 
@@ -126,7 +126,8 @@ def split_items(text: str, doc: str, *, rule: Union[str, "re.Pattern[str]"] = "p
             col = lines.where(flag)
             for reset in resets:
                 col = col.mask(reset, "")
-            context[name] = col.ffill().replace("", np.nan)
+            filled = col.ffill()
+            context[name] = filled.where(filled != "")
         is_item = ~(chapter | section | heading)
         start, end = start[is_item.to_numpy()], end[is_item.to_numpy()]
         ctx = {k: v[is_item].to_numpy(object) for k, v in context.items()}

@@ -4,7 +4,8 @@ text around it."""
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd

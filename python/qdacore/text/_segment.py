@@ -4,8 +4,9 @@ matrices and co-word counts take."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Literal, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ class Segmenter:
             _core.segmenter_set_hmm(self._seg, *_hmm_arrays(hmm_model))
 
     @classmethod
-    def from_jieba(cls) -> "Segmenter":
+    def from_jieba(cls) -> Segmenter:
         """jieba's dictionary (``dict.txt``) and HMM tables, read from the
         installed ``jieba`` package; the same model ``jieba.cut`` uses.
 
@@ -144,7 +145,7 @@ class Segmenter:
     def _put_frame(self, frame: pd.DataFrame) -> None:
         frame = check.frame(frame, "dictionary", ["word", "freq"])
         words = frame["word"]
-        if words.isna().any() or not words.map(type).eq(str).all():
+        if not words.map(lambda w: isinstance(w, str)).all():
             raise TypeError("dictionary.word must hold str only")
         freq = pd.to_numeric(frame["freq"], errors="coerce")
         bad = freq.isna() | (freq < 0) | (freq != np.floor(freq))
@@ -384,7 +385,7 @@ class Segmenter:
         See the class example.
         """
         values, labels = texts_and_labels(texts)
-        mode = "all" if cut_all else ("hmm" if hmm else "dag")
+        mode: Literal["all", "hmm", "dag"] = "all" if cut_all else ("hmm" if hmm else "dag")
         indptr, token, start, end, vocab = _core.tokenize(self._seg, values, mode)
         return _frame(labels, indptr, {
             "token": distinct_categorical(token, vocab),

@@ -4,7 +4,9 @@ counts (:func:`cooccurrence`), of characters or of a :class:`Segmenter`'s
 words, counted in C."""
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple, Optional, Sequence, Union
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -76,7 +78,8 @@ def _keep(strings: Optional[list], stop_words: Optional[Iterable[str]]) -> Optio
     return keep
 
 
-class TermMatrix(NamedTuple):
+@dataclass(frozen=True)
+class TermMatrix:
     """A document-term matrix: ``matrix`` (scipy.sparse CSR, texts x terms),
     ``terms`` (Index named ``term``, sorted as scikit-learn sorts its
     vocabulary) and ``index`` (the texts' labels, an Index named ``text``).
@@ -195,6 +198,7 @@ def term_matrix(texts: Any, *, analyzer: Analyzer = "char", ngram_range: tuple[i
     if high < low:
         raise ValueError("max_df corresponds to fewer documents than min_df")
     packed = None
+    terms: Any  # the kept n-grams' strings, from either counting route
     if chars:  # straight from the texts, counted by sorting, columns in order
         packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n,
                                          n_threads)
@@ -368,7 +372,7 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 5, analyzer: Analyzer = 
         used = np.zeros(_N_CODE_POINTS, dtype=bool)
         used[source] = used[target] = True
         cps = np.flatnonzero(used)
-        lookup = np.zeros(_N_CODE_POINTS, dtype=np.int64)
+        lookup = np.zeros(_N_CODE_POINTS, dtype=np.int32)
         lookup[cps] = np.arange(len(cps))
         source, target = lookup[source], lookup[target]
         names = np.frombuffer(cps.astype("<u4").tobytes(), dtype="<U1").tolist()

@@ -12,14 +12,27 @@ from typing import TYPE_CHECKING, Optional, Union
 import numpy as np
 import pandas as pd
 
+from ..._model import CodedProject
+from ..._version import __version__
+from ...codebook import Codebook
 from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, parse_xml, read_capped
 from ._guids import gkey, guids, stable_guid, unique_ids
 from ._report import Report, shown
-from ._xml import (CODEBOOK_NS, NS, child_text, column, description, note_ref_elements, note_refs,
-                   nonnull, plain_tag, qname, xml_text)
+from ._xml import (
+    CODEBOOK_NS,
+    NS,
+    child_text,
+    column,
+    description,
+    nonnull,
+    note_ref_elements,
+    note_refs,
+    plain_tag,
+    qname,
+    xml_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ...codebook import Codebook
     from ...project import Project
 
 SETS, DOCUMENT_SETS = "sets", "document sets"
@@ -31,7 +44,8 @@ _COLOR_RE = re.compile(r"#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})")
 def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
     """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes)."""
     rows: list = []
-    stack = [] if codes_el is None else [(c, None, ()) for c in reversed(codes_el.findall(qname("Code", ns)))]
+    stack: list[tuple[ET.Element, Optional[int], tuple[str, ...]]] = (
+        [] if codes_el is None else [(c, None, ()) for c in reversed(codes_el.findall(qname("Code", ns)))])
     while stack:
         el, parent, path = stack.pop()
         name = el.get("name") or ""
@@ -49,9 +63,9 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
     names = [r["name"] for r in rows]
     paths = [" > ".join(r["_path"]) for r in rows]
     ids = unique_ids(names, unique_ids(paths, [f"{p} [{r['guid']}]" for p, r in zip(paths, rows)]))
-    parent = [None if r["_parent"] is None else ids[r["_parent"]] for r in rows]
+    parents = [None if r["_parent"] is None else ids[r["_parent"]] for r in rows]
     codes = pd.DataFrame({
-        "code": pd.Series(ids, dtype=object), "parent": pd.Series(parent, dtype=object),
+        "code": pd.Series(ids, dtype=object), "parent": pd.Series(parents, dtype=object),
         "level": pd.Series([None] * len(rows), dtype=object),
     })
     for col in ("name", "guid", "color", "description", "is_codable", "note_refs"):
@@ -79,7 +93,11 @@ def parse_sets(sets: list, ns: str, code_of: dict, report: Report, member_attr: 
                doc_keys: frozenset = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """Groups, code memberships and (group, member GUID) memberships of the
     imported sources and notes (``doc_keys``)."""
-    rows, members, doc_members, unknown, not_imported = [], [], [], [], []
+    rows: list[dict] = []
+    members: list[tuple] = []
+    doc_members: list[tuple] = []
+    unknown: list = []
+    not_imported: list = []
     for el in sets:
         codes = [m.get(member_attr) for m in el.findall(qname("MemberCode", ns))]
         others = [m.get("targetGUID") for tag in ("MemberSource", "MemberNote")
@@ -116,10 +134,8 @@ def parse_sets(sets: list, ns: str, code_of: dict, report: Report, member_attr: 
     return groups, member_df, doc_members
 
 
-def make_codebook(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame) -> "Codebook":
+def make_codebook(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame) -> Codebook:
     """The :class:`~qdacore.Codebook` of the parsed codes, groups and memberships."""
-    from ...codebook import Codebook
-
     clash = set(groups["set"]) & {f"depth{d}" for d in range(1, 64)}
     if clash:  # a set named like a depth level would make level= ambiguous
         groups = groups.assign(set=groups["set"].where(~groups["set"].isin(clash), "set " + groups["set"]))
@@ -139,7 +155,7 @@ def add_document_sets(docs: pd.DataFrame, doc_members: list) -> None:
         docs[f"{SET_COLUMN}{group}"] = flag
 
 
-def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES) -> "Codebook":
+def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES) -> Codebook:
     """Read a REFI-QDA codebook (``.qdc``) as a :class:`~qdacore.Codebook`.
 
     Codes and sets map as in :func:`read_qdpx`. Raises ``ValueError`` for
@@ -175,8 +191,8 @@ def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES
 def write_codes(parent: ET.Element, codes: pd.DataFrame, parent_pos: np.ndarray, code_guids: np.ndarray,
                 ns: str) -> None:
     """Nested ``Code`` elements under ``parent``, in codebook order."""
-    names = column(codes, "name")
-    names = names.where(names.notna(), codes["code"]).to_numpy(dtype=object)
+    given = column(codes, "name")
+    names = given.where(given.notna(), codes["code"]).to_numpy(dtype=object)
     colors = column(codes, "color").to_numpy(dtype=object)
     codable = column(codes, "is_codable").to_numpy(dtype=object)
     desc = column(codes, "description").to_numpy(dtype=object)
@@ -218,7 +234,7 @@ def document_set_members(docs: pd.DataFrame, doc_guids: np.ndarray, kind: np.nda
     return doc_members
 
 
-def write_sets(parent: ET.Element, codebook: "Codebook", code_guids: np.ndarray, ns: str,
+def write_sets(parent: ET.Element, codebook: Codebook, code_guids: np.ndarray, ns: str,
                doc_members: Optional[dict] = None) -> None:
     """A ``Sets`` element under ``parent``: the codebook's groups with their
     codes, and the sets of documents in ``doc_members`` (see :func:`document_set_members`)."""
@@ -230,7 +246,7 @@ def write_sets(parent: ET.Element, codebook: "Codebook", code_guids: np.ndarray,
     set_guids = guids(column(groups, "guid"), "group", groups["group"], "codebook.groups.guid")
     names = _set_names(groups)
     desc = column(groups, "description").to_numpy(dtype=object)
-    code_pos = codebook.code_index.get_indexer(codebook.members["code"])
+    code_pos = codebook.code_index.get_indexer(pd.Index(codebook.members["code"]))
     member_group = pd.Index(groups["group"]).get_indexer(codebook.members["group"])
     order = np.argsort(member_group, kind="stable")
     bounds = np.searchsorted(member_group[order], np.arange(len(groups) + 1))
@@ -250,7 +266,7 @@ def write_sets(parent: ET.Element, codebook: "Codebook", code_guids: np.ndarray,
             ET.SubElement(el, plain_tag(tag), targetGUID=target)
 
 
-def write_qdc(codebook: Union["Codebook", "Project"], path: Union[str, Path], *,
+def write_qdc(codebook: Union[Codebook, Project], path: Union[str, Path], *,
               origin: Optional[str] = None) -> Path:
     """Write a codebook (or a project's) as a REFI-QDA ``.qdc`` file that
     validates against the standard's ``Codebook.xsd``.
@@ -267,11 +283,7 @@ def write_qdc(codebook: Union["Codebook", "Project"], path: Union[str, Path], *,
     >>> text.count("<Code "), text.count("<Set ")
     (73, 6)
     """
-    from ... import __version__
-    from ...codebook import Codebook
-    from ...project import Project
-
-    if isinstance(codebook, Project):
+    if isinstance(codebook, CodedProject):
         codebook = codebook.codebook
     if not isinstance(codebook, Codebook):
         raise TypeError(f"codebook must be a qdacore.Codebook or Project, got {type(codebook).__name__}")

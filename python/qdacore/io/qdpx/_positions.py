@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from itertools import repeat
 from operator import getitem
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,7 @@ class _TextIndex:
     bad: np.ndarray  # boundaries inside a word or a CRLF
 
     @classmethod
-    def of(cls, text: str) -> "_TextIndex":
+    def of(cls, text: str) -> _TextIndex:
         cp = codepoints(text)
         return cls(cp, inside_word(cp, word_mask(text)))
 
@@ -193,7 +194,7 @@ def _decide(positions: str, origin: str, texts: list, report: Report) -> str:
     chosen = best if margin >= max(2, 0.01 * scores[prior][1]) else prior
     evidence = "; ".join(f"{c}: {h:,} of {n:,}" for c, (h, n) in scores.items())
     message = (f"positions='auto' read the file's positions as {chosen} ({why}"
-               f"{'' if chosen == prior else f', overruled by the texts'}); selection ends "
+               f"{'' if chosen == prior else ', overruled by the texts'}); selection ends "
                f"between words and matching excerpt names under each convention: {evidence}. "
                "Offsets in the Project are code points.")
     if chosen != "codepoints" or chosen != prior:
@@ -222,7 +223,7 @@ def resolve(docs: list, sels: list, positions: str, origin: str, report: Report)
     names = sel["name"].fillna("").astype(str).to_numpy(dtype=object)
     order = np.argsort(doc_of, kind="stable")
     bounds = np.searchsorted(doc_of[order], np.arange(len(docs) + 1))
-    texts = []
+    texts: list[Optional[tuple]] = []
     for d, doc in enumerate(docs):
         rows = order[bounds[d]:bounds[d + 1]]
         rows = rows[~whole[rows]]
@@ -250,7 +251,9 @@ def resolve(docs: list, sels: list, positions: str, origin: str, report: Report)
             outside[rows[~ok & ~whole[rows]]] = True
             no_text_rows.extend(rows.tolist())
             continue
-        index = texts[d][0]
+        entry = texts[d]
+        assert entry is not None  # the document has a text
+        index = entry[0]
         table = offset_table(index.cp, convention)
         s, s_ok, s_exact = to_codepoints(table, raw_start[rows], "start")
         e, e_ok, e_exact = to_codepoints(table, raw_end[rows], "end")
@@ -264,8 +267,8 @@ def resolve(docs: list, sels: list, positions: str, origin: str, report: Report)
 
     items = sel.drop(columns=["_doc", "_start", "_end"])
     items.insert(0, "_doc", doc_of)
-    items.insert(1, "start", pd.array(start, dtype="Int64") if len(sel) else pd.array([], dtype="Int64"))
-    items.insert(2, "end", pd.array(end, dtype="Int64") if len(sel) else pd.array([], dtype="Int64"))
+    items.insert(1, "start", pd.Series(start, index=items.index, dtype="Int64"))
+    items.insert(2, "end", pd.Series(end, index=items.index, dtype="Int64"))
     items.insert(3, "text", pd.Series(text_out, dtype=object))
     items["outside"] = outside
     if outside.any():

@@ -22,7 +22,6 @@ from ._variables import add_variables, variable_value
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ...codebook import Codebook
     from ...project import Project
 
 _MEDIA = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
@@ -35,7 +34,7 @@ def read_qdpx(
     *,
     positions: str = "auto",
     max_member_bytes: int = MAX_MEMBER_BYTES,
-) -> "Project":
+) -> Project:
     """Read a REFI-QDA project (``.qdpx`` archive, or a bare ``.qde`` XML file).
 
     Parameters
@@ -99,7 +98,7 @@ def read_qdpx(
 
 
 
-def _build(root: ET.Element, archive: Archive, positions: str, report: Report, path: Path) -> "Project":
+def _build(root: ET.Element, archive: Archive, positions: str, report: Report, path: Path) -> Project:
     """The Project of a project's XML (the warnings go to ``report``, in the order they arise)."""
     users = {}
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
@@ -249,7 +248,9 @@ def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str, rep
     repeated = rank > 0  # one GUID on several selections (ATLAS.ti does it)
     item_ids[repeated] = item_ids[repeated] + "#" + (rank[repeated] + 1).astype(str).astype(object)
     items.insert(0, "item", pd.Series(item_ids, dtype=object))
-    items["guid"] = np.where(whole, None, guid.to_numpy(dtype=object))
+    item_guid = guid.to_numpy(dtype=object, copy=True)
+    item_guid[whole] = None
+    items["guid"] = item_guid
     for col in ("created", "modified"):
         items[col] = _datetimes(items[col], f"items.{col}", report)
     if not whole.any():

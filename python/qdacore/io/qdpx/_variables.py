@@ -54,7 +54,8 @@ def add_variables(root: ET.Element, docs: pd.DataFrame, report: Report) -> None:
     """Cases and variable values as documents columns (in place)."""
     variables = {}
     for v in root.iterfind(f"{qname('Variables')}/{qname('Variable')}"):
-        variables[gkey(v.get("guid"))] = (v.get("name") or v.get("guid"), v.get("typeOfVariable") or "Text")
+        variables[gkey(v.get("guid"))] = (str(v.get("name") or v.get("guid")),
+                                          v.get("typeOfVariable") or "Text")
     doc_of = dict(zip(docs["guid"].map(gkey), range(len(docs))))
     values: dict[str, dict[int, Any]] = {}
     kinds: dict[str, str] = {}
@@ -72,8 +73,8 @@ def add_variables(root: ET.Element, docs: pd.DataFrame, report: Report) -> None:
     case_rows: dict[int, list] = {}
     ignored = 0
     for case in root.iterfind(f"{qname('Cases')}/{qname('Case')}"):
-        refs = [doc_of.get(gkey(r.get("targetGUID"))) for r in case.findall(qname("SourceRef"))]
-        refs = [r for r in refs if r is not None]
+        keys = [gkey(r.get("targetGUID")) for r in case.findall(qname("SourceRef"))]
+        refs = [doc_of[k] for k in keys if k in doc_of]
         ignored += len(case.findall(qname("CodeRef"))) + len(case.findall(qname("SelectionRef")))
         if not refs:
             report.add(f"case {case.get('name')!r} lists no imported source and was not kept")
@@ -90,8 +91,8 @@ def add_variables(root: ET.Element, docs: pd.DataFrame, report: Report) -> None:
     several = [docs["doc"].iat[d] for d, rows in case_rows.items() if len(rows) > 1]
     if several:
         report.add(f"{len(several)} document(s) belong to several cases; the first case is kept: {shown(several)}")
-    for d_target in _source_values(root, doc_of):
-        put(*d_target, override=True)  # a source's own value wins over its case's
+    for d, target, value in _source_values(root, doc_of):
+        put(d, target, value, override=True)  # a source's own value wins over its case's
     if case_rows:
         first = {d: rows[0] for d, rows in case_rows.items()}
         for k, col in enumerate(("case", "case_guid", "case_description")):

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import numpy as np
 import pandas as pd
 
+from ..._model import CodedProject
+from ..._version import __version__
 from ._codebook import document_set_members, write_codes, write_sets
 from ._guids import GUID_RE, check_guids, gkey, guids, stable_guid
 from ._report import Report, shown
@@ -22,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...project import Project
 
 
-def write_qdpx(project: "Project", path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
+def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
     """Write ``project`` as a REFI-QDA 1.0 archive (``.qdpx``) that validates
     against the standard's ``Project.xsd``.
 
@@ -62,10 +65,7 @@ def write_qdpx(project: "Project", path: Union[str, Path], *, origin: Optional[s
     >>> names[0], len(names)
     ('project.qde', 22)
     """
-    from ... import __version__
-    from ...project import Project
-
-    if not isinstance(project, Project):
+    if not isinstance(project, CodedProject):
         raise TypeError(f"project must be a qdacore.Project, got {type(project).__name__}")
     path = Path(path)
     report = Report()
@@ -89,7 +89,7 @@ def _utf8(text: str, member: str) -> bytes:
                          "lone surrogate, which UTF-8 cannot carry") from None
 
 
-def _project_tree(project: "Project", origin: str, report: Report) -> tuple[ET.Element, list]:
+def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Element, list]:
     """The project's XML and its texts as [(archive member, text), ...]."""
     cb = project.codebook
     docs, items, codings = project.documents, project.items, project.codings
@@ -116,17 +116,17 @@ def _project_tree(project: "Project", origin: str, report: Report) -> tuple[ET.E
     coding_rows = np.arange(len(codings)) if arrays.order is None else arrays.order
     start, end = _item_offsets(items)
     item_guids = guids(column(items, "guid"), "item", items["item"], "items.guid")
-    item_names = column(items, "name")
-    item_names = item_names.where(item_names.notna(), items["item"]).to_numpy(dtype=object)
+    given = column(items, "name")
+    item_names = given.where(given.notna(), items["item"]).to_numpy(dtype=object)
     scope = column(items, "scope").to_numpy(dtype=object)
     coding_guids = _coding_guids(codings)
-    code_pos = cb.code_index.get_indexer(codings["code"])
+    code_pos = cb.code_index.get_indexer(pd.Index(codings["code"]))
     coding_created = iso(column(codings, "created"))
     _warn_partial(codings, items, start, end, report)
     doc_text = column(docs, "text").to_numpy(dtype=object)
     kind = column(docs, "kind").to_numpy(dtype=object)
-    doc_names = column(docs, "name")
-    doc_names = doc_names.where(doc_names.notna(), docs["doc"]).to_numpy(dtype=object)
+    given = column(docs, "name")
+    doc_names = given.where(given.notna(), docs["doc"]).to_numpy(dtype=object)
     ctx = {"items": items, "codings": codings, "start": start, "end": end, "item_guids": item_guids,
            "item_names": item_names, "scope": scope, "coding_guids": coding_guids, "code_pos": code_pos,
            "code_guids": code_guids, "coder_guid": coder_guid.to_numpy(dtype=object),
@@ -209,7 +209,9 @@ class _Audit:
         for col, attr in (("created_by", "creatingUser"), ("modified_by", "modifyingUser")):
             v = column(df, col).astype(object)
             ok = v.notna() & v.astype(str).str.fullmatch(GUID_RE.pattern)
-            cols[attr] = np.where(ok.to_numpy(), v.to_numpy(dtype=object), None)
+            values = v.to_numpy(dtype=object, copy=True)
+            values[~ok.to_numpy(dtype=bool)] = None
+            cols[attr] = values
         for col, attr in (("created", "creationDateTime"), ("modified", "modifiedDateTime")):
             cols[attr] = iso(column(df, col))
         self.cols = cols
