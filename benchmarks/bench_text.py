@@ -42,8 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(ROOT / "tests"))
 import qdacore.text as qt  # noqa: E402
-from _report import machine, write_section  # noqa: E402
 from qdacore._validate import threads as default_threads  # noqa: E402
+
+from _report import machine, write_section  # noqa: E402
 from textcorpus import jieba_corpus, jieba_words, latin_words  # noqa: E402
 
 THREADS = default_threads(None)  # what term_matrix and cooccurrence use by default

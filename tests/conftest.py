@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import qdacore as qc  # noqa: E402
+
 from reference import random_tables  # noqa: E402
 
 #: ../shared beside the checkout (or $QDACORE_SHARED); tests that need it skip

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from scipy import stats
 
 import qdacore as qc
+
 import reference
 from conftest import project_from
 

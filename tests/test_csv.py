@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import qdacore as qc
+
 from conftest import project_from
 from reference import random_tables
 

@@ -9,13 +9,15 @@ results section.
 """
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 
-import qdacore as qc
-from qdacore.datasets import (megaregion_cited_items, megaregion_codebook,
-                              megaregion_documents, megaregion_keywords, megaregions)
+from qdacore.datasets import (
+    megaregion_cited_items,
+    megaregion_codebook,
+    megaregion_documents,
+    megaregion_keywords,
+    megaregions,
+)
 
 VISIONS = {"V-MP": 496, "V-FM": 484, "V-FC": 598}  # study, section 4
 

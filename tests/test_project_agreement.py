@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import qdacore as qc
+
 import reference
 from conftest import project_from
 

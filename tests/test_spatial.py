@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SHARED
 from qdacore import datasets, indices, spatial
+
+from conftest import SHARED
 
 CENSUS = SHARED / "data" / "china-census-2020" / "census_city_2010-2020_v1.csv"
 ADMIN = SHARED / "data" / "china-admin-codes" / "ok_data_level3.csv"

@@ -6,14 +6,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import qdacore as qc
-from qdacore.datasets import megaregion_keywords
-from qdacore.datasets import _CLOSINGS, _LINKS, _OPENINGS
-from qdacore.text import (Segmenter, cooccurrence, kwic, sentence_spans, similarity,
-                          split_items, term_matrix)
+from qdacore.datasets import _CLOSINGS, _LINKS, _OPENINGS, megaregion_keywords
+from qdacore.text import Segmenter, cooccurrence, kwic, sentence_spans, similarity, split_items, term_matrix
 
 PLAN = (
     "第三章  优化区域空间布局\n"

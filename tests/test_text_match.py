@@ -10,6 +10,7 @@ import pytest
 ahocorasick = pytest.importorskip("ahocorasick")
 
 from qdacore.text import Matcher, kwic  # noqa: E402
+
 from textcorpus import jieba_corpus, jieba_words, latin_words  # noqa: E402
 
 

@@ -13,6 +13,7 @@ jieba = pytest.importorskip("jieba")
 finalseg = pytest.importorskip("jieba.finalseg")
 
 from qdacore.text import Segmenter  # noqa: E402
+
 from textcorpus import jieba_corpus, jieba_words  # noqa: E402
 
 jieba.setLogLevel(60)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from qdacore.text import Matcher, Segmenter, read_chunks
+
 from textcorpus import jieba_corpus
 
 pytest.importorskip("jieba")

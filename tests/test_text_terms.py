@@ -18,6 +18,7 @@ from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
 
 from qdacore import _core  # noqa: E402
 from qdacore.text import Segmenter, cooccurrence, similarity, term_matrix  # noqa: E402
+
 from textcorpus import jieba_corpus  # noqa: E402
 
 jieba.setLogLevel(60)
