@@ -14,10 +14,18 @@ C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py valgrind clean
+.PHONY: test demo asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind clean
 
-## make test: Check suites for the C core, then pytest (with doctests), then the docs build.
-test: deps test-c test-py docs
+## make test: Check suites for the C core, the static checks, pytest (with doctests,
+## notebooks and stubtest), then the docs build.
+test: deps test-c lint test-py docs
+
+## make lint: ruff, mypy on the package, and the import-linter contracts of pyproject.toml
+## (the layers of ../shared/DESIGN.md, no import cycle).
+lint: pydeps
+	$(PYTHON) -m ruff check python tests benchmarks docs/conf.py
+	$(PYTHON) -m mypy
+	$(PYTHON) -c "from importlinter.cli import lint_imports_command as run; run()" --no-cache
 
 ## make demo: install the package as a user would and write the report of the embedded example.
 demo:
@@ -36,6 +44,7 @@ asan: deps test-c-asan
 
 docs: pydeps
 	$(PIP) install -q --disable-pip-version-check "sphinx>=7" "myst-parser>=2"
+	rm -rf docs/api
 	$(PYTHON) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
 
@@ -96,4 +105,4 @@ test-py:
 	$(PYTHON) -m pytest
 
 clean:
-	rm -rf build tests/c/build docs/_build demo-output python/qdacore/*.so
+	rm -rf build tests/c/build docs/_build docs/api demo-output python/qdacore/*.so

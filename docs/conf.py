@@ -28,3 +28,55 @@ html_theme = "alabaster"
 html_static_path = []
 html_title = f"qdacore {release}"
 nitpicky = False
+
+
+# -- the API reference: one page per public module, generated from __all__ -------------
+#: The public modules, in the order of the reference (tests/test_public_api.py
+#: checks that this list and ``qdacore.__all__`` name the same modules).
+API_MODULES = ["qdacore", "qdacore.codebook", "qdacore.cooc", "qdacore.agree", "qdacore.text",
+               "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.plot",
+               "qdacore.report", "qdacore.datasets"]
+
+
+def api_page(module_name: str, seen: set) -> str:
+    """The reStructuredText of one module's page: its docstring, then every
+    name of its ``__all__`` (submodules are pages of their own). An object
+    already documented on an earlier page (``qc.read_qdpx`` is
+    ``qc.io.read_qdpx``) is shown again without an index entry, so that
+    cross-references have one target."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(module_name)
+    title = f"``{module_name}``"
+    lines = [title, "=" * len(title), "", f".. automodule:: {module_name}", "   :no-members:", ""]
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.ismodule(obj) or name.startswith("__"):
+            continue
+        again = ["   :no-index:"] if id(obj) in seen else []
+        seen.add(id(obj))
+        if inspect.isclass(obj):
+            lines += [f".. autoclass:: {module_name}.{name}", "   :members:", *again, ""]
+        elif callable(obj):
+            lines += [f".. autofunction:: {module_name}.{name}", *again, ""]
+        else:
+            lines += [f".. autodata:: {module_name}.{name}", "   :no-value:", *again, ""]
+    return "\n".join(lines)
+
+
+def write_api_pages(app) -> None:
+    from pathlib import Path
+
+    folder = Path(app.srcdir) / "api"
+    folder.mkdir(exist_ok=True)
+    seen: set = set()
+    for module_name in API_MODULES:
+        page = folder / f"{module_name}.rst"
+        text = api_page(module_name, seen)
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("builder-inited", write_api_pages)

@@ -201,7 +201,7 @@ class CodingArrays:
         return groups.codes if groups.per == "coding" else groups.codes[self.coding_item]
 
     # -- positions ------------------------------------------------------------------
-    def offsets(self, table: str) -> tuple[np.ndarray, np.ndarray]:
+    def _offsets(self, table: str) -> tuple[np.ndarray, np.ndarray]:
         """``start``/``end`` of the codings (CSR order) or items as floats, NaN
         where missing or where the table has no offsets."""
         df = self._codings if table == "codings" else self._items
@@ -224,9 +224,9 @@ class CodingArrays:
         of its own). ``start``/``end`` are float, NaN where the coding has no
         offsets.
         """
-        start, end = self.offsets("codings")
+        start, end = self._offsets("codings")
         item = self.coding_item
-        item_start = self.offsets("items")[0][item]
+        item_start = self._offsets("items")[0][item]
         placed = ~np.isnan(item_start)
         shift = np.where(placed, item_start, 0.0)
         space = np.where(placed, self.item_doc[item], item + len(self._documents))

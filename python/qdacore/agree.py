@@ -62,7 +62,7 @@ __all__ = [
     "Ratings", "reliability_data", "percent_agreement", "holsti", "cohen_kappa",
     "scott_pi", "fleiss_kappa", "brennan_prediger", "gwet_ac1", "conger_kappa",
     "krippendorff_alpha", "agreement", "weight_matrix", "project_agreement",
-    "coding_comparison", "METHODS", "METRICS", "WEIGHTS",
+    "coding_comparison", "METHODS", "METRICS", "WEIGHTS", "MAX_CATEGORIES",
 ]
 
 _Kernel = Literal["percent", "fleiss", "gwet", "brennan_prediger", "conger", "alpha"]
@@ -114,10 +114,11 @@ class Ratings:
             return self.categories.to_numpy(dtype=float)
         return np.arange(1, len(self.categories) + 1, dtype=float)
 
-    def subset(self, coders: Sequence[int]) -> Ratings:
-        """The ratings of some coders (positions)."""
-        return Ratings(self.codes[:, list(coders)], self.categories, self.units,
-                       self.coders[list(coders)], self.ordered)
+    def subset(self, coder_positions: Sequence[int]) -> Ratings:
+        """The ratings of some coders, given by their positions in :attr:`coders`."""
+        chosen = list(coder_positions)
+        return Ratings(self.codes[:, chosen], self.categories, self.units, self.coders[chosen],
+                       self.ordered)
 
 
 def _encode(values: pd.Series, categories) -> tuple[np.ndarray, pd.Index, bool]:

@@ -35,6 +35,13 @@ class Dimension:
     ``targets`` are the ids of the level's codes or of the set's groups, in
     codebook order; ``indptr``/``target`` map every code (by position in the
     codebook) to the target positions it counts toward.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> dim = qc.datasets.megaregion_codebook().dimension("vision")
+    >>> dim.kind, dim.targets.tolist()
+    ('set', ['V-MP', 'V-FM', 'V-FC'])
     """
 
     name: Optional[str]
@@ -339,5 +346,3 @@ class Codebook:
         column = "label" if labels is True else labels
         return pd.Index(self.labels(level, column).to_numpy(), name=index.name)
 
-
-CodebookLike = Union[Codebook, pd.DataFrame]

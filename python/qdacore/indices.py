@@ -37,7 +37,7 @@ __all__ = [
     "complementarity",
 ]
 
-Scalar = Union[float, pd.Series]
+_Scalar = Union[float, pd.Series]
 
 
 # -- argument handling ----------------------------------------------------------
@@ -104,7 +104,7 @@ def _grouped(kernel: Callable, public: str, x: Any, by: Any, nan_policy: str,
     return result, labels, values, codes
 
 
-def _shape(values: np.ndarray, labels: Optional[pd.Index], name: str) -> Scalar:
+def _shape(values: np.ndarray, labels: Optional[pd.Index], name: str) -> _Scalar:
     """A float for an ungrouped call, else a Series over the group labels."""
     if labels is None:
         return float(values[0])
@@ -113,7 +113,7 @@ def _shape(values: np.ndarray, labels: Optional[pd.Index], name: str) -> Scalar:
 
 # -- inequality and concentration ------------------------------------------------
 def gini(x: Any, *, frequency_weights: Any = None, corrected: bool = False, by: Any = None,
-         nan_policy: str = "propagate") -> Scalar:
+         nan_policy: str = "propagate") -> _Scalar:
     r"""Gini coefficient of non-negative values.
 
     .. math:: G = \frac{\sum_i \sum_j w_i w_j |x_i - x_j|}{2 W^2 \mu},
@@ -186,6 +186,18 @@ class TheilDecomposition:
     ``n`` (units used), ``share`` (of the total of x for T, of the units for L),
     ``theil`` (the index within the group) and ``contribution`` (its weighted part
     of ``within``).
+
+    Examples
+    --------
+    Two groups, equal inside: all the inequality lies between them.
+
+    >>> from qdacore import indices
+    >>> indices.theil([1, 1, 4, 4], by=["a", "a", "b", "b"]).to_series().round(3)
+    total            0.193
+    between          0.193
+    within           0.000
+    between_share    1.000
+    Name: theil_T, dtype: float64
     """
 
     kind: str
@@ -262,7 +274,7 @@ def theil(x: Any, *, kind: str = "T", by: Any = None,
 
 
 def atkinson(x: Any, epsilon: float, *, by: Any = None,
-             nan_policy: str = "propagate") -> Scalar:
+             nan_policy: str = "propagate") -> _Scalar:
     r"""Atkinson's (1970) index with inequality aversion ``epsilon`` >= 0.
 
     .. math:: A_\varepsilon = 1 - \frac{1}{\mu}\Big(\frac{1}{n}\sum_i
@@ -295,7 +307,7 @@ def _concentration(x, by, nan_policy, public):
 
 
 def hhi(x: Any, *, normalized: bool = False, by: Any = None,
-        nan_policy: str = "propagate") -> Scalar:
+        nan_policy: str = "propagate") -> _Scalar:
     r"""Hirschman-Herfindahl index of the shares :math:`p_i = x_i / \sum x`.
 
     .. math:: H = \sum_i p_i^2, \qquad H^* = \frac{H - 1/n}{1 - 1/n}
@@ -319,7 +331,7 @@ def hhi(x: Any, *, normalized: bool = False, by: Any = None,
     return _shape(h, labels, "hhi_normalized" if normalized else "hhi")
 
 
-def equivalent_number(x: Any, *, by: Any = None, nan_policy: str = "propagate") -> Scalar:
+def equivalent_number(x: Any, *, by: Any = None, nan_policy: str = "propagate") -> _Scalar:
     """The numbers-equivalent :math:`1/H` of the Hirschman-Herfindahl index: how
     many equal units would give the same concentration (Adelman 1969).
 
@@ -334,7 +346,7 @@ def equivalent_number(x: Any, *, by: Any = None, nan_policy: str = "propagate") 
         return _shape(1.0 / h, labels, "equivalent_number")
 
 
-def cv(x: Any, *, ddof: float = 1, by: Any = None, nan_policy: str = "propagate") -> Scalar:
+def cv(x: Any, *, ddof: float = 1, by: Any = None, nan_policy: str = "propagate") -> _Scalar:
     r"""Coefficient of variation :math:`s / \bar x` with
     :math:`s^2 = \sum (x - \bar x)^2 / (n - \text{ddof})`.
 
@@ -355,7 +367,7 @@ def cv(x: Any, *, ddof: float = 1, by: Any = None, nan_policy: str = "propagate"
 
 
 def entropy(x: Any, *, normalized: bool = False, by: Any = None,
-            nan_policy: str = "propagate") -> Scalar:
+            nan_policy: str = "propagate") -> _Scalar:
     r"""Shannon entropy of the shares :math:`p_i = x_i / \sum x` (natural log).
 
     .. math:: E = -\sum_i p_i \ln p_i, \qquad E^* = E / \ln n
@@ -378,7 +390,7 @@ def entropy(x: Any, *, normalized: bool = False, by: Any = None,
 
 
 # -- morphological polycentricity -------------------------------------------------
-def primacy(sizes: Any, *, k: int = 2, by: Any = None, nan_policy: str = "propagate") -> Scalar:
+def primacy(sizes: Any, *, k: int = 2, by: Any = None, nan_policy: str = "propagate") -> _Scalar:
     r"""Primacy of the largest unit: :math:`P_1 / (P_2 + \dots + P_k)`.
 
     ``k=2`` is the two-city primacy ratio :math:`P_1/P_2`; ``k=4`` the four-city
@@ -398,7 +410,7 @@ def primacy(sizes: Any, *, k: int = 2, by: Any = None, nan_policy: str = "propag
 
 
 def rank_size_slope(sizes: Any, *, top: Optional[int] = None, by: Any = None,
-                    nan_policy: str = "propagate") -> Scalar:
+                    nan_policy: str = "propagate") -> _Scalar:
     r"""Slope of the rank-size regression :math:`\ln P_r = a + b \ln r`.
 
     Ordinary least squares over the ``top`` largest units (all when None), ranks
@@ -435,6 +447,18 @@ class FlowSummary:
     ``symmetry`` (weighted reciprocity), ``core_dominance`` (share of all flows
     that end in a core node), ``core_outflow_share`` and ``secondary_share``
     (share between two non-core nodes).
+
+    Examples
+    --------
+    >>> from qdacore import indices
+    >>> summary = indices.flow_summary([[0, 3], [1, 0]])
+    >>> summary.nodes[["outflow", "inflow", "net"]]
+          outflow  inflow  net
+    node
+    0         3.0     1.0 -2.0
+    1         1.0     3.0  2.0
+    >>> float(summary.network["symmetry"])
+    0.5
     """
 
     nodes: pd.DataFrame

@@ -29,7 +29,7 @@ import pandas as pd
 from . import _core, _model, agree, cooc, plot
 from . import _validate as check
 from ._model import By, CodingArrays
-from .codebook import Codebook, CodebookLike
+from .codebook import Codebook
 
 __all__ = ["Project"]
 
@@ -91,7 +91,7 @@ class Project:
 
     def __init__(
         self,
-        codebook: CodebookLike,
+        codebook: Union[Codebook, pd.DataFrame],
         documents: pd.DataFrame,
         items: pd.DataFrame,
         codings: pd.DataFrame,
@@ -132,6 +132,7 @@ class Project:
     # -- tables -----------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The project's name, for display and export."""
         return self._name
 
     @property

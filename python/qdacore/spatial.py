@@ -20,7 +20,8 @@ from . import _validate as check
 
 __all__ = ["morphology", "gravity_flows", "EARTH_RADIUS_KM"]
 
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+#: Mean Earth radius in km (IUGG), for haversine distances.
+EARTH_RADIUS_KM = 6371.0088
 
 
 def morphology(cities: pd.DataFrame, *, size_column: str = "popu_2020", by: str = "megaregion",

@@ -145,6 +145,15 @@ def _read_table(path: Path, columns: Any) -> pd.DataFrame:
 def read_csv_folder(folder: Union[str, Path]) -> Project:
     """Read a project from a CSV folder (see the module docstring).
 
+    Examples
+    --------
+    >>> import tempfile, qdacore as qc
+    >>> project = qc.datasets.megaregions()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = qc.io.read_csv_folder(qc.io.write_csv_folder(project, tmp))
+    >>> back.equals(project)
+    True
+
     Raises
     ------
     FileNotFoundError

@@ -23,7 +23,14 @@ _EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def code_paths(project: Project) -> pd.Series:
     """Each code's path from its root, as labels (ids where a code has no
-    label) joined by ``" > "``, indexed by code. One pass per hierarchy level."""
+    label) joined by ``" > "``, indexed by code. One pass per hierarchy level.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> qc.io.code_paths(qc.datasets.megaregions()).iloc[:2].tolist()
+    ['Coexistence', 'Coexistence > Restructuring regional spatial patterns']
+    """
     cb = project.codebook
     codes = cb.codes
     labels = codes["label"] if "label" in codes.columns else pd.Series(np.nan, index=codes.index)

@@ -17,11 +17,11 @@ from __future__ import annotations
 # matrices, similarity, co-words), _items (planning documents into items),
 # _autocode (dictionary coding). Users import from qdacore.text only.
 from ._autocode import SCOPES, keyword_codings
-from ._input import TextLike, Texts, read_chunks  # noqa: F401 (TextLike, Texts)
+from ._input import read_chunks
 from ._items import sentence_spans, split_items
 from ._match import Matcher, kwic
 from ._segment import MIN_FLOAT, Segmenter
-from ._terms import Analyzer, TermMatrix, cooccurrence, similarity, term_matrix  # noqa: F401 (Analyzer)
+from ._terms import TermMatrix, cooccurrence, similarity, term_matrix
 
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
            "cooccurrence", "split_items", "sentence_spans", "keyword_codings", "read_chunks",

@@ -15,12 +15,28 @@ log = logging.getLogger(__package__)  # "qdacore.io.qdpx", as before the split
 
 
 class QdpxWarning(UserWarning):
-    """Something in a REFI-QDA file could not be imported or exported as it is."""
+    """Something in a REFI-QDA file could not be imported or exported as it is.
+
+    Examples
+    --------
+    Make them errors, to stop at the first thing that would not carry over:
+
+    >>> import warnings, qdacore as qc
+    >>> warnings.simplefilter("error", qc.io.QdpxWarning)  # doctest: +SKIP
+    """
 
 
 class PositionsWarning(QdpxWarning):
     """Reports which position convention ``positions="auto"`` chose, when it is
-    not the standard's (code points)."""
+    not the standard's (code points).
+
+    Examples
+    --------
+    Silence it once the choice is known, or pass ``positions=`` explicitly:
+
+    >>> import warnings, qdacore as qc
+    >>> warnings.simplefilter("ignore", qc.io.PositionsWarning)  # doctest: +SKIP
+    """
 
 
 def shown(values: Iterable[Any]) -> str:
