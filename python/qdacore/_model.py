@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
 __all__ = ["By", "CodedProject", "CodingArrays", "Groups", "margins_and_shares", "MARGIN",
-           "NORMALIZE", "new_project", "register_project_class"]
+           "NORMALIZE", "new_project", "register_project_class", "validated"]
 
 #: A grouping: a column name, a list of them, or None.
 By = Union[None, str, Sequence[str]]
@@ -260,6 +260,36 @@ class CodedProject(Protocol):
     def codings(self) -> pd.DataFrame: ...
     @property
     def arrays(self) -> CodingArrays: ...
+
+
+def validated(codebook: Union[Codebook, pd.DataFrame], documents: pd.DataFrame,
+              items: pd.DataFrame, codings: pd.DataFrame, *, allow_empty: bool
+              ) -> tuple[Codebook, pd.DataFrame, pd.DataFrame, pd.DataFrame, CodingArrays]:
+    """The four tables of a Project, checked (ids, references, offsets; see
+    :class:`~qdacore.Project` for the rules) and copied, and their integer view."""
+    if isinstance(codebook, pd.DataFrame):
+        codebook = Codebook(codebook, allow_empty=allow_empty)
+    if not isinstance(codebook, Codebook):
+        raise TypeError(
+            f"codebook must be a qdacore.Codebook or a DataFrame of codes, got {type(codebook).__name__}"
+        )
+    documents = check.frame(documents, "documents", ["doc"])
+    items = check.frame(items, "items", ["item", "doc"])
+    codings = check.frame(codings, "codings", ["item", "code"])
+    if not allow_empty:
+        hint = " (allow_empty=True accepts a blank project)"
+        check.nonempty(documents, "documents", "a project needs at least one document" + hint)
+        check.nonempty(items, "items", "a project needs at least one item (coded unit)" + hint)
+    doc_index = check.ids(documents["doc"], "documents.doc")
+    item_index = check.ids(items["item"], "items.item")
+    item_doc = check.positions(items["doc"], doc_index, "items.doc", "documents.doc")
+    coding_item = check.positions(codings["item"], item_index, "codings.item", "items.item")
+    coding_code = check.positions(codings["code"], codebook.code_index, "codings.code",
+                                  "codebook.code")
+    check.offsets(items, "items")
+    check.offsets(codings, "codings")
+    arrays = CodingArrays(documents, items, codings, coding_item, coding_code, item_doc)
+    return codebook, documents, items, codings, arrays
 
 
 def margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[str],

@@ -99,35 +99,10 @@ class Project:
         name: str = "project",
         allow_empty: bool = False,
     ) -> None:
-        if isinstance(codebook, pd.DataFrame):
-            codebook = Codebook(codebook, allow_empty=allow_empty)
-        if not isinstance(codebook, Codebook):
-            raise TypeError(
-                f"codebook must be a qdacore.Codebook or a DataFrame of codes, got {type(codebook).__name__}"
-            )
-        documents = check.frame(documents, "documents", ["doc"])
-        items = check.frame(items, "items", ["item", "doc"])
-        codings = check.frame(codings, "codings", ["item", "code"])
-        if not allow_empty:
-            hint = " (allow_empty=True accepts a blank project)"
-            check.nonempty(documents, "documents", "a project needs at least one document" + hint)
-            check.nonempty(items, "items", "a project needs at least one item (coded unit)" + hint)
-        doc_index = check.ids(documents["doc"], "documents.doc")
-        item_index = check.ids(items["item"], "items.item")
-        item_doc = check.positions(items["doc"], doc_index, "items.doc", "documents.doc")
-        coding_item = check.positions(codings["item"], item_index, "codings.item", "items.item")
-        coding_code = check.positions(
-            codings["code"], codebook.code_index, "codings.code", "codebook.code"
-        )
-        check.offsets(items, "items")
-        check.offsets(codings, "codings")
-
         self._name = str(name)
-        self._codebook = codebook
-        self._documents = documents
-        self._items = items
-        self._codings = codings
-        self._arrays = CodingArrays(documents, items, codings, coding_item, coding_code, item_doc)
+        (self._codebook, self._documents, self._items, self._codings,
+         self._arrays) = _model.validated(codebook, documents, items, codings,
+                                          allow_empty=allow_empty)
 
     # -- tables -----------------------------------------------------------------
     @property
@@ -613,14 +588,8 @@ class Project:
         Returns
         -------
         qdacore.plot.AgreementReport
-            ``.table`` (as :meth:`agreement` returns it) and ``.figure``.
-
-        Examples
-        --------
-        >>> import qdacore as qc
-        >>> report = qc.datasets.megaregions(n_coders=2).agreement_report("theme", n_boot=100)
-        >>> report.table.index.tolist(), type(report.figure).__name__
-        (['COE', 'CON', 'COO', '(all)'], 'Figure')
+            ``.table`` (as :meth:`agreement` returns it) and ``.figure``
+            (:func:`qdacore.plot.agreement`).
         """
         table = self.agreement(level, coders=coders, method=method, unit=unit, ci=ci,
                                n_boot=n_boot, seed=seed, labels=labels, progress=progress)
@@ -642,71 +611,29 @@ class Project:
 
         Examples
         --------
-        Two coders on one document of ten characters, A coding [0, 4), B [2, 6):
-
-        >>> import pandas as pd, qdacore as qc
-        >>> project = qc.Project(
-        ...     pd.DataFrame({"code": ["growth"]}),
-        ...     pd.DataFrame({"doc": ["d"], "text": ["abcdefghij"]}),
-        ...     pd.DataFrame({"item": ["d:1"], "doc": ["d"], "start": [0], "end": [10]}),
-        ...     pd.DataFrame({"item": ["d:1", "d:1"], "code": ["growth", "growth"],
-        ...                   "coder": ["A", "B"], "start": [0, 2], "end": [4, 6]}))
-        >>> project.coding_comparison()[["doc", "code", "size", "kappa", "agreement"]].round(4)
-          doc    code  size   kappa  agreement
-        0   d  growth    10  0.1667       60.0
+        See :func:`qdacore.agree.coding_comparison` for a worked example.
         """
         return agree.coding_comparison(self, level, coders=coders)
 
-    # -- input/output -------------------------------------------------------------
+    # -- input/output (the functions of qdacore.io, whose docstrings have examples) ----
     @classmethod
     def from_csv(cls, folder: Union[str, Path]) -> Project:
-        """Read a project written by :meth:`to_csv` (see :func:`qdacore.io.read_csv_folder`).
-
-        Examples
-        --------
-        >>> import tempfile, qdacore as qc
-        >>> project = qc.datasets.megaregions()
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     back = qc.Project.from_csv(project.to_csv(tmp))
-        >>> back.equals(project)
-        True
-        """
+        """Read a project written by :meth:`to_csv` (:func:`qdacore.io.read_csv_folder`)."""
         from .io.csv import read_csv_folder
 
         return read_csv_folder(folder)
 
     def to_csv(self, folder: Union[str, Path]) -> Path:
         """Write the project as CSV files plus a ``project.json`` schema that lets
-        :meth:`from_csv` restore every column with its dtype (see
-        :func:`qdacore.io.write_csv_folder`). Returns the folder.
-
-        Examples
-        --------
-        >>> import tempfile, qdacore as qc
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     folder = qc.datasets.megaregions().to_csv(tmp)
-        ...     names = sorted(p.name for p in folder.iterdir())
-        >>> names[:3]
-        ['codes.csv', 'codings.csv', 'documents.csv']
-        """
+        :meth:`from_csv` restore every column with its dtype
+        (:func:`qdacore.io.write_csv_folder`). Returns the folder."""
         from .io.csv import write_csv_folder
 
         return write_csv_folder(self, folder)
 
     def to_qdpx(self, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
-        """Write the project as a REFI-QDA ``.qdpx`` archive (see
-        :func:`qdacore.io.write_qdpx`). Returns the path.
-
-        Examples
-        --------
-        >>> import tempfile, warnings, qdacore as qc
-        >>> project = qc.datasets.megaregions()
-        >>> with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
-        ...     warnings.simplefilter("ignore", qc.io.QdpxWarning)  # items have no offsets
-        ...     back = qc.read_qdpx(project.to_qdpx(f"{tmp}/megaregions.qdpx"))
-        >>> back.sizes["codings"]
-        np.int64(1578)
-        """
+        """Write the project as a REFI-QDA ``.qdpx`` archive
+        (:func:`qdacore.io.write_qdpx`). Returns the path."""
         from .io.qdpx import write_qdpx
 
         return write_qdpx(self, path, origin=origin)
@@ -714,31 +641,14 @@ class Project:
     def codings_table(self) -> pd.DataFrame:
         """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,
         ``coder``, ``start``, ``end``, ``text`` and the document attributes
-        (see :func:`qdacore.io.codings_table`).
-
-        Examples
-        --------
-        >>> import qdacore as qc
-        >>> qc.datasets.megaregions().codings_table().columns[:4].tolist()
-        ['doc', 'item', 'code', 'code_path']
-        """
+        (:func:`qdacore.io.codings_table`)."""
         from .io.tidy import codings_table
 
         return codings_table(self)
 
     def to_excel(self, path: Union[str, Path]) -> Path:
-        """Write the main tables to an ``.xlsx`` workbook (needs openpyxl; see
-        :func:`qdacore.io.to_excel`). Returns the path.
-
-        Examples
-        --------
-        >>> import tempfile, pandas as pd, qdacore as qc
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     out = qc.datasets.megaregions().to_excel(f"{tmp}/m.xlsx")
-        ...     sheets = pd.read_excel(out, sheet_name=None)
-        >>> list(sheets)[:2]
-        ['codings', 'documents']
-        """
+        """Write the main tables to an ``.xlsx`` workbook (needs openpyxl;
+        :func:`qdacore.io.to_excel`). Returns the path."""
         from .io.tidy import to_excel
 
         return to_excel(self, path)
