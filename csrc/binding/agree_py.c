@@ -1,27 +1,28 @@
 /* Python entry points for qc/agree.h. A tally crosses the boundary as a dict
    of numpy arrays and floats, so that Python can add tallies of disjoint
-   units (per code, per partition) before computing a coefficient. */
+   units (per code, per partition) before computing a coefficient; methods
+   and metrics are named by string and checked against one table each. */
 #include "convert.h"
 #include "bindings.h"
 #include "qc/agree.h"
 
 #include <string.h>
 
-static const char *const METHODS[] = {"percent", "fleiss", "gwet",
-                                      "brennan_prediger", "conger", "alpha",
-                                      NULL};
-static const char *const METRICS[] = {"nominal", "ordinal", "interval",
-                                      "ratio", NULL};
+static const qc_choice METHODS[] = {
+    {"percent", QC_AGREE_PERCENT},
+    {"fleiss", QC_AGREE_FLEISS},
+    {"gwet", QC_AGREE_GWET},
+    {"brennan_prediger", QC_AGREE_BRENNAN_PREDIGER},
+    {"conger", QC_AGREE_CONGER},
+    {"alpha", QC_AGREE_ALPHA},
+    {NULL, 0}};
 
-/* Index of name in names, or -1 with ValueError naming `what`. */
-static int lookup(const char *name, const char *const *names, const char *what)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(name, names[i]) == 0)
-            return i;
-    PyErr_Format(PyExc_ValueError, "unknown %s '%s'", what, name);
-    return -1;
-}
+static const qc_choice METRICS[] = {
+    {"nominal", QC_METRIC_NOMINAL},
+    {"ordinal", QC_METRIC_ORDINAL},
+    {"interval", QC_METRIC_INTERVAL},
+    {"ratio", QC_METRIC_RATIO},
+    {NULL, 0}};
 
 /* Values (units x coders) and n_cats into a qc_ratings; *array is the new
    reference that backs it. */
@@ -212,7 +213,8 @@ static PyObject *agree_coefficient(PyObject *module, PyObject *args,
     static char *keywords[] = {"tally", "method", "weights", "metric",
                                "category_values", NULL};
     PyObject *tally_obj, *weights_obj = NULL, *cv_obj = NULL;
-    const char *method_name, *metric_name = "nominal";
+    PyObject *method_obj, *metric_obj = NULL;
+    int method = QC_AGREE_PERCENT, metric = QC_METRIC_NOMINAL;
     PyArrayObject *arrays[4] = {NULL, NULL, NULL, NULL};
     PyArrayObject *weights = NULL, *category_values = NULL;
     PyObject *result = NULL;
@@ -220,13 +222,12 @@ static PyObject *agree_coefficient(PyObject *module, PyObject *args,
     size_t n_coders, n_cats;
     qc_errinfo err = {0};
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|$OsO:agree_coefficient",
-                                     keywords, &tally_obj, &method_name,
-                                     &weights_obj, &metric_name, &cv_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OU|$OUO:agree_coefficient",
+                                     keywords, &tally_obj, &method_obj,
+                                     &weights_obj, &metric_obj, &cv_obj))
         return NULL;
-    int method = lookup(method_name, METHODS, "method");
-    int metric = method < 0 ? -1 : lookup(metric_name, METRICS, "metric");
-    if (method < 0 || metric < 0 ||
+    if (qc_choice_arg(method_obj, "method", METHODS, &method) < 0 ||
+        qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0 ||
         tally_arg(tally_obj, &tally, &n_coders, &n_cats, arrays) < 0 ||
         square_arg(weights_obj, "weights", n_cats, &weights) < 0 ||
         category_values_arg(cv_obj, n_cats, &category_values) < 0)
@@ -259,7 +260,8 @@ static PyObject *agree_bootstrap(PyObject *module, PyObject *args,
     PyObject *values_obj, *weights_obj = NULL, *cv_obj = NULL;
     Py_ssize_t n_cats, n_boot = 1000;
     unsigned long long seed = 0;
-    const char *method_name, *metric_name = "nominal";
+    PyObject *method_obj, *metric_obj = NULL;
+    int method = QC_AGREE_PERCENT, metric = QC_METRIC_NOMINAL;
     PyArrayObject *values = NULL, *weights = NULL, *category_values = NULL;
     PyArrayObject *out = NULL;
     PyObject *result = NULL;
@@ -267,14 +269,13 @@ static PyObject *agree_bootstrap(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Ons|$OsOnK:agree_bootstrap",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OnU|$OUOnK:agree_bootstrap",
                                      keywords, &values_obj, &n_cats,
-                                     &method_name, &weights_obj, &metric_name,
+                                     &method_obj, &weights_obj, &metric_obj,
                                      &cv_obj, &n_boot, &seed))
         return NULL;
-    int method = lookup(method_name, METHODS, "method");
-    int metric = method < 0 ? -1 : lookup(metric_name, METRICS, "metric");
-    if (method < 0 || metric < 0)
+    if (qc_choice_arg(method_obj, "method", METHODS, &method) < 0 ||
+        qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0)
         return NULL;
     if (n_boot < 0) {
         PyErr_SetString(PyExc_ValueError, "n_boot must be >= 0");
@@ -316,8 +317,8 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     (void)module;
     static char *keywords[] = {"tally", "metric", "category_values", "draws",
                                "n_boot", "seed", NULL};
-    PyObject *tally_obj, *cv_obj = NULL;
-    const char *metric_name = "nominal";
+    PyObject *tally_obj, *cv_obj = NULL, *metric_obj = NULL;
+    int metric = QC_METRIC_NOMINAL;
     Py_ssize_t draws = -1, n_boot = 1000;
     unsigned long long seed = 0;
     PyArrayObject *arrays[4] = {NULL, NULL, NULL, NULL};
@@ -328,12 +329,11 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$sOnnK:alpha_bootstrap",
-                                     keywords, &tally_obj, &metric_name, &cv_obj,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$UOnnK:alpha_bootstrap",
+                                     keywords, &tally_obj, &metric_obj, &cv_obj,
                                      &draws, &n_boot, &seed))
         return NULL;
-    int metric = lookup(metric_name, METRICS, "metric");
-    if (metric < 0)
+    if (qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0)
         return NULL;
     if (n_boot < 0) {
         PyErr_SetString(PyExc_ValueError, "n_boot must be >= 0");

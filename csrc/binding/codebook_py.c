@@ -1,9 +1,15 @@
-/* Python entry points for qc/codebook.h. */
+/* Python entry points for qc/codebook.h: depths and the roll-up maps from
+   codes to a codebook dimension. A map is built once per dimension and
+   handed back as two int64 arrays, which every counting kernel then takes
+   as (map_indptr, map_target), so a codebook is walked in C once. */
 #include "convert.h"
 #include "bindings.h"
 #include "qc/codebook.h"
 
-#include <string.h>
+static const qc_choice INHERIT[] = {
+    {"nearest", QC_INHERIT_NEAREST},
+    {"all", QC_INHERIT_ALL},
+    {NULL, 0}};
 
 static PyObject *hierarchy_depth(PyObject *module, PyObject *parent_obj)
 {
@@ -69,21 +75,9 @@ static PyObject *dimension_map(PyObject *module, PyObject *args)
     Py_ssize_t n_targets = qc_size_arg(n_targets_obj, "n_targets");
     if (n_targets < 0)
         goto finally;
-    const char *inherit = PyUnicode_Check(inherit_obj)
-                              ? PyUnicode_AsUTF8(inherit_obj)
-                              : NULL;
-    qc_inherit mode;
-    if (inherit != NULL && strcmp(inherit, "nearest") == 0)
-        mode = QC_INHERIT_NEAREST;
-    else if (inherit != NULL && strcmp(inherit, "all") == 0)
-        mode = QC_INHERIT_ALL;
-    else {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_ValueError,
-                         "inherit must be 'nearest' or 'all', got %R",
-                         inherit_obj);
+    int mode;
+    if (qc_choice_arg(inherit_obj, "inherit", INHERIT, &mode) < 0)
         goto finally;
-    }
 
     Py_BEGIN_ALLOW_THREADS
     status = qc_dimmap_build((const int64_t *)PyArray_DATA(parent),
@@ -91,7 +85,7 @@ static PyObject *dimension_map(PyObject *module, PyObject *args)
                              (const int64_t *)PyArray_DATA(direct_indptr),
                              (const int64_t *)PyArray_DATA(direct_target),
                              (size_t)PyArray_DIM(direct_target, 0),
-                             (size_t)n_targets, mode, &map, &err);
+                             (size_t)n_targets, (qc_inherit)mode, &map, &err);
     Py_END_ALLOW_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "dimension_map");

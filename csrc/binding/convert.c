@@ -1,6 +1,12 @@
+/*
+ * The binding's conversions (convert.h), in one file so that every entry
+ * point refuses bad input with the same words: an argument named, what it
+ * must be, and what it was. Arrays are coerced once at the boundary (no
+ * kernel sees a PyObject), integer inputs only when no value can change,
+ * and kernel failures become exceptions in one function that never hides
+ * an exception already set.
+ */
 #include "convert.h"
-
-#include <string.h>
 
 /* Replaces the exception set (numpy's, on a failed conversion) with a
    TypeError naming the argument, what it must be, and numpy's message. */
@@ -142,18 +148,37 @@ int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
     return *code == NULL ? -1 : 0;
 }
 
-int qc_unit_arg(const char *unit, qc_unit *out)
+const qc_choice qc_unit_choices[] = {
+    {"codings", QC_UNIT_CODINGS},
+    {"items", QC_UNIT_ITEMS},
+    {NULL, 0}};
+
+int qc_choice_arg(PyObject *obj, const char *arg, const qc_choice *choices, int *out)
 {
-    if (strcmp(unit, "codings") == 0)
-        *out = QC_UNIT_CODINGS;
-    else if (strcmp(unit, "items") == 0)
-        *out = QC_UNIT_ITEMS;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "unit must be 'codings' or 'items', got '%s'", unit);
-        return -1;
+    if (obj == NULL)
+        return 0;
+    if (PyUnicode_Check(obj)) {
+        for (const qc_choice *c = choices; c->name != NULL; c++) {
+            /* an ASCII compare that raises nothing, whatever obj holds */
+            if (PyUnicode_CompareWithASCIIString(obj, c->name) == 0) {
+                *out = c->value;
+                return 0;
+            }
+        }
     }
-    return 0;
+    /* "'a', 'b' or 'c'": names are short, a longer list is only cut short */
+    char allowed[256] = "";
+    size_t used = 0;
+    for (const qc_choice *c = choices; c->name != NULL && used < sizeof allowed; c++) {
+        const char *separator = c == choices ? "" : c[1].name == NULL ? " or " : ", ";
+        int n = PyOS_snprintf(allowed + used, sizeof allowed - used, "%s'%s'", separator,
+                              c->name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    PyErr_Format(PyExc_ValueError, "%s must be %s, got %R", arg, allowed, obj);
+    return -1;
 }
 
 PyArrayObject *qc_float64_array(PyObject *obj, const char *name, int ndim,

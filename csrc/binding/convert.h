@@ -1,6 +1,7 @@
 /*
  * Conversions at the boundary between Python and the qc core: argument
- * coercion with messages that name the argument, qc_status to exception, and
+ * coercion with messages that name the argument, string choices, the GIL
+ * released around kernels on large inputs, qc_status to exception, and
  * core-allocated buffers handed to numpy.
  */
 #ifndef QC_BINDING_CONVERT_H
@@ -12,6 +13,43 @@
 
 /* Inputs at least this long run with the GIL released. */
 #define QC_GIL_RELEASE_MIN 4096
+
+/*
+ * Runs the statements between them without the GIL when size (a count of
+ * input elements, size_t or a non-negative npy_intp) is at least
+ * QC_GIL_RELEASE_MIN, as numpy's NPY_BEGIN_THREADS_THRESHOLDED and
+ * NPY_END_THREADS do: on a small input, handing the GIL over and taking it
+ * back costs more than the kernel, and another thread gains nothing. Like
+ * Py_BEGIN/END_ALLOW_THREADS, the pair opens and closes one block, and the
+ * statements between them may not touch Python objects or the Python API,
+ * since they may run without the GIL.
+ */
+#define QC_BEGIN_THREADS_THRESHOLDED(size)                                           \
+    {                                                                                \
+        PyThreadState *qc_thread_state_ =                                            \
+            (size_t)(size) >= QC_GIL_RELEASE_MIN ? PyEval_SaveThread() : NULL;
+#define QC_END_THREADS                                                               \
+    if (qc_thread_state_ != NULL)                                                    \
+        PyEval_RestoreThread(qc_thread_state_);                                      \
+    }
+
+/* One string a choice argument accepts and the value it stands for; a
+   table of them ends with {NULL, 0}. */
+typedef struct {
+    const char *name;
+    int value;
+} qc_choice;
+
+/*
+ * The value of the entry of choices that obj (a str) names, into *out; obj
+ * NULL (an optional argument not given) leaves *out as it is. Returns 0, or
+ * -1 with ValueError "<arg> must be 'a', 'b' or 'c', got <repr(obj)>" when
+ * obj is not one of the names (nor a str at all).
+ */
+int qc_choice_arg(PyObject *obj, const char *arg, const qc_choice *choices, int *out);
+
+/* The units a count takes: unit='codings' (QC_UNIT_CODINGS) or 'items'. */
+extern const qc_choice qc_unit_choices[];
 
 /*
  * A new reference to a 1-d, C-contiguous, aligned int64 array with obj's
@@ -58,9 +96,6 @@ int qc_dimview_args(PyObject *indptr_obj, PyObject *target_obj,
  */
 int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
                 PyArrayObject **indptr, PyArrayObject **code);
-
-/* "codings" or "items" to a qc_unit; -1 with ValueError otherwise. */
-int qc_unit_arg(const char *unit, qc_unit *out);
 
 /*
  * A new reference to a C-contiguous, aligned float64 array with obj's values

@@ -1,25 +1,16 @@
-/* Python entry points for qc/cooc.h. */
+/* Python entry points for qc/cooc.h: co-occurrence (dense, or sparse
+   cells when the targets are many) and cross-tabulation. Dense results
+   are zeroed numpy arrays the kernel fills in place; sparse ones are core
+   buffers that numpy adopts, so no result is copied on the way up. */
 #include "convert.h"
 #include "bindings.h"
 #include "qc/cooc.h"
 
-#include <string.h>
-
-static int near_arg(const char *name, qc_near *out)
-{
-    if (strcmp(name, "self") == 0)
-        *out = QC_NEAR_SELF;
-    else if (strcmp(name, "span") == 0)
-        *out = QC_NEAR_SPAN;
-    else if (strcmp(name, "window") == 0)
-        *out = QC_NEAR_WINDOW;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "near must be 'self', 'span' or 'window', got '%s'", name);
-        return -1;
-    }
-    return 0;
-}
+static const qc_choice NEAR[] = {
+    {"self", QC_NEAR_SELF},
+    {"span", QC_NEAR_SPAN},
+    {"window", QC_NEAR_WINDOW},
+    {NULL, 0}};
 
 static PyObject *pairs_to_tuple(qc_pairs *pairs)
 {
@@ -53,7 +44,8 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     PyObject *group_obj = NULL;
     Py_ssize_t n_targets = 0, n_groups = 1;
     long long window = 0;
-    const char *near_name = "self";
+    PyObject *near_obj = NULL;
+    int near = QC_NEAR_SELF;
     int sparse = 0;
     PyArrayObject *indptr = NULL, *code = NULL, *map_indptr = NULL;
     PyArrayObject *map_target = NULL, *space = NULL, *start = NULL;
@@ -62,15 +54,14 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     qc_errinfo err = {0};
     qc_status status;
     qc_dimview map;
-    qc_near near;
 
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOn|$sLOOOOnp:cooccurrence", keywords, &indptr_obj,
+            args, kwargs, "OOOOn|$ULOOOOnp:cooccurrence", keywords, &indptr_obj,
             &code_obj, &map_indptr_obj, &map_target_obj, &n_targets,
-            &near_name, &window, &space_obj, &start_obj, &end_obj, &group_obj,
+            &near_obj, &window, &space_obj, &start_obj, &end_obj, &group_obj,
             &n_groups, &sparse))
         return NULL;
-    if (near_arg(near_name, &near) < 0)
+    if (qc_choice_arg(near_obj, "near", NEAR, &near) < 0)
         return NULL;
     if (n_groups < 0) {
         PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
@@ -107,8 +98,8 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     if (sparse) {
         qc_pairs pairs;
         Py_BEGIN_ALLOW_THREADS
-        status = qc_cooc_sparse(&segments, &map, near, (int64_t)window, &pairs,
-                                &err);
+        status = qc_cooc_sparse(&segments, &map, (qc_near)near, (int64_t)window,
+                                &pairs, &err);
         Py_END_ALLOW_THREADS
         if (status != QC_OK) {
             qc_raise(status, &err, "cooccurrence");
@@ -128,7 +119,7 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     if (counts == NULL)
         goto finally;
     Py_BEGIN_ALLOW_THREADS
-    status = qc_cooc_dense(&segments, &map, near, (int64_t)window,
+    status = qc_cooc_dense(&segments, &map, (qc_near)near, (int64_t)window,
                            (int64_t *)PyArray_DATA(counts), &err);
     Py_END_ALLOW_THREADS
     if (status != QC_OK) {
@@ -161,7 +152,8 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *b_indptr_obj, *b_target_obj;
     PyObject *item_group_obj = NULL, *coding_group_obj = NULL;
     Py_ssize_t n_a = 0, n_b = 0, n_groups = 1;
-    const char *unit_name = "codings";
+    PyObject *unit_obj = NULL;
+    int unit = QC_UNIT_CODINGS;
     PyArrayObject *indptr = NULL, *code = NULL, *a_indptr = NULL;
     PyArrayObject *a_target = NULL, *b_indptr = NULL, *b_target = NULL;
     PyArrayObject *item_group = NULL, *coding_group = NULL, *counts = NULL;
@@ -169,15 +161,14 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
     qc_dimview map_a, map_b;
-    qc_unit unit;
 
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOnOOn|$OOns:crosstab", keywords, &indptr_obj,
+            args, kwargs, "OOOOnOOn|$OOnU:crosstab", keywords, &indptr_obj,
             &code_obj, &a_indptr_obj, &a_target_obj, &n_a, &b_indptr_obj,
             &b_target_obj, &n_b, &item_group_obj, &coding_group_obj,
-            &n_groups, &unit_name))
+            &n_groups, &unit_obj))
         return NULL;
-    if (qc_unit_arg(unit_name, &unit) < 0)
+    if (qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
         return NULL;
     if (n_groups < 0) {
         PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
@@ -220,7 +211,7 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
         coding_group ? (const int64_t *)PyArray_DATA(coding_group) : NULL;
     Py_BEGIN_ALLOW_THREADS
     status = qc_crosstab(&codings, &map_a, &map_b, item_g, coding_g,
-                         (size_t)n_groups, unit,
+                         (size_t)n_groups, (qc_unit)unit,
                          (int64_t *)PyArray_DATA(counts), &err);
     Py_END_ALLOW_THREADS
     if (status != QC_OK) {

@@ -1,4 +1,6 @@
-/* Python entry points for qc/count.h. */
+/* Python entry points for qc/count.h. One function: the frequencies a
+   Project's counting methods all rest on; grouping and units are decided
+   in C so that Python never loops over codings. */
 #include "convert.h"
 #include "bindings.h"
 #include "qc/count.h"
@@ -13,7 +15,8 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
     PyObject *indptr_obj, *code_obj, *map_indptr_obj, *map_target_obj;
     PyObject *item_group_obj = NULL, *coding_group_obj = NULL;
     Py_ssize_t n_targets = 0, n_groups = 1;
-    const char *unit_name = "codings";
+    PyObject *unit_obj = NULL;
+    int unit = QC_UNIT_CODINGS;
     PyArrayObject *indptr = NULL, *code = NULL, *map_indptr = NULL;
     PyArrayObject *map_target = NULL, *item_group = NULL, *coding_group = NULL;
     PyArrayObject *counts = NULL;
@@ -21,18 +24,17 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOn|$OOns:count_codes",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOn|$OOnU:count_codes",
                                      keywords, &indptr_obj, &code_obj,
                                      &map_indptr_obj, &map_target_obj,
                                      &n_targets, &item_group_obj,
-                                     &coding_group_obj, &n_groups, &unit_name))
+                                     &coding_group_obj, &n_groups, &unit_obj))
         return NULL;
     if (n_groups < 0) {
         PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
         return NULL;
     }
-    qc_unit unit;
-    if (qc_unit_arg(unit_name, &unit) < 0)
+    if (qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
         return NULL;
     qc_dimview map;
 
@@ -73,15 +75,10 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
         coding_group ? (const int64_t *)PyArray_DATA(coding_group) : NULL;
     int64_t *out = (int64_t *)PyArray_DATA(counts);
 
-    if (n_codings >= QC_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
-        status = qc_count_codes(&codings, &map, item_g, coding_g,
-                                (size_t)n_groups, unit, out, &err);
-        Py_END_ALLOW_THREADS
-    } else {
-        status = qc_count_codes(&codings, &map, item_g, coding_g,
-                                (size_t)n_groups, unit, out, &err);
-    }
+    QC_BEGIN_THREADS_THRESHOLDED(n_codings)
+    status = qc_count_codes(&codings, &map, item_g, coding_g, (size_t)n_groups,
+                            (qc_unit)unit, out, &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "count_codes");
         goto finally;

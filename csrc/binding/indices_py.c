@@ -1,24 +1,37 @@
-/* Python entry points for qc/indices.h. */
+/* Python entry points for qc/indices.h. Most indices share one shape,
+   f(x, *, group, n_groups, nan_policy), so the sample and its policy are
+   read by one helper and the variants differ only in their outputs; every
+   kernel runs without the GIL once its input is large. */
 #include "convert.h"
 #include "bindings.h"
 #include "qc/indices.h"
 
 #include <string.h>
 
-static int nan_policy_arg(const char *name, qc_nan_policy *out)
+static const qc_choice NAN_POLICY[] = {
+    {"propagate", QC_NAN_PROPAGATE},
+    {"omit", QC_NAN_OMIT},
+    {"raise", QC_NAN_RAISE},
+    {NULL, 0}};
+
+static const qc_choice THEIL_KIND[] = {
+    {"T", QC_THEIL_T},
+    {"L", QC_THEIL_L},
+    {NULL, 0}};
+
+static const qc_choice DEGREE[] = {
+    {"in", QC_DEGREE_IN},
+    {"out", QC_DEGREE_OUT},
+    {"total", QC_DEGREE_TOTAL},
+    {NULL, 0}};
+
+/* nan_policy (NULL: not given, 'propagate') into *out. */
+static int nan_policy_arg(PyObject *obj, qc_nan_policy *out)
 {
-    if (strcmp(name, "propagate") == 0)
-        *out = QC_NAN_PROPAGATE;
-    else if (strcmp(name, "omit") == 0)
-        *out = QC_NAN_OMIT;
-    else if (strcmp(name, "raise") == 0)
-        *out = QC_NAN_RAISE;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "nan_policy must be 'propagate', 'omit' or 'raise', got '%s'",
-                     name);
+    int policy = QC_NAN_PROPAGATE;
+    if (qc_choice_arg(obj, "nan_policy", NAN_POLICY, &policy) < 0)
         return -1;
-    }
+    *out = (qc_nan_policy)policy;
     return 0;
 }
 
@@ -38,7 +51,7 @@ static void sample_release(sample_args *a)
 
 /* Coerces x, group and n_groups into a->s; -1 with an exception on failure. */
 static int sample_from(PyObject *x_obj, PyObject *group_obj,
-                       Py_ssize_t n_groups, const char *nan_policy,
+                       Py_ssize_t n_groups, PyObject *nan_policy,
                        sample_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -76,16 +89,6 @@ static PyArrayObject *new_vector(npy_intp n, int type)
     return (PyArrayObject *)PyArray_SimpleNew(1, &n, type);
 }
 
-#define RUN_KERNEL(size, call)                                                 \
-    do {                                                                       \
-        if ((size) >= QC_GIL_RELEASE_MIN) {                                    \
-            Py_BEGIN_ALLOW_THREADS status = (call);                            \
-            Py_END_ALLOW_THREADS                                               \
-        } else {                                                               \
-            status = (call);                                                   \
-        }                                                                      \
-    } while (0)
-
 static PyObject *gini(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
@@ -94,14 +97,14 @@ static PyObject *gini(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *x_obj, *group_obj = NULL, *weight_obj = NULL;
     Py_ssize_t n_groups = 1;
     int corrected = 0;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *weight = NULL, *out = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OnOps:gini", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OnOpU:gini", keywords,
                                      &x_obj, &group_obj, &n_groups,
                                      &weight_obj, &corrected, &policy))
         return NULL;
@@ -116,8 +119,9 @@ static PyObject *gini(PyObject *module, PyObject *args, PyObject *kwargs)
     if (out == NULL)
         goto finally;
     const double *w = weight ? (const double *)PyArray_DATA(weight) : NULL;
-    RUN_KERNEL(a.s.n, qc_gini(&a.s, w, corrected,
-                              (double *)PyArray_DATA(out), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = qc_gini(&a.s, w, corrected, (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "gini");
         goto finally;
@@ -138,35 +142,30 @@ static PyObject *theil(PyObject *module, PyObject *args, PyObject *kwargs)
                                NULL};
     PyObject *x_obj, *group_obj = NULL;
     Py_ssize_t n_groups = 1;
-    const char *kind_name = "T", *policy = "propagate";
+    PyObject *kind_obj = NULL, *policy = NULL;
     sample_args a = {0};
     PyArrayObject *per_group = NULL, *decomposition = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$sOns:theil", keywords,
-                                     &x_obj, &kind_name, &group_obj, &n_groups,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$UOnU:theil", keywords,
+                                     &x_obj, &kind_obj, &group_obj, &n_groups,
                                      &policy))
         return NULL;
-    qc_theil_kind kind;
-    if (strcmp(kind_name, "T") == 0)
-        kind = QC_THEIL_T;
-    else if (strcmp(kind_name, "L") == 0)
-        kind = QC_THEIL_L;
-    else {
-        PyErr_Format(PyExc_ValueError, "kind must be 'T' or 'L', got '%s'",
-                     kind_name);
+    int kind = QC_THEIL_T;
+    if (qc_choice_arg(kind_obj, "kind", THEIL_KIND, &kind) < 0)
         return NULL;
-    }
     if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
         return NULL;
     per_group = new_vector(n_groups, NPY_FLOAT64);
     decomposition = new_vector(3, NPY_FLOAT64);
     if (per_group == NULL || decomposition == NULL)
         goto finally;
-    RUN_KERNEL(a.s.n, qc_theil(&a.s, kind, (double *)PyArray_DATA(per_group),
-                               (double *)PyArray_DATA(decomposition), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = qc_theil(&a.s, (qc_theil_kind)kind, (double *)PyArray_DATA(per_group),
+                      (double *)PyArray_DATA(decomposition), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "theil");
         goto finally;
@@ -190,7 +189,7 @@ static PyObject *grouped_with_double(PyObject *args, PyObject *kwargs,
 {
     PyObject *x_obj, *group_obj = NULL;
     Py_ssize_t n_groups = 1;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *out = NULL;
     PyObject *result = NULL;
@@ -205,7 +204,9 @@ static PyObject *grouped_with_double(PyObject *args, PyObject *kwargs,
     out = new_vector(n_groups, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
-    RUN_KERNEL(a.s.n, kernel(&a.s, value, (double *)PyArray_DATA(out), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = kernel(&a.s, value, (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, func);
         goto finally;
@@ -223,7 +224,7 @@ static PyObject *atkinson(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "epsilon", "group", "n_groups",
                                "nan_policy", NULL};
-    return grouped_with_double(args, kwargs, "Od|$Ons:atkinson", keywords, 0.0,
+    return grouped_with_double(args, kwargs, "Od|$OnU:atkinson", keywords, 0.0,
                                qc_atkinson, "atkinson");
 }
 
@@ -232,7 +233,7 @@ static PyObject *cv(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "ddof", "group", "n_groups", "nan_policy",
                                NULL};
-    return grouped_with_double(args, kwargs, "O|d$Ons:cv", keywords, 1.0,
+    return grouped_with_double(args, kwargs, "O|d$OnU:cv", keywords, 1.0,
                                qc_cv, "cv");
 }
 
@@ -243,14 +244,14 @@ static PyObject *concentration(PyObject *module, PyObject *args,
     static char *keywords[] = {"x", "group", "n_groups", "nan_policy", NULL};
     PyObject *x_obj, *group_obj = NULL;
     Py_ssize_t n_groups = 1;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *hhi = NULL, *entropy = NULL, *count = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$Ons:concentration",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OnU:concentration",
                                      keywords, &x_obj, &group_obj, &n_groups,
                                      &policy))
         return NULL;
@@ -261,9 +262,11 @@ static PyObject *concentration(PyObject *module, PyObject *args,
     count = new_vector(n_groups, NPY_INT64);
     if (hhi == NULL || entropy == NULL || count == NULL)
         goto finally;
-    RUN_KERNEL(a.s.n, qc_concentration(&a.s, (double *)PyArray_DATA(hhi),
-                                       (double *)PyArray_DATA(entropy),
-                                       (int64_t *)PyArray_DATA(count), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = qc_concentration(&a.s, (double *)PyArray_DATA(hhi),
+                              (double *)PyArray_DATA(entropy),
+                              (int64_t *)PyArray_DATA(count), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "concentration");
         goto finally;
@@ -284,14 +287,14 @@ static PyObject *primacy(PyObject *module, PyObject *args, PyObject *kwargs)
                                NULL};
     PyObject *x_obj, *group_obj = NULL;
     Py_ssize_t k = 2, n_groups = 1;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *out = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|n$Ons:primacy", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|n$OnU:primacy", keywords,
                                      &x_obj, &k, &group_obj, &n_groups,
                                      &policy))
         return NULL;
@@ -304,8 +307,9 @@ static PyObject *primacy(PyObject *module, PyObject *args, PyObject *kwargs)
     out = new_vector(n_groups, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
-    RUN_KERNEL(a.s.n, qc_primacy(&a.s, (size_t)k, (double *)PyArray_DATA(out),
-                                 &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = qc_primacy(&a.s, (size_t)k, (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "primacy");
         goto finally;
@@ -325,14 +329,14 @@ static PyObject *rank_size(PyObject *module, PyObject *args, PyObject *kwargs)
                                NULL};
     PyObject *x_obj, *group_obj = NULL;
     Py_ssize_t top = 0, n_groups = 1;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *slope = NULL, *r2 = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$nOns:rank_size",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$nOnU:rank_size",
                                      keywords, &x_obj, &top, &group_obj,
                                      &n_groups, &policy))
         return NULL;
@@ -347,9 +351,10 @@ static PyObject *rank_size(PyObject *module, PyObject *args, PyObject *kwargs)
     r2 = new_vector(n_groups, NPY_FLOAT64);
     if (slope == NULL || r2 == NULL)
         goto finally;
-    RUN_KERNEL(a.s.n, qc_rank_size(&a.s, (size_t)top,
-                                   (double *)PyArray_DATA(slope),
-                                   (double *)PyArray_DATA(r2), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
+    status = qc_rank_size(&a.s, (size_t)top, (double *)PyArray_DATA(slope),
+                          (double *)PyArray_DATA(r2), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "rank_size");
         goto finally;
@@ -363,7 +368,7 @@ finally:
 }
 
 /* A square float64 matrix as a qc_od. */
-static PyArrayObject *od_from(PyObject *obj, const char *policy, qc_od *od)
+static PyArrayObject *od_from(PyObject *obj, PyObject *policy, qc_od *od)
 {
     if (nan_policy_arg(policy, &od->nan) < 0)
         return NULL;
@@ -390,7 +395,7 @@ static PyObject *flow_summary(PyObject *module, PyObject *args,
     (void)module;
     static char *keywords[] = {"od", "core", "nan_policy", NULL};
     PyObject *od_obj, *core_obj = NULL;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     qc_od od = {0};
     PyArrayObject *w = NULL, *core = NULL, *inflow = NULL, *outflow = NULL;
     PyArrayObject *entropy = NULL, *network = NULL;
@@ -398,7 +403,7 @@ static PyObject *flow_summary(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$Os:flow_summary",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OU:flow_summary",
                                      keywords, &od_obj, &core_obj, &policy))
         return NULL;
     w = od_from(od_obj, policy, &od);
@@ -417,11 +422,12 @@ static PyObject *flow_summary(PyObject *module, PyObject *args,
     if (inflow == NULL || outflow == NULL || entropy == NULL || network == NULL)
         goto finally;
     const int64_t *core_flags = core ? (const int64_t *)PyArray_DATA(core) : NULL;
-    RUN_KERNEL(od.n * od.n,
-               qc_flow_summary(&od, core_flags, (double *)PyArray_DATA(inflow),
-                               (double *)PyArray_DATA(outflow),
-                               (double *)PyArray_DATA(entropy),
-                               (double *)PyArray_DATA(network), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(od.n * od.n)
+    status = qc_flow_summary(&od, core_flags, (double *)PyArray_DATA(inflow),
+                             (double *)PyArray_DATA(outflow),
+                             (double *)PyArray_DATA(entropy),
+                             (double *)PyArray_DATA(network), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "flow_summary");
         goto finally;
@@ -443,7 +449,7 @@ static PyObject *green_polycentricity(PyObject *module, PyObject *args,
     (void)module;
     static char *keywords[] = {"od", "degree", "nan_policy", NULL};
     PyObject *od_obj;
-    const char *degree_name = "in", *policy = "propagate";
+    PyObject *degree_obj = NULL, *policy = NULL;
     qc_od od = {0};
     PyArrayObject *w = NULL, *out = NULL;
     PyObject *result = NULL;
@@ -451,30 +457,22 @@ static PyObject *green_polycentricity(PyObject *module, PyObject *args,
     qc_status status;
 
     if (!PyArg_ParseTupleAndKeywords(args, kwargs,
-                                     "O|$ss:green_polycentricity", keywords,
-                                     &od_obj, &degree_name, &policy))
+                                     "O|$UU:green_polycentricity", keywords,
+                                     &od_obj, &degree_obj, &policy))
         return NULL;
-    qc_degree degree;
-    if (strcmp(degree_name, "in") == 0)
-        degree = QC_DEGREE_IN;
-    else if (strcmp(degree_name, "out") == 0)
-        degree = QC_DEGREE_OUT;
-    else if (strcmp(degree_name, "total") == 0)
-        degree = QC_DEGREE_TOTAL;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "degree must be 'in', 'out' or 'total', got '%s'",
-                     degree_name);
+    int degree = QC_DEGREE_IN;
+    if (qc_choice_arg(degree_obj, "degree", DEGREE, &degree) < 0)
         return NULL;
-    }
     w = od_from(od_obj, policy, &od);
     if (w == NULL)
         goto finally;
     out = new_vector(QC_GREEN_N, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
-    RUN_KERNEL(od.n * od.n, qc_green_polycentricity(
-                                &od, degree, (double *)PyArray_DATA(out), &err));
+    QC_BEGIN_THREADS_THRESHOLDED(od.n * od.n)
+    status = qc_green_polycentricity(&od, (qc_degree)degree,
+                                     (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "green_polycentricity");
         goto finally;
@@ -493,14 +491,14 @@ static PyObject *share_distance(PyObject *module, PyObject *args,
     (void)module;
     static char *keywords[] = {"a", "b", "nan_policy", NULL};
     PyObject *a_obj, *b_obj;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     PyArrayObject *a = NULL, *b = NULL, *out = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
     qc_nan_policy nan;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$s:share_distance",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$U:share_distance",
                                      keywords, &a_obj, &b_obj, &policy))
         return NULL;
     if (nan_policy_arg(policy, &nan) < 0)
@@ -524,11 +522,11 @@ static PyObject *share_distance(PyObject *module, PyObject *args,
     out = new_vector(rows, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
-    RUN_KERNEL((size_t)(rows * cols),
-               qc_share_distance((const double *)PyArray_DATA(a),
-                                 (const double *)PyArray_DATA(b), (size_t)rows,
-                                 (size_t)cols, nan, (double *)PyArray_DATA(out),
-                                 &err));
+    QC_BEGIN_THREADS_THRESHOLDED((size_t)(rows * cols))
+    status = qc_share_distance((const double *)PyArray_DATA(a),
+                               (const double *)PyArray_DATA(b), (size_t)rows,
+                               (size_t)cols, nan, (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "share_distance");
         goto finally;
@@ -551,14 +549,14 @@ static PyObject *location_quotient(PyObject *module, PyObject *args,
     static const char *const names[4] = {"e_ij", "e_j", "e_i", "e"};
     PyObject *objs[4];
     int nested = 1;
-    const char *policy = "propagate";
+    PyObject *policy = NULL;
     PyArrayObject *parts[4] = {NULL, NULL, NULL, NULL}, *out = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
     qc_nan_policy nan;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|$ps:location_quotient",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|$pU:location_quotient",
                                      keywords, &objs[0], &objs[1], &objs[2],
                                      &objs[3], &nested, &policy))
         return NULL;
@@ -574,13 +572,13 @@ static PyObject *location_quotient(PyObject *module, PyObject *args,
     out = new_vector(n, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
-    RUN_KERNEL((size_t)n, qc_location_quotient(
-                              (const double *)PyArray_DATA(parts[0]),
-                              (const double *)PyArray_DATA(parts[1]),
-                              (const double *)PyArray_DATA(parts[2]),
-                              (const double *)PyArray_DATA(parts[3]),
-                              (size_t)n, nested, nan,
-                              (double *)PyArray_DATA(out), &err));
+    QC_BEGIN_THREADS_THRESHOLDED((size_t)n)
+    status = qc_location_quotient((const double *)PyArray_DATA(parts[0]),
+                                  (const double *)PyArray_DATA(parts[1]),
+                                  (const double *)PyArray_DATA(parts[2]),
+                                  (const double *)PyArray_DATA(parts[3]), (size_t)n,
+                                  nested, nan, (double *)PyArray_DATA(out), &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "location_quotient");
         goto finally;

@@ -1,10 +1,11 @@
 /* Python entry points for qc/acmatch.h, and text slices for keyword in
-   context. */
+   context. A matcher lives in a capsule and is only read once built, so
+   any number of threads may match with it at once; texts are read in
+   place (no copy of a str), and matches go up as four int64 columns that
+   numpy adopts. */
 #include "bindings.h"
 #include "textarg.h"
 #include "qc/acmatch.h"
-
-#include <string.h>
 
 static const char CAPSULE[] = "qdacore.matcher";
 
@@ -98,13 +99,9 @@ static PyObject *find(PyObject *module, PyObject *args)
     qc_errinfo err = {0};
     qc_status status;
     qc_matchmode mode = overlapping ? QC_MATCH_OVERLAPPING : QC_MATCH_LONGEST;
-    if (ts.total_len >= QC_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
-        status = qc_match(m, ts.views, (size_t)ts.n, mode, &out, &err);
-        Py_END_ALLOW_THREADS
-    } else {
-        status = qc_match(m, ts.views, (size_t)ts.n, mode, &out, &err);
-    }
+    QC_BEGIN_THREADS_THRESHOLDED(ts.total_len)
+    status = qc_match(m, ts.views, (size_t)ts.n, mode, &out, &err);
+    QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "find");
         goto finally;

@@ -6,7 +6,7 @@
 #define QC_BINDING_MODULE
 #include "bindings.h"
 #include "convert.h"
-#include "qc/terms.h" /* qc_limit_pair_counts, in test builds */
+#include "qc/wordpairs.h" /* qc_limit_pair_counts, in test builds */
 
 #ifdef QC_ALLOC_TESTING
 static PyObject *fail_allocation_after(PyObject *module, PyObject *arg)

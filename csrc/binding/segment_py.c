@@ -1,4 +1,8 @@
-/* Python entry points for qc/segment.h: a segmenter behind a capsule. */
+/* Python entry points for qc/segment.h: a segmenter behind a capsule.
+   The capsule counts the calls reading it without the GIL, so that a
+   change to the dictionary from another thread is refused rather than
+   raced; tokens go up as spans interned into one str per distinct word,
+   since a text repeats its words far more often than it has new ones. */
 #include "bindings.h"
 #include "textarg.h"
 #include "qc/segment.h"
@@ -46,21 +50,18 @@ static seg_handle *writable(PyObject *obj)
     return h;
 }
 
-static int mode_of(const char *name, qc_cutmode *mode)
-{
-    if (strcmp(name, "dag") == 0)
-        *mode = QC_CUT_DAG;
-    else if (strcmp(name, "hmm") == 0)
-        *mode = QC_CUT_HMM;
-    else if (strcmp(name, "all") == 0)
-        *mode = QC_CUT_ALL;
-    else {
-        PyErr_Format(PyExc_ValueError,
-                     "mode must be 'dag', 'hmm' or 'all', got '%s'", name);
-        return -1;
-    }
-    return 0;
-}
+static const qc_choice MODES[] = {
+    {"dag", QC_CUT_DAG},
+    {"hmm", QC_CUT_HMM},
+    {"all", QC_CUT_ALL},
+    {NULL, 0}};
+
+/* segmenter_words' how: dictionary entries, or jieba's add_word */
+enum { HOW_PUT, HOW_ADD };
+static const qc_choice HOWS[] = {
+    {"put", HOW_PUT},
+    {"add", HOW_ADD},
+    {NULL, 0}};
 
 static PyObject *segmenter_new(PyObject *module, PyObject *noargs)
 {
@@ -142,18 +143,16 @@ static int optional_str(PyObject *obj, const char *name, Py_ssize_t i,
 static PyObject *segmenter_words(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap, *words_obj, *freqs_obj, *tags_obj;
-    const char *how;
+    PyObject *cap, *words_obj, *freqs_obj, *tags_obj, *how_obj;
     PyObject *words = NULL, *tags = NULL, *result = NULL;
     PyArrayObject *freqs = NULL, *out = NULL;
-    if (!PyArg_ParseTuple(args, "OOOOs:segmenter_words", &cap, &words_obj,
-                          &freqs_obj, &tags_obj, &how))
+    if (!PyArg_ParseTuple(args, "OOOOU:segmenter_words", &cap, &words_obj,
+                          &freqs_obj, &tags_obj, &how_obj))
         return NULL;
-    int add = strcmp(how, "add") == 0;
-    if (!add && strcmp(how, "put") != 0) {
-        PyErr_Format(PyExc_ValueError, "how must be 'put' or 'add', got '%s'", how);
+    int how;
+    if (qc_choice_arg(how_obj, "how", HOWS, &how) < 0)
         return NULL;
-    }
+    int add = how == HOW_ADD;
     seg_handle *h = writable(cap);
     if (h == NULL)
         return NULL;
@@ -363,13 +362,9 @@ static int run_segment(seg_handle *h, const qc_textset *ts, qc_cutmode mode,
     qc_errinfo err = {0};
     qc_status status;
     h->busy++;
-    if (ts->total_len >= QC_GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
-        status = qc_segment(h->seg, ts->views, (size_t)ts->n, mode, indptr, spans, &err);
-        Py_END_ALLOW_THREADS
-    } else {
-        status = qc_segment(h->seg, ts->views, (size_t)ts->n, mode, indptr, spans, &err);
-    }
+    QC_BEGIN_THREADS_THRESHOLDED(ts->total_len)
+    status = qc_segment(h->seg, ts->views, (size_t)ts->n, mode, indptr, spans, &err);
+    QC_END_THREADS
     h->busy--;
     if (status != QC_OK) {
         if (status == QC_EINVAL && strcmp(err.arg, "hmm") == 0)
@@ -427,17 +422,16 @@ static PyObject *intern_spans(const qc_textset *ts, const int64_t *indptr,
 static PyObject *segment_cut(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap, *text;
-    const char *mode_name;
+    PyObject *cap, *text, *mode_obj;
     qc_textset ts = {0};
     qc_spans spans = {0};
     int64_t *ids = NULL;
     PyObject *list = NULL, *words = NULL;
-    if (!PyArg_ParseTuple(args, "OOs:cut", &cap, &text, &mode_name))
+    if (!PyArg_ParseTuple(args, "OOU:cut", &cap, &text, &mode_obj))
         return NULL;
-    qc_cutmode mode;
+    int mode;
     seg_handle *h = handle_of(cap);
-    if (h == NULL || mode_of(mode_name, &mode) < 0)
+    if (h == NULL || qc_choice_arg(mode_obj, "mode", MODES, &mode) < 0)
         return NULL;
     if (!qc_is_single_text(text)) {
         PyErr_Format(PyExc_TypeError, "text must be str or bytes (UTF-8), got %.200s",
@@ -447,7 +441,7 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     if (qc_texts_from(text, "text", &ts) < 0)
         return NULL;
     int64_t indptr[2];
-    if (run_segment(h, &ts, mode, indptr, &spans, "cut") < 0)
+    if (run_segment(h, &ts, (qc_cutmode)mode, indptr, &spans, "cut") < 0)
         goto finally;
     words = intern_spans(&ts, indptr, &spans, 0, &ids, "cut");
     if (words == NULL)
@@ -469,18 +463,17 @@ finally:
 static PyObject *segment_tokenize(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap, *texts;
-    const char *mode_name;
+    PyObject *cap, *texts, *mode_obj;
     qc_textset ts = {0};
     qc_spans spans = {0};
     int64_t *indptr = NULL, *ids = NULL;
     PyObject *result = NULL, *a_indptr = NULL, *a_ids = NULL, *a_start = NULL;
     PyObject *a_end = NULL, *words = NULL;
-    if (!PyArg_ParseTuple(args, "OOs:tokenize", &cap, &texts, &mode_name))
+    if (!PyArg_ParseTuple(args, "OOU:tokenize", &cap, &texts, &mode_obj))
         return NULL;
-    qc_cutmode mode;
+    int mode;
     seg_handle *h = handle_of(cap);
-    if (h == NULL || mode_of(mode_name, &mode) < 0)
+    if (h == NULL || qc_choice_arg(mode_obj, "mode", MODES, &mode) < 0)
         return NULL;
     if (qc_texts_from(texts, "texts", &ts) < 0)
         return NULL;
@@ -489,7 +482,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
         PyErr_NoMemory();
         goto finally;
     }
-    if (run_segment(h, &ts, mode, indptr, &spans, "tokenize") < 0)
+    if (run_segment(h, &ts, (qc_cutmode)mode, indptr, &spans, "tokenize") < 0)
         goto finally;
     words = intern_spans(&ts, indptr, &spans, 1, &ids, "tokenize");
     if (words == NULL)

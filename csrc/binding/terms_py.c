@@ -1,4 +1,8 @@
-/* Python entry points for qc/terms.h. */
+/* Python entry points for qc/terms.h: n-gram counts, term strings in
+   order and co-word pairs. Results are built for scipy.sparse and pandas
+   without a copy: CSR arrays adopted from the core (narrowed to int32 in
+   place when they fit, as scipy would copy them down), terms as object
+   arrays; threads are the caller's to choose, one by default. */
 #include "bindings.h"
 #include "textarg.h"
 #include "qc/terms.h"

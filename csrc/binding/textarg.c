@@ -1,3 +1,11 @@
+/*
+ * Text arguments (textarg.h). A str is handed to the kernels as a view of
+ * its own PEP 393 buffer, so no text is copied or re-encoded on the way
+ * in; only bytes are decoded (once, in C, with the error naming the byte
+ * and the argument). The tuple of the given objects is kept for as long
+ * as the views, so a kernel running without the GIL reads memory that
+ * stays alive.
+ */
 #include "textarg.h"
 
 #include <string.h>
@@ -61,13 +69,9 @@ static int view_of(PyObject *item, const char *name, Py_ssize_t index,
         }
         qc_errinfo err = {0};
         qc_status status;
-        if (n >= QC_GIL_RELEASE_MIN) {
-            Py_BEGIN_ALLOW_THREADS
-            status = qc_utf8_decode(data, n, 1, out, &n_out, &consumed, &err);
-            Py_END_ALLOW_THREADS
-        } else {
-            status = qc_utf8_decode(data, n, 1, out, &n_out, &consumed, &err);
-        }
+        QC_BEGIN_THREADS_THRESHOLDED(n)
+        status = qc_utf8_decode(data, n, 1, out, &n_out, &consumed, &err);
+        QC_END_THREADS
         if (status != QC_OK) {
             qc_free(out);
             if (qc_utf8_is_decode_error(&err))

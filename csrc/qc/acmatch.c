@@ -1,3 +1,12 @@
+/*
+ * The Aho-Corasick matcher of qc/acmatch.h: building the automaton from a
+ * hash trie, and scanning texts with it. The build is done once and pays
+ * for a compact read-only layout (breadth-first numbering, children of a
+ * node adjacent and sorted) because matching is what runs over a corpus:
+ * a step touches one or two cache lines. Scans are specialised by text
+ * width and folding, and matches are logged in fixed chunks so that the
+ * output columns are allocated once, at the size the scan found.
+ */
 #include "qc/acmatch.h"
 
 #include <stdlib.h>
@@ -441,17 +450,10 @@ static void hit_log_free(hit_log *log)
 
 static qc_status hit_log_grow(hit_log *log)
 {
-    if (log->n_chunks == log->chunk_capacity) {
-        size_t capacity = log->chunk_capacity ? 2 * log->chunk_capacity : 16;
-        hit_chunk **chunks = qc_malloc(capacity, sizeof *chunks);
-        if (chunks == NULL)
-            return QC_ENOMEM;
-        if (log->n_chunks > 0)
-            memcpy(chunks, log->chunks, log->n_chunks * sizeof *chunks);
-        qc_free(log->chunks);
-        log->chunks = chunks;
-        log->chunk_capacity = capacity;
-    }
+    qc_status status = qc_grow(&log->chunk_capacity, log->n_chunks + 1,
+                               &(qc_growable){&log->chunks, sizeof *log->chunks}, 1);
+    if (status != QC_OK)
+        return status;
     hit_chunk *chunk = qc_malloc(1, sizeof *chunk);
     if (chunk == NULL)
         return QC_ENOMEM;
@@ -562,32 +564,16 @@ static qc_status match_one(const qc_matcher *m, const qc_str *s, qc_matchmode mo
 #undef QC_SCAN
 }
 
-/* Makes room for extra more rows in out, at exactly the size needed. */
+/* Makes room for extra more rows in out. */
 static qc_status reserve(qc_matches *out, size_t extra)
 {
-    if (out->capacity - out->n >= extra)
-        return QC_OK;
-    size_t capacity = out->n + extra;
-    int64_t *cols[4] = {qc_malloc(capacity, sizeof(int64_t)),
-                        qc_malloc(capacity, sizeof(int64_t)),
-                        qc_malloc(capacity, sizeof(int64_t)),
-                        qc_malloc(capacity, sizeof(int64_t))};
-    int64_t **old[4] = {&out->text, &out->start, &out->end, &out->pattern};
-    int ok = cols[0] && cols[1] && cols[2] && cols[3];
-    for (int c = 0; c < 4; c++) {
-        if (ok && out->n > 0)
-            memcpy(cols[c], *old[c], out->n * sizeof(int64_t));
-        if (ok) {
-            qc_free(*old[c]);
-            *old[c] = cols[c];
-        } else {
-            qc_free(cols[c]);
-        }
-    }
-    if (!ok)
-        return QC_ENOMEM;
-    out->capacity = capacity;
-    return QC_OK;
+    if (extra > SIZE_MAX - out->n)
+        return QC_EOVERFLOW;
+    qc_growable columns[] = {{&out->text, sizeof *out->text},
+                             {&out->start, sizeof *out->start},
+                             {&out->end, sizeof *out->end},
+                             {&out->pattern, sizeof *out->pattern}};
+    return qc_grow(&out->capacity, out->n + extra, columns, 4);
 }
 
 qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,

@@ -1,3 +1,9 @@
+/*
+ * Inter-coder agreement (qc/agree.h): one pass tallies all a coefficient
+ * needs, so tallies of disjoint units add up before any is computed; then
+ * the coefficients and the bootstraps, whose generator is seeded per call
+ * (reproducible replicates, no shared state).
+ */
 #include "qc/agree.h"
 #include "qc/keyset.h"
 

@@ -1,3 +1,10 @@
+/*
+ * The codebook's hierarchy (qc/codebook.h): depths, and the roll-up maps
+ * from codes to a dimension. Depths come from one O(n) pass that remembers
+ * each path it climbs, so a cycle is found rather than looped on; a code's
+ * targets are gathered up its parent chain with stamps rather than sets.
+ * Maps come out as CSR, the form every counting kernel takes.
+ */
 #include "qc/codebook.h"
 
 #include <string.h>

@@ -1,3 +1,12 @@
+/*
+ * The allocation hook, the status strings and the CSR check that every
+ * kernel shares. All core memory passes through qc_malloc, qc_calloc and
+ * qc_realloc so that a test build can fail the Nth allocation on one
+ * thread, and so that large blocks, which kernels write through once, are
+ * laid on transparent huge pages in one place rather than in each kernel.
+ * qc_grow is the only way an array grows: one doubling rule, one overflow
+ * check, and arrays left valid when an allocation fails.
+ */
 #if defined(__linux__)
 #define _DEFAULT_SOURCE /* madvise, posix_memalign */
 #include <sys/mman.h>
@@ -5,6 +14,7 @@
 
 #include "qc/common.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +153,36 @@ void qc_free(void *ptr)
     free(ptr);
 }
 
+qc_status qc_grow(size_t *capacity, size_t need, const qc_growable *arrays, size_t n_arrays)
+{
+    assert(capacity != NULL && (arrays != NULL || n_arrays == 0));
+    if (need <= *capacity)
+        return QC_OK;
+    size_t grown = *capacity <= SIZE_MAX / 2 ? 2 * *capacity : SIZE_MAX;
+    grown = grown > need ? grown : need;
+    grown = grown > QC_GROW_FIRST ? grown : QC_GROW_FIRST;
+    for (size_t i = 0; i < n_arrays; i++) {
+        size_t size = arrays[i].size;
+        if (size != 0 && need > SIZE_MAX / size)
+            return QC_EOVERFLOW;
+        if (size != 0 && grown > SIZE_MAX / size)
+            grown = need;
+    }
+    for (size_t i = 0; i < n_arrays; i++) {
+        /* the pointer is read and written as bytes: arrays of any element
+           type pass through one void * without aliasing it as void * */
+        void *block;
+        memcpy(&block, arrays[i].array, sizeof block);
+        block = block == NULL ? qc_malloc(grown, arrays[i].size)
+                              : qc_realloc(block, grown, arrays[i].size);
+        if (block == NULL)
+            return QC_ENOMEM;
+        memcpy(arrays[i].array, &block, sizeof block);
+    }
+    *capacity = grown;
+    return QC_OK;
+}
+
 qc_status qc_check_indptr(const int64_t *indptr, size_t n_rows,
                           size_t n_entries, const char *arg, qc_errinfo *err)
 {
@@ -171,6 +211,7 @@ int32_t *qc_narrow_to_int32(int64_t *data, size_t n)
     for (size_t i = 0; i < n; i++) {
         int64_t wide;
         memcpy(&wide, bytes + 8 * i, sizeof wide);
+        assert(wide >= INT32_MIN && wide <= INT32_MAX); /* the caller's promise */
         int32_t narrow = (int32_t)wide;
         memcpy(bytes + 4 * i, &narrow, sizeof narrow);
     }

@@ -75,6 +75,30 @@ void *qc_calloc(size_t n, size_t size);
 void *qc_realloc(void *ptr, size_t n, size_t size);
 void qc_free(void *ptr);
 
+/* One array that qc_grow resizes: the address of the array's pointer (a
+   T **, NULL or a block from the hook) and sizeof(T). */
+typedef struct {
+    void *array;
+    size_t size;
+} qc_growable;
+
+/*
+ * Makes the n_arrays arrays that share *capacity (one array, or parallel
+ * columns indexed alike) hold at least need elements each, keeping their
+ * contents: to the largest of need, twice *capacity and QC_GROW_FIRST
+ * elements (doubling keeps appends O(1) amortised), or to exactly need
+ * where doubling would pass SIZE_MAX bytes. A NULL array is allocated with
+ * qc_malloc (large blocks on huge pages), any other resized with
+ * qc_realloc: one attempt of the allocation hook per array. *capacity
+ * changes only when every array grew; on failure each array is still a
+ * valid block of its old or its new size, its first *capacity elements
+ * intact. need <= *capacity does nothing.
+ * Errors: QC_ENOMEM, QC_EOVERFLOW (need elements of an array pass SIZE_MAX
+ * bytes; nothing is allocated).
+ */
+enum { QC_GROW_FIRST = 16 };
+qc_status qc_grow(size_t *capacity, size_t need, const qc_growable *arrays, size_t n_arrays);
+
 /*
  * Checks a CSR offset array: indptr[0] == 0, never decreasing, and
  * indptr[n_rows] == n_entries. Every kernel that takes CSR input calls it.

@@ -1,3 +1,11 @@
+/*
+ * Co-occurrence and cross-tabulation (qc/cooc.h). Pairs of targets go to a
+ * sink, a dense array (qc_cooc_dense) or an open-addressing table
+ * (qc_cooc_sparse), so one counting serves small codebooks and sparse ones
+ * with thousands of targets. Each segment's targets are gathered once,
+ * deduplicated with stamps rather than sets, and neighbours are found by
+ * walking segments sorted by (space, start).
+ */
 #include "qc/cooc.h"
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * Code frequencies (qc/count.h): one pass over the CSR codings through a
+ * dimension map, with the argument checks every kernel over codings shares.
+ * Counting items rather than codings uses a stamp per (group, target), not
+ * a set per item, so both units cost the same single pass.
+ */
 #include "qc/count.h"
 
 qc_status qc_check_codings(const qc_codings *codings,

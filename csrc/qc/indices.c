@@ -1,3 +1,10 @@
+/*
+ * The regional-science indices of qc/indices.h. Every grouped index makes
+ * at most two passes over the sample, the first validating it and totalling
+ * each group (NaN handled by policy in one place); indices that need an
+ * order (Gini, primacy, rank-size) radix-sort the units of each group in
+ * its own block rather than compare-sort them all, so a call stays O(n).
+ */
 #include "qc/indices.h"
 
 #include <math.h>

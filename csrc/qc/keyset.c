@@ -1,3 +1,9 @@
+/*
+ * Distinct 64-bit keys numbered in first-seen order (qc/keyset.h): keys in
+ * an array by number, and a table of 32-bit slots pointing into it at most
+ * half full, so that callers keep their per-key data in plain arrays and a
+ * rehash moves only the small slots.
+ */
 #include "qc/keyset.h"
 
 #include <string.h>

@@ -1,3 +1,12 @@
+/*
+ * Running a kernel's parts on threads (qc/parallel.h). There is no pool:
+ * a kernel runs a few phases of at most QC_MAX_PARTS parts, so threads are
+ * started per call and joined before it returns, and no state outlives it
+ * (kernels stay re-entrant, and a failed thread start only costs overlap).
+ * Shared work is claimed through one atomic word rather than a lock, and
+ * cuts are found by binary search over running totals the caller already
+ * has (CSR offsets, positions per id).
+ */
 #if !defined(QC_NO_THREADS) && (defined(__unix__) || defined(__APPLE__))
 #if defined(__linux__)
 #define _GNU_SOURCE /* sched_getcpu, the affinity of threads */
@@ -11,6 +20,8 @@
 #endif
 
 #include "qc/parallel.h"
+
+#include <assert.h>
 
 typedef struct {
     qc_part_fn part;
@@ -139,6 +150,8 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 
 void qc_claims_init(qc_claims *c, size_t first, size_t last)
 {
+    /* both ends share one 64-bit word */
+    assert(first <= last && last <= UINT32_MAX);
     atomic_init(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
 }
 
@@ -178,6 +191,7 @@ int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t
 static void cut_by(const void *before, uint64_t (*total_at)(const void *, size_t), size_t n,
                    size_t n_parts, size_t *cut)
 {
+    assert(n_parts >= 1 && n_parts <= QC_MAX_PARTS); /* cut holds n_parts + 1 */
     uint64_t total = total_at(before, n);
     cut[0] = 0;
     for (size_t p = 1; p < n_parts; p++) {

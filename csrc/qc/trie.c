@@ -1,3 +1,11 @@
+/*
+ * The code-point trie and string interning of qc/trie.h. Edges live in one
+ * open-addressing table keyed by (node, code point) instead of per-node
+ * child lists, so a trie of half a million nodes costs a few arrays and no
+ * allocation per node; the root's children move to a direct table once
+ * there are many, since every walk starts there. The interning table keeps
+ * its strings in one buffer of code points, ready for export.
+ */
 #include "qc/trie.h"
 
 #include <string.h>
@@ -91,24 +99,13 @@ static qc_status make_direct(qc_trie *t)
     return QC_OK;
 }
 
+/* Room for one more node in the per-node arrays. */
 static qc_status grow_nodes(qc_trie *t)
 {
-    size_t capacity = t->node_capacity * 2;
-    /* each array is valid (grown or not) whichever of them fails */
-    uint64_t *mask = qc_realloc(t->mask, capacity, sizeof *mask);
-    if (mask == NULL)
-        return QC_ENOMEM;
-    t->mask = mask;
-    int32_t *parent = qc_realloc(t->parent, capacity, sizeof *parent);
-    if (parent == NULL)
-        return QC_ENOMEM;
-    t->parent = parent;
-    uint32_t *cp = qc_realloc(t->cp, capacity, sizeof *cp);
-    if (cp == NULL)
-        return QC_ENOMEM;
-    t->cp = cp;
-    t->node_capacity = capacity;
-    return QC_OK;
+    qc_growable arrays[] = {{&t->mask, sizeof *t->mask},
+                            {&t->parent, sizeof *t->parent},
+                            {&t->cp, sizeof *t->cp}};
+    return qc_grow(&t->node_capacity, t->n_nodes + 1, arrays, 3);
 }
 
 qc_status qc_trie_add(qc_trie *t, int32_t node, uint32_t cp, int32_t *child,
@@ -271,35 +268,16 @@ static size_t vocab_slot(const qc_vocab *v, const qc_str *s, size_t start,
     }
 }
 
-static qc_status grow32(uint32_t **data, size_t *capacity, size_t need)
-{
-    if (need <= *capacity)
-        return QC_OK;
-    size_t cap = 2 * *capacity;
-    while (cap < need)
-        cap *= 2;
-    uint32_t *grown = qc_malloc(cap, sizeof *grown);
-    if (grown == NULL)
-        return QC_ENOMEM;
-    memcpy(grown, *data, *capacity * sizeof *grown);
-    qc_free(*data);
-    *data = grown;
-    *capacity = cap;
-    return QC_OK;
-}
-
 /* Room for one more id in offsets and a table at most half full after it. */
 static qc_status reserve_id(qc_vocab *v)
 {
     if (v->n_ids == v->id_capacity) {
-        size_t cap = 2 * v->id_capacity;
-        int64_t *offsets = qc_malloc(cap + 1, sizeof *offsets);
-        if (offsets == NULL)
-            return QC_ENOMEM;
-        memcpy(offsets, v->offsets, (v->n_ids + 1) * sizeof *offsets);
-        qc_free(v->offsets);
-        v->offsets = offsets;
-        v->id_capacity = cap;
+        size_t entries = v->id_capacity + 1; /* an offset more than ids */
+        qc_status status = qc_grow(&entries, v->n_ids + 2,
+                                   &(qc_growable){&v->offsets, sizeof *v->offsets}, 1);
+        if (status != QC_OK)
+            return status;
+        v->id_capacity = entries - 1;
     }
     if (2 * (v->n_ids + 1) > v->capacity) {
         size_t cap = 2 * v->capacity, mask = cap - 1;
@@ -336,7 +314,8 @@ qc_status qc_vocab_intern(qc_vocab *v, const qc_str *s, size_t start,
     size_t len = end - start;
     qc_status status = reserve_id(v);
     if (status == QC_OK)
-        status = grow32(&v->chars, &v->char_capacity, v->n_chars + len);
+        status = qc_grow(&v->char_capacity, v->n_chars + len,
+                         &(qc_growable){&v->chars, sizeof *v->chars}, 1);
     if (status != QC_OK)
         return status;
     for (size_t i = 0; i < len; i++)

@@ -1,3 +1,9 @@
+/*
+ * Text views and UTF-8 (qc/utf8.h): checking a qc_str, and decoding bytes
+ * into code points. The decoder rejects exactly what Python's does, at the
+ * same byte and with the same reason, so that the binding can raise a
+ * UnicodeDecodeError that reads like Python's own.
+ */
 #include "qc/utf8.h"
 
 qc_status qc_str_check(const qc_str *s, const char *arg, size_t index,

@@ -1,3 +1,11 @@
+/*
+ * The walk mirror of a trie (qc/walk.h): placing nodes and sizing its
+ * tables. A table that would pass its load is rebuilt whole rather than
+ * grown in place (a level's keys are its parents' indexes, so rebuilding
+ * one level moves the levels below it too), and room is reserved ahead of
+ * a batch of words, so that a dictionary load rebuilds once rather than at
+ * every doubling.
+ */
 #include "qc/walk.h"
 
 #include <string.h>
@@ -216,17 +224,10 @@ qc_status qc_walk_reserve(qc_walk *w, const qc_trie *t, size_t words, size_t nod
     size_t n_nodes = qc_trie_nodes(t);
     if (words > MAX_CAPACITY || nodes > MAX_CAPACITY || n_nodes > MAX_CAPACITY)
         return QC_EOVERFLOW;
-    if (n_nodes + nodes > w->node_capacity) {
-        size_t capacity = 2 * w->node_capacity > n_nodes + nodes ? 2 * w->node_capacity
-                                                                 : n_nodes + nodes;
-        uint32_t *place = qc_malloc(capacity, sizeof *place);
-        if (place == NULL)
-            return QC_ENOMEM;
-        memcpy(place, w->place, n_nodes * sizeof *place);
-        qc_free(w->place);
-        w->place = place;
-        w->node_capacity = capacity;
-    }
+    qc_status status = qc_grow(&w->node_capacity, n_nodes + nodes,
+                               &(qc_growable){&w->place, sizeof *w->place}, 1);
+    if (status != QC_OK)
+        return status;
     /* a string adds at most one node to each level */
     size_t capacity[QC_WALK_LEVELS + 1];
     for (int i = 0; i < QC_WALK_LEVELS; i++)

@@ -74,6 +74,82 @@ START_TEST(realloc_keeps_contents_and_the_block_on_failure)
 }
 END_TEST
 
+START_TEST(grow_doubles_and_keeps_contents)
+{
+    int64_t *a = NULL;
+    size_t capacity = 0;
+    qc_alloc_fail_after(-1); /* counts the attempts */
+    ck_assert_int_eq(qc_grow(&capacity, 0, &(qc_growable){&a, sizeof *a}, 1), QC_OK);
+    ck_assert_ptr_null(a); /* nothing needed, nothing allocated */
+    ck_assert_int_eq(qc_alloc_attempts(), 0);
+    ck_assert_int_eq(qc_grow(&capacity, 3, &(qc_growable){&a, sizeof *a}, 1), QC_OK);
+    ck_assert_uint_eq(capacity, QC_GROW_FIRST); /* a first block of some size */
+    for (int64_t i = 0; i < 3; i++)
+        a[i] = 10 * i;
+    ck_assert_int_eq(qc_grow(&capacity, QC_GROW_FIRST + 1, &(qc_growable){&a, sizeof *a}, 1),
+                     QC_OK);
+    ck_assert_uint_eq(capacity, 2 * QC_GROW_FIRST); /* doubled: appends O(1) */
+    ck_assert_int_eq(qc_grow(&capacity, 1000, &(qc_growable){&a, sizeof *a}, 1), QC_OK);
+    ck_assert_uint_eq(capacity, 1000); /* more than double: what was asked */
+    a[999] = 1;
+    for (int64_t i = 0; i < 3; i++)
+        ck_assert_int_eq(a[i], 10 * i);
+    ck_assert_int_eq(qc_alloc_attempts(), 3);
+    ck_assert_int_eq(qc_grow(&capacity, 1000, &(qc_growable){&a, sizeof *a}, 1), QC_OK);
+    ck_assert_int_eq(qc_alloc_attempts(), 3); /* room already: no allocation */
+    qc_free(a);
+}
+END_TEST
+
+START_TEST(grow_moves_parallel_columns_together)
+{
+    int64_t *wide = NULL;
+    uint8_t *narrow = NULL;
+    size_t capacity = 0;
+    qc_growable columns[] = {{&wide, sizeof *wide}, {&narrow, sizeof *narrow}};
+    ck_assert_int_eq(qc_grow(&capacity, 40, columns, 2), QC_OK);
+    ck_assert_uint_eq(capacity, 40);
+    for (int i = 0; i < 40; i++) {
+        wide[i] = -i;
+        narrow[i] = (uint8_t)i;
+    }
+    /* every column's failure leaves the capacity and every column's
+       contents as they were, each column a valid block */
+    for (long k = 0;; k++) {
+        qc_alloc_fail_after(k);
+        qc_status status = qc_grow(&capacity, 100, columns, 2);
+        qc_alloc_fail_after(-1);
+        if (status == QC_OK)
+            break;
+        ck_assert_int_eq(status, QC_ENOMEM);
+        ck_assert_int_lt(k, 2);
+        ck_assert_uint_eq(capacity, 40);
+    }
+    ck_assert_uint_eq(capacity, 100);
+    for (int i = 0; i < 40; i++) {
+        ck_assert_int_eq(wide[i], -i);
+        ck_assert_int_eq(narrow[i], i);
+    }
+    wide[99] = 99;
+    narrow[99] = 99;
+    qc_free(wide);
+    qc_free(narrow);
+}
+END_TEST
+
+START_TEST(grow_refuses_overflowing_sizes)
+{
+    int64_t *a = NULL;
+    size_t capacity = 0;
+    qc_alloc_fail_after(-1);
+    ck_assert_int_eq(qc_grow(&capacity, SIZE_MAX / 4, &(qc_growable){&a, sizeof *a}, 1),
+                     QC_EOVERFLOW);
+    ck_assert_int_eq(qc_alloc_attempts(), 0);
+    ck_assert_ptr_null(a);
+    ck_assert_uint_eq(capacity, 0);
+}
+END_TEST
+
 START_TEST(fail_after_counts_down_then_disarms)
 {
     qc_alloc_fail_after(2);
@@ -153,6 +229,11 @@ Suite *common_suite(void)
     tcase_add_test(tc, fail_after_counts_down_then_disarms);
     tcase_add_test(tc, realloc_keeps_contents_and_the_block_on_failure);
     tcase_add_test(tc, large_blocks_start_on_a_huge_page);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_grow");
+    tcase_add_test(tc, grow_doubles_and_keeps_contents);
+    tcase_add_test(tc, grow_moves_parallel_columns_together);
+    tcase_add_test(tc, grow_refuses_overflowing_sizes);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_check_indptr");
     tcase_add_test(tc, indptr_accepts_valid_offsets);

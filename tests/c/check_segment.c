@@ -183,6 +183,77 @@ START_TEST(segment_survives_every_allocation_failure)
 }
 END_TEST
 
+START_TEST(suggest_tags_and_hmm_like_jieba)
+{
+    qc_segmenter *seg = tiny(), *bare;
+    ck_assert_int_eq(qc_segmenter_new(&bare), QC_OK);
+    ck_assert(qc_segmenter_has_hmm(seg));
+    ck_assert(!qc_segmenter_has_hmm(bare));
+    /* jieba's suggest_freq(("清华", "大学")) on this dictionary (total 305):
+       min(int(20/305 * 40/305 * 305), FREQ["清华大学"]) = min(2, 50) */
+    uint32_t buf[16];
+    qc_str word = text_of("清华大学", buf);
+    const int64_t part_end[] = {2, 4};
+    int64_t freq = -1;
+    ck_assert_int_eq(qc_segmenter_suggest(seg, &word, part_end, 2, &freq, NULL), QC_OK);
+    ck_assert_int_eq(freq, 2);
+    const int64_t bad_end[] = {3, 2};
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_segmenter_suggest(seg, &word, bad_end, 2, &freq, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "part_end");
+    ck_assert_int_eq(qc_segmenter_suggest(bare, &word, NULL, 0, &freq, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "total");
+    /* tags by first appearance in the dictionary */
+    uint32_t *text;
+    int64_t *offsets;
+    size_t n;
+    ck_assert_int_eq(qc_segmenter_tags(seg, &text, &offsets, &n), QC_OK);
+    const char *tags[] = {"ns", "nt", "n", "v", "r", "nz"};
+    ck_assert_uint_eq(n, 6);
+    for (size_t t = 0; t < n; t++) {
+        ck_assert_int_eq(offsets[t + 1] - offsets[t], (int64_t)strlen(tags[t]));
+        for (int64_t i = offsets[t]; i < offsets[t + 1]; i++)
+            ck_assert_uint_eq(text[i], (uint32_t)tags[t][i - offsets[t]]);
+    }
+    qc_free(text);
+    qc_free(offsets);
+    qc_segmenter_free(bare);
+    qc_segmenter_free(seg);
+}
+END_TEST
+
+START_TEST(streams_cut_after_the_last_newline)
+{
+    uint32_t buf[16];
+    qc_str lines = text_of("ab\ncd\nef", buf);
+    ck_assert_uint_eq(qc_segment_safe_prefix(&lines), 6);
+    qc_str line = text_of("abc", buf);
+    ck_assert_uint_eq(qc_segment_safe_prefix(&line), 0);
+}
+END_TEST
+
+START_TEST(spans_grow_as_pushed)
+{
+    qc_spans spans = {0};
+    for (int64_t i = 0; i < 100; i++)
+        ck_assert_int_eq(qc_spans_push(&spans, i, i + 1), QC_OK);
+    ck_assert_uint_eq(spans.n, 100);
+    ck_assert_uint_ge(spans.capacity, 100);
+    for (int64_t i = 0; i < 100; i++)
+        ck_assert_int_eq(spans.end[i] - spans.start[i], 1);
+    /* a failed growth leaves the spans as they were */
+    while (spans.n < spans.capacity)
+        ck_assert_int_eq(qc_spans_push(&spans, 0, 0), QC_OK);
+    size_t before = spans.n;
+    qc_alloc_fail_after(0);
+    ck_assert_int_eq(qc_spans_push(&spans, 7, 8), QC_ENOMEM);
+    qc_alloc_fail_after(-1);
+    ck_assert_uint_eq(spans.n, before);
+    ck_assert_int_eq(spans.start[99], 99);
+    qc_spans_free(&spans);
+}
+END_TEST
+
 Suite *segment_suite(void)
 {
     Suite *s = suite_create("segment");
@@ -192,6 +263,11 @@ Suite *segment_suite(void)
     tcase_add_test(tc, add_word_and_del_word_like_jieba);
     tcase_add_test(tc, bad_input_is_named);
     tcase_add_test(tc, segment_survives_every_allocation_failure);
+    tcase_add_test(tc, streams_cut_after_the_last_newline);
+    tcase_add_test(tc, spans_grow_as_pushed);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_segmenter");
+    tcase_add_test(tc, suggest_tags_and_hmm_like_jieba);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,10 +1,12 @@
 /* qc/terms.h: n-gram counts and co-word pairs on a hand-made stream; the
    expected counts are scikit-learn's CountVectorizer and nltk's windowed
-   bigrams on the same tokens (documents "a b a c" and "b a"). */
+   bigrams on the same tokens (documents "a b a c" and "b a"). Also the
+   string order and the radix sort (qc/radix.h) those kernels rest on. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "qc/parallel.h"
+#include "qc/radix.h"
 #include "qc/terms.h"
 #include "alloc_rounds.h"
 #include "suites.h"
@@ -679,6 +681,85 @@ START_TEST(pairs_by_count_survive_every_allocation_failure)
 }
 END_TEST
 
+/* Python's sorted() on the same strings gives the order below; equal
+   strings keep their given order, and strings alike in their first three
+   code points (the packed prefix) are told apart by the rest. */
+START_TEST(strings_come_in_code_point_order)
+{
+    /* "b", "abcd", "", "abc", "\u00e9", "abce", "b", "abcd" */
+    static const uint32_t text[] = {'b', 'a', 'b', 'c', 'd', 'a', 'b', 'c', 0xE9,
+                                    'a', 'b', 'c', 'e', 'b', 'a', 'b', 'c', 'd'};
+    static const int64_t offsets[] = {0, 1, 5, 5, 8, 9, 13, 14, 18};
+    int64_t order[8];
+    ck_assert_int_eq(qc_string_order(text, offsets, 8, order), QC_OK);
+    const int64_t want[] = {2, 3, 1, 7, 5, 0, 6, 4};
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(order[i], want[i]);
+    ck_assert_int_eq(qc_string_order(text, offsets, 0, order), QC_OK);
+    for (long k = 0; k < 2; k++) {
+        qc_alloc_fail_after(k);
+        ck_assert_int_eq(qc_string_order(text, offsets, 8, order), QC_ENOMEM);
+    }
+    qc_alloc_fail_after(-1);
+}
+END_TEST
+
+/* The key qc_radix_sort sorts a word on: bits [lo, hi). */
+static uint64_t radix_key(uint64_t x, unsigned lo, unsigned hi)
+{
+    return hi - lo == 64 ? x : x >> lo & (((uint64_t)1 << (hi - lo)) - 1);
+}
+
+/* The first place where sorted[0..n) is out of order on its keys, or not
+   stable (a word's low 20 bits are its place in the input, so equal keys
+   keep those ascending); n when there is none. */
+static size_t radix_disorder(const uint64_t *sorted, size_t n, unsigned lo, unsigned hi)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t before = radix_key(sorted[i - 1], lo, hi), here = radix_key(sorted[i], lo, hi);
+        if (before > here || (before == here && (sorted[i - 1] & 0xFFFFF) > (sorted[i] & 0xFFFFF)))
+            return i;
+    }
+    return n;
+}
+
+START_TEST(radix_sort_is_stable_on_any_bits_and_parts)
+{
+    enum { N = 300000 };
+    uint64_t *words = malloc(N * sizeof *words), *scratch = malloc(N * sizeof *scratch);
+    size_t *count = malloc(((size_t)QC_MAX_PARTS << QC_RADIX_BITS) * sizeof *count);
+    ck_assert(words != NULL && scratch != NULL && count != NULL);
+    /* key bits [20, 64) and [20, 47); a digit every word shares (bits 47 to
+       58 all zero below) costs a count and no move */
+    const unsigned ranges[][2] = {{20, 64}, {20, 47}, {47, 58}, {20, 20}};
+    const size_t parts[] = {1, 3, QC_MAX_PARTS};
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+            uint64_t x = 88172645463325252ull;
+            for (size_t i = 0; i < N; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                uint64_t key = ranges[r][0] == 47 ? x >> 20 & 0x3FF : x >> 20;
+                words[i] = key << 20 | i; /* i < 2^20 */
+            }
+            qc_radix_job job = {.src = words, .dst = scratch, .count = count,
+                                .n_parts = parts[p]};
+            qc_radix_sort(&job, N, ranges[r][0], ranges[r][1]);
+            ck_assert_uint_eq(radix_disorder(job.src, N, ranges[r][0], ranges[r][1]), N);
+            if (job.src != words) { /* an odd number of moves */
+                scratch = words;
+                words = job.src;
+            }
+        }
+    }
+    ck_assert_uint_eq(qc_bit_length(0), 0);
+    ck_assert_uint_eq(qc_bit_length(1), 1);
+    ck_assert_uint_eq(qc_bit_length(UINT64_MAX), 64);
+    free(words);
+    free(scratch);
+    free(count);
+}
+END_TEST
+
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
@@ -687,12 +768,15 @@ Suite *terms_suite(void)
     TCase *tc = tcase_create("qc_count_ngrams");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, unigrams_and_bigrams);
+    tcase_add_test(tc, terms_survive_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_count_pairs");
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, window_pairs_and_halves_add_up);
     tcase_add_test(tc, window_pairs_equal_a_direct_count);
     tcase_add_test(tc, window_pairs_taken_across_ranges_equal_a_direct_count);
     tcase_add_test(tc, pairs_are_taken_as_rows);
     tcase_add_test(tc, pair_counts_past_their_limit_fail);
-    tcase_add_test(tc, terms_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_pairs_by_count");
     tcase_add_test(tc, pairs_come_by_count);
@@ -704,6 +788,13 @@ Suite *terms_suite(void)
     tcase_add_test(tc, char_ngrams_come_sorted);
     tcase_add_test(tc, char_ngrams_equal_the_hashed_counts);
     tcase_add_test(tc, char_ngrams_survive_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_string_order");
+    tcase_add_test(tc, strings_come_in_code_point_order);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("qc_radix_sort");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, radix_sort_is_stable_on_any_bits_and_parts);
     suite_add_tcase(s, tc);
     return s;
 }
