@@ -56,13 +56,13 @@ def main() -> int:
     import krippendorff
 
     data = ratings(args.alpha_units, 5, 20, 0.1)
-    ours = agree.krippendorff_alpha(data, "interval")
+    ours = agree.krippendorff_alpha(data, metric="interval")
     theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
     assert abs(ours - theirs) < 1e-9, (ours, theirs)
-    t_ours = timed(lambda: agree.krippendorff_alpha(data, "interval"), args.repeat)
+    t_ours = timed(lambda: agree.krippendorff_alpha(data, metric="interval"), args.repeat)
     t_theirs = timed(lambda: krippendorff.alpha(reliability_data=data, level_of_measurement="interval"),
                      args.repeat)
-    m_ours = peak(lambda: agree.krippendorff_alpha(data, "interval"))
+    m_ours = peak(lambda: agree.krippendorff_alpha(data, metric="interval"))
     m_theirs = peak(lambda: krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
     rows.append((f"Krippendorff's alpha (interval), {args.alpha_units:,} units x 5 coders x 20 values",
                  "krippendorff", t_ours, t_theirs, m_ours, m_theirs))
@@ -92,7 +92,7 @@ def main() -> int:
                      timed(lambda: CAC(frame, digits=15, categories=cats).gwet(), args.repeat),
                      peak(lambda: agree.gwet_ac1(full)),
                      peak(lambda: CAC(frame, digits=15, categories=cats).gwet())))
-    boot = timed(lambda: agree.agreement(data, level="interval", n_boot=1000, seed=0), 1)
+    boot = timed(lambda: agree.agreement(data, metric="interval", n_boot=1000, seed=0), 1)
 
     for name, peer, t_ours, t_theirs, m_ours, m_theirs in rows:
         print(f"{name:80s} qdacore {t_ours * 1e3:8.1f} ms  {peer} {t_theirs * 1e3:9.1f} ms "

@@ -8,7 +8,7 @@ carry two codes), over a flat codebook of 15 or of 500 codes drawn uniformly.
 
 Task: the code-by-code co-occurrence counts by item (diagonal = items per code).
 
-* **qdacore**: ``Project.cooccurrence(unit="item")`` on a built Project (its
+* **qdacore**: ``Project.cooccurrence(context="item")`` on a built Project (its
   integer arrays derived once; construction time is reported separately).
 * **scipy.sparse**: build the binary item-by-code matrix X from the same integer
   positions (given for free) and compute ``X.T @ X`` densely, end to end.
@@ -94,7 +94,7 @@ def main() -> int:
         t_ours = timed(ours, args.repeat)
         t_scipy = timed(scipy_product, args.repeat)
         t_pandas = timed(pandas_merge, max(1, args.repeat // 2))
-        t_span = timed(lambda: project.cooccurrence(None, unit="window", window=2), args.repeat)
+        t_span = timed(lambda: project.cooccurrence(None, context="window", window=2), args.repeat)
         t_edges = timed(lambda: project.cooccurrence_edges(None, measures=["count", "c"]), args.repeat)
         rows.append((n_codes, build, t_ours, t_scipy, t_pandas, t_span, t_edges))
         print(f"{n_codes:4d} codes: qdacore {t_ours * 1e3:7.1f} ms  scipy {t_scipy * 1e3:7.1f} ms "
@@ -103,7 +103,7 @@ def main() -> int:
 
     if args.write:
         lines = [
-            "## Co-occurrence: `cooccurrence(unit='item')` against scipy.sparse and pandas",
+            "## Co-occurrence: `cooccurrence(context='item')` against scipy.sparse and pandas",
             "",
             f"- Command: `python benchmarks/bench_cooc.py --repeat {args.repeat} --write docs/benchmarks.md`",
             f"- Date: {dt.date.today().isoformat()}",

@@ -105,8 +105,8 @@ def tasks(project: qc.Project):
                          "subtheme", ["region"]).unstack(fill_value=0),
          lambda: grouped(wide.assign(subtheme=wide["code"].map(lookup["subtheme"])),
                          "subtheme", ["region"]).unstack(fill_value=0)),
-        ("frequencies(level='mismatch', by='doc', unit='items')",
-         lambda: project.frequencies("mismatch", by="doc", unit="items"),
+        ("frequencies(level='mismatch', by='doc', unit='item')",
+         lambda: project.frequencies("mismatch", by="doc", unit="item"),
          lambda: grouped(with_attrs().merge(roll["mismatch"], on="code")
                          .drop_duplicates(["item", "mismatch"]), "mismatch", ["doc"]).unstack(fill_value=0),
          lambda: grouped(wide.merge(roll["mismatch"], on="code")
