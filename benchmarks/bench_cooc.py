@@ -68,7 +68,7 @@ def main() -> int:
         project = synthetic_project(n_codes)
         build = time.perf_counter() - t0
         arrays = project.arrays
-        item_of = project._coding_item_positions()
+        item_of = arrays.coding_item
 
         def ours():
             return project.cooccurrence(None)
