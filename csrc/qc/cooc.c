@@ -378,7 +378,9 @@ static qc_status cooc_run(const qc_segments *seg, const qc_dimview *map,
                         (seg->start[t] < seg->end[s] && seg->start[t] < seg->end[t]) ||
                         seg->start[s] == seg->start[t];
             } else {
-                if (seg->start[t] - seg->start[s] > window)
+                /* starts rise within a space, so the distance is >= 0; taken
+                   unsigned, it cannot overflow however far apart they are */
+                if ((uint64_t)seg->start[t] - (uint64_t)seg->start[s] > (uint64_t)window)
                     continue;
                 meets = 1;
             }

@@ -74,9 +74,9 @@ qc_status qc_count_codes(const qc_codings *codings, const qc_dimview *map,
                                  "must be -1 or a group index below the bound");
                 goto cleanup;
             }
-            if (item_g == -1)
-                continue;
         }
+        /* an item left out of every group still has its codes checked: a
+           bad code is bad input whatever the grouping */
         for (int64_t k = indptr[i]; k < indptr[i + 1]; k++) {
             int64_t c = code[k];
             if (c < 0 || (uint64_t)c >= codings->n_codes) {
@@ -94,9 +94,9 @@ qc_status qc_count_codes(const qc_codings *codings, const qc_dimview *map,
                                      "must be -1 or a group index below the bound");
                     goto cleanup;
                 }
-                if (g == -1)
-                    continue;
             }
+            if (g == -1)
+                continue;
             int64_t *row = counts + (size_t)g * n_targets;
             for (int64_t m = map_indptr[c]; m < map_indptr[c + 1]; m++) {
                 int64_t t = map_target[m];

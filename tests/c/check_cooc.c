@@ -114,6 +114,14 @@ START_TEST(windows_pair_items_within_reach)
     ck_assert_int_eq(CELL(near3, 3, A, B), 2);
     ck_assert_int_eq(CELL(near3, 3, A, C), 1);
     ck_assert_int_eq(CELL(near3, 3, B, C), 0); /* 4 apart */
+
+    /* 2^63 apart: a signed difference of the starts would wrap to <= 0 */
+    const int64_t far[2] = {-1, INT64_MAX};
+    qc_segments apart = {2, indptr, code, 2, space, far, NULL, NULL, 1};
+    int64_t none[9] = {0};
+    ck_assert_int_eq(qc_cooc_dense(&apart, &identity, QC_NEAR_WINDOW, 0, none, NULL), QC_OK);
+    ck_assert_int_eq(CELL(none, 3, A, B), 0);
+    ck_assert_int_eq(CELL(none, 3, A, A), 1);
 }
 END_TEST
 

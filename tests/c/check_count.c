@@ -155,6 +155,14 @@ START_TEST(count_rejects_bad_input)
     ck_assert_str_eq(err.arg, "item_group");
     ck_assert_uint_eq(err.index, 1);
 
+    /* a bad code is bad input even in an item left out of every group */
+    const int64_t left_out[N_ITEMS] = {0, -1, -1, 0};
+    ck_assert_int_eq(qc_count_codes(&bad, &view, left_out, NULL, 1, QC_UNIT_CODINGS,
+                                    counts, &err),
+                     QC_EINDEX);
+    ck_assert_str_eq(err.arg, "code");
+    ck_assert_uint_eq(err.index, 3);
+
     const int64_t coder[N_CODINGS] = {0, 0, 0, 0, -3};
     ck_assert_int_eq(qc_count_codes(&fx_codings, &view, NULL, coder, 2,
                                     QC_UNIT_ITEMS, counts, &err),
