@@ -114,11 +114,11 @@ def test_threads_share_the_kernels():
     code = rng.integers(0, 7, size=indptr[-1])
     group = rng.integers(-1, 5, size=n_items)
     imap = level_map()
-    expected = _core.count_codes(indptr, code, *imap, 2, item_group=group, n_groups=5, unit="items")
+    expected = _core.count_codes(indptr, code, *imap, 2, item_group=group, n_groups=5, unit="item")
     results = []
 
     def work():
-        results.append(_core.count_codes(indptr, code, *imap, 2, item_group=group, n_groups=5, unit="items"))
+        results.append(_core.count_codes(indptr, code, *imap, 2, item_group=group, n_groups=5, unit="item"))
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:

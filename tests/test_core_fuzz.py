@@ -325,7 +325,7 @@ def dimension_map_oracle(parent, direct_indptr, direct_target, n_targets, inheri
 
 
 def count_codes_oracle(indptr, code, map_indptr, map_target, n_targets, item_group=None,
-                       coding_group=None, n_groups=1, unit="codings") -> Verdict:
+                       coding_group=None, n_groups=1, unit="coding") -> Verdict:
     v = Verdict()
     indptr, code = ints(indptr), ints(code)
     item_group, coding_group = maybe_ints(item_group), maybe_ints(coding_group)
@@ -340,15 +340,15 @@ def count_codes_oracle(indptr, code, map_indptr, map_target, n_targets, item_gro
     check_codes(v, code, n_codes)
     if in_group is None or reach is None:
         return v
-    # qc_count_codes (qc/count.h): unit "codings" adds one per coding and
-    # target its code reaches; "items" one per item, target and group
+    # qc_count_codes (qc/count.h): unit "coding" adds one per coding and
+    # target its code reaches; "item" one per item, target and group
     # however many of its codings reach the target. Group -1 is left out.
     # docs/conventions.md "Counting".
     cells: Counter = Counter()
     for i in range(len(indptr) - 1):
         reached = [(in_group[k], t) for k in range(indptr[i], indptr[i + 1])
                    if in_group[k] != -1 for t in reach[code[k]]]
-        cells.update(set(reached) if unit == "items" else reached)
+        cells.update(set(reached) if unit == "item" else reached)
     v.answer = ((n_groups, n_targets), dict(cells))
     return v
 
@@ -419,7 +419,7 @@ def cooccurrence_oracle(indptr, code, map_indptr, map_target, n_targets, near="s
 
 
 def crosstab_oracle(indptr, code, a_indptr, a_target, n_a, b_indptr, b_target, n_b,
-                    item_group=None, coding_group=None, n_groups=1, unit="codings") -> Verdict:
+                    item_group=None, coding_group=None, n_groups=1, unit="coding") -> Verdict:
     v = Verdict()
     indptr, code = ints(indptr), ints(code)
     item_group, coding_group = maybe_ints(item_group), maybe_ints(coding_group)
@@ -435,15 +435,15 @@ def crosstab_oracle(indptr, code, a_indptr, a_target, n_a, b_indptr, b_target, n
     v.resource = min(n_groups, n_a, n_b) >= 0 and too_big(n_groups, n_a, n_b)
     if not v.valid or not ok or reach_a is None or reach_b is None:
         return v
-    # qc_crosstab: unit "codings" adds one per coding to every (a, b) its code
-    # reaches in map_a x map_b; unit "items" one per item and group to every
+    # qc_crosstab: unit "coding" adds one per coding to every (a, b) its code
+    # reaches in map_a x map_b; unit "item" one per item and group to every
     # (a, b) that some coding of the item in that group reaches in a and some
     # (the same or another) in b. Group -1 is left out.
     in_group = coding_groups(indptr, item_group, coding_group)
     cells: Counter = Counter()
     for i in range(len(indptr) - 1):
         kept = [(in_group[k], code[k]) for k in range(indptr[i], indptr[i + 1]) if in_group[k] != -1]
-        if unit == "codings":
+        if unit == "coding":
             cells.update((g, a, b) for g, c in kept for a in reach_a[c] for b in reach_b[c])
         else:
             side_a = {(g, a) for g, c in kept for a in reach_a[c]}
@@ -516,7 +516,7 @@ def codings(draw) -> dict:
     n_groups = draw(few(3)) if split else 1
     args = {"indptr": indptr, "code": code, "map_indptr": map_indptr, "map_target": map_target,
             "n_targets": n_targets, "item_group": None, "coding_group": None, "n_groups": n_groups,
-            "unit": draw(st.sampled_from(["codings", "items"]))}
+            "unit": draw(st.sampled_from(["coding", "item"]))}
     if split:
         length = len(indptr) - 1 if split == "item_group" else len(code)
         args[split] = as_array(draw(st.lists(st.integers(-1, n_groups - 1), min_size=length,

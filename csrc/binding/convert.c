@@ -149,8 +149,8 @@ int qc_csr_args(PyObject *indptr_obj, PyObject *code_obj, const char *rows,
 }
 
 const qc_choice qc_unit_choices[] = {
-    {"codings", QC_UNIT_CODINGS},
-    {"items", QC_UNIT_ITEMS},
+    {"coding", QC_UNIT_CODINGS},
+    {"item", QC_UNIT_ITEMS},
     {NULL, 0}};
 
 int qc_choice_arg(PyObject *obj, const char *arg, const qc_choice *choices, int *out)

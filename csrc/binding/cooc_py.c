@@ -251,8 +251,8 @@ PyMethodDef qc_cooc_methods[] = {
      METH_VARARGS | METH_KEYWORDS,
      "crosstab(indptr, code, a_indptr, a_target, n_a, b_indptr, b_target, "
      "n_b, *, item_group=None, coding_group=None, n_groups=1, "
-     "unit='codings')\n--\n\n"
-     "Cross-tabulation of two dimension maps over CSR codings: unit='codings'\n"
-     "counts codings reaching (a, b), unit='items' items that reach a and b.\n"
+     "unit='coding')\n--\n\n"
+     "Cross-tabulation of two dimension maps over CSR codings: unit='coding'\n"
+     "counts codings reaching (a, b), unit='item' items that reach a and b.\n"
      "Returns an int64 array (n_groups, n_a, n_b)."},
     {NULL, NULL, 0, NULL}};

@@ -100,11 +100,11 @@ PyMethodDef qc_count_methods[] = {
     {"count_codes", (PyCFunction)(void (*)(void))count_codes,
      METH_VARARGS | METH_KEYWORDS,
      "count_codes(indptr, code, map_indptr, map_target, n_targets, *, "
-     "item_group=None, coding_group=None, n_groups=1, unit='codings')\n--\n\n"
+     "item_group=None, coding_group=None, n_groups=1, unit='coding')\n--\n\n"
      "Frequencies of the targets of a dimension map over CSR codings.\n\n"
      "The codings of item i are code[indptr[i]:indptr[i+1]]. item_group (one\n"
      "per item) or coding_group (one per coding) splits the counts into\n"
-     "n_groups rows; -1 leaves an item or coding out. unit='items' counts each\n"
+     "n_groups rows; -1 leaves an item or coding out. unit='item' counts each\n"
      "item once per target and group. Returns an int64 array of shape\n"
      "(n_groups, n_targets). Runs without the GIL on large inputs."},
     {NULL, NULL, 0, NULL}};

@@ -27,7 +27,7 @@ def count_codes(
     item_group: Optional[npt.ArrayLike] = None,
     coding_group: Optional[npt.ArrayLike] = None,
     n_groups: int = 1,
-    unit: Literal["codings", "items"] = "codings",
+    unit: Literal["coding", "item"] = "coding",
 ) -> npt.NDArray[np.int64]: ...
 def cooccurrence(
     indptr: npt.ArrayLike,
@@ -58,7 +58,7 @@ def crosstab(
     item_group: Optional[npt.ArrayLike] = None,
     coding_group: Optional[npt.ArrayLike] = None,
     n_groups: int = 1,
-    unit: Literal["codings", "items"] = "codings",
+    unit: Literal["coding", "item"] = "coding",
 ) -> npt.NDArray[np.int64]: ...
 def gini(
     x: npt.ArrayLike,

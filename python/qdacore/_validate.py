@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 import pandas as pd
 
+T = TypeVar("T")
 _SHOWN = 5  # offending values quoted in a message
 #: Choices of ``nan_policy=`` (scipy's).
 NAN_POLICIES = ("propagate", "omit", "raise")
@@ -80,10 +81,12 @@ def nonempty(df: pd.DataFrame, name: str, hint: str) -> None:
         raise ValueError(f"{name} is empty; {hint}")
 
 
-def choice(value: Any, name: str, allowed: Sequence[Any]) -> Any:
-    if not any(value is a or value == a for a in allowed):
-        raise ValueError(f"{name} must be one of {examples(allowed)}, got {value!r}")
-    return value
+def choice(value: Any, name: str, allowed: Sequence[T]) -> T:
+    """``value``, one of ``allowed`` (and typed as they are), or ValueError."""
+    for a in allowed:
+        if value is a or value == a:
+            return a
+    raise ValueError(f"{name} must be one of {examples(allowed)}, got {value!r}")
 
 
 def offsets(df: pd.DataFrame, name: str) -> None:

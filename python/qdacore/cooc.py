@@ -447,7 +447,7 @@ def _top_k(edges: pd.DataFrame, k: int, measure: str, keys: list) -> pd.DataFram
     return edges.loc[np.sort(kept)].reset_index(drop=True)
 
 
-_CROSSTAB_UNITS: dict[str, Literal["codings", "items"]] = {"coding": "codings", "item": "items"}
+_CROSSTAB_UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
 
 
 def crosstab(project: CodedProject, row_level: Optional[str], column_level: Optional[str], *,
@@ -467,7 +467,7 @@ def crosstab(project: CodedProject, row_level: Optional[str], column_level: Opti
     CON       73   452    88
     COO       93    88   541
     """
-    check.choice(unit, "unit", tuple(_CROSSTAB_UNITS))
+    unit = check.choice(unit, "unit", _CROSSTAB_UNITS)
     margins_and_shares(pd.DataFrame(), False, normalize, percent)  # checks the choices first
     dim_a = project.codebook.dimension(row_level)
     dim_b = project.codebook.dimension(column_level)
@@ -475,7 +475,7 @@ def crosstab(project: CodedProject, row_level: Optional[str], column_level: Opti
     arrays = project.arrays
     counts = _core.crosstab(arrays.indptr, arrays.code, dim_a.indptr, dim_a.target,
                             len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets),
-                            unit=_CROSSTAB_UNITS[unit], **groups.kernel_args())
+                            unit=unit, **groups.kernel_args())
     rows = project.codebook.targets(row_level, labels=labels)
     cols = project.codebook.targets(column_level, labels=labels)
     if rows.name == cols.name:  # a dimension against itself

@@ -33,9 +33,8 @@ from .codebook import Codebook
 
 __all__ = ["Project"]
 
-# What unit= counts in frequencies and code-document tables, and the C core's names for it.
-_UNITS = ("coding", "item")
-_KERNEL_UNIT: dict[str, Literal["codings", "items"]] = {"coding": "codings", "item": "items"}
+# What unit= counts in frequencies and code-document tables.
+_UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
 
 
 class Project:
@@ -171,12 +170,12 @@ class Project:
 
     # -- counting -------------------------------------------------------------------
     def _count(self, level: Optional[str], by: By, unit: str, dropna: bool):
-        check.choice(unit, "unit", _UNITS)
+        unit = check.choice(unit, "unit", _UNITS)
         dim = self._codebook.dimension(level)
         groups = self._arrays.groups(by, dropna)
         counts = _core.count_codes(
             self._arrays.indptr, self._arrays.code, dim.indptr, dim.target,
-            len(dim.targets), unit=_KERNEL_UNIT[unit], **groups.kernel_args(),
+            len(dim.targets), unit=unit, **groups.kernel_args(),
         )
         return groups.labels, counts
 
