@@ -14,6 +14,16 @@ from .. import _validate as check
 Scalar = Union[float, pd.Series]
 
 
+def _real(values: Any, name: str, ndim: int) -> np.ndarray:
+    """values as a float64 array of ndim dimensions, refusing other dtypes."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got {array.ndim} dimensions")
+    return array.astype(np.float64, copy=False)
+
+
 def vector(values: Any, name: str) -> tuple[np.ndarray, Optional[pd.Index]]:
     """float64 values of a 1-d input and its labels when it is a Series."""
     labels = values.index if isinstance(values, pd.Series) else None
@@ -21,12 +31,7 @@ def vector(values: Any, name: str) -> tuple[np.ndarray, Optional[pd.Index]]:
         if not (pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)):
             raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
         values = values.to_numpy(dtype=float, na_value=np.nan)
-    array = np.asarray(values)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-dimensional, got {array.ndim} dimensions")
-    return array.astype(np.float64, copy=False), labels
+    return _real(values, name, 1), labels
 
 
 def matrix(values: Any, name: str) -> tuple[np.ndarray, Optional[pd.Index], Optional[pd.Index]]:
@@ -38,12 +43,7 @@ def matrix(values: Any, name: str) -> tuple[np.ndarray, Optional[pd.Index], Opti
                    for t in values.dtypes):
             raise TypeError(f"{name} must hold real numbers in every column")
         values = values.to_numpy(dtype=float, na_value=np.nan)
-    array = np.asarray(values)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-dimensional, got {array.ndim} dimensions")
-    return np.ascontiguousarray(array, dtype=np.float64), rows, cols
+    return np.ascontiguousarray(_real(values, name, 2)), rows, cols
 
 
 def groups(by: Any, n: int) -> tuple[Optional[np.ndarray], Optional[pd.Index]]:
