@@ -31,11 +31,13 @@ nitpicky = False
 
 
 # -- the API reference: one page per public module, generated from __all__ -------------
-#: The public modules, in the order of the reference (tests/test_public_api.py
-#: checks that this list and ``qdacore.__all__`` name the same modules).
+#: The public modules, in the order of the reference: those ``qdacore.__all__``
+#: names and their submodules without a leading underscore
+#: (tests/test_public_api.py checks that this list names exactly them).
 API_MODULES = ["qdacore", "qdacore.codebook", "qdacore.cooc", "qdacore.agree", "qdacore.text",
-               "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.plot",
-               "qdacore.report", "qdacore.datasets"]
+               "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.io.qdpx",
+               "qdacore.io.csv", "qdacore.io.tidy", "qdacore.plot", "qdacore.report",
+               "qdacore.datasets"]
 
 
 def api_page(module_name: str, seen: set) -> str:

@@ -18,6 +18,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import pkgutil
 import re
 import sys
 from pathlib import Path
@@ -68,10 +69,20 @@ def _is_record(cls: type) -> bool:
 # -- one source of truth --------------------------------------------------------------
 
 def test_every_public_module_is_in_the_reference_and_on_qc():
-    listed = {name for name in qc.__all__ if inspect.ismodule(getattr(qc, name))}
-    assert {f"qdacore.{name}" for name in listed} | {"qdacore"} == set(API_MODULES)
+    """The modules qdacore.__all__ names, and their submodules without a leading
+    underscore, are the reference's pages, and qc reaches each by attribute."""
+    listed = {f"qdacore.{name}" for name in qc.__all__ if inspect.ismodule(getattr(qc, name))}
+    for name in sorted(listed):
+        module = importlib.import_module(name)
+        if hasattr(module, "__path__"):
+            listed |= {f"{name}.{m.name}" for m in pkgutil.iter_modules(module.__path__)
+                       if not m.name.startswith("_")}
+    assert listed | {"qdacore"} == set(API_MODULES)
     for name in API_MODULES[1:]:
-        assert getattr(qc, name.split(".", 1)[1]) is importlib.import_module(name)
+        here = qc
+        for part in name.split(".")[1:]:
+            here = getattr(here, part)
+        assert here is importlib.import_module(name)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=API_MODULES)
@@ -240,3 +251,6 @@ def test_documentation_names_no_private_module_or_function():
         doc = inspect.getdoc(obj) or "" if callable(obj) else ""
         found = private.findall(doc)
         assert not found, f"the docstring of {module.__name__}.{name} names {found}"
+    for module in MODULES:
+        found = private.findall(module.__doc__ or "")
+        assert not found, f"the docstring of module {module.__name__} names {found}"

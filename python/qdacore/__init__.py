@@ -19,7 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import agree, codebook, cooc, plot  # noqa: E402  (the Project's own imports)
-from ._model import CodingArrays  # noqa: E402
+from ._model import CodingArrays, Split  # noqa: E402
 from ._version import __version__  # noqa: E402
 from .codebook import Codebook  # noqa: E402
 from .project import Project  # noqa: E402
@@ -32,11 +32,13 @@ _LAZY = {
 }
 
 __all__ = [
-    "Project", "Codebook", "CodingArrays",
+    "Project", "Codebook", "CodingArrays", "Split",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
     "agree", "codebook", "cooc", "datasets", "indices", "io", "plot", "report", "spatial",
     "text", "__version__",
 ]
+
+CodingArrays.__module__ = Split.__module__ = __name__  # documented and pickled as qdacore.<name>
 
 if TYPE_CHECKING:  # pragma: no cover - what static tools should see
     from . import datasets, indices, io, report, spatial, text

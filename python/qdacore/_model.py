@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, Union, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ from .codebook import Codebook
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["By", "CodedProject", "CodingArrays", "Groups", "margins_and_shares", "MARGIN",
-           "NORMALIZE", "new_project", "register_project_class", "validated"]
+__all__ = ["By", "CodedProject", "CodingArrays", "Split", "check_shares", "margins_and_shares",
+           "MARGIN", "NORMALIZE", "UNITS", "new_project", "register_project_class", "validated"]
 
 #: A grouping: a column name, a list of them, or None.
 By = Union[None, str, Sequence[str]]
@@ -32,16 +32,27 @@ By = Union[None, str, Sequence[str]]
 MARGIN = "Total"
 #: Choices of ``normalize=``.
 NORMALIZE = (None, "row", "column", "total")
+#: What ``unit=`` counts in frequencies, code-document tables and cross-tables.
+UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
 
 
 @dataclass(frozen=True)
-class Groups:
-    """A split of a project's codings by ``by=``.
+class Split:
+    """A split of a project's codings by ``by=`` (what
+    :meth:`CodingArrays.split` returns).
 
     ``codes`` holds a group position (-1: left out) for every coding in CSR
-    order when ``per == "coding"``, or for every item when ``per == "item"``;
-    ``labels`` names the groups (a MultiIndex for several columns). Without
-    ``by`` there is one group and ``labels`` is None.
+    order when ``per == "coding"``, or for every item when ``per == "item"``
+    (read-only: it is shared with the cache); ``labels`` names the groups (a
+    MultiIndex for several columns). Without ``by`` there is one group and
+    ``labels`` is None.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> split = qc.datasets.megaregions().arrays.split("region")
+    >>> split.per, split.n_groups, split.labels[:2].tolist()
+    ('item', 19, ['Harbin-Changchun', 'Beijing-Tianjin-Hebei'])
     """
 
     labels: Optional[pd.Index]
@@ -80,9 +91,10 @@ class CodingArrays:
     or ``None`` when the codings table is already grouped by item in item order.
     ``item_doc[i]`` is the position of item ``i``'s document.
 
-    Built once by the Project from its validated tables; splits by attributes
-    (:meth:`groups`) and coded spans (:meth:`spans`) are derived from it on
-    demand and cached.
+    Built once by the Project from its validated tables. Splits by attributes
+    (:meth:`split`, cached per column) and coded spans (:meth:`spans`) are
+    derived from it on demand. The arrays are read-only: results and caches
+    share them.
 
     Examples
     --------
@@ -90,7 +102,7 @@ class CodingArrays:
     >>> arrays = qc.datasets.megaregions().arrays
     >>> len(arrays.indptr) - 1, len(arrays.code)
     (1199, 1578)
-    >>> arrays.groups("doc", dropna=True).n_groups
+    >>> arrays.split("doc").n_groups
     21
     """
 
@@ -105,6 +117,9 @@ class CodingArrays:
         else:
             order = np.argsort(coding_item, kind="stable")
             code = coding_code[order]
+        for array in (indptr, code, order, item_doc):
+            if array is not None:
+                array.setflags(write=False)
         self.indptr: np.ndarray = indptr
         self.code: np.ndarray = code
         self.order: Optional[np.ndarray] = order
@@ -124,6 +139,7 @@ class CodingArrays:
         if self._coding_item is None:
             counts = np.diff(self.indptr)
             self._coding_item = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+            self._coding_item.setflags(write=False)
         return self._coding_item
 
     def in_csr_order(self, values: np.ndarray) -> np.ndarray:
@@ -152,6 +168,7 @@ class CodingArrays:
         codes = codes.astype(np.int64, copy=False)
         if table_name == "codings":
             codes = self.in_csr_order(codes)
+        codes.setflags(write=False)
         key = _Key(table_name, codes, pd.Index(uniques, name=column))
         self._keys[cache] = key
         return key
@@ -165,22 +182,22 @@ class CodingArrays:
             codes = codes[self.coding_item]
         return codes
 
-    def groups(self, by: By, dropna: bool) -> Groups:
-        """The split of the codings by ``by=`` (see :class:`Groups`).
+    def split(self, by: By, *, dropna: bool = True) -> Split:
+        """The split of the codings by ``by=`` (see :class:`Split`).
 
         ``by`` names columns of the codings, items or documents tables (looked
         up in that order). One column gives its values as groups; several give
         the combinations that occur, sorted, as a MultiIndex.
         """
         if by is None:
-            return Groups(None, "item", None)
+            return Split(None, "item", None)
         columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
         if not columns:
             raise ValueError("by=[] names no column; pass None for overall counts")
         keys = [self._key(col, dropna) for col in columns]
         per = "coding" if any(k.table == "codings" for k in keys) else "item"
         if len(keys) == 1:
-            return Groups(keys[0].uniques, per, self._lifted(keys[0], per))
+            return Split(keys[0].uniques, per, self._lifted(keys[0], per))
         # Several columns: combine the codes into one integer per row and keep
         # the combinations that occur.
         lifted = [self._lifted(k, per) for k in keys]
@@ -189,16 +206,17 @@ class CodingArrays:
         combined = np.ravel_multi_index(tuple(c[present] for c in lifted), dims)
         group = np.full(len(present), -1, dtype=np.int64)
         group[present], combos = pd.factorize(combined, sort=True)
+        group.setflags(write=False)
         parts = np.unravel_index(np.asarray(combos), dims)
         labels = pd.MultiIndex.from_arrays([k.uniques[p] for k, p in zip(keys, parts)],
                                            names=columns)
-        return Groups(labels, per, group)
+        return Split(labels, per, group)
 
-    def coding_groups(self, groups: Groups) -> Optional[np.ndarray]:
+    def coding_groups(self, split: Split) -> Optional[np.ndarray]:
         """The group of every coding in CSR order (None without ``by``)."""
-        if groups.codes is None:
+        if split.codes is None:
             return None
-        return groups.codes if groups.per == "coding" else groups.codes[self.coding_item]
+        return split.codes if split.per == "coding" else split.codes[self.coding_item]
 
     # -- positions ------------------------------------------------------------------
     def _offsets(self, table: str) -> tuple[np.ndarray, np.ndarray]:
@@ -292,6 +310,13 @@ def validated(codebook: Union[Codebook, pd.DataFrame], documents: pd.DataFrame,
     return codebook, documents, items, codings, arrays
 
 
+def check_shares(normalize: Optional[str], percent: bool) -> None:
+    """Refuses a ``normalize=`` that is not a choice, and ``percent`` without shares."""
+    check.choice(normalize, "normalize", NORMALIZE)
+    if percent and normalize is None:
+        raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
+
+
 def margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[str],
                        percent: bool) -> pd.DataFrame:
     """A table of counts with ``Total`` margins and/or shares.
@@ -301,9 +326,7 @@ def margins_and_shares(table: pd.DataFrame, margins: bool, normalize: Optional[s
     ``"column"`` the total column. ``normalize`` divides by row, column or
     grand totals (0/0 is NaN); ``percent`` scales shares by 100.
     """
-    check.choice(normalize, "normalize", NORMALIZE)
-    if percent and normalize is None:
-        raise ValueError("percent=True needs normalize='row', 'column' or 'total'")
+    check_shares(normalize, percent)
     if margins:
         table = table.copy()
         table[MARGIN] = table.sum(axis=1)

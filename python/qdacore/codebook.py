@@ -188,18 +188,19 @@ class Codebook:
     # -- tables -----------------------------------------------------------------
     @property
     def codes(self) -> pd.DataFrame:
-        """The codes table (treat as read-only)."""
-        return self._codes
+        """The codes table (a shallow copy: with pandas' copy-on-write editing it
+        leaves the codebook as it is; build a new Codebook to change it)."""
+        return self._codes.copy(deep=False)
 
     @property
     def groups(self) -> pd.DataFrame:
-        """The code groups table (treat as read-only)."""
-        return self._groups
+        """The code groups table (a shallow copy, as :attr:`codes`)."""
+        return self._groups.copy(deep=False)
 
     @property
     def members(self) -> pd.DataFrame:
-        """Group memberships, one row per (group, code) (treat as read-only)."""
-        return self._members
+        """Group memberships, one row per (group, code) (a shallow copy, as :attr:`codes`)."""
+        return self._members.copy(deep=False)
 
     @property
     def levels(self) -> list:

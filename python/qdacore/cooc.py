@@ -62,14 +62,17 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
 from . import _validate as check
-from ._model import By, CodedProject, Groups, margins_and_shares
+from ._model import UNITS, By, CodedProject, Split, check_shares, margins_and_shares
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .project import Project
 
 __all__ = ["CONTEXTS", "MEASURES", "Chi2Result", "benjamini_hochberg", "cooccurrence",
            "cooccurrence_edges", "crosstab", "measure_values", "to_networkx", "write_graph"]
@@ -112,18 +115,18 @@ def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, np.append(first, n).astype(np.int64)
 
 
-def _segments(project: CodedProject, context: str, window: Optional[int], groups: Groups) -> dict:
+def _segments(project: CodedProject, context: str, window: Optional[int], split: Split) -> dict:
     """Kernel arguments (indptr, code, near, space/start/end, group) for a context.
 
     Segments are items, documents, (item, group) pairs when the split is per
     coding, or distinct coded spans; see the module docstring.
     """
     arrays = project.arrays
-    group_of_coding = arrays.coding_groups(groups)
-    if context == "item" and groups.per == "item":
+    group_of_coding = arrays.coding_groups(split)
+    if context == "item" and split.per == "item":
         args = {"indptr": arrays.indptr, "code": arrays.code, "near": "self"}
-        if groups.codes is not None:
-            args.update(group=groups.codes, n_groups=groups.n_groups)
+        if split.codes is not None:
+            args.update(group=split.codes, n_groups=split.n_groups)
         return args
 
     coding_item = arrays.coding_item
@@ -154,7 +157,7 @@ def _segments(project: CodedProject, context: str, window: Optional[int], groups
             args = {"near": "self"}
     args.update(indptr=indptr, code=arrays.code[order])
     if group_of_coding is not None:
-        args.update(group=g[order][first], n_groups=groups.n_groups)
+        args.update(group=g[order][first], n_groups=split.n_groups)
     return args
 
 
@@ -175,13 +178,13 @@ def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.n
     return space.astype(np.int64), start.astype(np.int64), end.astype(np.int64)
 
 
-def _n_units(project: CodedProject, context: str, groups: Groups) -> np.ndarray:
+def _n_units(project: CodedProject, context: str, split: Split) -> np.ndarray:
     """Units per group (N of the measures): items or documents in the group's scope."""
-    n_groups = groups.n_groups
+    n_groups = split.n_groups
     if context not in ("item", "document"):
         return np.full(n_groups, np.nan)
-    if groups.codes is not None and groups.per == "item":
-        g = groups.codes
+    if split.codes is not None and split.per == "item":
+        g = split.codes
         if context == "document":
             # a document belongs to a group through its items
             pairs = np.unique(np.stack([g, project.arrays.item_doc]), axis=1)
@@ -201,15 +204,15 @@ def _counts(project: CodedProject, level: Optional[str], context: str, window: O
         raise ValueError(f"window={window!r} applies to context='window' only; got "
                          f"context={context!r}")
     dim = project.codebook.dimension(level)
-    groups = project.arrays.groups(by, dropna)
-    args = _segments(project, context, window, groups)
+    split = project.arrays.split(by, dropna=dropna)
+    args = _segments(project, context, window, split)
     t = len(dim.targets)
     if sparse is None:
-        sparse = groups.n_groups * t * t > _DENSE_CELLS
+        sparse = split.n_groups * t * t > _DENSE_CELLS
     result = _core.cooccurrence(
         args.pop("indptr"), args.pop("code"), dim.indptr, dim.target, t, sparse=sparse, **args
     )
-    return dim, groups, result, _n_units(project, context, groups)
+    return dim, split, result, _n_units(project, context, split)
 
 
 # -- measures --------------------------------------------------------------------------
@@ -330,13 +333,21 @@ def _matrix_measure(counts: np.ndarray, n_units: float, measure: str) -> np.ndar
 
 # -- the functions behind the Project's methods ----------------------------------------
 
-def cooccurrence(project: CodedProject, level: Optional[str] = None, *, context: str = "item",
+def cooccurrence(project: Project, level: Optional[str] = None, *, context: str = "item",
                  measure: str = "count", window: Optional[int] = None, by: By = None,
                  dropna: bool = True, labels: Union[bool, str] = False,
                  as_dict: bool = False) -> Union[pd.DataFrame, dict]:
     """Co-occurrence of the targets of a codebook dimension, as a square table:
     the function behind :meth:`qdacore.Project.cooccurrence`, whose
     documentation gives the parameters.
+
+    Parameters
+    ----------
+    project : Project
+        A coded project (any object with a Project's tables, codebook and
+        ``arrays``).
+    level, context, measure, window, by, dropna, labels, as_dict
+        As in :meth:`qdacore.Project.cooccurrence`.
 
     Examples
     --------
@@ -346,19 +357,19 @@ def cooccurrence(project: CodedProject, level: Optional[str] = None, *, context:
     np.int64(21)
     """
     _check_measures([measure], context)
-    dim, groups, result, n_units = _counts(project, level, context, window, by, dropna,
+    dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
                                            sparse=None)
-    t, n_groups = len(dim.targets), groups.n_groups
+    t, n_groups = len(dim.targets), split.n_groups
     sparse = isinstance(result, tuple)
     full = _dense_matrices(result, sparse, n_groups, t)
     index = project.codebook.targets(level, labels=labels)
     values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
     if measure == "count":
         values = [v.astype(np.int64) for v in values]
-    if groups.labels is None:
+    if split.labels is None:
         return pd.DataFrame(values[0], index=index, columns=index)
     frames = {key: pd.DataFrame(v, index=index, columns=index)
-              for key, v in zip(groups.labels, values)}
+              for key, v in zip(split.labels, values)}
     if as_dict:
         return frames
     # long form: every (group, source, target) cell, targets in codebook order
@@ -367,12 +378,12 @@ def cooccurrence(project: CodedProject, level: Optional[str] = None, *, context:
     long = pd.DataFrame({"source": np.tile(np.repeat(index.to_numpy(), t), n_groups),
                          "target": np.tile(index.to_numpy(), t * n_groups),
                          measure: cells})
-    for i, name in enumerate(groups.labels.names):
-        long.insert(i, name, groups.labels.get_level_values(i).to_numpy()[group_of_cell])
+    for i, name in enumerate(split.labels.names):
+        long.insert(i, name, split.labels.get_level_values(i).to_numpy()[group_of_cell])
     return long
 
 
-def cooccurrence_edges(project: CodedProject, level: Optional[str] = None, *,
+def cooccurrence_edges(project: Project, level: Optional[str] = None, *,
                        context: str = "item", measures: Union[str, Sequence[str]] = ("count", "c"),
                        window: Optional[int] = None, by: By = None, min_count: int = 1,
                        top_k: Optional[int] = None, dropna: bool = True,
@@ -380,6 +391,14 @@ def cooccurrence_edges(project: CodedProject, level: Optional[str] = None, *,
     """Co-occurrence as a long edge table: the function behind
     :meth:`qdacore.Project.cooccurrence_edges`, whose documentation gives the
     parameters.
+
+    Parameters
+    ----------
+    project : Project
+        A coded project (any object with a Project's tables, codebook and
+        ``arrays``).
+    level, context, measures, window, by, min_count, top_k, dropna, labels
+        As in :meth:`qdacore.Project.cooccurrence_edges`.
 
     Examples
     --------
@@ -398,10 +417,10 @@ def cooccurrence_edges(project: CodedProject, level: Optional[str] = None, *,
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
                               or top_k < 1):
         raise ValueError(f"top_k must be None or a whole number >= 1, got {top_k!r}")
-    dim, groups, result, n_units = _counts(project, level, context, window, by, dropna,
+    dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
                                            sparse=True)
     group, a, b, count = result
-    t, n_groups = len(dim.targets), groups.n_groups
+    t, n_groups = len(dim.targets), split.n_groups
     diag = np.zeros((n_groups, t), dtype=np.int64)
     on_diag = a == b
     diag[group[on_diag], a[on_diag]] = count[on_diag]
@@ -424,10 +443,10 @@ def cooccurrence_edges(project: CodedProject, level: Optional[str] = None, *,
                           "count": count, **{m: v for m, v in columns.items() if m != "count"}})
     keep = count >= min_count
     keys: list = []
-    if groups.labels is not None:
-        keys = list(groups.labels.names)
+    if split.labels is not None:
+        keys = list(split.labels.names)
         for i, name in enumerate(keys):
-            edges.insert(i, name, groups.labels.get_level_values(i).to_numpy()[group])
+            edges.insert(i, name, split.labels.get_level_values(i).to_numpy()[group])
     edges = edges[keep].reset_index(drop=True)
     if top_k is not None:
         edges = _top_k(edges, top_k, measures[0], keys)
@@ -447,15 +466,20 @@ def _top_k(edges: pd.DataFrame, k: int, measure: str, keys: list) -> pd.DataFram
     return edges.loc[np.sort(kept)].reset_index(drop=True)
 
 
-_CROSSTAB_UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
-
-
-def crosstab(project: CodedProject, row_level: Optional[str], column_level: Optional[str], *,
+def crosstab(project: Project, row_level: Optional[str], column_level: Optional[str], *,
              unit: str = "coding", by: By = None, margins: bool = False,
              normalize: Optional[str] = None, percent: bool = False, chi2: bool = False,
              dropna: bool = True, labels: Union[bool, str] = False) -> Any:
     """Cross-tabulation of two codebook dimensions: the function behind
     :meth:`qdacore.Project.crosstab`, whose documentation gives the parameters.
+
+    Parameters
+    ----------
+    project : Project
+        A coded project (any object with a Project's tables, codebook and
+        ``arrays``).
+    row_level, column_level, unit, by, margins, normalize, percent, chi2, dropna, labels
+        As in :meth:`qdacore.Project.crosstab`.
 
     Examples
     --------
@@ -467,15 +491,15 @@ def crosstab(project: CodedProject, row_level: Optional[str], column_level: Opti
     CON       73   452    88
     COO       93    88   541
     """
-    unit = check.choice(unit, "unit", _CROSSTAB_UNITS)
-    margins_and_shares(pd.DataFrame(), False, normalize, percent)  # checks the choices first
+    unit = check.choice(unit, "unit", UNITS)
+    check_shares(normalize, percent)
     dim_a = project.codebook.dimension(row_level)
     dim_b = project.codebook.dimension(column_level)
-    groups = project.arrays.groups(by, dropna)
+    split = project.arrays.split(by, dropna=dropna)
     arrays = project.arrays
     counts = _core.crosstab(arrays.indptr, arrays.code, dim_a.indptr, dim_a.target,
                             len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets),
-                            unit=unit, **groups.kernel_args())
+                            unit=unit, **split.kernel_args())
     rows = project.codebook.targets(row_level, labels=labels)
     cols = project.codebook.targets(column_level, labels=labels)
     if rows.name == cols.name:  # a dimension against itself
@@ -483,11 +507,11 @@ def crosstab(project: CodedProject, row_level: Optional[str], column_level: Opti
     tables = [pd.DataFrame(c, index=rows, columns=cols) for c in counts]
     tests = [_chi2(tb) for tb in tables] if chi2 else None
     tables = [margins_and_shares(tb, margins, normalize, percent) for tb in tables]
-    if groups.labels is None:
+    if split.labels is None:
         return (tables[0], tests[0]) if tests is not None else tables[0]
-    table: pd.DataFrame = pd.concat(dict(zip(groups.labels, tables)),
-                                    names=[*groups.labels.names, rows.name])
-    return (table, dict(zip(groups.labels, tests))) if tests is not None else table
+    table: pd.DataFrame = pd.concat(dict(zip(split.labels, tables)),
+                                    names=[*split.labels.names, rows.name])
+    return (table, dict(zip(split.labels, tests))) if tests is not None else table
 
 
 def _chi2(table: pd.DataFrame) -> Chi2Result:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Optional, Union
 
 import pandas as pd
 
@@ -32,10 +32,6 @@ from ._model import By, CodingArrays
 from .codebook import Codebook
 
 __all__ = ["Project"]
-
-# What unit= counts in frequencies and code-document tables.
-_UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
-
 
 class Project:
     """A coded corpus: codebook, documents, items and codings.
@@ -116,18 +112,18 @@ class Project:
 
     @property
     def documents(self) -> pd.DataFrame:
-        """One row per document (treat as read-only)."""
-        return self._documents
+        """One row per document (a shallow copy: with pandas' copy-on-write (pandas 3) editing it leaves the project, and what it derived, as they are; build a new Project to change a table)."""
+        return self._documents.copy(deep=False)
 
     @property
     def items(self) -> pd.DataFrame:
-        """One row per coded unit (treat as read-only)."""
-        return self._items
+        """One row per coded unit (a shallow copy, as :attr:`documents`)."""
+        return self._items.copy(deep=False)
 
     @property
     def codings(self) -> pd.DataFrame:
-        """One row per coding (treat as read-only)."""
-        return self._codings
+        """One row per coding (a shallow copy, as :attr:`documents`)."""
+        return self._codings.copy(deep=False)
 
     @property
     def arrays(self) -> CodingArrays:
@@ -170,14 +166,14 @@ class Project:
 
     # -- counting -------------------------------------------------------------------
     def _count(self, level: Optional[str], by: By, unit: str, dropna: bool):
-        unit = check.choice(unit, "unit", _UNITS)
+        unit = check.choice(unit, "unit", _model.UNITS)
         dim = self._codebook.dimension(level)
-        groups = self._arrays.groups(by, dropna)
+        split = self._arrays.split(by, dropna=dropna)
         counts = _core.count_codes(
             self._arrays.indptr, self._arrays.code, dim.indptr, dim.target,
-            len(dim.targets), unit=unit, **groups.kernel_args(),
+            len(dim.targets), unit=unit, **split.kernel_args(),
         )
-        return groups.labels, counts
+        return split.labels, counts
 
     def frequencies(
         self,

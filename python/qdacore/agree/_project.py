@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,9 @@ from .._model import CodedProject
 from .._progress import track
 from ._coefficients import METHODS, Result, interval
 from ._ratings import Ratings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
 
 _PROJECT_METHODS = ("krippendorff", "fleiss", "gwet", "brennan_prediger", "conger", "cohen",
                     "percent")
@@ -82,13 +85,21 @@ def _add_tallies(a: dict, b: dict) -> dict:
     return {k: (a[k] if k == "parts" else a[k] + b[k]) for k in a}
 
 
-def project_agreement(project: CodedProject, level: Optional[str] = None, *,
+def project_agreement(project: Project, level: Optional[str] = None, *,
                       coders: Optional[Sequence[Any]] = None, method: str = "krippendorff",
                       unit: str = "item", per_code: bool = True, ci: Optional[float] = 0.95,
                       n_boot: int = 1000, seed: int = 0, labels: Union[bool, str] = False,
                       progress: Optional[bool] = None) -> pd.DataFrame:
     """Inter-coder agreement per code of a project: the function behind
     :meth:`qdacore.Project.agreement`, whose documentation gives the parameters.
+
+    Parameters
+    ----------
+    project : Project
+        A coded project (any object with a Project's tables, codebook and
+        ``arrays``).
+    level, coders, method, unit, per_code, ci, n_boot, seed, labels, progress
+        As in :meth:`qdacore.Project.agreement`.
 
     Examples
     --------
@@ -155,11 +166,19 @@ def project_agreement(project: CodedProject, level: Optional[str] = None, *,
     return table
 
 
-def coding_comparison(project: CodedProject, level: Optional[str] = None, *,
+def coding_comparison(project: Project, level: Optional[str] = None, *,
                       coders: Optional[Sequence[Any]] = None) -> pd.DataFrame:
     """NVivo's Coding Comparison of two coders: the function behind
     :meth:`qdacore.Project.coding_comparison`, whose documentation gives the
     columns.
+
+    Parameters
+    ----------
+    project : Project
+        A coded project with ``documents.text`` (or ``documents.length``),
+        ``items.start`` and code-point offsets on the codings.
+    level, coders
+        As in :meth:`qdacore.Project.coding_comparison`.
 
     Examples
     --------

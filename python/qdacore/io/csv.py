@@ -36,7 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["read_csv_folder", "write_csv_folder", "FORMAT", "VERSION"]
 
+#: The ``format`` that ``project.json`` names.
 FORMAT = "qdacore-csv"
+#: The newest ``version`` of that format this qdacore writes and reads.
 VERSION = 1
 _TABLES = ("codes", "groups", "members", "documents", "items", "codings")
 _OPTIONAL = ("groups", "members")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["codings_table", "to_excel", "code_paths"]
 
-PATH_SEPARATOR = " > "
+_PATH_SEPARATOR = " > "
 _BASE = ["doc", "item", "code", "code_path", "coder", "start", "end", "text"]
 _EXCEL_CELL = 32767  # longest string Excel keeps in a cell
 _EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -41,7 +41,7 @@ def code_paths(project: Project) -> pd.Series:
     ancestor = cb.parent_positions.copy()
     while (ancestor >= 0).any():  # prepend one ancestor per round: depth rounds, not rows
         up = ancestor >= 0
-        path[up] = names[ancestor[up]] + PATH_SEPARATOR + path[up]
+        path[up] = names[ancestor[up]] + _PATH_SEPARATOR + path[up]
         ancestor[up] = cb.parent_positions[ancestor[up]]
     return pd.Series(path, index=cb.code_index, name="code_path", dtype=object)
 

@@ -26,3 +26,8 @@ from ._terms import TermMatrix, cooccurrence, similarity, term_matrix
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
            "cooccurrence", "split_items", "sentence_spans", "keyword_codings", "read_chunks",
            "MIN_FLOAT", "SCOPES"]
+
+for _public in (Segmenter, Matcher, kwic, TermMatrix, term_matrix, similarity, cooccurrence,
+                split_items, sentence_spans, keyword_codings, read_chunks):
+    _public.__module__ = __name__  # shown, documented and pickled as qdacore.text.<name>
+del _public

@@ -289,7 +289,7 @@ def similarity(matrix: Union[TermMatrix, Any], *, measure: str = "cosine",
     return pd.DataFrame(values, index=labels, columns=labels)
 
 
-def cooccurrence(texts: Any, *, window: Optional[int] = 5, analyzer: Analyzer = "char",
+def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = "char",
                  stop_words: Optional[Iterable[str]] = None, min_count: int = 1,
                  hmm: bool = True, threads: Optional[int] = None) -> pd.DataFrame:
     """Co-word counts, as the edges of a co-word network.
@@ -302,8 +302,9 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 5, analyzer: Analyzer = 
         ``window=w`` counts two tokens as co-occurring when they are at most
         ``w`` positions apart in a text (each token pairs with the next ``w``,
         as quanteda's ``fcm(window=w)``; nltk's ``window_size`` is ``w + 1``);
-        every such pair of positions counts. None counts each text once for
-        every two distinct tokens in it.
+        every such pair of positions counts; the default, 4, pairs each token
+        with the next four. None counts each text once for every two distinct
+        tokens in it.
     analyzer : "char" or Segmenter
         Characters, or the words of a :class:`Segmenter`.
     stop_words : collection of str, optional
@@ -343,8 +344,10 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 5, analyzer: Analyzer = 
     1     乡村     融合      1
     2     发展     融合      1
     """
-    # the core pairs positions fewer than w apart (w = 0: whole texts)
-    w = 0 if window is None else check.whole(window, "window", 1) + 1
+    # The core pairs positions fewer than w apart (w = 0: whole texts). No
+    # text is 2^62 tokens long, so a larger window pairs the same positions and
+    # is cut there, below the core's int64 limit.
+    w = 0 if window is None else min(check.whole(window, "window", 1), 2**62) + 1
     min_count = check.whole(min_count, "min_count", 1)
     n_threads = check.threads(threads)
     stream = _stream(texts, analyzer, hmm)

@@ -52,7 +52,8 @@ descriptions. Users who neither code nor created anything are not kept.
 Positions
 ---------
 REFI-QDA counts Unicode code points, 0-based, end exclusive. Some packages
-do not (see :mod:`qdacore.io.qdpx._positions`); ``positions="auto"`` starts from
+do not: NVivo counts UTF-16 units (an astral character counts 2), ATLAS.ti
+counts a CRLF as one (the ``positions=`` choices). ``positions="auto"`` starts from
 the ``origin`` attribute, then tries every convention on the texts and keeps
 the one under which most selections start and end between words (and match
 their excerpt names). The choice is reported with a :class:`PositionsWarning`

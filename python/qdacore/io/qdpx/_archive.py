@@ -12,6 +12,7 @@ from typing import Optional, Union
 from ._report import Report, shown
 from ._xml import local
 
+#: Largest decompressed size read from one archive member (256 MiB).
 MAX_MEMBER_BYTES = 256 * 2**20
 
 

@@ -34,6 +34,7 @@ from ._report import SHOWN, PositionsWarning, Report
 from ._xml import AUDIT
 
 CONVENTIONS = ("codepoints", "utf16", "codepoints-crlf1", "utf16-crlf1")
+#: Choices of ``positions=``: "auto" (decide from the file) or a convention.
 POSITIONS = ("auto",) + CONVENTIONS
 _CR, _LF = 13, 10
 _NONWORD = re.compile(r"\W")
