@@ -7,7 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
+
+import numpy as np
 
 from ._report import Report, shown
 from ._xml import local
@@ -22,6 +24,13 @@ def existing_file(path: Union[str, Path]) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"path={str(path)!r} is not a file")
     return path
+
+
+def member_limit(value: Any) -> int:
+    """``max_member_bytes=`` as a positive int, or ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"max_member_bytes must be a positive whole number, got {value!r}")
+    return int(value)
 
 
 def read_capped(path: Path, limit: int) -> bytes:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..._model import CodedProject
 from ..._version import __version__
 from ...codebook import Codebook
-from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, parse_xml, read_capped
+from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, member_limit, parse_xml, read_capped
 from ._guids import gkey, guids, stable_guid, unique_ids
 from ._report import Report, shown
 from ._xml import (
@@ -176,7 +176,7 @@ def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES
     ['vision', 'mismatch']
     """
     path = existing_file(path)
-    root = parse_xml(read_capped(path, max_member_bytes), path.name)
+    root = parse_xml(read_capped(path, member_limit(max_member_bytes)), path.name)
     check_root(root, CODEBOOK_NS, "CodeBook", path.name)
     report = Report()
     codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS)

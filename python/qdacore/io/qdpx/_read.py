@@ -13,18 +13,17 @@ import pandas as pd
 
 from ... import _validate as check
 from ..._model import new_project
-from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, parse_xml
+from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit, parse_xml
 from ._codebook import add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, shown
-from ._variables import add_variables, variable_value
+from ._variables import add_variables
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...project import Project
 
-_MEDIA = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _SELECTION_TAGS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection",
                    "PlainTextSelection", "TranscriptSelection")
 
@@ -80,12 +79,10 @@ def read_qdpx(
     [21, 1199, 1578, 73]
     """
     check.choice(positions, "positions", POSITIONS)
-    if isinstance(max_member_bytes, bool) or not isinstance(max_member_bytes, (int, np.integer)) \
-            or max_member_bytes < 1:
-        raise ValueError(f"max_member_bytes must be a positive whole number, got {max_member_bytes!r}")
+    limit = member_limit(max_member_bytes)
     path = existing_file(path)
     report = Report()
-    archive = Archive(path, int(max_member_bytes), report)
+    archive = Archive(path, limit, report)
     try:
         root = parse_xml(archive.project_xml(), f"{path.name}: project.qde")
         check_root(root, NS, "Project", f"{path.name}: project.qde")
@@ -129,7 +126,6 @@ class _Parsed:
     docs: list = field(default_factory=list)
     sels: list = field(default_factory=list)
     codings: list = field(default_factory=list)
-    values: list = field(default_factory=list)  # (doc index, variable key, value)
 
 
 def _audit(el: ET.Element) -> list:
@@ -189,8 +185,6 @@ def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archi
         parsed.sels.append([d, None, None, None, None, None, None, "source", None, None, None, None])
         for c in whole:
             _coding(c, s, parsed)
-    for vv in el.findall(qname("VariableValue")):
-        parsed.values.append((d,) + variable_value(vv))
 
 
 def _coding(c: ET.Element, sel: int, parsed: _Parsed) -> None:
