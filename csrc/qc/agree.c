@@ -6,62 +6,11 @@
  */
 #include "qc/agree.h"
 #include "qc/keyset.h"
+#include "qc/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- a small seeded generator: xoshiro256** seeded through splitmix64 ---- */
-
-typedef struct {
-    uint64_t s[4];
-} rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, 1) with 53 random bits. */
-static double rng_uniform(rng *r)
-{
-    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-/* Uniform index in [0, n). */
-static size_t rng_below(rng *r, size_t n)
-{
-    size_t i = (size_t)(rng_uniform(r) * (double)n);
-    return i < n ? i : n - 1;
-}
 
 /* ---- encoding numbers ---- */
 
@@ -793,12 +742,12 @@ qc_status qc_agree_bootstrap_units(const qc_ratings *ratings,
         if (any)
             rated[n_rated++] = u;
     }
-    rng r;
-    rng_seed(&r, seed);
+    qc_rng r;
+    qc_rng_seed(&r, seed);
     for (size_t b = 0; b < n_boot; b++) {
         memset(mult, 0, ratings->n_units * sizeof *mult);
         for (size_t i = 0; i < n_rated; i++)
-            mult[rated[rng_below(&r, n_rated)]]++;
+            mult[rated[qc_rng_below(&r, n_rated)]]++;
         tally_clear(&t, n_coders, k_cats);
         status = tally_units(ratings, weights, mult, &t, count, seen, err);
         if (status != QC_OK)
@@ -882,12 +831,12 @@ qc_status qc_alpha_bootstrap(const qc_agree_tally *tally, size_t n_cats,
         prob[large[--n_large]] = 1;
     while (n_small > 0)
         prob[small[--n_small]] = 1;
-    rng r;
-    rng_seed(&r, seed);
+    qc_rng r;
+    qc_rng_seed(&r, seed);
     for (size_t b = 0; b < n_boot; b++) {
         double sum = 0;
         for (size_t m = 0; m < draws; m++) {
-            double x = rng_uniform(&r) * (double)cells;
+            double x = qc_rng_uniform(&r) * (double)cells;
             size_t i = (size_t)x;
             if (i >= cells)
                 i = cells - 1;
