@@ -426,7 +426,9 @@ PyMethodDef qc_agree_methods[] = {
      "missing) as a dict: parts, rated_units, paired_units, pairs, agreement,\n"
      "share, coincidence, coder_counts, coder_units. parts: 1 keeps the\n"
      "coincidence matrix, 2 the coders' marginals, 3 both. Tallies of\n"
-     "disjoint units add."},
+     "disjoint units add. weights[k][l] weighs coder 0 saying k and coder 1\n"
+     "saying l when there are two coders (a/b order); with more, only its\n"
+     "symmetric part counts."},
     {"agree_coefficient", (PyCFunction)(void (*)(void))agree_coefficient,
      METH_VARARGS | METH_KEYWORDS,
      "agree_coefficient(tally, method, *, weights=None, metric='nominal', "

@@ -433,6 +433,14 @@ static qc_status tally_units(const qc_ratings *r, const double *w,
                     line[c] += scaled * (count[c] - (c == k));
                 }
             }
+            if (w != NULL && r->n_coders == 2 && row[0] != row[1]) {
+                /* two coders: the pair is weighted in coder order, w[a][b]
+                   (Cohen 1968), where the sum above took (w[a][b] +
+                   w[b][a]) / 2; add the antisymmetric half, 0 for a
+                   symmetric matrix */
+                size_t a = (size_t)row[0], b = (size_t)row[1];
+                agreeing += w[a * k_cats + b] - w[b * k_cats + a];
+            }
             t->paired_units += mult;
             t->pairs += mult * r_u * (r_u - 1) / 2;
             t->agreement += mult * agreeing / (r_u * (r_u - 1));
@@ -577,6 +585,20 @@ static double conger_expected(const qc_agree_tally *t, size_t n_coders,
             mean_l /= r;
             double s2 = (cross - r * mean_k * mean_l) / (r - 1);
             pe += wkl * (mean_k * mean_l - s2 / r);
+        }
+    }
+    if (w != NULL && n_coders == 2) {
+        /* two coders: chance agreement in coder order, sum w_kl p_ak p_bl
+           (Cohen 1968), where the sum above took the symmetric part of w;
+           add the antisymmetric part, 0 for a symmetric matrix */
+        const double *p_a = t->coder_counts, *p_b = t->coder_counts + k_cats;
+        for (size_t k = 0; k < k_cats; k++) {
+            for (size_t l = 0; l < k_cats; l++) {
+                double half = (w[k * k_cats + l] - w[l * k_cats + k]) / 2;
+                if (half != 0)
+                    pe += half * (p_a[k] / t->coder_units[0]) *
+                          (p_b[l] / t->coder_units[1]);
+            }
         }
     }
     return pe;

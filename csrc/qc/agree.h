@@ -46,7 +46,12 @@ typedef struct {
     double pairs;          /* sum over paired units of r_u (r_u - 1) / 2 */
     double agreement;      /* sum over paired units of
                               sum_k r_uk (r*_uk - 1) / (r_u (r_u - 1)),
-                              r*_uk = sum_l w_kl r_ul (Gwet 2014) */
+                              r*_uk = sum_l w_kl r_ul (Gwet 2014), which
+                              (1 on the diagonal) weighs a pair by
+                              (w_kl + w_lk) / 2; with two
+                              coders plus (w_ab - w_ba) / 2 for a unit rated
+                              a by coder 0 and b by coder 1, so that the pair
+                              weighs w_ab (coder order, Cohen 1968) */
     double *share;         /* n_cats: sum over rated units of r_uk / r_u */
     double *coincidence;   /* n_cats^2: Krippendorff's o_ck over paired units */
     double *coder_counts;  /* n_coders x n_cats: ratings of coder g in k */
@@ -55,7 +60,10 @@ typedef struct {
 
 /*
  * Adds the tally of the units to *tally. weights is an n_cats x n_cats
- * agreement-weight matrix (NULL: identity). multiplicity (NULL: all 1) counts
+ * agreement-weight matrix (NULL: identity), row-major: w_kl = weights[k *
+ * n_cats + l] weighs coder 0 saying k and coder 1 saying l when there are two
+ * coders; with more coders only its symmetric part (w + w^T) / 2 counts.
+ * multiplicity (NULL: all 1) counts
  * each unit that many times, which is how a bootstrap resample is tallied
  * without copying data.
  *
@@ -72,7 +80,8 @@ typedef enum {
     QC_AGREE_FLEISS,       /* pe = sum w_kl pi_k pi_l */
     QC_AGREE_GWET,         /* AC1/AC2: pe = T_w sum pi_k (1 - pi_k) / (q (q - 1)) */
     QC_AGREE_BRENNAN_PREDIGER, /* pe = T_w / q^2 */
-    QC_AGREE_CONGER,       /* pe from each coder's marginals */
+    QC_AGREE_CONGER,       /* pe from each coder's marginals; two coders:
+                              Cohen's sum w_kl p_0k p_1l, in coder order */
     QC_AGREE_ALPHA         /* Krippendorff: 1 - D_o / D_e */
 } qc_agree_method;
 
@@ -97,7 +106,10 @@ typedef struct {
 
 /*
  * Computes a coefficient from a tally. weights as for qc_agree_tally_add (it
- * must be the matrix the tally was made with). For QC_AGREE_ALPHA, metric
+ * must be the matrix the tally was made with, and n_coders the tally's: with
+ * two, an asymmetric matrix is read in coder order, as Cohen 1968 and irrCAC's
+ * two-rater tables do; Fleiss', Gwet's and Brennan-Prediger's chance agreement
+ * depend on the symmetric part only). For QC_AGREE_ALPHA, metric
  * selects the difference function and values (n_cats numbers, ascending for
  * ordinal use) the category values interval and ratio need.
  *

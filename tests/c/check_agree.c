@@ -209,6 +209,88 @@ START_TEST(agree_rejects_bad_input)
 }
 END_TEST
 
+/* An asymmetric weight matrix with two coders is read in coder order (Cohen
+   1968): w[k][l] weighs coder 0 saying k and coder 1 saying l. Half credit
+   when coder 1 says the category after coder 0's (cyclically). Worked by
+   hand: coder 0 says 0,0,1,1,2,2,0,1 and coder 1 says 0,1,1,2,2,0,0,1; both
+   have marginals (3, 3, 2) / 8, so p_e = 32.5 / 64 either way round, and
+   p_o = 6.5 / 8 (kappa 13/21) or, coders swapped, 5 / 8 (kappa 5/21). */
+static const double cyclic[9] = {1, 0.5, 0, 0, 1, 0.5, 0.5, 0, 1};
+static const double cyclic_t[9] = {1, 0, 0.5, 0.5, 1, 0, 0, 0.5, 1};
+static const double cyclic_sym[9] = {1, 0.25, 0.25, 0.25, 1, 0.25, 0.25, 0.25, 1};
+static const int64_t ab[16] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 1, 1};
+static const int64_t ba[16] = {0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 0, 2, 0, 0, 1, 1};
+
+START_TEST(two_coder_weights_in_coder_order)
+{
+    qc_ratings r = {8, 2, 3, ab};
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(2, 3, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, cyclic, NULL, &t, NULL), QC_OK);
+    ck_assert_double_eq_tol(t.agreement / t.paired_units, 6.5 / 8, 1e-12);
+    qc_agree_result res;
+    ck_assert_int_eq(qc_agree_coefficient(&t, 2, 3, cyclic, QC_AGREE_CONGER,
+                                          QC_METRIC_NOMINAL, NULL, &res, NULL),
+                     QC_OK);
+    ck_assert_double_eq_tol(res.expected, 32.5 / 64, 1e-12);
+    ck_assert_double_eq_tol(res.value, 13.0 / 21, 1e-12);
+    qc_agree_tally_free(&t);
+    ck_assert_double_eq_tol(coefficient(ba, 8, 2, 3, QC_AGREE_CONGER,
+                                        QC_METRIC_NOMINAL, NULL, cyclic),
+                            5.0 / 21, 1e-12);
+    /* swapping the coders is transposing the matrix, for every coefficient */
+    const qc_agree_method methods[5] = {QC_AGREE_PERCENT, QC_AGREE_FLEISS,
+                                        QC_AGREE_GWET, QC_AGREE_BRENNAN_PREDIGER,
+                                        QC_AGREE_CONGER};
+    for (int i = 0; i < 5; i++)
+        ck_assert_double_eq_tol(coefficient(ab, 8, 2, 3, methods[i],
+                                            QC_METRIC_NOMINAL, NULL, cyclic),
+                                coefficient(ba, 8, 2, 3, methods[i],
+                                            QC_METRIC_NOMINAL, NULL, cyclic_t),
+                                1e-12);
+    /* and so for the bootstrap's replicates */
+    double x[50], y[50];
+    qc_ratings swapped = {8, 2, 3, ba};
+    ck_assert_int_eq(qc_agree_bootstrap_units(&r, cyclic, QC_AGREE_CONGER,
+                                              QC_METRIC_NOMINAL, NULL, 50, 3, x,
+                                              NULL),
+                     QC_OK);
+    ck_assert_int_eq(qc_agree_bootstrap_units(&swapped, cyclic_t, QC_AGREE_CONGER,
+                                              QC_METRIC_NOMINAL, NULL, 50, 3, y,
+                                              NULL),
+                     QC_OK);
+    for (int i = 0; i < 50; i++)
+        ck_assert(x[i] == y[i] || (isnan(x[i]) && isnan(y[i])));
+}
+END_TEST
+
+START_TEST(more_coders_use_the_symmetric_part)
+{
+    /* a third coder who repeats coder 0: a unit's pairs have no order, and
+       the matrix counts as (W + W^T) / 2 */
+    int64_t abc[24];
+    for (int u = 0; u < 8; u++) {
+        abc[u * 3] = ab[u * 2];
+        abc[u * 3 + 1] = ab[u * 2 + 1];
+        abc[u * 3 + 2] = ab[u * 2];
+    }
+    const qc_agree_method methods[5] = {QC_AGREE_PERCENT, QC_AGREE_FLEISS,
+                                        QC_AGREE_GWET, QC_AGREE_BRENNAN_PREDIGER,
+                                        QC_AGREE_CONGER};
+    for (int i = 0; i < 5; i++)
+        ck_assert_double_eq_tol(coefficient(abc, 8, 3, 3, methods[i],
+                                            QC_METRIC_NOMINAL, NULL, cyclic),
+                                coefficient(abc, 8, 3, 3, methods[i],
+                                            QC_METRIC_NOMINAL, NULL, cyclic_sym),
+                                1e-12);
+    /* with two coders, the symmetric part observes the mean agreement of
+       both orders */
+    ck_assert_double_eq_tol(coefficient(ab, 8, 2, 3, QC_AGREE_PERCENT,
+                                        QC_METRIC_NOMINAL, NULL, cyclic_sym),
+                            (6.5 / 8 + 5.0 / 8) / 2, 1e-12);
+}
+END_TEST
+
 /* Ratings from a fixed linear congruential sequence: category or missing. */
 static int64_t *scrambled_ratings(size_t n, size_t n_cats, uint64_t seed)
 {
@@ -365,6 +447,8 @@ Suite *agree_suite(void)
     tcase_add_test(tc, fleiss_1971_example);
     tcase_add_test(tc, undefined_cases_are_nan);
     tcase_add_test(tc, agree_rejects_bad_input);
+    tcase_add_test(tc, two_coder_weights_in_coder_order);
+    tcase_add_test(tc, more_coders_use_the_symmetric_part);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_agree_encode");
     tcase_add_test(tc, encode_orders_distinct_values);

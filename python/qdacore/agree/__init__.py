@@ -29,6 +29,15 @@ Conventions that change a number
   category **values** when the categories are numbers and their positions
   1..q otherwise (Gwet, irrCAC); ``cohen_kappa`` uses **positions** by default,
   as scikit-learn and Cohen (1968) do (``weight_by="value"`` to change it).
+* **A weight matrix is in a/b order**: its rows are the categories of coder a,
+  its columns those of coder b, in the order of the categories, so ``w[k, l]``
+  weighs a unit that coder a put in ``k`` and coder b in ``l`` (Cohen 1968;
+  irrCAC's two-rater tables). Coder a is ``cohen_kappa``'s first argument, or
+  the first coder of two-coder data (the first row, or the first coder name in
+  sorted order for long data). An asymmetric matrix thus makes the order of the
+  coders matter. With more than two coders the pairs of ratings of a unit have
+  no order, and the coefficients use ``(W + W^T) / 2``, with a ``UserWarning``
+  that says so.
 * **Krippendorff's alpha** is built from the coincidence matrix with the
   nominal, ordinal (ranks by category order, Krippendorff 2011), interval or
   ratio difference function (``metric=``, the ``krippendorff`` package's

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal, Optional, cast
+from typing import Literal, Optional, Union, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import _core
@@ -43,6 +44,17 @@ def _warn_nan(value: float, what: str, reason: str) -> float:
         warnings.warn(f"{what} is undefined (0/0): {reason}; returning NaN",
                       RuntimeWarning, stacklevel=3)
     return value
+
+
+def _warn_symmetrised(w: Optional[np.ndarray], r: Ratings, what: str, stacklevel: int) -> None:
+    """Warn that an asymmetric weight matrix counts as (W + W^T) / 2 with more
+    than two coders (the pairs of a unit then have no a/b order)."""
+    n_coders = r.codes.shape[1]
+    if w is not None and n_coders > 2 and not np.array_equal(w, w.T):
+        warnings.warn(f"weights= is not symmetric; {what} compares {n_coders} coders, whose "
+                      "pairs have no a/b order, so it uses (W + W^T) / 2 (pass a symmetric "
+                      "matrix to silence this; with two coders W is read in a/b order)",
+                      UserWarning, stacklevel=stacklevel + 1)
 
 
 def _metric(name: str, r: Ratings) -> tuple[_Metric, Optional[np.ndarray]]:
@@ -85,11 +97,13 @@ def _reason(r: Ratings, result: Result) -> str:
     return "chance agreement is 1 (every rating falls in one category)"
 
 
-def _simple(data, method: Kernel, weights=None, *, categories=None, weight_by="auto",
+def _simple(data, method: Kernel, weights, name: str, *, categories=None, weight_by="auto",
             **columns) -> float:
     r = reliability_data(data, categories=categories, **columns)
     _check_coders(r)
-    res = _compute(r, method, weight_matrix(weights, r, weight_by=weight_by))
+    w = weight_matrix(weights, r, weight_by=weight_by)
+    _warn_symmetrised(w, r, name, stacklevel=3)  # the caller of the public function
+    res = _compute(r, method, w)
     return _warn_nan(res.value, method, _reason(r, res))
 
 
@@ -97,18 +111,29 @@ def percent_agreement(data, *, weights=None, categories=None, **columns) -> floa
     """Share of agreeing pairs of ratings, averaged over units rated at least twice
     (Gwet 2014's ``pa``; weighted with ``weights``).
 
+    A weight matrix is read in a/b order when the data hold two coders:
+    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
+    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
+    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+
     Examples
     --------
     >>> from qdacore.agree import percent_agreement
     >>> percent_agreement([["a", "b", "a"], ["a", "b", "b"]])
     0.6666666666666666
     """
-    return _simple(data, "percent", weights, categories=categories, **columns)
+    return _simple(data, "percent", weights, "percent_agreement", categories=categories,
+                   **columns)
 
 
 def fleiss_kappa(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Fleiss' kappa for any number of coders, with missing ratings as Gwet (2014)
-    handles them; weighted with ``weights``.
+    handles them; weighted with ``weights`` (with two coders who rate every unit, Scott's pi).
+
+    A weight matrix is read in a/b order when the data hold two coders:
+    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
+    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
+    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
 
     Examples
     --------
@@ -122,11 +147,17 @@ def fleiss_kappa(data, *, weights=None, categories=None, weight_by="auto", **col
     >>> round(fleiss_kappa(data), 3)
     0.21
     """
-    return _simple(data, "fleiss", weights, categories=categories, weight_by=weight_by, **columns)
+    return _simple(data, "fleiss", weights, "fleiss_kappa", categories=categories,
+                   weight_by=weight_by, **columns)
 
 
 def brennan_prediger(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Brennan and Prediger's coefficient: chance agreement ``T_w / q^2``.
+
+    A weight matrix is read in a/b order when the data hold two coders:
+    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
+    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
+    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
 
     Examples
     --------
@@ -134,12 +165,17 @@ def brennan_prediger(data, *, weights=None, categories=None, weight_by="auto", *
     >>> round(brennan_prediger([["a", "b", "a", "a"], ["a", "b", "b", "a"]]), 3)
     0.5
     """
-    return _simple(data, "brennan_prediger", weights, categories=categories,
-                   weight_by=weight_by, **columns)
+    return _simple(data, "brennan_prediger", weights, "brennan_prediger",
+                   categories=categories, weight_by=weight_by, **columns)
 
 
 def gwet_ac1(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Gwet's AC1 (AC2 with ``weights``).
+
+    A weight matrix is read in a/b order when the data hold two coders:
+    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
+    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
+    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
 
     Examples
     --------
@@ -147,11 +183,18 @@ def gwet_ac1(data, *, weights=None, categories=None, weight_by="auto", **columns
     >>> round(gwet_ac1([["a", "b", "a", "a"], ["a", "b", "b", "a"]]), 3)
     0.529
     """
-    return _simple(data, "gwet", weights, categories=categories, weight_by=weight_by, **columns)
+    return _simple(data, "gwet", weights, "gwet_ac1", categories=categories,
+                   weight_by=weight_by, **columns)
 
 
 def conger_kappa(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
-    """Conger's kappa: Cohen's kappa generalised to any number of coders.
+    """Conger's kappa: Cohen's kappa generalised to any number of coders (with
+    two coders who rate every unit, Cohen's kappa).
+
+    A weight matrix is read in a/b order when the data hold two coders:
+    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
+    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
+    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
 
     Examples
     --------
@@ -159,7 +202,8 @@ def conger_kappa(data, *, weights=None, categories=None, weight_by="auto", **col
     >>> round(conger_kappa([["a", "b", "a", "a"], ["a", "b", "b", "a"]]), 3)
     0.5
     """
-    return _simple(data, "conger", weights, categories=categories, weight_by=weight_by, **columns)
+    return _simple(data, "conger", weights, "conger_kappa", categories=categories,
+                   weight_by=weight_by, **columns)
 
 
 def _pair(a, b, categories) -> Ratings:
@@ -179,17 +223,50 @@ def _pair(a, b, categories) -> Ratings:
     return Ratings(r.codes[both], r.categories, r.units[both], r.coders, r.ordered)
 
 
-def cohen_kappa(a, b, *, weights: Optional[str] = None, categories=None,
+def cohen_kappa(a, b, *, weights: Union[str, npt.ArrayLike, None] = None, categories=None,
                 weight_by: str = "position") -> float:
-    """Cohen's kappa of two coders over the units both rated; ``weights`` None,
-    ``"linear"`` or ``"quadratic"`` (Cohen 1968), by category position as
-    scikit-learn does.
+    """Cohen's kappa of two coders over the units both rated, weighted as in
+    Cohen (1968).
+
+    Parameters
+    ----------
+    a, b : sequence
+        The ratings of coder a and of coder b, one per unit (``None``/``NaN`` for
+        a missing rating).
+    weights : str or array-like, optional
+        Agreement weights: None (identity), a name in ``WEIGHTS`` (``"linear"``,
+        ``"quadratic"`` ...; symmetric), or a q x q matrix in **a/b order**:
+        ``w[k, l]`` weighs the units where coder a said category ``k`` and coder
+        b said ``l`` (rows are a's categories, columns b's, in the order of
+        ``categories``), as in Cohen (1968) and irrCAC's two-rater tables. An
+        asymmetric matrix makes the order of ``a`` and ``b`` matter:
+        ``cohen_kappa(b, a, weights=W) == cohen_kappa(a, b, weights=W.T)``.
+    categories : sequence, optional
+        The categories and their order (the matrix's rows and columns); by
+        default the sorted values of the units both rated.
+    weight_by : {"position", "value", "auto"}
+        Where named weights take category distances from: positions 1..q by
+        default, as scikit-learn does.
+
+    Returns
+    -------
+    float
+        ``(p_o - p_e) / (1 - p_e)`` with ``p_o = sum w_kl p_kl`` and
+        ``p_e = sum w_kl p_k. p_.l``; NaN (with a ``RuntimeWarning``) when
+        undefined.
 
     Examples
     --------
     >>> from qdacore.agree import cohen_kappa
     >>> round(cohen_kappa([0, 1, 1, 2, 2], [0, 1, 2, 2, 2]), 4)
     0.6875
+
+    Half credit when coder b says the category after coder a's (cyclically):
+
+    >>> w = [[1, 0.5, 0], [0, 1, 0.5], [0.5, 0, 1]]
+    >>> a, b = [0, 0, 1, 1, 2, 2, 0, 1], [0, 1, 1, 2, 2, 0, 0, 1]
+    >>> round(cohen_kappa(a, b, weights=w), 4), round(cohen_kappa(b, a, weights=w), 4)
+    (0.619, 0.2381)
     """
     r = _pair(a, b, categories)
     res = _compute(r, "conger", weight_matrix(weights, r, weight_by=weight_by))
@@ -272,7 +349,9 @@ def agreement(data, method: str = "krippendorff", *, metric: str = "nominal", we
     metric : {"nominal", "ordinal", "interval", "ratio"}
         Difference function of alpha.
     weights, weight_by, categories
-        As in the coefficient functions.
+        As in the coefficient functions. With two coders a weight matrix is read
+        in a/b order (``w[k, l]``: the first coder said ``k``, the second ``l``);
+        with more, as ``(W + W^T) / 2``, with a ``UserWarning``.
     ci : float or None
         Confidence level of the percentile interval; None skips the bootstrap.
     n_boot, seed : int
@@ -306,6 +385,7 @@ def agreement(data, method: str = "krippendorff", *, metric: str = "nominal", we
     _check_coders(r)
     kernel = METHODS[method]
     w = None if kernel == "alpha" else weight_matrix(weights, r, weight_by=weight_by)
+    _warn_symmetrised(w, r, f"agreement(method={method!r})", stacklevel=2)
     res = _compute(r, kernel, w, metric)
     _warn_nan(res.value, method, _reason(r, res))
     low = high = np.nan
@@ -341,3 +421,4 @@ def interval(r: Ratings, res: Result, kernel: Kernel, weights, metric: str, ci: 
     tail = (1 - ci) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
     return float(low), float(min(high, 1.0))
+
