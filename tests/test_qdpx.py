@@ -174,10 +174,13 @@ def test_real_export_sizes_match_their_xml():
         root = ET.fromstring(path.read_bytes() if path.suffix == ".qde" else qde_of(path))
         q = lambda t: f"{{{NS}}}{t}"  # noqa: E731
         text_sources = root.findall(f"{q('Sources')}/{q('TextSource')}")
+        # identical selections (one source, the same positions) are one item
+        spans = {(s.get("guid"), sel.get("startPosition"), sel.get("endPosition"))
+                 for s in text_sources for sel in s.findall(q("PlainTextSelection"))}
         expected[name] = (
             len(root.findall(f".//{q('Code')}")),
             len(text_sources) + len(root.findall(f"{q('Notes')}/{q('Note')}")),
-            sum(len(s.findall(q("PlainTextSelection"))) for s in text_sources),
+            len(spans),
             sum(len(sel.findall(q("Coding"))) for s in text_sources for sel in s.findall(q("PlainTextSelection"))),
         )
     for name, (codes, docs, items, codings) in expected.items():
@@ -206,8 +209,10 @@ def test_nvivo12_selections_land_on_the_right_text():
             s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
             rows.append((sel.get("guid"), units[2 * s:2 * e].decode("utf-16-le")))
     assert len(rows) == 303
-    by_guid = project.items.set_index("guid")["text"]
-    mismatched = sum(by_guid[g] != t for g, t in rows)
+    # every selection's coding names it in codings.selection; its item holds the text
+    item_of = dict(zip(project.codings["selection"], project.codings["item"]))
+    text_of = project.items.set_index("item")["text"]
+    mismatched = sum(text_of[item_of[g]] != t for g, t in rows)
     assert mismatched == 0
     assert int(project.items["outside"].sum()) == 0
     # positions as code points are exact: the document text sliced at them
@@ -216,11 +221,18 @@ def test_nvivo12_selections_land_on_the_right_text():
     assert sum(a != b for a, b in zip(sliced, project.items["text"])) == 0
 
 
+def selections(project):
+    """(doc, start, end) of every selection of the file: one per coding, as the
+    NVivo sample writes one selection per code applied."""
+    rows = project.codings[["item"]].merge(project.items[["item", "doc", "start", "end"]], on="item")
+    return list(zip(rows["doc"], rows["start"], rows["end"]))
+
+
 def boundary_counts(project):
-    """(starts on a word boundary, ends on one) over the items, by regex \\w."""
+    """(starts on a word boundary, ends on one) over the selections, by regex \\w."""
     docs = project.documents.set_index("doc")["text"]
     starts = ends = 0
-    for d, s, e in zip(project.items["doc"], project.items["start"], project.items["end"]):
+    for d, s, e in selections(project):
         t = docs[d]
         starts += s == 0 or not (re.match(r"\w", t[s - 1]) and re.match(r"\w", t[s]))
         ends += e == len(t) or not (re.match(r"\w", t[e - 1]) and re.match(r"\w", t[e]))
@@ -238,7 +250,7 @@ def test_nvivo12_word_boundaries_count():
     assert (starts, ends) == (302, 301)
     both = 0
     docs = project.documents.set_index("doc")["text"]
-    for d, s, e in zip(project.items["doc"], project.items["start"], project.items["end"]):
+    for d, s, e in selections(project):
         t = docs[d]
         ok_s = s == 0 or not (re.match(r"\w", t[s - 1]) and re.match(r"\w", t[s]))
         ok_e = e == len(t) or not (re.match(r"\w", t[e - 1]) and re.match(r"\w", t[e]))
@@ -248,12 +260,21 @@ def test_nvivo12_word_boundaries_count():
     assert sum(boundary_counts(wrong)) < 350  # of 606 ends
 
 
-def test_nvivo12_duplicated_spans_are_separate_items():
-    project, _ = read_quietly(need(NVIVO12))
-    spans = project.items[["doc", "start", "end"]]
-    assert len(project.items) == 303
-    assert project.items["item"].is_unique
-    assert spans.duplicated(keep=False).any()  # the same span coded with several codes
+def test_nvivo12_identical_spans_are_one_item():
+    """NVivo writes one selection per code applied to a span (303 selections,
+    73 spans among them repeated): each span is one item carrying its codes,
+    every coding keeps its selection's GUID, ids read <doc>:<start>-<end>."""
+    project, caught = read_quietly(need(NVIVO12))
+    items, codings = project.items, project.codings
+    assert len(items) == 188 and len(codings) == 303
+    assert not items[["doc", "start", "end"]].duplicated().any()
+    assert codings["selection"].is_unique
+    assert (items["item"] == items["doc"] + ":" + items["start"].astype(str) + "-" + items["end"].astype(str)).all()
+    per_item = codings.groupby("item").size()
+    assert (per_item > 1).sum() == 73 and per_item.sum() == 303
+    # two of the repeats were made by another user at another time: said, the first kept
+    assert any(str(w.message).startswith("2 selection(s) repeat another's source and positions but differ in "
+                                         "created_by, created, modified") for w in caught)
 
 
 def test_atlas84_structure_is_kept():
@@ -262,8 +283,9 @@ def test_atlas84_structure_is_kept():
     assert "PictureSource" in messages and "not imported" in messages
     assert "have no text" in messages  # a bare .qde carries no source files
     items = project.items.set_index("guid")
-    # the selection with three Codings (Mabel.txt, 0..410)
-    three = project.codings[project.codings["item"] == "2F24EA88-C6A7-482B-8F89-893EF66D7A21"]
+    # the selection with three Codings (Mabel.txt, 0..410), its id readable
+    assert items.loc["2F24EA88-C6A7-482B-8F89-893EF66D7A21", "item"] == "Mabel.txt:0-410"
+    three = project.codings[project.codings["item"] == "Mabel.txt:0-410"]
     assert sorted(three["code"]) == ["bacon and eggs", "cornflakes", "happiness"]
     assert items.loc["2F24EA88-C6A7-482B-8F89-893EF66D7A21", ["start", "end"]].tolist() == [0, 410]
     # a selection with only a comment (no coding) is an item without codings
@@ -371,12 +393,15 @@ def test_synthetic_project_maps_every_part(tmp_path, project_schema):
     path = build(tmp_path / "rich.qdpx", body, members={"Sources/a.txt": text})
     project, caught = read_quietly(path)
     assert [str(w.message) for w in caught] == []
+    # sel1 and sel2 select the same span: one item, whose attributes are sel1's
     items = project.items.set_index("guid")
-    assert items.loc[G["sel1"], "text"] == "One two" and items.loc[G["sel2"], "text"] == "One two"
+    assert G["sel2"] not in items.index
+    assert items.loc[G["sel1"], "text"] == "One two"
     assert items.loc[G["sel4"], "text"] == "text"  # inline PlainTextContent
-    codings = project.codings.set_index("item")
+    codings = project.codings.set_index("selection")
     assert sorted(codings.loc[G["sel1"], "code"]) == ["leaf", "theme > leaf"]
     assert codings.loc[G["sel2"], "coder"] == "Bo"
+    assert codings.loc[G["sel2"], "item"] == items.loc[G["sel1"], "item"]
     assert (project.codings["end"] - project.codings["start"]).tolist() == [7, 7, 7, 5, 4]
     docs = project.documents.set_index("doc")
     assert docs.loc["plan", "region"] == "Central Yunnan" and docs.loc["plan", "year"] == 2021

@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
 __all__ = ["By", "CodedProject", "CodingArrays", "Split", "check_shares", "margins_and_shares",
-           "MARGIN", "NORMALIZE", "UNITS", "new_project", "register_project_class", "validated"]
+           "MARGIN", "NORMALIZE", "UNITS", "identical_spans", "new_project", "register_project_class",
+           "validated"]
 
 #: A grouping: a column name, a list of them, or None.
 By = Union[None, str, Sequence[str]]
@@ -236,19 +237,42 @@ class CodingArrays:
         """Coded spans of every coding in CSR order: ``(placed, space, start, end)``.
 
         A coding of an item placed in its document (``items.start`` known) is
-        in document coordinates (``items.start + codings.start``) and its
-        ``space`` is the document's position; otherwise it is in item
-        coordinates and its space is ``n_documents + item`` (each item a space
-        of its own). ``start``/``end`` are float, NaN where the coding has no
-        offsets.
+        in document coordinates (``items.start + codings.start``; a coding
+        without offsets spans its whole item) and its ``space`` is the
+        document's position; otherwise it is in item coordinates and its space
+        is ``n_documents + item`` (each item a space of its own). ``start`` and
+        ``end`` are float, NaN where the coding has no offsets and its item is
+        not placed.
         """
         start, end = self._offsets("codings")
         item = self.coding_item
-        item_start = self._offsets("items")[0][item]
+        item_start, item_end = (a[item] for a in self._offsets("items"))
         placed = ~np.isnan(item_start)
+        whole = placed & np.isnan(start) & np.isnan(end) & ~np.isnan(item_end)
+        start = np.where(whole, 0.0, start)
+        end = np.where(whole, item_end - item_start, end)
         shift = np.where(placed, item_start, 0.0)
         space = np.where(placed, self.item_doc[item], item + len(self._documents))
         return placed, space, start + shift, end + shift
+
+    def items_overlap(self) -> bool:
+        """True when two items of one document share a code point (or are the
+        same span): the items are selections made in a QDA package, not a
+        division of the documents into units."""
+        start, end = self._offsets("items")
+        known = ~np.isnan(start) & ~np.isnan(end)
+        if known.sum() < 2:
+            return False
+        doc, start, end = self.item_doc[known], start[known], end[known]
+        order = np.lexsort((-end, start, doc))
+        doc, start, end = doc[order], start[order], end[order]
+        # the furthest end reached so far within each document: shifting each
+        # document by more than any end lets one running maximum serve them all
+        shift = doc * (float(end.max()) + 1.0)
+        reach = np.maximum.accumulate(end + shift)[:-1] - shift[1:]
+        same_doc = doc[1:] == doc[:-1]
+        identical = (start[1:] == start[:-1]) & (end[1:] == end[:-1])
+        return bool((same_doc & ((start[1:] < reach) | identical)).any())
 
     def item_rank_in_document(self) -> np.ndarray:
         """Position of every item within its document, in items-table order."""
@@ -364,3 +388,48 @@ def new_project(codebook: Codebook, documents: pd.DataFrame, items: pd.DataFrame
         raise RuntimeError("qdacore.project is not imported; import qdacore first")
     return _project_class(codebook, documents, items, codings, name=name,
                           allow_empty=allow_empty)
+
+
+# -- one unit per span ----------------------------------------------------------------------
+def identical_spans(items: pd.DataFrame) -> np.ndarray:
+    """The unit of every row of an items table, numbered from 0 in order of
+    first appearance.
+
+    Rows of one document (``doc``) with the same known ``start`` and ``end``
+    (and the same ``scope``, where the table has that column) are one unit:
+    identical selections are one quotation, as the QDA packages show them,
+    whoever made them. A row without both offsets is one unit with the rows
+    of its document that have its ``item`` id (within one project, where ids
+    are unique, it stays alone; across copies of a project, the same item).
+    ``merge_coders`` applies this rule across files; the REFI-QDA reader's rule
+    within a file is the same.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"item": ["a", "b", "c", "d"], "doc": ["D", "D", "D", "E"],
+    ...                       "start": [0, 0, 5, 0], "end": [4, 4, 9, 4]})
+    >>> identical_spans(items).tolist()
+    [0, 0, 1, 2]
+    """
+    n = len(items)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+
+    def offsets(column: str) -> np.ndarray:
+        if column not in items.columns:
+            return np.full(n, np.nan)
+        return pd.to_numeric(items[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    start, end = offsets("start"), offsets("end")
+    known = ~np.isnan(start) & ~np.isnan(end)
+    ids = items["item"].to_numpy(dtype=object)
+    key = pd.DataFrame({
+        "doc": items["doc"].to_numpy(dtype=object),
+        "scope": (items["scope"].astype(object).where(items["scope"].notna(), "").to_numpy(dtype=object)
+                  if "scope" in items.columns else np.full(n, "", dtype=object)),
+        "start": np.where(known, start, -1.0),
+        "end": np.where(known, end, -1.0),
+        "id": np.where(known, None, ids),
+    })
+    return key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)

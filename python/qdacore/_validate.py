@@ -18,6 +18,24 @@ _SHOWN = 5  # offending values quoted in a message
 NAN_POLICIES = ("propagate", "omit", "raise")
 
 
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn at the user's line: the first frame outside qdacore (as pandas'
+    ``find_stack_level``), however deep the call that warns."""
+    import inspect
+    import warnings
+
+    package = os.path.dirname(__file__)
+    level = 1
+    frame = inspect.currentframe()
+    try:
+        while frame is not None and frame.f_code.co_filename.startswith(package):
+            frame = frame.f_back
+            level += 1
+    finally:
+        del frame
+    warnings.warn(message, category, stacklevel=level)
+
+
 def examples(values: Iterable[Any]) -> str:
     """A short, readable list of offending values for an error message."""
     values = list(values)

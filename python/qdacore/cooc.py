@@ -10,7 +10,9 @@ Contexts of co-occurrence
 ``context="document"``
     The same with documents as units.
 ``context="span"``
-    Codings with ``start``/``end`` offsets. Codings with the same span form one
+    Coded spans: a coding's ``start``/``end`` within its item, or its whole
+    item where it has none (the item placed by ``items.start``/``end``; a
+    coding with neither cannot take part). Codings with the same span form one
     *quotation*. Two quotations co-occur when they share at least one code
     point or one lies within the other (ATLAS.ti's co-occurrence operator: WITHIN,
     ENCLOSES, OVERLAPS, OVERLAPPED BY, and one quotation coded twice); spans
@@ -20,6 +22,16 @@ Contexts of co-occurrence
     once for a pair of targets; the diagonal counts quotations. Positions are
     taken in document coordinates (``items.start + codings.start``) when the
     items table has ``start`` offsets, else within each item.
+``context=None`` (the default)
+    Chosen by the project's shape (:func:`default_context`): ``"span"`` when
+    items of a document overlap or repeat one another, as the selections of
+    a project coded in ATLAS.ti, NVivo or MAXQDA do (one passage selected
+    once per code, or coded in overlapping stretches: those packages' code
+    co-occurrence table and coding matrix count overlapping quotations), and
+    ``"item"`` otherwise, as for items that divide the documents into units
+    (the planning items of the study). The result's ``attrs["context"]``
+    names the context used. When no two targets co-occur but at least two
+    are coded, a warning names the contexts that do find pairs.
 ``context="window"``
     Items at most ``window`` positions apart in the same document (the items
     table's order within each document); ``window=0`` is ``context="item"``.
@@ -75,7 +87,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
 __all__ = ["CONTEXTS", "MEASURES", "Chi2Result", "benjamini_hochberg", "cooccurrence",
-           "cooccurrence_edges", "crosstab", "measure_values", "to_networkx", "write_graph"]
+           "cooccurrence_edges", "crosstab", "default_context", "measure_values", "to_networkx",
+           "write_graph"]
 
 #: Choices of ``context=``.
 CONTEXTS = ("item", "document", "span", "window")
@@ -164,16 +177,13 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
 def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(space, start, end) of every coding in CSR order as integers (see
     :meth:`qdacore.CodingArrays.spans`); every coding must have its span."""
-    missing = [c for c in ("start", "end") if c not in project.codings.columns]
-    if missing:
-        raise ValueError(f"context='span' needs codings.start and codings.end; the codings "
-                         f"table has no {check.examples(missing)} column")
     _, space, start, end = project.arrays.spans()
     absent = np.isnan(start) | np.isnan(end)
     if absent.any():
         raise ValueError(
-            f"context='span': {int(absent.sum())} codings lack start/end offsets; give every "
-            "coding its span, or use context='item'"
+            f"context='span': {int(absent.sum())} codings have no span: neither codings.start/end "
+            "nor items.start/end place them; give the items (or the codings) their offsets, or use "
+            "context='item'"
         )
     return space.astype(np.int64), start.astype(np.int64), end.astype(np.int64)
 
@@ -293,6 +303,46 @@ def benjamini_hochberg(p: np.ndarray, n_tests: int) -> np.ndarray:
     return q
 
 
+def default_context(project: CodedProject) -> str:
+    """The context that ``context=None`` chooses for ``project``: ``"span"``
+    when two items of a document overlap or repeat a span (selections made in
+    a QDA package), else ``"item"``. See the module docstring.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> qc.cooc.default_context(qc.datasets.megaregions())
+    'item'
+    """
+    if not isinstance(project, CodedProject):
+        raise TypeError(f"project must be a qdacore.Project, got {type(project).__name__}")
+    return "span" if project.arrays.items_overlap() else "item"
+
+
+def _context(project: CodedProject, context: Optional[str]) -> str:
+    return default_context(project) if context is None else check.choice(context, "context", CONTEXTS)
+
+
+def _warn_if_no_pairs(project: CodedProject, level: Optional[str], context: str,
+                      diag: np.ndarray, n_pairs: int) -> None:
+    """Warn when at least two targets are coded but none co-occur, naming the
+    contexts that do find pairs."""
+    if n_pairs or np.count_nonzero(diag) < 2:
+        return
+    found = []
+    for other in ("span", "item", "document"):
+        if other != context:
+            try:
+                _, _, (group, a, b, count), _ = _counts(project, level, other, None, None, True, sparse=True)
+            except ValueError:  # e.g. no spans to compare
+                continue
+            pairs = int(np.count_nonzero((a != b) & (count > 0)))
+            if pairs:
+                found.append(f"context={other!r} finds {pairs} pair(s)")
+    check.warn(f"no two targets of level={level!r} co-occur with context={context!r}"
+               + (f"; {', '.join(found)}" if found else "; no other context finds any either"))
+
+
 def _check_measures(measures: Sequence[str], context: str) -> None:
     for m in measures:
         check.choice(m, "measure", MEASURES)
@@ -333,7 +383,7 @@ def _matrix_measure(counts: np.ndarray, n_units: float, measure: str) -> np.ndar
 
 # -- the functions behind the Project's methods ----------------------------------------
 
-def cooccurrence(project: Project, level: Optional[str] = None, *, context: str = "item",
+def cooccurrence(project: Project, level: Optional[str] = None, *, context: Optional[str] = None,
                  measure: str = "count", window: Optional[int] = None, by: By = None,
                  dropna: bool = True, labels: Union[bool, str] = False,
                  as_dict: bool = False) -> Union[pd.DataFrame, dict]:
@@ -356,19 +406,23 @@ def cooccurrence(project: Project, level: Optional[str] = None, *, context: str 
     >>> qc.cooc.cooccurrence(project, "theme", context="document").loc["COE", "CON"]
     np.int64(21)
     """
+    context = _context(project, context)
     _check_measures([measure], context)
     dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
                                            sparse=None)
     t, n_groups = len(dim.targets), split.n_groups
     sparse = isinstance(result, tuple)
     full = _dense_matrices(result, sparse, n_groups, t)
+    diag = np.diagonal(full, axis1=1, axis2=2).sum(axis=0)
+    _warn_if_no_pairs(project, level, context, diag, int(np.count_nonzero(full.sum(axis=0)
+                                                                           - np.diag(diag))))
     index = project.codebook.targets(level, labels=labels)
     values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
     if measure == "count":
         values = [v.astype(np.int64) for v in values]
     if split.labels is None:
-        return pd.DataFrame(values[0], index=index, columns=index)
-    frames = {key: pd.DataFrame(v, index=index, columns=index)
+        return _noted(pd.DataFrame(values[0], index=index, columns=index), level, context)
+    frames = {key: _noted(pd.DataFrame(v, index=index, columns=index), level, context)
               for key, v in zip(split.labels, values)}
     if as_dict:
         return frames
@@ -380,11 +434,16 @@ def cooccurrence(project: Project, level: Optional[str] = None, *, context: str 
                          measure: cells})
     for i, name in enumerate(split.labels.names):
         long.insert(i, name, split.labels.get_level_values(i).to_numpy()[group_of_cell])
-    return long
+    return _noted(long, level, context)
+
+
+def _noted(table: pd.DataFrame, level: Optional[str], context: str) -> pd.DataFrame:
+    table.attrs.update(level=level, context=context)
+    return table
 
 
 def cooccurrence_edges(project: Project, level: Optional[str] = None, *,
-                       context: str = "item", measures: Union[str, Sequence[str]] = ("count", "c"),
+                       context: Optional[str] = None, measures: Union[str, Sequence[str]] = ("count", "c"),
                        window: Optional[int] = None, by: By = None, min_count: int = 1,
                        top_k: Optional[int] = None, dropna: bool = True,
                        labels: Union[bool, str] = False) -> pd.DataFrame:
@@ -411,6 +470,7 @@ def cooccurrence_edges(project: Project, level: Optional[str] = None, *,
     2    CON    COO     88
     """
     measures = [measures] if isinstance(measures, str) else list(measures)
+    context = _context(project, context)
     _check_measures(measures, context)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
         raise ValueError(f"min_count must be a whole number >= 0, got {min_count!r}")
@@ -425,6 +485,7 @@ def cooccurrence_edges(project: Project, level: Optional[str] = None, *,
     on_diag = a == b
     diag[group[on_diag], a[on_diag]] = count[on_diag]
     off = ~on_diag
+    _warn_if_no_pairs(project, level, context, diag.sum(axis=0), int(np.count_nonzero(count[off])))
     group, a, b, count = group[off], a[off], b[off], count[off]
     n_a, n_b, n = diag[group, a], diag[group, b], n_units[group]
     columns: dict[str, Any] = {}

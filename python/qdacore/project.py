@@ -319,7 +319,7 @@ class Project:
         self,
         level: Optional[str] = None,
         *,
-        context: str = "item",
+        context: Optional[str] = None,
         measure: str = "count",
         window: Optional[int] = None,
         by: By = None,
@@ -333,11 +333,14 @@ class Project:
         ----------
         level : str or None
             Hierarchy level, group set, or None for the codes as coded.
-        context : {"item", "document", "span", "window"}
+        context : {None, "item", "document", "span", "window"}
             What two targets must share to co-occur: an item, a document,
             overlapping coded spans (ATLAS.ti's rule, counted as events), or items at
-            most ``window`` apart in a document. Exact rules and a worked example:
-            :mod:`qdacore.cooc` and the user guide.
+            most ``window`` apart in a document. None (the default) chooses by the
+            project's shape (:func:`qdacore.cooc.default_context`): ``"span"`` when
+            items overlap, as the selections of a project coded in a QDA package do,
+            else ``"item"``; the result's ``attrs["context"]`` names it. Exact rules
+            and a worked example: :mod:`qdacore.cooc` and the user guide.
         measure : str
             ``count``, ``c`` (ATLAS.ti's c-coefficient), ``jaccard``, ``cosine``,
             ``conditional`` (P(column | row)), ``lift``, ``npmi``, ``expected``,
@@ -386,7 +389,7 @@ class Project:
         self,
         level: Optional[str] = None,
         *,
-        context: str = "item",
+        context: Optional[str] = None,
         measures: Union[str, Sequence[str]] = ("count", "c"),
         window: Optional[int] = None,
         by: By = None,

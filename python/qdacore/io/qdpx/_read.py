@@ -17,7 +17,7 @@ from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, memb
 from ._codebook import add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
 from ._positions import POSITIONS, resolve
-from ._report import SHOWN, Report, shown
+from ._report import SHOWN, Report, log, shown
 from ._variables import add_variables
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
 
@@ -104,8 +104,8 @@ def _build(root: ET.Element, archive: Archive, positions: str, report: Report, p
     code_of = codes_by_guid(codes)
     parsed = _walk(root, archive, report)
     docs = _documents(parsed, report)
-    items = _items(parsed, docs, positions, root.get("origin") or "", report)
-    codings = _codings(parsed, items, code_of, codes, users, report)
+    items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
+    codings = _codings(parsed, items, item_of, code_of, codes, users, report)
     codes = codings.attrs.pop("codes")
     add_variables(root, docs, report)
     groups, members, doc_members = parse_sets(root.findall(f"{qname('Sets')}/{qname('Set')}"), NS, code_of,
@@ -223,41 +223,100 @@ def _documents(parsed: _Parsed, report: Report) -> pd.DataFrame:
     return docs
 
 
-def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str, report: Report) -> pd.DataFrame:
-    """The items table: one row per selection (and per coded whole source), offsets in code points."""
-    items = resolve(parsed.docs, parsed.sels, positions, origin, report)
+def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str,
+           report: Report) -> tuple[pd.DataFrame, np.ndarray]:
+    """The items table, offsets in code points, and the item row of every selection.
+
+    Identical selections (same source and positions) are one item carrying all
+    their codings, as the QDA packages show them: NVivo and ATLAS.ti write one
+    selection per code applied to a span. The item keeps the first selection's
+    GUID and attributes; each coding keeps its own selection's GUID.
+    """
+    sels = resolve(parsed.docs, parsed.sels, positions, origin, report)
+    item_of = _identical(sels)
+    first = np.unique(item_of, return_index=True)[1]
+    if len(first) < len(sels):
+        _report_merged(sels, item_of, first, report)
+    items = sels.iloc[first].reset_index(drop=True)
     item_doc = items.pop("_doc").to_numpy(dtype=np.int64)
-    items.insert(0, "doc", docs["doc"].to_numpy(dtype=object)[item_doc] if len(items) else
-                 pd.Series([], dtype=object))
+    doc_ids = docs["doc"].to_numpy(dtype=object)
+    items.insert(0, "doc", doc_ids[item_doc] if len(items) else pd.Series([], dtype=object))
     whole = (items["scope"] == "source").to_numpy()
-    guid = items["guid"].copy()
-    guid[whole] = docs["guid"].to_numpy(dtype=object)[item_doc[whole]]
-    no_guid = guid.isna().to_numpy()
+    guid = items["guid"].astype(object).to_numpy(copy=True)
+    no_guid = pd.isna(guid) & ~whole
     guid[no_guid] = [stable_guid("selection", d, s, e, k) for k, d, s, e in
                      zip(np.flatnonzero(no_guid), items["doc"][no_guid], items["start"][no_guid],
                          items["end"][no_guid])]
-    rank = guid.groupby(guid.to_numpy(), sort=False).cumcount().to_numpy()
-    item_ids = guid.astype(str).to_numpy(dtype=object, copy=True)
-    item_ids[whole] = np.char.add(item_ids[whole].astype(str), "#source").astype(object)
-    repeated = rank > 0  # one GUID on several selections (ATLAS.ti does it)
-    item_ids[repeated] = item_ids[repeated] + "#" + (rank[repeated] + 1).astype(str).astype(object)
-    items.insert(0, "item", pd.Series(item_ids, dtype=object))
-    item_guid = guid.to_numpy(dtype=object, copy=True)
-    item_guid[whole] = None
-    items["guid"] = item_guid
+    guid[whole] = None
+    items.insert(0, "item", pd.Series(_item_ids(items, whole), dtype=object))
+    items["guid"] = pd.Series(guid, dtype=object)
     for col in ("created", "modified"):
         items[col] = _datetimes(items[col], f"items.{col}", report)
     if not whole.any():
         items = items.drop(columns="scope")
     else:
         items["scope"] = items["scope"].astype(object)
-    return items
+    sel_guid = sels["guid"].astype(object).to_numpy(copy=True)
+    sel_guid[(sels["scope"] == "source").to_numpy()] = None
+    items.attrs["selection_guid"] = sel_guid  # each selection's own GUID, for its codings
+    return items, item_of
 
 
-def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.DataFrame, users: dict,
-             report: Report) -> pd.DataFrame:
+def _identical(sels: pd.DataFrame) -> np.ndarray:
+    """The item row of each selection: selections of one source with the same
+    positions (and scope) share it, numbered in order of first appearance."""
+    key = [sels["_doc"], sels["scope"].fillna(""), sels["start"], sels["end"]]
+    if "raw_start" in sels.columns:  # selections outside their text: the file's positions
+        key += [sels["raw_start"], sels["raw_end"]]
+    frame = pd.DataFrame({f"k{i}": k.to_numpy(dtype=object) for i, k in enumerate(key)})
+    if not len(frame):
+        return np.zeros(0, dtype=np.int64)
+    return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+
+
+def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
+    """Readable item ids: ``<doc>:<start>-<end>`` for a selection, the document's
+    id for a coded whole source (``<doc>:?<start>-<end>`` with the file's
+    positions for a selection outside its text)."""
+    doc = items["doc"].astype(str).to_numpy(dtype=object)
+
+    def span(a: pd.Series, b: pd.Series) -> np.ndarray:
+        return (a.astype("string") + "-" + b.astype("string")).astype(object).to_numpy()
+
+    ids = np.empty(len(items), dtype=object)
+    ids[:] = [f"{d}:{s}" for d, s in zip(doc, span(items["start"], items["end"]))]
+    if "raw_start" in items.columns:
+        out = items["outside"].to_numpy(dtype=bool)
+        ids[out] = [f"{d}:?{s}" for d, s in zip(doc[out], span(items["raw_start"], items["raw_end"])[out])]
+    ids[whole] = doc[whole]
+    fallback = [f"{i} [{k}]" for k, i in enumerate(ids)]
+    return unique_ids(list(ids), fallback)
+
+
+def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, report: Report) -> None:
+    """Warn where merged selections differ in an attribute other than their
+    GUID (the item takes the first one's); merging itself is the rule, logged."""
+    attrs = [c for c in ("name", "description", "note_refs") + tuple(AUDIT) if c in sels.columns]
+    keep = sels.iloc[first][attrs].reset_index(drop=True).iloc[item_of].reset_index(drop=True)
+    here = sels[attrs].reset_index(drop=True)
+    differs = ~((keep == here) | (keep.isna() & here.isna()))
+    cols = [c for c in attrs if differs[c].any()]
+    n = len(sels) - len(first)
+    log.info("%d selection(s) repeat another's source and positions and were merged into its item", n)
+    if cols:
+        rows = int(differs.any(axis=1).sum())
+        report.add(f"{rows} selection(s) repeat another's source and positions but differ in "
+                   f"{', '.join(cols)}; each is part of the first one's item, which keeps the first's values "
+                   "(every coding keeps its own selection's GUID in codings.selection)")
+
+
+def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of: dict, codes: pd.DataFrame,
+             users: dict, report: Report) -> pd.DataFrame:
     """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
     raw = pd.DataFrame(parsed.codings, columns=["_sel", "_code", "guid", "coder_guid", "created", "note_refs"])
+    # codings by item (an item's codings together, in file order), as an export writes them
+    by_item = np.argsort(item_of[raw["_sel"].to_numpy(dtype=np.int64)], kind="stable")
+    raw = raw.iloc[by_item].reset_index(drop=True)
     keys = raw["_code"].map(gkey)
     code = keys.map(code_of)
     unknown = code.isna()
@@ -276,6 +335,8 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.Data
             codes["is_codable"] = codes["is_codable"].astype(bool)
         code[unknown] = "[missing code " + raw["_code"][unknown].fillna("(none)").astype(str) + "]"
     sel = raw["_sel"].to_numpy(dtype=np.int64)
+    selection = items.attrs.pop("selection_guid")[sel]
+    sel = item_of[sel]
     coder = raw["coder_guid"].map(gkey).map(users)
     coder = coder.where(coder.notna(), raw["coder_guid"])
     lengths = items["end"].to_numpy(dtype=float, na_value=np.nan) - items["start"].to_numpy(dtype=float, na_value=np.nan)
@@ -286,6 +347,7 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.Data
         "start": pd.array(np.where(np.isnan(lengths[sel]), np.nan, 0.0), dtype="Int64"),
         "end": pd.array(lengths[sel], dtype="Int64"),
         "guid": raw["guid"].astype(object),
+        "selection": pd.Series(selection, dtype=object),
         "coder_guid": raw["coder_guid"].astype(object),
         "created": _datetimes(raw["created"], "codings.created", report),
         "note_refs": raw["note_refs"].astype(object),
@@ -295,5 +357,8 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, code_of: dict, codes: pd.Data
         out.loc[no_guid, "guid"] = [stable_guid("coding", i, c, k) for k, i, c in
                                     zip(np.flatnonzero(no_guid), out["item"][no_guid], out["code"][no_guid])]
     out = _drop_empty(out, ("note_refs",))
+    item_guid = items["guid"].to_numpy(dtype=object)[sel]
+    if all(a == b for a, b in zip(selection, item_guid)):  # no merged selections: the item's GUID says it
+        out = out.drop(columns="selection")
     out.attrs["codes"] = codes
     return out

