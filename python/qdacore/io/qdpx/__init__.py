@@ -23,13 +23,22 @@ REFI-QDA                        Project
 ``TextSource``                  a row of ``documents`` with ``kind="text"`` and
                                 its full plain ``text``
 ``Note``                        a row of ``documents`` with ``kind="note"``
-``PlainTextSelection``          a row of ``items`` (``item`` is the selection's
-                                GUID), ``start``/``end`` in code points of the
+``PlainTextSelection``          a row of ``items``: ``item`` is
+                                ``<doc>:<start>-<end>``, ``guid`` the selection's
+                                GUID, ``start``/``end`` in code points of the
                                 document, the selected ``text``, ``name``,
-                                ``description``, ``outside``
+                                ``description``, ``outside``. Identical
+                                selections (one source, the same positions; NVivo
+                                and ATLAS.ti write one per code applied) are one
+                                item, with the first one's GUID and attributes
 ``Coding``                      a row of ``codings`` covering its whole item
-                                (``start`` 0, ``end`` the item's length)
-``Coding`` of a whole source    an item with ``scope="source"`` spanning the text
+                                (``start`` 0, ``end`` the item's length); where
+                                an item merges several selections,
+                                ``selection`` holds each coding's own selection
+                                GUID, and an export writes those selections
+                                back
+``Coding`` of a whole source    an item with ``scope="source"`` spanning the text,
+                                its id the document's
 ``Case`` / ``Variable``         documents columns: ``case``, ``case_guid`` and one
                                 column per variable, from the source's own values
                                 or those of the case that lists it
