@@ -299,8 +299,16 @@ def test_atlas84_structure_is_kept():
     assert set(cb.groups.loc[cb.groups["set"] == "sets", "group"]) >= {"Feelings", "negative feelings", "<3"}
     assert sorted(cb.members.loc[cb.members["group"] == "negative feelings", "code"]) == \
         ['"rushed"', "disgust", "sleepy", "waste of time"]
-    # source sets become document columns
-    assert project.documents.set_index("doc")["set:gender: female"].sum() == 2
+    # source sets are document sets, also those of sources not imported (pictures,
+    # PDFs, media); "name: value" sets become a documents variable, the others
+    # boolean set:<group> columns
+    groups = cb.groups.set_index("group")["set"]
+    assert (groups[["Coke", "Images", "PDFs", "Video and Audio", "Mabel", "gender: male"]] == "document sets").all()
+    docs = project.documents.set_index("doc")
+    assert docs["gender"].value_counts().to_dict() == {"female": 2, "male": 1}
+    assert docs.loc["Simon.docx", "age"] == 67 and str(docs["age"].dtype) == "Int64"
+    assert docs["set:Text files"].sum() == 6 and "set:gender: female" not in docs.columns
+    assert project.frequencies(by="gender").loc["cornflakes"].tolist() == [1, 0]  # female, male
     # text codings of its members: happiness twice (serene and "rushed" code PDF and video only)
     assert project.frequencies("sets")["Feelings"] == 2
 
@@ -660,8 +668,12 @@ def test_codings_table_against_pandas_merge(tmp_path):
     assert table["doc"].tolist() == merged["doc"].tolist()
     assert table["text"].tolist() == merged["text"].tolist()
     assert table["start"].tolist() == merged["start"].tolist()
-    assert table["region"].tolist() == merged["region"].tolist()
-    assert table["name"].tolist() == merged["name"].tolist()
+    assert table["doc_region"].tolist() == merged["region"].tolist()
+    assert table["doc_name"].tolist() == merged["name"].tolist()
+    # the coding's own columns come before its document's, which are prefixed
+    own = [c for c in project.codings.columns if c not in ("item", "code", "coder", "start", "end")]
+    assert table.columns[8:8 + len(own)].tolist() == own
+    assert all(c.startswith("doc_") for c in table.columns[8 + len(own):])
     assert set(table["code_path"]) == {"theme > leaf", "leaf", "theme"}
 
 
@@ -671,7 +683,7 @@ def test_codings_table_of_megaregions(megaregions):
     assert table["code_path"].str.count(" > ").eq(2).all()  # theme > sub-theme > code
     merged = megaregions.codings.merge(megaregions.items[["item", "doc"]], on="item").merge(
         megaregions.documents, on="doc")
-    assert table["region"].tolist() == merged["region"].tolist()
+    assert table["doc_region"].tolist() == merged["region"].tolist()
 
 
 def test_to_excel_reads_back(megaregions, tmp_path):

@@ -133,3 +133,35 @@ def test_no_pairs_warns_and_names_the_context_that_finds_them():
                                          r"context='span' finds 1 pair\(s\), context='document' finds 1"):
         table = project.cooccurrence(context="item")
     assert table.loc["a", "b"] == 0
+
+
+def test_atlas_names_with_double_colons_form_a_hierarchy(tmp_path):
+    """ATLAS.ti 8.4's sample names 'Coke::diet Coke' and 'Coke::full-fat Coke'
+    beside a code 'Coke' (the REFI-QDA 1.5 specification's Annex A.2)."""
+    path = need(CODED["atlas84-mac"])
+    flat = read(path)
+    assert {"Coke::diet Coke", "Coke::full-fat Coke"} <= set(flat.codebook.codes["code"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nested = qc.read_qdpx(path, hierarchy="::")
+    codes = nested.codebook.codes.set_index("code")
+    assert codes.loc[["diet Coke", "full-fat Coke"], "parent"].tolist() == ["Coke", "Coke"]
+    assert codes.loc["diet Coke", "guid"] == flat.codebook.codes.set_index("code").loc["Coke::diet Coke", "guid"]
+    assert nested.codebook.levels == ["depth1", "depth2"]
+    # the coding of 'Coke::diet Coke' rolls up to Coke at the top level
+    assert nested.frequencies("depth1")["Coke"] == 1 and flat.frequencies()["Coke"] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = qc.read_qdpx(qc.write_qdpx(nested, tmp_path / "nested.qdpx"), hierarchy="::")
+    assert back.equals(nested)
+
+
+def test_every_document_has_its_column_by_doc():
+    """Six text sources of the ATLAS.ti sample and two notes: four have
+    selections, three of them coded (Mabêl's one selection carries only a comment)."""
+    project = read(need(CODED["atlas84-mac"]))
+    table = project.code_document_table(by="doc")
+    assert table.columns.tolist() == project.documents["doc"].tolist()
+    coded = project.codings.merge(project.items[["item", "doc"]], on="item")["doc"].nunique()
+    assert (table.sum() > 0).sum() == coded == 3 and project.items["doc"].nunique() == 4
+    assert project.frequencies(by="doc").shape[1] == 8

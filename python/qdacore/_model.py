@@ -154,7 +154,11 @@ class CodingArrays:
             return self._keys[cache]
         tables = (("codings", self._codings), ("items", self._items),
                   ("documents", self._documents))
-        home = next(((n, t) for n, t in tables if column in t.columns), None)
+        # the keys of documents and items split by their own tables, so that a
+        # document without items (an item without codings) has its group too
+        owner = {"doc": "documents", "item": "items"}.get(column) if isinstance(column, str) else None
+        home = next(((n, t) for n, t in tables if n == owner and column in t.columns), None) or \
+            next(((n, t) for n, t in tables if column in t.columns), None)
         if home is None:
             raise ValueError(
                 f"by={column!r} is not a column of codings, items or documents; columns are "
@@ -423,13 +427,14 @@ def identical_spans(items: pd.DataFrame) -> np.ndarray:
 
     start, end = offsets("start"), offsets("end")
     known = ~np.isnan(start) & ~np.isnan(end)
-    ids = items["item"].to_numpy(dtype=object)
+    ids = items["item"].to_numpy(dtype=object, copy=True)
+    ids[known] = None
     key = pd.DataFrame({
         "doc": items["doc"].to_numpy(dtype=object),
         "scope": (items["scope"].astype(object).where(items["scope"].notna(), "").to_numpy(dtype=object)
                   if "scope" in items.columns else np.full(n, "", dtype=object)),
         "start": np.where(known, start, -1.0),
         "end": np.where(known, end, -1.0),
-        "id": np.where(known, None, ids),
+        "id": ids,
     })
     return key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)

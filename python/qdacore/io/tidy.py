@@ -69,16 +69,17 @@ def codings_table(project: Project) -> pd.DataFrame:
     Columns ``doc``, ``item``, ``code``, ``code_path`` (labels from the root,
     joined by ``" > "``), ``coder``, ``start``, ``end`` (code-point offsets of
     the coded span in its document; missing where unknown), ``text`` (the
-    coded span: from the document's text, else the item's), then every
-    document column but ``doc`` and ``text`` (prefixed ``doc_`` where a name
-    is taken). Rows follow the codings table.
+    coded span: from the document's text, else the item's), then the
+    codings table's other columns (``coding_`` before a name taken above), then
+    every document column but ``doc`` and ``text``, prefixed ``doc_``. Rows
+    follow the codings table.
 
     Examples
     --------
     >>> import qdacore as qc
     >>> table = qc.datasets.megaregions().codings_table()
-    >>> table.columns[:9].tolist()
-    ['doc', 'item', 'code', 'code_path', 'coder', 'start', 'end', 'text', 'region']
+    >>> table.columns[:10].tolist()
+    ['doc', 'item', 'code', 'code_path', 'coder', 'start', 'end', 'text', 'synthetic', 'doc_region']
     >>> table.loc[0, "code_path"]
     'Cooperation > Collaborating industrial clusters > High-end clusters in the core city'
     """
@@ -113,11 +114,12 @@ def codings_table(project: Project) -> pd.DataFrame:
         "end": pd.array(end, dtype="Int64"),
         "text": text,
     })
+    for col in codings.columns:  # the coding's own columns, then its document's
+        if col not in ("item", "code", "coder", "start", "end"):
+            table[f"coding_{col}" if col in table.columns else col] = codings[col].to_numpy()
     for col in docs.columns:
-        if col in ("doc", "text"):
-            continue
-        name = f"doc_{col}" if col in table.columns else col
-        table[name] = docs[col].iloc[doc_pos].reset_index(drop=True)
+        if col not in ("doc", "text"):
+            table[f"doc_{col}"] = docs[col].iloc[doc_pos].reset_index(drop=True)
     return table
 
 

@@ -16,8 +16,8 @@ REFI-QDA                        Project
 ``Set``                         a row of ``codebook.groups``: ``group``, ``set``
                                 (see below), ``name``, ``guid``, ``description``;
                                 its ``MemberCode`` in ``codebook.members``; its
-                                ``MemberSource``/``MemberNote`` as a boolean
-                                documents column ``set:<group>``
+                                ``MemberSource``/``MemberNote`` as a documents
+                                column (see below)
 ``User``                        ``codings.coder`` (the user's name) and
                                 ``codings.coder_guid``
 ``TextSource``                  a row of ``documents`` with ``kind="text"`` and
@@ -50,8 +50,16 @@ REFI-QDA                        Project
 
 A ``Set`` named ``"vision::V-MP"`` becomes group ``V-MP`` of group set
 ``vision``; other sets go to group set ``sets`` (code sets) or ``document
-sets`` (sets with only sources and notes). Exports write ``set::group`` so
-that group sets survive.
+sets`` (sets of sources and notes, imported or not). Exports write
+``set::group`` so that group sets survive. The document sets named
+``variable: value`` (ATLAS.ti's ``gender: male``, ``age: 25``) become one
+documents column ``variable`` with each document's value (whole numbers as
+``Int64``), usable as ``by="gender"``; each other document set becomes a
+boolean documents column ``set:<group>``. Exports write both back as the
+sets they came from.
+
+Codes named ``Parent::Child`` (ATLAS.ti's flat codebooks) stay flat unless
+``hierarchy="::"`` asks for the hierarchy.
 
 Not carried (each reported with a warning when a file has them): picture,
 PDF, audio and video sources and their selections (qdacore analyses text),

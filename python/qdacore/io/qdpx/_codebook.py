@@ -41,8 +41,10 @@ _COLOR_RE = re.compile(r"#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})")
 
 
 # -- reading --------------------------------------------------------------------------
-def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
-    """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes)."""
+def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str] = None) -> pd.DataFrame:
+    """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes);
+    with ``hierarchy`` (a separator such as ``"::"``), top-level codes named
+    ``Parent::Child`` become children of ``Parent`` (see :func:`_nest`)."""
     rows: list = []
     stack: list[tuple[ET.Element, Optional[int], tuple[str, ...]]] = (
         [] if codes_el is None else [(c, None, ()) for c in reversed(codes_el.findall(qname("Code", ns)))])
@@ -60,6 +62,8 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
             "_parent": parent, "_path": path + (name,),
         })
         stack.extend((c, me, path + (name,)) for c in reversed(el.findall(qname("Code", ns))))
+    if hierarchy:
+        _nest(rows, hierarchy)
     names = [r["name"] for r in rows]
     paths = [" > ".join(r["_path"]) for r in rows]
     ids = unique_ids(names, unique_ids(paths, [f"{p} [{r['guid']}]" for p, r in zip(paths, rows)]))
@@ -74,6 +78,57 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str) -> pd.DataFrame:
             continue
         codes[col] = pd.Series(values, dtype=bool if col == "is_codable" and None not in values else object)
     return codes
+
+
+def _nest(rows: list, separator: str) -> None:
+    """Top-level codes named ``A<sep>B<sep>C`` become ``C``, a child of ``B``,
+    a child of ``A`` (in place): ATLAS.ti's flat codebooks name a hierarchy so.
+    A parent missing from the codebook is added as a code that is not codable,
+    its GUID derived from its path."""
+    def child(parent: Optional[int], name: str, path: tuple) -> int:
+        for k, r in enumerate(rows):
+            if r["_parent"] == parent and r["name"] == name and separator not in r["name"]:
+                return k
+        rows.append({"name": name, "guid": stable_guid("code path", *path, name), "color": None,
+                     "description": None, "is_codable": False, "note_refs": None, "_parent": parent,
+                     "_path": ()})
+        return len(rows) - 1
+
+    for k in range(len(rows)):
+        r = rows[k]
+        parts = [p.strip() for p in r["name"].split(separator)]
+        if r["_parent"] is not None or len(parts) < 2 or not all(parts):
+            continue
+        parent: Optional[int] = None
+        path: tuple = ()
+        for name in parts[:-1]:
+            parent = child(parent, name, path)
+            path += (name,)
+        r["name"], r["_parent"] = parts[-1], parent
+    # nesting order (each parent, then its children in file order), as the
+    # nested XML an export writes reads back; paths follow the new parents
+    children: dict = {}
+    for k, r in enumerate(rows):
+        children.setdefault(r["_parent"], []).append(k)
+    order: list = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        k = stack.pop()
+        order.append(k)
+        stack.extend(reversed(children.get(k, [])))
+    new_index = {old: new for new, old in enumerate(order)}
+    nested = [rows[k] for k in order]
+    for r in nested:
+        r["_parent"] = None if r["_parent"] is None else new_index[r["_parent"]]
+        parent = r["_parent"]
+        r["_path"] = (() if parent is None else nested[parent]["_path"]) + (r["name"],)
+    rows[:] = nested
+
+
+def _separator(hierarchy: Optional[str]) -> Optional[str]:
+    if hierarchy is not None and (not isinstance(hierarchy, str) or not hierarchy.strip()):
+        raise ValueError(f"hierarchy must be None or a separator such as '::', got {hierarchy!r}")
+    return hierarchy
 
 
 def codes_by_guid(codes: pd.DataFrame) -> dict:
@@ -103,9 +158,13 @@ def parse_sets(sets: list, ns: str, code_of: dict, report: Report, member_attr: 
         others = [m.get("targetGUID") for tag in ("MemberSource", "MemberNote")
                   for m in el.findall(qname(tag, ns))]
         not_imported.extend(g for g in others if gkey(g) not in doc_keys)
-        others = [g for g in others if gkey(g) in doc_keys]
+        # a set of sources is a document set even when its sources (pictures,
+        # PDFs, media) are not imported
         name = el.get("name") or ""
         set_name, group = _split_set_name(name, bool(codes), bool(others))
+        if set_name in (SETS, DOCUMENT_SETS) and name.startswith(f"{set_name}::"):
+            name = group  # the default set named only to keep a set without members one
+        others = [g for g in others if gkey(g) in doc_keys]
         rows.append({"group": group, "set": set_name, "name": name,
                      "guid": el.get("guid") or stable_guid("set", name, len(rows)),
                      "description": child_text(el, "Description", ns)})
@@ -142,24 +201,72 @@ def make_codebook(codes: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFra
     return Codebook(codes, groups, members, allow_empty=True)
 
 
-def add_document_sets(docs: pd.DataFrame, doc_members: list) -> None:
-    """One boolean column ``set:<group>`` per set that lists imported documents (in place)."""
-    if not doc_members:
-        return
+def add_document_sets(docs: pd.DataFrame, doc_members: list, groups: pd.DataFrame, report: Report) -> None:
+    """The document sets as documents columns (in place): the sets named
+    ``variable: value`` (ATLAS.ti's way of recording a document variable) as
+    one column ``variable`` holding each document's value, the others as a
+    boolean column ``set:<group>`` each."""
     row_of = dict(zip(docs["guid"].map(gkey), range(len(docs))))
     pairs = pd.DataFrame(doc_members, columns=["group", "member"])
     rows = pairs["member"].map(gkey).map(row_of).to_numpy(dtype=np.int64)
-    for group, at in pairs.groupby("group", sort=False).indices.items():
-        flag = np.zeros(len(docs), dtype=bool)
-        flag[rows[at]] = True
-        docs[f"{SET_COLUMN}{group}"] = flag
+    members = {g: rows[at] for g, at in pairs.groupby("group", sort=False).indices.items()}
+    as_variable: set = set()
+    for variable, sets in _variable_sets(groups).items():
+        value = np.full(len(docs), None, dtype=object)
+        taken = np.zeros(len(docs), dtype=np.int64)
+        for group, text in sets:
+            at = members.get(group, np.zeros(0, dtype=np.int64))
+            value[at] = text
+            taken[at] += 1
+        if variable in docs.columns or (taken > 1).any():
+            report.add(f"document sets {shown([g for g, _ in sets])} name values of {variable!r}, but "
+                       + ("the documents already have that column" if variable in docs.columns else
+                          "a document is in two of them") + "; they stay set:<group> columns")
+            continue
+        docs[variable] = _typed(pd.Series(value, dtype=object))
+        as_variable.update(g for g, _ in sets)
+    for group, at in members.items():
+        if group not in as_variable:
+            flag = np.zeros(len(docs), dtype=bool)
+            flag[at] = True
+            docs[f"{SET_COLUMN}{group}"] = flag
 
 
-def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES) -> Codebook:
+_VARIABLE_SET = re.compile(r"\s*([^:]*[^:\s])\s*:\s+(\S.*?)\s*")
+
+
+def _variable_sets(groups: pd.DataFrame) -> dict:
+    """{variable: [(group, value text), ...]} of the document sets named ``variable: value``."""
+    out: dict = {}
+    names = column(groups, "name")
+    for group, set_name, name in zip(groups["group"], groups["set"], names.where(names.notna(), groups["group"])):
+        match = _VARIABLE_SET.fullmatch(str(name)) if set_name == DOCUMENT_SETS else None
+        if match:
+            out.setdefault(match.group(1), []).append((group, match.group(2)))
+    return out
+
+
+def set_variables(groups: pd.DataFrame) -> frozenset:
+    """The documents columns that hold the values of ``variable: value`` document sets."""
+    return frozenset(_variable_sets(groups))
+
+
+def _typed(values: pd.Series) -> pd.Series:
+    """Whole numbers as Int64 (``age: 25``), other values as given."""
+    number = pd.to_numeric(values, errors="coerce")
+    given = values.notna()
+    if given.any() and number[given].notna().all() and (number[given] % 1 == 0).all() \
+            and (number[given].astype("int64").astype(str) == values[given]).all():
+        return number.astype("Int64")
+    return values
+
+
+def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
+             max_member_bytes: int = MAX_MEMBER_BYTES) -> Codebook:
     """Read a REFI-QDA codebook (``.qdc``) as a :class:`~qdacore.Codebook`.
 
-    Codes and sets map as in :func:`read_qdpx`. Raises ``ValueError`` for
-    hostile or malformed XML and for other schema versions.
+    Codes and sets map as in :func:`read_qdpx` (``hierarchy`` too). Raises
+    ``ValueError`` for hostile or malformed XML and for other schema versions.
 
     Examples
     --------
@@ -179,7 +286,7 @@ def read_qdc(path: Union[str, Path], *, max_member_bytes: int = MAX_MEMBER_BYTES
     root = parse_xml(read_capped(path, member_limit(max_member_bytes)), path.name)
     check_root(root, CODEBOOK_NS, "CodeBook", path.name)
     report = Report()
-    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS)
+    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, _separator(hierarchy))
     code_of = codes_by_guid(codes)
     groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
                                     CODEBOOK_NS, code_of, report, "guid")
@@ -223,14 +330,24 @@ def _set_names(groups: pd.DataFrame) -> np.ndarray:
     return np.where(names.notna().to_numpy(), names.to_numpy(dtype=object), composed)
 
 
-def document_set_members(docs: pd.DataFrame, doc_guids: np.ndarray, kind: np.ndarray) -> dict:
-    """{group: [(MemberSource or MemberNote, GUID), ...]} from the ``set:<group>`` documents columns."""
+def document_set_members(docs: pd.DataFrame, groups: pd.DataFrame, doc_guids: np.ndarray,
+                         kind: np.ndarray) -> dict:
+    """{group: [(MemberSource or MemberNote, GUID), ...]} from the ``set:<group>``
+    documents columns and the ``variable`` columns of ``variable: value`` sets."""
+    def listed(flags: np.ndarray) -> list:
+        return [("MemberNote" if kind[d] == "note" else "MemberSource", doc_guids[d])
+                for d in np.flatnonzero(flags)]
+
     doc_members: dict = {}
     for c in docs.columns:
         if str(c).startswith(SET_COLUMN):
-            flags = docs[c].fillna(False).astype(bool).to_numpy()
-            doc_members[c[len(SET_COLUMN):]] = [("MemberNote" if kind[d] == "note" else "MemberSource",
-                                                 doc_guids[d]) for d in np.flatnonzero(flags)]
+            doc_members[c[len(SET_COLUMN):]] = listed(docs[c].fillna(False).astype(bool).to_numpy())
+    for variable, sets in _variable_sets(groups).items():
+        if variable in docs.columns:
+            text = docs[variable].astype(object).map(lambda v: None if not nonnull(v) else str(v))
+            for group, value in sets:
+                if group not in doc_members:
+                    doc_members[group] = listed((text == value).to_numpy(dtype=bool))
     return doc_members
 
 
@@ -252,12 +369,17 @@ def write_sets(parent: ET.Element, codebook: Codebook, code_guids: np.ndarray, n
     bounds = np.searchsorted(member_group[order], np.arange(len(groups) + 1))
     attr = "targetGUID" if ns == NS else "guid"
     for g in range(len(groups)):
+        group = groups["group"].iat[g]
+        name = names[g]
+        if groups["set"].iat[g] == DOCUMENT_SETS and not (doc_members or {}).get(group) \
+                and bounds[g] == bounds[g + 1]:  # no members to tell what it is: say it
+            name = f"{DOCUMENT_SETS}::{name}"
         el = ET.SubElement(sets, plain_tag("Set", ns), guid=set_guids[g],
-                           name=xml_text(names[g], "codebook.groups.name"))
+                           name=xml_text(name, "codebook.groups.name"))
         description(el, desc[g], "codebook.groups.description", ns)
         for c in code_pos[order[bounds[g]:bounds[g + 1]]]:
             ET.SubElement(el, plain_tag("MemberCode", ns), {attr: code_guids[c]})
-        for tag, target in (doc_members or {}).get(groups["group"].iat[g], ()):
+        for tag, target in (doc_members or {}).get(group, ()):
             ET.SubElement(el, plain_tag(tag), targetGUID=target)
     for group in extra:
         el = ET.SubElement(sets, plain_tag("Set"), guid=stable_guid("group", group),

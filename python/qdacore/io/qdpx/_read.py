@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ import pandas as pd
 from ... import _validate as check
 from ..._model import new_project
 from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit, parse_xml
-from ._codebook import add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
+from ._codebook import _separator, add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
@@ -32,6 +32,7 @@ def read_qdpx(
     path: Union[str, Path],
     *,
     positions: str = "auto",
+    hierarchy: Optional[str] = None,
     max_member_bytes: int = MAX_MEMBER_BYTES,
 ) -> Project:
     """Read a REFI-QDA project (``.qdpx`` archive, or a bare ``.qde`` XML file).
@@ -44,6 +45,11 @@ def read_qdpx(
         ``"auto"`` decides from the ``origin`` attribute, checked against the
         texts, and reports its choice with a :class:`PositionsWarning` when it
         is not the standard's.
+    hierarchy : str, optional
+        A separator that makes flat code names a hierarchy: with
+        ``hierarchy="::"``, a top-level code ``Coke::diet Coke`` becomes
+        ``diet Coke``, a child of ``Coke`` (ATLAS.ti names code groups so);
+        a parent missing from the codebook is added, not codable.
     max_member_bytes : int
         Largest decompressed size accepted for any one archive member.
 
@@ -86,7 +92,7 @@ def read_qdpx(
     try:
         root = parse_xml(archive.project_xml(), f"{path.name}: project.qde")
         check_root(root, NS, "Project", f"{path.name}: project.qde")
-        project = _build(root, archive, positions, report, path)
+        project = _build(root, archive, positions, _separator(hierarchy), report, path)
     finally:
         archive.close()
     report.emit()
@@ -95,12 +101,13 @@ def read_qdpx(
 
 
 
-def _build(root: ET.Element, archive: Archive, positions: str, report: Report, path: Path) -> Project:
+def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Optional[str], report: Report,
+           path: Path) -> Project:
     """The Project of a project's XML (the warnings go to ``report``, in the order they arise)."""
     users = {}
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
         users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
-    codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS)
+    codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy)
     code_of = codes_by_guid(codes)
     parsed = _walk(root, archive, report)
     docs = _documents(parsed, report)
@@ -110,7 +117,7 @@ def _build(root: ET.Element, archive: Archive, positions: str, report: Report, p
     add_variables(root, docs, report)
     groups, members, doc_members = parse_sets(root.findall(f"{qname('Sets')}/{qname('Set')}"), NS, code_of,
                                               report, "targetGUID", frozenset(docs["guid"].map(gkey)))
-    add_document_sets(docs, doc_members)
+    add_document_sets(docs, doc_members, groups, report)
     docs = _drop_empty(docs, ("note_refs",))
     items = _drop_empty(items, ("note_refs",))
     codebook = make_codebook(codes, groups, members)

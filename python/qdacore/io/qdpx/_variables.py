@@ -164,14 +164,16 @@ def _value_element(parent: ET.Element, guid: str, kind: str, text: str) -> None:
 
 class Variables:
     """The documents columns an export writes as REFI-QDA variables: every
-    column that is not one of the Project's own nor a ``set:`` column.
+    column that is not one of the Project's own nor a document set's.
 
     Write :meth:`declarations`, then :meth:`cases`, then each source's
     :meth:`values` (the schema's order).
     """
 
-    def __init__(self, docs: pd.DataFrame) -> None:
-        self.columns = [c for c in docs.columns if c not in _RESERVED and not str(c).startswith(SET_COLUMN)]
+    def __init__(self, docs: pd.DataFrame, sets: frozenset = frozenset()) -> None:
+        """``sets``: the columns written as document sets instead (``variable: value`` sets)."""
+        self.columns = [c for c in docs.columns if c not in _RESERVED and c not in sets
+                        and not str(c).startswith(SET_COLUMN)]
         self.guid = {c: stable_guid("variable", c) for c in self.columns}
         self.kind = {c: _variable_type(docs[c]) for c in self.columns}
         self.text = {c: _variable_strings(docs[c], self.kind[c]) for c in self.columns}

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..._model import CodedProject
 from ..._version import __version__
-from ._codebook import document_set_members, write_codes, write_sets
+from ._codebook import document_set_members, set_variables, write_codes, write_sets
 from ._guids import GUID_RE, check_guids, gkey, guids, stable_guid
 from ._report import Report, shown
 from ._variables import Variables
@@ -105,7 +105,7 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
         write_codes(codes_el, cb.codes, cb.parent_positions, code_guids, NS)
 
     doc_guids = guids(column(docs, "guid"), "doc", docs["doc"], "documents.guid")
-    variables = Variables(docs)
+    variables = Variables(docs, set_variables(cb.groups))
     variables.declarations(root)
     variables.cases(root, docs, doc_guids)
 
@@ -167,7 +167,7 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
         report.add(f"{synthesised} item(s) had neither offsets nor a document text; each document's text "
                    "was made of its items' texts (or ids), one per line")
 
-    write_sets(root, cb, code_guids, NS, document_set_members(docs, doc_guids, kind))
+    write_sets(root, cb, code_guids, NS, document_set_members(docs, cb.groups, doc_guids, kind))
     return root, files
 
 
