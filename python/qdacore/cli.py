@@ -1,18 +1,38 @@
 """Command line: ``qdacore report``, ``qdacore info``, ``qdacore export`` and
-``qdacore demo``.
+``qdacore demo`` (also ``python -m qdacore``).
 
-PROJECT arguments name a REFI-QDA project (``.qdpx``), a CSV project folder
-(:meth:`qdacore.Project.to_csv`), or nothing for the embedded example (a
-synthetic corpus calibrated to the study). Exit codes: 0 success, 2 bad input
-(a message on stderr says what and how to fix it).
+A PROJECT argument is one of
+
+- a REFI-QDA project: a ``.qdpx`` archive, or a bare ``.qde`` project XML (as
+  ATLAS.ti's "project only" export), read with :func:`qdacore.read_qdpx`;
+- a CSV project folder, as :meth:`qdacore.Project.to_csv` and
+  ``qdacore export --to csv`` write it, read with
+  :func:`qdacore.io.read_csv_folder`;
+- nothing, for the embedded example (a synthetic corpus calibrated to the
+  study).
+
+A file is read by its content, whatever its suffix: a zip archive as a
+``.qdpx``, an XML file as a ``.qde``. There is no command that builds a
+project from raw documents; :func:`qdacore.text.split_items` does that in
+Python.
+
+Exit codes: 0 success; 2 bad input (a missing or malformed project, a bad
+option, an output that cannot be written, a missing optional dependency),
+with one line on stderr that says what is wrong and how to fix it. Any other
+error is a defect of qdacore and shows its traceback. Warnings (how a
+REFI-QDA file counts positions, content a Project cannot hold) print one line
+each on stderr.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, NoReturn, Optional, TextIO, Union
 
 import pandas as pd
 
@@ -24,27 +44,135 @@ from .report import build_report
 
 __all__ = ["main", "parser"]
 
+#: What a PROJECT argument may be; every error about one ends with it.
+_ACCEPTED = ("PROJECT is a .qdpx archive, a bare .qde project XML, or a CSV project folder "
+             "(codes.csv, documents.csv, items.csv, codings.csv, as `qdacore export --to csv` writes)")
+_TABLE_FILES = ("codes.csv", "documents.csv", "items.csv", "codings.csv")
+_EXCEL_HINT = "pip install 'qdacore[excel]' (or pip install openpyxl)"
+
 
 class _UsageError(Exception):
-    """Bad input from the command line; printed without a traceback."""
+    """Bad input from the command line; printed as one line, without a traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line (the usage is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}; see {self.prog} --help\n")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reason(err: OSError, path: Union[str, Path]) -> str:
+    """What an OSError met at ``path`` says, without errno and with the file
+    it names when that is another."""
+    raw = err.filename
+    name = os.fsdecode(raw) if isinstance(raw, (str, bytes, os.PathLike)) else None
+    where = f" on {name}" if name is not None and Path(name) != Path(path) else ""
+    if isinstance(err, PermissionError):
+        return f"permission denied{where}"
+    if isinstance(err, (FileExistsError, NotADirectoryError)) and name is not None:
+        return f"{name} is a file, not a folder"
+    return f"{(err.strerror or str(err)).lower()}{where}"
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _kind(path: str) -> str:
+    """``"csv"`` or ``"qdpx"`` for what lies at ``path``, judged by its content."""
+    p = Path(path)
+    try:
+        p.stat()
+    except FileNotFoundError:
+        raise _UsageError(f"{path}: no such file or folder; {_ACCEPTED}") from None
+    except OSError as err:
+        raise _UsageError(f"cannot read {path}: {_reason(err, path)}") from None
+    try:
+        if p.is_dir():
+            names = {child.name.lower(): child.name for child in p.iterdir()}
+            if "project.json" in names or any(t in names for t in _TABLE_FILES):
+                return "csv"
+            if "project.qde" in names:
+                raise _UsageError(f"{path} is an unpacked .qdpx archive (a folder holding project.qde); "
+                                  "pass the .qdpx file itself, or zip the folder's contents into one")
+            found = sorted(n for k, n in names.items() if k.endswith((".qdpx", ".qde")))
+            hint = f"; it holds {', '.join(found[:3])}: pass one of those" if found else ""
+            raise _UsageError(f"{path} is a folder without codes.csv, documents.csv, items.csv or "
+                              f"codings.csv{hint}; {_ACCEPTED}")
+        with open(p, "rb") as f:
+            head = f.read(64)
+    except OSError as err:
+        raise _UsageError(f"cannot read {path}: {_reason(err, path)}") from None
+    if head.startswith(b"PK\x03\x04"):
+        return "qdpx"  # a zip: read as a .qdpx archive
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith((b"\xff\xfe<", b"\xfe\xff\0<")):
+        return "qdpx"  # XML: read as a bare .qde
+    if p.name.lower() in _TABLE_FILES:
+        raise _UsageError(f"{path} is one table of a CSV project; pass its folder {p.parent} instead")
+    what = "an empty file" if not head else "neither a zip archive (.qdpx) nor XML (.qde)"
+    raise _UsageError(f"{path} is {what}, so not a project; {_ACCEPTED}")
 
 
 def _load(path: Optional[str]) -> Project:
-    """The project at ``path`` (.qdpx file or CSV folder), or the example."""
+    """The project at ``path`` (see the module docstring), or the example."""
     if path is None:
         return datasets.megaregions()
-    p = Path(path)
-    if p.suffix.lower() == ".qdpx":
-        return read_qdpx(p)
-    if p.is_dir():
-        return read_csv_folder(p)
-    raise _UsageError(f"{path!r} is neither a .qdpx file nor a CSV project folder")
+    kind = _kind(path)
+    what = "a CSV project folder" if kind == "csv" else "a REFI-QDA project"
+    fix = ("correct the CSV files or project.json, or write the folder again with Project.to_csv"
+           if kind == "csv" else "export the project again from the QDA software")
+    try:
+        return read_csv_folder(path) if kind == "csv" else read_qdpx(path)
+    except OSError as err:
+        raise _UsageError(f"cannot read {path}: {_reason(err, path)}") from None
+    except (ValueError, TypeError, KeyError) as err:
+        # ValueError: the readers' and Project's checks (and json, zip, XML, pandas
+        # parse errors); TypeError: a column of the wrong type (text offsets) or a
+        # dtype project.json names wrongly; KeyError: project.json lacks an entry
+        detail = f"missing entry {err}" if isinstance(err, KeyError) else str(err)
+        raise _UsageError(f"cannot read {path} as {what}: {detail}; {fix}") from None
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def _check_output(out: Path, example: Optional[str]) -> None:
+    """Refuse an output of the wrong kind before any work is done: a folder
+    where a file (such as ``example``) is written, or a file where a folder
+    (``example`` None) is."""
+    if example is None and out.exists() and not out.is_dir():
+        raise _UsageError(f"-o {out} is a file, but a folder is written there; name a folder")
+    if example is not None and out.is_dir():
+        raise _UsageError(f"-o {out} is a folder; name the file to write, such as {out / example}")
+    # the nearest folder that exists must let us in (a second check is the writing itself)
+    existing = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | (os.X_OK if existing.is_dir() else 0)):
+        where = "" if existing == out else f" on {existing}"
+        raise _UsageError(f"cannot write {out}: permission denied{where}; choose another -o/--output "
+                          "in a folder you may write to")
+
+
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Turn an OSError while writing ``out`` into a one-line usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise _UsageError(f"cannot write {out}: {_reason(err, out)}; choose another -o/--output "
+                          "in a folder you may write to") from None
 
 
 def _report(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    _check_output(out, "report.html")
     project = _load(args.project)
-    out = build_report(project, args.output, title=args.title)
-    print(f"report written to {out.resolve()}")
+    with _writing(out):
+        written = build_report(project, out, title=args.title)
+    print(f"report written to {written.resolve()}")
     return 0
 
 
@@ -58,22 +186,36 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    project = _load(args.project)
     out = Path(args.output)
-    if args.to == "csv":
-        project.to_csv(out)
-    elif args.to == "xlsx":
-        project.to_excel(out)
-    else:
-        write_qdpx(project, out)
+    _check_output(out, None if args.to == "csv" else f"project.{args.to}")
+    if args.to == "xlsx":
+        try:
+            import openpyxl  # noqa: F401  (pandas' Excel engine; fail before reading the project)
+        except ImportError:
+            raise _UsageError(f"--to xlsx needs openpyxl, which is not installed: {_EXCEL_HINT}") from None
+    project = _load(args.project)
+    with _writing(out):
+        try:
+            if args.to == "csv":
+                project.to_csv(out)
+            else:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                if args.to == "xlsx":
+                    project.to_excel(out)
+                else:
+                    write_qdpx(project, out)
+        except ImportError as err:  # an openpyxl pandas does not accept
+            raise _UsageError(f"--to xlsx: {_one_line(str(err))}; {_EXCEL_HINT}") from None
+        except ValueError as err:  # content the format cannot carry
+            raise _UsageError(f"cannot export {args.project or 'the example'} to {args.to}: {err}") from None
     print(f"{args.to} written to {out.resolve()}")
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    project = datasets.megaregions(seed=args.seed)
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_output(out, None)
+    project = datasets.megaregions(seed=args.seed)
     print(f"{project!r}\n{project.codings['synthetic'].mean():.1%} of the codings are synthetic: "
           "a calibrated reconstruction of the study's totals, not its data.\n")
     tables = {
@@ -82,12 +224,13 @@ def _demo(args: argparse.Namespace) -> int:
         "frequencies_subtheme": project.frequencies("subtheme", labels=True),
         "theme_by_region": project.code_document_table("theme", by="region", margins=True),
     }
-    with pd.option_context("display.width", 120, "display.max_columns", 8):
+    with _writing(out), pd.option_context("display.width", 120, "display.max_columns", 8):
+        out.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
             print(f"== {name} ==\n{table}\n")
             table.to_csv(out / f"{name}.csv")
-    project.to_csv(out / "project")
-    report = build_report(project, out / "report.html")
+        project.to_csv(out / "project")
+        report = build_report(project, out / "report.html")
     print(f"wrote {len(tables)} tables and the project (CSV) to {out.resolve()}")
     print(f"report written to {report.resolve()}")
     return 0
@@ -102,24 +245,28 @@ def parser() -> argparse.ArgumentParser:
     >>> parser().parse_args(["export", "--to", "csv", "-o", "out"]).to
     'csv'
     """
-    top = argparse.ArgumentParser(
+    project_help = "a .qdpx archive, a .qde project XML or a CSV project folder (default: the example)"
+    top = _Parser(
         prog="qdacore", description="Thematic analysis of coded policy corpora.",
-        epilog="PROJECT: a .qdpx file, a CSV project folder, or nothing for the example.")
+        epilog="PROJECT: a .qdpx archive, a bare .qde project XML, a CSV project folder "
+               "(qdacore export --to csv), or nothing for the embedded example. Errors print one "
+               "line on stderr and exit with code 2.")
     top.add_argument("--version", action="version", version=f"qdacore {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     report = sub.add_parser("report", help="write the HTML report of a project",
                             description="Write one self-contained HTML report.")
-    report.add_argument("project", nargs="?", metavar="PROJECT")
+    report.add_argument("project", nargs="?", metavar="PROJECT", help=project_help)
     report.add_argument("-o", "--output", default="report.html", help="HTML file (default report.html)")
     report.add_argument("--title", help="heading of the report")
     report.set_defaults(run=_report)
     info = sub.add_parser("info", help="sizes, levels and group sets of a project",
                           description="Print the sizes, levels and group sets of a project.")
-    info.add_argument("project", nargs="?", metavar="PROJECT")
+    info.add_argument("project", nargs="?", metavar="PROJECT", help=project_help)
     info.set_defaults(run=_info)
     export = sub.add_parser("export", help="convert a project to CSV, Excel or REFI-QDA",
-                            description="Write a project as a CSV folder, an .xlsx workbook or a .qdpx file.")
-    export.add_argument("project", nargs="?", metavar="PROJECT")
+                            description="Write a project as a CSV folder, an .xlsx workbook (needs "
+                                        "openpyxl: pip install 'qdacore[excel]') or a .qdpx file.")
+    export.add_argument("project", nargs="?", metavar="PROJECT", help=project_help)
     export.add_argument("--to", required=True, choices=["csv", "xlsx", "qdpx"])
     export.add_argument("-o", "--output", required=True, help="folder (csv) or file (xlsx, qdpx)")
     export.set_defaults(run=_export)
@@ -129,6 +276,14 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="seed of the example corpus")
     demo.set_defaults(run=_demo)
     return top
+
+
+def _warning_printer(command: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints one line per warning."""
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Optional[TextIO] = None, line: Optional[str] = None) -> None:
+        print(f"qdacore {command}: warning: {_one_line(str(message))}", file=file or sys.stderr)
+    return show
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -144,11 +299,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     0
     """
     args = parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (_UsageError, OSError, ValueError, TypeError) as err:
-        print(f"qdacore {args.command}: error: {err}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():  # restores showwarning afterwards
+        warnings.showwarning = _warning_printer(args.command)
+        try:
+            return int(args.run(args))
+        except _UsageError as err:
+            print(f"qdacore {args.command}: error: {_one_line(str(err))}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"qdacore {args.command}: interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
