@@ -36,8 +36,8 @@ nitpicky = False
 #: (tests/test_public_api.py checks that this list names exactly them).
 API_MODULES = ["qdacore", "qdacore.codebook", "qdacore.cooc", "qdacore.agree", "qdacore.text",
                "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.io.qdpx",
-               "qdacore.io.csv", "qdacore.io.tidy", "qdacore.plot", "qdacore.report",
-               "qdacore.datasets"]
+               "qdacore.io.csv", "qdacore.io.excel", "qdacore.io.merge", "qdacore.io.tidy",
+               "qdacore.plot", "qdacore.report", "qdacore.datasets"]
 
 
 def api_page(module_name: str, seen: set) -> str:

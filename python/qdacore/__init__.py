@@ -29,11 +29,12 @@ _LAZY = {
     "datasets": None, "indices": None, "io": None, "report": None, "spatial": None,
     "text": None,
     "read_qdpx": "io", "write_qdpx": "io", "read_qdc": "io", "write_qdc": "io",
+    "merge_coders": "io",
 }
 
 __all__ = [
     "Project", "Codebook", "CodingArrays", "Split",
-    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
+    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "merge_coders",
     "agree", "codebook", "cooc", "datasets", "indices", "io", "plot", "report", "spatial",
     "text", "__version__",
 ]
@@ -42,7 +43,7 @@ CodingArrays.__module__ = Split.__module__ = __name__  # documented and pickled 
 
 if TYPE_CHECKING:  # pragma: no cover - what static tools should see
     from . import datasets, indices, io, report, spatial, text
-    from .io import read_qdc, read_qdpx, write_qdc, write_qdpx
+    from .io import merge_coders, read_qdc, read_qdpx, write_qdc, write_qdpx
 
 
 def __getattr__(name: str) -> Any:

