@@ -432,8 +432,9 @@ def test_synthetic_project_maps_every_part(tmp_path, project_schema):
 
 def test_megaregions_round_trip_keeps_what_refi_carries(megaregions, tmp_path, project_schema):
     with pytest.warns(qdpx.QdpxWarning, match="1199 item.*one per line"):  # no text, no offsets
-        out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
+        out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx", qdacore_tables=False)
     assert_valid(project_schema, qde_of(out))
+    assert not any(n.startswith("qdacore/") for n in zipfile.ZipFile(out).namelist())
     back, _ = read_quietly(out)
     cb, cb2 = megaregions.codebook, back.codebook
     cols = ["code", "parent", "description"]
@@ -452,6 +453,37 @@ def test_megaregions_round_trip_keeps_what_refi_carries(megaregions, tmp_path, p
     # levels come back as depth names (REFI-QDA has no level names)
     assert back.frequencies("depth1").tolist() == megaregions.frequencies("theme").tolist()
     assert back.frequencies("vision").equals(megaregions.frequencies("vision"))
+
+
+def test_native_project_round_trips_equal(megaregions, tmp_path, project_schema):
+    """With its qdacore/ tables (the default) a native project comes back equal:
+    level names, labels in two languages, keywords, item ids such as CY:4."""
+    with pytest.warns(qdpx.QdpxWarning, match="one per line"):
+        out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
+    assert_valid(project_schema, qde_of(out))
+    back, caught = read_quietly(out)
+    assert caught == []
+    assert back.equals(megaregions)
+    assert back.codebook.levels == ["theme", "subtheme", "code"]
+    assert {"label_zh", "keywords_zh", "keywords_en"} <= set(back.codebook.codes.columns)
+    assert "YN:18" in set(back.items["item"])
+
+
+def test_stale_qdacore_tables_are_not_used(megaregions, tmp_path):
+    """An archive whose project.qde changed after qdacore wrote it (as a program
+    that re-saves it would) is read from the XML, with a warning."""
+    with pytest.warns(qdpx.QdpxWarning):
+        out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(edited, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "project.qde":
+                data = data.replace(b'name="megaregions"', b'name="megaregions, edited"', 1)
+            dst.writestr(info, data)
+    back, caught = read_quietly(edited)
+    assert any("written for another version of this project" in str(w.message) for w in caught)
+    assert back.name == "megaregions, edited" and back.codebook.levels == ["depth1", "depth2", "depth3"]
 
 
 def test_repeated_exports_do_not_churn(megaregions, tmp_path):
@@ -714,10 +746,11 @@ def test_tables_without_qdpx_columns_export(tmp_path, project_schema):
         pd.DataFrame({"doc": ["d1"], "text": ["alpha beta gamma"], "year": [2020]}),
         pd.DataFrame({"item": ["d1:1", "d1:2"], "doc": ["d1", "d1"], "start": [0, 6], "end": [5, 10]}),
         pd.DataFrame({"item": ["d1:1", "d1:2", "d1:2"], "code": ["a", "a", "T"], "coder": ["x", None, "y"]}))
-    out = qc.write_qdpx(project, tmp_path / "hand.qdpx")
+    out = qc.write_qdpx(project, tmp_path / "hand.qdpx", qdacore_tables=False)
     assert_valid(project_schema, qde_of(out))
     back, caught = read_quietly(out)
     assert caught == []
+    assert read_quietly(qc.write_qdpx(project, tmp_path / "whole.qdpx"))[0].equals(project)
     assert back.items["text"].tolist() == ["alpha", "beta"]
     assert back.codings["coder"].tolist()[0] == "x" and pd.isna(back.codings["coder"].tolist()[1])
     assert back.documents["year"].tolist() == [2020]

@@ -77,6 +77,18 @@ their excerpt names). The choice is reported with a :class:`PositionsWarning`
 whenever it is not the standard's. Offsets in the Project are always code
 points; exports always write code points.
 
+qdacore's own tables
+--------------------
+REFI-QDA has no place for level names, labels in several languages,
+keywords, item ids such as ``YN:18`` or extra columns, and its schema admits
+no foreign elements. :func:`write_qdpx` therefore also stores the project's
+tables in the archive's ``qdacore/`` folder (the CSV-folder format of
+:mod:`qdacore.io.csv`, with the SHA-256 of the ``project.qde`` and texts they
+belong to); other software ignores it. :func:`read_qdpx` gives back exactly
+that project while the XML and texts are unchanged, and otherwise reads the
+XML, with a warning. ``write_qdpx(..., qdacore_tables=False)`` leaves the
+folder out.
+
 Hostile input
 -------------
 XML is parsed with :mod:`defusedxml` (no entity declarations, no external
@@ -95,6 +107,7 @@ Selections that fall outside their source's text are kept, flagged
 #   _positions  position conventions, the positions="auto" decision, selections to items
 #   _codebook   codes and sets both ways (.qdpx and .qdc): read_qdc, write_qdc
 #   _variables  cases and variables both ways
+#   _tables     qdacore's own tables beside the XML (the qdacore/ folder)
 #   _read       project XML to the four tables: read_qdpx (the one place a Project is made)
 #   _write      a Project to a .qdpx archive: write_qdpx
 from ._archive import MAX_MEMBER_BYTES

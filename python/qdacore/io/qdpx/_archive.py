@@ -103,6 +103,11 @@ class Archive:
             raise ValueError(f"{what}: cannot be read ({err})") from None
         return b"".join(chunks)
 
+    def member(self, name: str) -> Optional[bytes]:
+        """The bytes of archive member ``name`` (None when absent or a bare .qde)."""
+        info = None if self.zip is None else self.members.get(name.lower())
+        return None if info is None else self._read_member(info)
+
     def project_xml(self) -> bytes:
         if self.zip is None:
             return read_capped(self.path, self.limit)

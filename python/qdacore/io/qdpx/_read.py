@@ -18,6 +18,7 @@ from ._codebook import _separator, add_document_sets, codes_by_guid, make_codebo
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
+from ._tables import restore
 from ._variables import add_variables
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
 
@@ -57,6 +58,10 @@ def read_qdpx(
     -------
     Project
         See the module docstring for the mapping. Offsets are code points.
+        An archive that :func:`write_qdpx` wrote with its ``qdacore/`` tables
+        (and nobody changed since) gives back the project that was written,
+        equal in every table; ``positions`` does not apply to it, and
+        ``hierarchy`` reads the XML instead.
 
     Raises
     ------
@@ -90,9 +95,12 @@ def read_qdpx(
     report = Report()
     archive = Archive(path, limit, report)
     try:
-        root = parse_xml(archive.project_xml(), f"{path.name}: project.qde")
+        xml = archive.project_xml()
+        root = parse_xml(xml, f"{path.name}: project.qde")
         check_root(root, NS, "Project", f"{path.name}: project.qde")
-        project = _build(root, archive, positions, _separator(hierarchy), report, path)
+        project = restore(archive, xml, report) if hierarchy is None else None
+        if project is None:
+            project = _build(root, archive, positions, _separator(hierarchy), report, path)
     finally:
         archive.close()
     report.emit()

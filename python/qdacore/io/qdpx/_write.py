@@ -18,6 +18,7 @@ from ..._version import __version__
 from ._codebook import document_set_members, set_variables, write_codes, write_sets
 from ._guids import GUID_RE, check_guids, gkey, guids, stable_guid
 from ._report import Report, shown
+from ._tables import table_members
 from ._variables import Variables
 from ._xml import NS, column, description, iso, nonnull, note_ref_elements, plain_tag, xml_text
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...project import Project
 
 
-def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
+def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str] = None,
+               qdacore_tables: bool = True) -> Path:
     """Write ``project`` as a REFI-QDA 1.0 archive (``.qdpx``) that validates
     against the standard's ``Project.xsd``.
 
@@ -44,6 +46,12 @@ def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str
         The ``.qdpx`` file to write (overwritten).
     origin : str, optional
         The ``origin`` attribute; defaults to ``"qdacore <version>"``.
+    qdacore_tables : bool
+        Also keep the project's own tables in the archive's ``qdacore/``
+        folder (what REFI-QDA has no place for: level names, labels, keywords,
+        item ids, extra columns and dtypes), so that :func:`read_qdpx` gives
+        back an equal project; other software ignores the folder. False
+        writes the REFI-QDA members alone.
 
     Returns
     -------
@@ -62,17 +70,20 @@ def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = qc.write_qdpx(qc.datasets.megaregions(), f"{tmp}/m.qdpx")
     ...     names = zipfile.ZipFile(out).namelist()
-    >>> names[0], len(names)
-    ('project.qde', 22)
+    >>> names[0], len(names), names[-1]
+    ('project.qde', 29, 'qdacore/project.json')
     """
     if not isinstance(project, CodedProject):
         raise TypeError(f"project must be a qdacore.Project, got {type(project).__name__}")
     path = Path(path)
     report = Report()
-    root, files = _project_tree(project, origin or f"qdacore {__version__}", report)
+    root, files, doc_members = _project_tree(project, origin or f"qdacore {__version__}", report)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    members = [("project.qde", xml)] + [(n, _utf8(t, n)) for n, t in files]
+    if qdacore_tables:
+        members += table_members(project, xml, files, doc_members)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in [("project.qde", xml)] + [(n, _utf8(t, n)) for n, t in files]:
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: no churn
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -89,8 +100,9 @@ def _utf8(text: str, member: str) -> bytes:
                          "lone surrogate, which UTF-8 cannot carry") from None
 
 
-def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Element, list]:
-    """The project's XML and its texts as [(archive member, text), ...]."""
+def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Element, list, list]:
+    """The project's XML, its texts as [(archive member, text), ...], and the
+    text member of each document (None where a document has no text of its own)."""
     cb = project.codebook
     docs, items, codings = project.documents, project.items, project.codings
     root = ET.Element("Project", {"xmlns": NS, "name": xml_text(project.name, "project name"),
@@ -133,6 +145,7 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
            "coding_created": coding_created, "indptr": arrays.indptr, "coding_rows": coding_rows,
            "audit": audits["items"], "report": report, "selection": _selection_guids(codings)}
     files: list = []
+    doc_members: list = [None] * len(docs)
     sources = notes = None
     synthesised = 0
     for d in range(len(docs)):
@@ -157,6 +170,8 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
             member = f"{doc_guids[d].strip('{}')}.txt"
             attrs["plainTextPath"] = f"internal://{member}"
             files.append((f"sources/{member}", text))
+            if nonnull(doc_text[d]):
+                doc_members[d] = f"sources/{member}"
         attrs.update(audits["documents"].attrs(d))
         el = ET.SubElement(container, plain_tag(tag), attrs)
         description(el, column(docs, "description").iat[d], "documents.description")
@@ -168,7 +183,7 @@ def _project_tree(project: Project, origin: str, report: Report) -> tuple[ET.Ele
                    "was made of its items' texts (or ids), one per line")
 
     write_sets(root, cb, code_guids, NS, document_set_members(docs, cb.groups, doc_guids, kind))
-    return root, files
+    return root, files, doc_members
 
 
 def _selection_guids(codings: pd.DataFrame) -> Optional[np.ndarray]:
