@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import qdacore as qc
+
 import reference
 
 BYS = [None, "doc", "region", "coder", "part", ["region", "coder"], ["doc", "part"]]
@@ -88,7 +90,6 @@ def test_percent_scales_shares(megaregions):
 
 
 def test_zero_total_rows_are_nan_not_zero():
-    import qdacore as qc
     codebook = pd.DataFrame({"code": ["used", "unused"]})
     project = qc.Project(codebook, pd.DataFrame({"doc": ["d"]}),
                          pd.DataFrame({"item": ["d:1"], "doc": ["d"]}),
@@ -101,7 +102,6 @@ def test_zero_total_rows_are_nan_not_zero():
 def test_items_unit_is_groundedness_on_a_hand_example():
     """An item coded twice with one code counts twice as codings, once as items;
     a group reached through two member codes counts once per coding."""
-    import qdacore as qc
     codes = pd.DataFrame({"code": ["T", "a", "b"], "parent": [None, "T", "T"],
                           "level": ["theme", "code", "code"]})
     groups = pd.DataFrame({"group": ["G", "H"], "set": ["s", "s"]})
@@ -124,3 +124,39 @@ def test_labels_replace_ids(megaregions):
                                       "Functional complementarity"]
     assert chinese.to_numpy().tolist() == english.to_numpy().tolist()
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in chinese.index)
+
+
+# -- documents as units, and rates per characters (issue 21) --------------------------------
+def test_document_unit_counts_distinct_documents_as_pandas(megaregions):
+    """unit='document' against pandas: distinct documents per code, per region."""
+    p = megaregions
+    rows = p.codings.merge(p.items[["item", "doc"]], on="item").merge(p.documents[["doc", "region"]], on="doc")
+    expected = rows.groupby("code")["doc"].nunique().reindex(p.codebook.codes["code"], fill_value=0)
+    assert p.frequencies(unit="document").tolist() == expected.tolist()
+    by_region = rows.groupby(["code", "region"])["doc"].nunique().unstack(fill_value=0)
+    ours = p.frequencies(unit="document", by="region")
+    assert (ours.loc[by_region.index, by_region.columns].to_numpy() == by_region.to_numpy()).all()
+    assert ours.drop(index=by_region.index).to_numpy().sum() == 0
+    # a code on a document counts once, however many codings: never above the codings count
+    assert (p.frequencies(unit="document") <= p.frequencies(unit="item")).all()
+    table = p.crosstab("theme", "vision", unit="document")
+    assert int(table.to_numpy().max()) <= len(p.documents)
+
+
+def test_per_characters_against_pandas():
+    """Rates per 10,000 characters on a small synthetic project, by hand in pandas."""
+    codes = pd.DataFrame({"code": ["a", "b"]})
+    docs = pd.DataFrame({"doc": ["d1", "d2", "d3"], "text": ["x" * 2_000, "y" * 3_000, "z" * 5_000],
+                         "kind": ["plan", "plan", "memo"]})
+    items = pd.DataFrame({"item": ["i1", "i2", "i3"], "doc": ["d1", "d2", "d3"]})
+    codings = pd.DataFrame({"item": ["i1", "i1", "i2", "i3"], "code": ["a", "b", "a", "a"]})
+    p = qc.Project(codes, docs, items, codings)
+    assert p.frequencies(per_characters=10_000).tolist() == [3.0, 1.0]  # 3 and 1 codings in 10,000 characters
+    by_kind = p.frequencies(by="kind", per_characters=10_000)
+    lengths = docs.assign(n=docs["text"].str.len()).groupby("kind")["n"].sum()
+    counts = codings.merge(items, on="item").merge(docs, on="doc").groupby(["code", "kind"]).size().unstack(fill_value=0)
+    assert np.allclose(by_kind[counts.columns].to_numpy(), (counts / lengths * 10_000).to_numpy())
+    with pytest.raises(ValueError, match="needs documents columns"):
+        p.frequencies(by="code", per_characters=10_000)
+    with pytest.raises(ValueError, match="must be >= 1"):
+        p.frequencies(per_characters=0)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
 __all__ = ["By", "CodedProject", "CodingArrays", "Split", "check_shares", "margins_and_shares",
-           "MARGIN", "NORMALIZE", "UNITS", "identical_spans", "new_project", "register_project_class",
+           "MARGIN", "NORMALIZE", "UNITS", "identical_spans", "runs", "new_project", "register_project_class",
            "validated"]
 
 #: A grouping: a column name, a list of them, or None.
@@ -34,7 +34,7 @@ MARGIN = "Total"
 #: Choices of ``normalize=``.
 NORMALIZE = (None, "row", "column", "total")
 #: What ``unit=`` counts in frequencies, code-document tables and cross-tables.
-UNITS: tuple[Literal["coding", "item"], ...] = ("coding", "item")
+UNITS: tuple[Literal["coding", "item", "document"], ...] = ("coding", "item", "document")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,39 @@ class Split:
         if self.codes is None:
             return {}
         return {f"{self.per}_group": self.codes, "n_groups": self.n_groups}
+
+
+def text_lengths(documents: pd.DataFrame, by: By, groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
+    """Characters of text of all documents (one value), or of each group's
+    documents in the order of ``groups`` (the labels of the split by ``by``,
+    which must name documents columns)."""
+    if "text" not in documents.columns or documents["text"].isna().any():
+        missing = documents["doc"][documents["text"].isna()] if "text" in documents.columns else documents["doc"]
+        raise ValueError(f"per_characters= needs the text of every document; documents.text is missing for "
+                         f"{check.examples(missing)}")
+    length = documents["text"].str.len().astype(np.int64)
+    if by is None:
+        return np.array([float(length.sum())])
+    columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
+    other = [c for c in columns if c not in documents.columns]
+    if other:
+        raise ValueError(f"per_characters= with by= needs documents columns (each group's text length); "
+                         f"{check.examples(other)} is not one")
+    assert groups is not None
+    sums = length.groupby([documents[c] for c in columns], dropna=dropna, sort=False).sum()
+    return sums.reindex(groups).to_numpy(dtype=float)
+
+
+def runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by keys: the first row of each run of equal keys, and the
+    CSR offsets of the runs."""
+    n = len(keys[0])
+    change = np.zeros(n, dtype=bool)
+    change[:1] = True
+    for k in keys:
+        change[1:] |= k[1:] != k[:-1]
+    first = np.flatnonzero(change)
+    return first, np.append(first, n).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -216,6 +249,24 @@ class CodingArrays:
         labels = pd.MultiIndex.from_arrays([k.uniques[p] for k, p in zip(keys, parts)],
                                            names=columns)
         return Split(labels, per, group)
+
+    def units(self, unit: str, split: Split) -> dict:
+        """The CSR of codes and the kernel arguments that count ``unit=``
+        (:data:`UNITS`) for ``split``: codings and items as the project holds
+        them; documents as segments of the codings of one document (and one
+        group of the split), counted once each as the kernels count an item."""
+        if unit != "document":
+            return {"indptr": self.indptr, "code": self.code, "unit": unit, **split.kernel_args()}
+        group = self.coding_groups(split)
+        g = group if group is not None else np.zeros(len(self.code), np.int64)
+        doc = self.item_doc[self.coding_item]
+        keep = np.flatnonzero(g >= 0)
+        order = keep[np.lexsort((doc[keep], g[keep]))]
+        first, indptr = runs(g[order], doc[order])
+        args = {"indptr": indptr, "code": self.code[order], "unit": "item"}
+        if group is not None:
+            args.update(item_group=g[order][first], n_groups=split.n_groups)
+        return args
 
     def coding_groups(self, split: Split) -> Optional[np.ndarray]:
         """The group of every coding in CSR order (None without ``by``)."""

@@ -81,7 +81,7 @@ import pandas as pd
 
 from . import _core
 from . import _validate as check
-from ._model import UNITS, By, CodedProject, Split, check_shares, margins_and_shares
+from ._model import UNITS, By, CodedProject, Split, check_shares, margins_and_shares, runs
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -116,18 +116,6 @@ Examples
 
 # -- segments ------------------------------------------------------------------------
 
-def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows sorted by keys: the first row of each run of equal keys, and the
-    CSR offsets of the runs."""
-    n = len(keys[0])
-    change = np.zeros(n, dtype=bool)
-    change[:1] = True
-    for k in keys:
-        change[1:] |= k[1:] != k[:-1]
-    first = np.flatnonzero(change)
-    return first, np.append(first, n).astype(np.int64)
-
-
 def _segments(project: CodedProject, context: str, window: Optional[int], split: Split) -> dict:
     """Kernel arguments (indptr, code, near, space/start/end, group) for a context.
 
@@ -148,7 +136,7 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
         space, start, end = _span_positions(project)
         keep = np.flatnonzero(g >= 0)
         order = keep[np.lexsort((g[keep], end[keep], start[keep], space[keep]))]
-        first, indptr = _runs(space[order], start[order], end[order], g[order])
+        first, indptr = runs(space[order], start[order], end[order], g[order])
         args = {"near": "span", "space": space[order][first], "start": start[order][first],
                 "end": end[order][first]}
     else:
@@ -158,15 +146,15 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
             # items in document order within each (group, document)
             doc = arrays.item_doc[coding_item]
             order = keep[np.lexsort((owner[keep], doc[keep], g[keep]))]
-            first, indptr = _runs(g[order], owner[order])
+            first, indptr = runs(g[order], owner[order])
             seg_owner = owner[order][first]
-            _, space_runs = _runs(g[order][first], doc[order][first])
+            _, space_runs = runs(g[order][first], doc[order][first])
             space = np.repeat(np.arange(len(space_runs) - 1), np.diff(space_runs))
             args = {"near": "window", "window": int(window or 0), "space": space,
                     "start": arrays.item_rank_in_document()[seg_owner]}
         else:
             order = keep[np.lexsort((owner[keep], g[keep]))]
-            first, indptr = _runs(g[order], owner[order])
+            first, indptr = runs(g[order], owner[order])
             args = {"near": "self"}
     args.update(indptr=indptr, code=arrays.code[order])
     if group_of_coding is not None:
@@ -558,9 +546,9 @@ def crosstab(project: Project, row_level: Optional[str], column_level: Optional[
     dim_b = project.codebook.dimension(column_level)
     split = project.arrays.split(by, dropna=dropna)
     arrays = project.arrays
-    counts = _core.crosstab(arrays.indptr, arrays.code, dim_a.indptr, dim_a.target,
-                            len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets),
-                            unit=unit, **split.kernel_args())
+    units = arrays.units(unit, split)
+    counts = _core.crosstab(units.pop("indptr"), units.pop("code"), dim_a.indptr, dim_a.target,
+                            len(dim_a.targets), dim_b.indptr, dim_b.target, len(dim_b.targets), **units)
     rows = project.codebook.targets(row_level, labels=labels)
     cols = project.codebook.targets(column_level, labels=labels)
     if rows.name == cols.name:  # a dimension against itself

@@ -169,10 +169,9 @@ class Project:
         unit = check.choice(unit, "unit", _model.UNITS)
         dim = self._codebook.dimension(level)
         split = self._arrays.split(by, dropna=dropna)
-        counts = _core.count_codes(
-            self._arrays.indptr, self._arrays.code, dim.indptr, dim.target,
-            len(dim.targets), unit=unit, **split.kernel_args(),
-        )
+        units = self._arrays.units(unit, split)
+        counts = _core.count_codes(units.pop("indptr"), units.pop("code"), dim.indptr, dim.target,
+                                   len(dim.targets), **units)
         return split.labels, counts
 
     def frequencies(
@@ -181,6 +180,7 @@ class Project:
         *,
         by: By = None,
         unit: str = "coding",
+        per_characters: Optional[int] = None,
         dropna: bool = True,
         labels: Union[bool, str] = False,
     ) -> Union[pd.Series, pd.DataFrame]:
@@ -194,10 +194,16 @@ class Project:
         by : str or list of str, optional
             Column(s) of codings, items or documents to split by (looked up in that
             order), e.g. ``"coder"``, ``"doc"``, ``"region"``, ``["region", "coder"]``.
-        unit : {"coding", "item"}
+        unit : {"coding", "item", "document"}
             ``"coding"`` counts every coding that reaches a target (a coding whose
             code is in two groups counts for both); ``"item"`` counts distinct items
-            carrying the target (ATLAS.ti's groundedness when the targets are codes).
+            carrying the target (ATLAS.ti's groundedness when the targets are codes);
+            ``"document"`` counts distinct documents carrying it.
+        per_characters : int, optional
+            Counts per that many characters of text (``10_000``: per 10,000
+            characters), the text of all documents, or of each group's documents
+            with ``by`` (which must then name documents columns); lengths are
+            those of ``documents.text``, which every document needs.
         dropna : bool
             Leave out codings whose ``by`` value is missing (as pandas groupby does);
             with False they form a group of their own.
@@ -229,6 +235,12 @@ class Project:
         COE           391    105
         CON           364    120
         COO           437    161
+        >>> project.frequencies("theme", unit="document")
+        theme
+        COE    21
+        CON    21
+        COO    21
+        Name: documents, dtype: int64
         >>> project.frequencies("theme", by="region", labels="label_zh").iloc[:, :3]
         region  Harbin-Changchun  Beijing-Tianjin-Hebei  Central-Shanxi
         theme
@@ -238,6 +250,9 @@ class Project:
         """
         columns, counts = self._count(level, by, unit, dropna)
         index = self._codebook.targets(level, labels=labels)
+        if per_characters is not None:
+            counts = counts * (check.whole(per_characters, "per_characters", minimum=1)
+                               / _model.text_lengths(self._documents, by, columns, dropna))[:, None]
         if columns is None:
             return pd.Series(counts[0], index=index, name=f"{unit}s")
         return pd.DataFrame(counts.T, index=index, columns=columns)
