@@ -165,3 +165,30 @@ def test_every_document_has_its_column_by_doc():
     coded = project.codings.merge(project.items[["item", "doc"]], on="item")["doc"].nunique()
     assert (table.sum() > 0).sum() == coded == 3 and project.items["doc"].nunique() == 4
     assert project.frequencies(by="doc").shape[1] == 8
+
+
+def test_a_project_with_no_codings_yet():
+    codebook = qc.Codebook(pd.DataFrame({"code": ["a", "b"]}))
+    documents = pd.DataFrame({"doc": ["d"], "text": ["one two"]})
+    items = pd.DataFrame({"item": ["d:1"], "doc": ["d"]})
+    project = qc.Project(codebook, documents, items)
+    assert len(project.codings) == 0 and project.frequencies().tolist() == [0, 0]
+    assert qc.Project(codebook, documents, items, pd.DataFrame()).equals(project)
+    with pytest.raises(ValueError, match="codings lacks the column.s. 'item', 'code'; it has 'x'"):
+        qc.Project(codebook, documents, items, pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="documents lacks the column.s. 'doc'; it has no columns"):
+        qc.Project(codebook, pd.DataFrame(), items)
+
+
+def test_autocode_on_an_imported_project():
+    """Dictionary coding of the NVivo sample's selections: no level to name,
+    whole-number offsets, and the matches a plain str.count finds."""
+    project = read(need(CODED["nvivo12-win"]))
+    coded = project.autocode({"COVID": ["covid"]}, coder="dictionary", fold_case=True)
+    new = coded.codings[coded.codings["coder"] == "dictionary"]
+    assert str(new["start"].dtype) == "Int64" and str(coded.codings["end"].dtype) == "Int64"
+    assert len(new) == int(project.items["text"].str.lower().str.count("covid").sum()) > 0
+    texts = coded.items.set_index("item")["text"]
+    assert all(texts[i][s:e].lower() == "covid" for i, s, e in zip(new["item"], new["start"], new["end"]))
+    with pytest.raises(ValueError, match="no keywords_zh or keywords column; pass keywords="):
+        project.autocode()

@@ -360,7 +360,7 @@ class CodedProject(Protocol):
 
 
 def validated(codebook: Union[Codebook, pd.DataFrame], documents: pd.DataFrame,
-              items: pd.DataFrame, codings: pd.DataFrame, *, allow_empty: bool
+              items: pd.DataFrame, codings: Optional[pd.DataFrame], *, allow_empty: bool
               ) -> tuple[Codebook, pd.DataFrame, pd.DataFrame, pd.DataFrame, CodingArrays]:
     """The four tables of a Project, checked (ids, references, offsets; see
     :class:`~qdacore.Project` for the rules) and copied, and their integer view."""
@@ -372,6 +372,8 @@ def validated(codebook: Union[Codebook, pd.DataFrame], documents: pd.DataFrame,
         )
     documents = check.frame(documents, "documents", ["doc"])
     items = check.frame(items, "items", ["item", "doc"])
+    if codings is None or (isinstance(codings, pd.DataFrame) and codings.empty and len(codings.columns) == 0):
+        codings = pd.DataFrame({"item": pd.Series([], dtype=object), "code": pd.Series([], dtype=object)})
     codings = check.frame(codings, "codings", ["item", "code"])
     if not allow_empty:
         hint = " (allow_empty=True accepts a blank project)"

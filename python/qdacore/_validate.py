@@ -58,9 +58,8 @@ def frame(obj: Any, name: str, required: Sequence[str]) -> pd.DataFrame:
         df = df.reset_index()
     missing = [col for col in required if col not in df.columns]
     if missing:
-        raise ValueError(
-            f"{name} lacks the column(s) {examples(missing)}; it has {examples(df.columns)}"
-        )
+        has = f"it has {examples(df.columns)}" if len(df.columns) else "it has no columns"
+        raise ValueError(f"{name} lacks the column(s) {examples(missing)}; {has}")
     if df.columns.duplicated().any():
         raise ValueError(
             f"{name} has duplicated column names {examples(df.columns[df.columns.duplicated()])}"

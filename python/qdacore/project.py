@@ -44,7 +44,9 @@ class Project:
     documents, items, codings : DataFrame
         The tables described in the module docstring. Any extra column is kept
         and can be used in ``by=``. A required column may also be given as the
-        index (``items.set_index("item")``).
+        index (``items.set_index("item")``). Without ``codings`` (or with an
+        empty DataFrame) the project has no codings yet, as a corpus read
+        before it is coded.
     name : str, optional
         A name for display and export.
     allow_empty : bool
@@ -89,7 +91,7 @@ class Project:
         codebook: Union[Codebook, pd.DataFrame],
         documents: pd.DataFrame,
         items: pd.DataFrame,
-        codings: pd.DataFrame,
+        codings: Optional[pd.DataFrame] = None,
         *,
         name: str = "project",
         allow_empty: bool = False,
@@ -751,7 +753,7 @@ class Project:
         self,
         keywords: Any = None,
         *,
-        level: Optional[str] = "subtheme",
+        level: Optional[str] = None,
         scope: str = "match",
         coder: str = "dictionary",
         language: str = "zh",
@@ -772,7 +774,8 @@ class Project:
             separated, of the codes at ``level``.
         level : str or None
             The hierarchy level whose keyword lists are used when ``keywords`` is
-            None (None: every code with keywords).
+            None; None (the default) takes every code that has keywords, at
+            whatever level of the codebook.
         scope : {"match", "sentence", "item"}
             The span each coding covers: the keyword itself, the sentence around
             it (ended by 。！？；!?; or a line break), or the whole item (one coding
@@ -810,6 +813,9 @@ class Project:
                                    scope=scope, coder=coder, language=language,
                                    fold_case=fold_case)
         combined = pd.concat([self._codings, new], ignore_index=True)
+        for col in ("start", "end"):  # offsets stay whole numbers where the human codings have none
+            if col in combined.columns and not pd.api.types.is_integer_dtype(combined[col].dtype):
+                combined[col] = combined[col].astype("Int64")
         return Project(self._codebook, self._documents, self._items, combined,
                        name=f"{self._name} + {coder}")
 
