@@ -12,8 +12,8 @@ from .csv import read_csv_folder, write_csv_folder
 from .excel import read_excel, write_excel
 from .merge import merge_coders
 from .qdpx import PositionsWarning, QdpxWarning, read_qdc, read_qdpx, write_qdc, write_qdpx
-from .tidy import code_paths, codings_table, to_excel
+from .tidy import code_paths, codings_table
 
 __all__ = ["read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "read_csv_folder",
            "write_csv_folder", "read_excel", "write_excel", "merge_coders", "codings_table",
-           "to_excel", "code_paths", "QdpxWarning", "PositionsWarning"]
+           "code_paths", "QdpxWarning", "PositionsWarning"]

@@ -49,10 +49,9 @@ What a workbook cannot tell apart or hold:
   text and restored by their column's dtype;
 * strings that begin with ``=`` are written as text, never as formulas.
 
-A workbook without the ``qdacore`` sheet (made by hand, or by
-:func:`qdacore.io.to_excel`, which writes a tidy view of the codings for
-reading) is refused with a message saying so: build a Project from its
-tables with :func:`pandas.read_excel` instead.
+A workbook without the ``qdacore`` sheet (made by hand, or by pandas from
+:func:`qdacore.io.codings_table`) is refused with a message saying so: build a
+Project from its tables with :func:`pandas.read_excel` instead.
 """
 from __future__ import annotations
 

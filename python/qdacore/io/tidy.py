@@ -1,11 +1,8 @@
-"""Tidy exports: one row per coding, and the project's tables as an Excel workbook."""
+"""Tidy views: one row per coding with its document, code path and coded text."""
 from __future__ import annotations
 
-import re
-import warnings
 from operator import getitem
-from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,12 +10,10 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
-__all__ = ["codings_table", "to_excel", "code_paths"]
+__all__ = ["codings_table", "code_paths"]
 
 _PATH_SEPARATOR = " > "
 _BASE = ["doc", "item", "code", "code_path", "coder", "start", "end", "text"]
-_EXCEL_CELL = 32767  # longest string Excel keeps in a cell
-_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def code_paths(project: Project) -> pd.Series:
@@ -123,62 +118,3 @@ def codings_table(project: Project) -> pd.DataFrame:
     return table
 
 
-def _for_excel(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """A copy Excel can hold: no time zones, no control characters, strings
-    cut to Excel's cell limit. Returns the copy and how many cells were cut."""
-    out = df.copy()
-    cut = 0
-    for col in out.columns:
-        s = out[col]
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif pd.api.types.infer_dtype(s, skipna=True) == "string":
-            clean = s.str.replace(_EXCEL_ILLEGAL, "", regex=True)
-            long = (clean.str.len() > _EXCEL_CELL).fillna(False).to_numpy(dtype=bool)
-            cut += int(long.sum())
-            out[col] = clean.where(~long, clean.str.slice(0, _EXCEL_CELL - 1) + "…")
-    return out, cut
-
-
-def to_excel(project: Project, path: Union[str, Path]) -> Path:
-    """Write the project's main tables to an ``.xlsx`` workbook.
-
-    Sheets: ``codings`` (:func:`codings_table`), ``documents`` (without the
-    full texts), ``items``, ``codes``, ``groups`` and ``members``. Needs
-    ``openpyxl`` (``pip install qdacore[excel]``). Time zones are dropped
-    (times are UTC), control characters removed, and strings longer than
-    Excel's 32,767-character cell limit cut, with a warning.
-
-    Examples
-    --------
-    >>> import tempfile, pandas as pd, qdacore as qc
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = qc.datasets.megaregions().to_excel(f"{tmp}/m.xlsx")
-    ...     sheets = pd.read_excel(out, sheet_name=None)
-    >>> list(sheets), len(sheets["codings"])
-    (['codings', 'documents', 'items', 'codes', 'groups', 'members'], 1578)
-    """
-    try:
-        import openpyxl  # noqa: F401  (pandas' engine; fail early with a clear message)
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("to_excel needs openpyxl: pip install 'qdacore[excel]'") from None
-    path = Path(path)
-    cb = project.codebook
-    sheets = {
-        "codings": codings_table(project),
-        "documents": project.documents.drop(columns=[c for c in ("text",) if c in project.documents]),
-        "items": project.items,
-        "codes": cb.codes,
-        "groups": cb.groups,
-        "members": cb.members,
-    }
-    total_cut = 0
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            clean, cut = _for_excel(df)
-            total_cut += cut
-            clean.to_excel(writer, sheet_name=name, index=False)
-    if total_cut:
-        warnings.warn(f"{total_cut} cell(s) held more than Excel's {_EXCEL_CELL:,} characters and were cut",
-                      UserWarning, stacklevel=2)
-    return path

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ... import _validate as check
-from ..._model import new_project
+from ..._model import identical_spans, new_project
 from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit, parse_xml
 from ._codebook import _separator, add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
@@ -248,7 +248,10 @@ def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str,
     GUID and attributes; each coding keeps its own selection's GUID.
     """
     sels = resolve(parsed.docs, parsed.sels, positions, origin, report)
-    item_of = _identical(sels)
+    # the rule merge_coders applies across files; a selection outside its text
+    # (no offsets) stays an item of its own
+    item_of = identical_spans(pd.DataFrame({"doc": sels["_doc"], "start": sels["start"], "end": sels["end"],
+                                            "scope": sels["scope"], "item": np.arange(len(sels))}))
     first = np.unique(item_of, return_index=True)[1]
     if len(first) < len(sels):
         _report_merged(sels, item_of, first, report)
@@ -275,18 +278,6 @@ def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str,
     sel_guid[(sels["scope"] == "source").to_numpy()] = None
     items.attrs["selection_guid"] = sel_guid  # each selection's own GUID, for its codings
     return items, item_of
-
-
-def _identical(sels: pd.DataFrame) -> np.ndarray:
-    """The item row of each selection: selections of one source with the same
-    positions (and scope) share it, numbered in order of first appearance."""
-    key = [sels["_doc"], sels["scope"].fillna(""), sels["start"], sels["end"]]
-    if "raw_start" in sels.columns:  # selections outside their text: the file's positions
-        key += [sels["raw_start"], sels["raw_end"]]
-    frame = pd.DataFrame({f"k{i}": k.to_numpy(dtype=object) for i, k in enumerate(key)})
-    if not len(frame):
-        return np.zeros(0, dtype=np.int64)
-    return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
 
 
 def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
