@@ -10,6 +10,7 @@ matplotlib is installed with qdacore.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,6 +105,80 @@ def _apply_fonts(ax: Axes, texts: Sequence[Any]) -> None:
         legend.get_title().set_fontfamily(families)
 
 
+def _width(text: str) -> int:
+    """Display width of a text: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _shorten(text: Any, limit: int) -> str:
+    """``text`` cut to at most ``limit`` display columns, ending in an ellipsis
+    when cut (CJK characters count two columns)."""
+    text = " ".join(str(text).split())
+    if _width(text) <= limit:
+        return text
+    out, used = [], 1
+    for c in text:
+        used += _width(c)
+        if used > limit:
+            break
+        out.append(c)
+    return "".join(out).rstrip() + "\u2026"
+
+
+def _layout(fig) -> Any:
+    """Run the figure's layout (constrained layout moves axes) and return a
+    renderer that measures text as it will be drawn."""
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def _overlap(a, b, pad: float = 0.0) -> bool:
+    """Whether two display boxes intersect (by more than ``-pad`` pixels)."""
+    return (a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad)
+
+
+def _fit(text, renderer, limit_px: float, name: str, suffix: str = "") -> None:
+    """Set a Text artist to ``name + suffix``, ``name`` shortened (with an
+    ellipsis) until the whole is at most ``limit_px`` pixels wide."""
+    text.set_text(name + suffix)
+    if text.get_window_extent(renderer).width <= limit_px:
+        return
+    low, high = 1, _width(name)
+    while low < high:  # the longest shortened name that fits
+        middle = (low + high + 1) // 2
+        text.set_text(_shorten(name, middle) + suffix)
+        if text.get_window_extent(renderer).width <= limit_px:
+            low = middle
+        else:
+            high = middle - 1
+    text.set_text(_shorten(name, low) + suffix)
+
+
+def _spread(want: np.ndarray, gap: float, low: float, high: float) -> np.ndarray:
+    """Positions as close as possible (least squares) to ``want`` that keep
+    neighbours at least ``gap`` apart, in the order of ``want``, and inside
+    [low, high] when they fit there: the isotonic regression of
+    ``want - i * gap`` (pool adjacent violators), clipped to the bounds (which
+    keeps it the bounded least-squares fit)."""
+    order = np.argsort(want, kind="stable")
+    n = len(want)
+    shifted = want[order] - gap * np.arange(n)
+    blocks: list[list[float]] = []  # [mean, weight]
+    for value in shifted:
+        blocks.append([float(value), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            value_b, weight_b = blocks.pop()
+            value_a, weight_a = blocks[-1]
+            blocks[-1] = [(value_a * weight_a + value_b * weight_b) / (weight_a + weight_b),
+                          weight_a + weight_b]
+    fitted = np.concatenate([np.full(int(w), v) for v, w in blocks]) if n else np.zeros(0)
+    if n and low <= high - gap * (n - 1):
+        fitted = np.clip(fitted, low, high - gap * (n - 1))
+    out = np.empty(n)
+    out[order] = fitted + gap * np.arange(n)
+    return out
+
+
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
 
@@ -119,7 +194,11 @@ def frequencies(data: Any, *, ax: Optional[Axes] = None, title: Optional[str] = 
 
     A Series gives one bar per target (in its order, first at the top when
     horizontal), annotated with counts and shares, as the study's figures 4 to 6;
-    a DataFrame (``by=``) gives grouped bars, one colour per column.
+    a DataFrame (``by=``) gives grouped bars, one colour per column. Labels
+    longer than 60 columns (a CJK character counts two) end in an ellipsis.
+    Vertical bars turn their labels upright when side by side they would
+    overlap, and write counts without shares, or no values, when the values
+    would.
 
     Examples
     --------
@@ -137,12 +216,13 @@ def frequencies(data: Any, *, ax: Optional[Axes] = None, title: Optional[str] = 
     if frame.empty:
         raise ValueError("data is empty: nothing to plot")
     n_rows, n_cols = frame.shape
-    ax = _axes(ax, (7, 0.45 * n_rows * max(1, n_cols ** 0.5) + 1.2) if horizontal
+    ax = _axes(ax, (7, 0.3 * n_rows * max(1, n_cols ** 0.5) + 1.2) if horizontal
                else (0.6 * n_rows * max(1, n_cols ** 0.5) + 2, 4.5))
     positions = np.arange(n_rows)
     height = 0.8 / n_cols
     values = frame.to_numpy(dtype=float)
     total = np.nansum(values)
+    notes: list = []
     for j, column in enumerate(frame.columns):
         offset = (j - (n_cols - 1) / 2) * height
         colour = color or (PALETTE[j % len(PALETTE)] if n_cols > 1 else PALETTE[0])
@@ -150,22 +230,39 @@ def frequencies(data: Any, *, ax: Optional[Axes] = None, title: Optional[str] = 
         bars = bar(positions + offset, values[:, j], height * 0.95, color=colour,
                    label=str(column) if n_cols > 1 else None)
         if annotate and n_cols == 1 and total > 0:
-            ax.bar_label(bars, labels=[f"{v:,.0f} ({100 * v / total:.1f}%)" for v in values[:, j]],
-                         padding=3, fontsize=8)
-    labels = [str(i) for i in frame.index]
+            notes += ax.bar_label(bars, labels=[f"{v:,.0f} ({100 * v / total:.1f}%)"
+                                                for v in values[:, j]], padding=3, fontsize=8)
+    labels = [_shorten(i, 60) for i in frame.index]
     if horizontal:
         ax.set_yticks(positions, labels)
         ax.invert_yaxis()
         ax.set_xlabel(xlabel or (str(data.name) if isinstance(data, pd.Series) and data.name else "count"))
         ax.margins(x=0.18)
     else:
-        ax.set_xticks(positions, labels, rotation=45, ha="right")
+        ax.set_xticks(positions, labels)
         ax.set_ylabel(xlabel or "count")
     if n_cols > 1:
         ax.legend(title=frame.columns.name, fontsize=8, frameon=False)
     ax.set_title(title or (f"Codings by {frame.index.name}" if frame.index.name else ""))
     ax.spines[["top", "right"]].set_visible(False)
     _apply_fonts(ax, [*labels, *map(str, frame.columns), title or ""])
+    if not horizontal and n_rows > 1:  # side by side: make room where they would overlap
+        figure = ax.get_figure(root=True)
+        assert figure is not None
+
+        def crowded(texts) -> bool:
+            renderer = _layout(figure)
+            boxes = sorted((t.get_window_extent(renderer) for t in texts), key=lambda b: b.x0)
+            return any(_overlap(a, b, 2) for a, b in zip(boxes, boxes[1:]))
+
+        if crowded(ax.get_xticklabels()):
+            ax.tick_params(axis="x", labelrotation=90)
+        if notes and crowded(notes):  # counts without shares, else no values
+            for note, v in zip(notes, values[:, 0]):
+                note.set_text(f"{v:,.0f}")
+            if crowded(notes):
+                for note in notes:
+                    note.remove()
     return ax
 
 
@@ -174,6 +271,12 @@ def heatmap(table: pd.DataFrame, *, ax: Optional[Axes] = None, title: Optional[s
             colorbar: bool = True, mask_diagonal: bool = False) -> Axes:
     """Heat map of a table: a code-document table, a co-occurrence matrix or a
     cross-table. Cells are annotated when the table is small (or ``annotate``).
+
+    No two labels overlap: column labels stand upright when they do not fit
+    side by side, tick labels shrink (to 6 points) to fit their cells, labels
+    longer than 40 columns (a CJK character counts two) end in an ellipsis, and
+    with ``annotate=None`` values are written only when they fit their cells
+    (with ``annotate=True`` their font shrinks to fit).
 
     Examples
     --------
@@ -193,16 +296,19 @@ def heatmap(table: pd.DataFrame, *, ax: Optional[Axes] = None, title: Optional[s
     if mask_diagonal and values.shape[0] == values.shape[1]:
         np.fill_diagonal(shown, np.nan)
     n_rows, n_cols = values.shape
-    ax = _axes(ax, (min(2 + 0.55 * n_cols, 16), min(1.5 + 0.4 * n_rows, 14)))
+    own = ax is None
+    rows, cols = [_shorten(i, 40) for i in table.index], [_shorten(c, 40) for c in table.columns]
+    margin = 0.08 * max(map(_width, rows)) + 1.8  # row labels (10 points), colour bar
+    ax = _axes(ax, (min(margin + 0.45 * n_cols, 20), min(1.5 + 0.35 * n_rows, 14)))
     image = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, aspect="auto")
-    rows, cols = [str(i) for i in table.index], [str(c) for c in table.columns]
-    ax.set_xticks(np.arange(n_cols), cols, rotation=45 if n_cols > 4 else 0,
-                  ha="right" if n_cols > 4 else "center")
+    ax.set_xticks(np.arange(n_cols), cols)
     ax.set_yticks(np.arange(n_rows), rows)
     ax.set_xlabel(str(table.columns.name or ""))
     ax.set_ylabel(str(table.index.name or ""))
-    if annotate is None:
+    auto = annotate is None
+    if auto:
         annotate = n_rows * n_cols <= 400
+    notes = []
     if annotate:
         integral = np.all(np.isnan(values) | (values == np.round(values)))
         fmt = fmt or ("{:,.0f}" if integral else "{:.2f}")
@@ -212,13 +318,50 @@ def heatmap(table: pd.DataFrame, *, ax: Optional[Axes] = None, title: Optional[s
             if np.isnan(v):
                 continue
             dark = np.isfinite(shown[i, j]) and shown[i, j] > middle
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                    color="white" if dark else "black")
+            notes.append(ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                                 color="white" if dark else "black"))
     if colorbar:
         ax.figure.colorbar(image, ax=ax, shrink=0.8)
     ax.set_title(title or "")
     _apply_fonts(ax, [*rows, *cols, title or ""])
+    _fit_heatmap_text(ax, n_rows, n_cols, notes, shrink_notes=not auto, grow=own)
     return ax
+
+
+def _fit_heatmap_text(ax: Axes, n_rows: int, n_cols: int, notes: list, shrink_notes: bool,
+                      grow: bool) -> None:
+    """Tick labels that fit their cells (smaller, or upright, the figure made
+    taller for them when it is the heat map's own), and cell values only where
+    they fit (or shrunk to fit)."""
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    renderer = _layout(figure)
+    points = 72 / figure.dpi
+    box = ax.get_window_extent(renderer)
+    cell_w, cell_h = box.width / n_cols, box.height / n_rows
+    ax.tick_params(axis="y", labelsize=float(np.clip(0.75 * cell_h * points, 6, 10)))
+    ax.tick_params(axis="x", labelsize=float(np.clip(0.75 * cell_w * points, 6, 10)))
+    ticks = ax.get_xticklabels()
+    widest = max((t.get_window_extent(renderer).width for t in ticks), default=0)
+    if widest > 0.9 * cell_w:
+        ax.tick_params(axis="x", labelrotation=90)
+        if grow:
+            width, height = figure.get_size_inches()
+            figure.set_size_inches(width, height + widest / figure.dpi)
+    if not notes:
+        return
+    renderer = _layout(figure)
+    box = ax.get_window_extent(renderer)
+    cell_w, cell_h = box.width / n_cols, box.height / n_rows
+    for size in (7, 6, 5) if shrink_notes else (7,):
+        for note in notes:
+            note.set_fontsize(size)
+        extents = [n.get_window_extent(renderer) for n in notes]
+        if all(e.width <= 0.92 * cell_w and e.height <= 0.92 * cell_h for e in extents):
+            return
+    if not shrink_notes:
+        for note in notes:
+            note.remove()
 
 
 def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional[Axes] = None,
@@ -226,6 +369,12 @@ def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional[Axes] = None,
                          title: Optional[str] = None, max_width: float = 6.0) -> Axes:
     """Network of :meth:`~qdacore.Project.cooccurrence_edges`: node area by the
     target's frequency, edge width by ``weight``. Needs networkx.
+
+    Node labels longer than 24 columns (a CJK character counts two) end in an
+    ellipsis. Labels never overlap: from the most frequent node down, a label
+    that would overlap one already placed moves beside its node (above, below,
+    right, left) or, when every place is taken, is hidden (``visible`` False in
+    ``ax.texts``).
 
     Examples
     --------
@@ -251,19 +400,51 @@ def cooccurrence_network(edges: pd.DataFrame, *, ax: Optional[Axes] = None,
         pos = nx.circular_layout(graph)
     else:
         pos = nx.kamada_kawai_layout(graph)
-    freq = np.array([graph.nodes[n].get("frequency", 1) for n in graph.nodes], dtype=float)
+    nodes = list(graph.nodes)
+    freq = np.array([graph.nodes[n].get("frequency", 1) for n in nodes], dtype=float)
     sizes = 300 + 2200 * freq / freq.max() if freq.max() > 0 else np.full(len(freq), 300.0)
     w = np.array([graph.edges[e]["weight"] for e in graph.edges], dtype=float)
     widths = 0.5 + max_width * w / w.max() if len(w) and w.max() > 0 else []
     nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.45, edge_color="#555555")
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=PALETTE[0], alpha=0.85)
-    families = _families(list(graph.nodes)) or None
-    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8,
-                            font_family=families if families else "sans-serif")
+    nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=nodes, node_size=sizes,
+                           node_color=PALETTE[0], alpha=0.85)
+    families = _families(nodes) or None
+    texts = nx.draw_networkx_labels(graph, pos, labels={n: _shorten(n, 24) for n in nodes}, ax=ax,
+                                    font_size=8, font_family=families if families else "sans-serif")
     ax.set_title(title or f"Co-occurrence network ({edges.attrs.get('context', 'item')})")
     ax.margins(0.15)
     ax.axis("off")
+    order = np.argsort(-freq, kind="stable")
+    _place_labels(ax, [texts[nodes[i]] for i in order], [float(np.sqrt(sizes[i]) / 2) for i in order])
     return ax
+
+
+def _place_labels(ax: Axes, texts: list, radii: list) -> None:
+    """Keep labels (most important first) from overlapping: a label that meets
+    one already placed tries the four sides of its node (``radii`` in points),
+    then is hidden."""
+    from matplotlib.transforms import offset_copy
+
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    renderer = _layout(figure)
+    placed = [ax.title.get_window_extent(renderer)] if ax.title.get_text() else []
+    # browsers draw a line of text about 1.2 em high, matplotlib measures about 1.05 em
+    pad = 1 + 0.15 * max((t.get_fontsize() for t in texts), default=0) * figure.dpi / 72
+    for text, radius in zip(texts, radii):
+        reach = radius + 2
+        for dx, dy, ha, va in ((0, 0, "center", "center"), (0, reach, "center", "bottom"),
+                               (0, -reach, "center", "top"), (reach, 0, "left", "center"),
+                               (-reach, 0, "right", "center")):
+            text.set_transform(offset_copy(ax.transData, figure, x=dx, y=dy, units="points"))
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            box = text.get_window_extent(renderer)
+            if not any(_overlap(box, other, pad) for other in placed):
+                placed.append(box)
+                break
+        else:
+            text.set_visible(False)
 
 
 def _band(ax, x0, x1, y0_top, y0_bottom, y1_top, y1_bottom, colour):
@@ -287,6 +468,11 @@ def sankey(project: Project, levels: Sequence[str] = ("vision", "theme", "subthe
     :meth:`~qdacore.Project.crosstab` counts (``unit="coding"``) of neighbouring
     dimensions, coloured by the first dimension.
 
+    Targets without codings get no node. Labels stand left of the first
+    column and right of the others, spread apart where nodes are thin (a thin
+    line leads from a moved label to its node), and shortened with an
+    ellipsis to the room before the next column, so that no two overlap.
+
     Examples
     --------
     >>> import matplotlib
@@ -300,58 +486,89 @@ def sankey(project: Project, levels: Sequence[str] = ("vision", "theme", "subthe
 
     if len(levels) < 2:
         raise ValueError("levels must name at least two codebook dimensions")
-    ax = _axes(ax, (10, 6))
     freqs = [project.frequencies(level) for level in levels]
-    names = [project.codebook.targets(level, labels=labels) for level in levels]
     total = max(float(f.to_numpy().sum()) for f in freqs)
     if total == 0:
         raise ValueError("the project has no codings at these levels: nothing to plot")
+    keep = [np.flatnonzero(f.to_numpy() > 0) for f in freqs]
+    counts = [f.to_numpy()[k] for f, k in zip(freqs, keep)]
+    names = [[str(n) for n in project.codebook.targets(level, labels=labels)[k]]
+             for level, k in zip(levels, keep)]
+    ax = _axes(ax, (10, max(5.0, 0.2 * max(len(k) for k in keep) + 1.5)))
     layout = []  # per column: top y of each node (flows stack downwards)
-    for f in freqs:
-        heights = f.to_numpy(dtype=float) / total
-        space = gap * max(len(f) - 1, 0)
+    for c in counts:
+        heights = c.astype(float) / total
+        space = gap * max(len(c) - 1, 0)
         tops = 1 + space / 2 - np.r_[0, np.cumsum(heights + gap)[:-1]]
         layout.append((tops, heights))
-    for col, ((tops, heights), f) in enumerate(zip(layout, freqs)):
+    for col, (tops, heights) in enumerate(layout):
         for i, (top, h) in enumerate(zip(tops, heights)):
             colour = PALETTE[i % len(PALETTE)] if col == 0 else "#7f7f7f"
             ax.add_patch(Rectangle((col - 0.02, top - h), 0.04, h, facecolor=colour,
                                    edgecolor="none"))
-            ax.text(col + 0.04, top - h / 2, f"{names[col][i]} ({f.iloc[i]:,})", va="center",
-                    fontsize=8, ha="left")
     # bands take the colour of the first-level target their source mostly comes from
-    origin = {levels[0]: {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(freqs[0].index)}}
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(keep[0]))]
     for col in range(len(levels) - 1):
-        flows = project.crosstab(levels[col], levels[col + 1]).to_numpy(dtype=float) / total
+        cross = project.crosstab(levels[col], levels[col + 1]).to_numpy(dtype=float)
+        flows = cross[np.ix_(keep[col], keep[col + 1])] / total
         (tops_a, _), (tops_b, _) = layout[col], layout[col + 1]
         out_used = np.zeros(len(tops_a))
         in_used = np.zeros(len(tops_b))
-        src_colours = origin[levels[col]]
-        origin[levels[col + 1]] = {}
-        for j, target in enumerate(freqs[col + 1].index):
-            if flows[:, j].sum() > 0:
-                origin[levels[col + 1]][target] = src_colours[freqs[col].index[int(np.argmax(flows[:, j]))]]
-        for i, source in enumerate(freqs[col].index):
+        for i in range(len(tops_a)):
             for j in range(len(tops_b)):
                 w = flows[i, j]
                 if w <= 0:
                     continue
                 y0, y1 = tops_a[i] - out_used[i], tops_b[j] - in_used[j]
-                _band(ax, col + 0.02, col + 1 - 0.02, y0, y0 - w, y1, y1 - w, src_colours[source])
+                _band(ax, col + 0.02, col + 1 - 0.02, y0, y0 - w, y1, y1 - w, colours[i])
                 out_used[i] += w
                 in_used[j] += w
-    ax.set_xlim(-0.1, len(levels) - 0.35)
+        colours = [colours[int(np.argmax(flows[:, j]))] if flows[:, j].sum() > 0 else "#7f7f7f"
+                   for j in range(len(tops_b))]
     top = max(t[0][0] for t in layout)
-    ax.set_ylim(min(t[0][-1] - t[1][-1] for t in layout) - 0.03, top + 0.08)
-    for col, level in enumerate(levels):
-        ax.text(col, top + 0.04, level, ha="center", va="bottom", fontsize=10, weight="bold")
+    bottom = min(t[0][-1] - t[1][-1] for t in layout)
+    ax.set_xlim(-0.8, len(levels) - 0.2)
+    ax.set_ylim(bottom - 0.03, top + 0.1)
+    headers = [ax.text(col, top + 0.04, level, ha="center", va="bottom", fontsize=10,
+                       weight="bold") for col, level in enumerate(levels)]
     ax.axis("off")
     ax.set_title(title or " \u2192 ".join(levels))
-    families = _families([str(n) for ns in names for n in ns])
+    families = _families([*levels, *(n for ns in names for n in ns)])
     if families:
-        for text in ax.texts:
+        for text in headers:
             text.set_fontfamily(families)
+    _sankey_labels(ax, layout, counts, names, families, top)
     return ax
+
+
+def _sankey_labels(ax: Axes, layout: list, counts: list, names: list, families: Optional[list],
+                   top: float) -> None:
+    """Node labels spread apart, each inside the room left by its neighbours."""
+    figure = ax.figure
+    renderer = _layout(figure)
+    box = ax.get_window_extent(renderer)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    px_x, px_y = box.width / (x1 - x0), box.height / (y1 - y0)  # pixels per data unit
+    size = 8
+    step = 1.4 * size * figure.dpi / 72 / px_y  # a line of labels (browsers: 1.2 em), in data units
+    last = len(layout) - 1
+    for col, ((tops, heights), c, ns) in enumerate(zip(layout, counts, names)):
+        want = tops - heights / 2
+        at = _spread(want, step, y0 + step / 2, top + 0.04 - step * 0.7)
+        left = col == 0
+        x = col - 0.03 if left else col + 0.03
+        room = (0.75 if left or col == last else 0.9) * px_x
+        for y_want, y, name, n in zip(want, at, ns, c):
+            text = ax.text(x, y, "", ha="right" if left else "left", va="center", fontsize=size)
+            if families:
+                text.set_fontfamily(families)
+            if not left and col != last:
+                text.set_bbox({"facecolor": "white", "alpha": 0.6, "edgecolor": "none",
+                               "pad": 0.5})
+            _fit(text, renderer, room, name, f" ({n:,})")
+            if abs(y - y_want) > step * 0.3:
+                ax.plot([col - 0.02 if left else col + 0.02, x], [y_want, y], color="#999999",
+                        linewidth=0.5)
 
 
 def agreement(table: pd.DataFrame, *, ax: Optional[Axes] = None,

@@ -1,32 +1,57 @@
-"""A self-contained HTML report of a project.
+"""A self-contained HTML report of a project, small enough to mail.
 
-One file, figures inlined as PNG data, no script and no external resource, so
-it opens anywhere without a network. Sections, each naming the call that
-produced it:
+One file, no script and no external resource, so it opens anywhere without a
+network. Charts are inline SVG with their text as text (searchable, sharp at
+any zoom, and measurable: a test renders the report in headless Chromium and
+checks that no two labels of a chart overlap). Sections, each naming the call
+that produced it:
 
-* corpus overview (documents, items, codings, coders; the share of synthetic
-  rows when the tables flag them);
-* frequencies of every group set and of every hierarchy level with at most
-  ``max_targets`` targets, as bar charts (the study's figures 4 to 6);
-* the flow of codings from the first group set through the levels (Sankey);
-* the code-document heat map by region (or by document);
-* cross-tables of the first level against each group set;
-* the co-occurrence heat map and network of the finest small level;
-* inter-coder agreement (Krippendorff's alpha per target with intervals) when
-  the project has several coders;
-* a text overview when items carry text: the most frequent terms (words of
-  jieba's dictionary when jieba is installed, else character bigrams) and the
-  cosine similarity of the documents' TF-IDF term vectors.
+* corpus overview: counts, the share of synthetic rows when the tables flag
+  them, and the documents as metadata and lengths (never their text, never the
+  GUIDs or names of the users who made them);
+* the codebook dimensions and which of them are charted: those with the most
+  codings, and with 2 to ``max_targets`` coded targets (not the first or the
+  finest by position);
+* frequencies of the charted group sets and hierarchy levels, as bar charts
+  (the study's figures 4 to 6), and the flow of codings through them (Sankey);
+* the focus level (the charted hierarchy level with the most codings; of
+  levels within 5 % of the most, the one with the most coded targets): its
+  code-document heat map, its cross-tables against the group sets, its
+  co-occurrence heat map, network and strongest pairs (the context is named:
+  the project's default, or overlapping coded spans when the default finds no
+  pair), and inter-coder agreement when the project has several coders;
+* top words of the items' text (or the documents' when items carry none):
+  words of jieba's dictionary for Chinese, words of letters for other text,
+  without punctuation, numbers, outline numbering and the stop words shipped
+  in ``qdacore/text/data`` (``stopwords-zh.txt``, ``stopwords-en.txt``); with
+  ``width=`` a few keyword-in-context excerpts; and the similarity of the
+  documents' terminology.
+
+Labels (the codebook's ``label`` column, else ``name``) are on every axis;
+code ids appear only in tooltips (SVG ``<title>``) and in the dimensions
+table. Labels are shortened with an ellipsis where room is short; the tooltip
+holds the whole label.
+
+Size: a report is at most :data:`MAX_BYTES` (1,000,000 bytes). Charts are
+compact SVG (a heat map's cells one small PNG), tables are capped (50
+documents, 40 targets, 15 pairs), no source text is copied (excerpts are off
+by default and each is at most 2 x 40 characters of context around a word),
+and a section that would pass the bound is replaced by a note saying so.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import io
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import lru_cache, partial
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
+import numpy as np
 import pandas as pd
 
 from ._progress import track
@@ -35,7 +60,19 @@ from ._version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["build_report"]
+__all__ = ["MAX_BYTES", "build_report"]
+
+#: Largest size of a report in bytes (UTF-8): sections that would pass it are
+#: replaced by a note.
+MAX_BYTES = 1_000_000
+
+_RESERVE = 4_000  # bytes kept for the notes of left-out sections and the footer
+_MAX_DOCUMENTS = 50  # rows of the documents table
+_MAX_COLUMNS = 30  # documents (or regions) in the code-document heat map
+_MAX_WIDTH = 40  # characters of context each side of an excerpt's word
+_TOP_WORDS = 20
+_FOCUS_TIE = 0.05  # levels within this share of the most codings tie for the focus
+_MIN_COVERAGE = 0.25  # dimensions with fewer codings than this share of the most are not charted
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif;
@@ -44,124 +81,578 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;margin-top:2em;border-b
 .call{font-family:monospace;font-size:.85em;color:#555;background:#f4f4f4;padding:.15em .4em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
 th,td{border:1px solid #ddd;padding:.25em .55em;text-align:left}th{background:#f4f4f4}
-img{max-width:100%;height:auto}
+figure{margin:.8em 0}figure svg{max-width:100%;height:auto}
+svg text{font-family:"DejaVu Sans","Bitstream Vera Sans",Verdana,"Noto Sans CJK SC",
+"Noto Sans CJK JP","Source Han Sans SC","WenQuanYi Zen Hei","Microsoft YaHei","PingFang SC",sans-serif}
+svg *{stroke-linejoin:round;stroke-linecap:butt}
+mark{background:#fff3b0}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em .8em}
 footer{margin-top:3em;font-size:.8em;color:#777}
 """
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# tokens that number an outline rather than say something: 第三章, 一是, 二, iv, ① ...
+_NUMBERING = re.compile(
+    r"(?:第?[零〇一二三四五六七八九十百千万两\d]+[章节条款篇部项点段是类个]?"
+    r"|ii|iii|iv|vi|vii|viii|ix|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx"
+    r"|[\u2460-\u249b\u3220-\u3229]+)", re.IGNORECASE)
+_ELLIPSIS = "\u2026"
 
-def _png(fig) -> str:
+
+# -- the page ----------------------------------------------------------------------------
+
+class _Page:
+    """The report's sections, kept under MAX_BYTES."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.parts: list[str] = []
+        self.size = 2_000 + len(_CSS) + 2 * len(title.encode("utf-8"))
+        self.left_out: list[str] = []
+        self.charts = 0
+
+    def section(self, heading: str, call: str, *body: str, text: str = "") -> None:
+        part = (f"<section><h2>{html.escape(heading)}</h2>"
+                f"<p>Produced by <span class=\"call\">{html.escape(call)}</span>. {text}</p>"
+                + "".join(body) + "</section>")
+        self.add(part, heading)
+
+    def add(self, part: str, heading: str = "") -> None:
+        size = len(part.encode("utf-8"))
+        if self.size + size > MAX_BYTES - _RESERVE:
+            self.left_out.append(heading or "a note")
+            return
+        self.parts.append(part)
+        self.size += size
+
+    def chart(self, draw: Callable[[], Any], alt: str, tips: Optional[dict] = None) -> str:
+        """A figure as inline SVG, its ids prefixed so that charts do not clash."""
+        self.charts += 1
+        return _svg(draw(), f"c{self.charts}", alt, tips or {})
+
+    def render(self) -> str:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        notes = ""
+        if self.left_out:
+            notes = ('<p class="note">Left out to keep the report under '
+                     f"{MAX_BYTES:,} bytes: {html.escape(', '.join(self.left_out))}.</p>")
+        body = "".join(self.parts) + notes
+        size = self.size + len(notes.encode("utf-8"))
+        return (
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>"
+            f"<h1>{html.escape(self.title)}</h1>" + body
+            + f"<footer>qdacore {html.escape(__version__)}, {stamp}. About {size / 1000:,.0f} kB: "
+            f"reports stay under {MAX_BYTES:,} bytes (charts as inline SVG, tables capped, "
+            "no source text beyond optional short excerpts).</footer></body></html>"
+        )
+
+
+def _svg(figure_or_axes: Any, key: str, alt: str, tips: dict) -> str:
+    """SVG markup of a matplotlib figure (or the figure of an Axes): text kept
+    as text, ids prefixed with ``key``, fonts left to the page's style, and a
+    ``<title>`` tooltip on every text found in ``tips`` (text -> tooltip)."""
+    import matplotlib
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=130, bbox_inches="tight")
+    fig = figure_or_axes if isinstance(figure_or_axes, Figure) \
+        else figure_or_axes.get_figure(root=True)
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": key,
+                                "svg.image_inline": True}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.05,
+                    metadata={"Date": None})
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<style[^>]*>.*?</style>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)
+    svg = re.sub(r"\n\s*", "\n", svg)
+    # coordinates to 1/100 point, inside tags only (drawn text keeps its digits)
+    svg = re.sub(r"<[^>]+>", lambda tag: re.sub(r"(\d\.\d\d)\d+", r"\1", tag[0]), svg)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', svg)
+    svg = re.sub(r'url\(#([^)]+)\)', rf'url(#{key}-\1)', svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{key}-\1"', svg)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+    if tips:
+        svg = re.sub(r"(<text\b[^>]*>)([^<]*)(</text>)",
+                     lambda m: m[1] + _tip(html.unescape(m[2]), tips) + m[2] + m[3], svg)
+    return f"<figure>{svg}</figure>"
 
 
-def _figure(draw: Callable, alt: str) -> str:
-    import matplotlib.pyplot as plt
-
-    ax = draw(None)
-    fig = ax.figure
-    src = _png(fig)
-    plt.close(fig)
-    return f'<img src="{src}" alt="{html.escape(alt)}">'
+def _tip(shown: str, tips: dict) -> str:
+    """The ``<title>`` of a label drawn as ``shown``: whole, or shortened with an
+    ellipsis, maybe followed by a count in parentheses."""
+    base = re.sub(r" \([\d,]+\)$", "", shown)
+    tip = tips.get(base)
+    if tip is None and base.endswith(_ELLIPSIS):  # shortened: the labels it may stand for
+        stem = base[:-1]
+        found = sorted({v for k, v in tips.items() if k.startswith(stem)})
+        tip = " | ".join(found) if 0 < len(found) <= 3 else None
+    return f"<title>{html.escape(tip)}</title>" if tip else ""
 
 
 def _table(frame: Union[pd.DataFrame, pd.Series], digits: int = 3) -> str:
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     numbers = frame.select_dtypes("number").columns
-    frame = frame.assign(**{str(c): frame[c].round(digits) for c in numbers}) \
-        if all(isinstance(c, str) for c in numbers) else frame
+    if all(isinstance(c, str) for c in numbers):
+        frame = frame.assign(**{str(c): frame[c].round(digits) for c in numbers})
     return frame.to_html(escape=True, border=0, na_rep="")
 
 
-class _Page:
-    def __init__(self, title: str):
-        self.title = title
-        self.parts: list[str] = []
-
-    def section(self, heading: str, call: str, *body: str, text: str = "") -> None:
-        self.parts.append(
-            f"<section><h2>{html.escape(heading)}</h2>"
-            f"<p>Produced by <span class=\"call\">{html.escape(call)}</span>. {text}</p>"
-            + "".join(body) + "</section>"
-        )
-
-    def render(self) -> str:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        return (
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>"
-            f"<h1>{html.escape(self.title)}</h1>" + "".join(self.parts)
-            + f"<footer>qdacore {html.escape(__version__)}, {stamp}.</footer></body></html>"
-        )
+def _short(value: Any, limit: int = 60) -> Any:
+    """A cell of metadata: white space collapsed, at most ``limit`` characters."""
+    if not isinstance(value, str):
+        return value
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[:limit - 1].rstrip() + _ELLIPSIS
 
 
-def _dimensions(project: Project, max_targets: int) -> tuple[list, list]:
-    """Group sets and hierarchy levels small enough to chart, in codebook order."""
+# -- what to chart -----------------------------------------------------------------------
+
+def _label_column(project: Project) -> Union[bool, str]:
+    """The labels shown: the codebook's ``label`` column, else ``name``, else ids."""
+    columns = project.codebook.codes.columns
+    return True if "label" in columns else "name" if "name" in columns else False
+
+
+def _dimensions(project: Project, max_targets: int, labels: Union[bool, str]) -> pd.DataFrame:
+    """Every group set and hierarchy level: its targets, coded targets, codings,
+    whether it is charted and why not."""
     cb = project.codebook
-    sets = [s for s in cb.sets if 0 < len(cb.dimension(s).targets) <= max_targets]
-    levels = [lv for lv in cb.levels if 0 < len(cb.dimension(lv).targets) <= max_targets]
-    return sets, levels
+    rows = []
+    for kind, names in (("group set", cb.sets), ("level", cb.levels)):
+        for name in names:
+            counts = project.frequencies(name).to_numpy()
+            rows.append({"dimension": name, "kind": kind, "targets": len(counts),
+                         "coded targets": int((counts > 0).sum()), "codings": int(counts.sum())})
+    table = pd.DataFrame(rows, columns=["dimension", "kind", "targets", "coded targets", "codings"])
+    most = table["codings"].max() if len(table) else 0
+    reasons = []
+    for row in table.itertuples(index=False):
+        coded, codings = row[3], row[4]
+        reasons.append(
+            "no codings" if codings == 0
+            else "one coded target" if coded < 2
+            else f"more than {max_targets} coded targets" if coded > max_targets
+            else f"few codings ({codings:,} of the most, {most:,})" if codings < _MIN_COVERAGE * most
+            else "")
+    table["charted"] = np.array([not r for r in reasons], dtype=bool)
+    table["why not"] = reasons
+    return table
 
 
-def _labels(project: Project) -> Union[bool, str]:
-    return True if "label" in project.codebook.codes.columns else False
+def _focus(dims: pd.DataFrame) -> Optional[str]:
+    """The charted hierarchy level (else group set) with the most codings; of
+    those within 5 % of the most, the one with the most coded targets."""
+    for kind in ("level", "group set"):
+        charted = dims.loc[(dims["charted"] & (dims["kind"] == kind)).to_numpy(dtype=bool)]
+        if len(charted):
+            near = charted[charted["codings"] >= (1 - _FOCUS_TIE) * charted["codings"].max()]
+            return str(near.sort_values(["coded targets", "codings"], ascending=False,
+                                        kind="stable")["dimension"].iloc[0])
+    return None
 
 
-def _terms_analyzer():
-    """Words of jieba's dictionary when jieba is installed, else characters."""
+def _tips(project: Project, level: Optional[str], labels: Union[bool, str]) -> dict:
+    """label -> tooltip naming the target's id (and the whole label)."""
+    ids = project.codebook.targets(level)
+    shown = project.codebook.targets(level, labels=labels) if labels is not False else ids
+    tips: dict = {}
+    for label, target in zip(map(str, shown), map(str, ids)):
+        tip = label if label == target else f"{label} (id: {target})"
+        tips[label] = tip if label not in tips else f"{tips[label]} | {tip}"
+    return tips
+
+
+def _coded(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows and columns of a table with some count."""
+    values = table.to_numpy(dtype=float)
+    return table.loc[np.nansum(values, axis=1) > 0, np.nansum(values, axis=0) > 0]
+
+
+# -- sections ----------------------------------------------------------------------------
+
+def _documents(project: Project) -> pd.DataFrame:
+    """The documents as metadata and lengths: no text, no GUIDs, no user names."""
+    docs = project.documents
+    hidden = [c for c in docs.columns if c == "text" or "guid" in str(c).lower()
+              or str(c).endswith("_by") or str(c).startswith("set:")]
+    table = docs.drop(columns=hidden)
+    if "name" in table.columns and table["name"].astype(str).equals(table["doc"].astype(str)):
+        table = table.drop(columns="name")
+    sets = [c for c in docs.columns if str(c).startswith("set:")]
+    if sets:
+        member = docs[sets].fillna(False).astype(bool).to_numpy()
+        names = np.array([str(c)[4:] for c in sets], dtype=object)
+        table["sets"] = [", ".join(names[row]) for row in member]
+    if "text" in docs.columns:
+        table["characters"] = docs["text"].str.len().astype("Int64")
+    items = project.items
+    table["items"] = table["doc"].map(items["doc"].value_counts()).fillna(0).astype(int)
+    coded = project.codings["item"].map(items.set_index("item")["doc"]) if len(items) else None
+    table["codings"] = table["doc"].map(coded.value_counts() if coded is not None else {}) \
+        .fillna(0).astype(int)
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.strftime("%Y-%m-%d")
+        elif table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(_short)
+    return table.set_index("doc")
+
+
+def _overview(page: _Page, project: Project) -> None:
+    sizes = project.sizes
+    note = ""
+    flagged = [(name, frame) for name, frame in (("items", project.items),
+                                                  ("codings", project.codings))
+               if "synthetic" in frame.columns and len(frame)]
+    if flagged:
+        shares = "; ".join(f"{frame['synthetic'].mean():.1%} of the {name}" for name, frame in flagged)
+        note = (f'<p class="note">Synthetic rows: {html.escape(shares)} are flagged '
+                "<code>synthetic=True</code> (generated, not observed).</p>")
+    docs = _documents(project)
+    more = (f"<p>{len(docs) - _MAX_DOCUMENTS:,} more documents are not listed.</p>"
+            if len(docs) > _MAX_DOCUMENTS else "")
+    page.section("Corpus overview", "project.sizes", _table(sizes.rename("count").to_frame()), note,
+                 "<h3>Documents</h3>", _table(docs.head(_MAX_DOCUMENTS)), more,
+                 text=f"{sizes['documents']} documents, {sizes['items']:,} items and "
+                      f"{sizes['codings']:,} codings. Documents are listed by their metadata "
+                      "and lengths (characters of text, items, codings); their text and the "
+                      "users who made them are not part of the report.")
+
+
+def _frequency_sections(page: _Page, project: Project, charted: list, labels: Union[bool, str],
+                        progress: Optional[bool]) -> None:
+    from . import plot
+
+    for dim in track(charted, desc="report charts", progress=progress):
+        freq = project.frequencies(dim, labels=labels)
+        shown = freq[freq.to_numpy() > 0]
+        left = len(freq) - len(shown)
+        chart = page.chart(partial(plot.frequencies, shown, title=f"Codings by {dim}"),
+                           f"Codings by {dim}", _tips(project, dim, labels))
+        page.section(f"Codings by {dim}", f"project.frequencies({dim!r}, labels={labels!r})", chart,
+                     text=f"{int(freq.to_numpy().sum()):,} codings reach the {len(shown)} coded "
+                          f"targets" + (f"; {left} targets without codings are not drawn." if left
+                                        else "."))
+
+
+def _cooccurrence(project: Project, level: str, labels: Union[bool, str]) -> tuple:
+    """The co-occurrence table of the project's default context; when that
+    finds no pair of targets, of overlapping coded spans. Returns (table,
+    context, call, options of the call)."""
+    call = f"project.cooccurrence({level!r}, labels={labels!r})"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "no pair": the fallback below answers it
+        table = project.cooccurrence(level, labels=labels)
+    assert isinstance(table, pd.DataFrame)  # no by=, so one table
+    context = table.attrs.get("context")
+    options: dict = {}
+    values = table.to_numpy(dtype=float)
+    if not (values - np.diag(np.diag(values))).any() and context != "span":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                spans = project.cooccurrence(level, context="span", labels=labels)
+        except ValueError:  # codings without spans
+            spans = None
+        if isinstance(spans, pd.DataFrame):
+            found = spans.to_numpy(dtype=float)
+            if (found - np.diag(np.diag(found))).any():
+                table, context, options = spans, "span", {"context": "span"}
+                call = f"project.cooccurrence({level!r}, context='span', labels={labels!r})"
+    return table, context or "item", call, options
+
+
+_CONTEXTS = {
+    "item": "two targets co-occur in an item (a coded unit) that carries both; the diagonal "
+            "counts the items carrying a target",
+    "document": "two targets co-occur in a document that carries both",
+    "span": "two targets co-occur where their coded spans overlap or one lies within the "
+            "other (the rule of ATLAS.ti's and NVivo's co-occurrence tables); each pair of "
+            "overlapping quotations counts once and the diagonal counts quotations",
+    "window": "two targets co-occur in items a few positions apart",
+}
+
+
+def _relations(page: _Page, project: Project, focus: str, dims: pd.DataFrame,
+               labels: Union[bool, str], coders: Optional[Sequence[Any]]) -> None:
+    from . import plot
+
+    tips = _tips(project, focus, labels)
+    by = "region" if "region" in project.documents.columns else "doc"
+    table = _coded(project.code_document_table(focus, by=by, labels=labels))
+    if table.shape[1] > _MAX_COLUMNS:
+        table = table[table.sum().sort_values(ascending=False, kind="stable").index[:_MAX_COLUMNS]]
+    if table.size:
+        page.section(f"{focus} by {by}",
+                     f"project.code_document_table({focus!r}, by={by!r}, labels={labels!r})",
+                     page.chart(lambda: plot.heatmap(table, title=f"Codings: {focus} x {by}"),
+                                f"Code-document table {focus} by {by}", tips),
+                     text=f"Coded targets and the {table.shape[1]} {by} values with codings"
+                          + (f" (the {_MAX_COLUMNS} with the most)" if table.shape[1] == _MAX_COLUMNS
+                             else "") + ".")
+    sets = dims.loc[(dims["charted"] & (dims["kind"] == "group set")).to_numpy(dtype=bool),
+                    "dimension"].tolist()
+    for group_set in sets:
+        if group_set == focus:
+            continue
+        cross = _coded(project.crosstab(focus, group_set, labels=labels))
+        if cross.size:
+            cross = pd.concat([cross, cross.sum().rename("Total").to_frame().T])
+            cross["Total"] = cross.sum(axis=1)
+            page.section(f"{focus} x {group_set}",
+                         f"project.crosstab({focus!r}, {group_set!r}, labels={labels!r})",
+                         _table(cross), text="Codings; coded targets only, with totals.")
+
+    cooc, context, call, options = _cooccurrence(project, focus, labels)
+    values = cooc.to_numpy(dtype=float)
+    off = values - np.diag(np.diag(values))
+    linked = off.any(axis=0) | off.any(axis=1)
+    explained = (f"Context: <b>{html.escape(context)}</b>: {_CONTEXTS.get(context, '')}.")
+    if not linked.any():
+        page.section(f"Co-occurrence of {focus}", call,
+                     text=f"{explained} No two targets of {focus} co-occur.")
+    else:
+        shown = cooc.loc[linked, linked]
+        page.section(f"Co-occurrence of {focus}", call,
+                     page.chart(lambda: plot.heatmap(shown, mask_diagonal=True,
+                                                     title=f"Co-occurrence of {focus} ({context})"),
+                                "Co-occurrence heat map", tips),
+                     text=f"{explained} The diagonal is left blank; "
+                          + (f"{int((~linked).sum())} targets that co-occur with none are not "
+                             "drawn." if (~linked).any() else "every coded target is drawn."))
+        extra = "".join(f", {k}={v!r}" for k, v in options.items())
+        edges = project.cooccurrence_edges(focus, measures=["count", "c"], labels=labels, **options)
+        if edges.attrs.get("context", context) != context:  # the defaults disagree: say which
+            edges = project.cooccurrence_edges(focus, context=context, measures=["count", "c"],
+                                               labels=labels)
+            extra = f", context={context!r}"
+        if len(edges):
+            nodes = set(edges["source"]) | set(edges["target"])
+            edges.attrs["node_frequency"] = {k: v for k, v in
+                                             edges.attrs.get("node_frequency", {}).items()
+                                             if k in nodes}
+            edges.attrs["context"] = context
+            hidden: list = []
+
+            def network():
+                ax = plot.cooccurrence_network(edges)
+                hidden.extend(t for t in ax.texts if not t.get_visible())
+                return ax
+
+            chart = page.chart(network, "Co-occurrence network", tips)
+            strongest = edges.sort_values(["count", "c"], ascending=False, kind="stable").head(15)
+            page.section(f"Co-occurrence network of {focus}",
+                         f"project.cooccurrence_edges({focus!r}, measures=['count', 'c'], "
+                         f"labels={labels!r}{extra})",
+                         chart, "<h3>Strongest pairs</h3>", _table(strongest.reset_index(drop=True)),
+                         text="Node area: the target's count on the diagonal; edge width: "
+                              "co-occurrences; targets without a partner are left out."
+                              + (f" {len(hidden)} labels that would overlap others are hidden; "
+                                 "the table and the heat map name every pair." if hidden else ""))
+
+    _agreement(page, project, focus, labels, coders, tips)
+
+
+def _agreement(page: _Page, project: Project, focus: str, labels: Union[bool, str],
+               coders: Optional[Sequence[Any]], tips: dict) -> None:
+    from . import plot
+
+    n_coders = project.codings["coder"].dropna().nunique() if "coder" in project.codings else 0
+    if n_coders < 2 and coders is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN rows are shown as blanks
+        table = project.agreement(focus, coders=coders, n_boot=500, labels=labels, progress=False)
+    named = table.attrs.get("coders", [])
+    if coders is None:  # not asked for: coders by number, not by name
+        table.attrs["coders"] = [f"coder {i + 1}" for i in range(len(named))]
+        who = (f"{len(named)} coders, numbered in order of appearance (name them with "
+               "<code>coders=[...]</code> to show their names)")
+    else:
+        who = "the coders " + html.escape(", ".join(map(str, named)))
+    shown = table.drop(columns=[c for c in ("observed", "expected") if c in table.columns])
+    call = f"project.agreement({focus!r}, n_boot=500, labels={labels!r}"
+    call += ", coders=[...])" if coders is not None else ")"
+    page.section(f"Inter-coder agreement on {focus}", call,
+                 page.chart(lambda: plot.agreement(table), "Agreement per target", tips),
+                 _table(shown),
+                 text=f"Krippendorff's alpha per target over {who}, with 95 % bootstrap "
+                      "intervals; 0.667 and 0.8 are Krippendorff's guidelines.")
+
+
+# -- words ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _stop_words(language: str) -> frozenset:
+    """The stop words shipped in ``qdacore/text/data/stopwords-<language>.txt``."""
+    data = resources.files("qdacore.text").joinpath("data").joinpath(f"stopwords-{language}.txt")
+    return frozenset(line.strip() for line in data.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _corpus(project: Project) -> tuple[pd.Series, pd.Series, str]:
+    """(texts, their documents, what they are): the items' text, or the
+    documents' when the items carry none."""
+    for frame, key, what in ((project.items, "item", "items"), (project.documents, "doc", "documents")):
+        if "text" in frame.columns and len(frame):
+            texts = frame.set_index(key)["text"]
+            keep = texts.notna().to_numpy() & (texts.astype(str).str.strip() != "").to_numpy()
+            if keep.any():
+                doc = frame.set_index(key)["doc"] if key == "item" else \
+                    pd.Series(texts.index, index=texts.index)
+                return texts[keep].astype(str), doc[keep], what
+    return pd.Series(dtype=object), pd.Series(dtype=object), ""
+
+
+def _language(texts: pd.Series) -> tuple[str, float]:
+    """("zh" or "en", share of CJK characters among the letters) of a sample."""
+    sample = "".join(texts.head(2_000).str.slice(0, 2_000).tolist())
+    letters = len(_LETTER.findall(sample))
+    share = len(_CJK.findall(sample)) / letters if letters else 0.0
+    return ("zh" if share >= 0.3 else "en"), share
+
+
+def _tokens(texts: pd.Series, language: str,
+            extra: Iterable[str]) -> tuple[pd.DataFrame, str, float]:
+    """Tokens (``text`` position, ``token``) of the texts without punctuation,
+    numbers, outline numbering and stop words; how they were cut; and the
+    share of words (tokens with a letter) that are English stop words."""
     from . import text
 
-    try:
-        return text.Segmenter.from_jieba(), "words (jieba's dictionary)"
-    except (ImportError, OSError):
-        return "char", "character bigrams"
+    positions = pd.Series(texts.to_numpy(), index=pd.RangeIndex(len(texts)))
+    if language == "zh":
+        table = text.Segmenter.from_jieba().tokenize(positions)  # ImportError without jieba
+        tokens = pd.DataFrame({"text": table["text"].to_numpy(),
+                               "token": table["token"].astype(str).str.lower().to_numpy()})
+        how = "words of jieba's dictionary (qdacore.text.Segmenter.from_jieba())"
+    else:
+        found = positions.str.findall(_WORD).explode().dropna()
+        tokens = pd.DataFrame({"text": found.index.to_numpy(),
+                               "token": found.astype(str).str.lower().to_numpy()})
+        how = "words of letters"
+    english = _stop_words("en")
+    stop = _stop_words("zh") | english | {str(w).lower() for w in extra}
+    token = tokens["token"]
+    words = token.str.contains(_LETTER)
+    share = float(token[words].isin(english).mean()) if words.any() else 0.0
+    keep = (words & ~token.isin(stop) & ~token.str.fullmatch(_NUMBERING)
+            & ((token.str.len() >= 2) | token.str.contains(_CJK)))
+    return tokens[keep.to_numpy()].reset_index(drop=True), how, share
 
 
-def _text_overview(page: _Page, project: Project) -> None:
-    """Top terms of the items' text and the similarity of the documents."""
-    if "text" not in project.items.columns:
-        return
-    import numpy as np
+def _excerpts(texts: pd.Series, words: list, width: int) -> str:
+    """Keyword-in-context lines: at most two per word, ``width`` characters each
+    side (at most 40), white space collapsed."""
+    from . import text
 
+    width = min(int(width), _MAX_WIDTH)
+    found = text.kwic(texts.tolist(), words, width=width, fold_case=True)
+    if found.empty:
+        return ""
+    # a Latin word inside a longer word is not the word
+    inside = found["left"].str.contains(r"[^\W\d_]$") & found["keyword"].str.match(r"[A-Za-z]") \
+        | found["right"].str.contains(r"^[^\W\d_]") & found["keyword"].str.contains(r"[A-Za-z]$")
+    found = found[~inside.to_numpy()]
+    found = found.groupby("pattern", sort=False).head(2)
+    order = {w: i for i, w in enumerate(words)}
+    found = found.assign(rank=found["pattern"].map(order)).sort_values("rank", kind="stable")
+    rows = "".join(
+        f"<tr><td>{html.escape(w)}</td><td>{_ELLIPSIS}{html.escape(' '.join(a.split()))}"
+        f"<mark>{html.escape(k)}</mark>{html.escape(' '.join(b.split()))}{_ELLIPSIS}</td></tr>"
+        for w, a, k, b in zip(found["pattern"], found["left"], found["keyword"], found["right"]))
+    return ("<h3>Excerpts</h3><table><tr><th>word</th><th>in context</th></tr>" + rows
+            + "</table>")
+
+
+def _words(page: _Page, project: Project, width: Optional[int], stop_words: Iterable[str]) -> None:
+    """Top words of the items' (or documents') text, excerpts, and the
+    similarity of the documents' terminology."""
     from . import plot, text
 
-    items = project.items.loc[project.items["text"].notna() & (project.items["text"] != "")]
-    if items.empty:
+    texts, docs, what = _corpus(project)
+    if texts.empty:
         return
-    analyzer, what = _terms_analyzer()
-    ngrams = (1, 1) if analyzer != "char" else (2, 2)
-    counts = text.term_matrix(items.set_index("item")["text"], analyzer=analyzer, ngram_range=ngrams)
-    totals = pd.Series(np.asarray(counts.matrix.sum(axis=0)).ravel(), index=counts.terms)
-    totals = totals[totals.index.str.len() >= 2].sort_values(ascending=False).head(20)
-    totals.index.name, totals.name = "term", "occurrences"
-    shown = "Segmenter.from_jieba()" if analyzer != "char" else repr("char")
-    call = f"qdacore.text.term_matrix(items['text'], analyzer={shown}, ngram_range={ngrams})"
-    page.section("Top terms of the items", call,
-                  _figure(lambda ax: plot.frequencies(totals, ax=ax, title=f"Most frequent {what}"),
-                          "Top terms"),
-                  text=f"{len(items):,} items with text; terms are {what}, at least two "
-                       "characters long.")
-    by_doc = items.groupby("doc", sort=False)["text"].agg("\n".join)
-    if len(by_doc) >= 2:
-        tfidf = text.term_matrix(by_doc, analyzer=analyzer, ngram_range=ngrams, tfidf=True)
-        similar = text.similarity(tfidf, measure="cosine")
-        page.section("Similarity of the documents' terminology",
-                     "qdacore.text.similarity(term_matrix(texts by document, tfidf=True))",
-                     _figure(lambda ax: plot.heatmap(similar, ax=ax, annotate=len(similar) <= 25,
-                                                     mask_diagonal=True, title="Cosine similarity (TF-IDF)"),
-                             "Document similarity"),
-                     text="Cosine similarity of TF-IDF term vectors: plans of different regions "
-                          "that share terminology score high (the study observes that they do).")
+    language, share = _language(texts)
+    heading = f"Top words of the {what}"
+    try:
+        tokens, how, english = _tokens(texts, language, stop_words)
+    except ImportError:
+        page.section(heading, "qdacore.text.Segmenter.from_jieba()",
+                     text=f"The {what}' text is Chinese ({share:.0%} of its letters are CJK "
+                          "characters), which is cut into words with jieba's dictionary. Install "
+                          "it to see this section: <code>pip install \"qdacore[zh]\"</code> "
+                          "(or <code>pip install jieba</code>).")
+        return
+    if tokens.empty:
+        return
+    counts = tokens["token"].value_counts().head(_TOP_WORDS)
+    counts.index.name, counts.name = "word", "occurrences"
+    lists = "stopwords-zh.txt and stopwords-en.txt in qdacore/text/data"
+    body = [page.chart(lambda: plot.frequencies(counts, annotate=False,
+                                                title=f"Most frequent words of the {what}"),
+                       "Top words")]
+    if language == "en" and english < 0.15:
+        body.insert(0, f'<p class="note">Only {english:.0%} of the words are English stop words '
+                       "(English prose has about 40 %): the text may be in another language, "
+                       "whose own function words then top the list; pass "
+                       "<code>stop_words=[...]</code> to leave them out.</p>")
+    if width is not None:
+        body.append(_excerpts(texts, counts.index[:10].tolist(), width))
+    source = f"project.{what}['text']"
+    call = (f"qdacore.text.Segmenter.from_jieba().tokenize({source})" if language == "zh"
+            else f"{source}.str.findall(r\"{_WORD.pattern}\")")
+    page.section(heading, call, *body,
+                 text=f"{len(texts):,} {what} with text, {share:.0%} of whose letters are CJK "
+                      f"characters; tokens are {how}, without punctuation, numbers, outline "
+                      f"numbering, single letters and the stop words of {lists}"
+                      + (" and stop_words=" if stop_words else "") + ".")
 
+    doc = docs.to_numpy()[tokens["text"].to_numpy()]
+    order, names = pd.factorize(doc)  # documents in order of appearance
+    by_doc = tokens.assign(text=doc).iloc[np.argsort(order, kind="stable")]
+    if len(names) < 2:
+        return
+    tfidf = text.term_matrix(by_doc, tfidf=True)
+    similar = text.similarity(tfidf, measure="cosine")
+    similar.index.name = similar.columns.name = "document"
+    call = "qdacore.text.similarity(qdacore.text.term_matrix(words by document, tfidf=True))"
+    about = ("Cosine similarity of the documents' TF-IDF word vectors: plans of different "
+             "regions that share terminology score high (the study observes that they do).")
+    if len(similar) == 2:
+        value = float(similar.to_numpy()[0, 1])
+        page.section("Similarity of the documents' terminology", call,
+                     text=f"{about} The two documents: {value:.3f}.")
+        return
+    page.section("Similarity of the documents' terminology", call,
+                 page.chart(lambda: plot.heatmap(similar, mask_diagonal=True,
+                                                 title="Cosine similarity (TF-IDF)"),
+                            "Document similarity"),
+                 text=about)
+
+
+# -- the report ----------------------------------------------------------------------------
 
 def build_report(project: Project, path: Union[str, Path], *, title: Optional[str] = None,
-                 max_targets: int = 40, progress: Optional[bool] = None) -> Path:
+                 max_targets: int = 40, coders: Optional[Sequence[Any]] = None,
+                 width: Optional[int] = None, stop_words: Iterable[str] = (),
+                 progress: Optional[bool] = None) -> Path:
     """Write the HTML report of ``project`` to ``path`` and return the path.
+
+    One self-contained file (no script, no external resource) of at most
+    :data:`MAX_BYTES` (1,000,000) bytes: charts are inline SVG, tables are
+    capped, and no source text is copied into it; a section that would pass
+    the bound is replaced by a note. Documents appear as metadata and lengths,
+    without the GUIDs or names of users. The charted dimensions are those with
+    the most codings and 2 to ``max_targets`` coded targets; the module
+    docstring lists the sections.
 
     Parameters
     ----------
@@ -171,7 +662,17 @@ def build_report(project: Project, path: Union[str, Path], *, title: Optional[st
     title : str, optional
         Heading of the report; defaults to the project's name.
     max_targets : int
-        Dimensions with more targets than this are left out of the charts.
+        Dimensions with more coded targets than this are not charted.
+    coders : list, optional
+        The coders whose agreement is shown, by name. By default every coder
+        is compared and shown by number only ("coder 1", ...).
+    width : int, optional
+        Characters of context on each side of a top word in keyword-in-context
+        excerpts (at most 40; two excerpts for each of the ten top words).
+        None (the default): no excerpt, no source text at all.
+    stop_words : collection of str
+        Words left out of the top words besides the shipped lists
+        (``qdacore/text/data/stopwords-zh.txt`` and ``stopwords-en.txt``).
     progress : bool, optional
         A progress bar over the frequency charts (terminals and notebooks by
         default; ``QDACORE_PROGRESS=0`` silences it).
@@ -181,101 +682,59 @@ def build_report(project: Project, path: Union[str, Path], *, title: Optional[st
     >>> import tempfile, pathlib, qdacore as qc
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = qc.report.build_report(qc.datasets.megaregions(), pathlib.Path(tmp) / "r.html")
-    ...     "Codings by vision" in out.read_text(encoding="utf-8")
-    True
+    ...     page = out.read_text(encoding="utf-8")
+    ...     "Codings by vision" in page, out.stat().st_size < qc.report.MAX_BYTES
+    (True, True)
     """
     import matplotlib
 
     from . import plot
 
+    if isinstance(stop_words, str):
+        raise TypeError("stop_words must be a collection of str, not one str")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, np.integer))
+                              or width < 1):
+        raise ValueError(f"width must be a positive int (characters of context) or None, "
+                         f"got {width!r}")
     if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo"):
         matplotlib.use("Agg")
     path = Path(path)
     page = _Page(title or f"qdacore report: {project.name}")
-    labels = _labels(project)
-    sizes = project.sizes
-    codings, items = project.codings, project.items
+    labels = _label_column(project)
+    _overview(page, project)
 
-    # -- overview
-    overview = sizes.rename("count").to_frame()
-    note = ""
-    flagged = [(name, frame) for name, frame in (("items", items), ("codings", codings))
-               if "synthetic" in frame.columns]
-    if flagged:
-        shares = "; ".join(f"{frame['synthetic'].mean():.1%} of the {name}" for name, frame in flagged)
-        note = (f'<p class="note">Synthetic rows: {html.escape(shares)} are flagged '
-                "<code>synthetic=True</code> (generated, not observed).</p>")
-    docs = project.documents.head(50)
-    page.section("Corpus overview", "project.sizes", _table(overview), note,
-                 "<h3>Documents</h3>", _table(docs.set_index("doc")),
-                 text=f"{sizes['documents']} documents, {sizes['items']:,} items and "
-                      f"{sizes['codings']:,} codings.")
+    dims = _dimensions(project, max_targets, labels)
+    charted = dims.loc[dims["charted"].to_numpy(dtype=bool)]
+    if len(dims):
+        page.section("Codebook dimensions", "project.frequencies(dimension) for each",
+                     _table(dims.set_index("dimension")),
+                     text="Dimensions with the most codings and 2 to "
+                          f"{max_targets} coded targets are charted; the focus level below is "
+                          "the charted level with the most codings (of levels within 5 % of "
+                          "the most, the one with the most coded targets).")
+    sets = charted[charted["kind"] == "group set"]["dimension"].tolist()
+    levels = charted[charted["kind"] == "level"]["dimension"].tolist()
+    _frequency_sections(page, project, [*sets, *levels], labels, progress)
 
-    # -- frequencies
-    sets, levels = _dimensions(project, max_targets)
-    for dim in track([*sets, *levels], desc="report charts", progress=progress):
-        freq = project.frequencies(dim, labels=labels)
-        page.section(f"Codings by {dim}", f"project.frequencies({dim!r}, labels={labels!r})",
-                     _figure(lambda ax, f=freq, d=dim: plot.frequencies(
-                         f, ax=ax, title=f"Codings by {d}"), f"Codings by {dim}"),
-                     text=f"{int(freq.to_numpy().sum()):,} codings reach the {len(freq)} targets.")
-
-    # -- flow
     flow = [*sets[:1], *levels]
-    if len(flow) >= 2 and len(codings):
-        page.section("Flow of codings", f"qdacore.plot.sankey(project, {tuple(flow)!r})",
-                     _figure(lambda ax: plot.sankey(project, flow, ax=ax, labels=labels),
-                             "Sankey diagram"),
+    if len(flow) >= 2:
+        page.section("Flow of codings", f"qdacore.plot.sankey(project, {tuple(flow)!r}, "
+                                        f"labels={labels!r})",
+                     page.chart(lambda: plot.sankey(project, flow, labels=labels),
+                                "Sankey diagram",
+                                {k: v for d in flow for k, v in _tips(project, d, labels).items()}),
                      text="Band widths are codings; colours follow the first dimension.")
 
-    if not len(codings):
-        page.parts.append("<p>The project has no codings yet: nothing to relate.</p>")
-    elif not levels:
-        page.parts.append("<p>No hierarchy level is small enough for the tables below.</p>")
+    focus = _focus(dims)
+    if not len(project.codings):
+        page.add("<p>The project has no codings yet: nothing to relate.</p>")
+    elif focus is None:
+        page.add("<p>No codebook dimension has 2 to "
+                 f"{max_targets} coded targets: nothing to relate.</p>")
     else:
-        finest = levels[-1]
-        by = "region" if "region" in project.documents.columns else "doc"
-        table = project.code_document_table(finest, by=by)
-        page.section(f"{finest} by {by}", f"project.code_document_table({finest!r}, by={by!r})",
-                     _figure(lambda ax: plot.heatmap(table, ax=ax, title=f"Codings: {finest} x {by}"),
-                             f"Code-document table {finest} by {by}"))
-        for group_set in sets:
-            cross = project.crosstab(levels[0], group_set, margins=True)
-            page.section(f"{levels[0]} x {group_set}",
-                         f"project.crosstab({levels[0]!r}, {group_set!r}, margins=True)",
-                         _table(cross))
-        cooc = project.cooccurrence(finest)
-        assert isinstance(cooc, pd.DataFrame)  # no by=, so one table
-        page.section(f"Co-occurrence of {finest}", f"project.cooccurrence({finest!r})",
-                     _figure(lambda ax: plot.heatmap(cooc, ax=ax, mask_diagonal=True,
-                                                     title=f"Items carrying both ({finest})"),
-                             "Co-occurrence heat map"),
-                     text="The diagonal (items per target) is left blank.")
-        edges = project.cooccurrence_edges(finest, measures=["count", "c"], labels=labels)
-        if len(edges):
-            page.section(f"Co-occurrence network of {finest}",
-                         f"project.cooccurrence_edges({finest!r}, measures=['count', 'c'])",
-                         _figure(lambda ax: plot.cooccurrence_network(edges, ax=ax),
-                                 "Co-occurrence network"),
-                         _table(edges.sort_values("count", ascending=False).head(15)
-                                .reset_index(drop=True)),
-                         text="Node area: items per target; edge width: co-occurrences.")
+        _relations(page, project, focus, dims, labels, coders)
 
-        coders = project.codings["coder"].dropna().nunique() if "coder" in project.codings else 0
-        if coders >= 2:
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # NaN rows are shown as blanks
-                report = project.agreement_report(finest, n_boot=500)
-            page.section(f"Inter-coder agreement on {finest}",
-                         f"project.agreement_report({finest!r}, n_boot=500)",
-                         f'<img src="{_png(report.figure)}" alt="Agreement per target">',
-                         _table(report.table),
-                         text=f"Krippendorff's alpha per target over {coders} coders, with 95 % "
-                              "bootstrap intervals; 0.667 and 0.8 are Krippendorff's guidelines.")
-
-    _text_overview(page, project)
+    _words(page, project, width, stop_words)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page.render(), encoding="utf-8")
