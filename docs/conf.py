@@ -59,7 +59,11 @@ def api_page(module_name: str, seen: set) -> str:
         again = ["   :no-index:"] if id(obj) in seen else []
         seen.add(id(obj))
         if inspect.isclass(obj):
-            lines += [f".. autoclass:: {module_name}.{name}", "   :members:", *again, ""]
+            # a class built from private qdacore mixins (Project) shows their methods as its own
+            mixed = not issubclass(obj, BaseException) and any(
+                base.__module__.startswith("qdacore.") for base in obj.__mro__[1:])
+            inherited = ["   :inherited-members:"] if mixed else []
+            lines += [f".. autoclass:: {module_name}.{name}", "   :members:", *inherited, *again, ""]
         elif callable(obj):
             lines += [f".. autofunction:: {module_name}.{name}", *again, ""]
         else:

@@ -353,7 +353,7 @@ BAD = [
     ("pvalue of events", lambda p: p.cooccurrence("theme", context="window", window=1, measure="pvalue"), ValueError, "each unit counts once"),
     ("bad top_k", lambda p: p.cooccurrence_edges("theme", top_k=0), ValueError, "top_k"),
     ("bad min_count", lambda p: p.cooccurrence_edges("theme", min_count=-1), ValueError, "min_count"),
-    ("crosstab unit", lambda p: p.crosstab("theme", "vision", unit="document"), ValueError, "unit"),
+    ("crosstab unit", lambda p: p.crosstab("theme", "vision", unit="documents"), ValueError, "unit"),
     ("crosstab level", lambda p: p.crosstab("theme", "visions"), ValueError, "level='visions'"),
     ("crosstab percent", lambda p: p.crosstab("theme", "vision", percent=True), ValueError, "percent"),
 ]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Optional, Union
 
 import pandas as pd
@@ -29,11 +28,12 @@ import pandas as pd
 from . import _core, _model, agree, cooc, plot
 from . import _validate as check
 from ._model import By, CodingArrays
+from ._project_ops import ProjectOperations
 from .codebook import Codebook
 
 __all__ = ["Project"]
 
-class Project:
+class Project(ProjectOperations):
     """A coded corpus: codebook, documents, items and codings.
 
     Parameters
@@ -629,195 +629,6 @@ class Project:
         See :func:`qdacore.agree.coding_comparison` for a worked example.
         """
         return agree.coding_comparison(self, level, coders=coders)
-
-    # -- input/output (the functions of qdacore.io, whose docstrings have examples) ----
-    @classmethod
-    def from_csv(cls, folder: Union[str, Path]) -> Project:
-        """Read a project written by :meth:`to_csv` (:func:`qdacore.io.read_csv_folder`)."""
-        from .io.csv import read_csv_folder
-
-        return read_csv_folder(folder)
-
-    def to_csv(self, folder: Union[str, Path]) -> Path:
-        """Write the project as CSV files plus a ``project.json`` schema that lets
-        :meth:`from_csv` restore every column with its dtype
-        (:func:`qdacore.io.write_csv_folder`). Returns the folder."""
-        from .io.csv import write_csv_folder
-
-        return write_csv_folder(self, folder)
-
-    def to_qdpx(self, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
-        """Write the project as a REFI-QDA ``.qdpx`` archive
-        (:func:`qdacore.io.write_qdpx`). Returns the path."""
-        from .io.qdpx import write_qdpx
-
-        return write_qdpx(self, path, origin=origin)
-
-    def codings_table(self) -> pd.DataFrame:
-        """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,
-        ``coder``, ``start``, ``end``, ``text`` and the document attributes
-        (:func:`qdacore.io.codings_table`)."""
-        from .io.tidy import codings_table
-
-        return codings_table(self)
-
-    def to_excel(self, path: Union[str, Path]) -> Path:
-        """Write the project as an ``.xlsx`` workbook that :meth:`from_excel`
-        reads back, edits made in Excel included: a sheet per table (codings
-        with their document, code path and coded text beside them), the texts,
-        and a hidden sheet of dtypes (needs openpyxl;
-        :func:`qdacore.io.write_excel`). Returns the path."""
-        from .io.excel import write_excel
-
-        return write_excel(self, path)
-
-    @classmethod
-    def from_excel(cls, path: Union[str, Path]) -> Project:
-        """Read a workbook written by :meth:`to_excel`, with the edits made in
-        Excel: changed cells, added or deleted rows and columns
-        (:func:`qdacore.io.read_excel`; errors name the sheet, column and row)."""
-        from .io.excel import read_excel
-
-        return read_excel(path)
-
-    def subset(
-        self,
-        *,
-        docs: Any = None,
-        codes: Any = None,
-        coders: Optional[Sequence[Any]] = None,
-        where: Any = None,
-    ) -> Project:
-        """A new Project with some documents, codes, coders or codings.
-
-        The choices combine (a coding must pass each one given). Items are
-        kept with their document: ``codes``, ``coders`` and ``where`` choose
-        codings, and an item left without codings stays, as a unit no one
-        coded (agreement and ``unit="item"`` counts need it). Any result may
-        be empty (a project without codings, or without documents).
-
-        Parameters
-        ----------
-        docs : id, list of ids, or boolean mask
-            Documents to keep: ``documents.doc`` ids, or True/False per row of
-            :attr:`documents` (an array, or a Series such as
-            ``project.documents["region"] == "Yunnan"``). Their items and
-            codings go with them.
-        codes : id, list of ids, or boolean mask
-            Codes to keep, at any level: a code brings the codings of its
-            descendants (choosing a theme keeps the codings of its sub-themes).
-            The codebook keeps those codes, their descendants and the
-            ancestors they need for the levels above; every group stays, with
-            the memberships of the codes kept.
-        coders : list of str
-            ``codings.coder`` names whose codings to keep.
-        where : boolean Series or str
-            Codings to keep: True/False per row of :attr:`codings` (a Series
-            over them, or an array), or a condition evaluated with
-            :meth:`pandas.DataFrame.eval` on the codings, with the columns of
-            their items and documents beside them (looked up in that order,
-            as ``by=`` does), e.g. ``"coder == 'A' and end - start > 10"``.
-
-        Returns
-        -------
-        Project
-            The same name, the tables' rows in their order and every column.
-
-        Raises
-        ------
-        ValueError
-            An id or coder that the project lacks, a mask of the wrong length
-            or index, or a ``where`` that is not a condition on the codings.
-
-        Examples
-        --------
-        >>> import qdacore as qc
-        >>> project = qc.datasets.megaregions(n_coders=2)
-        >>> part = project.subset(docs=project.documents["substitute"], codes=["COE"],
-        ...                       coders=["coder1"])
-        >>> part
-        <Project 'megaregions': 5 documents, 298 items, 105 codings, 26 codes>
-        >>> part.frequencies("theme")
-        theme
-        COE    105
-        Name: codings, dtype: int64
-        >>> project.subset(where="coder == 'coder2' and region == 'Central-Yunnan'").sizes["codings"]
-        np.int64(202)
-        """
-        from ._subset import subset
-
-        return subset(self, docs=docs, codes=codes, coders=coders, where=where)
-
-    # -- text ---------------------------------------------------------------------
-    def autocode(
-        self,
-        keywords: Any = None,
-        *,
-        level: Optional[str] = None,
-        scope: str = "match",
-        coder: str = "dictionary",
-        language: str = "zh",
-        fold_case: bool = False,
-    ) -> Project:
-        """Dictionary coding of the items' ``text``: a new coder whose codings sit
-        beside the human ones (so agreement between them can be measured).
-
-        Keywords are matched leftmost-longest (a keyword inside a longer one is
-        not counted again) by :class:`qdacore.text.Matcher`; the codings come
-        from :func:`qdacore.text.keyword_codings`.
-
-        Parameters
-        ----------
-        keywords : DataFrame, dict or None
-            ``code`` and ``keyword`` columns, or ``{code: [keywords]}``. None takes
-            the codebook's ``keywords_<language>`` (or ``keywords``) column, ``|``
-            separated, of the codes at ``level``.
-        level : str or None
-            The hierarchy level whose keyword lists are used when ``keywords`` is
-            None; None (the default) takes every code that has keywords, at
-            whatever level of the codebook.
-        scope : {"match", "sentence", "item"}
-            The span each coding covers: the keyword itself, the sentence around
-            it (ended by 。！？；!?; or a line break), or the whole item (one coding
-            per item and code).
-        coder : str
-            The name in the ``coder`` column of the new codings.
-        language : str
-            Suffix of the keyword column.
-        fold_case : bool
-            Match Latin letters case-insensitively.
-
-        Returns
-        -------
-        Project
-            The same tables with the new codings (``item``, ``code``, ``coder``,
-            ``start``, ``end`` in code points of the item text) appended.
-
-        Examples
-        --------
-        >>> import qdacore as qc
-        >>> project = qc.datasets.megaregions()
-        >>> coded = project.autocode(scope="item")
-        >>> coded.frequencies("theme", by="coder")
-        coder  coder1  dictionary
-        theme
-        COE       496         477
-        CON       484         464
-        COO       598         567
-        """
-        from . import text
-
-        if "coder" in self._codings.columns and (self._codings["coder"] == coder).any():
-            raise ValueError(f"coder={coder!r} already has codings in this project; pick another name")
-        new = text.keyword_codings(self._items, self._codebook, keywords=keywords, level=level,
-                                   scope=scope, coder=coder, language=language,
-                                   fold_case=fold_case)
-        combined = pd.concat([self._codings, new], ignore_index=True)
-        for col in ("start", "end"):  # offsets stay whole numbers where the human codings have none
-            if col in combined.columns and not pd.api.types.is_integer_dtype(combined[col].dtype):
-                combined[col] = combined[col].astype("Int64")
-        return Project(self._codebook, self._documents, self._items, combined,
-                       name=f"{self._name} + {coder}")
 
 
 _model.register_project_class(Project)

@@ -46,14 +46,14 @@ import io
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from functools import lru_cache, partial
-from importlib import resources
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
 
+from . import _report_words as words
 from ._progress import track
 from ._version import __version__
 
@@ -69,7 +69,6 @@ MAX_BYTES = 1_000_000
 _RESERVE = 4_000  # bytes kept for the notes of left-out sections and the footer
 _MAX_DOCUMENTS = 50  # rows of the documents table
 _MAX_COLUMNS = 30  # documents (or regions) in the code-document heat map
-_MAX_WIDTH = 40  # characters of context each side of an excerpt's word
 _TOP_WORDS = 20
 _FOCUS_TIE = 0.05  # levels within this share of the most codings tie for the focus
 _MIN_COVERAGE = 0.25  # dimensions with fewer codings than this share of the most are not charted
@@ -90,15 +89,7 @@ mark{background:#fff3b0}
 footer{margin-top:3em;font-size:.8em;color:#777}
 """
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
-_LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-# tokens that number an outline rather than say something: 第三章, 一是, 二, iv, ① ...
-_NUMBERING = re.compile(
-    r"(?:第?[零〇一二三四五六七八九十百千万两\d]+[章节条款篇部项点段是类个]?"
-    r"|ii|iii|iv|vi|vii|viii|ix|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx"
-    r"|[\u2460-\u249b\u3220-\u3229]+)", re.IGNORECASE)
-_ELLIPSIS = "\u2026"
+words.ELLIPSIS = "\u2026"
 
 
 # -- the page ----------------------------------------------------------------------------
@@ -189,7 +180,7 @@ def _tip(shown: str, tips: dict) -> str:
     ellipsis, maybe followed by a count in parentheses."""
     base = re.sub(r" \([\d,]+\)$", "", shown)
     tip = tips.get(base)
-    if tip is None and base.endswith(_ELLIPSIS):  # shortened: the labels it may stand for
+    if tip is None and base.endswith(words.ELLIPSIS):  # shortened: the labels it may stand for
         stem = base[:-1]
         found = sorted({v for k, v in tips.items() if k.startswith(stem)})
         tip = " | ".join(found) if 0 < len(found) <= 3 else None
@@ -210,7 +201,7 @@ def _short(value: Any, limit: int = 60) -> Any:
     if not isinstance(value, str):
         return value
     value = " ".join(value.split())
-    return value if len(value) <= limit else value[:limit - 1].rstrip() + _ELLIPSIS
+    return value if len(value) <= limit else value[:limit - 1].rstrip() + words.ELLIPSIS
 
 
 # -- what to chart -----------------------------------------------------------------------
@@ -490,100 +481,18 @@ def _agreement(page: _Page, project: Project, focus: str, labels: Union[bool, st
 
 # -- words ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4)
-def _stop_words(language: str) -> frozenset:
-    """The stop words shipped in ``qdacore/text/data/stopwords-<language>.txt``."""
-    data = resources.files("qdacore.text").joinpath("data").joinpath(f"stopwords-{language}.txt")
-    return frozenset(line.strip() for line in data.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
-def _corpus(project: Project) -> tuple[pd.Series, pd.Series, str]:
-    """(texts, their documents, what they are): the items' text, or the
-    documents' when the items carry none."""
-    for frame, key, what in ((project.items, "item", "items"), (project.documents, "doc", "documents")):
-        if "text" in frame.columns and len(frame):
-            texts = frame.set_index(key)["text"]
-            keep = texts.notna().to_numpy() & (texts.astype(str).str.strip() != "").to_numpy()
-            if keep.any():
-                doc = frame.set_index(key)["doc"] if key == "item" else \
-                    pd.Series(texts.index, index=texts.index)
-                return texts[keep].astype(str), doc[keep], what
-    return pd.Series(dtype=object), pd.Series(dtype=object), ""
-
-
-def _language(texts: pd.Series) -> tuple[str, float]:
-    """("zh" or "en", share of CJK characters among the letters) of a sample."""
-    sample = "".join(texts.head(2_000).str.slice(0, 2_000).tolist())
-    letters = len(_LETTER.findall(sample))
-    share = len(_CJK.findall(sample)) / letters if letters else 0.0
-    return ("zh" if share >= 0.3 else "en"), share
-
-
-def _tokens(texts: pd.Series, language: str,
-            extra: Iterable[str]) -> tuple[pd.DataFrame, str, float]:
-    """Tokens (``text`` position, ``token``) of the texts without punctuation,
-    numbers, outline numbering and stop words; how they were cut; and the
-    share of words (tokens with a letter) that are English stop words."""
-    from . import text
-
-    positions = pd.Series(texts.to_numpy(), index=pd.RangeIndex(len(texts)))
-    if language == "zh":
-        table = text.Segmenter.from_jieba().tokenize(positions)  # ImportError without jieba
-        tokens = pd.DataFrame({"text": table["text"].to_numpy(),
-                               "token": table["token"].astype(str).str.lower().to_numpy()})
-        how = "words of jieba's dictionary (qdacore.text.Segmenter.from_jieba())"
-    else:
-        found = positions.str.findall(_WORD).explode().dropna()
-        tokens = pd.DataFrame({"text": found.index.to_numpy(),
-                               "token": found.astype(str).str.lower().to_numpy()})
-        how = "words of letters"
-    english = _stop_words("en")
-    stop = _stop_words("zh") | english | {str(w).lower() for w in extra}
-    token = tokens["token"]
-    words = token.str.contains(_LETTER)
-    share = float(token[words].isin(english).mean()) if words.any() else 0.0
-    keep = (words & ~token.isin(stop) & ~token.str.fullmatch(_NUMBERING)
-            & ((token.str.len() >= 2) | token.str.contains(_CJK)))
-    return tokens[keep.to_numpy()].reset_index(drop=True), how, share
-
-
-def _excerpts(texts: pd.Series, words: list, width: int) -> str:
-    """Keyword-in-context lines: at most two per word, ``width`` characters each
-    side (at most 40), white space collapsed."""
-    from . import text
-
-    width = min(int(width), _MAX_WIDTH)
-    found = text.kwic(texts.tolist(), words, width=width, fold_case=True)
-    if found.empty:
-        return ""
-    # a Latin word inside a longer word is not the word
-    inside = found["left"].str.contains(r"[^\W\d_]$") & found["keyword"].str.match(r"[A-Za-z]") \
-        | found["right"].str.contains(r"^[^\W\d_]") & found["keyword"].str.contains(r"[A-Za-z]$")
-    found = found[~inside.to_numpy()]
-    found = found.groupby("pattern", sort=False).head(2)
-    order = {w: i for i, w in enumerate(words)}
-    found = found.assign(rank=found["pattern"].map(order)).sort_values("rank", kind="stable")
-    rows = "".join(
-        f"<tr><td>{html.escape(w)}</td><td>{_ELLIPSIS}{html.escape(' '.join(a.split()))}"
-        f"<mark>{html.escape(k)}</mark>{html.escape(' '.join(b.split()))}{_ELLIPSIS}</td></tr>"
-        for w, a, k, b in zip(found["pattern"], found["left"], found["keyword"], found["right"]))
-    return ("<h3>Excerpts</h3><table><tr><th>word</th><th>in context</th></tr>" + rows
-            + "</table>")
-
-
 def _words(page: _Page, project: Project, width: Optional[int], stop_words: Iterable[str]) -> None:
     """Top words of the items' (or documents') text, excerpts, and the
     similarity of the documents' terminology."""
     from . import plot, text
 
-    texts, docs, what = _corpus(project)
+    texts, docs, what = words.corpus(project)
     if texts.empty:
         return
-    language, share = _language(texts)
+    language, share = words.language(texts)
     heading = f"Top words of the {what}"
     try:
-        tokens, how, english = _tokens(texts, language, stop_words)
+        tokens, how, english = words.tokens(texts, language, stop_words)
     except ImportError:
         page.section(heading, "qdacore.text.Segmenter.from_jieba()",
                      text=f"The {what}' text is Chinese ({share:.0%} of its letters are CJK "
@@ -605,10 +514,10 @@ def _words(page: _Page, project: Project, width: Optional[int], stop_words: Iter
                        "whose own function words then top the list; pass "
                        "<code>stop_words=[...]</code> to leave them out.</p>")
     if width is not None:
-        body.append(_excerpts(texts, counts.index[:10].tolist(), width))
+        body.append(words.excerpts(texts, counts.index[:10].tolist(), width))
     source = f"project.{what}['text']"
     call = (f"qdacore.text.Segmenter.from_jieba().tokenize({source})" if language == "zh"
-            else f"{source}.str.findall(r\"{_WORD.pattern}\")")
+            else f"{source}.str.findall(r\"{words.WORD.pattern}\")")
     page.section(heading, call, *body,
                  text=f"{len(texts):,} {what} with text, {share:.0%} of whose letters are CJK "
                       f"characters; tokens are {how}, without punctuation, numbers, outline "
