@@ -159,6 +159,7 @@ class CodingArrays:
         self.order: Optional[np.ndarray] = order
         self.item_doc: np.ndarray = item_doc
         self._coding_item: Optional[np.ndarray] = None
+        self._items_overlap: Optional[bool] = None
         self._keys: dict[tuple, _Key] = {}
 
     @property
@@ -313,7 +314,14 @@ class CodingArrays:
     def items_overlap(self) -> bool:
         """True when two items of one document share a code point (or are the
         same span): the items are selections made in a QDA package, not a
-        division of the documents into units."""
+        division of the documents into units. Computed once: the tables do not change."""
+        if self._items_overlap is None:
+            self._items_overlap = self._find_overlap()
+        return self._items_overlap
+
+    def _find_overlap(self) -> bool:
+        if "start" not in self._items.columns:
+            return False
         start, end = self._offsets("items")
         known = ~np.isnan(start) & ~np.isnan(end)
         if known.sum() < 2:
