@@ -160,3 +160,15 @@ def test_per_characters_against_pandas():
         p.frequencies(by="code", per_characters=10_000)
     with pytest.raises(ValueError, match="must be >= 1"):
         p.frequencies(per_characters=0)
+
+
+def test_per_characters_refuses_groups_without_text():
+    codes = pd.DataFrame({"code": ["a"]})
+    docs = pd.DataFrame({"doc": ["d1", "d2"], "text": ["x" * 100, ""], "kind": ["plan", "memo"]})
+    items = pd.DataFrame({"item": ["i1", "i2"], "doc": ["d1", "d2"]})
+    p = qc.Project(codes, docs, items, pd.DataFrame({"item": ["i1", "i2"], "code": ["a", "a"]}))
+    assert p.frequencies(per_characters=100).tolist() == [2.0]
+    with pytest.raises(ValueError, match="the documents of 'memo' have none"):
+        p.frequencies(by="kind", per_characters=100)
+    with pytest.raises(ValueError, match="at most 10"):
+        p.frequencies(per_characters=10**400)

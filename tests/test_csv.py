@@ -112,3 +112,49 @@ def test_edited_values_are_still_validated(megaregions, tmp_path):
     codings.to_csv(folder / "codings.csv", index=False)
     with pytest.raises(ValueError, match="codings.code.*NOT-A-CODE"):
         qc.Project.from_csv(folder)
+
+
+def small_with_numbers(tmp_path):
+    """Synthetic: one document whose extra columns hold numbers of several dtypes."""
+    docs = pd.DataFrame({"doc": ["d"], "pages": np.array([110], dtype=np.int64),
+                         "rank": pd.array([2**60 + 1], dtype="Int64"), "flag": np.array([7], dtype=np.uint8)})
+    project = qc.Project(pd.DataFrame({"code": ["c"]}), docs, pd.DataFrame({"item": ["i"], "doc": ["d"]}),
+                         pd.DataFrame({"item": ["i"], "code": ["c"]}))
+    return project, project.to_csv(tmp_path / "p")
+
+
+def test_whole_numbers_read_back_exactly(tmp_path):
+    project, folder = small_with_numbers(tmp_path)
+    back = qc.Project.from_csv(folder)
+    assert back.equals(project) and back.documents["rank"].iat[0] == 2**60 + 1  # beyond float's 2**53
+
+
+@pytest.mark.parametrize("column, value, dtype, message", [
+    ("pages", "110.7", None, r"documents.csv:pages: \['110.7'\] are not whole numbers"),
+    ("flag", "300", None, r"documents.csv:flag: \[300\] lie outside the range of uint8"),
+    ("pages", "12", "complex128", r"documents.csv:pages: dtype 'complex128' is not one qdacore writes"),
+    ("pages", "12", "Sparse[int64]", r"is not one qdacore writes"),
+])
+def test_numbers_a_dtype_cannot_hold_are_refused(tmp_path, column, value, dtype, message):
+    """Edited by hand: a fraction in an integer column, 300 in a uint8 one, an
+    exotic dtype; each is an error naming file and column, never a silent cast."""
+    _, folder = small_with_numbers(tmp_path)
+    table = pd.read_csv(folder / "documents.csv", dtype=str)
+    table.loc[0, column] = value
+    table.to_csv(folder / "documents.csv", index=False)
+    if dtype is not None:
+        schema = json.loads((folder / "project.json").read_text())
+        for c in schema["tables"]["documents"]["columns"]:
+            if c["name"] == column:
+                c["dtype"] = dtype
+        (folder / "project.json").write_text(json.dumps(schema))
+    with pytest.raises(ValueError, match=message):
+        qc.Project.from_csv(folder)
+
+
+@pytest.mark.parametrize("content", ["", "doc,pages,rank,flag\nd,1,2,3,4,5\n"])
+def test_a_broken_csv_file_is_named(tmp_path, content):
+    _, folder = small_with_numbers(tmp_path)
+    (folder / "documents.csv").write_text(content)
+    with pytest.raises(ValueError, match=r"documents.csv: not a CSV table this schema describes"):
+        qc.Project.from_csv(folder)

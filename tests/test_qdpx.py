@@ -482,8 +482,30 @@ def test_stale_qdacore_tables_are_not_used(megaregions, tmp_path):
                 data = data.replace(b'name="megaregions"', b'name="megaregions, edited"', 1)
             dst.writestr(info, data)
     back, caught = read_quietly(edited)
-    assert any("written for another version of this project" in str(w.message) for w in caught)
+    assert any("do not match this archive" in str(w.message) for w in caught)
     assert back.name == "megaregions, edited" and back.codebook.levels == ["depth1", "depth2", "depth3"]
+
+
+@pytest.mark.parametrize("edit", [
+    ("qdacore/codings.csv", lambda b: b.replace(b"COO-3.core-cluster", b"COE-1.sub-centre", 1)),
+    ("qdacore/project.json", lambda b: b.replace(b'"document_text": [', b'"document_text": [null, ', 1)),
+    ("qdacore/project.json", lambda b: b"{" * 100_000),
+    ("qdacore/project.json", lambda b: b'{"format": "qdacore-csv", "version": 1, "qdpx": {"sources": []}}'),
+])
+def test_edited_qdacore_tables_fall_back_to_the_xml(megaregions, tmp_path, edit):
+    """Tables edited by hand (a coding changed, the text map shifted, malformed or
+    nested JSON) are not used: the XML is read, with a warning."""
+    member, change = edit
+    with pytest.warns(qdpx.QdpxWarning):
+        out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(edited, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, change(data) if info.filename == member else data)
+    back, caught = read_quietly(edited)
+    assert any("qdacore tables" in str(w.message) for w in caught)
+    assert back.codebook.levels == ["depth1", "depth2", "depth3"]  # read from the XML
 
 
 def test_repeated_exports_do_not_churn(megaregions, tmp_path):
@@ -764,3 +786,71 @@ def test_coding_of_a_whole_source_and_selection_without_guid(tmp_path, project_s
     assert_valid(project_schema, qde_of(out))
     back, _ = read_quietly(out)
     assert back.equals(project)
+
+
+# -- members named many times, or twice ---------------------------------------------------
+def many_sources(n: int, member: str = "big.txt") -> str:
+    return "<Sources>" + "".join(
+        f'<TextSource guid="{uuid_of(f"src{k}")}" name="d{k}" plainTextPath="internal://{member}"/>'
+        for k in range(n)) + "</Sources>"
+
+
+def uuid_of(key: str) -> str:
+    import uuid
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+
+
+def test_a_member_named_by_many_sources_is_read_once(tmp_path):
+    """Synthetic bomb: 30 sources name one 2 MB text; it is read and held once."""
+    path = build(tmp_path / "shared.qdpx", many_sources(30), members={"Sources/big.txt": "a" * 2_000_000})
+    project, _ = read_quietly(path)
+    texts = project.documents["text"]
+    assert len(texts) == 30 and texts.map(id).nunique() == 1
+
+
+def test_members_together_are_capped(tmp_path):
+    """Synthetic: 20 distinct members of 3,900 bytes under max_member_bytes=4000
+    exceed 16 x 4000 together (the project.qde counts too)."""
+    body = "<Sources>" + "".join(
+        f'<TextSource guid="{uuid_of(f"s{k}")}" name="d{k}" plainTextPath="internal://t{k}.txt"/>'
+        for k in range(20)) + "</Sources>"
+    path = build(tmp_path / "many.qdpx", body, members={f"Sources/t{k}.txt": "b" * 3_900 for k in range(20)})
+    with pytest.raises(ValueError, match=r"members expand past 64,000 bytes together"):
+        qc.read_qdpx(path, max_member_bytes=4_000)
+    assert len(read_quietly(path)[0].documents) == 20
+
+
+def test_a_member_stored_twice_is_refused(tmp_path):
+    path = tmp_path / "twice.qdpx"
+    build(path, many_sources(1, "t.txt"), members={"Sources/t.txt": "first"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(path, "a") as zf:
+            zf.writestr("sources/T.txt", "second")
+    with pytest.raises(ValueError, match="holds 'sources/T.txt' more than once"):
+        qc.read_qdpx(path)
+
+
+def test_a_float_variable_exports_and_reads_back(tmp_path):
+    """A Float variable (score 1.5, and a missing one) exports as REFI-QDA's Float and reads back."""
+    project = qc.Project(pd.DataFrame({"code": ["c"]}),
+                         pd.DataFrame({"doc": ["a", "b"], "text": ["hello", "world"], "score": [1.5, None]}),
+                         pd.DataFrame({"item": ["i"], "doc": ["a"], "start": [0], "end": [5]}),
+                         pd.DataFrame({"item": ["i"], "code": ["c"]}))
+    out = qc.write_qdpx(project, tmp_path / "float.qdpx", qdacore_tables=False)
+    assert b'typeOfVariable="Float"' in qde_of(out)
+    back, _ = read_quietly(out)
+    assert back.documents["score"].tolist()[0] == 1.5 and pd.isna(back.documents["score"].tolist()[1])
+
+
+@pytest.mark.parametrize("names", [["a::b::c", "a::b", "x"], ["a::b", "x", "a::b::c"]])
+def test_hierarchy_does_not_depend_on_the_order_of_codes(tmp_path, names):
+    """Synthetic flat codebook: 'a::b' is the parent of 'a::b::c' wherever it is listed;
+    'a' is added (not codable)."""
+    codes = "<CodeBook><Codes>" + "".join(
+        f'<Code guid="{uuid_of(n)}" name="{n}" isCodable="true"/>' for n in names) + "</Codes></CodeBook>"
+    project, _ = read_quietly(build(tmp_path / "h.qdpx", codes), hierarchy="::")
+    got = project.codebook.codes.set_index("code")
+    assert sorted(got.index) == ["a", "b", "c", "x"]
+    assert got.loc["c", "parent"] == "b" and got.loc["b", "parent"] == "a" and pd.isna(got.loc["a", "parent"])
+    assert not got.loc["a", "is_codable"] and got.loc["b", "guid"] == uuid_of("a::b")

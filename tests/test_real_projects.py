@@ -192,3 +192,18 @@ def test_autocode_on_an_imported_project():
     assert all(texts[i][s:e].lower() == "covid" for i, s, e in zip(new["item"], new["start"], new["end"]))
     with pytest.raises(ValueError, match="no keywords_zh or keywords column; pass keywords="):
         project.autocode()
+
+
+def test_document_variables_from_sets_keep_new_values(tmp_path):
+    """ATLAS.ti's 'gender: male' sets read as a gender column; a value changed
+    afterwards ('nonbinary', age 68) is written as a set of its own, not lost."""
+    project = read(need(CODED["atlas84-mac"]))
+    docs = project.documents.copy()
+    simon = docs["doc"] == "Simon.docx"
+    docs.loc[simon, "gender"] = "nonbinary"
+    docs.loc[simon, "age"] = 68
+    changed = qc.Project(project.codebook, docs, project.items, project.codings, allow_empty=True)
+    back = read(qc.write_qdpx(changed, tmp_path / "changed.qdpx", qdacore_tables=False))
+    got = back.documents.set_index("doc")
+    assert got.loc["Simon.docx", "gender"] == "nonbinary" and got.loc["Simon.docx", "age"] == 68
+    assert got["gender"].value_counts().to_dict() == {"female": 2, "nonbinary": 1}

@@ -83,6 +83,8 @@ def text_lengths(documents: pd.DataFrame, by: By, groups: Optional[pd.Index], dr
                          f"{check.examples(missing)}")
     length = documents["text"].str.len().astype(np.int64)
     if by is None:
+        if not length.sum():
+            raise ValueError("per_characters= needs text: every document's text is empty")
         return np.array([float(length.sum())])
     columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
     other = [c for c in columns if c not in documents.columns]
@@ -90,8 +92,12 @@ def text_lengths(documents: pd.DataFrame, by: By, groups: Optional[pd.Index], dr
         raise ValueError(f"per_characters= with by= needs documents columns (each group's text length); "
                          f"{check.examples(other)} is not one")
     assert groups is not None
-    sums = length.groupby([documents[c] for c in columns], dropna=dropna, sort=False).sum()
-    return sums.reindex(groups).to_numpy(dtype=float)
+    sums = length.groupby([documents[c] for c in columns], dropna=dropna, sort=False).sum().reindex(groups)
+    empty = sums.index[(sums.fillna(0) == 0).to_numpy()]
+    if len(empty):
+        raise ValueError(f"per_characters= needs text in every group; the documents of {check.examples(empty)} "
+                         "have none (drop those documents, or count without per_characters=)")
+    return sums.to_numpy(dtype=float)
 
 
 def runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

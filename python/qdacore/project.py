@@ -253,7 +253,9 @@ class Project(ProjectOperations):
         columns, counts = self._count(level, by, unit, dropna)
         index = self._codebook.targets(level, labels=labels)
         if per_characters is not None:
-            counts = counts * (check.whole(per_characters, "per_characters", minimum=1)
+            if check.whole(per_characters, "per_characters", minimum=1) > 10**15:
+                raise ValueError("per_characters must be at most 10**15 (a rate per that many characters)")
+            counts = counts * (per_characters
                                / _model.text_lengths(self._documents, by, columns, dropna))[:, None]
         if columns is None:
             return pd.Series(counts[0], index=index, name=f"{unit}s")

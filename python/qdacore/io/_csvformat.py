@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional
 
+import numpy as np
 import pandas as pd
 
 from .._model import new_project
@@ -68,9 +69,17 @@ _BOOLS = {"True": True, "False": False, "true": True, "false": False}
 
 
 def _restore(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
-    """Convert a column read as strings back to the dtype ``record`` names."""
-    if "empty" in record:
-        raw = raw.fillna(record["empty"])
+    """Convert a column read as strings back to the dtype ``record`` names;
+    ValueError naming ``where`` for a value that dtype cannot hold exactly."""
+    try:
+        return _convert(raw, record, where)
+    except (ValueError, TypeError, OverflowError) as err:
+        if str(err).startswith(where):
+            raise
+        raise ValueError(f"{where}: {type(err).__name__}: {err}") from None
+
+
+def _convert(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
     name = record["dtype"]
     if name == "category":
         inner = _restore(pd.Series(record["category_values"], dtype=object),
@@ -82,6 +91,13 @@ def _restore(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
         categories = pd.CategoricalDtype(inner.tolist(), ordered=record["ordered"])
         return pd.Series(pd.Categorical(raw.map(lookup), dtype=categories), name=raw.name)
     dtype = pd.api.types.pandas_dtype(name)
+    if isinstance(dtype, (pd.SparseDtype, pd.PeriodDtype, pd.IntervalDtype)) or dtype.kind in "cmV":
+        raise ValueError(f"{where}: dtype {name!r} is not one qdacore writes")
+    if "empty" in record:
+        if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)) \
+                or record["empty"] != "":
+            raise ValueError(f"{where}: 'empty' applies to text columns and is the empty string")
+        raw = raw.fillna("")
     if name == "object":
         return raw.astype(object).where(raw.notna(), None)
     if pd.api.types.is_bool_dtype(dtype):
@@ -93,9 +109,9 @@ def _restore(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
                 raise ValueError(f"{where}: a bool column has missing values")
             return values.astype(bool)
         return values.astype(dtype)
-    if pd.api.types.is_extension_array_dtype(dtype) and (
-        pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)
-    ):
+    if pd.api.types.is_integer_dtype(dtype):
+        return _integers(raw, dtype, name, where)
+    if pd.api.types.is_extension_array_dtype(dtype) and pd.api.types.is_float_dtype(dtype):
         return pd.to_numeric(raw, dtype_backend="numpy_nullable").astype(dtype)
     if pd.api.types.is_numeric_dtype(dtype):
         return pd.to_numeric(raw).astype(dtype)
@@ -106,12 +122,40 @@ def _restore(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
     return raw.astype(dtype)
 
 
+def _integers(raw: pd.Series, dtype: Any, name: str, where: str) -> pd.Series:
+    """Whole numbers parsed exactly (beyond 2**53 too), within the dtype's range."""
+    given = raw.dropna()
+    try:
+        values = [int(v) for v in given]
+    except ValueError:
+        bad = [v for v in given if not str(v).strip().lstrip("+-").isdigit()]
+        raise ValueError(f"{where}: {bad[:3]!r} are not whole numbers, as a {name} column needs") from None
+    info = np.iinfo(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype)
+    out_of_range = [v for v in values if not info.min <= v <= info.max]
+    if out_of_range:
+        raise ValueError(f"{where}: {out_of_range[:3]!r} lie outside the range of {name}")
+    if not pd.api.types.is_extension_array_dtype(dtype):
+        if len(given) < len(raw):
+            raise ValueError(f"{where}: a {name} column has missing values")
+        return pd.Series(np.array(values, dtype=dtype), index=raw.index, name=raw.name)
+    cells = np.full(len(raw), None, dtype=object)
+    cells[np.flatnonzero(raw.notna().to_numpy())] = values
+    return pd.Series(pd.array(cells, dtype=dtype), index=raw.index, name=raw.name)
+
+
 def read_table(source: Any, columns: Any, where: str, external: Optional[dict] = None) -> pd.DataFrame:
     """A table from a CSV path or text stream; ``external`` supplies the
     columns the schema marks as kept outside the CSV."""
     if columns is None:  # no schema: pandas' own inference
         return pd.read_csv(source, encoding="utf-8")
-    raw = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    try:
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise ValueError(f"{where}: not a CSV table this schema describes ({type(err).__name__}: "
+                         f"{str(err).strip()})") from None
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the surplus fields of long rows as an index
+        raise ValueError(f"{where}: not a CSV table this schema describes (a row has more fields than the "
+                         "header); fix the row or the header")
     names = [c["name"] for c in columns if not c.get("external")]
     if list(raw.columns) != names:
         raise ValueError(

@@ -16,6 +16,9 @@ from ._xml import local
 
 #: Largest decompressed size read from one archive member (256 MiB).
 MAX_MEMBER_BYTES = 256 * 2**20
+# The members read from one archive together: at most this many times the
+# limit of one member (4 GiB by default), so that many small bombs are one too.
+_TOTAL_MEMBERS = 16
 
 
 def existing_file(path: Union[str, Path]) -> Path:
@@ -57,6 +60,9 @@ class Archive:
         self.path, self.limit, self.report = path, limit, report
         self.zip: Optional[zipfile.ZipFile] = None
         self.members: dict[str, zipfile.ZipInfo] = {}
+        self._read: dict[str, bytes] = {}
+        self._texts: dict[str, str] = {}
+        self.total = 0
         with open(path, "rb") as f:
             magic = f.read(4)
         if magic != b"PK\x03\x04":
@@ -65,13 +71,20 @@ class Archive:
             self.zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as err:
             raise ValueError(f"{path}: not a readable .qdpx zip archive ({err})") from None
-        unsafe = []
+        unsafe, twice = [], []
         for info in self.zip.infolist():
             name = _safe_name(info.filename)
             if name is None:
                 unsafe.append(info.filename)
             elif not info.is_dir():
+                if name.lower() in self.members:
+                    twice.append(info.filename)
                 self.members.setdefault(name.lower(), info)
+        if twice:
+            self.zip.close()
+            raise ValueError(f"{path.name}: the archive holds {shown(twice)} more than once (names compared "
+                             "without case and separators); zip tools read the last copy and others the first, "
+                             "so what it contains is ambiguous: export the project again")
         if unsafe:
             report.add(f"{path.name}: ignored {len(unsafe)} archive member(s) whose names are absolute "
                        f"or climb out of the archive: {shown(unsafe)}")
@@ -81,6 +94,20 @@ class Archive:
             self.zip.close()
 
     def _read_member(self, info: zipfile.ZipInfo) -> bytes:
+        """The member's bytes, read once (a member named by many sources is one
+        read), within the limit of one member and of all members together."""
+        cached = self._read.get(info.filename)
+        if cached is not None:
+            return cached
+        data = self._read_capped(info)
+        self.total += len(data)
+        if self.total > _TOTAL_MEMBERS * self.limit:
+            raise ValueError(f"{self.path.name}: its members expand past {_TOTAL_MEMBERS * self.limit:,} bytes "
+                             f"together ({_TOTAL_MEMBERS} x max_member_bytes=); refusing a possible zip bomb")
+        self._read[info.filename] = data
+        return data
+
+    def _read_capped(self, info: zipfile.ZipInfo) -> bytes:
         what = f"{self.path.name}:{info.filename}"
         if info.file_size > self.limit:
             raise ValueError(f"{what} expands to {info.file_size:,} bytes, over the limit of "
@@ -131,9 +158,12 @@ class Archive:
         info = None if name is None else self.members.get(f"sources/{name}".lower())
         if info is None:
             return None, f"{path!r} is not in the archive"
+        if info.filename in self._texts:  # one text however many sources name it
+            return self._texts[info.filename], ""
         data = self._read_member(info)
         try:
-            return data.decode("utf-8-sig"), ""
+            self._texts[info.filename] = data.decode("utf-8-sig")
+            return self._texts[info.filename], ""
         except UnicodeDecodeError as err:
             raise ValueError(f"{self.path.name}:{info.filename} is not UTF-8 text ({err}); "
                              "REFI-QDA plain texts are UTF-8") from None

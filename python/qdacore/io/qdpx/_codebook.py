@@ -84,27 +84,32 @@ def _nest(rows: list, separator: str) -> None:
     """Top-level codes named ``A<sep>B<sep>C`` become ``C``, a child of ``B``,
     a child of ``A`` (in place): ATLAS.ti's flat codebooks name a hierarchy so.
     A parent missing from the codebook is added as a code that is not codable,
-    its GUID derived from its path."""
-    def child(parent: Optional[int], name: str, path: tuple) -> int:
-        for k, r in enumerate(rows):
-            if r["_parent"] == parent and r["name"] == name and separator not in r["name"]:
-                return k
-        rows.append({"name": name, "guid": stable_guid("code path", *path, name), "color": None,
-                     "description": None, "is_codable": False, "note_refs": None, "_parent": parent,
-                     "_path": ()})
-        return len(rows) - 1
-
-    for k in range(len(rows)):
-        r = rows[k]
+    its GUID derived from its path. Shorter names go first, so ``A::B`` is the
+    parent of ``A::B::C`` in whatever order the file lists them."""
+    def split(r: dict) -> Optional[list]:
         parts = [p.strip() for p in r["name"].split(separator)]
-        if r["_parent"] is not None or len(parts) < 2 or not all(parts):
-            continue
+        return parts if r["_parent"] is None and len(parts) > 1 and all(parts) else None
+
+    parts_of = {k: split(r) for k, r in enumerate(rows)}
+    paths: list = []  # the rows come parents first (parse_codes walks the tree in order)
+    by_path: dict = {}
+    for k, r in enumerate(rows):
+        paths.append((() if r["_parent"] is None else paths[r["_parent"]]) + (r["name"],))
+        if parts_of[k] is None:
+            by_path.setdefault(paths[k], k)
+    for k in sorted((k for k, parts in parts_of.items() if parts), key=lambda k: len(parts_of[k])):
+        parts = parts_of[k]
         parent: Optional[int] = None
-        path: tuple = ()
-        for name in parts[:-1]:
-            parent = child(parent, name, path)
-            path += (name,)
-        r["name"], r["_parent"] = parts[-1], parent
+        for depth in range(1, len(parts)):
+            path = tuple(parts[:depth])
+            if path not in by_path:
+                rows.append({"name": parts[depth - 1], "guid": stable_guid("code path", *path), "color": None,
+                             "description": None, "is_codable": False, "note_refs": None,
+                             "_parent": parent, "_path": ()})
+                by_path[path] = len(rows) - 1
+            parent = by_path[path]
+        rows[k]["name"], rows[k]["_parent"] = parts[-1], parent
+        by_path.setdefault(tuple(parts), k)
     # nesting order (each parent, then its children in file order), as the
     # nested XML an export writes reads back; paths follow the new parents
     children: dict = {}
@@ -348,6 +353,11 @@ def document_set_members(docs: pd.DataFrame, groups: pd.DataFrame, doc_guids: np
             for group, value in sets:
                 if group not in doc_members:
                     doc_members[group] = listed((text == value).to_numpy(dtype=bool))
+            # values the project gained since it was read become sets of their own
+            known = {value for _, value in sets}
+            for value in pd.unique(text.dropna()):
+                if value not in known:
+                    doc_members.setdefault(f"{variable}: {value}", listed((text == value).to_numpy(dtype=bool)))
     return doc_members
 
 

@@ -225,11 +225,14 @@ def resolve(docs: list, sels: list, positions: str, origin: str, report: Report)
     order = np.argsort(doc_of, kind="stable")
     bounds = np.searchsorted(doc_of[order], np.arange(len(docs) + 1))
     texts: list[Optional[tuple]] = []
+    indexed: dict[int, _TextIndex] = {}  # one index per text, however many sources share it
     for d, doc in enumerate(docs):
         rows = order[bounds[d]:bounds[d + 1]]
         rows = rows[~whole[rows]]
-        if doc[3] is not None:
-            texts.append((_TextIndex.of(doc[3]), doc[3], raw_start[rows], raw_end[rows], names[rows]))
+        if doc[3] is not None and len(rows):  # a text without selections needs no index
+            if id(doc[3]) not in indexed:
+                indexed[id(doc[3])] = _TextIndex.of(doc[3])
+            texts.append((indexed[id(doc[3])], doc[3], raw_start[rows], raw_end[rows], names[rows]))
         else:
             texts.append(None)
     convention = _decide(positions, origin, [t for t in texts if t is not None], report)
@@ -253,7 +256,11 @@ def resolve(docs: list, sels: list, positions: str, origin: str, report: Report)
             no_text_rows.extend(rows.tolist())
             continue
         entry = texts[d]
-        assert entry is not None  # the document has a text
+        if entry is None:  # only codings of the whole source
+            w = whole[rows]
+            start[rows[w]], end[rows[w]] = 0, len(text)
+            text_out[rows[w]] = text
+            continue
         index = entry[0]
         table = offset_table(index.cp, convention)
         s, s_ok, s_exact = to_codepoints(table, raw_start[rows], "start")

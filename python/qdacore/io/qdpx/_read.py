@@ -52,7 +52,8 @@ def read_qdpx(
         ``diet Coke``, a child of ``Coke`` (ATLAS.ti names code groups so);
         a parent missing from the codebook is added, not codable.
     max_member_bytes : int
-        Largest decompressed size accepted for any one archive member.
+        Largest decompressed size accepted for any one archive member; the
+        members together may expand to 16 times as much.
 
     Returns
     -------

@@ -135,7 +135,7 @@ def _variable_type(values: pd.Series) -> str:
 
 def _variable_strings(values: pd.Series, kind: str) -> np.ndarray:
     out = np.full(len(values), None, dtype=object)
-    ok = values.notna().to_numpy()
+    ok = values.notna().to_numpy(copy=True)  # changed below (pandas may hand out a read-only view)
     if not ok.any():
         return out
     v = values[ok]
