@@ -217,9 +217,10 @@ class Project(ProjectOperations):
         -------
         Series or DataFrame
             Without ``by``: a Series indexed by the dimension's targets (all of them,
-            zeros included), named ``codings`` or ``items``. With ``by``: a DataFrame
-            with the targets as rows and the ``by`` values (every value present in
-            its table, used or not) as columns.
+            zeros included), named ``codings``, ``items`` or ``documents``. With
+            ``by``: a DataFrame with the targets as rows and, as columns, the values
+            of one ``by`` column (every value present in its table, used or not) or
+            the combinations of several that occur among the items (or codings).
 
         Examples
         --------
