@@ -374,5 +374,6 @@ def test_missing_and_backwards_spans():
         qc.Project(codes, docs, items, pd.DataFrame({"item": ["d:1"], "code": ["A"], "start": [5], "end": [2]}))
     project = qc.Project(codes, docs, items, pd.DataFrame(
         {"item": ["d:1", "d:1"], "code": ["A", "A"], "start": [1.0, np.nan], "end": [2.0, np.nan]}))
-    with pytest.raises(ValueError, match="1 codings have no span"):
-        project.cooccurrence(context="span")
+    with pytest.warns(UserWarning, match=r"1 coding\(s\) have no span .* and take no part"):
+        table = project.cooccurrence(context="span")
+    assert table.loc["A", "A"] == 1  # the one coding with a span

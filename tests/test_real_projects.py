@@ -207,3 +207,40 @@ def test_document_variables_from_sets_keep_new_values(tmp_path):
     got = back.documents.set_index("doc")
     assert got.loc["Simon.docx", "gender"] == "nonbinary" and got.loc["Simon.docx", "age"] == 68
     assert got["gender"].value_counts().to_dict() == {"female": 2, "nonbinary": 1}
+
+
+def test_a_selection_outside_its_text_takes_no_part(tmp_path):
+    """The NVivo sample with one selection moved past the end of its text (as a
+    damaged export has): co-occurrence still runs by span, leaving it out, with a warning."""
+    path = need(CODED["nvivo12-win"])
+    damaged = tmp_path / "damaged.qdpx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "project.qde":
+                data = data.replace(b'endPosition="10186"', b'endPosition="99999999"', 1)
+            dst.writestr(info, data)
+    project = read(damaged)
+    assert project.items["outside"].sum() == 1
+    with pytest.warns(UserWarning, match=r"1 coding\(s\) have no span"):
+        table = project.cooccurrence()
+    assert table.attrs["context"] == "span"
+    assert np.count_nonzero(np.triu(table.to_numpy(), 1)) > 150
+
+
+def test_an_export_writes_no_selection_without_codings(tmp_path):
+    """NVivo sample less the codings made on each merged item's first selection
+    (as a subset by coder or code leaves it): no PlainTextSelection is written
+    without a Coding, as in the file itself."""
+    project = read(need(CODED["nvivo12-win"]))
+    codings = project.codings
+    guid_of_item = project.items.set_index("item")["guid"]
+    several = codings.groupby("item")["selection"].transform("size") > 1
+    first = codings["selection"].to_numpy() == guid_of_item.reindex(codings["item"]).to_numpy()
+    kept = codings[~(several & first).to_numpy()]
+    smaller = qc.Project(project.codebook, project.documents, project.items, kept, allow_empty=True)
+    out = qc.write_qdpx(smaller, tmp_path / "smaller.qdpx", qdacore_tables=False)
+    root = lxml_etree.fromstring(zipfile.ZipFile(out).read("project.qde"))
+    selections = list(root.iter(f"{{{NS}}}PlainTextSelection"))
+    assert len(selections) == len(kept)
+    assert all(len(list(s.iter(f"{{{NS}}}Coding"))) == 1 for s in selections)

@@ -73,24 +73,32 @@ class Split:
         return {f"{self.per}_group": self.codes, "n_groups": self.n_groups}
 
 
-def text_lengths(documents: pd.DataFrame, by: By, groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
+def text_lengths(documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame, by: By,
+                 groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
     """Characters of text of all documents (one value), or of each group's
     documents in the order of ``groups`` (the labels of the split by ``by``,
-    which must name documents columns)."""
-    if "text" not in documents.columns or documents["text"].isna().any():
-        missing = documents["doc"][documents["text"].isna()] if "text" in documents.columns else documents["doc"]
-        raise ValueError(f"per_characters= needs the text of every document; documents.text is missing for "
-                         f"{check.examples(missing)}")
-    length = documents["text"].str.len().astype(np.int64)
+    which must name documents columns). A document's text is ``documents.text``,
+    or where that is missing, its items' texts together (the study's corpus
+    keeps its text on the items)."""
+    length = pd.Series(np.nan, index=documents.index)
+    if "text" in documents.columns:
+        length = documents["text"].str.len().astype(float)
+    if "text" in items.columns and length.isna().any():
+        per_doc = items["text"].str.len().groupby(items["doc"].to_numpy()).sum(min_count=1)
+        length = length.fillna(pd.Series(documents["doc"].map(per_doc).to_numpy(dtype=float), index=documents.index))
+    if length.isna().any():
+        raise ValueError(f"per_characters= needs the text of every document (documents.text, or the items' "
+                         f"text); there is none for {check.examples(documents['doc'][length.isna()])}")
     if by is None:
         if not length.sum():
             raise ValueError("per_characters= needs text: every document's text is empty")
         return np.array([float(length.sum())])
     columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
-    other = [c for c in columns if c not in documents.columns]
-    if other:
+    elsewhere = [c for c in columns if c != "doc" and (c in codings.columns or c in items.columns
+                                                        or c not in documents.columns)]
+    if elsewhere:
         raise ValueError(f"per_characters= with by= needs documents columns (each group's text length); "
-                         f"{check.examples(other)} is not one")
+                         f"{check.examples(elsewhere)} is not one, or is a column of codings or items too")
     assert groups is not None
     sums = length.groupby([documents[c] for c in columns], dropna=dropna, sort=False).sum().reindex(groups)
     empty = sums.index[(sums.fillna(0) == 0).to_numpy()]

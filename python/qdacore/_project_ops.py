@@ -44,12 +44,13 @@ class ProjectOperations:
 
         return write_csv_folder(self._project(), folder)
 
-    def to_qdpx(self, path: Union[str, Path], *, origin: Optional[str] = None) -> Path:
+    def to_qdpx(self, path: Union[str, Path], *, origin: Optional[str] = None,
+                qdacore_tables: bool = True) -> Path:
         """Write the project as a REFI-QDA ``.qdpx`` archive
-        (:func:`qdacore.io.write_qdpx`). Returns the path."""
+        (:func:`qdacore.io.write_qdpx`, whose options these are). Returns the path."""
         from .io.qdpx import write_qdpx
 
-        return write_qdpx(self._project(), path, origin=origin)
+        return write_qdpx(self._project(), path, origin=origin, qdacore_tables=qdacore_tables)
 
     def codings_table(self) -> pd.DataFrame:
         """One row per coding with ``doc``, ``item``, ``code``, ``code_path``,

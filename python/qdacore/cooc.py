@@ -72,6 +72,7 @@ use scipy's hypergeometric distribution.
 from __future__ import annotations
 
 import os
+import warnings
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -133,7 +134,8 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
     coding_item = arrays.coding_item
     g = group_of_coding if group_of_coding is not None else np.zeros(len(coding_item), np.int64)
     if context == "span":
-        space, start, end = _span_positions(project)
+        space, start, end, placed = _span_positions(project)
+        g = np.where(placed, g, -1)  # a coding without a span takes no part
         keep = np.flatnonzero(g >= 0)
         order = keep[np.lexsort((g[keep], end[keep], start[keep], space[keep]))]
         first, indptr = runs(space[order], start[order], end[order], g[order])
@@ -162,18 +164,20 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
     return args
 
 
-def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(space, start, end) of every coding in CSR order as integers (see
-    :meth:`qdacore.CodingArrays.spans`); every coding must have its span."""
+def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(space, start, end, placed) of every coding in CSR order, integers (see
+    :meth:`qdacore.CodingArrays.spans`); a coding without a span (a selection
+    outside its text, an item without offsets) is not placed, with a warning."""
     _, space, start, end = project.arrays.spans()
-    absent = np.isnan(start) | np.isnan(end)
-    if absent.any():
-        raise ValueError(
-            f"context='span': {int(absent.sum())} codings have no span: neither codings.start/end "
-            "nor items.start/end place them; give the items (or the codings) their offsets, or use "
-            "context='item'"
-        )
-    return space.astype(np.int64), start.astype(np.int64), end.astype(np.int64)
+    placed = ~(np.isnan(start) | np.isnan(end))
+    if len(placed) and not placed.any():
+        raise ValueError("context='span' needs spans, and no coding has one: neither codings.start/end nor "
+                         "items.start/end place them; give the items (or codings) offsets, or use context='item'")
+    if not placed.all():
+        check.warn(f"context='span': {int((~placed).sum())} coding(s) have no span (neither codings.start/end "
+                   "nor items.start/end place them) and take no part; give their items offsets to count them")
+    return (space.astype(np.int64), np.where(placed, start, 0).astype(np.int64),
+            np.where(placed, end, 0).astype(np.int64), placed)
 
 
 def _n_units(project: CodedProject, context: str, split: Split) -> np.ndarray:
@@ -321,8 +325,10 @@ def _warn_if_no_pairs(project: CodedProject, level: Optional[str], context: str,
     for other in ("span", "item", "document"):
         if other != context:
             try:
-                _, _, (group, a, b, count), _ = _counts(project, level, other, None, None, True, sparse=True)
-            except ValueError:  # e.g. no spans to compare
+                with warnings.catch_warnings():  # said once, for the context asked for
+                    warnings.simplefilter("ignore")
+                    _, _, (group, a, b, count), _ = _counts(project, level, other, None, None, True, sparse=True)
+            except ValueError:
                 continue
             pairs = int(np.count_nonzero((a != b) & (count > 0)))
             if pairs:
@@ -331,13 +337,15 @@ def _warn_if_no_pairs(project: CodedProject, level: Optional[str], context: str,
                + (f"; {', '.join(found)}" if found else "; no other context finds any either"))
 
 
-def _check_measures(measures: Sequence[str], context: str) -> None:
+def _check_measures(measures: Sequence[str], context: str, chosen: bool = False) -> None:
     for m in measures:
         check.choice(m, "measure", MEASURES)
         if m in _PROBABILISTIC and context not in ("item", "document"):
+            which = (f"context=None chose {context!r}, as the items overlap, and it" if chosen
+                     else f"context={context!r}")
             raise ValueError(
                 f"measure={m!r} assumes each unit counts once; use context='item' or "
-                f"'document' (context={context!r} counts events), or a measure among count, c, "
+                f"'document' ({which} counts events), or a measure among count, c, "
                 "jaccard, cosine, conditional"
             )
 
@@ -394,8 +402,8 @@ def cooccurrence(project: Project, level: Optional[str] = None, *, context: Opti
     >>> qc.cooc.cooccurrence(project, "theme", context="document").loc["COE", "CON"]
     np.int64(21)
     """
-    context = _context(project, context)
-    _check_measures([measure], context)
+    chosen, context = context is None, _context(project, context)
+    _check_measures([measure], context, chosen)
     dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
                                            sparse=None)
     t, n_groups = len(dim.targets), split.n_groups
@@ -458,8 +466,8 @@ def cooccurrence_edges(project: Project, level: Optional[str] = None, *,
     2    CON    COO     88
     """
     measures = [measures] if isinstance(measures, str) else list(measures)
-    context = _context(project, context)
-    _check_measures(measures, context)
+    chosen, context = context is None, _context(project, context)
+    _check_measures(measures, context, chosen)
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
         raise ValueError(f"min_count must be a whole number >= 0, got {min_count!r}")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))

@@ -204,8 +204,8 @@ class Project(ProjectOperations):
         per_characters : int, optional
             Counts per that many characters of text (``10_000``: per 10,000
             characters), the text of all documents, or of each group's documents
-            with ``by`` (which must then name documents columns); lengths are
-            those of ``documents.text``, which every document needs.
+            with ``by`` (which must then name documents columns); a document's
+            length is that of ``documents.text``, else of its items' texts.
         dropna : bool
             Leave out codings whose ``by`` value is missing (as pandas groupby does);
             with False they form a group of their own.
@@ -257,7 +257,8 @@ class Project(ProjectOperations):
             if check.whole(per_characters, "per_characters", minimum=1) > 10**15:
                 raise ValueError("per_characters must be at most 10**15 (a rate per that many characters)")
             counts = counts * (per_characters
-                               / _model.text_lengths(self._documents, by, columns, dropna))[:, None]
+                               / _model.text_lengths(self._documents, self._items, self._codings, by, columns,
+                                                     dropna))[:, None]
         if columns is None:
             return pd.Series(counts[0], index=index, name=f"{unit}s")
         return pd.DataFrame(counts.T, index=index, columns=columns)

@@ -90,14 +90,17 @@ def _nest(rows: list, separator: str) -> None:
         parts = [p.strip() for p in r["name"].split(separator)]
         return parts if r["_parent"] is None and len(parts) > 1 and all(parts) else None
 
-    parts_of = {k: split(r) for k, r in enumerate(rows)}
+    parts_of: dict[int, list] = {}
     paths: list = []  # the rows come parents first (parse_codes walks the tree in order)
     by_path: dict = {}
     for k, r in enumerate(rows):
         paths.append((() if r["_parent"] is None else paths[r["_parent"]]) + (r["name"],))
-        if parts_of[k] is None:
+        parts = split(r)
+        if parts is None:
             by_path.setdefault(paths[k], k)
-    for k in sorted((k for k, parts in parts_of.items() if parts), key=lambda k: len(parts_of[k])):
+        else:
+            parts_of[k] = parts
+    for k in sorted(parts_of, key=lambda k: len(parts_of[k])):
         parts = parts_of[k]
         parent: Optional[int] = None
         for depth in range(1, len(parts)):
@@ -130,7 +133,7 @@ def _nest(rows: list, separator: str) -> None:
     rows[:] = nested
 
 
-def _separator(hierarchy: Optional[str]) -> Optional[str]:
+def check_hierarchy(hierarchy: Optional[str]) -> Optional[str]:
     if hierarchy is not None and (not isinstance(hierarchy, str) or not hierarchy.strip()):
         raise ValueError(f"hierarchy must be None or a separator such as '::', got {hierarchy!r}")
     return hierarchy
@@ -291,7 +294,7 @@ def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
     root = parse_xml(read_capped(path, member_limit(max_member_bytes)), path.name)
     check_root(root, CODEBOOK_NS, "CodeBook", path.name)
     report = Report()
-    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, _separator(hierarchy))
+    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, check_hierarchy(hierarchy))
     code_of = codes_by_guid(codes)
     groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
                                     CODEBOOK_NS, code_of, report, "guid")

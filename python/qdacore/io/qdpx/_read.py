@@ -14,7 +14,14 @@ import pandas as pd
 from ... import _validate as check
 from ..._model import identical_spans, new_project
 from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit, parse_xml
-from ._codebook import _separator, add_document_sets, codes_by_guid, make_codebook, parse_codes, parse_sets
+from ._codebook import (
+    add_document_sets,
+    check_hierarchy,
+    codes_by_guid,
+    make_codebook,
+    parse_codes,
+    parse_sets,
+)
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
@@ -101,7 +108,7 @@ def read_qdpx(
         check_root(root, NS, "Project", f"{path.name}: project.qde")
         project = restore(archive, xml, report) if hierarchy is None else None
         if project is None:
-            project = _build(root, archive, positions, _separator(hierarchy), report, path)
+            project = _build(root, archive, positions, check_hierarchy(hierarchy), report, path)
     finally:
         archive.close()
     report.emit()

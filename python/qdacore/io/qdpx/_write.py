@@ -315,14 +315,15 @@ def _write_items(source: ET.Element, rows: np.ndarray, ctx: dict) -> None:
             whole.append(i)
             continue
         codings = ctx["coding_rows"][ctx["indptr"][i]:ctx["indptr"][i + 1]]
-        for guid, part in _selections(ctx["item_guids"][i], codings, ctx["selection"]):
+        for k, (guid, part) in enumerate(_selections(ctx["item_guids"][i], codings, ctx["selection"])):
             attrs = {"guid": guid, "name": xml_text(ctx["item_names"][i], "items.name"),
                      "startPosition": str(int(start[i])), "endPosition": str(int(end[i]))}
             attrs.update(ctx["audit"].attrs(i))
             el = ET.SubElement(source, plain_tag("PlainTextSelection"), attrs)
             description(el, desc.iat[i], "items.description")
             _write_codings(el, part, ctx)
-            note_ref_elements(el, notes.iat[i])
+            if k == 0:  # the item's notes once, on its first selection
+                note_ref_elements(el, notes.iat[i])
     for i in whole:
         _write_codings(source, ctx["coding_rows"][ctx["indptr"][i]:ctx["indptr"][i + 1]], ctx)
 
@@ -330,13 +331,14 @@ def _write_items(source: ET.Element, rows: np.ndarray, ctx: dict) -> None:
 def _selections(item_guid: str, codings: np.ndarray, selection: np.ndarray) -> list:
     """An item's codings by the selection each came from (``codings.selection``,
     as read from a file that wrote one selection per code), the item's own GUID
-    first: one ``PlainTextSelection`` each."""
+    first: one ``PlainTextSelection`` each that has codings (one for an item
+    without any)."""
     groups: dict = {gkey(item_guid): (item_guid, [])}
     for k in codings:
         g = selection[k] if selection is not None and nonnull(selection[k]) else item_guid
         groups.setdefault(gkey(g), (g, []))[1].append(k)
-    return [(g, np.asarray(part, dtype=np.int64)) for g, part in groups.values()
-            if len(part) or gkey(g) == gkey(item_guid)]
+    kept = [(g, np.asarray(part, dtype=np.int64)) for g, part in groups.values() if len(part)]
+    return kept or [(item_guid, np.zeros(0, dtype=np.int64))]  # an item without codings is one selection
 
 
 def _write_codings(parent: ET.Element, rows: np.ndarray, ctx: dict) -> None:
