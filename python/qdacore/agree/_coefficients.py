@@ -111,10 +111,8 @@ def percent_agreement(data, *, weights=None, categories=None, **columns) -> floa
     """Share of agreeing pairs of ratings, averaged over units rated at least twice
     (Gwet 2014's ``pa``; weighted with ``weights``).
 
-    A weight matrix is read in a/b order when the data hold two coders:
-    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
-    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
-    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+    A weight matrix is read in a/b order with two coders (:mod:`qdacore.agree`,
+    "Weights").
 
     Examples
     --------
@@ -130,10 +128,8 @@ def fleiss_kappa(data, *, weights=None, categories=None, weight_by="auto", **col
     """Fleiss' kappa for any number of coders, with missing ratings as Gwet (2014)
     handles them; weighted with ``weights`` (with two coders who rate every unit, Scott's pi).
 
-    A weight matrix is read in a/b order when the data hold two coders:
-    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
-    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
-    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+    A weight matrix is read in a/b order with two coders (:mod:`qdacore.agree`,
+    "Weights").
 
     Examples
     --------
@@ -154,10 +150,8 @@ def fleiss_kappa(data, *, weights=None, categories=None, weight_by="auto", **col
 def brennan_prediger(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Brennan and Prediger's coefficient: chance agreement ``T_w / q^2``.
 
-    A weight matrix is read in a/b order when the data hold two coders:
-    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
-    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
-    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+    A weight matrix is read in a/b order with two coders (:mod:`qdacore.agree`,
+    "Weights").
 
     Examples
     --------
@@ -172,10 +166,8 @@ def brennan_prediger(data, *, weights=None, categories=None, weight_by="auto", *
 def gwet_ac1(data, *, weights=None, categories=None, weight_by="auto", **columns) -> float:
     """Gwet's AC1 (AC2 with ``weights``).
 
-    A weight matrix is read in a/b order when the data hold two coders:
-    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
-    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
-    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+    A weight matrix is read in a/b order with two coders (:mod:`qdacore.agree`,
+    "Weights").
 
     Examples
     --------
@@ -191,10 +183,8 @@ def conger_kappa(data, *, weights=None, categories=None, weight_by="auto", **col
     """Conger's kappa: Cohen's kappa generalised to any number of coders (with
     two coders who rate every unit, Cohen's kappa).
 
-    A weight matrix is read in a/b order when the data hold two coders:
-    ``w[k, l]`` weighs the first coder (row of ``data``) saying ``k`` and the second
-    saying ``l``, as in Cohen (1968) and irrCAC's two-rater tables; with more coders it
-    counts as ``(W + W^T) / 2``, and a ``UserWarning`` says so.
+    A weight matrix is read in a/b order with two coders (:mod:`qdacore.agree`,
+    "Weights").
 
     Examples
     --------
