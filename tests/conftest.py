@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,12 @@ def megaregions():
 def random_project(request):
     tables = random_tables(request.param)
     return tables, project_from(tables)
+
+
+def edit_member(archive: Path, out: Path, member: str, change) -> Path:
+    """A copy of a zip archive whose ``member`` went through ``change`` (bytes to bytes)."""
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, change(data) if info.filename == member else data)
+    return out

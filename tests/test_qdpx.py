@@ -27,7 +27,7 @@ import qdacore as qc
 from qdacore.io import qdpx
 from qdacore.io.qdpx._positions import CONVENTIONS
 
-from conftest import SHARED
+from conftest import SHARED, edit_member
 
 SAMPLES = SHARED / "data" / "qdpx-samples"
 SCHEMAS = SHARED / "reference" / "refi-qda"
@@ -474,13 +474,8 @@ def test_stale_qdacore_tables_are_not_used(megaregions, tmp_path):
     that re-saves it would) is read from the XML, with a warning."""
     with pytest.warns(qdpx.QdpxWarning):
         out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
-    edited = tmp_path / "edited.qdpx"
-    with zipfile.ZipFile(out) as src, zipfile.ZipFile(edited, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "project.qde":
-                data = data.replace(b'name="megaregions"', b'name="megaregions, edited"', 1)
-            dst.writestr(info, data)
+    edited = edit_member(out, tmp_path / "edited.qdpx", "project.qde",
+                         lambda b: b.replace(b'name="megaregions"', b'name="megaregions, edited"', 1))
     back, caught = read_quietly(edited)
     assert any("do not match this archive" in str(w.message) for w in caught)
     assert back.name == "megaregions, edited" and back.codebook.levels == ["depth1", "depth2", "depth3"]
@@ -498,12 +493,7 @@ def test_edited_qdacore_tables_fall_back_to_the_xml(megaregions, tmp_path, edit)
     member, change = edit
     with pytest.warns(qdpx.QdpxWarning):
         out = qc.write_qdpx(megaregions, tmp_path / "m.qdpx")
-    edited = tmp_path / "edited.qdpx"
-    with zipfile.ZipFile(out) as src, zipfile.ZipFile(edited, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            dst.writestr(info, change(data) if info.filename == member else data)
-    back, caught = read_quietly(edited)
+    back, caught = read_quietly(edit_member(out, tmp_path / "edited.qdpx", member, change))
     assert any("qdacore tables" in str(w.message) for w in caught)
     assert back.codebook.levels == ["depth1", "depth2", "depth3"]  # read from the XML
 

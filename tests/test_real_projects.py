@@ -18,7 +18,7 @@ import pytest
 
 import qdacore as qc
 
-from conftest import SHARED
+from conftest import SHARED, edit_member
 
 lxml_etree = pytest.importorskip("lxml.etree")
 
@@ -213,13 +213,8 @@ def test_a_selection_outside_its_text_takes_no_part(tmp_path):
     """The NVivo sample with one selection moved past the end of its text (as a
     damaged export has): co-occurrence still runs by span, leaving it out, with a warning."""
     path = need(CODED["nvivo12-win"])
-    damaged = tmp_path / "damaged.qdpx"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "project.qde":
-                data = data.replace(b'endPosition="10186"', b'endPosition="99999999"', 1)
-            dst.writestr(info, data)
+    damaged = edit_member(path, tmp_path / "damaged.qdpx", "project.qde",
+                          lambda b: b.replace(b'endPosition="10186"', b'endPosition="99999999"', 1))
     project = read(damaged)
     assert project.items["outside"].sum() == 1
     with pytest.warns(UserWarning, match=r"1 coding\(s\) have no span"):
