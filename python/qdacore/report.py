@@ -335,30 +335,15 @@ def _frequency_sections(page: _Page, project: Project, charted: list, labels: Un
 
 
 def _cooccurrence(project: Project, level: str, labels: Union[bool, str]) -> tuple:
-    """The co-occurrence table of the project's default context; when that
-    finds no pair of targets, of overlapping coded spans. Returns (table,
-    context, call, options of the call)."""
+    """The co-occurrence table in the context the project's shape gives
+    (:func:`qdacore.cooc.default_context`). Returns (table, context, call,
+    options of the call)."""
     call = f"project.cooccurrence({level!r}, labels={labels!r})"
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "no pair": the fallback below answers it
+        warnings.simplefilter("ignore", UserWarning)  # the section says when nothing co-occurs
         table = project.cooccurrence(level, labels=labels)
     assert isinstance(table, pd.DataFrame)  # no by=, so one table
-    context = table.attrs.get("context")
-    options: dict = {}
-    values = table.to_numpy(dtype=float)
-    if not (values - np.diag(np.diag(values))).any() and context != "span":
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                spans = project.cooccurrence(level, context="span", labels=labels)
-        except ValueError:  # codings without spans
-            spans = None
-        if isinstance(spans, pd.DataFrame):
-            found = spans.to_numpy(dtype=float)
-            if (found - np.diag(np.diag(found))).any():
-                table, context, options = spans, "span", {"context": "span"}
-                call = f"project.cooccurrence({level!r}, context='span', labels={labels!r})"
-    return table, context or "item", call, options
+    return table, table.attrs["context"], call, {}
 
 
 _CONTEXTS = {
