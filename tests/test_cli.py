@@ -39,13 +39,14 @@ def need(path: Path) -> Path:
     return path
 
 
-def run(*args, cwd, pythonpath=None) -> subprocess.CompletedProcess:
-    """``python -m qdacore ARGS`` in ``cwd``, as a user runs it."""
+def run(*args, cwd, pythonpath=None, timeout=None) -> subprocess.CompletedProcess:
+    """``python -m qdacore ARGS`` in ``cwd``, as a user runs it (a hang past
+    ``timeout`` seconds fails the test)."""
     env = {**os.environ, "QDACORE_PROGRESS": "0", "MPLBACKEND": "Agg"}
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), *filter(None, [env.get("PYTHONPATH")])])
     return subprocess.run([sys.executable, "-m", "qdacore", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def usage_error(result: subprocess.CompletedProcess, command: str, *words: str) -> str:
@@ -257,6 +258,56 @@ def test_outputs_of_the_wrong_kind(tmp_path):
     usage_error(run("demo", "-o", "file.txt", cwd=tmp_path), "demo", "is a file")
     usage_error(run("export", "--to", "qdpx", "-o", Path("file.txt") / "x.qdpx", cwd=tmp_path), "export",
                 "cannot write", "file.txt is a file, not a folder")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_named_pipes_are_refused_without_blocking(tmp_path):
+    """Opening a FIFO blocks until someone writes (or reads) it: inputs and
+    outputs are checked to be regular files or folders before any is opened."""
+    os.mkfifo(tmp_path / "pipe")
+    for args in (["info", "pipe"], ["report", "pipe"]):
+        usage_error(run(*args, cwd=tmp_path, timeout=120), args[0],
+                    "pipe is a named pipe (FIFO), not a file or folder, so not a project", ".qdpx archive")
+    for args in (["report", "-o", "pipe"], ["export", "--to", "qdpx", "-o", "pipe"],
+                 ["export", "--to", "xlsx", "-o", "pipe"]):
+        usage_error(run(*args, cwd=tmp_path, timeout=120), args[0],
+                    "-o pipe is a named pipe (FIFO), not a regular file", "name a new file")
+    usage_error(run("export", "--to", "csv", "-o", "pipe", cwd=tmp_path, timeout=120), "export",
+                "-o pipe is a named pipe (FIFO), but a folder is written there")
+    # a pipe inside a CSV project folder, read or written
+    qc.datasets.megaregions().to_csv(tmp_path / "folder")
+    (tmp_path / "folder" / "codings.csv").unlink()
+    os.mkfifo(tmp_path / "folder" / "codings.csv")
+    usage_error(run("info", "folder", cwd=tmp_path, timeout=120), "info",
+                "codings.csv is a named pipe (FIFO), not a file")
+    usage_error(run("export", "--to", "csv", "-o", "folder", cwd=tmp_path, timeout=120), "export",
+                "codings.csv is a named pipe (FIFO), and a file is written there")
+    (tmp_path / "demo").mkdir()
+    os.mkfifo(tmp_path / "demo" / "report.html")
+    usage_error(run("demo", "-o", "demo", cwd=tmp_path, timeout=120), "demo",
+                "report.html is a named pipe (FIFO)")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_devices_links_loops_and_empty_paths(tmp_path):
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    usage_error(run("export", "--to", "xlsx", "-o", "zero", cwd=tmp_path, timeout=120), "export",
+                "-o zero is a character device, not a regular file")
+    usage_error(run("info", "zero", cwd=tmp_path, timeout=120), "info", "zero is a character device")
+    (tmp_path / "loopA").symlink_to("loopB")
+    (tmp_path / "loopB").symlink_to("loopA")
+    usage_error(run("report", "-o", "loopA", cwd=tmp_path, timeout=120), "report",
+                "-o loopA is a symbolic link loop", "remove the link or name another path")
+    usage_error(run("export", "--to", "csv", "-o", "loopA", cwd=tmp_path, timeout=120), "export",
+                "-o loopA is a symbolic link loop")
+    usage_error(run("info", "loopA", cwd=tmp_path, timeout=120), "info", "loopA is a symbolic link loop")
+    usage_error(run("info", "", cwd=tmp_path, timeout=120), "info", "the PROJECT path is empty",
+                "leave PROJECT out for the embedded example")
+    usage_error(run("report", "-o", "", cwd=tmp_path, timeout=120), "report", "-o/--output is empty")
+    # a link to a folder is that folder
+    qc.datasets.megaregions().to_csv(tmp_path / "csv")
+    (tmp_path / "link").symlink_to(tmp_path / "csv")
+    assert run("info", "link", cwd=tmp_path, timeout=300).returncode == 0
 
 
 def _unwritable_folder(tmp_path: Path) -> Path:

@@ -240,3 +240,147 @@ def test_workbooks_that_are_not_ours(megaregions, tmp_path):
     edit(out, "qdacore", lambda ws: ws.__setitem__("C3", 99))
     with pytest.raises(ValueError, match="format version 99 is newer"):
         qc.Project.from_excel(out)
+
+
+# -- cells a workbook of ours never holds ---------------------------------------------------
+def small_project():
+    text = "Build a rail link. Share the airport."
+    documents = pd.DataFrame({"doc": ["plan"], "text": [text], "age": pd.array([30], dtype="Int64"),
+                              "gender": pd.Categorical(["f"], categories=["f", "m"])})
+    items = pd.DataFrame({"item": ["s1", "s2"], "doc": ["plan", "plan"], "start": [0, 19], "end": [18, 37]})
+    codings = pd.DataFrame({"item": ["s1", "s2", "s2"], "code": ["rail", "air", "rail"], "coder": "Ann"})
+    return qc.Project(pd.DataFrame({"code": ["rail", "air"]}), documents, items, codings, name="small")
+
+
+def test_formulas_are_refused_with_or_without_their_result(tmp_path):
+    out = small_project().to_excel(tmp_path / "f.xlsx")
+    edit(out, "documents", lambda ws: ws.__setitem__(f"{column_of(ws, 'age')}2", "=1+1"))
+    with pytest.raises(ValueError, match=r"f.xlsx: sheet 'documents', column 'age', row 2 \(cell [A-Z]2\) "
+                                         r"holds the formula '=1\+1'; .*paste values"):
+        qc.Project.from_excel(out)
+    # as Excel saves it: the formula with its cached result, which data_only reading would return
+    import zipfile
+    out = small_project().to_excel(tmp_path / "g.xlsx")
+    edit(out, "items", lambda ws: ws.__setitem__(f"{column_of(ws, 'end')}2", "=C2+18"))
+    with zipfile.ZipFile(out) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = next(n for n, b in members.items() if n.startswith("xl/worksheets/") and b"<f>C2+18</f>" in b)
+    members[sheet] = members[sheet].replace(b"<f>C2+18</f><v></v>", b"<f>C2+18</f><v>18</v>") \
+        .replace(b"<f>C2+18</f></c>", b"<f>C2+18</f><v>18</v></c>")
+    assert b"<f>C2+18</f><v>18</v>" in members[sheet]
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert openpyxl.load_workbook(out, data_only=True)["items"]["D2"].value == 18
+    with pytest.raises(ValueError, match=r"sheet 'items', column 'end', row 2 \(cell D2\) holds the formula "
+                                         r"'=C2\+18'"):
+        qc.Project.from_excel(out)
+
+
+def test_error_values_merged_cells_flags_in_numbers_and_surrogates(tmp_path):
+    project = small_project()
+    cases = [
+        ("codings", "coder", lambda ws: ws.__setitem__(f"{column_of(ws, 'coder')}3", "#N/A"),
+         r"sheet 'codings', column 'coder', row 3 \(cell [A-Z]3\) holds the Excel error '#N/A'"),
+        ("codings", "coder", lambda ws: ws.merge_cells(f"{column_of(ws, 'coder')}2:{column_of(ws, 'coder')}4"),
+         r"sheet 'codings', column 'coder', rows 2 to 4: the cells [A-Z]2:[A-Z]4 are merged; .*unmerge them"),
+        ("items", "start", lambda ws: ws.__setitem__(f"{column_of(ws, 'start')}3", True),
+         r"sheet 'items', column 'start', row\(s\) 3: TRUE or FALSE, not a number"),
+        ("documents", "age", lambda ws: ws.__setitem__(f"{column_of(ws, 'age')}2", False),
+         r"sheet 'documents', column 'age', row\(s\) 2: TRUE or FALSE, not a number"),
+        ("codings", "coder", lambda ws: ws.__setitem__(f"{column_of(ws, 'coder')}2", "A_xD800_"),
+         r"sheet 'codings', column 'coder', row 2 \(cell [A-Z]2\) holds _xD800_, the escape of a lone surrogate"),
+        ("codes", "code", lambda ws: ws.__setitem__("A1", "code_xDC00_"),
+         r"sheet 'codes', row 1 \(cell A1\) holds _xDC00_"),
+    ]
+    for k, (sheet, _column, change, message) in enumerate(cases):
+        out = project.to_excel(tmp_path / f"c{k}.xlsx")
+        edit(out, sheet, change)
+        with pytest.raises(ValueError, match=message):
+            qc.Project.from_excel(out)
+    # an escaped surrogate pair is the character it encodes
+    out = project.to_excel(tmp_path / "pair.xlsx")
+    edit(out, "codings", lambda ws: ws.__setitem__(f"{column_of(ws, 'coder')}2", "Ann_xD83D__xDE84_"))
+    assert qc.Project.from_excel(out).codings["coder"].tolist() == ["Ann🚄", "Ann", "Ann"]
+
+
+def schema_cell(ws, table, column):
+    return next(f"C{row[0].row}" for row in ws.iter_rows(min_row=2) if (row[0].value, row[1].value) == (table, column))
+
+
+@pytest.mark.parametrize("record, message", [
+    ("[]", r"\[\] is not a dtype record such as"),
+    ("5", "5 is not a dtype record"),
+    ("null", "null is not a dtype record"),
+    ("{}", r'the record names no dtype \("dtype": null\)'),
+    ('{"dtype": "category"}', 'a category record needs "ordered"'),
+    ('{"dtype": "category", "ordered": false, "values": [1, 1], "categories": {"dtype": "int64"}}',
+     "the categories cannot be used"),
+    ('{"dtype": "category", "ordered": false, "values": [1], "categories": {"dtype": "category"}}',
+     "the categories of a category are a category"),
+    ('{"dtype": "int64", "ordered": true}', '"ordered", "categories" and "values" belong to a category record'),
+    ('{"dtype": "int64", "size": 8}', r"unknown key\(s\) 'size'"),
+    ('{"dtype": "int64", "empty": ""}', '"empty" is ""; to_excel writes "empty": "" for text columns only'),
+    ('{"dtype": "complex128"}', "dtype 'complex128' is not one that to_excel writes"),
+    ('{"dtype": "Sparse[int64]"}', r"dtype 'Sparse\[int64\]' is not one that to_excel writes"),
+    ('{"dtype": "period[D]"}', r"dtype 'period\[D\]' is not one"),
+    ('{"dtype": "interval"}', "dtype 'interval' is not one"),
+    ('{"dtype": "datetime64[ns, Nowhere/None]"}', "is not one that to_excel writes"),
+    ('{"dtype": "bogus"}', "dtype 'bogus' is not one"),
+    ("not json", "'not json' is not readable JSON"),
+    ("[" * 5000, "is not readable JSON"),
+])
+def test_an_edited_qdacore_sheet_is_checked_cell_by_cell(tmp_path, record, message):
+    out = small_project().to_excel(tmp_path / "s.xlsx")
+    cell = {}
+
+    def change(ws):
+        cell["at"] = schema_cell(ws, "items", "end")
+        ws[cell["at"]] = record
+    edit(out, "qdacore", change)
+    with pytest.raises(ValueError) as info:
+        qc.Project.from_excel(out)
+    text = str(info.value)
+    assert text.startswith(f"s.xlsx: sheet 'qdacore', cell {cell['at']} (the dtype of items.end)"), text
+    assert "export the project again with project.to_excel(path)" in text, text
+    import re
+    assert re.search(message, text), text
+
+
+@pytest.mark.parametrize("version, message", [
+    (-1, "format version -1 does not exist"), (0, "format version 0 does not exist"),
+    (True, "the format version is True, not a whole number"), ("x", "the format version is 'x', not a whole"),
+    (None, "the format version is None"), (1.5, "the format version is 1.5"), (2, "format version 2 is newer"),
+])
+def test_the_format_version_must_be_one_this_qdacore_reads(tmp_path, version, message):
+    out = small_project().to_excel(tmp_path / "v.xlsx")
+    edit(out, "qdacore", lambda ws: ws.__setitem__("C3", version))
+    with pytest.raises(ValueError, match=r"^v.xlsx: sheet 'qdacore', cell C3: " + message):
+        qc.Project.from_excel(out)
+    edit(out, "qdacore", lambda ws: ws.__setitem__("C3", 1.0))  # as another program may store it
+    assert qc.Project.from_excel(out).equals(small_project())
+
+
+def test_values_beyond_a_dtype_name_the_cell(tmp_path):
+    out = small_project().to_excel(tmp_path / "r.xlsx")
+    edit(out, "qdacore", lambda ws: ws.__setitem__(schema_cell(ws, "documents", "age"), '{"dtype": "Int8"}'))
+    assert qc.Project.from_excel(out).documents["age"].dtype == "Int8"  # 30 fits
+    edit(out, "documents", lambda ws: ws.__setitem__(f"{column_of(ws, 'age')}2", 300))
+    with pytest.raises(ValueError, match=r"sheet 'documents', column 'age', row\(s\) 2: out of the column's "
+                                         r"range \(Int8: -128 to 127\)"):
+        qc.Project.from_excel(out)
+    out = small_project().to_excel(tmp_path / "h.xlsx")
+    edit(out, "items", lambda ws: ws.__setitem__(f"{column_of(ws, 'end')}2", "9" * 30))
+    with pytest.raises(ValueError, match=r"sheet 'items', column 'end', row\(s\) 2: out of the column's range "
+                                         r"\(int64: "):
+        qc.Project.from_excel(out)
+
+
+def test_dtypes_a_workbook_cannot_carry_are_refused_on_writing(tmp_path):
+    project = small_project()
+    documents = project.documents.assign(z=np.array([1 + 2j]))
+    odd = qc.Project(project.codebook, documents, project.items, project.codings)
+    with pytest.raises(ValueError, match=r"documents.z: dtype complex128 cannot be written to a workbook and "
+                                         r"read back .*astype\(str\)"):
+        odd.to_excel(tmp_path / "z.xlsx")
+    assert not (tmp_path / "z.xlsx").exists()

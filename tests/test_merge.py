@@ -113,20 +113,94 @@ def test_coders_given_by_name_replace_the_users(exports):
         assert project.codings["coder_guid"].isna().all()
     with pytest.raises(ValueError, match="one name per project"):
         qc.merge_coders(list(exports), coders=["only"])
-    with pytest.raises(ValueError, match="distinct"):
+    with pytest.raises(ValueError, match=r"coders\[0\] and coders\[1\] are both 'x'; give each project its own"):
         qc.merge_coders(list(exports), coders=["x", "x"])
 
 
-def test_a_coder_in_two_files_needs_names(exports):
+@pytest.mark.parametrize("coders, error, message", [
+    ({"first", "second"}, TypeError, r"coders= is a set \(a set has no order, so the names could not be matched"),
+    ((c for c in ["first", "second"]), TypeError, "coders= is a generator; give a list"),
+    ([["first"], ["second"]], TypeError, r"coders\[0\] is \['first'\] \(list\); a coder's name is a non-empty string"),
+    (["first", None], TypeError, r"coders\[1\] is None \(NoneType\)"),
+    (["first", 2], TypeError, r"coders\[1\] is 2 \(int\)"),
+    (["first", " "], ValueError, r"coders\[1\] is ' '; a coder's name is a non-empty string"),
+    ("AB", TypeError, "coders='AB' is one string; give a list of names"),
+    (np.array(["first", "second"]), TypeError, "coders= is a ndarray; give a list"),
+])
+def test_coders_must_be_a_list_of_distinct_names(exports, coders, error, message):
+    with pytest.raises(error, match=message):
+        qc.merge_coders(list(exports), coders=coders)
+    assert qc.merge_coders(list(exports), coders=("first", "second")).sizes["coders"] == 2
+
+
+@pytest.mark.parametrize("projects, message", [
+    (None, "projects= is None; give a list"), (5, "projects= is an int; give a list"),
+    ({"a": 1}, "projects= is a dict; give a list"), ("ann.qdpx", "projects= is one path"),
+])
+def test_projects_must_be_a_list(projects, message):
+    with pytest.raises(TypeError, match=message):
+        qc.merge_coders(projects)
+
+
+def test_one_project_warns_and_the_same_one_twice_is_refused(tmp_path, exports):
+    ann = qc.read_qdpx(exports[0])
+    with pytest.warns(UserWarning, match=r"merge_coders got one project \(projects\[0\]"):
+        one = qc.merge_coders([ann])
+    assert one.codings.values.tolist() == ann.codings.values.tolist()
+    with pytest.raises(ValueError, match=r"projects\[0\] and projects\[1\] are the same Project; merging it "
+                                         r"with itself would measure a coder's agreement with themselves"):
+        qc.merge_coders([ann, ann], coders=["A", "B"])
+    with pytest.raises(ValueError, match=r"projects\[0\] and projects\[2\] are the same file"):
+        qc.merge_coders([exports[0], exports[1], exports[0]], coders=["A", "B", "C"])
+    link = tmp_path / "link.qdpx"
+    link.symlink_to(exports[0])
+    with pytest.raises(ValueError, match="are the same file"):
+        qc.merge_coders([str(exports[0]), link], coders=["A", "B"])
+    # the same codings in two objects (a file read twice): a warning
+    with pytest.warns(UserWarning, match=r"projects\[0\] \('ann'\) and projects\[1\] \('ann'\) hold identical "
+                                         "codings: as two coders they agree perfectly by construction"):
+        qc.merge_coders([ann, qc.read_qdpx(exports[0])], coders=["A", "B"])
+
+
+def test_a_code_only_one_project_has_at_a_level_named_otherwise_warns():
+    documents = pd.DataFrame({"doc": ["plan"], "text": [TEXT]})
+    items = pd.DataFrame({"item": ["x0"], "doc": ["plan"], "start": [0], "end": [40]})
+    a = qc.Project(CODES, documents, items, pd.DataFrame({"item": ["x0"], "code": ["CON-rail"], "coder": "A"}),
+                   name="a")
+    same_levels = CODES[CODES["code"] != "COO"].assign(level=CODES["level"])
+    same_levels = pd.concat([same_levels, pd.DataFrame({"code": ["CON-bus"], "parent": ["CON"],
+                                                        "level": ["subtheme"]})], ignore_index=True)
+    b = qc.Project(same_levels, documents, items,
+                   pd.DataFrame({"item": ["x0"], "code": ["CON-bus"], "coder": "B"}), name="b")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a new code at a level both name: no warning
+        qc.merge_coders([a, b])
+    other = pd.DataFrame({"code": ["CON", "CON-rail", "NEW"], "parent": [None, "CON", "CON"],
+                          "level": ["lvlA", "lvlB", "lvlB"]})
+    c = qc.Project(other, documents, items, pd.DataFrame({"item": ["x0"], "code": ["NEW"], "coder": "C"}),
+                   name="c")
+    with pytest.warns(UserWarning, match=r"code\(s\) that only one project has sit at a level the other projects "
+                                         r"do not name.*'NEW' at level 'lvlB' in projects\[1\] \('c'\) \(the "
+                                         r"others have 'subtheme', 'theme'\)"):
+        qc.merge_coders([a, c])
+
+
+def test_a_coder_in_two_files_needs_names(exports, tmp_path):
+    copy = tmp_path / "copy" / "ann.qdpx"  # the same user's file, copied
+    copy.parent.mkdir()
+    copy.write_bytes(exports[0].read_bytes())
     with pytest.raises(ValueError, match=r"coder 'Ann' made codings in projects\[0\] \(ann.qdpx\) and in "
                                          r"projects\[1\] \(ann.qdpx\).*pass coders="):
-        merged_from([exports[0], exports[0]])
-    same = qc.merge_coders([exports[0], exports[0]], coders=["A", "B"])
+        merged_from([exports[0], copy])
+    with pytest.warns(UserWarning, match="hold identical codings"):
+        same = qc.merge_coders([exports[0], copy], coders=["A", "B"])
     assert same.agreement(ci=None, per_code=False)["krippendorff"].iat[0] == 1.0
     ann = qc.read_qdpx(exports[0])
     codings = ann.codings.assign(guid=[f"00000000-0000-4000-8000-00000000000{k}" for k in range(len(ann.codings))])
     ann = qc.Project(ann.codebook, ann.documents, ann.items, codings)
-    twice = qc.merge_coders([ann, ann], coders=["A", "B"])
+    again = qc.Project(ann.codebook, ann.documents, ann.items, codings)
+    with pytest.warns(UserWarning, match="hold identical codings"):
+        twice = qc.merge_coders([ann, again], coders=["A", "B"])
     assert twice.codings["guid"].tolist() == codings["guid"].tolist() + [None] * len(codings)  # dropped: taken
 
 
@@ -151,6 +225,41 @@ def test_documents_match_by_text_and_name(tmp_path, exports):
     assert project.sizes["items"] == 5
     first = project.items.loc[(project.items["start"] == 0) & (project.items["end"] == 40), "item"].tolist()
     assert project.codings.groupby("coder")["item"].first().to_dict() == {"Ann": first[0], "Cy": first[0]}
+
+
+def test_documents_with_equal_texts_match_by_id_first():
+    """Two documents with one text ("Yes.") listed in opposite orders: each
+    coder's coding stays on the document they coded, without a warning."""
+    def project(order, coder, item):
+        documents = pd.DataFrame({"doc": ["q1", "q2"], "text": ["Yes.", "Yes."], "speaker": ["Ann", "Bob"]})
+        documents = documents.iloc[order].reset_index(drop=True)
+        return qc.Project(CODES, documents, pd.DataFrame({"item": [item], "doc": ["q2"], "start": [0], "end": [3]}),
+                          pd.DataFrame({"item": [item], "code": ["COO"], "coder": [coder]}), name=coder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        merged = qc.merge_coders([project([0, 1], "F", "f0"), project([1, 0], "G", "g0")])
+    table = merged.codings_table()
+    assert table[["doc", "coder"]].values.tolist() == [["q2", "F"], ["q2", "G"]]
+    assert merged.documents["doc"].tolist() == ["q1", "q2"]
+    assert merged.documents["speaker"].tolist() == ["Ann", "Bob"]
+    # renamed in one copy (ids differ): the same GUID, else the same name, before the order
+    def named(ids, names, guids, coder):
+        documents = pd.DataFrame({"doc": ids, "text": ["Yes.", "Yes."], "name": names, "guid": guids})
+        return qc.Project(CODES, documents, pd.DataFrame({"item": ["i"], "doc": [ids[1]], "start": [0], "end": [3]}),
+                          pd.DataFrame({"item": ["i"], "code": ["COO"], "coder": [coder]}), name=coder)
+    guids = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
+    a = named(["q1", "q2"], ["one", "two"], guids, "A")
+    by_guid = named(["x2", "x1"], [None, None], guids[::-1], "B")
+    by_name = named(["x2", "x1"], ["two", "one"], [None, None], "C")
+    for other in (by_guid, by_name):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            merged = qc.merge_coders([a, other])
+        assert merged.codings_table()["doc"].tolist() == ["q2", "q1"]  # B's and C's 'x1' is 'q1'
+    # nothing but the text to go by: the order decides, with a warning
+    bare = named(["x2", "x1"], [None, None], [None, None], "D")
+    with pytest.warns(UserWarning, match=r"2 document\(s\) have the text of a document named otherwise"):
+        qc.merge_coders([a, bare])
 
 
 def test_codebooks_merge_by_guid_then_name(tmp_path):
@@ -186,11 +295,13 @@ def test_items_without_offsets_match_by_id(megaregions):
 
 
 def test_bad_arguments(exports):
-    with pytest.raises(TypeError, match="list of Projects or paths"):
+    with pytest.raises(TypeError, match="list .or tuple. of Projects or paths"):
         qc.merge_coders(exports[0])
     with pytest.raises(ValueError, match="holds no project"):
         qc.merge_coders([])
-    with pytest.raises(TypeError, match=r"projects\[1\] is a int"):
+    with pytest.raises(TypeError, match="name= is int; give a string"):
+        qc.merge_coders(list(exports), name=5)
+    with pytest.raises(TypeError, match=r"projects\[1\] is an int"):
         qc.merge_coders([exports[0], 3])
     with pytest.raises(ValueError, match="positions"):
         qc.merge_coders(list(exports), positions="bytes")

@@ -16,6 +16,10 @@ A file is read by its content, whatever its suffix: a zip archive as a
 project from raw documents; :func:`qdacore.text.split_items` does that in
 Python.
 
+Inputs must be regular files or folders, and outputs regular files or new
+ones: a named pipe, a device or a symbolic link loop is refused before
+anything is opened (reading a pipe would wait for a writer).
+
 Exit codes: 0 success; 2 bad input (a missing or malformed project, a bad
 option, an output that cannot be written, a missing optional dependency),
 with one line on stderr that says what is wrong and how to fix it. Any other
@@ -26,7 +30,9 @@ each on stderr.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -79,22 +85,70 @@ def _reason(err: OSError, path: Union[str, Path]) -> str:
     return f"{(err.strerror or str(err)).lower()}{where}"
 
 
+def _what(mode: int) -> str:
+    """What a file of ``mode`` (``os.stat``) is, for a message."""
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "neither a file nor a folder"
+
+
+def _stat(path: Path, option: str) -> Optional[os.stat_result]:
+    """``os.stat`` of ``path`` (links followed), None when nothing is there;
+    a link loop is an error naming ``option`` (``-o``, or the PROJECT)."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise _UsageError(f"{option}{path} is a symbolic link loop (it points, through links, back to "
+                              "itself); remove the link or name another path") from None
+        raise
+
+
 # -- reading ------------------------------------------------------------------
+
+#: Files of a CSV project folder that the reader opens.
+_CSV_FILES = (*_TABLE_FILES, "groups.csv", "members.csv", "project.json")
 
 
 def _kind(path: str) -> str:
-    """``"csv"`` or ``"qdpx"`` for what lies at ``path``, judged by its content."""
+    """``"csv"`` or ``"qdpx"`` for what lies at ``path``, judged by its content.
+    Only regular files and folders are opened: a named pipe or a device would
+    block the read or never end."""
+    if not path:
+        raise _UsageError(f"the PROJECT path is empty; name a file or folder, or leave PROJECT out for "
+                          f"the embedded example; {_ACCEPTED}")
     p = Path(path)
     try:
-        p.stat()
-    except FileNotFoundError:
-        raise _UsageError(f"{path}: no such file or folder; {_ACCEPTED}") from None
+        info = _stat(p, "")
     except OSError as err:
         raise _UsageError(f"cannot read {path}: {_reason(err, path)}") from None
+    if info is None:
+        raise _UsageError(f"{path}: no such file or folder; {_ACCEPTED}")
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        raise _UsageError(f"{path} is {_what(info.st_mode)}, not a file or folder, so not a project; "
+                          f"{_ACCEPTED}")
     try:
-        if p.is_dir():
+        if stat.S_ISDIR(info.st_mode):
             names = {child.name.lower(): child.name for child in p.iterdir()}
             if "project.json" in names or any(t in names for t in _TABLE_FILES):
+                for name in _CSV_FILES:
+                    member = _stat(p / names[name], "") if name in names else None
+                    if member is not None and not stat.S_ISREG(member.st_mode):
+                        raise _UsageError(f"{p / names[name]} is {_what(member.st_mode)}, not a file; a CSV "
+                                          "project folder holds its tables as files: replace it, or write "
+                                          "the folder again with Project.to_csv")
                 return "csv"
             if "project.qde" in names:
                 raise _UsageError(f"{path} is an unpacked .qdpx archive (a folder holding project.qde); "
@@ -140,14 +194,42 @@ def _load(path: Optional[str]) -> Project:
 # -- writing ------------------------------------------------------------------
 
 
-def _check_output(out: Path, example: Optional[str]) -> None:
+def _output(value: str) -> Path:
+    """The path of ``-o/--output``; an empty one is an error (it would mean the
+    current folder)."""
+    if not value:
+        raise _UsageError("-o/--output is empty; name the file or folder to write")
+    return Path(value)
+
+
+def _check_output(out: Path, example: Optional[str], contents: Sequence[str] = ()) -> None:
     """Refuse an output of the wrong kind before any work is done: a folder
-    where a file (such as ``example``) is written, or a file where a folder
-    (``example`` None) is."""
-    if example is None and out.exists() and not out.is_dir():
-        raise _UsageError(f"-o {out} is a file, but a folder is written there; name a folder")
-    if example is not None and out.is_dir():
-        raise _UsageError(f"-o {out} is a folder; name the file to write, such as {out / example}")
+    where a file (such as ``example``) is written, a file where a folder
+    (``example`` None, holding ``contents``) is, a named pipe or a device
+    (writing would block, or go nowhere), an empty path or a link loop."""
+    try:
+        info = _stat(out, "-o ")
+    except OSError:
+        info = None  # not searchable: the permission check below, or the writing, says so
+    if example is None and info is not None:
+        if not stat.S_ISDIR(info.st_mode):
+            kind = "a file" if stat.S_ISREG(info.st_mode) else _what(info.st_mode)
+            raise _UsageError(f"-o {out} is {kind}, but a folder is written there; name a folder")
+        for name in contents:
+            try:
+                inner = _stat(out / name, "-o ")
+            except OSError:
+                continue
+            if inner is not None and not stat.S_ISREG(inner.st_mode) and not \
+                    (stat.S_ISDIR(inner.st_mode) and not Path(name).suffix):
+                raise _UsageError(f"-o {out}: {out / name} is {_what(inner.st_mode)}, and a file is written "
+                                  "there; remove it or name another folder")
+    if example is not None and info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise _UsageError(f"-o {out} is a folder; name the file to write, such as {out / example}")
+        if not stat.S_ISREG(info.st_mode):
+            raise _UsageError(f"-o {out} is {_what(info.st_mode)}, not a regular file; name a new file or "
+                              "a regular one to overwrite")
     # the nearest folder that exists must let us in (a second check is the writing itself)
     existing = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), None)
     if existing is not None and not os.access(existing, os.W_OK | (os.X_OK if existing.is_dir() else 0)):
@@ -167,7 +249,7 @@ def _writing(out: Path) -> Iterator[None]:
 
 
 def _report(args: argparse.Namespace) -> int:
-    out = Path(args.output)
+    out = _output(args.output)
     _check_output(out, "report.html")
     project = _load(args.project)
     with _writing(out):
@@ -186,8 +268,8 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    _check_output(out, None if args.to == "csv" else f"project.{args.to}")
+    out = _output(args.output)
+    _check_output(out, None if args.to == "csv" else f"project.{args.to}", _CSV_FILES)
     if args.to == "xlsx":
         try:
             import openpyxl  # noqa: F401  (pandas' Excel engine; fail before reading the project)
@@ -212,13 +294,19 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What ``qdacore demo`` writes in its folder.
+_DEMO_FILES = ("frequencies_vision.csv", "frequencies_theme.csv", "frequencies_subtheme.csv",
+               "theme_by_region.csv", "report.html", "project",
+               *(f"project/{name}" for name in _CSV_FILES))
+
+
 def _demo(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    _check_output(out, None)
+    out = _output(args.output)
+    _check_output(out, None, _DEMO_FILES)
     project = datasets.megaregions(seed=args.seed)
     print(f"{project!r}\n{project.codings['synthetic'].mean():.1%} of the codings are synthetic: "
           "a calibrated reconstruction of the study's totals, not its data.\n")
-    tables = {
+    tables = {  # the names are in _DEMO_FILES
         "frequencies_vision": project.frequencies("vision", labels=True),
         "frequencies_theme": project.frequencies("theme", labels=True),
         "frequencies_subtheme": project.frequencies("subtheme", labels=True),

@@ -27,6 +27,11 @@ Excel:
   converted to its column's dtype (a value that cannot be is an error naming
   the sheet, the column and the row);
 * an added column is kept, with the types Excel gives its cells;
+* cells must hold values: a formula is refused (a workbook saved by a
+  script or by openpyxl stores no result for it, and one saved by Excel a
+  result that may be stale), and so are Excel's error values (``#N/A``)
+  and merged cells (a merged range keeps its value in its first cell
+  only); TRUE or FALSE in a number column is refused, not read as 1 or 0;
 * ``doc``, ``code_path`` and ``text`` of the codings sheet are recomputed,
   so they need no editing; a ``doc`` that is filled in and is not the item's
   document is an error (a coding belongs to its item's document).
@@ -49,6 +54,12 @@ What a workbook cannot tell apart or hold:
   text and restored by their column's dtype;
 * strings that begin with ``=`` are written as text, never as formulas.
 
+The hidden ``qdacore`` sheet is checked before any table is read: a dtype
+record must be one that :func:`write_excel` writes (the dtypes in ``DTYPES``;
+a category's record with its ``ordered`` flag, categories' dtype and values),
+and the format version a whole number from 1 to ``VERSION``; each error
+names the cell and says to export the project again.
+
 A workbook without the ``qdacore`` sheet (made by hand, or by pandas from
 :func:`qdacore.io.codings_table`) is refused with a message saying so: build a
 Project from its tables with :func:`pandas.read_excel` instead.
@@ -60,7 +71,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -75,7 +86,7 @@ from .tidy import codings_table
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
-__all__ = ["read_excel", "write_excel", "FORMAT", "VERSION"]
+__all__ = ["read_excel", "write_excel", "FORMAT", "VERSION", "DTYPES"]
 
 #: The format the ``qdacore`` sheet of a workbook names.
 FORMAT = "qdacore-excel"
@@ -215,6 +226,9 @@ def _record(series: pd.Series, where: str) -> dict:
                       "qdacore sheet; it is written, and reads back, as its categories' dtype",
                       UserWarning, stacklevel=4)
         return _record(categories, where)
+    if not _supported(dtype):
+        raise ValueError(f"{where}: dtype {dtype} cannot be written to a workbook and read back (these "
+                         f"can: {DTYPES}); convert the column first, e.g. with .astype(str)")
     record: dict = {"dtype": str(dtype)}
     if pd.api.types.is_string_dtype(dtype) and len(series) and not series.isna().any() \
             and bool((series.astype(object) == "").any()):
@@ -276,8 +290,9 @@ def write_excel(project: Project, path: Union[str, Path]) -> Path:
     TypeError
         A column name that is not a string.
     ValueError
-        A table longer than a sheet (1,048,575 rows), or a string with a
-        lone surrogate.
+        A table longer than a sheet (1,048,575 rows), a string with a
+        lone surrogate, or a column of a dtype a workbook does not carry
+        back (complex, period, interval, sparse ...: see ``DTYPES``).
 
     Warns
     -----
@@ -371,49 +386,71 @@ def _string_cell(sheet: Any, cell_class: Any, value: str) -> Any:
 
 
 # -- reading ------------------------------------------------------------------------------
-class _Sheet:
-    """One sheet read as columns of cell values, with the Excel row of every row."""
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_FIX_SCHEMA = "export the project again with project.to_excel(path) (or restore the cell from that export)"
 
-    def __init__(self, workbook: Any, name: str, source: str) -> None:
-        if name not in workbook.sheetnames:
-            raise ValueError(f"{source}: the workbook has no sheet {name!r}; a workbook written by "
-                             f"Project.to_excel has the sheets {', '.join(_TABLES)} and {_SCHEMA!r}: "
-                             f"restore the sheet from the export (an empty sheet keeps its header row)")
-        self.name = name
-        rows = workbook[name].iter_rows(values_only=True)
-        header = list(next(rows, ()))
-        while header and header[-1] is None:
-            header.pop()
-        for k, h in enumerate(header):
-            if not isinstance(h, str) or not h:
-                raise ValueError(f"{source}: sheet {name!r}, column {_letter(k)}: the header cell is "
-                                 f"{h!r}; every column needs a name in row 1 (or delete the column)")
-        header = [_unescape(h) for h in header]
-        dup = pd.Index(header)[pd.Index(header).duplicated()]
-        if len(dup):
-            raise ValueError(f"{source}: sheet {name!r} has the column(s) {check.examples(dup)} twice; "
-                             "rename or delete one")
-        columns: list[list] = [[] for _ in header]
-        excel_rows = []
-        for number, row in enumerate(rows, start=2):
-            if all(v is None for v in row):
+
+def _part(base: str, target: str) -> str:
+    """A relationship's target as a zip member name."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = [p for p in base.split("/")[:-1] if p]
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _merged_ranges(path: Path, names: Sequence[str]) -> dict[str, list[str]]:
+    """The merged ranges (``"E2:E4"``) of the sheets ``names``, read from the
+    workbook's XML (openpyxl's read-only mode does not report them)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    out: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+        workbook_part = "xl/workbook.xml"
+        if "_rels/.rels" in members:
+            for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
+                if rel.get("Type", "").endswith("/officeDocument") and rel.get("Target"):
+                    workbook_part = _part("", rel.get("Target", ""))
+        folder, _, file = workbook_part.rpartition("/")
+        rels_part = f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+        if workbook_part not in members or rels_part not in members:
+            return out
+        targets = {rel.get("Id"): rel.get("Target", "")
+                   for rel in ElementTree.fromstring(archive.read(rels_part))
+                   if rel.tag == f"{{{_PKG_REL_NS}}}Relationship"}
+        for sheet in ElementTree.fromstring(archive.read(workbook_part)).iter(f"{{{_MAIN_NS}}}sheet"):
+            name = sheet.get("name")
+            target = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
+            if name is None or name not in names or not target:
                 continue
-            extra = [k for k in range(len(header), len(row)) if row[k] is not None]
-            if extra:
-                raise ValueError(f"{source}: sheet {name!r}, cell {_letter(extra[0])}{number} holds a value "
-                                 "in a column without a header; name the column in row 1 or clear it")
-            for k, column in enumerate(columns):
-                v = row[k] if k < len(row) else None
-                column.append(_unescape(v) if isinstance(v, str) else v)
-            excel_rows.append(number)
-        self.source = source
-        self.columns = dict(zip(header, columns))
-        self.rows = np.asarray(excel_rows, dtype=np.int64)
-
-    def where(self, column: str, mask: Any = None) -> str:
-        rows = self.rows if mask is None else self.rows[np.asarray(mask, dtype=bool)]
-        return (f"{self.source}: sheet {self.name!r}, column {column!r}"
-                + (f", row(s) {check.examples(rows.tolist())}" if mask is not None else ""))
+            member = _part(workbook_part, target)
+            if member not in members:
+                continue
+            found: list[str] = []
+            tail = b""
+            with archive.open(member) as stream:
+                while True:
+                    chunk = stream.read(1 << 20)
+                    if not chunk:
+                        break
+                    block = tail + chunk
+                    last = 0
+                    for match in _MERGE.finditer(block):
+                        found.append(match.group(1).decode("ascii", "replace"))
+                        last = match.end()
+                    tail = block[max(last, len(block) - 512):]
+            out[name] = found
+    return out
 
 
 def _letter(k: int) -> str:
@@ -425,8 +462,102 @@ def _letter(k: int) -> str:
     return letters
 
 
-def _unescape(value: str) -> str:
-    return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+class _Sheet:
+    """One sheet read as columns of cell values, with the Excel row of every row.
+    A formula, an Excel error value or an escaped lone surrogate in a cell is
+    an error naming it."""
+
+    def __init__(self, workbook: Any, name: str, source: str, merged: Optional[list] = None) -> None:
+        if name not in workbook.sheetnames:
+            raise ValueError(f"{source}: the workbook has no sheet {name!r}; a workbook written by "
+                             f"Project.to_excel has the sheets {', '.join(_TABLES)} and {_SCHEMA!r}: "
+                             f"restore the sheet from the export (an empty sheet keeps its header row)")
+        self.name = name
+        self.source = source
+        rows = workbook[name].iter_rows()
+        header_cells = list(next(rows, ()))
+        while header_cells and header_cells[-1].value is None:
+            header_cells.pop()
+        header = []
+        for k, cell in enumerate(header_cells):
+            h = self._value(cell, k, 1, None)
+            if not isinstance(h, str) or not h:
+                raise ValueError(f"{source}: sheet {name!r}, column {_letter(k)}: the header cell is "
+                                 f"{h!r}; every column needs a name in row 1 (or delete the column)")
+            header.append(h)
+        dup = pd.Index(header)[pd.Index(header).duplicated()]
+        if len(dup):
+            raise ValueError(f"{source}: sheet {name!r} has the column(s) {check.examples(dup)} twice; "
+                             "rename or delete one")
+        self.header = header
+        if merged:
+            self._merged(merged)
+        columns: list[list] = [[] for _ in header]
+        excel_rows = []
+        for number, row in enumerate(rows, start=2):
+            if all(c.value is None for c in row):
+                continue
+            extra = [k for k in range(len(header), len(row)) if row[k].value is not None]
+            if extra:
+                raise ValueError(f"{source}: sheet {name!r}, cell {_letter(extra[0])}{number} holds a value "
+                                 "in a column without a header; name the column in row 1 or clear it")
+            for k, column in enumerate(columns):
+                column.append(self._value(row[k], k, number, header[k]) if k < len(row) else None)
+            excel_rows.append(number)
+        self.columns = dict(zip(header, columns))
+        self.rows = np.asarray(excel_rows, dtype=np.int64)
+
+    def _cell(self, k: int, number: int, column: Optional[str]) -> str:
+        named = f", column {column!r}" if column is not None else ""
+        return f"{self.source}: sheet {self.name!r}{named}, row {number} (cell {_letter(k)}{number})"
+
+    def _value(self, cell: Any, k: int, number: int, column: Optional[str]) -> Any:
+        kind = getattr(cell, "data_type", None)
+        value = cell.value
+        if kind == "f":
+            formula = value if isinstance(value, str) else getattr(value, "text", None) or "a formula"
+            raise ValueError(f"{self._cell(k, number, column)} holds the formula {str(formula)[:60]!r}; a "
+                             "workbook of to_excel holds values only (a formula's result may not even be "
+                             "stored in the file): replace the formula by its value (copy, then paste "
+                             "values) or type the value")
+        if kind == "e":
+            raise ValueError(f"{self._cell(k, number, column)} holds the Excel error {value!r}; enter a "
+                             "value, or clear the cell")
+        if isinstance(value, str) and "_x" in value:
+            value = _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+            if _SURROGATE.search(value):
+                try:  # escaped surrogate pairs make one character
+                    value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+                except UnicodeDecodeError:
+                    bad = _SURROGATE.search(value)
+                    code = ord(bad.group()) if bad else 0
+                    raise ValueError(f"{self._cell(k, number, column)} holds _x{code:04X}_, the escape of a "
+                                     "lone surrogate, which is not a character (no text can be written "
+                                     "with it); delete it or enter the character meant") from None
+        return value
+
+    def _merged(self, ranges: list) -> None:
+        from openpyxl.utils.cell import range_boundaries
+
+        for ref in ranges:
+            try:
+                first_col, first_row, last_col, last_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                first_col = first_row = last_col = last_row = None
+            if first_col is not None and first_col - 1 < len(self.header):
+                where = f"column {self.header[first_col - 1]!r}" + (
+                    f" to {self.header[min(last_col, len(self.header)) - 1]!r}" if last_col != first_col else "")
+                where += f", rows {first_row} to {last_row}" if last_row != first_row else f", row {first_row}"
+            else:
+                where = "cells"
+            raise ValueError(f"{self.source}: sheet {self.name!r}, {where}: the cells {ref} are merged; a "
+                             "merged range keeps its value in its first cell only, so the other cells "
+                             "would read as empty: unmerge them and fill every cell")
+
+    def where(self, column: str, mask: Any = None) -> str:
+        rows = self.rows if mask is None else self.rows[np.asarray(mask, dtype=bool)]
+        return (f"{self.source}: sheet {self.name!r}, column {column!r}"
+                + (f", row(s) {check.examples(rows.tolist())}" if mask is not None else ""))
 
 
 def _missing(values: Sequence) -> np.ndarray:
@@ -434,78 +565,175 @@ def _missing(values: Sequence) -> np.ndarray:
                        dtype=bool, count=len(values))
 
 
-def _restore(values: list, record: dict, sheet: _Sheet, column: str) -> pd.Series:
-    """Cell values converted to the dtype ``record`` names; errors name the cells."""
+# -- the dtypes of the qdacore sheet ------------------------------------------------------
+_EXTENSION = (pd.BooleanDtype, pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype,
+              pd.UInt16Dtype, pd.UInt32Dtype, pd.UInt64Dtype, pd.Float32Dtype, pd.Float64Dtype,
+              pd.StringDtype, pd.DatetimeTZDtype)
+#: The dtypes a workbook carries, in words (for messages).
+DTYPES = ("bool, int8 to int64, uint8 to uint64, float16 to float64, object, datetime64 and timedelta64 "
+          "(s, ms, us, ns), and pandas' boolean, Int8 to Int64, UInt8 to UInt64, Float32, Float64, "
+          "string, str, datetime64 with a time zone and category")
+
+
+def _supported(dtype: Any) -> bool:
+    """A dtype whose values an Excel workbook carries and reads back."""
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "Mm":
+            return np.datetime_data(dtype)[0] in ("s", "ms", "us", "ns")
+        return dtype.kind in "biufO"
+    return isinstance(dtype, _EXTENSION)
+
+
+class _Spec:
+    """A column's dtype as the qdacore sheet records it, checked."""
+
+    def __init__(self, dtype: Any, empty: Optional[str] = None, inner: Optional[_Spec] = None) -> None:
+        self.dtype = dtype  # a pandas dtype; a CategoricalDtype with ``inner`` its categories' spec
+        self.empty = empty
+        self.inner = inner
+
+
+def _spec(record: Any, where: str, nested: bool = False) -> _Spec:
+    """The checked dtype of a record of the qdacore sheet (``where`` names its cell)."""
+    if not isinstance(record, dict):
+        raise ValueError(f"{where}: {json.dumps(record)[:80]} is not a dtype record such as "
+                         f'{{"dtype": "int64"}}; {_FIX_SCHEMA}')
+    unknown = sorted(set(record) - {"dtype", "ordered", "categories", "values", "empty"})
+    if unknown:
+        raise ValueError(f"{where}: the record has the unknown key(s) {check.examples(unknown)}; {_FIX_SCHEMA}")
     name = record.get("dtype")
-    missing = _missing(values)
-    if "empty" in record and missing.any():
-        values = [record["empty"] if m else v for v, m in zip(values, missing)]
-        missing = np.zeros(len(values), dtype=bool)
+    if not isinstance(name, str):
+        raise ValueError(f"{where}: the record names no dtype (\"dtype\": {json.dumps(name)}); {_FIX_SCHEMA}")
     if name == "category":
-        categories = _restore(list(record["values"]), record["categories"], sheet, column)
-        inner = _restore(values, record["categories"], sheet, column)
-        categorical = pd.CategoricalDtype(categories.tolist(), ordered=bool(record["ordered"]))
-        result = pd.Series(pd.Categorical(inner, dtype=categorical))
-        unknown = result.isna().to_numpy() & ~missing
-        if unknown.any():
-            raise ValueError(f"{sheet.where(column, unknown)}: {check.examples(inner[unknown].unique())} "
-                             f"is not one of the column's categories {check.examples(categorical.categories)}; "
-                             "enter one of them")
-        return result
+        if nested:
+            raise ValueError(f"{where}: the categories of a category are a category; {_FIX_SCHEMA}")
+        if "empty" in record or not isinstance(record.get("ordered"), bool) \
+                or not isinstance(record.get("values"), list) or "categories" not in record:
+            raise ValueError(f"{where}: a category record needs \"ordered\" (true or false), \"categories\" "
+                             f"(their dtype) and \"values\" (a list); {_FIX_SCHEMA}")
+        inner = _spec(record["categories"], where, nested=True)
+        values = list(record["values"])
+        categories = _restore(values, inner, lambda mask=None: f"{where}: category value(s)"
+                              + (f" {check.examples(np.asarray(values, dtype=object)[mask].tolist())}"
+                                 if mask is not None else ""))
+        try:
+            categorical = pd.CategoricalDtype(categories.tolist(), ordered=record["ordered"])
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{where}: the categories cannot be used ({err}); {_FIX_SCHEMA}") from None
+        return _Spec(categorical, inner=inner)
+    if set(record) - {"dtype", "empty"}:
+        raise ValueError(f"{where}: \"ordered\", \"categories\" and \"values\" belong to a category record, "
+                         f"not to dtype {name!r}; {_FIX_SCHEMA}")
+    dtype: Any
     try:
         dtype = pd.api.types.pandas_dtype(name)
-    except TypeError:
-        raise ValueError(f"{sheet.source}: sheet {_SCHEMA!r} records dtype {name!r} for "
-                         f"{sheet.name}.{column}, which this pandas does not know") from None
-    if name == "object":
+    except (TypeError, ValueError, ImportError):
+        dtype = None
+    if dtype is None or not _supported(dtype):
+        raise ValueError(f"{where}: dtype {name!r} is not one that to_excel writes ({DTYPES}); {_FIX_SCHEMA}")
+    empty = record.get("empty")
+    if "empty" in record and (empty != "" or not pd.api.types.is_string_dtype(dtype)):
+        raise ValueError(f"{where}: \"empty\" is {json.dumps(empty)[:40]}; to_excel writes \"empty\": \"\" "
+                         f"for text columns only; {_FIX_SCHEMA}")
+    return _Spec(dtype, empty="" if "empty" in record else None)
+
+
+def _restore(values: list, spec: _Spec, where: Callable[..., str]) -> pd.Series:
+    """Cell values converted to the dtype of ``spec``; errors name the cells
+    (``where(mask)``)."""
+    dtype = spec.dtype
+    missing = _missing(values)
+    if spec.empty is not None and missing.any():
+        values = [spec.empty if m else v for v, m in zip(values, missing)]
+        missing = np.zeros(len(values), dtype=bool)
+    if isinstance(dtype, pd.CategoricalDtype):
+        assert spec.inner is not None
+        inner = _restore(values, spec.inner, where)
+        unknown = ~inner.isin(dtype.categories).to_numpy(dtype=bool) & ~missing
+        if unknown.any():
+            raise ValueError(f"{where(unknown)}: {check.examples(inner[unknown].unique())} "
+                             f"is not one of the column's categories {check.examples(dtype.categories)}; "
+                             "enter one of them")
+        return pd.Series(pd.Categorical(inner, dtype=dtype))
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return pd.Series(values, dtype=object).where(~missing, None)
     if pd.api.types.is_bool_dtype(dtype):
         flags = pd.Series([None if m else _flag(v) for v, m in zip(values, missing)], dtype=object)
         bad = flags.isna().to_numpy() & ~missing
         if bad.any():
-            raise ValueError(f"{sheet.where(column, bad)}: not TRUE or FALSE; enter TRUE or FALSE")
+            raise ValueError(f"{where(bad)}: not TRUE or FALSE; enter TRUE or FALSE")
         if not pd.api.types.is_extension_array_dtype(dtype):
             if missing.any():
-                raise ValueError(f"{sheet.where(column, missing)}: empty, and the column holds "
+                raise ValueError(f"{where(missing)}: empty, and the column holds "
                                  "TRUE or FALSE in every row; fill the cell(s)")
             return flags.astype(bool)
         return flags.astype(dtype)
     if pd.api.types.is_numeric_dtype(dtype):
-        numbers = pd.to_numeric(pd.Series([None if m else v for v, m in zip(values, missing)], dtype=object),
-                                errors="coerce")
-        bad = numbers.isna().to_numpy() & ~missing
-        if bad.any():
-            raise ValueError(f"{sheet.where(column, bad)}: not a number; enter a number")
-        if pd.api.types.is_integer_dtype(dtype):
-            known = ~missing
-            whole = numbers[known].astype(float).map(float.is_integer).to_numpy(dtype=bool)
-            if not whole.all():
-                bad = known.copy()
-                bad[known] = ~whole
-                raise ValueError(f"{sheet.where(column, bad)}: not a whole number; enter a whole number")
-            if missing.any() and not pd.api.types.is_extension_array_dtype(dtype):
-                raise ValueError(f"{sheet.where(column, missing)}: empty, and the column holds a whole "
-                                 "number in every row; fill the cell(s)")
-            as_int = pd.Series([None if m else _whole(v) for v, m in zip(values, missing)], dtype=object)
-            return as_int.astype(dtype)
-        return numbers.astype(dtype)
+        return _numbers(values, missing, dtype, where)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         texts = pd.Series([None if m else v.isoformat() if isinstance(v, (dt.datetime, dt.date))
                            else str(v) for v, m in zip(values, missing)], dtype=object)
         times = pd.to_datetime(texts, format="ISO8601", errors="coerce")
         bad = times.isna().to_numpy() & ~missing
         if bad.any():
-            raise ValueError(f"{sheet.where(column, bad)}: not a date and time; enter one "
+            raise ValueError(f"{where(bad)}: not a date and time; enter one "
                              "(as yyyy-mm-dd hh:mm:ss)")
-        if isinstance(dtype, pd.DatetimeTZDtype):
-            return times.dt.tz_localize("UTC").dt.tz_convert(dtype.tz).astype(dtype)
-        return times.astype(dtype)
+        try:
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                return times.dt.tz_localize("UTC").dt.tz_convert(dtype.tz).astype(dtype)
+            return times.astype(dtype)
+        except (ValueError, OverflowError) as err:  # out of the unit's range
+            raise ValueError(f"{where()}: a date and time out of the column's range ({err}); enter "
+                             "another") from None
     if pd.api.types.is_timedelta64_dtype(dtype):
-        return pd.to_timedelta(pd.Series([None if m else str(v) for v, m in zip(values, missing)],
-                                         dtype=object)).astype(dtype)
+        spans = pd.to_timedelta(pd.Series([None if m else str(v) for v, m in zip(values, missing)],
+                                          dtype=object), errors="coerce")
+        bad = spans.isna().to_numpy() & ~missing
+        if bad.any():
+            raise ValueError(f"{where(bad)}: not a time span; enter one (as 1 days 02:03:04)")
+        return spans.astype(dtype)
     as_text = pd.Series([None if m else v if isinstance(v, str) else _as_text(v)
                          for v, m in zip(values, missing)], dtype=object)
     return as_text.astype(dtype)
+
+
+def _numbers(values: list, missing: np.ndarray, dtype: Any, where: Callable[..., str]) -> pd.Series:
+    """Cells as numbers of ``dtype``: TRUE/FALSE, text that is no number, a
+    fraction in a whole-number column or a number out of the dtype's range
+    are errors naming the cells."""
+    flags = np.fromiter((isinstance(v, (bool, np.bool_)) for v in values), dtype=bool, count=len(values))
+    if flags.any():
+        raise ValueError(f"{where(flags)}: TRUE or FALSE, not a number; enter a number")
+    numbers = pd.to_numeric(pd.Series([None if m else v for v, m in zip(values, missing)], dtype=object),
+                            errors="coerce")
+    bad = numbers.isna().to_numpy() & ~missing
+    if bad.any():
+        raise ValueError(f"{where(bad)}: not a number; enter a number")
+    if pd.api.types.is_integer_dtype(dtype):
+        known = ~missing
+        whole = numbers[known].astype(float).map(float.is_integer).to_numpy(dtype=bool)
+        if not whole.all():
+            bad = known.copy()
+            bad[known] = ~whole
+            raise ValueError(f"{where(bad)}: not a whole number; enter a whole number")
+        if missing.any() and not pd.api.types.is_extension_array_dtype(dtype):
+            raise ValueError(f"{where(missing)}: empty, and the column holds a whole "
+                             "number in every row; fill the cell(s)")
+        ints = [None if m else _whole(v) for v, m in zip(values, missing)]
+        limits = np.iinfo(getattr(dtype, "numpy_dtype", dtype))
+        out = np.fromiter((i is not None and not limits.min <= i <= limits.max for i in ints), dtype=bool,
+                          count=len(ints))
+        if out.any():
+            raise ValueError(f"{where(out)}: out of the column's range ({dtype}: {limits.min:,} to "
+                             f"{limits.max:,}); enter a number in it")
+        return pd.Series(ints, dtype=object).astype(dtype)
+    with np.errstate(over="ignore"):
+        result = numbers.astype(dtype)
+    overflow = np.isinf(result.to_numpy(dtype=float, na_value=np.nan)) & np.isfinite(
+        numbers.to_numpy(dtype=float, na_value=np.nan))
+    if overflow.any():
+        raise ValueError(f"{where(overflow)}: out of the column's range ({dtype}); enter a smaller number")
+    return result
 
 
 def _whole(v: Any) -> int:
@@ -538,7 +766,7 @@ def _inferred(values: list) -> pd.Series:
     return pd.Series(values, dtype=object).where(~missing, None).infer_objects()
 
 
-def _table(sheet: _Sheet, records: dict[str, dict], extra_text: Optional[list] = None) -> pd.DataFrame:
+def _table(sheet: _Sheet, specs: dict[str, _Spec], extra_text: Optional[list] = None) -> pd.DataFrame:
     """A table from its sheet: the recorded columns in their order (restored),
     then columns added in Excel."""
     for column in _REQUIRED[sheet.name]:
@@ -546,51 +774,81 @@ def _table(sheet: _Sheet, records: dict[str, dict], extra_text: Optional[list] =
             raise ValueError(f"{sheet.source}: sheet {sheet.name!r} has no column {column!r} (row 1); "
                              f"the {sheet.name} table needs it: restore the column from the export")
     out: dict = {}
-    for column, record in records.items():
+    for column, spec in specs.items():
         if column == "text" and extra_text is not None:
-            out[column] = _restore(extra_text, record, sheet, column)
+            out[column] = _restore(extra_text, spec, lambda mask=None: sheet.where("text", mask)
+                                   + " (the text, on the texts sheet)")
         elif column in sheet.columns:
-            out[column] = _restore(sheet.columns[column], record, sheet, column)
-    if extra_text is not None and "text" not in records and any(t is not None for t in extra_text):
+            out[column] = _restore(sheet.columns[column], spec,
+                                   lambda mask=None, column=column: sheet.where(column, mask))
+    if extra_text is not None and "text" not in specs and any(t is not None for t in extra_text):
         out["text"] = pd.Series(extra_text, dtype=object)  # texts added in Excel
     for column, values in sheet.columns.items():
-        if column not in records and column not in out and not (sheet.name == "codings" and column in _DERIVED):
+        if column not in specs and column not in out and not (sheet.name == "codings" and column in _DERIVED):
             out[column] = _inferred(values)
     n = len(sheet.rows)
     return pd.DataFrame({k: v.reset_index(drop=True) for k, v in out.items()}, index=pd.RangeIndex(n))
 
 
-def _schema(workbook: Any, source: str) -> tuple[str, dict[str, dict[str, dict]]]:
+def _schema(workbook: Any, source: str, merged: Optional[list] = None,
+            ) -> tuple[str, dict[str, dict[str, _Spec]]]:
+    """The project's name and every column's checked dtype, from the qdacore
+    sheet; errors name its cells."""
     if _SCHEMA not in workbook.sheetnames:
         raise ValueError(
             f"{source}: the workbook has no sheet {_SCHEMA!r}, so it was not written by "
             "Project.to_excel (that sheet records the format and every column's type). Export the "
             "project with project.to_excel(path), or build a qdacore.Project from your own sheets "
             "read with pandas.read_excel")
-    sheet = _Sheet(workbook, _SCHEMA, source)
+    sheet = _Sheet(workbook, _SCHEMA, source, merged)
     for column in ("table", "column", "dtype"):
         if column not in sheet.columns:
             raise ValueError(f"{source}: sheet {_SCHEMA!r} has no column {column!r}; the sheet is "
-                             "damaged: export the project again")
+                             f"damaged: {_FIX_SCHEMA}")
+    letter = _letter(sheet.header.index("dtype"))
     info: dict = {}
-    tables: dict[str, dict[str, dict]] = {t: {} for t in _TABLES if t != "texts"}
-    for table, column, value in zip(sheet.columns["table"], sheet.columns["column"], sheet.columns["dtype"]):
+    cells: dict = {}
+    tables: dict[str, dict[str, _Spec]] = {t: {} for t in _TABLES if t != "texts"}
+    rows = sheet.rows.tolist()
+    for row, table, column, value in zip(rows, sheet.columns["table"], sheet.columns["column"],
+                                         sheet.columns["dtype"]):
+        cell = f"{source}: sheet {_SCHEMA!r}, cell {letter}{row}"
         if table == "project":
-            info[column] = value
-        elif table in tables and isinstance(column, str):
-            try:
-                tables[table][column] = json.loads(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{source}: sheet {_SCHEMA!r}: the dtype of {table}.{column} is not "
-                                 f"readable ({value!r}); export the project again") from None
+            if column in info:
+                raise ValueError(f"{cell}: a second {column!r} of the project; delete the row, or "
+                                 f"{_FIX_SCHEMA}")
+            info[column], cells[column] = value, cell
+            continue
+        if table not in tables or not isinstance(column, str) or not column:
+            raise ValueError(f"{source}: sheet {_SCHEMA!r}, row {row}: {table!r}, {column!r} is not a "
+                             f"column of a table ({', '.join(tables)}); delete the row, or {_FIX_SCHEMA}")
+        where = f"{cell} (the dtype of {table}.{column})"
+        if column in tables[table]:
+            raise ValueError(f"{where}: {table}.{column} is recorded twice; delete one row, or {_FIX_SCHEMA}")
+        if not isinstance(value, str):
+            raise ValueError(f"{where}: {value!r} is not a dtype record such as "
+                             f'{{"dtype": "int64"}}; {_FIX_SCHEMA}')
+        try:
+            record = json.loads(value)
+        except (ValueError, RecursionError):
+            raise ValueError(f"{where}: {value[:60]!r} is not readable JSON; {_FIX_SCHEMA}") from None
+        tables[table][column] = _spec(record, where)
     if info.get("format") != FORMAT:
         raise ValueError(f"{source}: sheet {_SCHEMA!r} names the format {info.get('format')!r}, not "
                          f"{FORMAT!r}; export the project again with project.to_excel(path)")
     version = info.get("version")
-    if not isinstance(version, (int, float)) or version > VERSION:
-        raise ValueError(f"{source}: format version {version!r} is newer than this qdacore reads "
+    where = cells.get("version", f"{source}: sheet {_SCHEMA!r}")
+    whole = isinstance(version, int) or (isinstance(version, float) and version.is_integer())
+    if isinstance(version, bool) or not whole or not isinstance(version, (int, float)):
+        raise ValueError(f"{where}: the format version is {version!r}, not a whole number; {_FIX_SCHEMA}")
+    if version > VERSION:
+        raise ValueError(f"{where}: format version {version!r} is newer than this qdacore reads "
                          f"({VERSION}); upgrade qdacore")
-    return str(info.get("name") or Path(source).stem), tables
+    if version < 1:
+        raise ValueError(f"{where}: format version {version!r} does not exist (versions run from 1 to "
+                         f"{VERSION}); {_FIX_SCHEMA}")
+    name = info.get("name")
+    return (str(name) if name is not None and name != "" else Path(source).stem), tables
 
 
 def _texts(sheet: _Sheet, documents: _Sheet) -> list:
@@ -655,12 +913,17 @@ def read_excel(path: Union[str, Path]) -> Project:
         ``path`` does not exist.
     ValueError
         Not a workbook ``to_excel`` wrote (no ``qdacore`` sheet, another
-        format or a newer version); a missing sheet or required column; a
-        cell whose value its column's dtype cannot hold; a coding of an item
-        or code that is not on its sheet, or whose ``doc`` is not its item's
-        document; and every validation error of :class:`~qdacore.Project`.
-        Each message names the sheet, the column and the rows, and says how
-        to fix them.
+        format or a newer version); a ``qdacore`` sheet edited out of shape
+        (a dtype record that is not one ``to_excel`` writes, a version that
+        is not a whole number from 1 to ``VERSION``: the message names the
+        cell); a missing sheet or required column; a formula or an Excel
+        error value in a cell; merged cells; a cell whose value its column's
+        dtype cannot hold (TRUE or FALSE in a number column, a number beyond
+        the dtype's range, an escaped lone surrogate ``_xD800_``); a coding
+        of an item or code that is not on its sheet, or whose ``doc`` is not
+        its item's document; and every validation error of
+        :class:`~qdacore.Project`. Each message names the sheet, the column
+        and the rows, and says how to fix them.
 
     Examples
     --------
@@ -682,14 +945,15 @@ def read_excel(path: Union[str, Path]) -> Project:
     if not path.is_file():
         raise FileNotFoundError(f"path={str(path)!r} is not a file")
     source = path.name
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+    try:  # formulas as formulas (data_only=False), so that they are refused, not read as their cache
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        merged = _merged_ranges(path, [*_TABLES, _SCHEMA])
+    except Exception as err:  # zipfile.BadZipFile, KeyError, InvalidFileException, ParseError ...
         raise ValueError(f"{source}: not an .xlsx workbook openpyxl can read ({err}); "
                          "save it from Excel as .xlsx") from None
     try:
-        name, records = _schema(workbook, source)
-        sheets = {t: _Sheet(workbook, t, source) for t in _TABLES}
+        name, records = _schema(workbook, source, merged.get(_SCHEMA))
+        sheets = {t: _Sheet(workbook, t, source, merged.get(t)) for t in _TABLES}
     finally:
         workbook.close()
     texts = _texts(sheets["texts"], sheets["documents"])

@@ -6,18 +6,30 @@ takes the exports (REFI-QDA files, read with :func:`qdacore.read_qdpx`, or
 Projects) and returns one project whose codings say who made them, ready for
 :meth:`qdacore.Project.agreement`. Each table is merged by a rule:
 
+Projects
+    A list (or tuple) of Projects or paths, one per coder. The same Project
+    object, or the same file, given twice is an error: the merge would
+    measure a coder's agreement with themselves. One project alone is merged
+    with a warning (there is nothing to compare it with), and so are two
+    projects whose codings are identical once their coders are renamed (a
+    file read twice: agreement perfect by construction).
 Coders
     ``codings.coder`` of each file: the file's users (their names, as
     :func:`~qdacore.read_qdpx` reads them), or the names given by
-    ``coders=[...]``, one per project, which replace them (and drop the
-    users' GUIDs). Without ``coders=``, every coding must name its coder, and
+    ``coders=[...]``, a list (or tuple) of distinct non-empty strings, one
+    per project in their order, which replace them (and drop the users'
+    GUIDs); a set is refused, having no order. Without ``coders=``, every
+    coding must name its coder, and
     two projects may not share a coder: the same name in two exports is most
     often the package's default user (pass ``coders=``), or a coding made
     before the copies were made (drop it from all but one with
     :meth:`~qdacore.Project.subset`).
 Documents
     The same document when their texts are equal (a SHA-256 of the text),
-    whatever their names; documents without a text match by id. The merged
+    whatever their names; among several documents with that text, the one
+    with the same id, else the same GUID, else the same ``name``, else the
+    first one left, in order (only this last match warns: a document renamed
+    in a copy). Documents without a text match by id. The merged
     document takes the id and the attributes of the first project that has
     it, missing attributes filled from later ones. A document whose id
     names a document of another text in an earlier project is an error
@@ -26,8 +38,7 @@ Documents
     version, or leave it out of one project with
     :meth:`~qdacore.Project.subset`. A document that some projects lack is
     kept, with a warning naming it and the projects that have it (its units
-    are rated only by the coders who saw it); one renamed in a copy is
-    merged, with a warning naming both names.
+    are rated only by the coders who saw it).
 Items
     One unit per span: items of one document with the same ``start`` and
     ``end`` (and ``scope``) are one item, within a project and across
@@ -40,7 +51,10 @@ Codebook
     their ids are. A code only one project has is kept, under its parent's
     merged code. A merged code keeps the first project's id, parent and
     level, and its attributes, missing ones filled from later projects; it
-    is an error for two codes of one project to meet in one merged code.
+    is an error for two codes of one project to meet in one merged code. A
+    code only one project has, at a level that none of the other projects
+    names (``lvlB`` where the others have ``theme`` and ``subtheme``), is kept
+    with a warning: the merged codebook then mixes two sets of level names.
     Groups merge the same way, and their members are the union.
 Codings
     All of them, each pointing to the merged item and code; a coding GUID
@@ -55,6 +69,7 @@ each coder gave each document, and
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,11 +98,11 @@ class _Source:
         if isinstance(entry, CodedProject):
             self.project = entry
             self.label = f"projects[{k}] ({entry.name!r})"
-        elif isinstance(entry, (str, Path)):
-            self.project = read_qdpx(entry, positions=positions)
+        elif isinstance(entry, (str, os.PathLike)) and not isinstance(entry, bytes):
+            self.project = read_qdpx(Path(entry), positions=positions)
             self.label = f"projects[{k}] ({Path(entry).name})"
         else:
-            raise TypeError(f"projects[{k}] is a {type(entry).__name__}; pass Projects or paths of "
+            raise TypeError(f"projects[{k}] is {_a(entry)}; pass Projects or paths of "
                             "REFI-QDA files (.qdpx, .qde)")
 
 
@@ -112,17 +127,94 @@ def _first_filled(stacked: pd.DataFrame, key: str, keep: Sequence[str] = ()) -> 
     return first
 
 
+# -- arguments ----------------------------------------------------------------------------
+def _a(value: Any) -> str:
+    """``a list``, ``an int``, ``None``: what a value is, for a message."""
+    if value is None:
+        return "None"
+    kind = type(value).__name__
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
+
+
+def _names(coders: Any, n: int) -> list[str]:
+    """``coders=`` checked: a list or tuple of ``n`` distinct, non-empty strings."""
+    if isinstance(coders, str):
+        raise TypeError(f"coders={coders!r} is one string; give a list of names, one per project in "
+                        f"their order, e.g. coders=['A', 'B']")
+    if not isinstance(coders, (list, tuple)):
+        why = " (a set has no order, so the names could not be matched to the projects)" \
+            if isinstance(coders, (set, frozenset)) else ""
+        raise TypeError(f"coders= is {_a(coders)}{why}; give a list (or tuple) of names, "
+                        "one per project in their order, e.g. coders=['A', 'B']")
+    for k, coder in enumerate(coders):
+        if not isinstance(coder, str):
+            raise TypeError(f"coders[{k}] is {coder!r} ({type(coder).__name__}); a coder's name is a "
+                            "non-empty string")
+        if not coder.strip():
+            raise ValueError(f"coders[{k}] is {coder!r}; a coder's name is a non-empty string")
+    if len(coders) != n:
+        raise ValueError(f"coders= gives {len(coders)} name(s) for {n} project(s); give one name per "
+                         "project, in their order")
+    seen: dict[str, int] = {}
+    for k, coder in enumerate(coders):
+        if coder in seen:
+            raise ValueError(f"coders[{seen[coder]}] and coders[{k}] are both {coder!r}; give each project "
+                             "its own coder's name")
+        seen[coder] = k
+    return list(coders)
+
+
+def _same_file(a: Any, b: Any) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _check_twice(projects: Sequence[Any], sources: list[_Source], coders: Optional[Sequence[Any]]) -> None:
+    """One project, or the same one twice, compares a coder with themselves:
+    the same Project object or file twice is an error, one project a warning,
+    two projects with identical codings a warning."""
+    for j in range(len(projects)):
+        for k in range(j):
+            a, b = projects[k], projects[j]
+            same = a is b if isinstance(a, CodedProject) else \
+                isinstance(b, (str, os.PathLike)) and _same_file(a, b)
+            if same:
+                raise ValueError(f"projects[{k}] and projects[{j}] are the same "
+                                 f"{'Project' if isinstance(a, CodedProject) else 'file'}; merging it with "
+                                 "itself would measure a coder's agreement with themselves: pass each "
+                                 "coder's own copy once")
+    if len(sources) == 1:
+        warnings.warn(f"merge_coders got one project ({sources[0].label}): there is nothing to merge it with, "
+                      "and agreement needs the codings of two coders or more; pass the coders' copies, "
+                      "one per coder", UserWarning, stacklevel=3)
+        return
+    if coders is None:
+        return  # the same coder in two projects is an error in _coded
+    seen: dict = {}
+    for k, source in enumerate(sources):
+        codings = source.project.codings
+        if not len(codings):
+            continue
+        columns = [c for c in codings.columns if c not in ("coder", "coder_guid", "guid")]
+        try:
+            key = pd.util.hash_pandas_object(codings[columns], index=False).to_numpy().tobytes()
+        except TypeError:  # unhashable cells: no check
+            continue
+        if key in seen:
+            warnings.warn(f"{sources[seen[key]].label} and {source.label} hold identical codings: as two "
+                          "coders they agree perfectly by construction; check that each is a different "
+                          "coder's copy", UserWarning, stacklevel=3)
+        seen.setdefault(key, k)
+
+
 # -- coders -------------------------------------------------------------------------------
 def _coded(sources: list[_Source], coders: Optional[Sequence[Any]]) -> list[pd.DataFrame]:
     """Each project's codings with their coder set."""
     out = []
     if coders is not None:
-        if isinstance(coders, str) or len(coders) != len(sources):
-            raise ValueError(f"coders= gives {1 if isinstance(coders, str) else len(coders)} name(s) "
-                             f"for {len(sources)} projects; give one name per project, in their order")
-        names = pd.Series(list(coders), dtype=object)
-        if names.isna().any() or names.duplicated().any():
-            raise ValueError(f"coders={list(coders)!r}: names must be given and distinct, one per project")
+        coders = _names(coders, len(sources))
         for source, coder in zip(sources, coders):
             codings = source.project.codings
             if "coder" in codings.columns and "coder_guid" in codings.columns:
@@ -168,9 +260,24 @@ def _first_difference(a: str, b: str) -> str:
             f"{a[max(k - 10, 0):k + 10]!r} against {b[max(k - 10, 0):k + 10]!r}{hint}")
 
 
+def _attribute(docs: pd.DataFrame, column: str) -> list:
+    """A column of the documents as keys (None where missing or absent); GUIDs
+    in one spelling."""
+    if column not in docs.columns:
+        return [None] * len(docs)
+    if column == "guid":
+        return _guid_keys(docs)
+    return [v if isinstance(v, str) and v else None for v in docs[column].astype(object)]
+
+
 def _documents(sources: list[_Source]) -> tuple[pd.DataFrame, list[dict]]:
-    """The merged documents table, and each project's {doc id: merged id}."""
-    merged: list[dict] = []  # id, digest, text, label, projects
+    """The merged documents table, and each project's {doc id: merged id}.
+
+    A document matches an earlier one with the same text; among several with
+    that text, the one with the same id, else the same GUID, else the same
+    name, else the first one left (the only match that warns: a document
+    renamed in a copy). Documents without a text match by id."""
+    merged: list[dict] = []  # id, digest, text, label, projects, guid, name
     by_digest: dict[str, list[int]] = {}
     by_id: dict[Any, int] = {}
     maps: list[dict] = []
@@ -179,11 +286,29 @@ def _documents(sources: list[_Source]) -> tuple[pd.DataFrame, list[dict]]:
     for k, source in enumerate(sources):
         docs = source.project.documents
         texts = docs["text"].to_numpy(dtype=object) if "text" in docs.columns else np.full(len(docs), None)
+        ids = docs["doc"].tolist()
+        digests = [_digest(t) for t in texts]
+        keys = {"id": ids, "guid": _attribute(docs, "guid"), "name": _attribute(docs, "name")}
+        chosen: list[Optional[int]] = [None] * len(ids)
         used: set[int] = set()
+        for key in ("id", "guid", "name", None):  # by text: same id first, text alone last
+            for r, digest in enumerate(digests):
+                if chosen[r] is not None or digest is None:
+                    continue
+                value = keys[key][r] if key is not None else None
+                if key is not None and value is None:
+                    continue
+                m = next((m for m in by_digest.get(digest, []) if m not in used
+                          and (key is None or merged[m][key] == value)), None)
+                if m is None:
+                    continue
+                chosen[r] = m
+                used.add(m)
+                if key is None and merged[m]["id"] != ids[r]:
+                    renamed.append(f"{ids[r]!r} of {source.label} is {merged[m]['id']!r} of {merged[m]['label']}")
         mapping: dict = {}
-        for doc, text in zip(docs["doc"], texts):
-            digest = _digest(text)
-            m = next((m for m in by_digest.get(digest or "", []) if m not in used), None)
+        for r, (doc, text, digest) in enumerate(zip(ids, texts, digests)):
+            m = chosen[r]
             if m is None and doc in by_id:
                 m = by_id[doc]
                 known = merged[m]["text"]
@@ -199,12 +324,11 @@ def _documents(sources: list[_Source]) -> tuple[pd.DataFrame, list[dict]]:
                 if known is None and digest is not None:
                     merged[m].update(text=text, digest=digest)
                     by_digest.setdefault(digest, []).append(m)
-            elif m is not None and merged[m]["id"] != doc:
-                renamed.append(f"{doc!r} of {source.label} is {merged[m]['id']!r} of {merged[m]['label']}")
             if m is None:
                 m = len(merged)
                 merged.append({"id": doc, "digest": digest, "text": text if digest else None,
-                               "label": source.label, "projects": []})
+                               "label": source.label, "projects": [], "guid": keys["guid"][r],
+                               "name": keys["name"][r]})
                 by_id[doc] = m
                 if digest is not None:
                     by_digest.setdefault(digest, []).append(m)
@@ -267,6 +391,27 @@ def _match(sources: list[_Source], tables: list[pd.DataFrame], key: str, what: s
     return maps, rows, renamed
 
 
+def _new_levels(sources: list[_Source], books: list[Codebook], code_maps: list[dict]) -> list[str]:
+    """Codes only one project has, at a level the other projects do not name."""
+    if len(sources) < 2:
+        return []
+    named = [set(b.codes["level"].dropna()) if "level" in b.codes.columns else set() for b in books]
+    count: dict[Any, int] = {}
+    for mapping in code_maps:
+        for m in set(mapping.values()):
+            count[m] = count.get(m, 0) + 1
+    out = []
+    for k, (source, book, mapping) in enumerate(zip(sources, books, code_maps)):
+        others = set().union(*(named[j] for j in range(len(books)) if j != k))
+        if not others or "level" not in book.codes.columns:
+            continue
+        for code, level in zip(book.codes["code"], book.codes["level"]):
+            if count[mapping[code]] == 1 and not _none(level) and level not in others:
+                out.append(f"{code!r} at level {level!r} in {source.label} (the others have "
+                           f"{', '.join(map(repr, sorted(others, key=str)))})")
+    return out
+
+
 def _codebook(sources: list[_Source]) -> tuple[Codebook, list[dict]]:
     """The merged codebook, and each project's {code id: merged id}."""
     books = [s.project.codebook for s in sources]
@@ -286,6 +431,12 @@ def _codebook(sources: list[_Source]) -> tuple[Codebook, list[dict]]:
     members = pd.concat([b.members.assign(group=b.members["group"].map(g), code=b.members["code"].map(c))
                          for b, g, c in zip(books, group_maps, code_maps)], ignore_index=True)
     members = members.drop_duplicates(["group", "code"]).reset_index(drop=True)
+    levels = _new_levels(sources, books, code_maps)
+    if levels:
+        warnings.warn(f"{len(levels)} code(s) that only one project has sit at a level the other projects "
+                      f"do not name, so the merged codebook mixes two sets of level names: {_listed(levels)}; "
+                      "rename the level in that project's codebook (or the code's level) to match",
+                      UserWarning, stacklevel=3)
     notes = renamed + renamed_groups
     if notes:
         warnings.warn(f"{len(notes)} code(s) or group(s) were renamed in a copy and are merged by GUID: "
@@ -339,17 +490,19 @@ def merge_coders(
     :meth:`~qdacore.Project.agreement`.
 
     The rules for documents, items, codes and coders are in the module
-    docstring: documents match by text (else by id), identical spans are one
-    item, codes match by GUID (else by id), and a document, code or item
-    that only one project has is kept.
+    docstring: documents match by text (among equal texts by id, GUID, then
+    name; else by id), identical spans are one item, codes match by GUID
+    (else by id), and a document, code or item that only one project has is
+    kept.
 
     Parameters
     ----------
     projects : list of Project, str or Path
-        The copies: Projects, or paths of ``.qdpx``/``.qde`` files read with
-        :func:`qdacore.read_qdpx`.
+        The copies, a list or tuple: Projects, or paths of ``.qdpx``/``.qde``
+        files read with :func:`qdacore.read_qdpx`; each one once.
     coders : list of str, optional
-        One coder name per project, replacing the names of the files' users.
+        One coder name per project, in their order, replacing the names of
+        the files' users: a list or tuple of distinct non-empty strings.
         Without it every coding must name its coder, and no coder may appear
         in two projects.
     name : str, optional
@@ -365,18 +518,24 @@ def merge_coders(
     Raises
     ------
     ValueError
-        No project; ``coders`` not one distinct name per project; codings
-        without a coder, or a coder in two projects, without ``coders``; a
-        document named as one of an earlier project but with another text;
-        two codes (or documents) of one project that match one merged code.
+        No project; the same Project or file twice; ``coders`` not one
+        distinct non-empty name per project; codings without a coder, or a
+        coder in two projects, without ``coders``; a document named as one
+        of an earlier project but with another text; two codes (or
+        documents) of one project that match one merged code.
     TypeError
-        An entry that is neither a Project nor a path.
+        ``projects`` or ``coders`` not a list or tuple (a set, a generator,
+        one string ...); an entry that is neither a Project nor a path; a
+        coder's name that is not a string; a ``name`` that is not a string.
 
     Warns
     -----
     UserWarning
-        Documents not in every project; documents, codes or groups renamed in
-        a copy; codes placed elsewhere in a later project's hierarchy.
+        One project only; two projects with identical codings; documents
+        not in every project; documents matched by their text alone (renamed
+        in a copy), codes or groups renamed in a copy; codes placed
+        elsewhere in a later project's hierarchy; a code only one project
+        has at a level the others do not name.
 
     Examples
     --------
@@ -403,11 +562,19 @@ def merge_coders(
     Name: percent, dtype: float64
     """
     check.choice(positions, "positions", POSITIONS)
-    if isinstance(projects, (str, Path)) or isinstance(projects, CodedProject):
-        raise TypeError("projects must be a list of Projects or paths, one per coder")
-    sources = [_Source(k, entry, positions) for k, entry in enumerate(projects)]
-    if not sources:
+    if not isinstance(projects, (list, tuple)):
+        what = "one Project" if isinstance(projects, CodedProject) else \
+            "one path" if isinstance(projects, (str, Path)) else _a(projects)
+        raise TypeError(f"projects= is {what}; give a list (or tuple) of Projects or paths of REFI-QDA "
+                        "files, one per coder (e.g. [a, b], or list(...))")
+    if not projects:
         raise ValueError("projects=[] holds no project; pass the coders' copies, one per coder")
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name= is {type(name).__name__}; give a string, or None for the projects' names")
+    if coders is not None:
+        coders = _names(coders, len(projects))  # before any file is read
+    sources = [_Source(k, entry, positions) for k, entry in enumerate(projects)]
+    _check_twice(projects, sources, coders)
     codings = _coded(sources, coders)
     documents, doc_maps = _documents(sources)
     codebook, code_maps = _codebook(sources)
