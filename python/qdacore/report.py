@@ -336,14 +336,13 @@ def _frequency_sections(page: _Page, project: Project, charted: list, labels: Un
 
 def _cooccurrence(project: Project, level: str, labels: Union[bool, str]) -> tuple:
     """The co-occurrence table in the context the project's shape gives
-    (:func:`qdacore.cooc.default_context`). Returns (table, context, call,
-    options of the call)."""
+    (:func:`qdacore.cooc.default_context`). Returns (table, context, call)."""
     call = f"project.cooccurrence({level!r}, labels={labels!r})"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the section says when nothing co-occurs
         table = project.cooccurrence(level, labels=labels)
     assert isinstance(table, pd.DataFrame)  # no by=, so one table
-    return table, table.attrs["context"], call, {}
+    return table, table.attrs["context"], call
 
 
 _CONTEXTS = {
@@ -387,7 +386,7 @@ def _relations(page: _Page, project: Project, focus: str, dims: pd.DataFrame,
                          f"project.crosstab({focus!r}, {group_set!r}, labels={labels!r})",
                          _table(cross), text="Codings; coded targets only, with totals.")
 
-    cooc, context, call, options = _cooccurrence(project, focus, labels)
+    cooc, context, call = _cooccurrence(project, focus, labels)
     values = cooc.to_numpy(dtype=float)
     off = values - np.diag(np.diag(values))
     linked = off.any(axis=0) | off.any(axis=1)
@@ -404,12 +403,7 @@ def _relations(page: _Page, project: Project, focus: str, dims: pd.DataFrame,
                      text=f"{explained} The diagonal is left blank; "
                           + (f"{int((~linked).sum())} targets that co-occur with none are not "
                              "drawn." if (~linked).any() else "every coded target is drawn."))
-        extra = "".join(f", {k}={v!r}" for k, v in options.items())
-        edges = project.cooccurrence_edges(focus, measures=["count", "c"], labels=labels, **options)
-        if edges.attrs.get("context", context) != context:  # the defaults disagree: say which
-            edges = project.cooccurrence_edges(focus, context=context, measures=["count", "c"],
-                                               labels=labels)
-            extra = f", context={context!r}"
+        edges = project.cooccurrence_edges(focus, measures=["count", "c"], labels=labels)
         if len(edges):
             nodes = set(edges["source"]) | set(edges["target"])
             edges.attrs["node_frequency"] = {k: v for k, v in
@@ -427,7 +421,7 @@ def _relations(page: _Page, project: Project, focus: str, dims: pd.DataFrame,
             strongest = edges.sort_values(["count", "c"], ascending=False, kind="stable").head(15)
             page.section(f"Co-occurrence network of {focus}",
                          f"project.cooccurrence_edges({focus!r}, measures=['count', 'c'], "
-                         f"labels={labels!r}{extra})",
+                         f"labels={labels!r})",
                          chart, "<h3>Strongest pairs</h3>", _table(strongest.reset_index(drop=True)),
                          text="Node area: the target's count on the diagonal; edge width: "
                               "co-occurrences; targets without a partner are left out."
