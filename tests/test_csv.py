@@ -158,3 +158,16 @@ def test_a_broken_csv_file_is_named(tmp_path, content):
     (folder / "documents.csv").write_text(content)
     with pytest.raises(ValueError, match=r"documents.csv: not a CSV table this schema describes"):
         qc.Project.from_csv(folder)
+
+
+def test_pipes_and_nested_json_are_refused_without_hanging(tmp_path):
+    import os
+    _, folder = small_with_numbers(tmp_path)
+    (folder / "project.json").write_text("[" * 100_000)
+    with pytest.raises(ValueError, match="is not a JSON schema"):
+        qc.Project.from_csv(folder)
+    (folder / "project.json").unlink()
+    (folder / "codings.csv").unlink()
+    os.mkfifo(folder / "codings.csv")  # reading it would block forever
+    with pytest.raises(FileNotFoundError, match="codings.csv is missing"):
+        qc.Project.from_csv(folder)

@@ -112,10 +112,13 @@ class ProjectOperations:
             ``codings.coder`` names whose codings to keep.
         where : boolean Series or str
             Codings to keep: True/False per row of :attr:`codings` (a Series
-            over them, or an array), or a condition evaluated with
-            :meth:`pandas.DataFrame.eval` on the codings, with the columns of
-            their items and documents beside them (looked up in that order,
-            as ``by=`` does), e.g. ``"coder == 'A' and end - start > 10"``.
+            over them, or an array), or a condition on the codings, with the
+            columns of their items and documents beside them (looked up in
+            that order, as ``by=`` does), e.g. ``"coder == 'A' and end - start
+            > 10"``. The condition is a small language read by qdacore, never
+            run as Python code: column names, constants, comparisons, ``in``,
+            ``and``/``or``/``not`` and arithmetic (:func:`qdacore.Project.subset`
+            lists it in full in the guide; anything else is a ValueError).
 
         Returns
         -------

@@ -94,17 +94,24 @@ def read_csv_folder(folder: Union[str, Path]) -> Project:
         raise FileNotFoundError(f"folder={str(folder)!r} is not a directory")
     schema_path = folder / "project.json"
     if schema_path.exists():
-        with open(schema_path, encoding="utf-8") as f:
-            schema = check_schema(json.load(f), str(schema_path))
+        if not schema_path.is_file():
+            raise ValueError(f"{schema_path} is not a regular file; a project folder's project.json is one")
+        try:
+            with open(schema_path, encoding="utf-8") as f:
+                raw = json.load(f)
+        except (RecursionError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ValueError(f"{schema_path} is not a JSON schema ({type(err).__name__}); rewrite it with "
+                             "write_csv_folder, or delete it to infer types") from None
+        schema = check_schema(raw, str(schema_path))
         for name in TABLES:
-            if not (folder / f"{name}.csv").exists():
+            if not (folder / f"{name}.csv").is_file():  # a folder, a pipe or a device is none
                 raise FileNotFoundError(f"{folder / f'{name}.csv'} is missing; a project folder needs {name}.csv")
         schema.setdefault("name", folder.name)
         return decode_tables(schema, lambda name: folder / f"{name}.csv", "")
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
-        if not path.exists():
+        if not path.is_file():
             if name in OPTIONAL:
                 continue
             raise FileNotFoundError(f"{path} is missing; a project folder needs {name}.csv")
