@@ -961,5 +961,30 @@ def read_excel(path: Union[str, Path]) -> Project:
               for t in _TABLES if t != "texts"}
     _check_references(tables["codings"], tables["items"], tables["codes"], sheets)
     codebook = Codebook(tables["codes"], tables["groups"], tables["members"], allow_empty=True)
-    return new_project(codebook, tables["documents"], tables["items"], tables["codings"],
-                       name=name, allow_empty=True)
+    project = new_project(codebook, tables["documents"], tables["items"], tables["codings"],
+                          name=name, allow_empty=True)
+    _check_derived(project, sheets["codings"])
+    return project
+
+
+def _check_derived(project: Project, sheet: _Sheet) -> None:
+    """Warn where a ``code_path`` or ``text`` cell of the codings sheet is not
+    what the project computes: those columns are recomputed (from ``code``, and
+    from the offsets and texts), so an edit made there is not kept."""
+    view = codings_table(project)
+    for column, source in (("code_path", "code"), ("text", "the offsets and the document text")):
+        if column not in sheet.columns or column in project.codings.columns:
+            continue
+
+        def differs(given: Any, actual: Any) -> bool:
+            if given is None:
+                return False
+            g, a = str(given), "" if pd.isna(actual) else str(actual)
+            return g != a and not (g.endswith("\u2026") and a.startswith(g[:-1]))  # cut by the writer
+
+        wrong = np.fromiter((differs(g, a) for g, a in zip(sheet.columns[column], view[column])),
+                            dtype=bool, count=len(view))
+        if wrong.any():
+            warnings.warn(f"{sheet.where(column, wrong)}: {column} is recomputed from {source}, so the "
+                          f"sheet's values there were not kept; to change a coding, edit {source}",
+                          UserWarning, stacklevel=3)
