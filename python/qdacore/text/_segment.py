@@ -134,7 +134,7 @@ class Segmenter:
 
             import jieba  # noqa: F401
             from jieba.finalseg import prob_emit, prob_start, prob_trans
-        except ImportError as err:  # pragma: no cover - jieba is a test extra
+        except ImportError as err:  # pragma: no cover - jieba comes with the zh extra
             raise ImportError("Segmenter.from_jieba() needs jieba's dictionary: pip install 'qdacore[zh]'") from err
         data = resources.files("jieba").joinpath("dict.txt").read_bytes()
         seg = cls(data, hmm_model={"start": prob_start.P, "trans": prob_trans.P,
