@@ -110,12 +110,17 @@ Selections that fall outside their source's text are kept, flagged
 #   _tables     qdacore's own tables beside the XML (the qdacore/ folder)
 #   _read       project XML to the four tables: read_qdpx (the one place a Project is made)
 #   _write      a Project to a .qdpx archive: write_qdpx
-from ._archive import MAX_MEMBER_BYTES
+from . import _archive, _positions
 from ._codebook import read_qdc, write_qdc
-from ._positions import POSITIONS
 from ._read import read_qdpx
 from ._report import PositionsWarning, QdpxWarning
 from ._write import write_qdpx
+
+#: Largest decompressed size read from one archive member (256 MiB); the
+#: members together may expand to 16 times as much.
+MAX_MEMBER_BYTES = _archive.MAX_MEMBER_BYTES
+#: Choices of ``positions=``: ``"auto"`` and the conventions a file may count in.
+POSITIONS = _positions.POSITIONS
 
 __all__ = [
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
