@@ -292,19 +292,18 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
     """Readable item ids: ``<doc>:<start>-<end>`` for a selection, the document's
     id for a coded whole source (``<doc>:?<start>-<end>`` with the file's
     positions for a selection outside its text)."""
-    doc = items["doc"].astype(str).to_numpy(dtype=object)
+    doc = items["doc"].astype(str).reset_index(drop=True)
 
-    def span(a: pd.Series, b: pd.Series) -> np.ndarray:
-        return (a.astype("string") + "-" + b.astype("string")).astype(object).to_numpy()
+    def span(a: str, b: str) -> pd.Series:
+        return (items[a].astype("string") + "-" + items[b].astype("string")).reset_index(drop=True)
 
-    ids = np.empty(len(items), dtype=object)
-    ids[:] = [f"{d}:{s}" for d, s in zip(doc, span(items["start"], items["end"]))]
+    ids = doc + ":" + span("start", "end")
     if "raw_start" in items.columns:
         out = items["outside"].to_numpy(dtype=bool)
-        ids[out] = [f"{d}:?{s}" for d, s in zip(doc[out], span(items["raw_start"], items["raw_end"])[out])]
+        ids[out] = (doc + ":?" + span("raw_start", "raw_end"))[out]
     ids[whole] = doc[whole]
-    fallback = [f"{i} [{k}]" for k, i in enumerate(ids)]
-    return unique_ids(list(ids), fallback)
+    ids = ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
+    return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
 
 
 def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, report: Report) -> None:
