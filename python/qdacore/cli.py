@@ -85,21 +85,13 @@ def _reason(err: OSError, path: Union[str, Path]) -> str:
     return f"{(err.strerror or str(err)).lower()}{where}"
 
 
+_KINDS = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
 def _what(mode: int) -> str:
     """What a file of ``mode`` (``os.stat``) is, for a message."""
-    if stat.S_ISREG(mode):
-        return "a file"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "neither a file nor a folder"
+    return next((kind for test, kind in _KINDS if test(mode)), "neither a file nor a folder")
 
 
 def _stat(path: Path, option: str) -> Optional[os.stat_result]:
