@@ -374,7 +374,7 @@ def _where(project: CodedProject, where: Any, codings: pd.DataFrame) -> np.ndarr
         except _Refused as err:
             raise ValueError(f"where={shown!r}: {err}; {ALLOWED}") from None
         except RecursionError:
-            raise ValueError(f"where={shown!r} is too deeply nested; write a shorter condition") from None
+            raise ValueError(f"where={shown!r} is too long or too deeply nested to read; write a shorter condition") from None
     _not_ids(where, "where")
     if isinstance(where, pd.Series):
         if not pd.api.types.is_bool_dtype(where.dtype):
