@@ -239,3 +239,9 @@ def test_an_export_writes_no_selection_without_codings(tmp_path):
     selections = list(root.iter(f"{{{NS}}}PlainTextSelection"))
     assert len(selections) == len(kept)
     assert all(len(list(s.iter(f"{{{NS}}}Coding"))) == 1 for s in selections)
+
+
+def test_default_context_needs_a_project():
+    with pytest.raises(TypeError, match="project must be a qdacore.Project, got DataFrame"):
+        qc.cooc.default_context(pd.DataFrame({"item": ["a"]}))
+    assert qc.cooc.default_context(qc.datasets.megaregions()) == "item"  # planning items tile their plans
