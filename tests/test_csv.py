@@ -10,7 +10,7 @@ import pytest
 import qdacore as qc
 
 from conftest import project_from
-from reference import random_tables
+from reference import random_tables, with_every_dtype
 
 TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two", "tab\there", "emoji 🚄 and 𠀀", "  padded  ",
          "NA", "nan", "None", "0012", "True"]
@@ -35,25 +35,7 @@ def test_megaregions_round_trip(megaregions, tmp_path):
 @pytest.mark.parametrize("seed", range(12))
 def test_random_projects_round_trip_with_every_dtype(seed, tmp_path):
     tables = random_tables(seed)
-    rng = np.random.default_rng(seed)
-    items = tables["items"]
-    n = len(items)
-    items["number"] = rng.integers(-2**62, 2**62, size=n)
-    items["weight"] = rng.standard_normal(n) * 10.0 ** rng.integers(-300, 300, size=n)
-    items["flag"] = rng.random(n) < 0.5
-    items["pages"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.integers(0, 99, size=n)), dtype="Int64")
-    items["checked"] = pd.array(np.where(rng.random(n) < 0.3, None, rng.random(n) < 0.5), dtype="boolean")
-    items["text"] = pd.Series(rng.choice(TEXTS + [None], size=n), dtype=object)
-    items["kind"] = pd.Categorical(rng.choice(["b", "a", "c"], size=n), categories=["c", "b", "a"], ordered=True)
-    items["coded_on"] = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**6, size=n), unit="s")
-    items["stamp"] = items["coded_on"].dt.tz_localize("Asia/Shanghai")
-    codings = tables["codings"]
-    m = len(codings)
-    start = rng.integers(0, 50, size=m)
-    codings["start"] = start
-    codings["end"] = start + rng.integers(0, 20, size=m)
-    codings["memo"] = pd.Series(rng.choice(TEXTS, size=m), dtype="str")
-    tables["codes"]["label_zh"] = pd.Series(rng.choice(["交通", "产业, 集群", None], size=len(tables["codes"])), dtype=object)
+    with_every_dtype(tables, np.random.default_rng(seed), TEXTS)
     assert_round_trip(project_from(tables), tmp_path)
 
 
