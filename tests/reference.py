@@ -191,3 +191,13 @@ def with_every_dtype(tables: dict[str, pd.DataFrame], rng: np.random.Generator, 
     codings["memo"] = pd.Series(rng.choice(texts, size=m), dtype="str")
     tables["codes"]["label_zh"] = pd.Series(rng.choice(["交通", "产业, 集群", None], size=len(tables["codes"])),
                                             dtype=object)
+
+
+def assert_equal_projects(back, project) -> None:
+    """Every table equal to the last bit (a failure names the table and column), and the name."""
+    for name in ("documents", "items", "codings"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(project, name), check_exact=True)
+    for name in ("codes", "groups", "members"):
+        pd.testing.assert_frame_equal(getattr(back.codebook, name), getattr(project.codebook, name),
+                                      check_exact=True)
+    assert back.equals(project) and back.name == project.name

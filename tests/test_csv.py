@@ -10,7 +10,7 @@ import pytest
 import qdacore as qc
 
 from conftest import project_from
-from reference import random_tables, with_every_dtype
+from reference import assert_equal_projects, random_tables, with_every_dtype
 
 TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two", "tab\there", "emoji 🚄 and 𠀀", "  padded  ",
          "NA", "nan", "None", "0012", "True"]
@@ -18,12 +18,7 @@ TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two", "tab\there", "emo
 
 def assert_round_trip(project, folder):
     back = qc.Project.from_csv(project.to_csv(folder))
-    for name in ("documents", "items", "codings"):
-        pd.testing.assert_frame_equal(getattr(back, name), getattr(project, name), check_exact=True)
-    for name in ("codes", "groups", "members"):
-        pd.testing.assert_frame_equal(getattr(back.codebook, name), getattr(project.codebook, name),
-                                      check_exact=True)
-    assert back.equals(project) and back.name == project.name
+    assert_equal_projects(back, project)
     return back
 
 

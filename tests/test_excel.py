@@ -13,7 +13,7 @@ import pytest
 import qdacore as qc
 
 from conftest import SHARED, project_from
-from reference import random_tables, with_every_dtype
+from reference import assert_equal_projects, random_tables, with_every_dtype
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -21,15 +21,6 @@ TEXTS = ["规划, \"双城\" 经济圈", "line one\nline two\r\nthree", "tab\the
          "  padded  ", "NA", "nan", "None", "0012", "True", "=SUM(A1:A2)", "+1", "_x0041_ stays",
          "form\x0cfeed\x00nul\x1fus", "\ufffe"]
 SAMPLES = SHARED / "data" / "qdpx-samples"
-
-
-def assert_equal_projects(back, project):
-    for name in ("documents", "items", "codings"):
-        pd.testing.assert_frame_equal(getattr(back, name), getattr(project, name), check_exact=True)
-    for name in ("codes", "groups", "members"):
-        pd.testing.assert_frame_equal(getattr(back.codebook, name), getattr(project.codebook, name),
-                                      check_exact=True)
-    assert back.equals(project) and back.name == project.name
 
 
 def round_trip(project, path):
