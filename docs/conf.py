@@ -37,6 +37,7 @@ nitpicky = False
 API_MODULES = ["qdacore", "qdacore.codebook", "qdacore.cooc", "qdacore.agree", "qdacore.text",
                "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.io.qdpx",
                "qdacore.io.csv", "qdacore.io.excel", "qdacore.io.merge", "qdacore.io.tidy",
+               "qdacore.io.documents",
                "qdacore.plot", "qdacore.report", "qdacore.datasets"]
 
 

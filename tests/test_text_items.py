@@ -30,18 +30,20 @@ PLAN = (
 
 def test_paragraph_items_and_their_headings():
     items = split_items(PLAN, "YN")
-    assert items["item"].tolist() == [f"YN:{i}" for i in range(1, 7)]
+    assert items["item"].tolist() == [f"YN:{i}" for i in range(1, 6)]
     for row in items.itertuples():
         assert PLAN[row.start:row.end] == row.text
         assert row.text == row.text.strip()
+    # 一、建立生态补偿机制 is a sub-heading (short, no sentence end); （二）... has one, so it is an item
     assert items["text"].tolist() == [
         "1. 提升昆明辐射带动能力。支持曲靖、玉溪建设副中心；", "2．推动滇中城市群一体化发展！",
-        "• 完善城际铁路网络", "（二）推进城乡融合发展，促进县城建设。", "一、建立生态补偿机制",
-        "本规划由省发展改革委负责解释。"]
-    assert items["chapter"].tolist()[:5] == ["第三章  优化区域空间布局"] * 5
-    assert items["chapter"].iloc[5] == "第四章 附则"
-    assert items["section"].tolist() == ["第一节 构建“一核多极”格局"] * 4 + ["第二节 加强生态保护", np.nan]
-    assert items["heading"].tolist() == ["（一）强化核心城市功能"] * 4 + [np.nan, np.nan]
+        "• 完善城际铁路网络", "（二）推进城乡融合发展，促进县城建设。", "本规划由省发展改革委负责解释。"]
+    assert items["chapter"].tolist() == ["第三章  优化区域空间布局"] * 4 + ["第四章 附则"]
+    assert items["section"].tolist() == ["第一节 构建“一核多极”格局"] * 4 + [np.nan]
+    assert items["heading"].tolist() == ["（一）强化核心城市功能"] * 4 + [np.nan]
+    assert items["outline"].iloc[0] == "第三章  优化区域空间布局 > 第一节 构建“一核多极”格局 > （一）强化核心城市功能"
+    assert items["outline"].iloc[4] == "第四章 附则"
+    assert items["part"].isna().all()
 
 
 def test_clause_items_end_with_their_punctuation():

@@ -29,12 +29,12 @@ _LAZY = {
     "datasets": None, "indices": None, "io": None, "report": None, "spatial": None,
     "text": None,
     "read_qdpx": "io", "write_qdpx": "io", "read_qdc": "io", "write_qdc": "io",
-    "merge_coders": "io",
+    "merge_coders": "io", "read_documents": "io",
 }
 
 __all__ = [
     "Project", "Codebook", "CodingArrays", "Split",
-    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "merge_coders",
+    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "merge_coders", "read_documents",
     "agree", "codebook", "cooc", "datasets", "indices", "io", "plot", "report", "spatial",
     "text", "__version__",
 ]

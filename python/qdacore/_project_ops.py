@@ -36,6 +36,101 @@ class ProjectOperations:
 
         return read_csv_folder(folder)
 
+    @classmethod
+    def from_documents(
+        cls,
+        documents: Union[pd.DataFrame, str, Path, Sequence[Union[str, Path]]],
+        codebook: Any = None,
+        *,
+        rule: str = "paragraph",
+        keep_headings: bool = False,
+        name: str = "project",
+    ) -> Project:
+        r"""A project from documents, not yet coded: each document split into
+        items (:func:`qdacore.text.split_items`) with the outline over them.
+
+        Parameters
+        ----------
+        documents : DataFrame, or path(s)
+            The table :func:`qdacore.io.read_documents` returns (rows with
+            ``status="failed"`` are left out; the structure columns
+            ``headings`` and ``page_starts`` become item columns), or any
+            table with ``doc`` and ``text`` columns; or a folder or files,
+            read with :func:`~qdacore.io.read_documents` first. Other columns
+            (``region`` ...) stay document columns, usable in ``by=``.
+        codebook : Codebook or DataFrame, optional
+            The codes to code with (their keywords for :meth:`autocode`);
+            None for an empty codebook.
+        rule : {"paragraph", "clause"} or a regular expression
+            How a document is cut into items (as in ``split_items``).
+        keep_headings : bool
+            Make headings items too (with a ``kind`` column).
+        name : str
+            The project's name.
+
+        Returns
+        -------
+        Project
+            ``items`` hold ``item`` (``<doc>:<n>``, as ``YN:18``), ``doc``,
+            ``number``, ``start``/``end`` in the document's text, ``text``,
+            ``part``, ``chapter``, ``section``, ``heading``, ``outline``, and
+            ``page`` where a document has pages; no codings yet.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import qdacore as qc
+        >>> documents = pd.DataFrame({"doc": ["YN"], "region": ["Central-Yunnan"],
+        ...     "text": ["滇中城市群发展规划\n第一章 空间格局\n1. 培育副中心。\n2. 建设发展轴。"]})
+        >>> codebook = pd.DataFrame({"code": ["POL"], "keywords_zh": ["副中心|发展轴"]})
+        >>> project = qc.Project.from_documents(documents, codebook)
+        >>> project.items[["item", "start", "end", "text", "chapter"]]
+           item  start  end        text    chapter
+        0  YN:1     19   28  1. 培育副中心。  第一章 空间格局
+        1  YN:2     29   38  2. 建设发展轴。  第一章 空间格局
+        >>> project.autocode(scope="item").frequencies(by="chapter")
+        chapter  第一章 空间格局
+        code
+        POL             2
+        """
+        from .codebook import Codebook
+        from .io.documents import read_documents
+        from .text import split_items
+
+        if not isinstance(documents, pd.DataFrame):
+            documents = read_documents(documents)
+        missing = [c for c in ("doc", "text") if c not in documents.columns]
+        if missing:
+            raise ValueError(f"documents has no {' or '.join(missing)} column; read files with "
+                             "qdacore.io.read_documents, or give a table with doc and text")
+        if "status" in documents.columns:
+            documents = documents[documents["status"].eq("read").to_numpy()]
+        documents = documents.reset_index(drop=True)
+        if not len(documents):
+            raise ValueError("documents holds no document that was read; see its status and message columns")
+        structure = {c: documents[c] if c in documents.columns else pd.Series([None] * len(documents))
+                     for c in ("headings", "page_starts")}
+        parts = []
+        for i, (doc, text) in enumerate(zip(documents["doc"], documents["text"])):
+            if not isinstance(text, str):
+                raise TypeError(f"documents.text of {doc!r} must be a str, got {type(text).__name__}")
+            page_starts = structure["page_starts"].iat[i]
+            headings = structure["headings"].iat[i]
+            parts.append(split_items(text, str(doc), rule=rule,
+                                     headings=headings if isinstance(headings, (tuple, list)) else None,
+                                     page_starts=page_starts if isinstance(page_starts, (tuple, list)) else None,
+                                     keep_headings=keep_headings))
+        items = pd.concat(parts, ignore_index=True)
+        if "page" in items.columns:
+            items["page"] = items["page"].astype("Int64")
+        kept = documents.drop(columns=[c for c in ("headings", "page_starts", "status", "message")
+                                       if c in documents.columns])
+        if codebook is None:
+            codebook = Codebook(pd.DataFrame({"code": pd.Series([], dtype=object)}), allow_empty=True)
+        elif isinstance(codebook, pd.DataFrame):
+            codebook = Codebook(codebook)
+        return cast("Project", cls(codebook, kept, items, None, name=name))  # type: ignore[call-arg]
+
     def to_csv(self, folder: Union[str, Path]) -> Path:
         """Write the project as CSV files plus a ``project.json`` schema that lets
         :meth:`from_csv` restore every column with its dtype

@@ -1,5 +1,5 @@
-"""Command line: ``qdacore report``, ``qdacore info``, ``qdacore export`` and
-``qdacore demo`` (also ``python -m qdacore``).
+"""Command line: ``qdacore ingest``, ``qdacore report``, ``qdacore info``,
+``qdacore export`` and ``qdacore demo`` (also ``python -m qdacore``).
 
 A PROJECT argument is one of
 
@@ -12,9 +12,14 @@ A PROJECT argument is one of
   study).
 
 A file is read by its content, whatever its suffix: a zip archive as a
-``.qdpx``, an XML file as a ``.qde``. There is no command that builds a
-project from raw documents; :func:`qdacore.text.split_items` does that in
-Python.
+``.qdpx``, an XML file as a ``.qde``.
+
+``qdacore ingest FOLDER -o PROJECT`` builds a project from documents (text,
+Markdown, HTML, DOCX, PDF; :func:`qdacore.io.read_documents` and
+:meth:`qdacore.Project.from_documents`), optionally with a codebook and its
+dictionary coding, and writes it as a CSV project folder (or a ``.qdpx``
+when PROJECT ends so) for ``qdacore report``. Files that cannot be read
+print a warning each and are left out.
 
 Inputs must be regular files or folders, and outputs regular files or new
 ones: a named pipe, a device or a symbolic link loop is refused before
@@ -44,7 +49,8 @@ import pandas as pd
 
 from . import datasets
 from ._version import __version__
-from .io import read_csv_folder, read_qdpx, write_qdpx
+from .codebook import Codebook
+from .io import read_csv_folder, read_qdc, read_qdpx, write_qdpx
 from .project import Project
 from .report import build_report
 
@@ -286,6 +292,74 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_codebook(path: str) -> Codebook:
+    """A codebook from a REFI-QDA codebook (.qdc), a project (.qdpx) or a codes CSV."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix == ".qdc":
+            return read_qdc(path)
+        if suffix in (".qdpx", ".qde"):
+            return read_qdpx(path).codebook
+        return Codebook(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+    except OSError as err:
+        raise _UsageError(f"cannot read --codebook {path}: {_reason(err, path)}") from None
+    except (ValueError, TypeError, KeyError) as err:
+        raise _UsageError(f"cannot read --codebook {path} (a .qdc, a .qdpx or a CSV with code, parent, "
+                          f"level and keywords_zh columns): {err}") from None
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from .io.documents import read_documents
+
+    out = _output(args.output)
+    qdpx = out.suffix.lower() == ".qdpx"
+    _check_output(out, "project.qdpx" if qdpx else None, () if qdpx else _CSV_FILES)
+    if args.autocode and not args.codebook:
+        raise _UsageError("--autocode needs --codebook FILE, whose codes carry the keywords")
+    codebook = _read_codebook(args.codebook) if args.codebook else None
+    for source in args.folder:
+        _kind_of_input(source)
+    try:
+        documents = read_documents(args.folder, recursive=args.recursive, encoding=args.encoding,
+                                   nfkc=not args.no_nfkc)
+    except OSError as err:
+        raise _UsageError(f"cannot read {args.folder[0]}: {_reason(err, args.folder[0])}") from None
+    except (ValueError, TypeError) as err:
+        raise _UsageError(str(err)) from None
+    if args.attributes:
+        try:
+            attributes = pd.read_csv(args.attributes, dtype={"doc": str})
+        except (OSError, ValueError) as err:
+            raise _UsageError(f"cannot read --attributes {args.attributes}: {err}") from None
+        if "doc" not in attributes.columns or attributes["doc"].duplicated().any():
+            raise _UsageError(f"--attributes {args.attributes} needs a doc column with one row per document")
+        documents = documents.merge(attributes, on="doc", how="left", suffixes=("", "_attribute"))
+    try:
+        project = Project.from_documents(documents, codebook, rule=args.rule, name=Path(out).stem)
+        if args.autocode:
+            project = project.autocode(scope=args.scope)
+    except (ValueError, TypeError) as err:
+        raise _UsageError(str(err)) from None
+    with _writing(out):
+        if qdpx:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_qdpx(project, out)
+        else:
+            project.to_csv(out)
+    read = int(documents["status"].eq("read").sum())
+    print(f"{read} of {len(documents)} documents read, {len(project.items)} items, "
+          f"{len(project.codings)} codings; project written to {out.resolve()}")
+    return 0
+
+
+def _kind_of_input(path: str) -> None:
+    info = _stat(Path(path), "")
+    if info is None:
+        raise _UsageError(f"{path} does not exist; FOLDER is a folder of documents or a document file")
+    if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+        raise _UsageError(f"{path} is {_what(info.st_mode)}, not a folder or a file of documents")
+
+
 #: What ``qdacore demo`` writes in its folder.
 _DEMO_FILES = ("frequencies_vision.csv", "frequencies_theme.csv", "frequencies_subtheme.csv",
                "theme_by_region.csv", "report.html", "project",
@@ -333,6 +407,26 @@ def parser() -> argparse.ArgumentParser:
                "line on stderr and exit with code 2.")
     top.add_argument("--version", action="version", version=f"qdacore {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ingest = sub.add_parser("ingest", help="build a project from a folder of documents",
+                            description="Read documents (.txt, .md, .html, .docx, .pdf), split them into "
+                                        "items with their outline, optionally code them with a codebook's "
+                                        "keywords, and write the project for qdacore report.")
+    ingest.add_argument("folder", nargs="+", metavar="FOLDER", help="a folder of documents, or document files")
+    ingest.add_argument("-o", "--output", required=True, metavar="PROJECT",
+                        help="CSV project folder to write (or a .qdpx file)")
+    ingest.add_argument("--codebook", metavar="FILE", help="a .qdc, a .qdpx, or a codes CSV (code, parent, "
+                        "level, keywords_zh)")
+    ingest.add_argument("--autocode", action="store_true", help="code the items with the codebook's keywords")
+    ingest.add_argument("--scope", default="item", choices=["item", "sentence", "match"],
+                        help="span of each dictionary coding (default item: REFI-QDA codes whole items)")
+    ingest.add_argument("--rule", default="paragraph", choices=["paragraph", "clause"],
+                        help="items are paragraphs (default) or clauses")
+    ingest.add_argument("--attributes", metavar="CSV", help="document attributes: a doc column (the file "
+                        "name without suffix) and others such as region")
+    ingest.add_argument("--encoding", help="encoding of the text files (default: detected)")
+    ingest.add_argument("--no-nfkc", action="store_true", help="keep full-width letters and digits")
+    ingest.add_argument("--recursive", action="store_true", help="also read subfolders")
+    ingest.set_defaults(run=_ingest)
     report = sub.add_parser("report", help="write the HTML report of a project",
                             description="Write one self-contained HTML report.")
     report.add_argument("project", nargs="?", metavar="PROJECT", help=project_help)

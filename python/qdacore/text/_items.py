@@ -1,22 +1,25 @@
 """Planning documents into items: :func:`split_items` (by line, by clause or
-by a regular expression, with the chapter, section and heading over each
-item) and :func:`sentence_spans`, the sentence around a span."""
+by a regular expression, with the outline over each item: part, chapter,
+section, sub-heading) and :func:`sentence_spans`, the sentence around a span."""
 from __future__ import annotations
 
 import itertools
 import re
-from typing import Union
+from collections.abc import Sequence
+from typing import Optional, Union
 
 import numpy as np
 import pandas as pd
 
-from .. import _core
+from .. import _core, _outline
 
-_NUM = "一二三四五六七八九十百零〇两0-9０-９"
-_CHAPTER = rf"^第[{_NUM}]+[章篇部]"
-_SECTION = rf"^第[{_NUM}]+节"
-_SUBHEAD = rf"^[（(][{_NUM}]+[）)]"
-_TERMINATORS = "。！？；!?;"
+_TERMINATORS = _outline.TERMINATORS
+#: Outline columns of every split, outermost first (``heading`` is the innermost open sub-heading).
+OUTLINE = ("part", "chapter", "section", "heading", "outline")
+#: Sub-heading ranks: Chinese 一、 （一） 1. （1） (0-3), then deeper numbered or structural headings.
+_RANKS = 8
+_TITLE = -1
+_OUTER = (_outline.PART, _outline.CHAPTER, _outline.SECTION)
 _SPACES = " \t\r\f\v\u3000\xa0"
 
 
@@ -61,15 +64,31 @@ def sentence_spans(text: str, start: np.ndarray, end: np.ndarray) -> tuple[np.nd
     return _strip(cps, left, right)
 
 
-def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "paragraph") -> pd.DataFrame:
-    r"""Split a Chinese planning document into items ``DOC:1``, ``DOC:2``, ...
-    with their offsets.
+def split_items(
+    text: str,
+    doc: str,
+    *,
+    rule: Union[str, re.Pattern[str]] = "paragraph",
+    headings: Optional[Sequence[tuple[int, int, int]]] = None,
+    page_starts: Optional[Sequence[int]] = None,
+    keep_headings: bool = False,
+) -> pd.DataFrame:
+    r"""Split a planning document into items ``DOC:1``, ``DOC:2``, ... with
+    their offsets and the outline over each.
 
-    The usual structure is recognised: chapter headings (``第三章 ...``, also
-    ``第X篇``/``第X部分``), section headings (``第二节 ...``) and short
-    sub-headings without a full stop (``（一）优化空间格局``) are not items but
-    name the items under them (columns ``chapter``, ``section``, ``heading``);
-    numbered (``1.``, ``一、``, ``（二）...。``) and bulleted lines are items.
+    The outline of Chinese plans is read from the lines: ``第X篇``/``第X部分``
+    (part), ``第X章`` (chapter), ``第X节`` (section), and the numbered
+    sub-headings ``一、``, ``（一）``, ``1.``, ``（1）`` (Chinese or Arabic
+    numerals, full or half width) where such a line is short (at most 40
+    characters) and has no sentence end (。！？；!?;); a numbered line with one
+    is an item. English plans give ``Part``/``Chapter``/``Section`` lines and
+    numbered headings (``2 Spatial Structure``, ``2.1 Centres``: chapter,
+    section, then sub-headings). The structure of the file (DOCX heading
+    styles, HTML ``h1``-``h6``, Markdown ``#``), passed as ``headings`` by
+    :func:`qdacore.io.read_documents`, names the other headings: level 1 a
+    chapter, 2 a section, deeper ones sub-headings. A first line that is short
+    and has no sentence end is the document's title. Headings and the title
+    are not items unless ``keep_headings``.
 
     Parameters
     ----------
@@ -82,13 +101,24 @@ def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "par
         sentence or clause of those lines, ended by 。！？； (kept with it). A
         regular expression (str or compiled) splits the text where it matches
         (the separators are left out); headings are not looked for then.
+    headings : sequence of (start, end, level), optional
+        Heading lines known from the file's structure, in code points of
+        ``text``; level 1 is the outermost, -1 marks the title.
+    page_starts : sequence of int, optional
+        Where each page's text begins (page 1 first); adds a ``page`` column,
+        the page on which each item starts.
+    keep_headings : bool
+        Make heading lines items too, with a ``kind`` column (``"title"``,
+        ``"part"``, ``"chapter"``, ``"section"``, ``"heading"``, ``"text"``).
 
     Returns
     -------
     DataFrame
         ``item``, ``doc``, ``number`` (from 1), ``start``, ``end`` (code points:
         ``text[start:end]`` is the item, stripped of white space), ``text``,
-        ``chapter``, ``section``, ``heading``.
+        ``part``, ``chapter``, ``section``, ``heading`` (the heading lines over
+        the item, NaN where there is none) and ``outline`` (all of them, outermost
+        first, joined by ``" > "``); ``page`` with ``page_starts``.
 
     Examples
     --------
@@ -101,6 +131,8 @@ def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "par
     1  YN:2     37   51  2. 建设发展轴；完善网络。
     >>> items.loc[0, ["chapter", "section", "heading"]].tolist()
     ['第三章 空间布局', '第一节 优化格局', '（一）构建都市圈']
+    >>> items.loc[0, "outline"]
+    '第三章 空间布局 > 第一节 优化格局 > （一）构建都市圈'
     >>> split_items(plan, "YN", rule="clause")["text"].tolist()
     ['1. 培育副中心。', '2. 建设发展轴；', '完善网络。']
     """
@@ -108,46 +140,23 @@ def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "par
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not isinstance(doc, str) or not doc:
         raise ValueError(f"doc must be a non-empty str (the document id), got {doc!r}")
+    if not isinstance(keep_headings, (bool, np.bool_)):
+        raise TypeError(f"keep_headings must be True or False, got {keep_headings!r}")
     cps = _code_points(text)
     n = len(cps)
+    kind = None
     if isinstance(rule, str) and rule in ("paragraph", "clause"):
-        breaks = np.flatnonzero(cps == 10)
-        start, end = _strip(cps, np.r_[0, breaks + 1], np.r_[breaks, n])
-        keep = end > start
-        start, end = start[keep], end[keep]
+        start, end = _lines(cps)
         lines = pd.Series(_core.slices(text, np.zeros(len(start), np.int64), start, end), dtype=object)
-        chapter = lines.str.match(_CHAPTER)
-        section = lines.str.match(_SECTION) & ~chapter
-        short = ~lines.str.contains(f"[{_TERMINATORS}]") & (lines.str.len() <= 40)
-        heading = lines.str.match(_SUBHEAD) & short & ~chapter & ~section
-        context = {}
-        for name, flag, resets in (("chapter", chapter, []), ("section", section, [chapter]),
-                                   ("heading", heading, [chapter, section])):
-            col = lines.where(flag)
-            for reset in resets:
-                col = col.mask(reset, "")
-            filled = col.ffill()
-            context[name] = filled.where(filled != "")
-        is_item = ~(chapter | section | heading)
-        start, end = start[is_item.to_numpy()], end[is_item.to_numpy()]
-        ctx = {k: v[is_item].to_numpy(object) for k, v in context.items()}
+        kind, rank = _line_kinds(lines, start, _heading_levels(headings, start))
+        ctx = _outline_columns(lines, kind, rank)
+        is_item = (kind == "text") | keep_headings
+        start, end, kind = start[is_item], end[is_item], kind[is_item]
+        ctx = {k: v[is_item] for k, v in ctx.items()}
         if rule == "clause" and len(start):
-            stops = np.flatnonzero(np.isin(cps, _code_points(_TERMINATORS))) + 1
-            line_of = np.searchsorted(start, stops, side="right") - 1
-            inside = (line_of >= 0) & (stops < end[np.maximum(line_of, 0)])
-            cut_at, cut_line = stops[inside], line_of[inside]
-            lines_idx = np.arange(len(start))
-            cuts = pd.DataFrame({"line": np.r_[lines_idx, cut_line], "at": np.r_[start, cut_at]})
-            cuts = cuts.sort_values(["line", "at"], kind="stable")
-            line = cuts["line"].to_numpy()
-            a = cuts["at"].to_numpy()
-            nxt = np.r_[a[1:], 0]
-            last = np.r_[line[1:] != line[:-1], True]
-            b = np.where(last, end[line], nxt)
-            a, b = _strip(cps, a, b)
-            keep = b > a
-            start, end = a[keep], b[keep]
-            ctx = {k: v[line[keep]] for k, v in ctx.items()}
+            start, end, line = _clauses(cps, start, end)
+            ctx = {k: v[line] for k, v in ctx.items()}
+            kind = kind[line]
     else:
         pattern = re.compile(rule) if isinstance(rule, str) else rule
         if not isinstance(pattern, re.Pattern):
@@ -158,12 +167,134 @@ def split_items(text: str, doc: str, *, rule: Union[str, re.Pattern[str]] = "par
         start, end = _strip(cps, np.r_[0, spans[:, 1]], np.r_[spans[:, 0], n])
         keep = end > start
         start, end = start[keep], end[keep]
-        ctx = {k: np.full(len(start), np.nan, dtype=object) for k in ("chapter", "section", "heading")}
+        ctx = {k: np.full(len(start), np.nan, dtype=object) for k in OUTLINE}
     number = np.arange(1, len(start) + 1, dtype=np.int64)
-    return pd.DataFrame({
+    items = pd.DataFrame({
         "item": pd.Series(number).astype(str).radd(f"{doc}:").to_numpy(object),
         "doc": np.full(len(start), doc, dtype=object),
         "number": number, "start": start.astype(np.int64), "end": end.astype(np.int64),
         "text": np.asarray(_core.slices(text, np.zeros(len(start), np.int64), start, end), dtype=object),
         **ctx,
     })
+    if page_starts is not None:
+        starts = np.asarray(page_starts, dtype=np.int64)
+        items["page"] = pd.array(np.searchsorted(starts, items["start"].to_numpy(), side="right"),
+                                 dtype="Int64")
+    if keep_headings and kind is not None:
+        items["kind"] = kind
+    return items
+
+
+def _lines(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The non-empty lines, stripped."""
+    breaks = np.flatnonzero(cps == 10)
+    start, end = _strip(cps, np.r_[0, breaks + 1], np.r_[breaks, len(cps)])
+    keep = end > start
+    return start[keep], end[keep]
+
+
+def _heading_levels(headings: Optional[Sequence[tuple[int, int, int]]], start: np.ndarray) -> np.ndarray:
+    """Each line's level from the file's structure (0 for a line that is no heading there)."""
+    levels = np.zeros(len(start), dtype=np.int64)
+    if headings is None or (isinstance(headings, float) and np.isnan(headings)) or not len(headings):
+        return levels
+    table = np.asarray(headings, dtype=np.int64).reshape(-1, 3)
+    at = np.searchsorted(start, table[:, 0])
+    hit = (at < len(start)) & (start[np.minimum(at, len(start) - 1)] == table[:, 0])
+    levels[at[hit]] = table[hit, 2]
+    return levels
+
+
+def _line_kinds(lines: pd.Series, start: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's kind (title, part, chapter, section, heading, text) and, for
+    sub-headings, their rank."""
+    kind = np.full(len(lines), "text", dtype=object)
+    rank = np.full(len(lines), -1, dtype=np.int64)
+    if not len(lines):
+        return kind, rank
+    short = (~lines.str.contains(f"[{_TERMINATORS}]") & (lines.str.len() <= _outline.MAX_SUBHEADING)).to_numpy()
+    for r, pattern in enumerate(_outline.SUBHEADINGS):
+        hit = lines.str.match(pattern).to_numpy() & short & (rank < 0)
+        rank[hit] = r
+    numbered = lines.str.extract(_outline.NUMBERED_EN)[0]
+    depth = numbered.str.count(r"\.").to_numpy(dtype=float, na_value=np.nan) + 1
+    english = ~np.isnan(depth) & short & (rank < 0)
+    first = str(lines.iat[0])
+    by_pattern = rank[0] >= 0 or english[0] or any(p.match(first) for p in _OUTER)
+    rank[english & (depth >= 3)] = 4
+    structural = (levels > 0) & (rank < 0) & ~english
+    rank[structural & (levels >= 3)] = np.minimum(levels[structural & (levels >= 3)] + 1, _RANKS - 1)
+    kind[rank >= 0] = "heading"
+    kind[(english & (depth == 2)) | (structural & (levels == 2))] = "section"
+    kind[(english & (depth == 1)) | (structural & (levels == 1))] = "chapter"
+    for name, pattern in zip(("section", "chapter", "part"), _OUTER[::-1]):
+        kind[lines.str.match(pattern).to_numpy()] = name
+    rank[kind != "heading"] = -1
+    # a first line that no pattern makes a heading is the title, whatever level the file gives it
+    if levels[0] == _TITLE or (short[0] and not by_pattern and levels[0] <= 1):
+        kind[0] = "title"
+        rank[0] = -1
+    kind[levels == _TITLE] = "title"
+    return kind, rank
+
+
+def _outline_columns(lines: pd.Series, kind: np.ndarray, rank: np.ndarray) -> dict[str, np.ndarray]:
+    """part, chapter, section, heading (innermost open sub-heading) and the
+    outline path over each line, by forward filling each level's titles and
+    clearing them where an outer level starts."""
+    def open_titles(flag: np.ndarray, closes: np.ndarray) -> pd.Series:
+        col = lines.where(flag)
+        col = col.mask(closes & ~flag, "")
+        filled = col.ffill()
+        return filled.where(filled != "")
+
+    part_at = kind == "part"
+    chapter_at = kind == "chapter"
+    section_at = kind == "section"
+    columns = {"part": open_titles(part_at, np.zeros(len(kind), bool)),
+               "chapter": open_titles(chapter_at, part_at),
+               "section": open_titles(section_at, part_at | chapter_at)}
+    outer = part_at | chapter_at | section_at
+    heading = pd.Series(np.nan, index=lines.index, dtype=object)
+    path = columns["part"].to_numpy(object).copy()
+    path = _joined(_joined(path, columns["chapter"]), columns["section"])
+    for r in range(_RANKS):
+        at = rank == r
+        if not at.any():
+            continue
+        opened = open_titles(at, outer | ((rank >= 0) & (rank < r)))
+        heading = opened.where(opened.notna(), heading)
+        path = _joined(path, opened)
+    columns["heading"] = heading
+    columns["outline"] = pd.Series(path, index=lines.index).where(pd.notna(path))
+    return {k: v.to_numpy(object) for k, v in columns.items()}
+
+
+def _joined(path: np.ndarray, titles: pd.Series) -> np.ndarray:
+    """``path > title`` where both are present, whichever is where only one is."""
+    t = titles.to_numpy(object)
+    has_t = pd.notna(t)
+    has_p = pd.notna(path)
+    out = np.where(has_p, path, t).astype(object)
+    both = has_t & has_p
+    out[both] = path[both] + " > " + t[both]
+    return out
+
+
+def _clauses(cps: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lines cut after each clause end inside them: the clauses and the line of each."""
+    stops = np.flatnonzero(np.isin(cps, _code_points(_TERMINATORS))) + 1
+    line_of = np.searchsorted(start, stops, side="right") - 1
+    inside = (line_of >= 0) & (stops < end[np.maximum(line_of, 0)])
+    cut_at, cut_line = stops[inside], line_of[inside]
+    lines_idx = np.arange(len(start))
+    cuts = pd.DataFrame({"line": np.r_[lines_idx, cut_line], "at": np.r_[start, cut_at]})
+    cuts = cuts.sort_values(["line", "at"], kind="stable")
+    line = cuts["line"].to_numpy()
+    a = cuts["at"].to_numpy()
+    nxt = np.r_[a[1:], 0]
+    last = np.r_[line[1:] != line[:-1], True]
+    b = np.where(last, end[line], nxt)
+    a, b = _strip(cps, a, b)
+    keep = b > a
+    return a[keep], b[keep], line[keep]

@@ -23,6 +23,7 @@ from ._codebook import (
     parse_sets,
 )
 from ._guids import GUID_RE, gkey, stable_guid, unique_ids
+from ._like import adopt
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
 from ._tables import restore
@@ -42,6 +43,7 @@ def read_qdpx(
     positions: str = "auto",
     hierarchy: Optional[str] = None,
     max_member_bytes: int = MAX_MEMBER_BYTES,
+    like: Optional[Project] = None,
 ) -> Project:
     """Read a REFI-QDA project (``.qdpx`` archive, or a bare ``.qde`` XML file).
 
@@ -61,6 +63,13 @@ def read_qdpx(
     max_member_bytes : int
         Largest decompressed size accepted for any one archive member; the
         members together may expand to 16 times as much.
+    like : Project, optional
+        The project this file was exported from, for review in ATLAS.ti,
+        NVivo or QualCoder: documents (by id), items (by document and span)
+        and codes (by id, name or GUID) that the file still holds take back
+        its ids (``YN:18``), its codebook and the columns the file cannot
+        carry (outline, pages); what the review added keeps the file's
+        reading. See :doc:`/guide/documents`.
 
     Returns
     -------
@@ -112,7 +121,7 @@ def read_qdpx(
     finally:
         archive.close()
     report.emit()
-    return project
+    return project if like is None else adopt(project, like)
 
 
 

@@ -1,0 +1,293 @@
+"""Documents as a researcher has them (plain text, Markdown, HTML pages, Word
+and PDF files) read into a documents table, the start of a project built
+from documents (:meth:`qdacore.Project.from_documents`).
+
+=============  =============================================================
+format         how it is read
+=============  =============================================================
+``.txt``       the encoding detected (byte-order marks; UTF-8; GB18030 when
+               its reading is common simplified Chinese; else
+               charset-normalizer, which knows GBK, Big5, UTF-16 ...) unless
+               ``encoding=`` names it
+``.md``        as text; ``#`` headings become headings (their marks
+               dropped), table rows their cells joined by tabs, the lines of a
+               paragraph one line
+``.html``      the page's main text (:mod:`lxml`; navigation, menus,
+               breadcrumbs, sidebars, tool bars and footers left out), ``h1``
+               to ``h6`` as headings, table rows as cells joined by tabs; the
+               encoding from ``<meta charset>`` else detected
+``.docx``      paragraphs and tables in order (python-docx), heading styles as
+               headings, table rows as cells joined by tabs
+``.pdf``       the text layer (pypdf): running headers, footers and page
+               numbers removed, lines joined into paragraphs (no space
+               inside CJK text, hyphenated words rejoined), the page of
+               every line kept
+=============  =============================================================
+
+Every document's ``text`` is one line per paragraph, heading or table row,
+lines stripped and empty ones dropped, line breaks ``\\n``. It is normalised
+to Unicode NFKC by default (full-width letters and digits ``ＧＤＰ２０３５``
+become ``GDP2035``, full-width punctuation ``，（）：；`` ASCII; ``。、“”``
+stay), and characters that XML cannot hold (control characters) are removed,
+so that every text exports to REFI-QDA. Offsets anywhere in qdacore are code
+points of this stored text.
+
+A file's content decides how it is read when it contradicts its extension
+(a PDF named ``.docx`` is read as a PDF, with a :class:`DocumentWarning`).
+What cannot be read gives one message naming the file, what is wrong and
+what to do: a scanned PDF (no text layer: OCR it), an encrypted one, a
+corrupt DOCX, a legacy ``.doc``, binary content, an empty file, a text that
+mixes encodings, a page with no main text. ``errors=`` decides what that
+message does; the other files are read whatever it is.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+import pandas as pd
+
+from ... import _progress
+from . import _blocks, _docx, _html, _pdf, _plain
+
+__all__ = ["read_documents", "DocumentWarning", "FORMATS", "COLUMNS"]
+
+
+class DocumentWarning(UserWarning):
+    """A file that was not read (``errors="warn"``), or was read other than its name says.
+
+    Examples
+    --------
+    Stop at the first file that cannot be read (as ``errors="raise"`` does):
+
+    >>> import warnings, qdacore as qc
+    >>> warnings.simplefilter("error", qc.io.DocumentWarning)  # doctest: +SKIP
+    """
+
+
+_READERS: dict[str, Callable[[bytes, Optional[str]], _blocks.Read]] = {
+    "text": _plain.read_text, "markdown": _plain.read_markdown, "html": _html.read_html,
+    "docx": _docx.read_docx, "pdf": _pdf.read_pdf}
+#: File suffixes read, and the format each names.
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+           ".htm": "html", ".html": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
+#: Document formats met in folders of plans that cannot be read, and what to do.
+_UNREADABLE = {".doc": "a legacy Word .doc: save it as .docx or PDF",
+               ".wps": "a WPS document: save it as .docx or PDF",
+               ".rtf": "an RTF document: save it as .docx or PDF",
+               ".odt": "an OpenDocument text: save it as .docx or PDF",
+               ".ofd": "an OFD document: export it to PDF",
+               ".caj": "a CAJ document: export it to PDF"}
+#: The columns of the documents table, in order.
+COLUMNS = ("doc", "title", "path", "format", "text", "pages", "encoding", "status", "message",
+           "headings", "page_starts")
+_ERRORS = ("raise", "warn", "skip")
+#: Below this many bytes of PDF, DOCX and HTML, one process reads faster than several start.
+_PARALLEL_BYTES = 4 << 20
+
+
+def read_documents(
+    paths: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]],
+    *,
+    encoding: Optional[str] = None,
+    nfkc: bool = True,
+    errors: str = "warn",
+    recursive: bool = False,
+    processes: Optional[int] = None,
+    progress: Optional[bool] = None,
+) -> pd.DataFrame:
+    """Read documents (text, Markdown, HTML, DOCX, PDF) into a documents table.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        A folder (its files with a suffix of :data:`FORMATS`, and legacy
+        formats to report, in name order), a file, or several of either.
+    encoding : str, optional
+        The encoding of text, Markdown and HTML files; None detects it.
+    nfkc : bool
+        Normalise texts to Unicode NFKC (see the module docstring).
+    errors : {"warn", "raise", "skip"}
+        What a file that cannot be read does: a :class:`DocumentWarning`
+        (its row says ``status="failed"`` and why), a ``ValueError`` (no
+        table), or nothing but its row.
+    recursive : bool
+        Also read the files in a folder's subfolders.
+    processes : int, optional
+        Worker processes that read files side by side; None uses every CPU
+        when there are at least 4 MB of PDF, DOCX and HTML files (parsing
+        them is Python work), else one.
+    progress : bool, optional
+        Show a progress bar over files.
+
+    Returns
+    -------
+    DataFrame
+        One row per file, columns :data:`COLUMNS`: ``doc`` (the file name
+        without its suffix, with it where two files share a stem), ``title``
+        (from the file's metadata or its title heading, else ``doc``),
+        ``path``, ``format``, ``text``, ``pages`` (PDF), ``encoding`` (text,
+        Markdown, HTML), ``status`` (``"read"`` or ``"failed"``),
+        ``message`` (why a file failed, or what was noticed), ``headings``
+        (the heading lines known from the file's structure, as (start, end,
+        level) tuples; level -1 is a title) and ``page_starts`` (where each
+        page's text begins). :meth:`qdacore.Project.from_documents` takes it.
+
+    Raises
+    ------
+    ValueError
+        A path that does not exist or a folder without documents; with
+        ``errors="raise"``, the first file that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import qdacore as qc
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "YN.txt").write_text("第一章 总体要求\\n1. 建设滇中城市群。\\n", encoding="gb18030")
+    >>> documents = qc.read_documents(folder)
+    >>> documents[["doc", "format", "encoding", "status", "text"]]
+      doc format encoding status                     text
+    0  YN   text  gb18030   read  第一章 总体要求\\n1. 建设滇中城市群。
+    """
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
+    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, int)
+                                  or processes < 1):
+        raise ValueError(f"processes must be a whole number >= 1 or None, got {processes!r}")
+    if encoding is not None:
+        try:
+            "".encode(encoding)
+        except (LookupError, TypeError):
+            raise ValueError(f"encoding={encoding!r} is not an encoding Python knows") from None
+    files = _files(paths, recursive)
+    ids = _doc_ids(files)
+    jobs = [(str(f), encoding, bool(nfkc)) for f in files]
+    workers = _workers(processes, files)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            records = list(_progress.track(pool.map(_read_one, jobs, chunksize=4), total=len(jobs),
+                                           desc="reading documents", progress=progress))
+    else:
+        records = list(_progress.track(map(_read_one, jobs), total=len(jobs), desc="reading documents",
+                                       progress=progress))
+    for record, doc in zip(records, ids):
+        record["doc"] = doc
+        record["title"] = record["title"] or doc
+    for record in records:
+        where = record["path"]
+        if record["status"] == "failed":
+            if errors == "raise":
+                raise ValueError(f"{where}: {record['message']}")
+            if errors == "warn":
+                warnings.warn(f"{where} was not read: {record['message']}", DocumentWarning, stacklevel=2)
+        elif record["message"] is not None:
+            warnings.warn(f"{where}: {record['message']}", DocumentWarning, stacklevel=2)
+    table = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    table["pages"] = table["pages"].astype("Int64")
+    return table
+
+
+def _files(paths: Any, recursive: bool) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    try:
+        given = [Path(p) for p in paths]
+    except TypeError:
+        raise TypeError("paths must be a path (str or Path) or an iterable of them, "
+                        f"got {type(paths).__name__}") from None
+    files: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            pattern = "**/*" if recursive else "*"
+            found = sorted(p for p in path.glob(pattern) if p.is_file() and not _hidden(p.relative_to(path))
+                           and (p.suffix.lower() in FORMATS or p.suffix.lower() in _UNREADABLE))
+            if not found:
+                raise ValueError(f"paths: the folder {path} holds no documents ({', '.join(sorted(FORMATS))})"
+                                 + ("" if recursive else "; recursive=True also reads its subfolders"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ValueError(f"paths: {path} does not exist")
+    if not files:
+        raise ValueError("paths: no files given")
+    return files
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
+def _doc_ids(files: list[Path]) -> list[str]:
+    """File stems; the file name where two share a stem; the path where two share a name."""
+    stems = pd.Series([f.stem for f in files])
+    names = pd.Series([f.name for f in files])
+    ids = stems.where(~stems.duplicated(keep=False), names)
+    full = pd.Series([str(f) for f in files])
+    return ids.where(~ids.duplicated(keep=False), full).tolist()
+
+
+def _workers(processes: Optional[int], files: list[Path]) -> int:
+    if processes is not None:
+        return min(processes, len(files))
+    heavy = sum(f.stat().st_size for f in files if FORMATS.get(f.suffix.lower()) in ("pdf", "docx", "html"))
+    return min(os.cpu_count() or 1, len(files)) if heavy >= _PARALLEL_BYTES else 1
+
+
+def _sniff(data: bytes, by_name: Optional[str]) -> Optional[str]:
+    """The format the content shows, where it shows one."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:1 << 16] or by_name == "docx" else None
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    head = data[:1024].lstrip().lower()
+    if by_name in ("text", "markdown", None) and head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return None
+
+
+def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
+    """One file's row of the documents table (runs in a worker process)."""
+    path, encoding, nfkc = job
+    suffix = Path(path).suffix.lower()
+    by_name = FORMATS.get(suffix)
+    record: dict[str, Any] = dict.fromkeys(COLUMNS)
+    record.update(path=path, format=by_name, status="failed", headings=(), page_starts=None)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        record["message"] = f"cannot be read ({err.strerror or err})"
+        return record
+    by_content = _sniff(data, by_name)
+    note = None
+    try:
+        if not data:
+            raise _blocks.DocumentError("an empty file (0 bytes)")
+        if by_content == "ole" or (by_name is None and suffix in _UNREADABLE):
+            raise _blocks.DocumentError(_UNREADABLE.get(suffix, "a legacy Office file: save it as .docx or PDF"))
+        if by_content is not None and by_content != by_name:
+            if by_name in ("pdf", "docx") or by_content in ("pdf", "docx"):
+                note = f"named {suffix or 'without a suffix'} but holds {by_content.upper()}; read as {by_content.upper()}"
+            by_name = by_content
+        if by_name is None:
+            raise _blocks.DocumentError(f"the suffix {suffix or '(none)'} is not a document format qdacore reads "
+                                f"({', '.join(sorted(FORMATS))})")
+        read = _READERS[by_name](data, encoding)
+        text, headings, page_starts = _blocks.assemble(read, nfkc)
+        if not text:
+            raise _blocks.DocumentError("no text")
+    except _blocks.DocumentError as err:
+        record.update(format=by_name, message=str(err))
+        return record
+    title = " ".join(_blocks.clean(str(read.title), nfkc).split()) if read.title else None
+    record.update(format=by_name, text=text, title=title or None, pages=read.pages, encoding=read.encoding,
+                  status="read", message=note, headings=headings,
+                  page_starts=page_starts if read.pages is not None else None)
+    return record

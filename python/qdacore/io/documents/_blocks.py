@@ -1,0 +1,119 @@
+"""What every reader returns, and how it becomes a document's text: blocks
+(paragraphs, headings, table rows) in reading order, each line of the text one
+block, normalised; heading and page positions in code points of that text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple, Optional
+
+from ... import _outline
+
+#: Block.level of a paragraph or table row; headings are 1 (outermost) to 6.
+TEXT = 0
+#: Block.level of a document's title (DOCX's Title style, Markdown's lone #): not an item, no outline level.
+TITLE = -1
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and newline, non-characters,
+# lone surrogates): removed so that every text can be exported to REFI-QDA.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+_NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a document; the message says why and what to do."""
+
+
+class Block(NamedTuple):
+    text: str
+    level: int = TEXT
+    page: int = 0
+    #: (offset in ``text``, page) where a block flows onto a later page
+    page_breaks: tuple = ()
+
+
+class Read(NamedTuple):
+    """A reader's result: the blocks, or the whole text of a plain file."""
+    blocks: list
+    title: object = None
+    pages: Optional[int] = None
+    encoding: object = None
+    notes: tuple = ()
+
+
+def clean(text: str, nfkc: bool) -> str:
+    text = _NOT_XML.sub("", _NEWLINES.sub("\n", text))
+    return unicodedata.normalize("NFKC", text) if nfkc else text
+
+
+def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
+    """The text (blocks joined by line breaks), its headings as (start, end,
+    level) and, for paged formats, the offset where each page's text begins."""
+    parts: list[str] = []
+    headings = []
+    page_starts: list[int] = []
+    pos = 0
+    for block in read.blocks:
+        pieces = _pieces(block)
+        texts = [clean(t, nfkc) for t, _ in pieces]
+        lead = len(texts[0]) - len(texts[0].lstrip())
+        texts[0] = texts[0][lead:]
+        texts[-1] = texts[-1].rstrip()
+        if not "".join(texts).strip():
+            continue
+        if parts:
+            parts.append("\n")
+            pos += 1
+        start = pos
+        for text, (_, page) in zip(texts, pieces):
+            if read.pages is not None:
+                page_starts.extend([pos] * (page - len(page_starts)))
+            parts.append(text)
+            pos += len(text)
+        if block.level != TEXT:
+            headings.append((start, pos, block.level))
+    if read.pages is not None:
+        page_starts.extend([pos] * (int(read.pages) - len(page_starts)))
+    return "".join(parts), tuple(headings), tuple(page_starts)
+
+
+def _pieces(block: Block) -> list[tuple[str, int]]:
+    cuts = [(0, block.page), *block.page_breaks]
+    ends = [c for c, _ in cuts[1:]] + [len(block.text)]
+    return [(block.text[a:b], page) for (a, page), b in zip(cuts, ends)]
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def join_lines(lines: list[str]) -> str:
+    """Visual lines of one paragraph as one line: no space where either side
+    is CJK, a hyphen at a line end dropped before a lower-case letter
+    (``develop-`` + ``ment``), one space otherwise."""
+    out = lines[0]
+    for line in lines[1:]:
+        if not out or not line:
+            out += line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
+            out = out[:-1] + line
+        elif _wide(out[-1]) or _wide(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def display_width(text: str) -> int:
+    """Width in columns: two for East Asian wide characters, one for others."""
+    return len(text) + sum(1 for c in text if _wide(c))
+
+
+def first_token(line: str) -> str:
+    if line and _wide(line[0]):
+        return line[0]
+    return line.split(" ", 1)[0]
+
+
+def starts_block(line: str) -> bool:
+    return bool(_outline.STARTS_BLOCK.match(line))

@@ -1,0 +1,81 @@
+"""Bytes of a text file to ``str``: byte-order marks, UTF-8, the Chinese
+legacy encodings, then charset-normalizer; binary content and files that mix
+encodings refused with what to do."""
+from __future__ import annotations
+
+import codecs
+from typing import Optional
+
+import numpy as np
+
+from ._blocks import DocumentError
+
+#: Byte-order marks, longest first (UTF-32's starts with UTF-16's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Share of a GB18030 reading's non-ASCII characters that must be common
+#: simplified hanzi (GB2312 rows 16-87) for it to win without a detector. Big5
+#: bytes read as GB18030 give kana, symbols and rare characters instead.
+_GB_SHARE = 0.9
+_ENCODING_HINT = "pass encoding= (e.g. encoding='gb18030') or convert the file to UTF-8 (iconv -f ... -t utf-8)"
+
+
+def decode(data: bytes, encoding: Optional[str]) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was read with."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise DocumentError(f"unknown encoding={encoding!r}") from None
+        except UnicodeDecodeError as err:
+            raise DocumentError(f"not {encoding}: bytes {err.start}-{err.end} cannot be decoded; "
+                                "pass another encoding= or None to detect it") from None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as err:
+                raise DocumentError(f"starts with a {name} byte-order mark but byte {err.start} is not "
+                                    f"{name}; {_ENCODING_HINT}") from None
+    if b"\x00" in data:  # no BOM: UTF-16 without one is rare; NUL bytes mean binary
+        raise DocumentError("binary content (NUL bytes), not text; if it is a document of another "
+                            "kind, give it the right extension")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    gb = _as_gb18030(data)
+    if gb is not None:
+        return gb, "gb18030"
+    _refuse_mixed(data, utf8_error)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DocumentError(f"binary content or an unknown encoding; {_ENCODING_HINT}")
+    return str(best), best.encoding
+
+
+def _as_gb18030(data: bytes) -> Optional[str]:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    n_wide = len(text) - len(text.encode("ascii", "ignore"))
+    if not n_wide:
+        return text
+    # in GB2312 every non-ASCII character is two bytes >= 0x80, so the leads are every other high byte
+    high = np.frombuffer(text.encode("gb2312", "ignore"), dtype=np.uint8)
+    high = high[high >= 0x80]
+    common = np.count_nonzero(high[0::2] >= 0xB0)
+    return text if common >= _GB_SHARE * n_wide else None
+
+
+def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError) -> None:
+    """A file whose early lines are UTF-8 with non-ASCII text but later ones
+    are not was pasted together from two files: no one encoding reads it."""
+    first_bad_line = data.count(b"\n", 0, utf8_error.start) + 1
+    head = data[:data.rfind(b"\n", 0, utf8_error.start) + 1]
+    if not head.isascii():
+        raise DocumentError(f"mixes encodings: lines 1-{first_bad_line - 1} are UTF-8, line {first_bad_line} "
+                            f"is not; convert each part to UTF-8 (iconv) and join them again")

@@ -1,0 +1,324 @@
+"""Reading documents (qdacore.io.read_documents), outline-aware items and the
+route from documents to a reviewed project.
+
+Every document here is synthetic, made by tests/docfactory.py from known
+blocks: PDFs with reportlab (its CID font STSong-Light), DOCX with
+python-docx, HTML pages laid out as government sites are, text in several
+encodings. The expected text is the factory's, NFKC-normalised as documented;
+encodings are checked against Python's own codecs."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import warnings
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import qdacore as qc
+from qdacore.io import DocumentWarning, read_documents
+from qdacore.text import split_items
+
+pytest.importorskip("reportlab", reason="reportlab makes the test PDFs: pip install reportlab")
+import docfactory as factory  # noqa: E402
+
+ZH, EN, HANT = factory.PLAN_ZH, factory.PLAN_EN, factory.PLAN_ZH_HANT
+
+
+def _pdf_text(plan) -> str:
+    """A PDF has no table cells: a row reads as its cells separated by spaces."""
+    return factory.expected_text(plan).replace("\t", " ")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("plans")
+    factory.write_pdf(out / "zh_pdf.pdf", ZH)
+    factory.write_docx(out / "zh_docx.docx", ZH)
+    for style in ("gov_cn", "province", "semantic"):
+        factory.write_html(out / f"zh_{style}.html", ZH, style=style)
+    factory.write_html(out / "zh_gbk_page.html", ZH, encoding="gbk")
+    factory.write_markdown(out / "zh_md.md", ZH)
+    for encoding in ("utf-8", "utf-16", "gb18030", "gbk"):
+        factory.write_txt(out / f"zh_{encoding}.txt", ZH, encoding)
+    factory.write_txt(out / "zh_bom.txt", ZH, bom=True)
+    factory.write_txt(out / "zh_crlf.txt", ZH, newline="\r\n")
+    factory.write_txt(out / "hant_big5.txt", HANT, "big5")
+    factory.write_pdf(out / "en_pdf.pdf", EN)
+    factory.write_docx(out / "en_docx.docx", EN)
+    factory.write_html(out / "en_html.html", EN)
+    factory.write_markdown(out / "en_md.md", EN)
+    return out
+
+
+@pytest.fixture(scope="module")
+def documents(folder) -> pd.DataFrame:
+    return read_documents(folder).set_index("doc", drop=False)
+
+
+def test_every_format_returns_the_known_text(documents):
+    assert (documents["status"] == "read").all(), documents["message"].dropna().to_dict()
+    for doc, row in documents.iterrows():
+        plan = {"zh": ZH, "en": EN, "hant": HANT}[doc.split("_")[0]]
+        expected = _pdf_text(plan) if row["format"] == "pdf" else factory.expected_text(plan)
+        assert row["text"] == expected, doc
+    assert documents.loc["zh_pdf", "pages"] == 3 and pd.isna(documents.loc["zh_docx", "pages"])
+
+
+def test_encodings_are_detected(documents):
+    found = documents.loc[documents["format"] == "text", "encoding"].to_dict()
+    assert found == {"hant_big5": "big5", "zh_bom": "utf-8-sig", "zh_crlf": "utf-8", "zh_gb18030": "gb18030",
+                     "zh_gbk": "gb18030", "zh_utf-16": "utf-16", "zh_utf-8": "utf-8"}
+    assert documents.loc["zh_gbk_page", "encoding"] == "gb18030"  # <meta charset="gbk">, read as its superset
+
+
+def test_nfkc_is_an_option_and_offsets_are_code_points(folder):
+    raw = read_documents(folder / "zh_gb18030.txt", nfkc=False)["text"].iat[0]
+    assert raw == factory.expected_text(ZH, nfkc=False) and "ＧＤＰ" in raw
+    text = read_documents(folder / "zh_gb18030.txt")["text"].iat[0]
+    items = split_items(text, "ZH")
+    assert all(text[r.start:r.end] == r.text for r in items.itertuples())
+    assert items["text"].str.contains("GDP").any()
+
+
+def test_pdf_headers_footers_and_page_numbers_are_removed_and_only_they(documents):
+    for doc, plan in (("zh_pdf", ZH), ("en_pdf", EN)):
+        text = documents.loc[doc, "text"]
+        assert "合成测试文档" not in text and not re.search(r"^- \d+ -$", text, re.M)
+        assert text == _pdf_text(plan)  # nothing else went: every line of every block is there
+
+
+def test_pdf_pages_are_item_attributes(documents):
+    row = documents.loc["zh_pdf"]
+    items = split_items(row["text"], "ZH", headings=row["headings"], page_starts=row["page_starts"],
+                        keep_headings=True)
+    expected_page = dict(zip((t for _, _, t in ZH), factory.pdf_pages(ZH)))
+    for r in items.itertuples():
+        key = next(t for _, _, t in ZH if qc.io.documents._blocks.clean(t, True).replace("\t", " ") == r.text)
+        assert r.page == expected_page[key], r.text
+
+
+def _plan_items() -> list[str]:
+    """The items of PLAN_ZH by its blocks: paragraphs and rows but for the numbered sub-headings."""
+    subheading = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]*$")
+    return [factory.expected_text([b]) for b in ZH if b[0] != "heading" and not subheading.match(b[2])]
+
+
+def test_the_same_plan_in_every_format_gives_the_same_items(documents):
+    split = {doc: split_items(row["text"], "ZH", headings=row["headings"], page_starts=row["page_starts"])
+             for doc, row in documents.iterrows() if doc.startswith("zh_")}
+    columns = ["item", "text", "part", "chapter", "section", "heading", "outline"]
+    reference = split["zh_utf-8"][columns]
+    assert reference["text"].tolist() == _plan_items()
+    for doc, items in split.items():
+        got = items[columns].copy()
+        if doc == "zh_pdf":
+            got["text"] = got["text"].str.replace(" ", "\t")
+            ref = reference.assign(text=reference["text"].str.replace(" ", "\t"))
+        else:
+            ref = reference
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), ref.reset_index(drop=True), obj=doc)
+    english = [split_items(documents.loc[d, "text"], "EN", headings=documents.loc[d, "headings"])
+               for d in ("en_docx", "en_html", "en_md", "en_pdf")]
+    for items in english[1:]:
+        pd.testing.assert_frame_equal(items[["item", "chapter", "section", "heading"]],
+                                      english[0][["item", "chapter", "section", "heading"]])
+
+
+def test_the_chinese_outline(documents):
+    items = split_items(documents.loc["zh_utf-8", "text"], "YN").set_index("text")
+    row = items.loc["(1)完善城市功能,提升公共服务水平和综合承载能力。"]
+    assert (row["part"], row["chapter"], row["section"], row["heading"]) == (
+        "第二篇 空间格局", "第四章 构建多中心网络化空间结构", "第一节 强化双核引领", "(一)推进贵阳—贵安一体化")
+    assert row["outline"] == ("第二篇 空间格局 > 第四章 构建多中心网络化空间结构 > 第一节 强化双核引领 > "
+                              "一、提升贵阳都市圈能级 > (一)推进贵阳—贵安一体化")
+    # 二、 closes （一）: the item under it has only 二、 as its heading
+    assert items.loc["支持昆明建设区域性国际中心城市,面向南亚东南亚开放,打造辐射中心的核心支撑。", "heading"] \
+        == "二、提升昆明都市圈能级"
+    assert items.loc["附件:重点项目清单(略)", "chapter"] == "第十二章 保障措施"
+    # the title is no item; with keep_headings it is one, of kind "title"
+    assert not items.index.str.startswith("黔滇城市群协同发展规划").any()
+    kept = split_items(documents.loc["zh_utf-8", "text"], "YN", keep_headings=True)
+    assert kept["kind"].iat[0] == "title"
+    assert kept["kind"].value_counts()[["part", "chapter", "section"]].tolist() == [4, 12, 6]
+
+
+def test_the_english_outline_from_headings(documents):
+    row = documents.loc["en_docx"]
+    items = split_items(row["text"], "EN", headings=row["headings"]).set_index("text")
+    axis = items.loc["The river axis accommodates mixed-use regeneration of former industrial waterfronts."]
+    assert (axis["chapter"], axis["section"], axis["heading"]) == (
+        "2 Spatial Structure", "2.2 Development Axes", "2.2.1 River Axis")
+    assert documents.loc["en_docx", "title"] == "synthetic test plan"  # DOCX core properties
+    assert documents.loc["en_html", "title"] == "Riverside Regional Plan 2021-2035"
+
+
+# -- the bad-input catalogue -----------------------------------------------------------------------
+CATALOGUE = {  # file: words its message must hold
+    "scanned": ["no text layer", "OCR"], "encrypted": ["encrypted", "decrypt"],
+    "corrupt_docx": ["not a valid DOCX"], "binary_txt": ["binary"], "empty": ["empty", "0 bytes"],
+    "blank_pdf": ["no text"], "mixed_encoding": ["mixes encodings", "line"],
+    "html_no_article": ["no main text"],
+}
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("bad")
+    files = factory.bad_files(out)
+    factory.write_txt(out / "good.txt", ZH)
+    (out / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return {"folder": out, **files}
+
+
+def test_each_bad_file_has_its_message_and_the_others_are_read(bad):
+    with pytest.warns(DocumentWarning) as caught:
+        table = read_documents(bad["folder"])
+    by_path = table.set_index("path")
+    for name, words in CATALOGUE.items():
+        row = by_path.loc[str(bad[name])]
+        assert row["status"] == "failed" and pd.isna(row["text"]), name
+        for word in words:
+            assert word in row["message"], (name, row["message"])
+    assert by_path.loc[str(bad["folder"] / "legacy.doc"), "message"].startswith("a legacy Word .doc")
+    assert by_path.loc[str(bad["folder"] / "good.txt"), "text"] == factory.expected_text(ZH)
+    wrong = by_path.loc[str(bad["wrong_extension"])]
+    assert wrong["status"] == "read" and wrong["format"] == "pdf" and "holds PDF" in wrong["message"]
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == len(CATALOGUE) + 2  # every failure, the .doc and the misnamed PDF
+    assert all(str(bad["folder"]) in m for m in messages)
+
+
+def test_errors_raise_and_skip(bad):
+    with pytest.raises(ValueError, match="binary.txt: binary content"):
+        read_documents(bad["folder"], errors="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DocumentWarning)
+        with pytest.warns(DocumentWarning, match="holds PDF"):  # a note, not an error: still shown
+            table = read_documents(bad["folder"], errors="skip")
+    assert (table["status"] == "failed").sum() == len(CATALOGUE) + 1
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda p: read_documents(p / "nope"), ["paths", "does not exist"]),
+    (lambda p: read_documents(p, errors="ignore"), ["errors", "'raise'"]),
+    (lambda p: read_documents(p, processes=0), ["processes"]),
+    (lambda p: read_documents(p, encoding="klingon"), ["encoding"]),
+    (lambda p: read_documents(5), ["paths"]),
+    (lambda p: read_documents(p / "sub"), ["holds no documents"]),
+    (lambda p: qc.Project.from_documents(pd.DataFrame({"doc": ["a"]})), ["text"]),
+    (lambda p: split_items("x", "D", keep_headings="yes"), ["keep_headings"]),
+], ids=["missing path", "errors", "processes", "encoding", "not a path", "empty folder", "no text column",
+        "keep_headings"])
+def test_bad_arguments_name_themselves(tmp_path, call, words):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises((ValueError, TypeError)) as info:
+        call(tmp_path)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_an_explicit_encoding_overrides_detection(folder):
+    table = read_documents(folder / "zh_gb18030.txt", encoding="utf-8", errors="skip")
+    assert table["status"].iat[0] == "failed" and "not utf-8" in table["message"].iat[0]
+    assert read_documents(folder / "hant_big5.txt", encoding="big5")["text"].iat[0] == factory.expected_text(HANT)
+
+
+def test_processes_give_the_same_table(folder):
+    one = read_documents(folder, processes=1)
+    two = read_documents(folder, processes=2)
+    pd.testing.assert_frame_equal(one, two)
+
+
+# -- a project from documents, reviewed elsewhere and read back ----------------------------------------
+CODEBOOK = pd.DataFrame({"code": ["COE", "COE-1", "COE-2"], "parent": [None, "COE", "COE"],
+                         "level": ["theme", "subtheme", "subtheme"],
+                         "keywords_zh": [None, "副中心|都市圈", "生态屏障|生态保护"]})
+
+
+def _reviewed(path: Path, out: Path, edit) -> Path:
+    """The archive as another program gives it back: the XML edited, qdacore's own tables gone."""
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist() if not n.startswith("qdacore/")}
+    members["project.qde"] = edit(members["project.qde"].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out
+
+
+def test_documents_to_project_to_review_and_back(folder, tmp_path):
+    chosen = [folder / f for f in ("zh_pdf.pdf", "zh_docx.docx", "zh_gov_cn.html", "zh_gb18030.txt")]
+    documents = read_documents(chosen)
+    documents["region"] = ["Guizhou", "Yunnan", "Chengyu", "Beibu"]
+    project = qc.Project.from_documents(documents, CODEBOOK).autocode(scope="item")
+    assert project.items["item"].str.fullmatch(r"zh_\w+:\d+").all()
+    counts = project.frequencies("subtheme", by="chapter")
+    assert counts.loc["COE-1", "第四章 构建多中心网络化空间结构"] == 4 * 2  # 1. 培育副中心... and 2. 优化都市圈..., in 4 files
+    assert counts.loc["COE-1"].sum() == 4 * sum(bool(re.search("副中心|都市圈", t)) for t in _plan_items())
+    exported = qc.write_qdpx(project, tmp_path / "machine.qdpx")
+
+    # the reviewer removes the first coding and codes one more item (no machine coding) by hand
+    target = project.items.loc[project.items["text"].eq("推动县城补短板强弱项,发展一批特色小镇,促进城乡融合发展。")
+                               & project.items["doc"].eq("zh_docx"), "item"].iat[0]
+    assert not project.codings["item"].eq(target).any()
+
+    def edit(xml: str) -> str:
+        first = re.search(r"<Coding [^>]*>.*?</Coding>", xml, re.S)
+        xml = xml[:first.start()] + xml[first.end():]
+        code_guid = re.search(r'<Code [^>]*guid="([^"]+)"[^>]*name="COE-2"', xml).group(1)
+        coding = (f'<Coding guid="0b7a3c8e-1d2f-4a5b-9c6d-7e8f9a0b1c2d">'
+                  f'<CodeRef targetGUID="{code_guid}" /></Coding>')
+        opening = re.search(rf'<PlainTextSelection [^>]*name="{re.escape(target)}"[^>]*?(/?)>', xml)
+        if opening.group(1):  # <PlainTextSelection ... /> : open it
+            return xml[:opening.start()] + opening.group(0)[:-2] + ">" + coding + "</PlainTextSelection>" \
+                + xml[opening.end():]
+        return xml[:opening.end()] + coding + xml[opening.end():]
+
+    reviewed = _reviewed(exported, tmp_path / "reviewed.qdpx", edit)
+    back = qc.read_qdpx(reviewed, like=project)
+    assert back.items["item"].tolist() == project.items["item"].tolist()
+    pd.testing.assert_frame_equal(back.items[project.items.columns], project.items)
+    pd.testing.assert_frame_equal(back.codebook.codes, project.codebook.codes)
+    assert back.documents.set_index("doc")["region"].to_dict() == dict(zip(documents["doc"], documents["region"]))
+    before = Counter(zip(project.codings["item"], project.codings["code"]))
+    after = Counter(zip(back.codings["item"], back.codings["code"]))
+    assert after - before == Counter({(target, "COE-2"): 1})
+    assert sum((before - after).values()) == 1 and len(back.codings) == len(project.codings)
+    # untouched, the export reads back equal through its own tables, like= or not
+    assert qc.read_qdpx(exported).equals(project)
+    assert qc.read_qdpx(exported, like=project).equals(project)
+
+
+def test_ingest_then_report(folder, tmp_path):
+    CODEBOOK.to_csv(tmp_path / "codes.csv", index=False)
+    pd.DataFrame({"doc": ["zh_docx", "zh_pdf"], "region": ["Yunnan", "Guizhou"]}).to_csv(
+        tmp_path / "regions.csv", index=False)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("zh_pdf.pdf", "zh_docx.docx", "en_md.md"):
+        (plans / name).write_bytes((folder / name).read_bytes())
+    (plans / "broken.docx").write_bytes(b"PK\x03\x04 truncated")
+    run = subprocess.run([sys.executable, "-m", "qdacore", "ingest", str(plans), "-o", str(tmp_path / "project"),
+                          "--codebook", str(tmp_path / "codes.csv"), "--autocode",
+                          "--attributes", str(tmp_path / "regions.csv")],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "3 of 4 documents read" in run.stdout and "broken.docx was not read" in run.stderr
+    project = qc.io.read_csv_folder(tmp_path / "project")
+    regions = project.documents.set_index("doc")["region"]
+    assert regions[["zh_docx", "zh_pdf"]].tolist() == ["Yunnan", "Guizhou"] and pd.isna(regions["en_md"])
+    coe1 = sum(bool(re.search("副中心|都市圈", t)) for t in _plan_items())
+    assert project.frequencies("subtheme", by="region").loc["COE-1"].tolist() == [coe1, coe1]
+    report = subprocess.run([sys.executable, "-m", "qdacore", "report", str(tmp_path / "project"), "-o",
+                             str(tmp_path / "report.html")], capture_output=True, text=True, check=False)
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "report.html").stat().st_size > 10_000
+    bad = subprocess.run([sys.executable, "-m", "qdacore", "ingest", str(plans), "-o", str(tmp_path / "p2"),
+                          "--autocode"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "--autocode needs --codebook" in bad.stderr
