@@ -157,6 +157,33 @@ def test_the_english_outline_from_headings(documents):
     assert documents.loc["en_html", "title"] == "Riverside Regional Plan 2021-2035"
 
 
+def test_docx_outline_levels_from_localised_styles_and_paragraphs(tmp_path):
+    """Word and WPS files often carry headings in a custom style ("章标题") or as a
+    paragraph's own outline level; ECMA-376 Part 1, 17.3.1.20: w:outlineLvl 0 is
+    outline level 1, 9 is body text. A style's name decides before either."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def outline(element, value):
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(value))
+        element.get_or_add_pPr().append(level)
+
+    doc = docx.Document()
+    chapter_style = doc.styles.add_style("章标题", WD_STYLE_TYPE.PARAGRAPH)
+    outline(chapter_style.element, 0)
+    doc.add_paragraph("第一章 总体要求", style="章标题")
+    outline(doc.add_paragraph("一、发展目标")._p, 1)
+    outline(doc.add_paragraph("正文段落。")._p, 9)
+    outline(doc.add_heading("第二章 空间格局", 1)._p, 4)  # the Heading 1 name wins
+    doc.save(str(tmp_path / "styles.docx"))
+    row = read_documents(tmp_path / "styles.docx").iloc[0]
+    levels = [(row["text"][start:end], level) for start, end, level in row["headings"]]
+    assert levels == [("第一章 总体要求", 1), ("一、发展目标", 2), ("第二章 空间格局", 1)]
+
+
 # -- the bad-input catalogue -----------------------------------------------------------------------
 CATALOGUE = {  # file: words its message must hold
     "scanned": ["no text layer", "OCR"], "encrypted": ["encrypted", "decrypt"],

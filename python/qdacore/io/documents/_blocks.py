@@ -49,13 +49,15 @@ def clean(text: str, nfkc: bool) -> str:
 def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     """The text (blocks joined by line breaks), its headings as (start, end,
     level) and, for paged formats, the offset where each page's text begins."""
+    pieces = [_pieces(block) for block in read.blocks]
+    cleaned = _clean_all([text for block in pieces for text, _ in block], nfkc)
     parts: list[str] = []
     headings = []
     page_starts: list[int] = []
-    pos = 0
-    for block in read.blocks:
-        pieces = _pieces(block)
-        texts = [clean(t, nfkc) for t, _ in pieces]
+    pos = at = 0
+    for block, block_pieces in zip(read.blocks, pieces):
+        texts = cleaned[at:at + len(block_pieces)]
+        at += len(block_pieces)
         lead = len(texts[0]) - len(texts[0].lstrip())
         texts[0] = texts[0][lead:]
         texts[-1] = texts[-1].rstrip()
@@ -65,7 +67,7 @@ def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
             parts.append("\n")
             pos += 1
         start = pos
-        for text, (_, page) in zip(texts, pieces):
+        for text, (_, page) in zip(texts, block_pieces):
             if read.pages is not None:
                 page_starts.extend([pos] * (page - len(page_starts)))
             parts.append(text)
@@ -77,7 +79,21 @@ def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     return "".join(parts), tuple(headings), tuple(page_starts)
 
 
+def _clean_all(texts: list[str], nfkc: bool) -> list[str]:
+    """clean() of each text. One call on the texts joined by line breaks gives
+    the same when no text holds a line break of its own (NFKC composes nothing
+    across a line feed), and saves a call per line of a long document."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1 and not _NEWLINES.search(joined):
+        out = clean(joined, nfkc).split("\n")
+        if len(out) == len(texts):
+            return out
+    return [clean(text, nfkc) for text in texts]
+
+
 def _pieces(block: Block) -> list[tuple[str, int]]:
+    if not block.page_breaks:
+        return [(block.text, block.page)]
     cuts = [(0, block.page), *block.page_breaks]
     ends = [c for c, _ in cuts[1:]] + [len(block.text)]
     return [(block.text[a:b], page) for (a, page), b in zip(cuts, ends)]

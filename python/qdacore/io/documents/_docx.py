@@ -38,10 +38,11 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
         raise DocumentError(f"not a readable DOCX ({type(err).__name__}: {err}); open it in Word or "
                             "LibreOffice and save it again") from None
     blocks: list[Block] = []
+    style_levels: dict[Optional[str], int] = {}
     for child in document.element.body.iterchildren():
         if child.tag == _W + "p":
             paragraph = Paragraph(child, document)
-            blocks.append(Block(paragraph.text, _level(paragraph)))
+            blocks.append(Block(paragraph.text, _level(paragraph, style_levels)))
         elif child.tag == _W + "tbl":
             blocks.extend(Block(row) for row in _rows(Table(child, document)))
     title = (document.core_properties.title or "").strip() or None
@@ -50,25 +51,37 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
     return Read(blocks, title=title)
 
 
-def _level(paragraph) -> int:
-    """TITLE for the Title style, 1-9 for headings (by style name, or the
-    outline level a localised style sets), else TEXT."""
-    style = paragraph.style
-    name = (style.name or "") if style is not None else ""
-    if name.lower() == "title":
-        return TITLE
+def _level(paragraph, style_levels: dict) -> int:
+    """TITLE for the Title style, 1-9 for headings (by style name, else the
+    outline level the paragraph sets, else the one its style sets), else TEXT.
+
+    ``style_levels`` caches each style id's (level by name, outline level):
+    python-docx finds a style by scanning every style, which made that lookup
+    most of the time of reading a long document."""
+    style_id = paragraph._p.style
+    if style_id not in style_levels:
+        style_levels[style_id] = _style_levels(paragraph.style)
+    by_name, by_outline = style_levels[style_id]
+    if by_name != TEXT:
+        return by_name
+    own = paragraph._p.find(f"{_W}pPr/{_W}outlineLvl")
+    return by_outline if own is None else _outline_level(own)
+
+
+def _style_levels(style) -> tuple[int, int]:
+    if style is None:
+        return TEXT, TEXT
+    name = style.name or ""
     match = _HEADING_STYLE.match(name)
-    if match:
-        return int(match.group(1))
-    for element in (paragraph._p, style.element if style is not None else None):
-        if element is None:
-            continue
-        found = element.find(f"{_W}pPr/{_W}outlineLvl")
-        if found is not None:
-            value = found.get(_W + "val", "")
-            if value.isdigit() and int(value) < 9:
-                return int(value) + 1
-    return TEXT
+    by_name = TITLE if name.lower() == "title" else int(match.group(1)) if match else TEXT
+    found = style.element.find(f"{_W}pPr/{_W}outlineLvl")
+    return by_name, TEXT if found is None else _outline_level(found)
+
+
+def _outline_level(element) -> int:
+    """w:outlineLvl counts from 0; 9 means body text."""
+    value = element.get(_W + "val", "")
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else TEXT
 
 
 def _rows(table) -> list[str]:
