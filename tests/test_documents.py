@@ -85,6 +85,16 @@ def test_nfkc_is_an_option_and_offsets_are_code_points(folder):
     assert items["text"].str.contains("GDP").any()
 
 
+def test_nfkc_keeps_chinese_punctuation(tmp_path):
+    """Unicode's NFKC tables (Python's unicodedata) for everything but the
+    characters the module documents as kept; noncharacters are dropped."""
+    written = "①推动ＧＤＰ年均增长３．５％，（一）强化引领：见㈠、⑴…\ufdd0完。"
+    (tmp_path / "p.txt").write_text(written, encoding="utf-8")
+    text = read_documents(tmp_path / "p.txt")["text"].iat[0]
+    assert text == "①推动GDP年均增长3.5%，（一）强化引领：见(一)、(1)…完。"
+    assert text == factory.expected_text([("paragraph", 0, written.replace("\ufdd0", ""))])
+
+
 def test_pdf_headers_footers_and_page_numbers_are_removed_and_only_they(documents):
     for doc, plan in (("zh_pdf", ZH), ("en_pdf", EN)):
         text = documents.loc[doc, "text"]
@@ -131,15 +141,15 @@ def test_the_same_plan_in_every_format_gives_the_same_items(documents):
 
 def test_the_chinese_outline(documents):
     items = split_items(documents.loc["zh_utf-8", "text"], "YN").set_index("text")
-    row = items.loc["(1)完善城市功能,提升公共服务水平和综合承载能力。"]
+    row = items.loc["（1）完善城市功能，提升公共服务水平和综合承载能力。"]
     assert (row["part"], row["chapter"], row["section"], row["heading"]) == (
-        "第二篇 空间格局", "第四章 构建多中心网络化空间结构", "第一节 强化双核引领", "(一)推进贵阳—贵安一体化")
+        "第二篇 空间格局", "第四章 构建多中心网络化空间结构", "第一节 强化双核引领", "（一）推进贵阳—贵安一体化")
     assert row["outline"] == ("第二篇 空间格局 > 第四章 构建多中心网络化空间结构 > 第一节 强化双核引领 > "
-                              "一、提升贵阳都市圈能级 > (一)推进贵阳—贵安一体化")
+                              "一、提升贵阳都市圈能级 > （一）推进贵阳—贵安一体化")
     # 二、 closes （一）: the item under it has only 二、 as its heading
-    assert items.loc["支持昆明建设区域性国际中心城市,面向南亚东南亚开放,打造辐射中心的核心支撑。", "heading"] \
+    assert items.loc["支持昆明建设区域性国际中心城市，面向南亚东南亚开放，打造辐射中心的核心支撑。", "heading"] \
         == "二、提升昆明都市圈能级"
-    assert items.loc["附件:重点项目清单(略)", "chapter"] == "第十二章 保障措施"
+    assert items.loc["附件：重点项目清单（略）", "chapter"] == "第十二章 保障措施"
     # the title is no item; with keep_headings it is one, of kind "title"
     assert not items.index.str.startswith("黔滇城市群协同发展规划").any()
     kept = split_items(documents.loc["zh_utf-8", "text"], "YN", keep_headings=True)
@@ -155,6 +165,15 @@ def test_the_english_outline_from_headings(documents):
         "2 Spatial Structure", "2.2 Development Axes", "2.2.1 River Axis")
     assert documents.loc["en_docx", "title"] == "synthetic test plan"  # DOCX core properties
     assert documents.loc["en_html", "title"] == "Riverside Regional Plan 2021-2035"
+
+
+def test_titles_from_metadata_else_a_first_title_line(documents, tmp_path):
+    title = factory.expected_text(factory.PLAN_ZH[:1])
+    assert documents.loc["zh_gb18030", "title"] == title  # a text file: its first line
+    assert documents.loc["zh_pdf", "title"] == "synthetic test plan"  # the PDF's metadata
+    (tmp_path / "chapter_first.txt").write_text("第一章 总体要求\n坚持生态优先。", encoding="utf-8")
+    (tmp_path / "sentence_first.txt").write_text("本规划是指导文件。\n第一章 总体要求", encoding="utf-8")
+    assert read_documents(tmp_path)["title"].tolist() == ["chapter_first", "sentence_first"]
 
 
 def test_docx_outline_levels_from_localised_styles_and_paragraphs(tmp_path):
@@ -291,7 +310,7 @@ def test_documents_to_project_to_review_and_back(folder, tmp_path):
     exported = qc.write_qdpx(project, tmp_path / "machine.qdpx")
 
     # the reviewer removes the first coding and codes one more item (no machine coding) by hand
-    target = project.items.loc[project.items["text"].eq("推动县城补短板强弱项,发展一批特色小镇,促进城乡融合发展。")
+    target = project.items.loc[project.items["text"].eq("推动县城补短板强弱项，发展一批特色小镇，促进城乡融合发展。")
                                & project.items["doc"].eq("zh_docx"), "item"].iat[0]
     assert not project.codings["item"].eq(target).any()
 

@@ -32,3 +32,10 @@ NUMBERED_EN = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+[A-Z]")
 #: A line that starts a new paragraph wherever it stands: a heading, a numbered or bulleted line.
 STARTS_BLOCK = re.compile("|".join(p.pattern for p in (PART, CHAPTER, SECTION, *SUBHEADINGS, NUMBERED_EN))
                           + r"|^[•·●▪◆■\-–*]\s")
+
+
+def looks_like_title(line: str) -> bool:
+    """A first line that can be a document's title: short, without a sentence
+    end, and not a heading or list line by any pattern here."""
+    return (0 < len(line) <= MAX_SUBHEADING and not any(char in TERMINATORS for char in line)
+            and not STARTS_BLOCK.match(line))

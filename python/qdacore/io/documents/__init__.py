@@ -25,12 +25,15 @@ format         how it is read
 =============  =============================================================
 
 Every document's ``text`` is one line per paragraph, heading or table row,
-lines stripped and empty ones dropped, line breaks ``\\n``. It is normalised
-to Unicode NFKC by default (full-width letters and digits ``ＧＤＰ２０３５``
-become ``GDP2035``, full-width punctuation ``，（）：；`` ASCII; ``。、“”``
-stay), and characters that XML cannot hold (control characters) are removed,
-so that every text exports to REFI-QDA. Offsets anywhere in qdacore are code
-points of this stored text.
+lines stripped and empty ones dropped, line breaks ``\\n``. By default it is
+normalised to Unicode NFKC, with Chinese punctuation kept: full-width
+letters, digits and signs (``ＧＤＰ２０３５``, ``３．５％``) become ASCII
+(``GDP2035``, ``3.5%``), ``㈠`` and ``⑴`` become ``(一)`` and ``(1)``, while
+the sentence punctuation ``，：；！？（）`` and ``…`` and the list numbers
+``①``-``⑳`` stay as written (``。、“”《》`` are not touched by NFKC).
+Characters that XML cannot hold (control characters, noncharacters) are
+removed, so that every text exports to REFI-QDA. Offsets anywhere in
+qdacore are code points of this stored text.
 
 A file's content decides how it is read when it contradicts its extension
 (a PDF named ``.docx`` is read as a PDF, with a :class:`DocumentWarning`).
@@ -51,7 +54,7 @@ from typing import Any, Callable, Optional, Union
 
 import pandas as pd
 
-from ... import _progress
+from ... import _outline, _progress
 from . import _blocks, _docx, _html, _pdf, _plain
 
 __all__ = ["read_documents", "DocumentWarning", "FORMATS", "COLUMNS"]
@@ -110,7 +113,8 @@ def read_documents(
     encoding : str, optional
         The encoding of text, Markdown and HTML files; None detects it.
     nfkc : bool
-        Normalise texts to Unicode NFKC (see the module docstring).
+        Normalise texts to Unicode NFKC, Chinese punctuation kept (see the
+        module docstring); False keeps the text as the file has it.
     errors : {"warn", "raise", "skip"}
         What a file that cannot be read does: a :class:`DocumentWarning`
         (its row says ``status="failed"`` and why), a ``ValueError`` (no
@@ -129,7 +133,9 @@ def read_documents(
     DataFrame
         One row per file, columns :data:`COLUMNS`: ``doc`` (the file name
         without its suffix, with it where two files share a stem), ``title``
-        (from the file's metadata or its title heading, else ``doc``),
+        (from the file's metadata or its title heading, else its first line
+        when that is short, has no sentence end and is no heading, else
+        ``doc``),
         ``path``, ``format``, ``text``, ``pages`` (PDF), ``encoding`` (text,
         Markdown, HTML), ``status`` (``"read"`` or ``"failed"``),
         ``message`` (why a file failed, or what was noticed), ``headings``
@@ -287,6 +293,9 @@ def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
         record.update(format=by_name, message=str(err))
         return record
     title = " ".join(_blocks.clean(str(read.title), nfkc).split()) if read.title else None
+    first_line = text.split("\n", 1)[0]
+    if not title and _outline.looks_like_title(first_line):
+        title = first_line
     record.update(format=by_name, text=text, title=title or None, pages=read.pages, encoding=read.encoding,
                   status="read", message=note, headings=headings,
                   page_starts=page_starts if read.pages is not None else None)

@@ -15,8 +15,9 @@ TEXT = 0
 TITLE = -1
 
 # Characters XML 1.0 cannot hold (C0 controls but tab and newline, non-characters,
-# lone surrogates): removed so that every text can be exported to REFI-QDA.
-_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+# lone surrogates), removed so that every text can be exported to REFI-QDA; and
+# the noncharacters U+FDD0-FDEF, which carry no text and serve _KEEP below.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff\ufdd0-\ufdef]")
 _NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -41,9 +42,17 @@ class Read(NamedTuple):
     notes: tuple = ()
 
 
+#: What NFKC would change but Chinese text keeps: its sentence punctuation
+#: (，：；！？（）, the ellipsis …) and circled list numbers ①-⑳. They travel
+#: through NFKC as noncharacters, which it leaves alone.
+KEEP = "，：；！？（）…" + "".join(map(chr, range(0x2460, 0x2474)))
+_HIDE = {ord(char): 0xFDD0 + k for k, char in enumerate(KEEP)}
+_SHOW = {hidden: char for char, hidden in _HIDE.items()}
+
+
 def clean(text: str, nfkc: bool) -> str:
     text = _NOT_XML.sub("", _NEWLINES.sub("\n", text))
-    return unicodedata.normalize("NFKC", text) if nfkc else text
+    return unicodedata.normalize("NFKC", text.translate(_HIDE)).translate(_SHOW) if nfkc else text
 
 
 def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
