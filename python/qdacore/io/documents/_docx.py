@@ -12,6 +12,8 @@ from ._blocks import TEXT, TITLE, Block, DocumentError, Read
 #: Largest total a DOCX may expand to (a zip bomb is refused before python-docx inflates it).
 MAX_EXPANDED_BYTES = 1 << 30
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+#: A cell's paragraph breaks and tabs: a row is one line, its cells parted by tabs.
+_CELL_BREAK = re.compile(r"\s*[\n\t]\s*")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -85,8 +87,9 @@ def _outline_level(element) -> int:
 
 
 def _rows(table) -> list[str]:
-    """Each row as its cells' texts joined by tabs (a merged cell once); nested
-    tables are read as their cell's text."""
+    """Each row as its cells' texts joined by tabs (a merged cell once, a
+    cell's paragraphs joined by spaces); nested tables are read as their
+    cell's text."""
     rows = []
     for row in table.rows:
         seen, cells = set(), []
@@ -94,6 +97,6 @@ def _rows(table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
+            cells.append(_CELL_BREAK.sub(" ", cell.text).strip())
         rows.append("\t".join(cells))
     return rows
