@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import qdacore as qc
@@ -67,6 +68,19 @@ def test_sentence_spans():
     a, b = sentence_spans(text, start, start + 2)
     assert [text[x:y] for x, y in zip(a, b)] == ["提升辐射带动能力，建设副中心；", "其他", "前言。"]
 
+
+
+def test_texts_without_a_stop_or_a_character():
+    """A text with no sentence end and no line break is one sentence; the empty
+    text has no items (both raised IndexError once)."""
+    a, b = sentence_spans("建设都市圈", np.array([2]), np.array([4]))
+    assert (a.tolist(), b.tolist()) == ([0], [5])
+    for rule in ("paragraph", "clause", "[。]"):
+        assert split_items("", "D", rule=rule).empty
+    codebook = pd.DataFrame({"code": ["C"], "level": ["theme"], "keywords_zh": ["都市圈"]})
+    plan = pd.DataFrame({"doc": ["D"], "text": ["规划\n建设都市圈，完善网络"]})  # a title, one item
+    coded = qc.Project.from_documents(plan, codebook).autocode(level="theme", scope="sentence")
+    assert coded.codings[["start", "end"]].to_numpy().tolist() == [[0, 10]]
 
 BAD = [
     ("text not str", lambda: split_items(b"x", "D"), TypeError, ["text"]),

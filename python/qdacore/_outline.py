@@ -16,9 +16,12 @@ TERMINATORS = "。！？；!?;"
 #: A numbered line longer than this is text, not a sub-heading.
 MAX_SUBHEADING = 40
 
-PART = re.compile(rf"^(第[{_NUM}]+(?:篇|部分)|(?:Part|PART)\s+[IVXLC0-9]+\b)")
-CHAPTER = re.compile(rf"^(第[{_NUM}]+章|(?:Chapter|CHAPTER)\s+[IVXLC0-9]+\b)")
-SECTION = re.compile(rf"^(第[{_NUM}]+节|(?:Section|SECTION)\s+[0-9.]+\b)")
+# Spaces inside a heading are [^\S\n] (white space but a line feed): the same
+# on one line, and a pattern matched over many lines at once cannot run on
+# into the next line.
+PART = re.compile(rf"^(第[{_NUM}]+(?:篇|部分)|(?:Part|PART)[^\S\n]+[IVXLC0-9]+\b)")
+CHAPTER = re.compile(rf"^(第[{_NUM}]+章|(?:Chapter|CHAPTER)[^\S\n]+[IVXLC0-9]+\b)")
+SECTION = re.compile(rf"^(第[{_NUM}]+节|(?:Section|SECTION)[^\S\n]+[0-9.]+\b)")
 #: Numbered sub-headings, outermost first: 一、 （一） 1. （1）. A rank closes
 #: every open sub-heading of the same or a deeper rank.
 SUBHEADINGS = (
@@ -28,7 +31,7 @@ SUBHEADINGS = (
     re.compile(rf"^[（(][{_ARABIC}]+[）)]"),
 )
 #: English numbered headings (``2 Spatial Structure``, ``2.1 Centres``); group 1 is the number.
-NUMBERED_EN = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+[A-Z]")
+NUMBERED_EN = re.compile(r"^(\d+(?:\.\d+)*)\.?[^\S\n]+[A-Z]")
 #: A line that starts a new paragraph wherever it stands: a heading, a numbered or bulleted line.
 STARTS_BLOCK = re.compile("|".join(p.pattern for p in (PART, CHAPTER, SECTION, *SUBHEADINGS, NUMBERED_EN))
                           + r"|^[•·●▪◆■\-–*]\s")

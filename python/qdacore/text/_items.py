@@ -3,6 +3,7 @@ by a regular expression, with the outline over each item: part, chapter,
 section, sub-heading) and :func:`sentence_spans`, the sentence around a span."""
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ def _strip(cps: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndar
     """Spans without leading and trailing white space (empty spans collapse to
     start == end)."""
     n = len(cps)
+    if n == 0:  # the empty text: every span is empty
+        return np.zeros(len(start), np.int64), np.zeros(len(start), np.int64)
     solid = ~np.isin(cps, _code_points(_SPACES + "\n"))
     idx = np.arange(n)
     next_solid = np.minimum.accumulate(np.where(solid, idx, n)[::-1])[::-1]
@@ -57,10 +60,10 @@ def sentence_spans(text: str, start: np.ndarray, end: np.ndarray) -> tuple[np.nd
     """
     cps = _code_points(text)
     stops = np.flatnonzero(np.isin(cps, _code_points(_TERMINATORS + "\n")))
-    i = np.searchsorted(stops, np.asarray(start), side="left")
-    left = np.where(i > 0, stops[np.maximum(i - 1, 0)] + 1, 0)
-    j = np.searchsorted(stops, np.maximum(np.asarray(end) - 1, np.asarray(start)), side="left")
-    right = np.where(j < len(stops), stops[np.minimum(j, len(stops) - 1)] + 1, len(cps))
+    # a sentence begins after the previous stop (or at 0) and ends after the next one (or at the end)
+    begins, ends = np.r_[0, stops + 1], np.r_[stops + 1, len(cps)]
+    left = begins[np.searchsorted(stops, np.asarray(start), side="left")]
+    right = ends[np.searchsorted(stops, np.maximum(np.asarray(end) - 1, np.asarray(start)), side="left")]
     return _strip(cps, left, right)
 
 
@@ -147,7 +150,7 @@ def split_items(
     kind = None
     if isinstance(rule, str) and rule in ("paragraph", "clause"):
         start, end = _lines(cps)
-        lines = pd.Series(_core.slices(text, np.zeros(len(start), np.int64), start, end), dtype=object)
+        lines = _Lines(_core.slices(text, np.zeros(len(start), np.int64), start, end))
         kind, rank = _line_kinds(lines, start, _heading_levels(headings, start))
         ctx = _outline_columns(lines, kind, rank)
         is_item = (kind == "text") | keep_headings
@@ -205,30 +208,71 @@ def _heading_levels(headings: Optional[Sequence[tuple[int, int, int]]], start: n
     return levels
 
 
-def _line_kinds(lines: pd.Series, start: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class _Lines:
+    """A document's stripped lines, joined by line feeds so that a pattern
+    scans all of them in one call instead of one call a line."""
+
+    def __init__(self, lines: list) -> None:
+        self.values = np.asarray(lines, dtype=object).reshape(-1)
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+        self.lengths = lengths
+        self.offsets = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(lines) else lengths
+        self.joined = "\n".join(lines)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def matches(self, pattern: re.Pattern) -> tuple[np.ndarray, list]:
+        """The lines an anchored pattern matches at their start, and the matches."""
+        found = list(_multiline(pattern).finditer(self.joined))
+        at = np.fromiter((m.start() for m in found), dtype=np.int64, count=len(found))
+        return np.searchsorted(self.offsets, at), found
+
+    def flags(self, pattern: re.Pattern) -> np.ndarray:
+        hit = np.zeros(len(self), dtype=bool)
+        hit[self.matches(pattern)[0]] = True
+        return hit
+
+    def holding_any(self, chars: str) -> np.ndarray:
+        """The lines that hold one of ``chars``."""
+        where = np.flatnonzero(np.isin(_code_points(self.joined), _code_points(chars)))
+        hit = np.zeros(len(self), dtype=bool)
+        hit[np.searchsorted(self.offsets, where, side="right") - 1] = True
+        return hit
+
+
+@functools.lru_cache(maxsize=None)
+def _multiline(pattern: re.Pattern) -> re.Pattern:
+    # every outline pattern is anchored with ^ and never crosses a line feed,
+    # so with MULTILINE it finds exactly the lines it matches on its own
+    return re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+
+
+def _line_kinds(lines: _Lines, start: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each line's kind (title, part, chapter, section, heading, text) and, for
     sub-headings, their rank."""
     kind = np.full(len(lines), "text", dtype=object)
     rank = np.full(len(lines), -1, dtype=np.int64)
     if not len(lines):
         return kind, rank
-    short = (~lines.str.contains(f"[{_TERMINATORS}]") & (lines.str.len() <= _outline.MAX_SUBHEADING)).to_numpy()
+    short = ~lines.holding_any(_TERMINATORS) & (lines.lengths <= _outline.MAX_SUBHEADING)
     for r, pattern in enumerate(_outline.SUBHEADINGS):
-        hit = lines.str.match(pattern).to_numpy() & short & (rank < 0)
+        hit = lines.flags(pattern) & short & (rank < 0)
         rank[hit] = r
-    numbered = lines.str.extract(_outline.NUMBERED_EN)[0]
-    depth = numbered.str.count(r"\.").to_numpy(dtype=float, na_value=np.nan) + 1
+    depth = np.full(len(lines), np.nan)
+    at, found = lines.matches(_outline.NUMBERED_EN)
+    depth[at] = [m.group(1).count(".") + 1 for m in found]
     english = ~np.isnan(depth) & short & (rank < 0)
-    first = str(lines.iat[0])
-    by_pattern = rank[0] >= 0 or english[0] or any(p.match(first) for p in _OUTER)
+    outer = {name: lines.flags(pattern) for name, pattern in zip(("part", "chapter", "section"), _OUTER)}
+    by_pattern = rank[0] >= 0 or english[0] or any(hit[0] for hit in outer.values())
     rank[english & (depth >= 3)] = 4
     structural = (levels > 0) & (rank < 0) & ~english
     rank[structural & (levels >= 3)] = np.minimum(levels[structural & (levels >= 3)] + 1, _RANKS - 1)
     kind[rank >= 0] = "heading"
     kind[(english & (depth == 2)) | (structural & (levels == 2))] = "section"
     kind[(english & (depth == 1)) | (structural & (levels == 1))] = "chapter"
-    for name, pattern in zip(("section", "chapter", "part"), _OUTER[::-1]):
-        kind[lines.str.match(pattern).to_numpy()] = name
+    for name in ("section", "chapter", "part"):
+        kind[outer[name]] = name
     rank[kind != "heading"] = -1
     # a first line that no pattern makes a heading is the title, whatever level the file gives it
     if levels[0] == _TITLE or (short[0] and not by_pattern and levels[0] <= 1):
@@ -238,15 +282,19 @@ def _line_kinds(lines: pd.Series, start: np.ndarray, levels: np.ndarray) -> tupl
     return kind, rank
 
 
-def _outline_columns(lines: pd.Series, kind: np.ndarray, rank: np.ndarray) -> dict[str, np.ndarray]:
+def _outline_columns(lines: _Lines, kind: np.ndarray, rank: np.ndarray) -> dict[str, np.ndarray]:
     """part, chapter, section, heading (innermost open sub-heading) and the
-    outline path over each line, by forward filling each level's titles and
-    clearing them where an outer level starts."""
-    def open_titles(flag: np.ndarray, closes: np.ndarray) -> pd.Series:
-        col = lines.where(flag)
-        col = col.mask(closes & ~flag, "")
-        filled = col.ffill()
-        return filled.where(filled != "")
+    outline path over each line: each level's title carried forward from the
+    line that opens it until a line that closes it."""
+    position = np.arange(len(kind))
+
+    def open_titles(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
+        last_open = np.maximum.accumulate(np.where(opens, position, -1))
+        last_close = np.maximum.accumulate(np.where(closes & ~opens, position, -1))
+        titles = np.full(len(kind), np.nan, dtype=object)
+        is_open = last_open > last_close
+        titles[is_open] = lines.values[last_open[is_open]]
+        return titles
 
     part_at = kind == "part"
     chapter_at = kind == "chapter"
@@ -255,29 +303,27 @@ def _outline_columns(lines: pd.Series, kind: np.ndarray, rank: np.ndarray) -> di
                "chapter": open_titles(chapter_at, part_at),
                "section": open_titles(section_at, part_at | chapter_at)}
     outer = part_at | chapter_at | section_at
-    heading = pd.Series(np.nan, index=lines.index, dtype=object)
-    path = columns["part"].to_numpy(object).copy()
-    path = _joined(_joined(path, columns["chapter"]), columns["section"])
+    heading = np.full(len(kind), np.nan, dtype=object)
+    path = _joined(_joined(columns["part"], columns["chapter"]), columns["section"])
     for r in range(_RANKS):
         at = rank == r
         if not at.any():
             continue
         opened = open_titles(at, outer | ((rank >= 0) & (rank < r)))
-        heading = opened.where(opened.notna(), heading)
+        heading = np.where(pd.notna(opened), opened, heading)
         path = _joined(path, opened)
     columns["heading"] = heading
-    columns["outline"] = pd.Series(path, index=lines.index).where(pd.notna(path))
-    return {k: v.to_numpy(object) for k, v in columns.items()}
+    columns["outline"] = path
+    return columns
 
 
-def _joined(path: np.ndarray, titles: pd.Series) -> np.ndarray:
+def _joined(path: np.ndarray, titles: np.ndarray) -> np.ndarray:
     """``path > title`` where both are present, whichever is where only one is."""
-    t = titles.to_numpy(object)
-    has_t = pd.notna(t)
+    has_t = pd.notna(titles)
     has_p = pd.notna(path)
-    out = np.where(has_p, path, t).astype(object)
+    out = np.where(has_p, path, titles).astype(object)
     both = has_t & has_p
-    out[both] = path[both] + " > " + t[both]
+    out[both] = path[both] + " > " + titles[both]
     return out
 
 
