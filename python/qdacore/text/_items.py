@@ -241,7 +241,7 @@ class _Lines:
         return hit
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _multiline(pattern: re.Pattern) -> re.Pattern:
     # every outline pattern is anchored with ^ and never crosses a line feed,
     # so with MULTILINE it finds exactly the lines it matches on its own

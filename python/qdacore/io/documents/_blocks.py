@@ -3,6 +3,7 @@
 block, normalised; heading and page positions in code points of that text."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import NamedTuple, Optional
@@ -46,18 +47,30 @@ class Read(NamedTuple):
 #: (，：；！？（）, the ellipsis …) and circled list numbers ①-⑳. They travel
 #: through NFKC as noncharacters, which it leaves alone.
 KEEP = "，：；！？（）…" + "".join(map(chr, range(0x2460, 0x2474)))
-_HIDE = {ord(char): 0xFDD0 + k for k, char in enumerate(KEEP)}
-_SHOW = {hidden: char for char, hidden in _HIDE.items()}
+_HIDDEN = [(char, chr(0xFDD0 + k)) for k, char in enumerate(KEEP)]
 
 
 def clean(text: str, nfkc: bool) -> str:
     text = _NOT_XML.sub("", _NEWLINES.sub("\n", text))
-    return unicodedata.normalize("NFKC", text.translate(_HIDE)).translate(_SHOW) if nfkc else text
+    if not nfkc:
+        return text
+    # str.replace of the few characters present is faster than str.translate,
+    # which looks every character up in a dict
+    for char, hidden in _HIDDEN:
+        if char in text:
+            text = text.replace(char, hidden)
+    text = unicodedata.normalize("NFKC", text)
+    for char, hidden in _HIDDEN:
+        if hidden in text:
+            text = text.replace(hidden, char)
+    return text
 
 
 def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     """The text (blocks joined by line breaks), its headings as (start, end,
     level) and, for paged formats, the offset where each page's text begins."""
+    if read.pages is None:
+        return _assemble_unpaged(read.blocks, nfkc)
     pieces = [_pieces(block) for block in read.blocks]
     cleaned = _clean_all([text for block in pieces for text, _ in block], nfkc)
     parts: list[str] = []
@@ -86,6 +99,17 @@ def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     if read.pages is not None:
         page_starts.extend([pos] * (int(read.pages) - len(page_starts)))
     return "".join(parts), tuple(headings), tuple(page_starts)
+
+
+def _assemble_unpaged(blocks: list, nfkc: bool) -> tuple[str, tuple, tuple]:
+    """assemble() of blocks without pages, a block a line: the same result
+    without a Python step per line beyond str.strip."""
+    lines = list(map(str.strip, _clean_all([block.text for block in blocks], nfkc)))
+    kept = [k for k, line in enumerate(lines) if line]
+    starts = itertools.accumulate((len(lines[k]) + 1 for k in kept[:-1]), initial=0)
+    headings = tuple((start, start + len(lines[k]), blocks[k].level)
+                     for k, start in zip(kept, starts) if blocks[k].level != TEXT)
+    return "\n".join(lines[k] for k in kept), headings, ()
 
 
 def _clean_all(texts: list[str], nfkc: bool) -> list[str]:
