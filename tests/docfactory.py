@@ -403,7 +403,7 @@ def bad_files(folder) -> dict[str, Path]:
         ("scanned", "scanned.pdf"), ("encrypted", "encrypted.pdf"), ("corrupt_docx", "corrupt.docx"),
         ("binary_txt", "binary.txt"), ("empty", "empty.txt"), ("blank_pdf", "blank.pdf"),
         ("wrong_extension", "wrong_extension.docx"), ("mixed_encoding", "mixed_encoding.txt"),
-        ("html_no_article", "no_article.html")]}
+        ("html_no_article", "no_article.html"), ("pdf_unknown_filter", "unknown_filter.pdf")]}
     for name, pages, kwargs in (("scanned", 2, {}), ("encrypted", 1, {"encrypt": "secret"}), ("blank_pdf", 2, {})):
         c = _canvas(out[name], **kwargs)  # user password "secret"; the scan is seeded grey noise, no text
         for _ in range(pages):
@@ -423,6 +423,9 @@ def bad_files(folder) -> dict[str, Path]:
     out["mixed_encoding"].write_bytes((plan_text(PLAN_ZH[:half]) + "\n").encode("utf-8")
                                       + plan_text(PLAN_ZH[half:]).encode("gb18030"))
     write_html(out["html_no_article"], [])
+    # a stream filter pypdf does not know: it raises NotImplementedError
+    pdf = write_pdf(out["pdf_unknown_filter"], PLAN_ZH[:8]).read_bytes()
+    out["pdf_unknown_filter"].write_bytes(pdf.replace(b"/FlateDecode", b"/FlatteDecode"))
     return out
 
 

@@ -76,6 +76,19 @@ def test_encodings_are_detected(documents):
     assert documents.loc["zh_gbk_page", "encoding"] == "gb18030"  # <meta charset="gbk">, read as its superset
 
 
+@pytest.mark.parametrize("line", [
+    "附件：重点项目清单（略）",                      # punctuation and full-width forms, few hanzi
+    "（一）推进贵阳—贵安一体化；２０３５年。",
+    "培育副中心",
+])
+def test_short_gb18030_texts_are_read_as_gb18030(tmp_path, line):
+    """Short Chinese texts give a detector little to go on (one of these was
+    read as Korean cp949 once); Python's gb18030 codec is the reference."""
+    (tmp_path / "p.txt").write_bytes(line.encode("gb18030"))
+    row = read_documents(tmp_path / "p.txt", nfkc=False).iloc[0]
+    assert (row["encoding"], row["text"]) == ("gb18030", line)
+
+
 def test_nfkc_is_an_option_and_offsets_are_code_points(folder):
     raw = read_documents(folder / "zh_gb18030.txt", nfkc=False)["text"].iat[0]
     assert raw == factory.expected_text(ZH, nfkc=False) and "ＧＤＰ" in raw
@@ -154,7 +167,10 @@ def test_the_chinese_outline(documents):
     assert not items.index.str.startswith("黔滇城市群协同发展规划").any()
     kept = split_items(documents.loc["zh_utf-8", "text"], "YN", keep_headings=True)
     assert kept["kind"].iat[0] == "title"
-    assert kept["kind"].value_counts()[["part", "chapter", "section"]].tolist() == [4, 12, 6]
+    written = Counter(re.match("^第[一二三四五六七八九十]+([篇章节])", text).group(1)
+                      for kind, _, text in ZH if kind == "heading" and re.match("^第", text))
+    assert kept["kind"].value_counts()[["part", "chapter", "section"]].tolist() == \
+        [written["篇"], written["章"], written["节"]]
 
 
 def test_the_english_outline_from_headings(documents):
@@ -165,6 +181,32 @@ def test_the_english_outline_from_headings(documents):
         "2 Spatial Structure", "2.2 Development Axes", "2.2.1 River Axis")
     assert documents.loc["en_docx", "title"] == "synthetic test plan"  # DOCX core properties
     assert documents.loc["en_html", "title"] == "Riverside Regional Plan 2021-2035"
+
+
+def test_docx_line_breaks_and_content_controls(tmp_path):
+    """A <w:br/> inside a paragraph is layout (the paragraph stays one line,
+    no space inside Chinese); paragraphs inside a content control (w:sdt) are
+    text like the others."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    doc = docx.Document()
+    heading = doc.add_heading("第二章 空间", 1)
+    heading.runs[0].add_break()
+    heading.add_run("格局")
+    english = doc.add_paragraph("English line")
+    english.runs[0].add_break()
+    english.add_run("continues here.")
+    controlled = doc.add_paragraph("控件中的段落。")
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    control.append(content)
+    controlled._p.addprevious(control)
+    content.append(controlled._p)
+    doc.add_paragraph("最后一段。")
+    doc.save(str(tmp_path / "d.docx"))
+    row = read_documents(tmp_path / "d.docx").iloc[0]
+    assert row["text"].split("\n") == ["第二章 空间格局", "English line continues here.", "控件中的段落。", "最后一段。"]
+    assert row["headings"] == ((0, 8, 1),)
 
 
 def test_titles_from_metadata_else_a_first_title_line(documents, tmp_path):
@@ -227,12 +269,39 @@ def test_real_nvivo_sources_read_as_nvivo_renders_them(tmp_path):
             assert cells == nvivo.split("\n") and len(cells) == 15262
 
 
+_ARTICLE = ["第一章 总体要求", "坚持生态优先，推动绿色发展，建设美丽城市群。", "附件：重点项目清单"]
+_NAV = '<div class="nav"><a href="/">首页</a> <a href="/zc/">政策文件</a> <a href="/xw/">新闻动态</a></div>'
+
+
+@pytest.mark.parametrize("name, page", [
+    ("bootstrap class", f'<html><body>{_NAV}<div class="col-md-8 position-relative">'
+                        + "".join(f"<p>{line}</p>" for line in _ARTICLE) + "</div></body></html>"),
+    ("xhtml declaration", '<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                          + _NAV + "<div>" + "".join(f"<p>{line}</p>" for line in _ARTICLE) + "</div></body></html>"),
+    ("inline main element", f"<html><body>{_NAV}<ucapcontent><p>{_ARTICLE[0]}</p><p>{_ARTICLE[1]}</p>"
+                            f"{_ARTICLE[2]}</ucapcontent></body></html>"),
+    ("br layout", f'<html><body>{_NAV}<div class="content">' + "<br>".join(_ARTICLE) + "</div></body></html>"),
+])
+def test_html_pages_as_sites_write_them(tmp_path, name, page):
+    """Layouts met on government sites: the article's lines, without the navigation."""
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    row = read_documents(tmp_path / "page.html").iloc[0]
+    assert row["text"] == "\n".join(_ARTICLE), name
+
+
+def test_markdown_heading_marks(tmp_path):
+    """CommonMark: a closing run of # needs a space before it; "C#" keeps its #."""
+    (tmp_path / "m.md").write_text("# Plan\n\n## Using C#\n\ntext\n\n## Closed ##\n\nmore\n", encoding="utf-8")
+    row = read_documents(tmp_path / "m.md").iloc[0]
+    assert row["text"].split("\n") == ["Plan", "Using C#", "text", "Closed", "more"]
+
+
 # -- the bad-input catalogue -----------------------------------------------------------------------
 CATALOGUE = {  # file: words its message must hold
     "scanned": ["no text layer", "OCR"], "encrypted": ["encrypted", "decrypt"],
     "corrupt_docx": ["not a valid DOCX"], "binary_txt": ["binary"], "empty": ["empty", "0 bytes"],
     "blank_pdf": ["no text"], "mixed_encoding": ["mixes encodings", "line"],
-    "html_no_article": ["no main text"],
+    "html_no_article": ["no main text"], "pdf_unknown_filter": ["not a readable PDF", "NotImplementedError"],
 }
 
 
@@ -263,9 +332,16 @@ def test_each_bad_file_has_its_message_and_the_others_are_read(bad):
     assert all(str(bad["folder"]) in m for m in messages)
 
 
-def test_errors_raise_and_skip(bad):
+def test_errors_raise_and_skip(bad, monkeypatch):
+    import qdacore.io.documents as documents_module
+
+    read = []
+    real = documents_module._read_one
+    monkeypatch.setattr(documents_module, "_read_one", lambda job: read.append(job[0]) or real(job))
     with pytest.raises(ValueError, match="binary.txt: binary content"):
-        read_documents(bad["folder"], errors="raise")
+        read_documents(bad["folder"], errors="raise", processes=1)
+    assert read[-1] == str(bad["binary_txt"])  # the files after the first failure are not read
+    monkeypatch.undo()
     with warnings.catch_warnings():
         warnings.simplefilter("error", DocumentWarning)
         with pytest.warns(DocumentWarning, match="holds PDF"):  # a note, not an error: still shown
@@ -273,22 +349,23 @@ def test_errors_raise_and_skip(bad):
     assert (table["status"] == "failed").sum() == len(CATALOGUE) + 1
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda p: read_documents(p / "nope"), ["paths", "does not exist"]),
-    (lambda p: read_documents(p, errors="ignore"), ["errors", "'raise'"]),
-    (lambda p: read_documents(p, processes=0), ["processes"]),
-    (lambda p: read_documents(p, encoding="klingon"), ["encoding"]),
-    (lambda p: read_documents(5), ["paths"]),
-    (lambda p: read_documents(p / "sub"), ["holds no documents"]),
-    (lambda p: qc.Project.from_documents(pd.DataFrame({"doc": ["a"]})), ["text"]),
-    (lambda p: split_items("x", "D", keep_headings="yes"), ["keep_headings"]),
+@pytest.mark.parametrize("call, error, words", [
+    (lambda p: read_documents(p / "nope"), ValueError, ["paths", "does not exist"]),
+    (lambda p: read_documents(p, errors="ignore"), ValueError, ["errors", "'raise'"]),
+    (lambda p: read_documents(p, processes=0), ValueError, ["processes"]),
+    (lambda p: read_documents(p, encoding="klingon"), ValueError, ["encoding"]),
+    (lambda p: read_documents(5), TypeError, ["paths"]),
+    (lambda p: read_documents(p / "sub"), ValueError, ["holds no documents"]),
+    (lambda p: qc.Project.from_documents(pd.DataFrame({"doc": ["a"]})), ValueError, ["text"]),
+    (lambda p: split_items("x", "D", keep_headings="yes"), TypeError, ["keep_headings"]),
 ], ids=["missing path", "errors", "processes", "encoding", "not a path", "empty folder", "no text column",
         "keep_headings"])
-def test_bad_arguments_name_themselves(tmp_path, call, words):
+def test_bad_arguments_name_themselves(tmp_path, call, error, words):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
-    with pytest.raises((ValueError, TypeError)) as info:
+    with pytest.raises(error) as info:
         call(tmp_path)
+    assert type(info.value) is error
     for word in words:
         assert word in str(info.value)
 
@@ -297,6 +374,15 @@ def test_an_explicit_encoding_overrides_detection(folder):
     table = read_documents(folder / "zh_gb18030.txt", encoding="utf-8", errors="skip")
     assert table["status"].iat[0] == "failed" and "not utf-8" in table["message"].iat[0]
     assert read_documents(folder / "hant_big5.txt", encoding="big5")["text"].iat[0] == factory.expected_text(HANT)
+
+
+def test_a_file_named_twice_is_read_once_and_numeric_ids_work(folder):
+    path = folder / "zh_utf-8.txt"
+    table = read_documents([path, folder / "." / path.name])
+    assert table["path"].tolist() == [str(path)]
+    table["doc"] = [7]  # ids from a spreadsheet are often numbers
+    project = qc.Project.from_documents(table)
+    assert project.items["item"].iat[0] == "7:1" and project.documents["doc"].tolist() == ["7"]
 
 
 def test_processes_give_the_same_table(folder):

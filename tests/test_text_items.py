@@ -82,6 +82,23 @@ def test_texts_without_a_stop_or_a_character():
     coded = qc.Project.from_documents(plan, codebook).autocode(level="theme", scope="sentence")
     assert coded.codings[["start", "end"]].to_numpy().tolist() == [[0, 10]]
 
+
+def test_first_lines_that_are_not_titles():
+    assert split_items("培育副中心", "D")["text"].tolist() == ["培育副中心"]  # the only line is an item
+    assert split_items("• 完善城际铁路网络\n• 建设都市圈", "D")["text"].tolist() == ["• 完善城际铁路网络", "• 建设都市圈"]
+    assert split_items("年份\t2020\t2035\nGDP\t1\t2", "D")["number"].tolist() == [1, 2]  # a table row
+
+
+def test_english_numbered_chapters_and_sentences_that_start_like_headings():
+    plan = ("Regional Plan\n1. Introduction\n1.1 Background\nThe region grew fast.\n"
+            "Section 2 of the Act requires a plan.\n2. Spatial Structure\nCentres are named.")
+    items = split_items(plan, "EN").set_index("text")
+    assert items.loc["The region grew fast.", ["chapter", "section"]].tolist() == ["1. Introduction", "1.1 Background"]
+    assert "Section 2 of the Act requires a plan." in items.index
+    assert items.loc["Centres are named.", "chapter"] == "2. Spatial Structure"
+    chinese = split_items("规划\n第一章 总则\n1. 培育副中心\n推进建设。", "D").set_index("text")
+    assert chinese.loc["推进建设。", ["chapter", "heading"]].tolist() == ["第一章 总则", "1. 培育副中心"]
+
 BAD = [
     ("text not str", lambda: split_items(b"x", "D"), TypeError, ["text"]),
     ("empty doc", lambda: split_items("x", ""), ValueError, ["doc"]),

@@ -37,8 +37,12 @@ STARTS_BLOCK = re.compile("|".join(p.pattern for p in (PART, CHAPTER, SECTION, *
                           + r"|^[•·●▪◆■\-–*]\s")
 
 
-def looks_like_title(line: str) -> bool:
-    """A first line that can be a document's title: short, without a sentence
-    end, no table row, and not a heading or list line by any pattern here."""
-    return (0 < len(line) <= MAX_SUBHEADING and not any(char in TERMINATORS + "\t" for char in line)
-            and not STARTS_BLOCK.match(line))
+def first_line_is_title(line: str, level: int, n_lines: int) -> bool:
+    """Whether a document's first line is its title, not an item or a
+    heading: the file marks it so (``level`` -1), or it is short, has no
+    sentence end, is no table row, heading or list line by the patterns here
+    nor a heading below level 1 in the file, and is not the only line."""
+    if level == -1:
+        return True
+    return (n_lines > 1 and level in (0, 1) and 0 < len(line) <= MAX_SUBHEADING
+            and not any(char in TERMINATORS + "\t" for char in line) and not STARTS_BLOCK.match(line))

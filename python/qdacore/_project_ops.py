@@ -4,6 +4,7 @@ that ``project.py`` holds the tables and the analyses. Each method is a thin
 call into the module that does the work, whose docstring has the details."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
@@ -42,7 +43,7 @@ class ProjectOperations:
         documents: Union[pd.DataFrame, str, Path, Sequence[Union[str, Path]]],
         codebook: Any = None,
         *,
-        rule: str = "paragraph",
+        rule: Union[str, re.Pattern[str]] = "paragraph",
         keep_headings: bool = False,
         name: str = "project",
     ) -> Project:
@@ -106,6 +107,7 @@ class ProjectOperations:
         if "status" in documents.columns:
             documents = documents[documents["status"].eq("read").to_numpy()]
         documents = documents.reset_index(drop=True)
+        documents["doc"] = documents["doc"].astype(str).astype(object)  # item ids are "<doc>:<n>" strings
         if not len(documents):
             raise ValueError("documents holds no document that was read; see its status and message columns")
         structure = {c: documents[c] if c in documents.columns else pd.Series([None] * len(documents))

@@ -85,13 +85,15 @@ def split_items(
     numerals, full or half width) where such a line is short (at most 40
     characters) and has no sentence end (。！？；!?;); a numbered line with one
     is an item. English plans give ``Part``/``Chapter``/``Section`` lines and
-    numbered headings (``2 Spatial Structure``, ``2.1 Centres``: chapter,
-    section, then sub-headings). The structure of the file (DOCX heading
-    styles, HTML ``h1``-``h6``, Markdown ``#``), passed as ``headings`` by
+    numbered headings (``2 Spatial Structure``, ``1. Introduction``, ``2.1
+    Centres``: chapter, section, then sub-headings), all short and without a
+    sentence end. The structure of the file (DOCX heading styles, HTML
+    ``h1``-``h6``, Markdown ``#``), passed as ``headings`` by
     :func:`qdacore.io.read_documents`, names the other headings: level 1 a
     chapter, 2 a section, deeper ones sub-headings. A first line that is short
-    and has no sentence end is the document's title. Headings and the title
-    are not items unless ``keep_headings``.
+    and has no sentence end, and is no heading, list line or table row, is the
+    document's title, unless it is the only line. Headings and the title are
+    not items unless ``keep_headings``.
 
     Parameters
     ----------
@@ -218,6 +220,7 @@ class _Lines:
         self.lengths = lengths
         self.offsets = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(lines) else lengths
         self.joined = "\n".join(lines)
+        self.cps = _code_points(self.joined)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -233,12 +236,24 @@ class _Lines:
         hit[self.matches(pattern)[0]] = True
         return hit
 
-    def holding_any(self, chars: str) -> np.ndarray:
-        """The lines that hold one of ``chars``."""
-        where = np.flatnonzero(np.isin(_code_points(self.joined), _code_points(chars)))
+    def holding_cjk(self) -> np.ndarray:
+        """The lines that hold a CJK character or a full-width form."""
+        cps = self.cps
+        where = np.flatnonzero(((cps >= 0x2E80) & (cps <= 0x9FFF)) | ((cps >= 0xF900) & (cps <= 0xFAFF))
+                               | ((cps >= 0xFF00) & (cps <= 0xFFEF)))
+        return self._lines_of(where)
+
+    def _lines_of(self, where: np.ndarray) -> np.ndarray:
         hit = np.zeros(len(self), dtype=bool)
         hit[np.searchsorted(self.offsets, where, side="right") - 1] = True
         return hit
+
+    def holding_any(self, chars: str) -> np.ndarray:
+        """The lines that hold one of ``chars``."""
+        return self._lines_of(np.flatnonzero(np.isin(self.cps, _code_points(chars))))
+
+    def ending_with(self, char: str) -> np.ndarray:
+        return self.cps[self.offsets + self.lengths - 1] == ord(char) if len(self) else np.zeros(0, bool)
 
 
 @functools.cache
@@ -256,15 +271,22 @@ def _line_kinds(lines: _Lines, start: np.ndarray, levels: np.ndarray) -> tuple[n
     if not len(lines):
         return kind, rank
     short = ~lines.holding_any(_TERMINATORS) & (lines.lengths <= _outline.MAX_SUBHEADING)
-    for r, pattern in enumerate(_outline.SUBHEADINGS):
-        hit = lines.flags(pattern) & short & (rank < 0)
-        rank[hit] = r
     depth = np.full(len(lines), np.nan)
     at, found = lines.matches(_outline.NUMBERED_EN)
     depth[at] = [m.group(1).count(".") + 1 for m in found]
-    english = ~np.isnan(depth) & short & (rank < 0)
-    outer = {name: lines.flags(pattern) for name, pattern in zip(("part", "chapter", "section"), _OUTER)}
-    by_pattern = rank[0] >= 0 or english[0] or any(hit[0] for hit in outer.values())
+    # "1. Introduction" opens an English chapter; "1. 培育副中心" is a Chinese sub-heading
+    sentence = lines.ending_with(".")
+    english = ~np.isnan(depth) & short & ~sentence & ~lines.holding_cjk()
+    for r, pattern in enumerate(_outline.SUBHEADINGS):
+        hit = lines.flags(pattern) & short & (rank < 0) & ~english
+        rank[hit] = r
+    outer = {}
+    for name, pattern in zip(("part", "chapter", "section"), _OUTER):
+        at, found = lines.matches(pattern)
+        # "Section 2 of the Act requires a plan." is a sentence: English forms must look like headings
+        latin = np.fromiter((m.group(1)[0].isascii() for m in found), dtype=bool, count=len(found))
+        outer[name] = np.zeros(len(lines), dtype=bool)
+        outer[name][at[~latin | (short & ~sentence)[at]]] = True
     rank[english & (depth >= 3)] = 4
     structural = (levels > 0) & (rank < 0) & ~english
     rank[structural & (levels >= 3)] = np.minimum(levels[structural & (levels >= 3)] + 1, _RANKS - 1)
@@ -274,8 +296,7 @@ def _line_kinds(lines: _Lines, start: np.ndarray, levels: np.ndarray) -> tuple[n
     for name in ("section", "chapter", "part"):
         kind[outer[name]] = name
     rank[kind != "heading"] = -1
-    # a first line that no pattern makes a heading is the title, whatever level the file gives it
-    if levels[0] == _TITLE or (short[0] and not by_pattern and levels[0] <= 1):
+    if _outline.first_line_is_title(lines.values[0], int(levels[0]), len(lines)):
         kind[0] = "title"
         rank[0] = -1
     kind[levels == _TITLE] = "title"

@@ -45,6 +45,7 @@ message does; the other files are read whatever it is.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ from typing import Any, Callable, Optional, Union
 import pandas as pd
 
 from ... import _outline, _progress
+from ..._validate import threads
 from . import _blocks, _docx, _html, _pdf, _plain
 
 __all__ = ["read_documents", "DocumentWarning", "FORMATS", "COLUMNS"]
@@ -65,7 +67,9 @@ class DocumentWarning(UserWarning):
 
     Examples
     --------
-    Stop at the first file that cannot be read (as ``errors="raise"`` does):
+    Stop at the first file that was not read or was read other than its name
+    says (``errors="raise"`` stops at the first file not read, with a
+    ``ValueError``):
 
     >>> import warnings, qdacore as qc
     >>> warnings.simplefilter("error", qc.io.DocumentWarning)  # doctest: +SKIP
@@ -122,9 +126,12 @@ def read_documents(
     recursive : bool
         Also read the files in a folder's subfolders.
     processes : int, optional
-        Worker processes that read files side by side; None uses every CPU
-        when there are at least 4 MB of PDF, DOCX and HTML files (parsing
-        them is Python work), else one.
+        Worker processes that read files side by side. None uses every CPU
+        this process may run on when there are at least 4 MB of PDF, DOCX
+        and HTML files (parsing them is Python work) and the platform forks
+        processes (Linux), else one. Where processes are spawned (Windows,
+        macOS), a script that passes ``processes`` must call
+        ``read_documents`` under ``if __name__ == "__main__":``.
     progress : bool, optional
         Show a progress bar over files.
 
@@ -134,8 +141,8 @@ def read_documents(
         One row per file, columns :data:`COLUMNS`: ``doc`` (the file name
         without its suffix, with it where two files share a stem), ``title``
         (from the file's metadata or its title heading, else its first line
-        when that is short, has no sentence end and is no heading, else
-        ``doc``),
+        where :func:`~qdacore.text.split_items` takes that for the title,
+        else ``doc``),
         ``path``, ``format``, ``text``, ``pages`` (PDF), ``encoding`` (text,
         Markdown, HTML), ``status`` (``"read"`` or ``"failed"``),
         ``message`` (why a file failed, or what was noticed), ``headings``
@@ -145,9 +152,12 @@ def read_documents(
 
     Raises
     ------
+    TypeError
+        ``paths`` that is neither a path nor an iterable of paths.
     ValueError
-        A path that does not exist or a folder without documents; with
-        ``errors="raise"``, the first file that cannot be read.
+        A path that does not exist, a folder without documents or a bad
+        option; with ``errors="raise"``, the first file that cannot be read
+        (the files after it are not read).
 
     Examples
     --------
@@ -174,25 +184,19 @@ def read_documents(
     ids = _doc_ids(files)
     jobs = [(str(f), encoding, bool(nfkc)) for f in files]
     workers = _workers(processes, files)
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            records = list(_progress.track(pool.map(_read_one, jobs, chunksize=4), total=len(jobs),
-                                           desc="reading documents", progress=progress))
-    else:
-        records = list(_progress.track(map(_read_one, jobs), total=len(jobs), desc="reading documents",
-                                       progress=progress))
-    for record, doc in zip(records, ids):
-        record["doc"] = doc
-        record["title"] = record["title"] or doc
-    for record in records:
-        where = record["path"]
-        if record["status"] == "failed":
-            if errors == "raise":
-                raise ValueError(f"{where}: {record['message']}")
-            if errors == "warn":
-                warnings.warn(f"{where} was not read: {record['message']}", DocumentWarning, stacklevel=2)
-        elif record["message"] is not None:
-            warnings.warn(f"{where}: {record['message']}", DocumentWarning, stacklevel=2)
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        read = pool.map(_read_one, jobs, chunksize=4) if pool is not None else map(_read_one, jobs)
+        records = []
+        for record, doc in zip(_progress.track(read, total=len(jobs), desc="reading documents",
+                                               progress=progress), ids):
+            record["doc"] = doc
+            record["title"] = record["title"] or doc
+            _report(record, errors)
+            records.append(record)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     table = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     table["pages"] = table["pages"].astype("Int64")
     return table
@@ -222,7 +226,8 @@ def _files(paths: Any, recursive: bool) -> list[Path]:
             raise ValueError(f"paths: {path} does not exist")
     if not files:
         raise ValueError("paths: no files given")
-    return files
+    unique = {f.resolve(): f for f in reversed(files)}  # a file named twice (a/b.txt, a/./b.txt) is read once
+    return [f for f in files if unique.get(f.resolve()) is f]
 
 
 def _hidden(relative: Path) -> bool:
@@ -238,11 +243,28 @@ def _doc_ids(files: list[Path]) -> list[str]:
     return ids.where(~ids.duplicated(keep=False), full).tolist()
 
 
+def _report(record: dict, errors: str) -> None:
+    """What errors= makes of a failed file, and the notes of a read one."""
+    where = record["path"]
+    if record["status"] == "failed":
+        if errors == "raise":
+            raise ValueError(f"{where}: {record['message']}")
+        if errors == "warn":
+            warnings.warn(f"{where} was not read: {record['message']}", DocumentWarning, stacklevel=3)
+    elif record["message"] is not None:
+        warnings.warn(f"{where}: {record['message']}", DocumentWarning, stacklevel=3)
+
+
 def _workers(processes: Optional[int], files: list[Path]) -> int:
     if processes is not None:
         return min(processes, len(files))
+    # where new processes are spawned rather than forked (Windows, macOS), a
+    # script without an `if __name__ == "__main__":` guard would start its
+    # workers over and over: only processes= given asks for that
+    if multiprocessing.get_start_method() != "fork":
+        return 1
     heavy = sum(f.stat().st_size for f in files if FORMATS.get(f.suffix.lower()) in ("pdf", "docx", "html"))
-    return min(os.cpu_count() or 1, len(files)) if heavy >= _PARALLEL_BYTES else 1
+    return min(threads(None), len(files)) if heavy >= _PARALLEL_BYTES else 1
 
 
 def _sniff(data: bytes, by_name: Optional[str]) -> Optional[str]:
@@ -292,9 +314,14 @@ def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
     except _blocks.DocumentError as err:
         record.update(format=by_name, message=str(err))
         return record
+    except Exception as err:  # a library's failure on one odd file must not stop the others
+        record.update(format=by_name, message=f"could not be read ({type(err).__name__}: {err}); open it "
+                      "in its program and save it again, or report the file to qdacore")
+        return record
     title = " ".join(_blocks.clean(str(read.title), nfkc).split()) if read.title else None
     first_line = text.split("\n", 1)[0]
-    if not title and _outline.looks_like_title(first_line):
+    first_level = headings[0][2] if headings and headings[0][0] == 0 else 0
+    if not title and _outline.first_line_is_title(first_line, first_level, text.count("\n") + 1):
         title = first_line
     record.update(format=by_name, text=text, title=title or None, pages=read.pages, encoding=read.encoding,
                   status="read", message=note, headings=headings,

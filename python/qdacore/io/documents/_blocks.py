@@ -66,6 +66,16 @@ def clean(text: str, nfkc: bool) -> str:
     return text
 
 
+def lone_top_heading_as_title(blocks: list) -> Optional[str]:
+    """The text of a first block that is the file's only level-1 heading,
+    which then becomes the TITLE block (a page's ``<h1>``, Markdown's ``#``);
+    None where there is no such block."""
+    if not blocks or blocks[0].level != 1 or any(b.level == 1 for b in blocks[1:]):
+        return None
+    blocks[0] = blocks[0]._replace(level=TITLE)
+    return blocks[0].text
+
+
 def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     """The text (blocks joined by line breaks), its headings as (start, end,
     level) and, for paged formats, the offset where each page's text begins."""

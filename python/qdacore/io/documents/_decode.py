@@ -14,8 +14,9 @@ from ._blocks import DocumentError
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 #: Share of a GB18030 reading's non-ASCII characters that must be common
-#: simplified hanzi (GB2312 rows 16-87) for it to win without a detector. Big5
-#: bytes read as GB18030 give kana, symbols and rare characters instead.
+#: simplified hanzi (GB2312 rows 16-87) or Chinese punctuation, numbers and
+#: full-width forms (rows 1-3) for it to win without a detector. Big5 bytes
+#: read as GB18030 give kana, Greek, box drawing and rare characters instead.
 _GB_SHARE = 0.9
 _ENCODING_HINT = "pass encoding= (e.g. encoding='gb18030') or convert the file to UTF-8 (iconv -f ... -t utf-8)"
 
@@ -67,7 +68,8 @@ def _as_gb18030(data: bytes) -> Optional[str]:
     # in GB2312 every non-ASCII character is two bytes >= 0x80, so the leads are every other high byte
     high = np.frombuffer(text.encode("gb2312", "ignore"), dtype=np.uint8)
     high = high[high >= 0x80]
-    common = np.count_nonzero(high[0::2] >= 0xB0)
+    leads = high[0::2]
+    common = np.count_nonzero((leads >= 0xB0) | (leads <= 0xA3))
     return text if common >= _GB_SHARE * n_wide else None
 
 

@@ -7,7 +7,7 @@ import re
 import zipfile
 from typing import Optional
 
-from ._blocks import TEXT, TITLE, Block, DocumentError, Read
+from ._blocks import TEXT, TITLE, Block, DocumentError, Read, join_lines
 
 #: Largest total a DOCX may expand to (a zip bomb is refused before python-docx inflates it).
 MAX_EXPANDED_BYTES = 1 << 30
@@ -41,16 +41,30 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
                             "LibreOffice and save it again") from None
     blocks: list[Block] = []
     style_levels: dict[Optional[str], int] = {}
-    for child in document.element.body.iterchildren():
+    for child in _body_elements(document.element.body):
         if child.tag == _W + "p":
             paragraph = Paragraph(child, document)
-            blocks.append(Block(paragraph.text, _level(paragraph, style_levels)))
-        elif child.tag == _W + "tbl":
+            # a line break inside a paragraph (<w:br/>) is layout: the paragraph stays one line
+            text = join_lines(paragraph.text.split("\n"))
+            blocks.append(Block(text, _level(paragraph, style_levels)))
+        else:
             blocks.extend(Block(row) for row in _rows(Table(child, document)))
     title = (document.core_properties.title or "").strip() or None
     if title is None:
         title = next((b.text.strip() for b in blocks if b.level == TITLE and b.text.strip()), None)
     return Read(blocks, title=title)
+
+
+def _body_elements(parent):
+    """Paragraphs and tables in reading order, also those inside content
+    controls (``w:sdt``), which Word uses for tables of contents and forms."""
+    for child in parent.iterchildren():
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
 
 
 def _level(paragraph, style_levels: dict) -> int:

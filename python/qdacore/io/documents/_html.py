@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
-from ._blocks import Block, DocumentError, Read
+from ._blocks import Block, DocumentError, Read, lone_top_heading_as_title
 from ._decode import decode
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "nav", "footer", "aside",
@@ -23,12 +23,17 @@ _FURNITURE = {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs"
               "position", "location", "footer", "foot", "sidebar", "side", "share", "print", "toolbar",
               "tool", "tools", "copyright", "banner", "related", "links", "friendlink", "login",
               "search", "ads", "advert", "qrcode", "fontsize"}
+#: Furniture only as a whole class name ("position" for 当前位置), not inside
+#: a compound such as a CSS framework's "position-relative".
+_WHOLE_NAME_ONLY = {"position", "location", "side", "tool", "print", "links", "search"}
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "main", "body",
                "blockquote", "pre", "center", "td", "th", "tr", "tbody", "thead", "tfoot", "caption",
                "figure", "figcaption", "address", "hr", "header"}
+_LOOSE_TEXT_HOLDERS = ("div", "td", "section", "article", "main", "center", "body", "blockquote")
 _CONTENT = {"p", "li", "tr", "dd", "dt", "pre", "blockquote", *_HEADINGS}
 _SKIP_UP = {"table", "tbody", "thead", "tfoot", "ul", "ol", "dl", "tr", "font", "span", "strong", "b"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 #: Less main text than this (in characters outside links) means the page has no article.
@@ -40,6 +45,7 @@ def read_html(data: bytes, encoding: Optional[str]) -> Read:
     import lxml.html
 
     text, used = _decode_html(data, encoding)
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a decoded str that declares an encoding
     if not text.strip():
         raise DocumentError("an empty page")
     try:
@@ -56,8 +62,10 @@ def read_html(data: bytes, encoding: Optional[str]) -> Read:
         raise DocumentError("no main text, only navigation and links; save the page that holds the "
                             "document itself, or its text as a .txt file")
     blocks: list[Block] = []
-    _walk(main, blocks, [])
-    title = blocks[0].text if blocks and blocks[0].level == 1 else None
+    buffer: list[str] = []
+    _walk(main, blocks, buffer)
+    _flush(buffer, blocks)  # the text after the last block of an inline main element
+    title = lone_top_heading_as_title(blocks) or (blocks[0].text if blocks and blocks[0].level == 1 else None)
     if title is None and page_title:
         title = " ".join(page_title.split()) or None
     return Read(blocks, title=title, encoding=used)
@@ -93,8 +101,9 @@ def _remove(el) -> None:
 def _is_furniture(el) -> bool:
     if el.tag in _DROP_TAGS:
         return True
-    names = f"{el.get('class', '')} {el.get('id', '')}".lower()
-    return any(token in _FURNITURE for token in re.split(r"[\s_\-]+", names) if token)
+    names = f"{el.get('class', '')} {el.get('id', '')}".lower().split()
+    return any(name in _FURNITURE or any(token in _FURNITURE and token not in _WHOLE_NAME_ONLY
+                                         for token in re.split(r"[_\-]+", name)) for name in names)
 
 
 def _main_element(root):
@@ -116,6 +125,13 @@ def _main_element(root):
         above = container.getparent()
         if above is not None:
             score[above] += own / 2
+    # text set straight in a container, lines parted by <br> rather than paragraphs
+    for el in root.iter(*_LOOSE_TEXT_HOLDERS):
+        if el.find("br") is None:
+            continue
+        loose = len(_collapse((el.text or "") + " ".join(child.tail or "" for child in el)))
+        if loose:
+            score[el] += loose
     if not score:
         return None
     best = max(score, key=score.__getitem__)

@@ -30,12 +30,12 @@ _EDGE_LINES = 2
 _DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十〇零百]+")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–·\s]*\d+[-—–·\s]*|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?"
                           r"|(?:Page|page|PAGE)\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+)$")
-_HEADINGS = tuple(p for p in (_outline.PART, _outline.CHAPTER, _outline.SECTION))
+_HEADINGS = (_outline.PART, _outline.CHAPTER, _outline.SECTION)
 
 
 def read_pdf(data: bytes, encoding: Optional[str]) -> Read:
     import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
@@ -52,8 +52,7 @@ def read_pdf(data: bytes, encoding: Optional[str]) -> Read:
         title = reader.metadata.get("/Title") if reader.metadata else None
     except DocumentError:
         raise
-    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, AttributeError,
-            IndexError, RecursionError, OSError) as err:
+    except Exception as err:  # pypdf meets hostile files with many kinds (LimitReachedError, NotImplementedError ...)
         raise DocumentError(f"not a readable PDF ({type(err).__name__}: {err}); open it in a PDF "
                             "reader and save or print it to a new PDF") from None
     if not any(text.strip() for text in pages):

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ._blocks import TEXT, TITLE, Block, Read, join_lines, starts_block
+from ._blocks import Block, Read, join_lines, lone_top_heading_as_title, starts_block
 from ._decode import decode
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+#: An ATX heading; a closing run of # counts only after a space ("## Using C#" keeps its #).
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_FENCE = re.compile(r"^(```|~~~)")
 
@@ -58,9 +59,4 @@ def read_markdown(data: bytes, encoding: Optional[str]) -> Read:
         else:
             paragraph.append(line)
     flush()
-    levels = [b.level for b in blocks if b.level != TEXT]
-    title = None
-    if levels.count(1) == 1 and blocks and blocks[0].level == 1:  # one lone "# Title" on top
-        title = blocks[0].text
-        blocks[0] = Block(title, TITLE)
-    return Read(blocks, title=title, encoding=used)
+    return Read(blocks, title=lone_top_heading_as_title(blocks), encoding=used)

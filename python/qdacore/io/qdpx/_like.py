@@ -37,7 +37,10 @@ def adopt(read: Project, like: Project) -> Project:
     matched = at >= 0
     new_ids = items["item"].astype(object).to_numpy(copy=True)
     new_ids[matched] = like.items["item"].to_numpy(object)[at[matched]]
-    if pd.Series(new_ids).duplicated().any():  # two of the file's items on one exported span: keep the file's ids
+    if pd.Series(new_ids).duplicated().any():
+        # the program that edited the file split an exported selection into two on the same span
+        warnings.warn("like: two of the file's items share one exported item's span, so the file's "
+                      "item ids, codebook and columns are kept as read", QdpxWarning, stacklevel=3)
         return read
     renamed = dict(zip(items["item"], new_ids))
     items["item"] = new_ids
