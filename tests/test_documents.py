@@ -115,6 +115,25 @@ def test_pdf_headers_footers_and_page_numbers_are_removed_and_only_they(document
         assert text == _pdf_text(plan)  # nothing else went: every line of every block is there
 
 
+def test_pdf_chapter_lines_opening_pages_are_kept(tmp_path):
+    """Each page opens with "Chapter N" (only the number differs, like a page
+    number in a running line) and repeats a real running header; only the
+    header goes."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(tmp_path / "chapters.pdf"))
+    for n, title in enumerate(["Scope", "Land", "Water", "Transport"], 1):
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, 800, "Riverside Regional Plan (synthetic)")
+        for k, line in enumerate([f"Chapter {n}", title, f"The plan sets out {title.lower()} policies."]):
+            pdf.drawString(72, 760 - 20 * k, line)
+        pdf.showPage()
+    pdf.save()
+    lines = read_documents(tmp_path / "chapters.pdf")["text"].iat[0].split("\n")
+    assert [line for line in lines if line.startswith("Chapter")] == [f"Chapter {n}" for n in range(1, 5)]
+    assert "Riverside Regional Plan (synthetic)" not in lines
+
+
 def test_pdf_pages_are_item_attributes(documents):
     row = documents.loc["zh_pdf"]
     items = split_items(row["text"], "ZH", headings=row["headings"], page_starts=row["page_starts"],
@@ -281,6 +300,10 @@ _NAV = '<div class="nav"><a href="/">首页</a> <a href="/zc/">政策文件</a> 
     ("inline main element", f"<html><body>{_NAV}<ucapcontent><p>{_ARTICLE[0]}</p><p>{_ARTICLE[1]}</p>"
                             f"{_ARTICLE[2]}</ucapcontent></body></html>"),
     ("br layout", f'<html><body>{_NAV}<div class="content">' + "<br>".join(_ARTICLE) + "</div></body></html>"),
+    ("control character", f"<html><body>{_NAV}<div><p>{_ARTICLE[0]}</p><p>{_ARTICLE[1]}</p><!-- c -->\x0c"
+                          f"{_ARTICLE[2]}</div></body></html>"),
+    ("font nested 300 deep", f"<html><body>{_NAV}<div><p>{_ARTICLE[0]}</p>" + "<font>" * 300
+                             + "".join(f"<p>{line}</p>" for line in _ARTICLE[1:]) + "</div></body></html>"),
 ])
 def test_html_pages_as_sites_write_them(tmp_path, name, page):
     """Layouts met on government sites: the article's lines, without the navigation."""
@@ -294,6 +317,81 @@ def test_markdown_heading_marks(tmp_path):
     (tmp_path / "m.md").write_text("# Plan\n\n## Using C#\n\ntext\n\n## Closed ##\n\nmore\n", encoding="utf-8")
     row = read_documents(tmp_path / "m.md").iloc[0]
     assert row["text"].split("\n") == ["Plan", "Using C#", "text", "Closed", "more"]
+
+
+def _docx_with_body(path: Path, body: str) -> Path:
+    """A valid DOCX (python-docx's template) whose body is ``body``."""
+    template = factory.write_docx(path.with_suffix(".template.docx"), ZH[:2])
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("</w:body>")
+                data = (xml[:start] + body + xml[end:]).encode("utf-8")
+            zout.writestr(info, data)
+    template.unlink()
+    return path
+
+
+def test_docx_tables_word_writes_and_files_made_to_hurt(tmp_path):
+    """A first column merged down 1,500 rows (python-docx's grid recursed and
+    took quadratic time on it), a cell spanning a billion columns, and a
+    small file of three million empty paragraphs (minutes and gigabytes in
+    python-docx) are read or refused in a moment."""
+    import time
+
+    cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    starts, continues = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>', "<w:tcPr><w:vMerge/></w:tcPr>"
+    merged = "".join("<w:tr>" + (cell.format(starts, "Region") if i == 0 else cell.format(continues, ""))
+                     + cell.format("", f"row {i}") + "</w:tr>" for i in range(1500))
+    _docx_with_body(tmp_path / "merged.docx", f"<w:tbl>{merged}</w:tbl>")
+    wide = cell.format('<w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr>', "wide")
+    _docx_with_body(tmp_path / "wide.docx", f"<w:tbl><w:tr>{wide}{cell.format('', 'next')}</w:tr></w:tbl>")
+    _docx_with_body(tmp_path / "empty_paragraphs.docx", "<w:p/>" * 3_000_001)
+    started = time.perf_counter()
+    with pytest.warns(DocumentWarning, match="XML elements"):
+        table = read_documents(tmp_path, processes=1).set_index("doc")
+    assert time.perf_counter() - started < 30
+    rows = table.at["merged", "text"].split("\n")
+    assert rows[0] == "Region\trow 0" and rows[1:] == [f"\trow {i}" for i in range(1, 1500)]
+    assert table.at["wide", "text"] == "wide\tnext"
+    assert table.at["empty_paragraphs", "status"] == "failed"
+
+
+def _read_or_die(job):
+    """_read_one, but the worker dies on one file, as the kernel kills a process out of memory."""
+    import os
+
+    import qdacore.io.documents as documents_module
+
+    if job[0].endswith("zh_md.md"):
+        os._exit(9)
+    return documents_module._read_original(job)
+
+
+def test_a_dead_worker_fails_its_files_not_the_call(folder, monkeypatch):
+    import qdacore.io.documents as documents_module
+
+    monkeypatch.setattr(documents_module, "_read_original", documents_module._read_one, raising=False)
+    monkeypatch.setattr(documents_module, "_read_one", _read_or_die)
+    with pytest.warns(DocumentWarning, match="worker process"):
+        table = read_documents(folder, processes=2)
+    assert len(table) == len(list(folder.iterdir()))
+    assert table.loc[table["doc"] == "zh_md", "status"].item() == "failed"
+    assert (table["status"] == "read").sum() >= 1
+
+
+def test_a_file_name_that_is_not_utf8_exports(tmp_path):
+    """Chinese Windows writes file names in GB18030; such a name is read as GB18030 so that the
+    project exports (a lone surrogate made REFI-QDA and CSV writing fail)."""
+    import os
+
+    name = os.fsdecode(os.path.join(os.fsencode(tmp_path), "规划".encode("gb18030") + b".txt"))
+    Path(name).write_text("滇中城市群规划\n建设都市圈。", encoding="utf-8")
+    table = read_documents(tmp_path)
+    assert table["doc"].tolist() == ["规划"]
+    qc.write_qdpx(qc.Project.from_documents(table), tmp_path / "out.qdpx")
 
 
 # -- the bad-input catalogue -----------------------------------------------------------------------

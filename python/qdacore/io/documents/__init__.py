@@ -25,7 +25,8 @@ format         how it is read
 =============  =============================================================
 
 Every document's ``text`` is one line per paragraph, heading or table row,
-lines stripped and empty ones dropped, line breaks ``\\n``. By default it is
+lines stripped of white space but tabs (which part table cells) and empty
+ones dropped, line breaks ``\\n``. By default it is
 normalised to Unicode NFKC, with Chinese punctuation kept: full-width
 letters, digits and signs (``ＧＤＰ２０３５``, ``３．５％``) become ASCII
 (``GDP2035``, ``3.5%``), ``㈠`` and ``⑴`` become ``(一)`` and ``(1)``, while
@@ -45,11 +46,13 @@ message does; the other files are read whatever it is.
 """
 from __future__ import annotations
 
+import codecs
 import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -139,7 +142,8 @@ def read_documents(
     -------
     DataFrame
         One row per file, columns :data:`COLUMNS`: ``doc`` (the file name
-        without its suffix, with it where two files share a stem), ``title``
+        without its suffix, with it where two files share a stem; a name
+        that is not UTF-8 read as GB18030, else with U+FFFD), ``title``
         (from the file's metadata or its title heading, else its first line
         where :func:`~qdacore.text.split_items` takes that for the title,
         else ``doc``),
@@ -177,16 +181,20 @@ def read_documents(
         raise ValueError(f"processes must be a whole number >= 1 or None, got {processes!r}")
     if encoding is not None:
         try:
-            "".encode(encoding)
-        except (LookupError, TypeError):
-            raise ValueError(f"encoding={encoding!r} is not an encoding Python knows") from None
+            info = codecs.lookup(encoding)  # rot13 and base64 are codecs, not text encodings
+            usable = info.name != "undefined" and getattr(info, "_is_text_encoding", True) \
+                and b"".decode(encoding) == ""
+        except (LookupError, TypeError, ValueError):  # ValueError: a NUL in the name
+            usable = False
+        if not usable:
+            raise ValueError(f"encoding={encoding!r} is not an encoding Python knows")
     files = _files(paths, recursive)
     ids = _doc_ids(files)
     jobs = [(str(f), encoding, bool(nfkc)) for f in files]
     workers = _workers(processes, files)
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
-        read = pool.map(_read_one, jobs, chunksize=4) if pool is not None else map(_read_one, jobs)
+        read = map(_read_one, jobs) if pool is None else _pooled(pool, jobs)
         records = []
         for record, doc in zip(_progress.track(read, total=len(jobs), desc="reading documents",
                                                progress=progress), ids):
@@ -200,6 +208,21 @@ def read_documents(
     table = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     table["pages"] = table["pages"].astype("Int64")
     return table
+
+
+def _pooled(pool: ProcessPoolExecutor, jobs: list) -> Iterable[dict]:
+    """_read_one of each job in ``pool``, in order. A worker that dies (killed
+    for memory, say) fails the files it had not finished, not the call."""
+    futures = [pool.submit(_read_one, job) for job in jobs]
+    for job, future in zip(jobs, futures):
+        try:
+            yield future.result()
+        except BrokenProcessPool:
+            record: dict[str, Any] = dict.fromkeys(COLUMNS)
+            record.update(path=job[0], format=FORMATS.get(Path(job[0]).suffix.lower()), status="failed",
+                          headings=(), message="the worker process reading files stopped (out of memory?) "
+                          "before this file was read; read it alone with processes=1 to see why")
+            yield record
 
 
 def _files(paths: Any, recursive: bool) -> list[Path]:
@@ -236,11 +259,24 @@ def _hidden(relative: Path) -> bool:
 
 def _doc_ids(files: list[Path]) -> list[str]:
     """File stems; the file name where two share a stem; the path where two share a name."""
-    stems = pd.Series([f.stem for f in files])
-    names = pd.Series([f.name for f in files])
+    stems = pd.Series([shown(f.stem) for f in files])
+    names = pd.Series([shown(f.name) for f in files])
     ids = stems.where(~stems.duplicated(keep=False), names)
-    full = pd.Series([str(f) for f in files])
+    full = pd.Series([shown(str(f)) for f in files])
     return ids.where(~ids.duplicated(keep=False), full).tolist()
+
+
+def shown(name: str) -> str:
+    """A file name as text that exports: the bytes of a name that is not
+    UTF-8 (Python holds them as lone surrogates) read as GB18030, as Chinese
+    Windows writes names, else with U+FFFD for each undecodable byte."""
+    if name.isascii() or not any("\udc80" <= char <= "\udcff" for char in name):
+        return name
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def _report(record: dict, errors: str) -> None:
@@ -287,7 +323,7 @@ def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
     suffix = Path(path).suffix.lower()
     by_name = FORMATS.get(suffix)
     record: dict[str, Any] = dict.fromkeys(COLUMNS)
-    record.update(path=path, format=by_name, status="failed", headings=(), page_starts=None)
+    record.update(path=shown(path), format=by_name, status="failed", headings=(), page_starts=None)
     try:
         data = Path(path).read_bytes()
     except OSError as err:
@@ -319,7 +355,7 @@ def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
                       "in its program and save it again, or report the file to qdacore")
         return record
     title = " ".join(_blocks.clean(str(read.title), nfkc).split()) if read.title else None
-    first_line = text.split("\n", 1)[0]
+    first_line = text.split("\n", 1)[0].strip()
     first_level = headings[0][2] if headings and headings[0][0] == 0 else 0
     if not title and _outline.first_line_is_title(first_line, first_level, text.count("\n") + 1):
         title = first_line

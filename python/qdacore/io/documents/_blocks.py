@@ -18,7 +18,10 @@ TITLE = -1
 # Characters XML 1.0 cannot hold (C0 controls but tab and newline, non-characters,
 # lone surrogates), removed so that every text can be exported to REFI-QDA; and
 # the noncharacters U+FDD0-FDEF, which carry no text and serve KEEP below.
-_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff\ufdd0-\ufdef]")
+NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff\ufdd0-\ufdef]")
+#: White space stripped from the ends of a line: all but the tab, which parts
+#: table cells ("\t2020\t2035" is a row whose first cell is empty).
+LINE_SPACE = "".join(char for char in map(chr, range(0x3001)) if char.isspace() and char != "\t")
 _NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -51,7 +54,7 @@ _HIDDEN = [(char, chr(0xFDD0 + k)) for k, char in enumerate(KEEP)]
 
 
 def clean(text: str, nfkc: bool) -> str:
-    text = _NOT_XML.sub("", _NEWLINES.sub("\n", text))
+    text = NOT_XML.sub("", _NEWLINES.sub("\n", text))
     if not nfkc:
         return text
     # str.replace of the few characters present is faster than str.translate,
@@ -90,9 +93,8 @@ def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
     for block, block_pieces in zip(read.blocks, pieces):
         texts = cleaned[at:at + len(block_pieces)]
         at += len(block_pieces)
-        lead = len(texts[0]) - len(texts[0].lstrip())
-        texts[0] = texts[0][lead:]
-        texts[-1] = texts[-1].rstrip()
+        texts[0] = texts[0].lstrip(LINE_SPACE)
+        texts[-1] = texts[-1].rstrip(LINE_SPACE)
         if not "".join(texts).strip():
             continue
         if parts:
@@ -113,9 +115,9 @@ def assemble(read: Read, nfkc: bool) -> tuple[str, tuple, tuple]:
 
 def _assemble_unpaged(blocks: list, nfkc: bool) -> tuple[str, tuple, tuple]:
     """assemble() of blocks without pages, a block a line: the same result
-    without a Python step per line beyond str.strip."""
-    lines = list(map(str.strip, _clean_all([block.text for block in blocks], nfkc)))
-    kept = [k for k, line in enumerate(lines) if line]
+    without a Python step per line beyond stripping it."""
+    lines = [text.strip(LINE_SPACE) for text in _clean_all([block.text for block in blocks], nfkc)]
+    kept = [k for k, line in enumerate(lines) if line and not line.isspace()]
     starts = itertools.accumulate((len(lines[k]) + 1 for k in kept[:-1]), initial=0)
     headings = tuple((start, start + len(lines[k]), blocks[k].level)
                      for k, start in zip(kept, starts) if blocks[k].level != TEXT)
@@ -123,15 +125,24 @@ def _assemble_unpaged(blocks: list, nfkc: bool) -> tuple[str, tuple, tuple]:
 
 
 def _clean_all(texts: list[str], nfkc: bool) -> list[str]:
-    """clean() of each text. One call on the texts joined by line breaks gives
-    the same when no text holds a line break of its own (NFKC composes nothing
-    across a line feed), and saves a call per line of a long document."""
+    """clean() of each text, each on one line. One call on the texts joined by
+    line breaks gives the same when no text holds a line break of its own
+    (NFKC composes nothing across a line feed), and saves a call per line of
+    a long document. A break inside a paragraph (a DOCX line separator
+    U+2028, a <br> in a heading) is layout: its lines are joined."""
     joined = "\n".join(texts)
     if joined.count("\n") == len(texts) - 1 and not _NEWLINES.search(joined):
         out = clean(joined, nfkc).split("\n")
         if len(out) == len(texts):
             return out
-    return [clean(text, nfkc) for text in texts]
+    return [_one_line(clean(text, nfkc)) for text in texts]
+
+
+def _one_line(text: str) -> str:
+    if "\n" not in text:
+        return text
+    lines = [line.strip() for line in text.split("\n")]
+    return join_lines([line for line in lines if line] or [""])
 
 
 def _pieces(block: Block) -> list[tuple[str, int]]:

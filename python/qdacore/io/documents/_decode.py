@@ -38,9 +38,14 @@ def decode(data: bytes, encoding: Optional[str]) -> tuple[str, str]:
             except UnicodeDecodeError as err:
                 raise DocumentError(f"starts with a {name} byte-order mark but byte {err.start} is not "
                                     f"{name}; {_ENCODING_HINT}") from None
-    if b"\x00" in data:  # no BOM: UTF-16 without one is rare; NUL bytes mean binary
-        raise DocumentError("binary content (NUL bytes), not text; if it is a document of another "
-                            "kind, give it the right extension")
+    if b"\x00" in data:  # no BOM: NUL bytes mean binary, or UTF-16 without its mark
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None and best.encoding in ("utf_16_le", "utf_16_be"):
+            return str(best), best.encoding.replace("_", "-")
+        raise DocumentError(_utf16_hint(data) or "binary content (NUL bytes), not text; if it is a "
+                            "document of another kind, give it the right extension")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
@@ -74,10 +79,28 @@ def _as_gb18030(data: bytes) -> Optional[str]:
 
 
 def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError) -> None:
-    """A file whose early lines are UTF-8 with non-ASCII text but later ones
-    are not was pasted together from two files: no one encoding reads it."""
+    """A file with non-ASCII lines that are UTF-8 and others that are not was
+    pasted together from two files: no one encoding reads it. (A line of
+    Chinese in GB18030 or Big5 is next to never valid UTF-8.)"""
     first_bad_line = data.count(b"\n", 0, utf8_error.start) + 1
-    head = data[:data.rfind(b"\n", 0, utf8_error.start) + 1]
-    if not head.isascii():
-        raise DocumentError(f"mixes encodings: lines 1-{first_bad_line - 1} are UTF-8, line {first_bad_line} "
-                            f"is not; convert each part to UTF-8 (iconv) and join them again")
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise DocumentError(f"mixes encodings: line {number} is UTF-8, line {first_bad_line} is not; "
+                            "convert each part to UTF-8 (iconv) and join them again")
+
+
+def _utf16_hint(data: bytes) -> Optional[str]:
+    """What to pass for UTF-16 without a byte-order mark, where the NUL bytes
+    fall on one side of nearly every pair of ASCII text."""
+    head = np.frombuffer(data[:4096 - 4096 % 2] if len(data) >= 2 else b"\0\0", dtype=np.uint8)
+    head = head[:len(head) - len(head) % 2].reshape(-1, 2)
+    for side, name in ((1, "utf-16-le"), (0, "utf-16-be")):
+        if np.mean(head[:, side] == 0) > 0.6 and np.mean(head[:, 1 - side] == 0) < 0.05:
+            return (f"UTF-16 without a byte-order mark, it seems (NUL bytes in every other place): "
+                    f"pass encoding={name!r}")
+    return None

@@ -11,6 +11,11 @@ from ._blocks import TEXT, TITLE, Block, DocumentError, Read, join_lines
 
 #: Largest total a DOCX may expand to (a zip bomb is refused before python-docx inflates it).
 MAX_EXPANDED_BYTES = 1 << 30
+#: Largest text part (word/document.xml) read: some 50 million characters, far beyond any plan.
+MAX_BODY_BYTES = 256 << 20
+#: Most XML elements in the text part (a 1,000-page plan has about a million; tens of
+#: millions of empty paragraphs or runs in a small file are an attack).
+MAX_ELEMENTS = 3_000_000
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 #: A cell's paragraph breaks and tabs: a row is one line, its cells parted by tabs.
 _CELL_BREAK = re.compile(r"\s*[\n\t]\s*")
@@ -30,8 +35,20 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
     if expanded > MAX_EXPANDED_BYTES:
         raise DocumentError(f"expands to {expanded:,} bytes, more than the {MAX_EXPANDED_BYTES:,} "
                             "accepted (a zip bomb?)")
+    body_size = archive.getinfo("word/document.xml").file_size
+    if body_size > MAX_BODY_BYTES:
+        raise DocumentError(f"its text part (word/document.xml) is {body_size:,} bytes, more than the "
+                            f"{MAX_BODY_BYTES:,} accepted; split the document")
+    try:
+        body = archive.read("word/document.xml")
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
+        raise DocumentError(f"not a readable DOCX ({type(err).__name__}: {err}); open it in Word or "
+                            "LibreOffice and save it again") from None
+    elements = body.count(b"<") - body.count(b"</")  # <a>...</a> has two, <a/> one
+    if elements > MAX_ELEMENTS:  # python-docx would take minutes and gigabytes: refuse before parsing
+        raise DocumentError(f"about {elements:,} XML elements, more than the {MAX_ELEMENTS:,} accepted "
+                            "(a long plan has some hundred thousand); split the document")
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
@@ -48,7 +65,7 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
             text = join_lines(paragraph.text.split("\n"))
             blocks.append(Block(text, _level(paragraph, style_levels)))
         else:
-            blocks.extend(Block(row) for row in _rows(Table(child, document)))
+            blocks.extend(Block(row) for row in _rows(child, document))
     title = (document.core_properties.title or "").strip() or None
     if title is None:
         title = next((b.text.strip() for b in blocks if b.level == TITLE and b.text.strip()), None)
@@ -97,20 +114,37 @@ def _style_levels(style) -> tuple[int, int]:
 def _outline_level(element) -> int:
     """w:outlineLvl counts from 0; 9 means body text."""
     value = element.get(_W + "val", "")
-    return int(value) + 1 if value.isdigit() and int(value) < 9 else TEXT
+    return int(value) + 1 if value.isascii() and value.isdigit() and int(value) < 9 else TEXT
 
 
-def _rows(table) -> list[str]:
-    """Each row as its cells' texts joined by tabs (a merged cell once, a
-    cell's paragraphs joined by spaces); nested tables are read as their
-    cell's text."""
+def _rows(table, document) -> list[str]:
+    """Each row as its cells' texts joined by tabs, a cell's paragraphs joined
+    by spaces (those of a nested table too). A cell spanning columns is one
+    cell; one that continues a vertical merge is empty (its text stands in
+    the first row of the merge). Read from the XML: python-docx's grid of
+    merged cells takes quadratic time and recursion on long merges."""
+    from docx.text.paragraph import Paragraph
+
     rows = []
-    for row in table.rows:
-        seen, cells = set(), []
-        for cell in row.cells:
-            if id(cell._tc) in seen:
+    for tr in _children(table, "tr"):
+        cells = []
+        for tc in _children(tr, "tc"):
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(_W + "val", "continue") != "restart":
+                cells.append("")
                 continue
-            seen.add(id(cell._tc))
-            cells.append(_CELL_BREAK.sub(" ", cell.text).strip())
+            text = " ".join(Paragraph(p, document).text for p in tc.iter(_W + "p"))
+            cells.append(_CELL_BREAK.sub(" ", text).strip())
         rows.append("\t".join(cells))
     return rows
+
+
+def _children(parent, tag: str):
+    """The ``w:tag`` children of ``parent``, also inside content controls."""
+    for child in parent.iterchildren():
+        if child.tag == _W + tag:
+            yield child
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _children(content, tag)

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
-from ._blocks import Block, DocumentError, Read, lone_top_heading_as_title
+from ._blocks import NOT_XML, Block, DocumentError, Read, lone_top_heading_as_title
 from ._decode import decode
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "nav", "footer", "aside",
@@ -46,12 +46,19 @@ def read_html(data: bytes, encoding: Optional[str]) -> Read:
 
     text, used = _decode_html(data, encoding)
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a decoded str that declares an encoding
+    text = NOT_XML.sub("", text)  # lxml refuses them in the tail text that _remove moves
     if not text.strip():
         raise DocumentError("an empty page")
+    # huge_tree: pages of sloppy editors nest <font> deeper than libxml2's usual 256 levels, and
+    # libxml2 drops what lies deeper without an error; its HTML parser expands no entities
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as err:
         raise DocumentError(f"not a readable HTML page ({err})") from None
+    if any("Excessive depth" in str(entry.message) for entry in parser.error_log):
+        raise DocumentError("elements nested more than 2,048 deep, which the HTML parser cuts off; "
+                            "save the page's text as a .txt file")
     page_title = root.findtext(".//title")
     for el in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
         _remove(el)
@@ -63,7 +70,11 @@ def read_html(data: bytes, encoding: Optional[str]) -> Read:
                             "document itself, or its text as a .txt file")
     blocks: list[Block] = []
     buffer: list[str] = []
-    _walk(main, blocks, buffer)
+    try:
+        _walk(main, blocks, buffer)
+    except RecursionError:
+        raise DocumentError("elements nested too deep to walk (about 1,000 levels); save the page's "
+                            "text as a .txt file") from None
     _flush(buffer, blocks)  # the text after the last block of an inline main element
     title = lone_top_heading_as_title(blocks) or (blocks[0].text if blocks and blocks[0].level == 1 else None)
     if title is None and page_title:

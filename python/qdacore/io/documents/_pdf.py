@@ -17,6 +17,7 @@ cells)."""
 from __future__ import annotations
 
 import io
+import logging
 import re
 from typing import Optional
 
@@ -37,6 +38,9 @@ def read_pdf(data: bytes, encoding: Optional[str]) -> Read:
     import pypdf
     from pypdf.errors import DependencyError
 
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # its warnings on odd files would clutter a notebook; the row says what matters
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -55,6 +59,8 @@ def read_pdf(data: bytes, encoding: Optional[str]) -> Read:
     except Exception as err:  # pypdf meets hostile files with many kinds (LimitReachedError, NotImplementedError ...)
         raise DocumentError(f"not a readable PDF ({type(err).__name__}: {err}); open it in a PDF "
                             "reader and save or print it to a new PDF") from None
+    finally:
+        pypdf_log.setLevel(level)
     if not any(text.strip() for text in pages):
         has_images = any(_has_images(page) for page in reader.pages)
         what = "no text layer (a scanned PDF?)" if has_images else "no text at all"
@@ -74,6 +80,13 @@ def _has_images(page) -> bool:
         return True
 
 
+def _running_key(line: str) -> str:
+    """A line with its numbers masked ("第#页"), so that a running line matches
+    on every page; but a heading ("Chapter 3", "第三章") keeps its number: the
+    chapter lines that open pages are not one running header."""
+    return line if any(p.match(line) for p in _HEADINGS) else _DIGITS.sub("#", line)
+
+
 def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Pages without their running headers, footers and page numbers."""
     n = len(pages)
@@ -84,13 +97,13 @@ def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
         edges.append((top, bottom))
     counts: dict = {}
     for top, bottom in edges:
-        for key in {_DIGITS.sub("#", line) for line in top + bottom}:
+        for key in {_running_key(line) for line in top + bottom}:
             counts[key] = counts.get(key, 0) + 1
     repeated = {key for key, c in counts.items() if n >= 2 and c >= max(2, (n + 1) // 2)}
     out = []
     for page, (top, _) in zip(pages, edges):
         def running(line: str) -> bool:
-            return _DIGITS.sub("#", line) in repeated or bool(_PAGE_NUMBER.match(line))
+            return _running_key(line) in repeated or bool(_PAGE_NUMBER.match(line))
         head = 0
         while head < len(top) and running(page[head]):
             head += 1
