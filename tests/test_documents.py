@@ -449,6 +449,7 @@ def test_errors_raise_and_skip(bad, monkeypatch):
 
 @pytest.mark.parametrize("call, error, words", [
     (lambda p: read_documents(p / "nope"), ValueError, ["paths", "does not exist"]),
+    (lambda p: read_documents(p / ("x" * 300 + ".txt")), ValueError, ["paths", "cannot be opened"]),
     (lambda p: read_documents(p, errors="ignore"), ValueError, ["errors", "'raise'"]),
     (lambda p: read_documents(p, processes=0), ValueError, ["processes"]),
     (lambda p: read_documents(p, encoding="klingon"), ValueError, ["encoding"]),
@@ -456,7 +457,7 @@ def test_errors_raise_and_skip(bad, monkeypatch):
     (lambda p: read_documents(p / "sub"), ValueError, ["holds no documents"]),
     (lambda p: qc.Project.from_documents(pd.DataFrame({"doc": ["a"]})), ValueError, ["text"]),
     (lambda p: split_items("x", "D", keep_headings="yes"), TypeError, ["keep_headings"]),
-], ids=["missing path", "errors", "processes", "encoding", "not a path", "empty folder", "no text column",
+], ids=["missing path", "name too long", "errors", "processes", "encoding", "not a path", "empty folder", "no text column",
         "keep_headings"])
 def test_bad_arguments_name_themselves(tmp_path, call, error, words):
     (tmp_path / "sub").mkdir()

@@ -235,6 +235,15 @@ def _files(paths: Any, recursive: bool) -> list[Path]:
                         f"got {type(paths).__name__}") from None
     files: list[Path] = []
     for path in given:
+        try:
+            path.stat()
+        except PermissionError:  # in a folder this user may not enter: its row will say so
+            files.append(path)
+            continue
+        except FileNotFoundError:
+            raise ValueError(f"paths: {path} does not exist") from None
+        except OSError as err:  # a name too long, a loop of links ...
+            raise ValueError(f"paths: {path} cannot be opened ({err.strerror or err})") from None
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
             found = sorted(p for p in path.glob(pattern) if p.is_file() and not _hidden(p.relative_to(path))
