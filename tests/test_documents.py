@@ -89,6 +89,16 @@ def test_short_gb18030_texts_are_read_as_gb18030(tmp_path, line):
     assert (row["encoding"], row["text"]) == ("gb18030", line)
 
 
+def test_big5_lines_that_happen_to_be_utf8_are_not_a_mix(tmp_path):
+    """The Big5 bytes of 伎 and 价 are valid UTF-8 (two Latin letters); a file of
+    Big5 with such one-character lines is one encoding, not a mix."""
+    assert "伎".encode("big5").decode("utf-8") and "价".encode("big5").decode("utf-8")
+    text = "\n".join(["滇中城市群發展規劃", "伎", "价", *["推進區域協調發展，建設現代化都市圈。"] * 5])
+    (tmp_path / "b.txt").write_bytes(text.encode("big5"))
+    row = read_documents(tmp_path / "b.txt", nfkc=False).iloc[0]
+    assert (row["status"], row["text"]) == ("read", text)
+
+
 def test_nfkc_is_an_option_and_offsets_are_code_points(folder):
     raw = read_documents(folder / "zh_gb18030.txt", nfkc=False)["text"].iat[0]
     assert raw == factory.expected_text(ZH, nfkc=False) and "ＧＤＰ" in raw

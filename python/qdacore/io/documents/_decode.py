@@ -4,6 +4,7 @@ encodings refused with what to do."""
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Optional
 
 import numpy as np
@@ -18,6 +19,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 #: full-width forms (rows 1-3) for it to win without a detector. Big5 bytes
 #: read as GB18030 give kana, Greek, box drawing and rare characters instead.
 _GB_SHARE = 0.9
+_CJK = re.compile("[\u3400-\u9fff]")
 _ENCODING_HINT = "pass encoding= (e.g. encoding='gb18030') or convert the file to UTF-8 (iconv -f ... -t utf-8)"
 
 
@@ -79,16 +81,20 @@ def _as_gb18030(data: bytes) -> Optional[str]:
 
 
 def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError) -> None:
-    """A file with non-ASCII lines that are UTF-8 and others that are not was
-    pasted together from two files: no one encoding reads it. (A line of
-    Chinese in GB18030 or Big5 is next to never valid UTF-8.)"""
+    """A file with lines of Chinese in UTF-8 and lines that are not UTF-8 was
+    pasted together from two files: no one encoding reads it. A line counts
+    as UTF-8 Chinese with two CJK characters: GB18030 or Big5 bytes make a
+    valid UTF-8 line now and then (a one-character line may), but seldom one
+    that reads as Chinese."""
     first_bad_line = data.count(b"\n", 0, utf8_error.start) + 1
     for number, line in enumerate(data.split(b"\n"), 1):
         if line.isascii():
             continue
         try:
-            line.decode("utf-8")
+            decoded = line.decode("utf-8")
         except UnicodeDecodeError:
+            continue
+        if len(_CJK.findall(decoded)) < 2:
             continue
         raise DocumentError(f"mixes encodings: line {number} is UTF-8, line {first_bad_line} is not; "
                             "convert each part to UTF-8 (iconv) and join them again")
@@ -97,8 +103,10 @@ def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError) -> None:
 def _utf16_hint(data: bytes) -> Optional[str]:
     """What to pass for UTF-16 without a byte-order mark, where the NUL bytes
     fall on one side of nearly every pair of ASCII text."""
-    head = np.frombuffer(data[:4096 - 4096 % 2] if len(data) >= 2 else b"\0\0", dtype=np.uint8)
-    head = head[:len(head) - len(head) % 2].reshape(-1, 2)
+    start = data[:4096]
+    head = np.frombuffer(start[:len(start) // 2 * 2], dtype=np.uint8).reshape(-1, 2)
+    if not len(head):
+        return None
     for side, name in ((1, "utf-16-le"), (0, "utf-16-be")):
         if np.mean(head[:, side] == 0) > 0.6 and np.mean(head[:, 1 - side] == 0) < 0.05:
             return (f"UTF-16 without a byte-order mark, it seems (NUL bytes in every other place): "
