@@ -268,14 +268,14 @@ def _hidden(relative: Path) -> bool:
 
 def _doc_ids(files: list[Path]) -> list[str]:
     """File stems; the file name where two share a stem; the path where two share a name."""
-    stems = pd.Series([shown(f.stem) for f in files])
-    names = pd.Series([shown(f.name) for f in files])
+    stems = pd.Series([_shown(f.stem) for f in files])
+    names = pd.Series([_shown(f.name) for f in files])
     ids = stems.where(~stems.duplicated(keep=False), names)
-    full = pd.Series([shown(str(f)) for f in files])
+    full = pd.Series([_shown(str(f)) for f in files])
     return ids.where(~ids.duplicated(keep=False), full).tolist()
 
 
-def shown(name: str) -> str:
+def _shown(name: str) -> str:
     """A file name as text that exports: the bytes of a name that is not
     UTF-8 (Python holds them as lone surrogates) read as GB18030, as Chinese
     Windows writes names, else with U+FFFD for each undecodable byte."""
@@ -332,7 +332,7 @@ def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
     suffix = Path(path).suffix.lower()
     by_name = FORMATS.get(suffix)
     record: dict[str, Any] = dict.fromkeys(COLUMNS)
-    record.update(path=shown(path), format=by_name, status="failed", headings=(), page_starts=None)
+    record.update(path=_shown(path), format=by_name, status="failed", headings=(), page_starts=None)
     try:
         data = Path(path).read_bytes()
     except OSError as err:
