@@ -149,6 +149,21 @@ def test_window_cooccurrence_on_threads_equals_nltk(seg, tokenizer):
         assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
 
 
+def test_a_window_past_the_longest_text_costs_what_the_text_does(texts, monkeypatch):
+    """window=10**9 on short texts gives nltk's counts with a window the length
+    of the longest text, and the core is asked for no wider window than that
+    (its time follows the window it is given)."""
+    sample = ["".join(c for c in t if "\u4e00" <= c <= "\u9fff") for t in texts[:40]]  # one token a character
+    longest = max(map(len, sample))
+    theirs = nltk_window_counts([list(t) for t in sample], longest)
+    widths = []
+    count_pairs = _core.count_pairs
+    monkeypatch.setattr(_core, "count_pairs", lambda *a: widths.append(a[4]) or count_pairs(*a))
+    ours = cooccurrence(sample, window=10**9)
+    assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == theirs
+    assert widths == [longest]
+
+
 def test_per_text_cooccurrence_counts_texts_sharing_both_terms(texts):
     sample = texts[:60]
     cv = sklearn_text.CountVectorizer(analyzer="char", lowercase=False, binary=True)

@@ -352,6 +352,10 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = 
     n_threads = check.threads(threads)
     stream = _stream(texts, analyzer, hmm)
     keep = _keep(stream.strings, stop_words)
+    if w > 0 and len(stream.indptr) > 1:
+        # a window past the longest text pairs what that text's length does, and
+        # the core's time follows the window: cut it there
+        w = min(w, max(int(np.max(np.diff(stream.indptr))), 2))  # the core's least window is 2
     # Tokens renumbered by the code point order of their strings (as str
     # comparison orders them): the C core then returns the pairs with
     # source < target, sorted by (source, target), and strings are made once
