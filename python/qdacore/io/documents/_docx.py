@@ -58,7 +58,7 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
                             "LibreOffice and save it again") from None
     blocks: list[Block] = []
     style_levels: dict[Optional[str], int] = {}
-    for child in _body_elements(document.element.body):
+    for child in _children(document.element.body, "p", "tbl"):
         if child.tag == _W + "p":
             paragraph = Paragraph(child, document)
             # a line break inside a paragraph (<w:br/>) is layout: the paragraph stays one line
@@ -70,18 +70,6 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
     if title is None:
         title = next((b.text.strip() for b in blocks if b.level == TITLE and b.text.strip()), None)
     return Read(blocks, title=title)
-
-
-def _body_elements(parent):
-    """Paragraphs and tables in reading order, also those inside content
-    controls (``w:sdt``), which Word uses for tables of contents and forms."""
-    for child in parent.iterchildren():
-        if child.tag in (_W + "p", _W + "tbl"):
-            yield child
-        elif child.tag == _W + "sdt":
-            content = child.find(_W + "sdtContent")
-            if content is not None:
-                yield from _body_elements(content)
 
 
 def _level(paragraph, style_levels: dict) -> int:
@@ -139,12 +127,15 @@ def _rows(table, document) -> list[str]:
     return rows
 
 
-def _children(parent, tag: str):
-    """The ``w:tag`` children of ``parent``, also inside content controls."""
+def _children(parent, *tags: str):
+    """The children of ``parent`` with one of the ``w:`` ``tags``, in reading
+    order, also those inside content controls (``w:sdt``), which Word uses for
+    tables of contents and forms."""
+    wanted = {_W + tag for tag in tags}
     for child in parent.iterchildren():
-        if child.tag == _W + tag:
+        if child.tag in wanted:
             yield child
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")
             if content is not None:
-                yield from _children(content, tag)
+                yield from _children(content, *tags)
