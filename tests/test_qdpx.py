@@ -844,3 +844,46 @@ def test_hierarchy_does_not_depend_on_the_order_of_codes(tmp_path, names):
     assert sorted(got.index) == ["a", "b", "c", "x"]
     assert got.loc["c", "parent"] == "b" and got.loc["b", "parent"] == "a" and pd.isna(got.loc["a", "parent"])
     assert not got.loc["a", "is_codable"] and got.loc["b", "guid"] == uuid_of("a::b")
+
+
+# -- deep codebooks ----------------------------------------------------------------------------
+def _chain_codebook(depth: int) -> str:
+    opens = "".join(f'<Code guid="00000000-0000-4000-8000-{k:012d}" name="c{k}" isCodable="true">'
+                    for k in range(depth))
+    return (f'<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="t">'
+            f"<Codes>{opens}{'</Code>' * depth}</Codes></CodeBook>")
+
+
+def test_a_codebook_nested_ten_thousand_deep_reads_and_writes(tmp_path):
+    """Reading kept a path per code (quadratic: 1.3 GB at this depth) and
+    ElementTree's serializer recursed per level (RecursionError from about a
+    thousand); deeper than MAX_CODE_DEPTH is refused with the reason."""
+    (tmp_path / "deep.qdc").write_text(_chain_codebook(10_000), encoding="utf-8")
+    codebook = qc.io.read_qdc(tmp_path / "deep.qdc")
+    assert len(codebook.codes) == 10_000 and codebook.codes["parent"].iat[-1] == "c9998"
+    qc.io.write_qdc(codebook, tmp_path / "again.qdc")
+    assert qc.io.read_qdc(tmp_path / "again.qdc").codes[["code", "parent"]].equals(codebook.codes[["code", "parent"]])
+    (tmp_path / "deeper.qdc").write_text(_chain_codebook(10_001), encoding="utf-8")
+    with pytest.raises(ValueError, match="more than 10,000 deep"):
+        qc.io.read_qdc(tmp_path / "deeper.qdc")
+
+
+@pytest.mark.parametrize("name", ["megaregions", *SAMPLE_FILES])
+def test_the_serializer_writes_what_elementtree_writes(name):
+    """qdacore writes its XML without recursion; the bytes are ElementTree's."""
+    import xml.etree.ElementTree as ET
+
+    from qdacore.io.qdpx._report import Report
+    from qdacore.io.qdpx._write import _project_tree
+    from qdacore.io.qdpx._xml import to_bytes
+
+    if name == "megaregions":
+        project = qc.datasets.megaregions()
+    else:
+        if not SAMPLE_FILES[name].exists():
+            pytest.skip(f"{SAMPLE_FILES[name]} is absent (the shared data folder ../shared is not beside the checkout)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            project = qc.read_qdpx(SAMPLE_FILES[name])
+    root, _, _ = _project_tree(project, "test", Report())
+    assert to_bytes(root) == ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -29,6 +29,7 @@ from ._xml import (
     note_refs,
     plain_tag,
     qname,
+    to_bytes,
     xml_text,
 )
 
@@ -41,32 +42,50 @@ _COLOR_RE = re.compile(r"#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})")
 
 
 # -- reading --------------------------------------------------------------------------
+#: Deepest nesting of codes read: far beyond any codebook (a few levels), and
+#: past it a file is hostile (each level costs its depth in the code paths).
+MAX_CODE_DEPTH = 10_000
+
+
 def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str] = None) -> pd.DataFrame:
     """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes);
     with ``hierarchy`` (a separator such as ``"::"``), top-level codes named
     ``Parent::Child`` become children of ``Parent`` (see :func:`_nest`)."""
     rows: list = []
-    stack: list[tuple[ET.Element, Optional[int], tuple[str, ...]]] = (
-        [] if codes_el is None else [(c, None, ()) for c in reversed(codes_el.findall(qname("Code", ns)))])
+    depth: list[int] = []
+    stack: list[tuple[ET.Element, Optional[int]]] = (
+        [] if codes_el is None else [(c, None) for c in reversed(codes_el.findall(qname("Code", ns)))])
     while stack:
-        el, parent, path = stack.pop()
+        el, parent = stack.pop()
         name = el.get("name") or ""
-        guid = el.get("guid") or stable_guid("code", *path, name, len(rows))
         me = len(rows)
+        depth.append(1 if parent is None else depth[parent] + 1)
+        if depth[me] > MAX_CODE_DEPTH:
+            raise ValueError(f"the codebook nests codes more than {MAX_CODE_DEPTH:,} deep (at code "
+                             f"{name!r}); no codebook needs that: the file is damaged or made to hurt")
+        guid = el.get("guid") or stable_guid("code", *_path(rows, parent), name, me)
         codable = el.get("isCodable")
         rows.append({
             "name": name, "guid": guid, "color": el.get("color"),
             "description": child_text(el, "Description", ns),
             "is_codable": None if codable is None else codable.strip().lower() in ("true", "1"),
             "note_refs": note_refs(el) if ns == NS else None,
-            "_parent": parent, "_path": path + (name,),
+            "_parent": parent,
         })
-        stack.extend((c, me, path + (name,)) for c in reversed(el.findall(qname("Code", ns))))
+        stack.extend((c, me) for c in reversed(el.findall(qname("Code", ns))))
     if hierarchy:
         _nest(rows, hierarchy)
     names = [r["name"] for r in rows]
-    paths = [" > ".join(r["_path"]) for r in rows]
-    ids = unique_ids(names, unique_ids(paths, [f"{p} [{r['guid']}]" for p, r in zip(paths, rows)]))
+    # a code's path names it only where its name does not (empty or repeated);
+    # paths are made for those codes alone, as a path costs its depth
+    counts = pd.Series(names, dtype=object).value_counts()
+    unnamed = [k for k, name in enumerate(names) if not name or counts[name] > 1]
+    paths = [" > ".join(_path(rows, k)) for k in unnamed]
+    by_path = unique_ids(paths, [f"{path} [{rows[k]['guid']}]" for k, path in zip(unnamed, paths)])
+    fallback: list = list(names)
+    for k, path_id in zip(unnamed, by_path):
+        fallback[k] = path_id
+    ids = unique_ids(names, fallback)
     parents = [None if r["_parent"] is None else ids[r["_parent"]] for r in rows]
     codes = pd.DataFrame({
         "code": pd.Series(ids, dtype=object), "parent": pd.Series(parents, dtype=object),
@@ -78,6 +97,15 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str
             continue
         codes[col] = pd.Series(values, dtype=bool if col == "is_codable" and None not in values else object)
     return codes
+
+
+def _path(rows: list, k: Optional[int]) -> tuple[str, ...]:
+    """The names from the top code down to row ``k`` (none for None)."""
+    names = []
+    while k is not None:
+        names.append(rows[k]["name"])
+        k = rows[k]["_parent"]
+    return tuple(reversed(names))
 
 
 def _nest(rows: list, separator: str) -> None:
@@ -108,13 +136,13 @@ def _nest(rows: list, separator: str) -> None:
             if path not in by_path:
                 rows.append({"name": parts[depth - 1], "guid": stable_guid("code path", *path), "color": None,
                              "description": None, "is_codable": False, "note_refs": None,
-                             "_parent": parent, "_path": ()})
+                             "_parent": parent})
                 by_path[path] = len(rows) - 1
             parent = by_path[path]
         rows[k]["name"], rows[k]["_parent"] = parts[-1], parent
         by_path.setdefault(tuple(parts), k)
     # nesting order (each parent, then its children in file order), as the
-    # nested XML an export writes reads back; paths follow the new parents
+    # nested XML an export writes reads back
     children: dict = {}
     for k, r in enumerate(rows):
         children.setdefault(r["_parent"], []).append(k)
@@ -128,8 +156,6 @@ def _nest(rows: list, separator: str) -> None:
     nested = [rows[k] for k in order]
     for r in nested:
         r["_parent"] = None if r["_parent"] is None else new_index[r["_parent"]]
-        parent = r["_parent"]
-        r["_path"] = (() if parent is None else nested[parent]["_path"]) + (r["name"],)
     rows[:] = nested
 
 
@@ -274,7 +300,8 @@ def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
     """Read a REFI-QDA codebook (``.qdc``) as a :class:`~qdacore.Codebook`.
 
     Codes and sets map as in :func:`read_qdpx` (``hierarchy`` too). Raises
-    ``ValueError`` for hostile or malformed XML and for other schema versions.
+    ``ValueError`` for hostile or malformed XML (codes nested more than
+    10,000 deep among it) and for other schema versions.
 
     Examples
     --------
@@ -431,5 +458,5 @@ def write_qdc(codebook: Union[Codebook, Project], path: Union[str, Path], *,
                 code_guids, CODEBOOK_NS)
     write_sets(root, codebook, code_guids, CODEBOOK_NS)
     path = Path(path)
-    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    path.write_bytes(to_bytes(root))
     return path

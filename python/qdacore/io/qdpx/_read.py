@@ -85,7 +85,8 @@ def read_qdpx(
     ValueError
         Not a zip or not well-formed XML; XML with entity declarations or
         external references; a member over ``max_member_bytes``; a root
-        element of another schema or version; a plain text that is not UTF-8.
+        element of another schema or version; a plain text that is not UTF-8;
+        codes nested more than 10,000 deep.
     FileNotFoundError
         ``path`` does not exist.
 

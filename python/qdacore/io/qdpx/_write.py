@@ -20,7 +20,7 @@ from ._guids import GUID_RE, check_guids, gkey, guids, stable_guid
 from ._report import Report, shown
 from ._tables import table_members
 from ._variables import Variables
-from ._xml import NS, column, description, iso, nonnull, note_ref_elements, plain_tag, xml_text
+from ._xml import NS, column, description, iso, nonnull, note_ref_elements, plain_tag, to_bytes, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...project import Project
@@ -78,7 +78,7 @@ def write_qdpx(project: Project, path: Union[str, Path], *, origin: Optional[str
     path = Path(path)
     report = Report()
     root, files, doc_members = _project_tree(project, origin or f"qdacore {__version__}", report)
-    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    xml = to_bytes(root)
     members = [("project.qde", xml)] + [(n, _utf8(t, n)) for n, t in files]
     if qdacore_tables:
         members += table_members(project, xml, files, doc_members)

@@ -44,6 +44,37 @@ def note_refs(el: ET.Element) -> Optional[str]:
 
 
 # -- writing --------------------------------------------------------------------------
+def to_bytes(root: ET.Element) -> bytes:
+    """``ET.tostring(root, encoding="utf-8", xml_declaration=True)``, byte for
+    byte, without recursion: ElementTree's serializer calls itself per level,
+    so a codebook nested a thousand codes deep raised RecursionError. The
+    trees written here hold plain tags and str attributes, no comments."""
+    out = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            out.append(f"</{el.tag}>")
+        else:
+            attrs = "".join(f' {key}="{_escape_attribute(value)}"' for key, value in el.items())
+            if el.text or len(el):
+                out.append(f"<{el.tag}{attrs}>")
+                if el.text:
+                    out.append(_escape_text(el.text))
+                stack.append((el, True))
+                stack.extend((child, False) for child in reversed(el))
+                continue
+            out.append(f"<{el.tag}{attrs} />")
+        if el.tail:
+            out.append(_escape_text(el.tail))
+    return "".join(out).encode("utf-8")
+
+
+# ElementTree's own escaping, so that the bytes are those it writes
+_escape_attribute = ET._escape_attrib  # type: ignore[attr-defined]
+_escape_text = ET._escape_cdata  # type: ignore[attr-defined]
+
+
 def plain_tag(tag: str, ns: str = NS) -> str:
     """Tags are written unqualified under a default ``xmlns`` on the root
     (ElementTree cannot otherwise give a default namespace to plain attributes)."""
