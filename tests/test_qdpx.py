@@ -887,3 +887,44 @@ def test_the_serializer_writes_what_elementtree_writes(name):
             project = qc.read_qdpx(SAMPLE_FILES[name])
     root, _, _ = _project_tree(project, "test", Report())
     assert to_bytes(root) == ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# -- GUIDs a project could not be written with ---------------------------------------------------
+def test_repeated_guids_are_repaired_so_the_project_writes_again(tmp_path):
+    """Two sources and two codes sharing one GUID were read as given, and the
+    written archive then held two members of one name."""
+    original = qc.write_qdpx(qc.datasets.megaregions(), tmp_path / "m.qdpx", qdacore_tables=False)
+
+    def repeat(data: bytes) -> bytes:
+        xml = data.decode("utf-8")
+        sources = re.findall(r'<TextSource guid="([^"]+)"', xml)
+        codes = re.findall(r'<Code guid="([^"]+)"', xml)
+        return xml.replace(sources[1], sources[0]).replace(codes[1], codes[0]).encode("utf-8")
+
+    hurt = edit_member(original, tmp_path / "repeated.qdpx", "project.qde", repeat)
+    with pytest.warns(qdpx.QdpxWarning, match="repeat the GUID of an earlier one"):
+        project = qc.read_qdpx(hurt)
+    assert project.documents["guid"].is_unique and project.codebook.codes["guid"].is_unique
+    written = qc.write_qdpx(project, tmp_path / "again.qdpx")
+    names = zipfile.ZipFile(written).namelist()
+    assert len(names) == len(set(names))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = qc.read_qdpx(written)
+    assert len(again.documents) == len(project.documents) and len(again.codings) == len(project.codings)
+
+
+def test_code_ids_that_are_not_guids_are_repaired_and_their_sets_kept(tmp_path):
+    """read_qdc took ids such as "c1" that write_qdc then refused."""
+    ns = "urn:QDA-XML:codebook:1.0"
+    (tmp_path / "ids.qdc").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="{ns}" origin="t"><Codes>'
+        '<Code guid="c1" name="Growth" isCodable="true"/><Code guid="c2" name="Ecology" isCodable="true"/>'
+        '</Codes><Sets><Set guid="00000000-0000-4000-8000-000000000001" name="Themes">'
+        '<MemberCode guid="c2"/></Set></Sets></CodeBook>', encoding="utf-8")
+    with pytest.warns(qdpx.QdpxWarning, match="not GUIDs"):
+        codebook = qc.io.read_qdc(tmp_path / "ids.qdc")
+    written = qc.io.write_qdc(codebook, tmp_path / "again.qdc")
+    back = qc.io.read_qdc(written)
+    assert back.codes["guid"].tolist() == codebook.codes["guid"].tolist()
+    assert back.members.equals(codebook.members) and "Ecology" in set(codebook.members["code"])

@@ -16,7 +16,7 @@ from ..._model import CodedProject
 from ..._version import __version__
 from ...codebook import Codebook
 from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, member_limit, parse_xml, read_capped
-from ._guids import gkey, guids, stable_guid, unique_ids
+from ._guids import gkey, guids, repair_guids, stable_guid, unique_ids
 from ._report import Report, shown
 from ._xml import (
     CODEBOOK_NS,
@@ -168,6 +168,18 @@ def check_hierarchy(hierarchy: Optional[str]) -> Optional[str]:
 def codes_by_guid(codes: pd.DataFrame) -> dict:
     """{GUID key: code id} of the parsed codes."""
     return dict(zip(codes["guid"].map(gkey), codes["code"])) if len(codes) else {}
+
+
+def with_repaired_guids(codes: pd.DataFrame, report: Report, where: str) -> dict:
+    """Repeated or malformed code GUIDs replaced in ``codes`` (see
+    :func:`repair_guids`); the {GUID key: code id} that references resolve by,
+    the old keys of malformed GUIDs included."""
+    if not len(codes):
+        return {}
+    codes["guid"], renamed = repair_guids(codes["guid"], "code", where, report)
+    code_of = codes_by_guid(codes)
+    code_of.update({old: code_of[gkey(new)] for old, new in renamed.items()})
+    return code_of
 
 
 def _split_set_name(name: str, has_codes: bool, has_other: bool) -> tuple[str, str]:
@@ -322,7 +334,7 @@ def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
     check_root(root, CODEBOOK_NS, "CodeBook", path.name)
     report = Report()
     codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, check_hierarchy(hierarchy))
-    code_of = codes_by_guid(codes)
+    code_of = with_repaired_guids(codes, report, f"{path.name}: Codes")
     groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
                                     CODEBOOK_NS, code_of, report, "guid")
     report.emit()

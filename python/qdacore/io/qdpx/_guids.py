@@ -56,3 +56,34 @@ def unique_ids(names: list, fallback: list) -> list:
     if dup.any():
         ids[dup] = ids[dup] + " [" + pd.Series(np.flatnonzero(dup)).astype(str).to_numpy(dtype=object) + "]"
     return ids.tolist()
+
+
+def repair_guids(values: pd.Series, kind: str, where: str, report: Any) -> tuple[pd.Series, dict]:
+    """GUIDs a project can be written with again: one that repeats an earlier
+    one (references to it then go to the first) or is no GUID at all gets a
+    stable new one, with a warning in ``report``. Returns the GUIDs and
+    {old key: new GUID} for those that were no GUID, whose references are
+    still to be followed."""
+    keys = values.map(gkey)
+    invalid = values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern)
+    repeated = keys.notna() & keys.duplicated(keep="first") & ~invalid
+    if not (invalid.any() or repeated.any()):
+        return values, {}
+    out = values.astype(object).copy()
+    for k in np.flatnonzero((invalid | repeated).to_numpy()).tolist():
+        out.iat[k] = stable_guid(f"repaired {kind}", values.iat[k], k)
+    if repeated.any():
+        report.add(f"{where}: {int(repeated.sum())} {kind}(s) repeat the GUID of an earlier one "
+                   f"({_listed(values[repeated])}); they got new GUIDs, and references to the GUID go "
+                   "to the first")
+    if invalid.any():
+        report.add(f"{where}: {int(invalid.sum())} {kind}(s) have ids that are not GUIDs "
+                   f"({_listed(values[invalid])}); they got GUIDs derived from them, so the project can "
+                   "be written again")
+    renamed = {gkey(v): out.iat[k] for k, v in zip(np.flatnonzero(invalid.to_numpy()).tolist(), values[invalid])}
+    return out, renamed
+
+
+def _listed(values: pd.Series, most: int = 3) -> str:
+    shown = ", ".join(map(repr, values.iloc[:most]))
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")

@@ -17,12 +17,12 @@ from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, memb
 from ._codebook import (
     add_document_sets,
     check_hierarchy,
-    codes_by_guid,
     make_codebook,
     parse_codes,
     parse_sets,
+    with_repaired_guids,
 )
-from ._guids import GUID_RE, gkey, stable_guid, unique_ids
+from ._guids import GUID_RE, gkey, repair_guids, stable_guid, unique_ids
 from ._like import adopt
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
@@ -94,7 +94,9 @@ def read_qdpx(
     -----
     QdpxWarning
         Sources whose text is missing, selections outside their text, unsafe
-        member names, and content that a Project cannot hold (listed).
+        member names, content that a Project cannot hold (listed), and GUIDs
+        that repeat an earlier one or are no GUIDs (replaced by stable new
+        ones, so that the project can be written again).
     PositionsWarning
         The convention ``positions="auto"`` chose, when it is not code points.
 
@@ -134,7 +136,7 @@ def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Option
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
         users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
     codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy)
-    code_of = codes_by_guid(codes)
+    code_of = with_repaired_guids(codes, report, f"{path.name}: CodeBook")
     parsed = _walk(root, archive, report)
     docs = _documents(parsed, report)
     items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
@@ -245,6 +247,7 @@ def _documents(parsed: _Parsed, report: Report) -> pd.DataFrame:
     docs = pd.DataFrame(parsed.docs, columns=["guid", "name", "kind", "text", "_why", "_path", "description",
                                               "note_refs"] + AUDIT)
     fallback = [f"{n or ''} [{g}]".strip() for n, g in zip(docs["name"], docs["guid"])]
+    docs["guid"], _ = repair_guids(docs["guid"], "source", "Sources", report)
     missing_guid = docs["guid"].isna()
     if missing_guid.any():
         docs.loc[missing_guid, "guid"] = [stable_guid("source", n, i) for i, n in
