@@ -152,7 +152,7 @@ def split_items(
     kind = None
     if isinstance(rule, str) and rule in ("paragraph", "clause"):
         start, end = _lines(cps)
-        lines = _Lines(_core.slices(text, np.zeros(len(start), np.int64), start, end))
+        lines = _Lines(_core.slices(text, np.zeros(len(start), np.int64), start, end), end - start)
         kind, rank = _line_kinds(lines, start, _heading_levels(headings, start))
         ctx = _outline_columns(lines, kind, rank)
         is_item = (kind == "text") | keep_headings
@@ -214,10 +214,10 @@ class _Lines:
     """A document's stripped lines, joined by line feeds so that a pattern
     scans all of them in one call instead of one call a line."""
 
-    def __init__(self, lines: list) -> None:
+    def __init__(self, lines: list, lengths: np.ndarray) -> None:
+        """``lines`` and their lengths in code points (their spans' widths)."""
         self.values = np.asarray(lines, dtype=object).reshape(-1)
-        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-        self.lengths = lengths
+        self.lengths = lengths = np.asarray(lengths, dtype=np.int64)
         self.offsets = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(lines) else lengths
         self.joined = "\n".join(lines)
         self.cps = _code_points(self.joined)

@@ -218,10 +218,9 @@ def _pooled(pool: ProcessPoolExecutor, jobs: list) -> Iterable[dict]:
         try:
             yield future.result()
         except BrokenProcessPool:
-            record: dict[str, Any] = dict.fromkeys(COLUMNS)
-            record.update(path=job[0], format=FORMATS.get(Path(job[0]).suffix.lower()), status="failed",
-                          headings=(), message="the worker process reading files stopped (out of memory?) "
-                          "before this file was read; read it alone with processes=1 to see why")
+            record = _unread(job[0])
+            record["message"] = ("the worker process reading files stopped (out of memory?) before this "
+                                 "file was read; read it alone with processes=1 to see why")
             yield record
 
 
@@ -326,13 +325,20 @@ def _sniff(data: bytes, by_name: Optional[str]) -> Optional[str]:
     return None
 
 
+def _unread(path: str) -> dict[str, Any]:
+    """A file's row before it is read: failed, without a message yet."""
+    record: dict[str, Any] = dict.fromkeys(COLUMNS)
+    record.update(path=_shown(path), format=FORMATS.get(Path(path).suffix.lower()), status="failed",
+                  headings=())
+    return record
+
+
 def _read_one(job: tuple[str, Optional[str], bool]) -> dict:
     """One file's row of the documents table (runs in a worker process)."""
     path, encoding, nfkc = job
     suffix = Path(path).suffix.lower()
     by_name = FORMATS.get(suffix)
-    record: dict[str, Any] = dict.fromkeys(COLUMNS)
-    record.update(path=_shown(path), format=by_name, status="failed", headings=(), page_starts=None)
+    record = _unread(path)
     try:
         data = Path(path).read_bytes()
     except OSError as err:

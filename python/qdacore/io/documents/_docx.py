@@ -7,7 +7,7 @@ import re
 import zipfile
 from typing import Optional
 
-from ._blocks import TEXT, TITLE, Block, DocumentError, Read, join_lines
+from ._blocks import TEXT, TITLE, Block, DocumentError, Read
 
 #: Largest total a DOCX may expand to (a zip bomb is refused before python-docx inflates it).
 MAX_EXPANDED_BYTES = 1 << 30
@@ -60,10 +60,8 @@ def read_docx(data: bytes, encoding: Optional[str]) -> Read:
     style_levels: dict[Optional[str], int] = {}
     for child in _children(document.element.body, "p", "tbl"):
         if child.tag == _W + "p":
-            paragraph = Paragraph(child, document)
-            # a line break inside a paragraph (<w:br/>) is layout: the paragraph stays one line
-            text = join_lines(paragraph.text.split("\n"))
-            blocks.append(Block(text, _level(paragraph, style_levels)))
+            paragraph = Paragraph(child, document)  # a <w:br/> in its text is joined as all blocks' are
+            blocks.append(Block(paragraph.text, _level(paragraph, style_levels)))
         else:
             blocks.extend(Block(row) for row in _rows(child, document))
     title = (document.core_properties.title or "").strip() or None

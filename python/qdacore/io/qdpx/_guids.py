@@ -74,16 +74,12 @@ def repair_guids(values: pd.Series, kind: str, where: str, report: Any) -> tuple
         out.iat[k] = stable_guid(f"repaired {kind}", values.iat[k], k)
     if repeated.any():
         report.add(f"{where}: {int(repeated.sum())} {kind}(s) repeat the GUID of an earlier one "
-                   f"({_listed(values[repeated])}); they got new GUIDs, and references to the GUID go "
+                   f"({check.examples(values[repeated].tolist())}); they got new GUIDs, and references to the GUID go "
                    "to the first")
     if invalid.any():
         report.add(f"{where}: {int(invalid.sum())} {kind}(s) have ids that are not GUIDs "
-                   f"({_listed(values[invalid])}); they got GUIDs derived from them, so the project can "
+                   f"({check.examples(values[invalid].tolist())}); they got GUIDs derived from them, so the project can "
                    "be written again")
     renamed = {gkey(v): out.iat[k] for k, v in zip(np.flatnonzero(invalid.to_numpy()).tolist(), values[invalid])}
     return out, renamed
 
-
-def _listed(values: pd.Series, most: int = 3) -> str:
-    shown = ", ".join(map(repr, values.iloc[:most]))
-    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
