@@ -467,8 +467,10 @@ def test_errors_raise_and_skip(bad, monkeypatch):
     (lambda p: read_documents(p / "sub"), ValueError, ["holds no documents"]),
     (lambda p: qc.Project.from_documents(pd.DataFrame({"doc": ["a"]})), ValueError, ["text"]),
     (lambda p: split_items("x", "D", keep_headings="yes"), TypeError, ["keep_headings"]),
+    (lambda p: qc.read_qdpx(qc.write_qdpx(qc.datasets.megaregions(), p / "m.qdpx"), like=5), TypeError,
+     ["like", "Project"]),
 ], ids=["missing path", "name too long", "errors", "processes", "encoding", "not a path", "empty folder", "no text column",
-        "keep_headings"])
+        "keep_headings", "like"])
 def test_bad_arguments_name_themselves(tmp_path, call, error, words):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
