@@ -14,7 +14,7 @@ C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind clean
+.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind clean
 
 ## make test: Check suites for the C core, the static checks, pytest (with doctests,
 ## notebooks and stubtest), then the docs build.
@@ -33,12 +33,16 @@ demo:
 	$(PIP) install -q --disable-pip-version-check .
 	cd /tmp && $(PYTHON) -m qdacore report -o "$(CURDIR)/demo-output/report.html"
 
-## make asan: the Check suites and pytest against -fsanitize=address,undefined builds.
+## make sanitize: make asan, then make tsan.
+sanitize: asan tsan
+
+## make asan: the Check suites and pytest against -fsanitize=address,undefined builds
+## (the thread stress test of tests/test_concurrency.py for 100 rounds).
 asan: deps test-c-asan
 	QDACORE_SANITIZE=1 $(PIP) install -q --no-build-isolation -e ".[test]"
 	@# the normal build comes back whether the sanitized run passes or not
 	LD_PRELOAD="$(ASAN_LIBS)" ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 QDACORE_STRESS_ROUNDS=100 \
 	  $(PYTHON) -m pytest -q -m "not slow" -p no:cacheprovider; status=$$?; \
 	$(PIP) install -q --no-build-isolation -e ".[test]"; exit $$status
 

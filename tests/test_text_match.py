@@ -3,13 +3,18 @@ the same patterns and texts) and a pure-Python leftmost-longest oracle. Texts
 and patterns are seeded synthetic data (tests/textcorpus.py)."""
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 
 ahocorasick = pytest.importorskip("ahocorasick")
 
-from qdacore.text import Matcher, kwic  # noqa: E402
+from qdacore import _core  # noqa: E402
+from qdacore.text import MAX_MATCHES, Matcher, kwic  # noqa: E402
 
 from textcorpus import jieba_corpus, jieba_words, latin_words  # noqa: E402
 
@@ -176,6 +181,13 @@ BAD = [
     ("bad utf-8", lambda: Matcher(["a"]).find([b"\xe4\xb8"]), UnicodeDecodeError, []),
     ("kwic width", lambda: kwic(["a"], ["a"], width=-1), ValueError, ["width"]),
     ("texts a DataFrame", lambda: Matcher(["a"]).find(pd.DataFrame({"t": ["a"]})), TypeError, ["texts"]),
+    ("max_matches negative", lambda: Matcher(["a"]).find("a", max_matches=-1), ValueError,
+     ["max_matches"]),
+    ("max_matches float", lambda: Matcher(["a"]).find("a", max_matches=1.0), TypeError,
+     ["max_matches"]),
+    ("max_matches bool", lambda: kwic("a", ["a"], max_matches=True), TypeError, ["max_matches"]),
+    ("raw max_matches negative", lambda: _core.find(Matcher(["a"])._m, "a", True, -1),
+     ValueError, ["max_matches"]),
 ]
 
 
@@ -191,3 +203,48 @@ def test_bad_input_raises_a_named_exception(case):
 def test_empty_texts_give_no_matches():
     found = Matcher(["a"]).find(["", None])
     assert found.empty and list(found.columns) == ["text", "start", "end", "pattern"]
+
+
+def test_max_matches_takes_exactly_as_many_as_pyahocorasick_finds():
+    """Overlapping patterns over a run of one character: pyahocorasick counts
+    the matches; that many pass, one fewer is refused in every find call."""
+    patterns = ["城" * k for k in range(1, 40)]
+    text = "城" * 500
+    automaton = ahocorasick.Automaton()
+    for k, p in enumerate(patterns):
+        automaton.add_word(p, k)
+    automaton.make_automaton()
+    n = sum(1 for _ in automaton.iter(text))
+    m = Matcher(patterns)
+    assert len(m.find(text, max_matches=n)) == n
+    assert len(m.find(text, max_matches=None)) == n
+    for call in (lambda: m.find([text], max_matches=n - 1),
+                 lambda: m.find_arrays(text, max_matches=n - 1),
+                 lambda: kwic(text, m, overlapping=True, max_matches=n - 1),
+                 lambda: list(m.find_stream(io.BytesIO(text.encode()), max_matches=n - 1))):
+        with pytest.raises(ValueError, match=f"more than max_matches={n - 1} matches"):
+            call()
+
+
+def test_a_match_explosion_is_refused_fast_in_bounded_memory():
+    """Issue 25's case: 199 overlapping patterns over a million equal
+    characters hold about 2 x 10**8 matches (6 GB); the default bound refuses
+    them within 2 s, the whole process staying under 600 MB (measured in a
+    fresh interpreter: ru_maxrss is the process peak)."""
+    code = (
+        "import resource, time\n"
+        "from qdacore.text import Matcher\n"
+        "m = Matcher(['a' * k for k in range(1, 200)])\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    m.find('a' * 10**6)\n"
+        "except ValueError as exc:\n"
+        "    print(repr(str(exc)))\n"
+        "print(time.perf_counter() - t)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.splitlines()
+    assert f"more than max_matches={MAX_MATCHES} matches" in out[0]
+    assert "max_matches=None" in out[0]
+    assert float(out[1]) < 2.0
+    assert int(out[2]) < 600 * 1024  # KiB on Linux

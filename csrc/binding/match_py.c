@@ -82,26 +82,42 @@ static PyObject *matcher_info(PyObject *module, PyObject *cap)
     return Py_BuildValue("nn", (Py_ssize_t)qc_matcher_bytes(m), (Py_ssize_t)qc_matcher_nodes(m));
 }
 
-/* find(matcher, texts, overlapping) -> (text, start, end, pattern) */
+/* find(matcher, texts, overlapping, max_matches) -> (text, start, end, pattern) */
 static PyObject *find(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap, *texts;
+    PyObject *cap, *texts, *max_obj;
     int overlapping = 1;
     qc_textset ts = {0};
     qc_matches out = {0};
     PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL};
-    if (!PyArg_ParseTuple(args, "OOp:find", &cap, &texts, &overlapping))
+    if (!PyArg_ParseTuple(args, "OOpO:find", &cap, &texts, &overlapping, &max_obj))
         return NULL;
     const qc_matcher *m = matcher_of(cap);
-    if (m == NULL || qc_texts_from(texts, "texts", &ts) < 0)
+    if (m == NULL)
+        return NULL;
+    size_t max_matches = SIZE_MAX;
+    if (max_obj != Py_None) {
+        Py_ssize_t bound = qc_size_arg(max_obj, "max_matches");
+        if (bound < 0)
+            return NULL;
+        max_matches = (size_t)bound;
+    }
+    if (qc_texts_from(texts, "texts", &ts) < 0)
         return NULL;
     qc_errinfo err = {0};
     qc_status status;
     qc_matchmode mode = overlapping ? QC_MATCH_OVERLAPPING : QC_MATCH_LONGEST;
     QC_BEGIN_THREADS_THRESHOLDED(ts.total_len)
-    status = qc_match(m, ts.views, (size_t)ts.n, mode, &out, &err);
+    status = qc_match(m, ts.views, (size_t)ts.n, mode, max_matches, &out, &err);
     QC_END_THREADS
+    if (status == QC_ELIMIT) {
+        PyErr_Format(PyExc_ValueError,
+                     "find: the texts hold more than max_matches=%zu matches (passed "
+                     "in texts[%zu]); pass a larger max_matches, or max_matches=None "
+                     "to take them all (32 bytes a match)", max_matches, err.index);
+        goto finally;
+    }
     if (status != QC_OK) {
         qc_raise(status, &err, "find");
         goto finally;
@@ -221,10 +237,11 @@ PyMethodDef qc_match_methods[] = {
     {"matcher_info", matcher_info, METH_O,
      "matcher_info(matcher, /)\n--\n\n(bytes held, number of trie nodes)."},
     {"find", find, METH_VARARGS,
-     "find(matcher, texts, overlapping, /)\n--\n\n"
+     "find(matcher, texts, overlapping, max_matches, /)\n--\n\n"
      "Matches in texts (str, UTF-8 bytes, or a list of them) as int64 arrays\n"
      "(text, start, end, pattern): every occurrence ordered by end then start,\n"
-     "or leftmost-longest without overlaps. Runs without the GIL."},
+     "or leftmost-longest without overlaps. More than max_matches (an int >= 0,\n"
+     "or None for no bound) raises ValueError. Runs without the GIL."},
     {"slices", slices, METH_VARARGS,
      "slices(texts, text, start, end, /)\n--\n\n"
      "texts[text[k]][start[k]:end[k]] for every k as a list of str (offsets\n"

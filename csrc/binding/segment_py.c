@@ -1,20 +1,25 @@
 /* Python entry points for qc/segment.h: a segmenter behind a capsule.
-   The capsule counts the calls reading it without the GIL, so that a
-   change to the dictionary from another thread is refused rather than
-   raced; tokens go up as spans interned into one str per distinct word,
-   since a text repeats its words far more often than it has new ones. */
+   A change to the dictionary needs the segmenter to itself: the capsule
+   counts the calls reading it and flags a change in progress, and a call
+   that would overlap the other kind is refused with RuntimeError instead of
+   racing it (reads may overlap each other). Tokens go up as spans interned
+   into one str per distinct word, since a text repeats its words far more
+   often than it has new ones. */
 #include "bindings.h"
 #include "textarg.h"
 #include "qc/segment.h"
 
+#include <math.h>
 #include <string.h>
 
-/* The capsule's payload. busy counts calls that read the segmenter without
-   the GIL; changes are refused while it is non-zero (both are touched only
-   with the GIL held). */
+/* The capsule's payload. readers counts the calls reading the segmenter,
+   writing is set while one changes it; both are touched only with the GIL
+   held, and a call takes its side only after its arguments are converted,
+   since conversion may run Python code and let another thread in. */
 typedef struct {
     qc_segmenter *seg;
-    Py_ssize_t busy;
+    Py_ssize_t readers;
+    int writing;
 } seg_handle;
 
 static const char CAPSULE[] = "qdacore.segmenter";
@@ -38,16 +43,44 @@ static seg_handle *handle_of(PyObject *obj)
     return PyCapsule_GetPointer(obj, CAPSULE);
 }
 
-static seg_handle *writable(PyObject *obj)
+/* Takes h for reading (0) or refuses (-1 and RuntimeError) while another
+   thread changes it; end_read gives it back. */
+static int begin_read(seg_handle *h)
 {
-    seg_handle *h = handle_of(obj);
-    if (h != NULL && h->busy > 0) {
+    if (h->writing) {
         PyErr_SetString(PyExc_RuntimeError,
-                        "the Segmenter is segmenting in another thread; change "
-                        "its dictionary before or after, not during");
-        return NULL;
+                        "the Segmenter's dictionary is being changed in another "
+                        "thread; segment after the change, not during it");
+        return -1;
     }
-    return h;
+    h->readers++;
+    return 0;
+}
+
+static void end_read(seg_handle *h)
+{
+    h->readers--;
+}
+
+/* Takes h for a change (0) or refuses (-1 and RuntimeError) while another
+   thread reads or changes it; end_write gives it back. */
+static int begin_write(seg_handle *h)
+{
+    if (h->readers > 0 || h->writing) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        h->writing ? "the Segmenter's dictionary is being changed in "
+                                     "another thread; make one change at a time"
+                                   : "the Segmenter is segmenting in another thread; "
+                                     "change its dictionary before or after, not during");
+        return -1;
+    }
+    h->writing = 1;
+    return 0;
+}
+
+static void end_write(seg_handle *h)
+{
+    h->writing = 0;
 }
 
 static const qc_choice MODES[] = {
@@ -90,16 +123,15 @@ static PyObject *segmenter_load(PyObject *module, PyObject *args)
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "Oy*:segmenter_load", &cap, &data))
         return NULL;
-    seg_handle *h = writable(cap);
-    if (h == NULL)
+    seg_handle *h = handle_of(cap);
+    if (h == NULL || begin_write(h) < 0)
         goto finally;
     qc_errinfo err = {0};
     qc_status status;
-    h->busy++;
     Py_BEGIN_ALLOW_THREADS
     status = qc_segmenter_load(h->seg, data.buf, (size_t)data.len, &err);
     Py_END_ALLOW_THREADS
-    h->busy--;
+    end_write(h);
     if (status != QC_OK) {
         if (qc_utf8_is_decode_error(&err))
             qc_raise_decode(&err, data.buf, data.len, "dictionary", -1);
@@ -152,8 +184,8 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
     int how;
     if (qc_choice_arg(how_obj, "how", HOWS, &how) < 0)
         return NULL;
-    int add = how == HOW_ADD;
-    seg_handle *h = writable(cap);
+    int add = how == HOW_ADD, writing = 0;
+    seg_handle *h = handle_of(cap);
     if (h == NULL)
         return NULL;
     words = PySequence_Tuple(words_obj);
@@ -178,6 +210,9 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
         goto finally;
     const int64_t *f = PyArray_DATA(freqs);
     int64_t *set = PyArray_DATA(out);
+    if (begin_write(h) < 0)
+        goto finally;
+    writing = 1;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *w = PyTuple_GET_ITEM(words, i);
         if (!PyUnicode_Check(w)) {
@@ -209,6 +244,8 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
     result = (PyObject *)out;
     out = NULL;
 finally:
+    if (writing)
+        end_write(h);
     Py_XDECREF(words);
     Py_XDECREF(tags);
     Py_XDECREF(freqs);
@@ -236,9 +273,14 @@ static PyObject *segmenter_suggest(PyObject *module, PyObject *args)
                    (size_t)PyUnicode_GET_LENGTH(word)};
     int64_t freq = 0;
     qc_errinfo err = {0};
+    if (begin_read(h) < 0) {
+        Py_XDECREF(parts);
+        return NULL;
+    }
     qc_status status = qc_segmenter_suggest(
         h->seg, &view, parts ? PyArray_DATA(parts) : NULL,
         parts ? (size_t)PyArray_DIM(parts, 0) : 0, &freq, &err);
+    end_read(h);
     if (status != QC_OK)
         qc_raise(status, &err, "suggest_freq");
     else
@@ -273,12 +315,18 @@ static PyObject *segmenter_lookup(PyObject *module, PyObject *args)
                          (Py_ssize_t)i, Py_TYPE(w)->tp_name);
             goto finally;
         }
+    }
+    if (begin_read(h) < 0)
+        goto finally;
+    for (npy_intp i = 0; i < n; i++) {
+        PyObject *w = PyTuple_GET_ITEM(words, i);
         qc_str view = {(int)PyUnicode_KIND(w), PyUnicode_DATA(w),
                        (size_t)PyUnicode_GET_LENGTH(w)};
         int32_t t;
         qc_segmenter_lookup(h->seg, &view, (int64_t *)PyArray_GETPTR1(freq, i), &t);
         *(int64_t *)PyArray_GETPTR1(tag, i) = t;
     }
+    end_read(h);
     result = PyTuple_Pack(2, (PyObject *)freq, (PyObject *)tag);
 finally:
     Py_XDECREF(words);
@@ -292,22 +340,40 @@ static PyObject *segmenter_info(PyObject *module, PyObject *cap)
 {
     (void)module;
     seg_handle *h = handle_of(cap);
-    if (h == NULL)
+    if (h == NULL || begin_read(h) < 0)
         return NULL;
     uint32_t *text = NULL;
     int64_t *offsets = NULL;
     size_t n = 0;
-    if (qc_segmenter_tags(h->seg, &text, &offsets, &n) != QC_OK)
+    qc_status status = qc_segmenter_tags(h->seg, &text, &offsets, &n);
+    int64_t total = qc_segmenter_total(h->seg);
+    size_t n_words = qc_segmenter_words(h->seg);
+    int has_hmm = qc_segmenter_has_hmm(h->seg);
+    end_read(h);
+    if (status != QC_OK)
         return PyErr_NoMemory();
     PyObject *tags = qc_str_list(text, offsets, n);
     qc_free(text);
     qc_free(offsets);
     if (tags == NULL)
         return NULL;
-    return Py_BuildValue("LnON", (long long)qc_segmenter_total(h->seg),
-                         (Py_ssize_t)qc_segmenter_words(h->seg),
-                         qc_segmenter_has_hmm(h->seg) ? Py_True : Py_False,
-                         tags);
+    return Py_BuildValue("LnON", (long long)total, (Py_ssize_t)n_words,
+                         has_hmm ? Py_True : Py_False, tags);
+}
+
+/* A NaN anywhere in a, or NULL with ValueError naming `name`. */
+static int refuse_nan(PyArrayObject *a, const char *name)
+{
+    const double *v = PyArray_DATA(a);
+    for (npy_intp k = 0; k < PyArray_SIZE(a); k++) {
+        if (isnan(v[k])) {
+            PyErr_Format(PyExc_ValueError, "%s holds NaN at flat position %zd; give "
+                         "log probabilities (-inf or %g for impossible)",
+                         name, (Py_ssize_t)k, -3.14e100);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* segmenter_set_hmm(seg, start[4], trans[4, 4], emit_cp[n], emit[n, 4]) */
@@ -316,37 +382,59 @@ static PyObject *segmenter_set_hmm(PyObject *module, PyObject *args)
     (void)module;
     PyObject *cap, *start_obj, *trans_obj, *cp_obj, *emit_obj;
     PyArrayObject *start = NULL, *trans = NULL, *cp = NULL, *emit = NULL;
+    uint32_t *cp32 = NULL;
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "OOOOO:segmenter_set_hmm", &cap, &start_obj,
                           &trans_obj, &cp_obj, &emit_obj))
         return NULL;
-    seg_handle *h = writable(cap);
+    seg_handle *h = handle_of(cap);
     if (h == NULL)
         return NULL;
-    start = (PyArrayObject *)PyArray_FROMANY(start_obj, NPY_DOUBLE, 1, 1, NPY_ARRAY_IN_ARRAY);
-    trans = (PyArrayObject *)PyArray_FROMANY(trans_obj, NPY_DOUBLE, 2, 2, NPY_ARRAY_IN_ARRAY);
-    cp = (PyArrayObject *)PyArray_FROMANY(cp_obj, NPY_UINT32, 1, 1, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
-    emit = (PyArrayObject *)PyArray_FROMANY(emit_obj, NPY_DOUBLE, 2, 2, NPY_ARRAY_IN_ARRAY);
-    if (start == NULL || trans == NULL || cp == NULL || emit == NULL)
+    start = qc_float64_vector(start_obj, "start", 4);
+    trans = start ? qc_float64_array(trans_obj, "trans", 2, -1) : NULL;
+    cp = trans ? qc_int64_vector(cp_obj, "emit_cp", -1) : NULL;
+    emit = cp ? qc_float64_array(emit_obj, "emit", 2, -1) : NULL;
+    if (emit == NULL)
         goto finally;
-    if (PyArray_DIM(start, 0) != 4 || PyArray_DIM(trans, 0) != 4 ||
-        PyArray_DIM(trans, 1) != 4 || PyArray_DIM(emit, 1) != 4 ||
-        PyArray_DIM(emit, 0) != PyArray_DIM(cp, 0)) {
+    npy_intp n = PyArray_DIM(cp, 0);
+    if (PyArray_DIM(trans, 0) != 4 || PyArray_DIM(trans, 1) != 4 ||
+        PyArray_DIM(emit, 1) != 4 || PyArray_DIM(emit, 0) != n) {
         PyErr_SetString(PyExc_ValueError,
                         "HMM tables must be start (4,), trans (4, 4), "
                         "emit_cp (n,) and emit (n, 4), states in order B, E, M, S");
         goto finally;
     }
+    if (refuse_nan(start, "start") < 0 || refuse_nan(trans, "trans") < 0 ||
+        refuse_nan(emit, "emit") < 0)
+        goto finally;
+    cp32 = qc_malloc((size_t)n, sizeof *cp32);
+    if (cp32 == NULL && n > 0) {
+        PyErr_NoMemory();
+        goto finally;
+    }
+    const int64_t *cpv = PyArray_DATA(cp);
+    for (npy_intp k = 0; k < n; k++) {
+        if (cpv[k] < 0 || cpv[k] > 0x10FFFF) {
+            PyErr_Format(PyExc_ValueError, "emit_cp[%zd] = %lld is not a code point "
+                         "(0 to 0x10FFFF)", (Py_ssize_t)k, (long long)cpv[k]);
+            goto finally;
+        }
+        cp32[k] = (uint32_t)cpv[k];
+    }
+    if (begin_write(h) < 0)
+        goto finally;
     qc_errinfo err = {0};
     qc_status status = qc_segmenter_set_hmm(
-        h->seg, PyArray_DATA(start), PyArray_DATA(trans), PyArray_DATA(cp),
-        PyArray_DATA(emit), (size_t)PyArray_DIM(cp, 0), &err);
+        h->seg, PyArray_DATA(start), PyArray_DATA(trans), cp32,
+        PyArray_DATA(emit), (size_t)n, &err);
+    end_write(h);
     if (status != QC_OK) {
         qc_raise(status, &err, "segmenter_set_hmm");
         goto finally;
     }
     result = Py_NewRef(Py_None);
 finally:
+    qc_free(cp32);
     Py_XDECREF(start);
     Py_XDECREF(trans);
     Py_XDECREF(cp);
@@ -361,11 +449,12 @@ static int run_segment(seg_handle *h, const qc_textset *ts, qc_cutmode mode,
 {
     qc_errinfo err = {0};
     qc_status status;
-    h->busy++;
+    if (begin_read(h) < 0)
+        return -1;
     QC_BEGIN_THREADS_THRESHOLDED(ts->total_len)
     status = qc_segment(h->seg, ts->views, (size_t)ts->n, mode, indptr, spans, &err);
     QC_END_THREADS
-    h->busy--;
+    end_read(h);
     if (status != QC_OK) {
         if (status == QC_EINVAL && strcmp(err.arg, "hmm") == 0)
             PyErr_SetString(PyExc_ValueError,

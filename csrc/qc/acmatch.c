@@ -439,6 +439,7 @@ typedef struct {
     size_t n_chunks, chunk_capacity;
     size_t n;  /* records in all chunks */
     uint32_t k; /* records in the last chunk */
+    size_t limit; /* most records the caller takes */
 } hit_log;
 
 static void hit_log_free(hit_log *log)
@@ -464,6 +465,8 @@ static qc_status hit_log_grow(hit_log *log)
 
 QC_HOT qc_status push(hit_log *log, size_t end, uint32_t entry)
 {
+    if (log->n == log->limit)
+        return QC_ELIMIT;
     if (log->k == CHUNK || log->n_chunks == 0) {
         qc_status status = hit_log_grow(log);
         if (status != QC_OK)
@@ -577,7 +580,8 @@ static qc_status reserve(qc_matches *out, size_t extra)
 }
 
 qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
-                   qc_matchmode mode, qc_matches *out, qc_errinfo *err)
+                   qc_matchmode mode, size_t max_matches, qc_matches *out,
+                   qc_errinfo *err)
 {
     if (m == NULL || out == NULL || (n_texts > 0 && texts == NULL))
         return qc_fail(err, QC_EINVAL, "texts", 0, 0, 0, "is missing");
@@ -589,12 +593,16 @@ qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
         if (status != QC_OK)
             return status;
     }
-    hit_log log = {0};
+    hit_log log = {.limit = max_matches};
     size_t *upto = qc_malloc(n_texts, sizeof *upto); /* log.n after text t */
     qc_status status = upto == NULL ? QC_ENOMEM : QC_OK;
     for (size_t t = 0; status == QC_OK && t < n_texts; t++) {
         status = match_one(m, &texts[t], mode, &log);
         upto[t] = log.n;
+        if (status == QC_ELIMIT)
+            qc_fail(err, QC_ELIMIT, "max_matches", t,
+                    max_matches > INT64_MAX ? INT64_MAX : (int64_t)max_matches, 0,
+                    "the texts hold more matches than this");
     }
     if (status == QC_OK)
         status = reserve(out, log.n);

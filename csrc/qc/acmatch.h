@@ -65,13 +65,18 @@ typedef enum {
  * Appends the matches in n_texts texts to out (text = index of the text,
  * start/end = code point offsets, pattern = pattern index); out grows once,
  * to its exact size. Memory beyond the output: 12 bytes a match while the
- * texts are scanned (out is unchanged on error). Errors: QC_EINVAL (bad view
- * or mode), QC_ENOMEM.
+ * texts are scanned (out is unchanged on error). A few overlapping patterns
+ * over a run of one character match len x patterns times, so the caller
+ * bounds the rows: past max_matches (SIZE_MAX for no bound) the scan stops
+ * with QC_ELIMIT (arg "max_matches", value = the bound, index = the text
+ * where it was passed). Errors: QC_EINVAL (bad view or mode), QC_ENOMEM,
+ * QC_ELIMIT.
  * Overlapping: O(characters + matches) expected; longest: O(characters x
  * longest pattern) in the worst case.
  */
 qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
-                   qc_matchmode mode, qc_matches *out, qc_errinfo *err);
+                   qc_matchmode mode, size_t max_matches, qc_matches *out,
+                   qc_errinfo *err);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@ const char *qc_strerror(qc_status status)
     case QC_EORDER: return "offsets decrease";
     case QC_ECYCLE: return "cycle in parent chain";
     case QC_EOVERFLOW: return "size overflow";
+    case QC_ELIMIT: return "limit reached";
     }
     return "unknown status";
 }

@@ -31,7 +31,8 @@ typedef enum {
     QC_EINDEX,    /* an index lies outside its valid range */
     QC_EORDER,    /* offsets that must not decrease do decrease */
     QC_ECYCLE,    /* a parent chain loops back on itself */
-    QC_EOVERFLOW  /* a size computation would overflow */
+    QC_EOVERFLOW, /* a size computation would overflow */
+    QC_ELIMIT     /* a result would pass a limit the caller set */
 } qc_status;
 
 /* Static English text for a status; never NULL. */

@@ -17,7 +17,7 @@ START_TEST(paper_example_overlapping)
     ck_assert_int_eq(qc_matcher_new(PATTERNS, 4, 0, &m, NULL), QC_OK);
     qc_str text = {1, USHERS, 6};
     qc_matches out = {0};
-    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 3);
     /* ordered by end, then start: she [1,4), he [2,4), hers [2,6) */
     const int64_t start[] = {1, 2, 2}, end[] = {4, 4, 6}, pattern[] = {1, 0, 3};
@@ -28,7 +28,7 @@ START_TEST(paper_example_overlapping)
         ck_assert_int_eq(out.text[i], 0);
     }
     qc_matches_free(&out);
-    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 1); /* she at 1, then nothing starts after 4 */
     ck_assert_int_eq(out.pattern[0], 1);
     qc_matches_free(&out);
@@ -43,14 +43,39 @@ START_TEST(folding_and_wide_text)
     qc_matcher *m;
     qc_matches out = {0};
     ck_assert_int_eq(qc_matcher_new(&p, 1, 1, &m, NULL), QC_OK);
-    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 1);
     ck_assert_int_eq(out.start[0], 1);
     qc_matches_free(&out);
     qc_matcher_free(m);
     ck_assert_int_eq(qc_matcher_new(&p, 1, 0, &m, NULL), QC_OK);
-    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 0);
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+}
+END_TEST
+
+/* The paper's example holds 3 matches: a bound of 3 takes them all, a bound
+   of 2 stops with QC_ELIMIT, names max_matches and leaves out unchanged. */
+START_TEST(max_matches_bounds_the_rows)
+{
+    qc_matcher *m;
+    ck_assert_int_eq(qc_matcher_new(PATTERNS, 4, 0, &m, NULL), QC_OK);
+    qc_str texts[] = {{1, USHERS, 6}, {1, USHERS, 6}};
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_match(m, texts, 1, QC_MATCH_OVERLAPPING, 3, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 3);
+    qc_matches_free(&out);
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_match(m, texts, 2, QC_MATCH_OVERLAPPING, 5, &out, &err), QC_ELIMIT);
+    ck_assert_str_eq(err.arg, "max_matches");
+    ck_assert_int_eq(err.value, 5);
+    ck_assert_uint_eq(err.index, 1); /* passed in the second text */
+    ck_assert_uint_eq(out.n, 0);
+    ck_assert_int_eq(qc_match(m, texts, 1, QC_MATCH_LONGEST, 0, &out, NULL), QC_ELIMIT);
+    ck_assert_int_eq(qc_match(m, texts, 2, QC_MATCH_LONGEST, 2, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 2);
     qc_matches_free(&out);
     qc_matcher_free(m);
 }
@@ -105,7 +130,7 @@ START_TEST(wide_nodes_and_many_root_children)
     qc_matcher *m;
     qc_matches out = {0};
     ck_assert_int_eq(qc_matcher_new(pats, n, 0, &m, NULL), QC_OK);
-    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
     size_t expected = 0;
     for (size_t p = 0; p < n; p++)
         for (size_t i = 0; i + pats[p].len <= N_TEXT; i++)
@@ -131,7 +156,7 @@ START_TEST(matcher_survives_every_allocation_failure)
         qc_alloc_fail_after(k);
         qc_status status = qc_matcher_new(PATTERNS, 4, 0, &m, NULL);
         if (status == QC_OK)
-            status = qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL);
+            status = qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL);
         long attempts = qc_alloc_attempts();
         qc_alloc_fail_after(-1);
         qc_matches_free(&out);
@@ -162,7 +187,7 @@ START_TEST(wide_nodes_match_as_narrow_ones)
     const uint8_t xaqa[] = "xaqa";
     qc_str text = {1, xaqa, 4};
     qc_matches out = {0};
-    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 5);
     /* by end, then start: x [0,1); a [1,2); aq [1,3), q [2,3); a [3,4) */
     const int64_t start[] = {0, 1, 1, 2, 3}, end[] = {1, 2, 3, 3, 4};
@@ -173,7 +198,7 @@ START_TEST(wide_nodes_match_as_narrow_ones)
         ck_assert_int_eq(out.pattern[i], pattern[i]);
     }
     qc_matches_free(&out);
-    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, &out, NULL), QC_OK);
+    ck_assert_int_eq(qc_match(m, &text, 1, QC_MATCH_LONGEST, SIZE_MAX, &out, NULL), QC_OK);
     ck_assert_uint_eq(out.n, 3); /* x, aq, a */
     ck_assert_int_eq(out.pattern[1], 'q' - 'a');
     qc_matches_free(&out);
@@ -188,6 +213,7 @@ Suite *acmatch_suite(void)
     tcase_add_test(tc, paper_example_overlapping);
     tcase_add_test(tc, folding_and_wide_text);
     tcase_add_test(tc, bad_patterns_are_named);
+    tcase_add_test(tc, max_matches_bounds_the_rows);
     tcase_add_test(tc, wide_nodes_match_as_narrow_ones);
     tcase_add_test(tc, wide_nodes_and_many_root_children);
     tcase_add_test(tc, matcher_survives_every_allocation_failure);

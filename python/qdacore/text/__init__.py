@@ -19,13 +19,13 @@ from __future__ import annotations
 from ._autocode import SCOPES, keyword_codings
 from ._input import read_chunks
 from ._items import sentence_spans, split_items
-from ._match import Matcher, kwic
+from ._match import MAX_MATCHES, Matcher, kwic
 from ._segment import MIN_FLOAT, Segmenter
 from ._terms import TermMatrix, cooccurrence, similarity, term_matrix
 
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
            "cooccurrence", "split_items", "sentence_spans", "keyword_codings", "read_chunks",
-           "MIN_FLOAT", "SCOPES"]
+           "MIN_FLOAT", "MAX_MATCHES", "SCOPES"]
 
 for _public in (Segmenter, Matcher, kwic, TermMatrix, term_matrix, similarity, cooccurrence,
                 split_items, sentence_spans, keyword_codings, read_chunks):

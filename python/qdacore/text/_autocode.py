@@ -88,7 +88,9 @@ def keyword_codings(items: pd.DataFrame, codebook: Codebook, *, keywords: Any = 
     table = _keyword_table(codebook, keywords, level, language)
     words = pd.Index(table["keyword"].unique(), dtype=object)
     values, _ = texts_and_labels(items["text"])
-    found = Matcher(words.tolist(), fold_case=fold_case).find_arrays(values, overlapping=False)
+    # leftmost-longest: at most one match per character of the texts held
+    found = Matcher(words.tolist(), fold_case=fold_case).find_arrays(
+        values, overlapping=False, max_matches=None)
     hits = pd.DataFrame({"row": found["text"], "start": found["start"], "end": found["end"],
                          "keyword": words[found["pattern"]]}).merge(table, on="keyword")
     if scope == "sentence" and len(hits):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -14,10 +14,18 @@ from .. import _core
 from .. import _validate as check
 from ._input import Texts, read_chunks, stream_frames, texts_and_labels
 
+#: Matches one call returns at most unless told otherwise: 10 million rows are
+#: 320 MB of int64 columns. Overlapping patterns over a run of one character
+#: ("a", "aa", "aaa", ... in "aaaa...") match length x patterns times.
+MAX_MATCHES = 10_000_000
+
 
 class Matcher:
     """Dictionary matching: every occurrence of many patterns in many texts, by
     an Aho-Corasick automaton over code points in C.
+
+    A Matcher never changes once built: any number of threads may match with
+    one at once (its calls release the GIL). For other patterns, build another.
 
     Parameters
     ----------
@@ -74,11 +82,13 @@ class Matcher:
                 f"{size / 2**20:.1f} MiB{', case-folded' if self._fold else ''}>")
 
     def find_stream(self, source: Union[str, os.PathLike, Any], *, overlapping: bool = True,
-                    chunk_size: int = 1 << 22) -> Iterable[pd.DataFrame]:
+                    chunk_size: int = 1 << 22,
+                    max_matches: Optional[int] = MAX_MATCHES) -> Iterable[pd.DataFrame]:
         r"""The matches in a UTF-8 file read piece by piece (see
         :func:`read_chunks`), in bounded memory: DataFrames with ``start``, ``end``
         (code points in the whole file) and ``pattern``. Patterns must not
-        contain a line break (pieces end after one).
+        contain a line break (pieces end after one). ``max_matches`` bounds the
+        matches of each piece (see :meth:`find`).
 
         Examples
         --------
@@ -92,12 +102,16 @@ class Matcher:
         if any("\n" in p for p in self._patterns):
             raise ValueError("patterns contain a line break; find_stream cuts the file after "
                              "line breaks, so read the file whole and use find()")
-        return stream_frames((offset, self.find(text, overlapping=overlapping))
+        max_matches = _bound(max_matches)
+        return stream_frames((offset, self.find(text, overlapping=overlapping,
+                                                max_matches=max_matches))
                               for offset, text in read_chunks(source, chunk_size=chunk_size))
 
-    def find_arrays(self, texts: Texts, *, overlapping: bool = True) -> dict[str, np.ndarray]:
+    def find_arrays(self, texts: Texts, *, overlapping: bool = True,
+                    max_matches: Optional[int] = MAX_MATCHES) -> dict[str, np.ndarray]:
         """The matches as int64 arrays ``text`` (position of the text), ``start``,
-        ``end`` and ``pattern`` (position in :attr:`patterns`).
+        ``end`` and ``pattern`` (position in :attr:`patterns`); ``overlapping``
+        and ``max_matches`` as in :meth:`find`.
 
         Examples
         --------
@@ -107,10 +121,11 @@ class Matcher:
         {'text': [0, 1], 'start': [2, 0], 'end': [5, 3], 'pattern': [1, 0]}
         """
         values, _ = texts_and_labels(texts)
-        text, start, end, pattern = self._find(values, overlapping)
+        text, start, end, pattern = self._find(values, overlapping, max_matches)
         return {"text": text, "start": start, "end": end, "pattern": pattern}
 
-    def find(self, texts: Texts, *, overlapping: bool = True) -> pd.DataFrame:
+    def find(self, texts: Texts, *, overlapping: bool = True,
+             max_matches: Optional[int] = MAX_MATCHES) -> pd.DataFrame:
         """The matches in texts as a DataFrame, with no Python object per match.
 
         Parameters
@@ -121,6 +136,11 @@ class Matcher:
             True: every occurrence of every pattern (ordered by end, then start).
             False: leftmost-longest without overlaps (from the left, the longest
             pattern at the first position where one starts, then on after it).
+        max_matches : int or None
+            Most matches returned (default :data:`MAX_MATCHES`, 10 million):
+            more raise ValueError, found while matching, before memory runs
+            out. None takes every match (32 bytes each) on the caller's
+            responsibility.
 
         Returns
         -------
@@ -133,12 +153,13 @@ class Matcher:
         See the class example.
         """
         values, labels = texts_and_labels(texts)
-        return self._table(labels, *self._find(values, overlapping))
+        return self._table(labels, *self._find(values, overlapping, max_matches))
 
-    def _find(self, values: Any, overlapping: bool) -> tuple[np.ndarray, ...]:
+    def _find(self, values: Any, overlapping: bool,
+              max_matches: Optional[int]) -> tuple[np.ndarray, ...]:
         """The C matcher on texts as :func:`texts_and_labels` gives them:
         text positions, starts, ends and pattern positions."""
-        return _core.find(self._m, values, bool(overlapping))
+        return _core.find(self._m, values, bool(overlapping), _bound(max_matches))
 
     def _table(self, labels: pd.Index, text: np.ndarray, start: np.ndarray, end: np.ndarray,
                pattern: np.ndarray) -> pd.DataFrame:
@@ -149,8 +170,13 @@ class Matcher:
         })
 
 
+def _bound(max_matches: Optional[int]) -> Optional[int]:
+    return None if max_matches is None else check.whole(max_matches, "max_matches")
+
+
 def kwic(texts: Texts, patterns: Union[Sequence[str], Matcher], *, width: int = 10,
-         overlapping: bool = False, fold_case: bool = False) -> pd.DataFrame:
+         overlapping: bool = False, fold_case: bool = False,
+         max_matches: Optional[int] = MAX_MATCHES) -> pd.DataFrame:
     """Keyword in context: each match with the text on either side.
 
     Parameters
@@ -159,7 +185,7 @@ def kwic(texts: Texts, patterns: Union[Sequence[str], Matcher], *, width: int = 
     patterns : sequence of str or Matcher
     width : int
         Characters of context on each side (fewer at the ends of a text).
-    overlapping, fold_case
+    overlapping, fold_case, max_matches
         As in :class:`Matcher` (leftmost-longest matches by default).
 
     Returns
@@ -180,7 +206,7 @@ def kwic(texts: Texts, patterns: Union[Sequence[str], Matcher], *, width: int = 
     width = check.whole(width, "width")
     matcher = patterns if isinstance(patterns, Matcher) else Matcher(patterns, fold_case=fold_case)
     values, labels = texts_and_labels(texts)
-    text, start, end, pattern = matcher._find(values, overlapping)
+    text, start, end, pattern = matcher._find(values, overlapping, max_matches)
     out = matcher._table(labels, text, start, end, pattern)
     out["left"] = _core.slices(values, text, start - width, start)
     out["keyword"] = _core.slices(values, text, start, end)

@@ -61,6 +61,11 @@ class Segmenter:
     ``del_word`` and ``suggest_freq`` change the dictionary exactly as jieba's
     do.
 
+    Threads may read with one Segmenter at once (``cut``, ``tokenize``,
+    ``frequencies``); a change to its dictionary needs it to itself, and a
+    change and a read that would overlap raise ``RuntimeError`` instead
+    (see "Sharing a Segmenter or a Matcher between threads" in the text guide).
+
     Parameters
     ----------
     dictionary : path, bytes or DataFrame, optional
