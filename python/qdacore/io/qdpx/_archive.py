@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -13,6 +14,12 @@ import numpy as np
 
 from ._report import Report, shown
 from ._xml import local
+
+# What zipfile raises on a damaged archive: its own error, and those of the
+# layers under it (a header offset that seeks before the file start is an
+# OSError, a corrupt deflate stream a zlib.error, an unknown method
+# NotImplementedError, encryption RuntimeError, a cut member EOFError).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError)
 
 #: Largest decompressed size read from one archive member (256 MiB).
 MAX_MEMBER_BYTES = 256 * 2**20
@@ -69,7 +76,7 @@ class Archive:
             return  # a bare project.qde, as ATLAS.ti's "project only" export
         try:
             self.zip = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as err:
+        except _DAMAGED as err:
             raise ValueError(f"{path}: not a readable .qdpx zip archive ({err})") from None
         unsafe, twice = [], []
         for info in self.zip.infolist():
@@ -126,7 +133,7 @@ class Archive:
                         raise ValueError(f"{what} expands past the limit of {self.limit:,} bytes "
                                          "(max_member_bytes=); refusing a possible zip bomb")
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as err:
+        except _DAMAGED as err:
             raise ValueError(f"{what}: cannot be read ({err})") from None
         return b"".join(chunks)
 

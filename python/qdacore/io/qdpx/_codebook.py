@@ -16,7 +16,7 @@ from ..._model import CodedProject
 from ..._version import __version__
 from ...codebook import Codebook
 from ._archive import MAX_MEMBER_BYTES, check_root, existing_file, member_limit, parse_xml, read_capped
-from ._guids import gkey, guids, repair_guids, stable_guid, unique_ids
+from ._guids import gkey, guids, repair_guids, repair_references, stable_guid, unique_ids
 from ._report import Report, shown
 from ._xml import (
     CODEBOOK_NS,
@@ -68,7 +68,8 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str
         rows.append({
             "name": name, "guid": guid, "color": el.get("color"),
             "description": child_text(el, "Description", ns),
-            "is_codable": None if codable is None else codable.strip().lower() in ("true", "1"),
+            # missing (the schema requires it): codable, as write_qdc writes a code without it
+            "is_codable": codable is None or codable.strip().lower() in ("true", "1"),
             "note_refs": note_refs(el) if ns == NS else None,
             "_parent": parent,
         })
@@ -337,6 +338,7 @@ def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
     code_of = with_repaired_guids(codes, report, f"{path.name}: Codes")
     groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
                                     CODEBOOK_NS, code_of, report, "guid")
+    repair_references([(groups, "guid")], "set", path.name, report)
     report.emit()
     return make_codebook(codes, groups, members)
 

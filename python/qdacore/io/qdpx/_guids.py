@@ -83,3 +83,25 @@ def repair_guids(values: pd.Series, kind: str, where: str, report: Any) -> tuple
     renamed = {gkey(v): out.iat[k] for k, v in zip(np.flatnonzero(invalid.to_numpy()).tolist(), values[invalid])}
     return out, renamed
 
+
+
+def repair_references(columns: list, kind: str, where: str, report: Any) -> None:
+    """Columns that hold GUIDs of one kind (a selection's: ``items.guid`` and
+    ``codings.selection``), changed in place: a value that is no GUID gets a
+    stable GUID derived from it, the same in every column, so references
+    still meet and the project can be written again; one warning in
+    ``report`` says how many and shows some."""
+    bad: list = []
+    for table, name in columns:
+        if name not in table.columns:
+            continue
+        values = table[name]
+        invalid = values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern)
+        if invalid.any():
+            bad.extend(values[invalid].tolist())
+            fixed = values.astype(object).copy()
+            fixed[invalid] = [stable_guid(f"repaired {kind}", v) for v in values[invalid]]
+            table[name] = fixed
+    if bad:
+        report.add(f"{where}: {len(set(bad))} {kind} id(s) are not GUIDs ({check.examples(bad)}); they got "
+                   "GUIDs derived from them, so the project can be written again")

@@ -3,6 +3,7 @@ walked into the four tables of a :class:`~qdacore.Project` (documents, items,
 codings and the codebook), and :func:`read_qdpx`."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from ._codebook import (
     parse_sets,
     with_repaired_guids,
 )
-from ._guids import GUID_RE, gkey, repair_guids, stable_guid, unique_ids
+from ._guids import GUID_RE, gkey, repair_guids, repair_references, stable_guid, unique_ids
 from ._like import adopt
 from ._positions import POSITIONS, resolve
 from ._report import SHOWN, Report, log, shown
@@ -148,6 +149,12 @@ def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Option
     add_document_sets(docs, doc_members, groups, report)
     docs = _drop_empty(docs, ("note_refs",))
     items = _drop_empty(items, ("note_refs",))
+    repair_references([(items, "guid"), (codings, "selection")], "selection", path.name, report)
+    repair_references([(codings, "guid")], "coding", path.name, report)
+    repair_references([(codings, "coder_guid")] + [(t, c) for t in (docs, items)
+                                                   for c in ("created_by", "modified_by")],
+                      "user", path.name, report)
+    repair_references([(groups, "guid")], "set", path.name, report)
     codebook = make_codebook(codes, groups, members)
     return new_project(codebook, docs, items, codings, name=root.get("name") or path.stem,
                        allow_empty=True)
@@ -161,6 +168,7 @@ class _Parsed:
     docs: list = field(default_factory=list)
     sels: list = field(default_factory=list)
     codings: list = field(default_factory=list)
+    unplaced: list = field(default_factory=list)  # selections without whole-number positions
 
 
 def _audit(el: ET.Element) -> list:
@@ -184,6 +192,10 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
             skipped["codings"] = skipped.get("codings", 0) + sum(1 for s in el.iter() if local(s.tag) == "Coding")
     for el in root.iterfind(f"{qname('Notes')}/{qname('Note')}"):
         _walk_text_source(el, "note", parsed, archive)
+    if parsed.unplaced:
+        report.add(f"{len(parsed.unplaced)} PlainTextSelection(s) have no whole-number startPosition and "
+                   "endPosition, so there is no text to place them on; they and their codings were not "
+                   f"imported: {'; '.join(parsed.unplaced[:SHOWN])}" + (" ..." if len(parsed.unplaced) > SHOWN else ""))
     if skipped:
         what = ", ".join(f"{n} {k}" for k, n in skipped.items() if k not in ("selections", "codings"))
         report.add(f"{what} with {skipped.get('selections', 0)} selection(s) and "
@@ -201,6 +213,9 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
     return parsed
 
 
+_WHOLE = re.compile(r"\s*[-+]?[0-9]+\s*")  # a position as xs:integer reads it
+
+
 def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive) -> None:
     d = len(parsed.docs)
     inline = child_text(el, "PlainTextContent")
@@ -208,9 +223,15 @@ def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archi
     parsed.docs.append([el.get("guid"), el.get("name"), kind, text, why, el.get("plainTextPath"),
                         child_text(el, "Description"), note_refs(el)] + _audit(el))
     for sel in el.findall(qname("PlainTextSelection")):
+        start, end = sel.get("startPosition"), sel.get("endPosition")
+        if start is None or end is None or not (_WHOLE.fullmatch(start) and _WHOLE.fullmatch(end)):
+            parsed.unplaced.append(f"{sel.get('guid')} ({el.get('name')!r}: "
+                                   f"startPosition={start!r}, endPosition={end!r}, "
+                                   f"{len(sel.findall(qname('Coding')))} coding(s))")
+            continue
         s = len(parsed.sels)
-        parsed.sels.append([d, sel.get("guid"), sel.get("name"), sel.get("startPosition"),
-                            sel.get("endPosition"), child_text(sel, "Description"),
+        parsed.sels.append([d, sel.get("guid"), sel.get("name"), start,
+                            end, child_text(sel, "Description"),
                             note_refs(sel), "selection"] + _audit(sel))
         for c in sel.findall(qname("Coding")):
             _coding(c, s, parsed)
