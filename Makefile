@@ -14,7 +14,7 @@ C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind clean
+.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind fuzz-py clean
 
 ## make test: Check suites for the C core, the static checks, pytest (with doctests,
 ## notebooks and stubtest), then the docs build.
@@ -104,6 +104,20 @@ test-c-asan: sysdeps tests/c/build/check_qc_asan
 
 valgrind: sysdeps tests/c/build/check_qc
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 tests/c/build/check_qc
+
+## make fuzz-py: the Python fuzz targets of tests/fuzz/python under atheris, FUZZ_SECONDS each;
+## a finding stops the run and leaves libFuzzer's crash file in tests/fuzz/build/py/<target>/.
+PY_FUZZ_TARGETS := qdpx_xml qdpx_archive qdc csv excel documents
+FUZZ_SECONDS ?= 600
+fuzz-py: pydeps
+	$(PIP) install -q --disable-pip-version-check "atheris>=2.3"
+	@for t in $(PY_FUZZ_TARGETS); do \
+	  mkdir -p tests/fuzz/build/py/$$t && cd tests/fuzz/build/py/$$t && \
+	  QDACORE_FUZZ_SCRATCH=$$(mktemp -d) $(PYTHON) $(CURDIR)/tests/fuzz/python/run.py $$t corpus \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 \
+	    > run.log 2>&1; status=$$?; \
+	  echo "== $$t: $$(grep -E '^#[0-9]+.*DONE' run.log | tail -1)"; \
+	  cd $(CURDIR); [ $$status = 0 ] || { tail -30 tests/fuzz/build/py/$$t/run.log; exit 1; }; done
 
 test-py:
 	$(PYTHON) -m pytest

@@ -94,14 +94,21 @@ def test_kernel_errors_carry_the_element_as_attributes():
 
 @pytest.mark.skipif(not _core.ALLOC_TESTING, reason="needs a build with QDACORE_ALLOC_TESTING=1 (make asan)")
 def test_allocation_failure_is_a_memory_error_and_recovers():
-    for k in range(3):
+    expected = _core.dimension_map(PARENT, LEVEL_INDPTR, np.arange(2), 2, "nearest")
+    failed = 0
+    for k in range(50):  # the k-th allocation fails, until the call needs fewer
         _core._fail_allocation_after(k)
         try:
-            _core.dimension_map(PARENT, LEVEL_INDPTR, np.arange(2), 2, "nearest")
+            got = _core.dimension_map(PARENT, LEVEL_INDPTR, np.arange(2), 2, "nearest")
         except MemoryError:
-            pass
+            failed += 1
+            continue
         finally:
             _core._fail_allocation_after(-1)
+        break
+    assert failed >= 1, "no allocation failure reached the caller"
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
     assert _core.count_codes(INDPTR, CODE, *level_map(), 2).tolist() == [[3, 2]]
 
 

@@ -6,7 +6,7 @@ its seeds (which must be accepted), on every input the fuzzers found that
 once broke the rule (tests/fuzz/regressions/py_<target>/, each failing
 before its fix), and on a few hundred byte-level mutations of the seeds
 drawn with a fixed seed (a small, deterministic fuzzing pass for CI; the
-coverage-guided one is `make fuzz`).
+coverage-guided one is `make fuzz-py`).
 """
 from __future__ import annotations
 

@@ -14,7 +14,10 @@ holds personal data: tests assert counts only and never print its text.
 """
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import warnings
 import zipfile
 import zlib
@@ -866,6 +869,39 @@ def test_a_codebook_nested_ten_thousand_deep_reads_and_writes(tmp_path):
     (tmp_path / "deeper.qdc").write_text(_chain_codebook(10_001), encoding="utf-8")
     with pytest.raises(ValueError, match="more than 10,000 deep"):
         qc.io.read_qdc(tmp_path / "deeper.qdc")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak RSS Linux reports")
+@pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="under AddressSanitizer time and peak RSS are the sanitizer's")
+def test_deep_codebooks_cost_little_time_and_memory(tmp_path):
+    """Issue 25's bounds, in a fresh interpreter (ru_maxrss is the process
+    peak): a codebook 100,000 codes deep is refused within 2 s and 400 MB;
+    one 10,000 deep reads and writes back within 2 s."""
+    (tmp_path / "d100k.qdc").write_text(_chain_codebook(100_000), encoding="utf-8")
+    (tmp_path / "d10k.qdc").write_text(_chain_codebook(10_000), encoding="utf-8")
+    code = (
+        "import resource, sys, time\n"
+        "import qdacore as qc\n"
+        "folder = sys.argv[1]\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    qc.io.read_qdc(folder + '/d100k.qdc')\n"
+        "except ValueError as exc:\n"
+        "    print(repr(str(exc)[:80]))\n"
+        "print(time.perf_counter() - t)\n"
+        "t = time.perf_counter()\n"
+        "codebook = qc.io.read_qdc(folder + '/d10k.qdc')\n"
+        "back = qc.io.read_qdc(qc.io.write_qdc(codebook, folder + '/again.qdc'))\n"
+        "print(back.codes.equals(codebook.codes), time.perf_counter() - t)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, check=True, timeout=120).stdout.splitlines()
+    assert "more than 10,000 deep" in out[0]
+    assert float(out[1]) < 2.0
+    equal, seconds = out[2].split()
+    assert equal == "True" and float(seconds) < 2.0
+    assert int(out[3]) < 400 * 1024  # KiB on Linux
 
 
 @pytest.mark.parametrize("name", ["megaregions", *SAMPLE_FILES])

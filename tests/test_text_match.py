@@ -4,6 +4,7 @@ and patterns are seeded synthetic data (tests/textcorpus.py)."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 
@@ -226,6 +227,9 @@ def test_max_matches_takes_exactly_as_many_as_pyahocorasick_finds():
             call()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak RSS Linux reports")
+@pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="under AddressSanitizer time and peak RSS are the sanitizer's")
 def test_a_match_explosion_is_refused_fast_in_bounded_memory():
     """Issue 25's case: 199 overlapping patterns over a million equal
     characters hold about 2 x 10**8 matches (6 GB); the default bound refuses

@@ -18,6 +18,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 with atheris.instrument_imports(include=["qdacore"]):
     import harnesses  # noqa: E402
 
+    # qdacore imports its readers lazily: build the seeds here, so every
+    # module a target reaches is imported, and instrumented, now
+    for name, target in harnesses.TARGETS.items():
+        for seed in harnesses.seeds()[name]:
+            target(seed)
+    for k in range(len(harnesses.DOCUMENT_SUFFIXES)):
+        harnesses.documents(bytes([k]) + b"x")
+
 
 def main() -> None:
     target, corpus = sys.argv[1], Path(sys.argv[2])
@@ -25,7 +33,6 @@ def main() -> None:
     if not any(corpus.iterdir()):
         for k, seed in enumerate(harnesses.seeds()[target]):
             (corpus / f"seed-{k}").write_bytes(seed)
-    harnesses.seeds()  # built before fuzzing starts, outside the timed inputs
     atheris.Setup([sys.argv[0], *sys.argv[2:]], harnesses.TARGETS[target])
     atheris.Fuzz()
 

@@ -191,6 +191,9 @@ def parse_xml(data: bytes, what: str) -> ET.Element:
         ) from None
     except ET.ParseError as err:
         raise ValueError(f"{what}: not well-formed XML ({err})") from None
+    except LookupError as err:  # the XML declaration names an encoding Python lacks
+        raise ValueError(f"{what}: its XML declaration names an encoding that cannot be read "
+                         f"({err}); REFI-QDA files are UTF-8") from None
 
 
 def check_root(root: ET.Element, ns: str, tag: str, what: str) -> None:

@@ -139,7 +139,7 @@ def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Option
     codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy)
     code_of = with_repaired_guids(codes, report, f"{path.name}: CodeBook")
     parsed = _walk(root, archive, report)
-    docs = _documents(parsed, report)
+    docs = _documents(parsed, report, path.name)
     items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
     codings = _codings(parsed, items, item_of, code_of, codes, users, report)
     codes = codings.attrs.pop("codes")
@@ -263,12 +263,12 @@ def _drop_empty(df: pd.DataFrame, optional: tuple) -> pd.DataFrame:
     return df.drop(columns=[c for c in optional if c in df.columns and df[c].isna().all()])
 
 
-def _documents(parsed: _Parsed, report: Report) -> pd.DataFrame:
+def _documents(parsed: _Parsed, report: Report, where: str) -> pd.DataFrame:
     """The documents table: one row per text source and note."""
     docs = pd.DataFrame(parsed.docs, columns=["guid", "name", "kind", "text", "_why", "_path", "description",
                                               "note_refs"] + AUDIT)
     fallback = [f"{n or ''} [{g}]".strip() for n, g in zip(docs["name"], docs["guid"])]
-    docs["guid"], _ = repair_guids(docs["guid"], "source", "Sources", report)
+    docs["guid"], _ = repair_guids(docs["guid"], "source", f"{where}: Sources", report)
     missing_guid = docs["guid"].isna()
     if missing_guid.any():
         docs.loc[missing_guid, "guid"] = [stable_guid("source", n, i) for i, n in
