@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import subprocess
 import sys
 import warnings
@@ -572,6 +573,28 @@ def text_file(tmp_path, selections, text="Ten chars!", path="t.txt"):
                  members={"Sources/t.txt": text})
 
 
+def damaged_zip(path: Path, how: str) -> Path:
+    """A one-member archive (a valid project.qde, deflated) with its headers or
+    data spoiled as a damaged or foreign zip would be: the deflate stream
+    corrupted, an unknown compression method (99), or the encryption flag."""
+    xml = f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS}" name="x">' + "<!-- pad -->" * 200 + "</Project>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", xml)
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    if how == "deflate":
+        start = 30 + len("project.qde")
+        data[start + 2:start + 12] = b"\xff" * 10
+    elif how == "method":
+        struct.pack_into("<H", data, 8, 99)
+        struct.pack_into("<H", data, central + 10, 99)
+    else:  # encrypted
+        for offset in (6, central + 8):
+            data[offset] |= 1
+    path.write_bytes(bytes(data))
+    return path
+
+
 HOSTILE = [
     # (case, make(tmp_path) -> path, exception or None, warning words)
     ("billion laughs", lambda t: zip_with(t / "f.qdpx", {"project.qde": LAUGHS}), ValueError,
@@ -610,6 +633,12 @@ HOSTILE = [
      ValueError, ["not a readable .qdpx"]),
     ("zip without project.qde", lambda t: zip_with(t / "f.qdpx", {"other.xml": "<x/>"}), ValueError,
      ["no project.qde"]),
+    ("corrupt deflate stream", lambda t: damaged_zip(t / "f.qdpx", "deflate"), ValueError,
+     ["project.qde: cannot be read"]),
+    ("unknown compression method", lambda t: damaged_zip(t / "f.qdpx", "method"), ValueError,
+     ["project.qde: cannot be read", "compression"]),
+    ("encrypted member", lambda t: damaged_zip(t / "f.qdpx", "encrypted"), ValueError,
+     ["project.qde: cannot be read", "encrypted"]),
     ("source not UTF-8", lambda t: build(t / "f.qdpx", USERS + CODES + source("t.txt", ""),
                                          members={"Sources/t.txt": b"caf\xe9"}), ValueError, ["not UTF-8"]),
     ("coding of a code not in the codebook", lambda t: text_file(t, selection("sel1", 0, 3, codes=("c1",)).replace(
