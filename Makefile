@@ -107,7 +107,7 @@ valgrind: sysdeps tests/c/build/check_qc
 
 ## make fuzz-py: the Python fuzz targets of tests/fuzz/python under atheris, FUZZ_SECONDS each;
 ## a finding stops the run and leaves libFuzzer's crash file in tests/fuzz/build/py/<target>/.
-PY_FUZZ_TARGETS := qdpx_xml qdpx_archive qdc csv excel documents
+PY_FUZZ_TARGETS := qdpx_xml qdpx_archive qdc csv excel excel_part documents
 FUZZ_SECONDS ?= 600
 fuzz-py: pydeps
 	$(PIP) install -q --disable-pip-version-check "atheris>=2.3"

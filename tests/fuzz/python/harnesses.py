@@ -15,6 +15,8 @@ Targets (the input's meaning):
 - `qdc`: a .qdc codebook file;
 - `csv`: a CSV folder, its files cut from the input at NUL bytes;
 - `excel`: an .xlsx workbook;
+- `excel_part`: one XML part of a workbook (its first byte choosing which:
+  a worksheet, the workbook, the styles), the others fixed;
 - `documents`: one document, its first byte choosing the file name's
   extension (.txt, .md, .html, .docx, .pdf).
 
@@ -131,6 +133,27 @@ def excel(data: bytes) -> None:
     _round_trips(project, qc.io.write_excel, qc.io.read_excel, "out.xlsx")
 
 
+_PARTS: dict[str, bytes] = {}
+
+
+def excel_part(data: bytes) -> None:
+    if not data:
+        return
+    if not _PARTS:
+        with zipfile.ZipFile(io.BytesIO(seeds()["excel"][0])) as z:
+            _PARTS.update({n: z.read(n) for n in z.namelist()})
+    chosen = _xml_parts(_PARTS)[data[0] % len(_xml_parts(_PARTS))]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, content in _PARTS.items():
+            z.writestr(name, data[1:] if name == chosen else content)
+    excel(buffer.getvalue())
+
+
+def _xml_parts(names) -> list[str]:
+    return sorted(n for n in names if n.startswith("xl/") and n.endswith(".xml"))
+
+
 def documents(data: bytes) -> None:
     if not data:
         return
@@ -151,7 +174,7 @@ def documents(data: bytes) -> None:
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "qdpx_xml": qdpx_xml, "qdpx_archive": qdpx_archive, "qdc": qdc, "csv": csv,
-    "excel": excel, "documents": documents,
+    "excel": excel, "excel_part": excel_part, "documents": documents,
 }
 
 _SEEDS: dict[str, list[bytes]] = {}
@@ -193,4 +216,6 @@ def seeds() -> dict[str, list[bytes]]:
             bytes([DOCUMENT_SUFFIXES.index(".txt")]) + text.encode("gb18030"),
         ] + docx_seed,
     })
+    with zipfile.ZipFile(io.BytesIO(_SEEDS["excel"][0])) as z:
+        _SEEDS["excel_part"] = [bytes([k]) + z.read(name) for k, name in enumerate(_xml_parts(z.namelist()))]
     return _SEEDS

@@ -27,13 +27,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...project import Project
 
 
+def _require(sheet: Sheet, columns: list[str]) -> None:
+    for column in columns:
+        if column not in sheet.columns:
+            raise ValueError(f"{sheet.source}: sheet {sheet.name!r} has no column {column!r} (row 1); "
+                             f"the {sheet.name} table needs it: restore the column from the export")
+
+
 def _table(sheet: Sheet, specs: dict[str, Spec], extra_text: Optional[list] = None) -> pd.DataFrame:
     """A table from its sheet: the recorded columns in their order (restored),
     then columns added in Excel."""
-    for column in REQUIRED[sheet.name]:
-        if column not in sheet.columns and not (column == "text" and extra_text is not None):
-            raise ValueError(f"{sheet.source}: sheet {sheet.name!r} has no column {column!r} (row 1); "
-                             f"the {sheet.name} table needs it: restore the column from the export")
+    _require(sheet, [c for c in REQUIRED[sheet.name] if not (c == "text" and extra_text is not None)])
     out: dict = {}
     for column, recorded in specs.items():
         if column == "text" and extra_text is not None:
@@ -114,6 +118,7 @@ def _schema(workbook: Any, source: str, merged: Optional[list] = None,
 
 def _texts(sheet: Sheet, documents: Sheet) -> list:
     """Each document's text (None without one), joined from its rows of the texts sheet."""
+    _require(sheet, ["doc", "text"])
     docs = documents.columns.get("doc", [])
     pieces: dict = {}
     for k, (doc, piece) in enumerate(zip(sheet.columns["doc"], sheet.columns["text"])):
@@ -215,6 +220,11 @@ def read_excel(path: Union[str, Path]) -> Project:
     try:
         name, records = _schema(workbook, source, merged.get(SCHEMA))
         sheets = {t: Sheet(workbook, t, source, merged.get(t)) for t in TABLES}
+    except ValueError:
+        raise
+    except Exception as err:  # a damaged sheet is parsed only now (read_only): ParseError, KeyError ...
+        raise ValueError(f"{source}: a sheet cannot be read ({type(err).__name__}: {err}); "
+                         "save the workbook from Excel as .xlsx again") from None
     finally:
         workbook.close()
     texts = _texts(sheets["texts"], sheets["documents"])
