@@ -83,7 +83,7 @@ class Archive:
             name = _safe_name(info.filename)
             if name is None:
                 unsafe.append(info.filename)
-            elif not info.is_dir():
+            elif name and not info.filename.endswith("/"):  # a file (an empty name names nothing)
                 if name.lower() in self.members:
                     twice.append(info.filename)
                 self.members.setdefault(name.lower(), info)
