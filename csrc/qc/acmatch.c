@@ -606,7 +606,7 @@ qc_status qc_match(const qc_matcher *m, const qc_str *texts, size_t n_texts,
     }
     if (status == QC_OK)
         status = reserve(out, log.n);
-    if (status != QC_OK)
+    if (status != QC_OK || log.n == 0) /* no rows: out's columns may be NULL */
         goto cleanup;
     int64_t *text = out->text + out->n, *start = out->start + out->n,
             *end = out->end + out->n, *pattern = out->pattern + out->n;

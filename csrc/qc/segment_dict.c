@@ -318,6 +318,16 @@ static int64_t freq_get(const qc_segmenter *seg, const qc_str *text, size_t a,
     return node < 0 ? dflt : seg->freq[node];
 }
 
+/* int(x) + plus as jieba computes it, for x >= 0, held to INT64_MAX: a
+   dictionary total near 2^63 makes x reach 2^63, which no int64_t holds. */
+static int64_t whole_part(double x, int64_t plus)
+{
+    if (!(x < 0x1p63)) /* NaN too, though p and the total never make one */
+        return INT64_MAX;
+    int64_t whole = (int64_t)x; /* at most 2^63 - 1024: + plus cannot overflow */
+    return whole + plus;
+}
+
 qc_status qc_segmenter_suggest(const qc_segmenter *seg, const qc_str *word,
                                const int64_t *part_end, size_t n_parts,
                                int64_t *freq, qc_errinfo *err)
@@ -341,7 +351,7 @@ qc_status qc_segmenter_suggest(const qc_segmenter *seg, const qc_str *word,
             p *= (double)freq_get(seg, word, (size_t)begin, (size_t)part_end[i], 1) / ftotal;
             begin = part_end[i];
         }
-        int64_t joint = (int64_t)(p * ftotal);
+        int64_t joint = whole_part(p * ftotal, 0);
         int64_t known = freq_get(seg, word, 0, word->len, 0);
         *freq = joint < known ? joint : known;
         return QC_OK;
@@ -353,7 +363,7 @@ qc_status qc_segmenter_suggest(const qc_segmenter *seg, const qc_str *word,
         for (size_t i = 0; i < parts.n; i++)
             p *= (double)freq_get(seg, word, (size_t)parts.start[i],
                                   (size_t)parts.end[i], 1) / ftotal;
-        int64_t joint = (int64_t)(p * ftotal) + 1;
+        int64_t joint = whole_part(p * ftotal, 1);
         int64_t known = freq_get(seg, word, 0, word->len, 1);
         *freq = joint > known ? joint : known;
     }

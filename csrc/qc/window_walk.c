@@ -784,8 +784,10 @@ qc_status qc_count_window_pairs(const int64_t *indptr, size_t n_docs, const int6
     if (status != QC_OK)
         goto cleanup;
     joined.skip = skip;
-    joined.b += skip;
-    joined.count += skip;
+    if (skip > 0) { /* with nothing to skip the arrays may still be NULL */
+        joined.b += skip;
+        joined.count += skip;
+    }
     joined.n = total;
     pair_start[0] = 0;
     for (size_t a = 0; a < n_vocab; a++)
