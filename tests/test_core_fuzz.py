@@ -185,12 +185,12 @@ def check_offsets(v: Verdict, indptr: list, n_entries: int, *names: str) -> bool
 
 def check_map(v: Verdict, indptr: list, target: list, n_targets: int, prefix: str) -> Optional[list]:
     """The targets each code reaches, or None when the map is refused."""
-    # qc_dimview_args: n_targets >= 0 (ValueError "n_targets of map");
-    # qc_dimview_check (qc/codebook.h): offsets, and every target below
-    # n_targets (QC_EINDEX). The kernel names map_indptr / map_target, the
-    # binding <prefix>_indptr / <prefix>_target.
+    # the binding: n_targets >= 0 (ValueError naming n_targets, or n_a / n_b
+    # for crosstab's maps a and b); qc_dimview_check (qc/codebook.h):
+    # offsets, and every target below n_targets (QC_EINDEX). The kernel names
+    # map_indptr / map_target, the binding <prefix>_indptr / <prefix>_target.
     if n_targets < 0:
-        v.bad(ValueError, "n_targets")
+        v.bad(ValueError, "n_targets", f"n_{prefix}")
     ok = check_offsets(v, indptr, len(target), f"{prefix}_indptr", "map_indptr")
     if any(not 0 <= t < n_targets for t in target):
         v.bad(IndexError, f"{prefix}_target", "map_target")

@@ -305,12 +305,12 @@ def test_nan_policy_raise_and_omit_in_matrices():
     od = np.array([[0, 1, np.nan], [2, 0, 1], [1, 1, 0]])
     assert np.isnan(indices.flow_summary(od).network["total"])
     assert indices.flow_summary(od, nan_policy="omit").network["total"] == 6
-    with pytest.raises(ValueError, match=r"od\[\(np.int64\(0\), np.int64\(2\)\)\]|od\[\(0, 2\)\]"):
+    with pytest.raises(ValueError, match=r"od\[0, 2\] = nan: is NaN"):
         indices.flow_summary(od, nan_policy="raise")
 
 
 BAD = [
-    ("negative value", lambda: indices.gini([1, -2.5, 3]), ValueError, ["gini", "x[1] = np.float64(-2.5)", ">= 0"]),
+    ("negative value", lambda: indices.gini([1, -2.5, 3]), ValueError, ["gini", "x[1] = -2.5", ">= 0"]),
     ("negative size", lambda: indices.primacy([3, -1]), ValueError, ["sizes[1]", ">= 0"]),
     ("NaN under raise", lambda: indices.theil([1, np.nan], nan_policy="raise"), ValueError, ["x[1]", "NaN"]),
     ("bad nan_policy", lambda: indices.gini([1, 2], nan_policy="drop"), ValueError, ["nan_policy", "'drop'"]),
@@ -329,7 +329,7 @@ BAD = [
     ("top below 2", lambda: indices.rank_size_slope([1, 2], top=1), ValueError, ["top"]),
     ("negative ddof", lambda: indices.cv([1, 2], ddof=-1), ValueError, ["ddof"]),
     ("non-square od", lambda: indices.flow_summary(np.ones((2, 3))), ValueError, ["od", "square"]),
-    ("negative flow", lambda: indices.green_polycentricity([[0, -1], [1, 0]]), ValueError, ["od[(", ">= 0"]),
+    ("negative flow", lambda: indices.green_polycentricity([[0, -1], [1, 0]]), ValueError, ["od[0, 1] = -1.0", ">= 0"]),
     ("unknown core", lambda: indices.flow_summary(pd.DataFrame(np.ones((2, 2)), index=["a", "b"],
                                                                columns=["a", "b"]), core=["z"]),
      ValueError, ["core", "'z'"]),
@@ -339,7 +339,7 @@ BAD = [
     ("part above total", lambda: indices.location_quotient(10, 5, 20, 100), ValueError, ["e_ij", "exceeds e_j"]),
     ("incomplete REAT form", lambda: indices.location_quotient(1, 2), ValueError, ["e_j, e_i and e"]),
     ("profiles differ", lambda: indices.krugman([1, 2], [1, 2, 3]), ValueError, ["a and b", "same shape"]),
-    ("negative export", lambda: indices.complementarity([1, -2], [1, 2]), ValueError, ["exports[", ">= 0"]),
+    ("negative export", lambda: indices.complementarity([1, -2], [1, 2]), ValueError, ["exports[0, 1] = -2.0", ">= 0"]),
     ("managers length", lambda: indices.duranton_puga([1, 2], [1]), ValueError, ["managers and production"]),
 ]
 

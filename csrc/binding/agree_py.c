@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "qc/agree.h"
 
+#include <math.h>
 #include <string.h>
 
 static const qc_choice METHODS[] = {
@@ -26,16 +27,21 @@ static const qc_choice METRICS[] = {
 
 /* Values (units x coders) and n_cats into a qc_ratings; *array is the new
    reference that backs it. */
-static int ratings_arg(PyObject *values_obj, Py_ssize_t n_cats,
+static int ratings_arg(PyObject *values_obj, PyObject *n_cats_obj,
                        PyArrayObject **array, qc_ratings *ratings)
 {
+    Py_ssize_t n_cats;
+    if (qc_ssize_arg(n_cats_obj, "n_cats", 1, &n_cats) < 0)
+        return -1;
+    /* the K x K coincidence matrix of the tally must be possible */
+    if (n_cats > (Py_ssize_t)sqrt((double)(NPY_MAX_INTP / (npy_intp)sizeof(double)))) {
+        PyErr_Format(PyExc_OverflowError,
+                     "n_cats is too large for an n_cats x n_cats matrix, got %zd", n_cats);
+        return -1;
+    }
     *array = qc_int64_array(values_obj, "values", 2, -1);
     if (*array == NULL)
         return -1;
-    if (n_cats < 1) {
-        PyErr_SetString(PyExc_ValueError, "n_cats must be >= 1");
-        return -1;
-    }
     ratings->n_units = (size_t)PyArray_DIM(*array, 0);
     ratings->n_coders = (size_t)PyArray_DIM(*array, 1);
     ratings->n_cats = (size_t)n_cats;
@@ -72,6 +78,21 @@ static int category_values_arg(PyObject *obj, size_t n_cats, PyArrayObject **out
     return *out == NULL ? -1 : 0;
 }
 
+/* n_boot (>= 0, the replicates: one double each) and seed (uint64). */
+static int boot_args(PyObject *n_boot_obj, PyObject *seed_obj, Py_ssize_t *n_boot,
+                     unsigned long long *seed)
+{
+    if (qc_ssize_arg(n_boot_obj, "n_boot", 0, n_boot) < 0 ||
+        qc_uint64_arg(seed_obj, "seed", seed) < 0)
+        return -1;
+    if (*n_boot > NPY_MAX_INTP / (npy_intp)sizeof(double)) {
+        PyErr_Format(PyExc_OverflowError, "n_boot is too large for the replicates, got %zd",
+                     *n_boot);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *tally_to_dict(const qc_agree_tally *t, PyArrayObject *share,
                                PyArrayObject *coincidence,
                                PyArrayObject *coder_counts,
@@ -90,9 +111,9 @@ static PyObject *agree_tally(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"values", "n_cats", "weights", "multiplicity",
                                "parts", NULL};
-    PyObject *values_obj, *weights_obj = NULL, *mult_obj = NULL;
-    Py_ssize_t n_cats;
-    unsigned int parts = QC_TALLY_ALL;
+    PyObject *values_obj, *n_cats_obj, *weights_obj = NULL, *mult_obj = NULL;
+    PyObject *parts_obj = NULL;
+    long long parts = QC_TALLY_ALL;
     PyArrayObject *values = NULL, *weights = NULL, *mult = NULL;
     PyArrayObject *arrays[4] = {NULL, NULL, NULL, NULL};
     PyObject *result = NULL;
@@ -100,21 +121,19 @@ static PyObject *agree_tally(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "On|$OOI:agree_tally",
-                                     keywords, &values_obj, &n_cats,
-                                     &weights_obj, &mult_obj, &parts))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:agree_tally",
+                                     keywords, &values_obj, &n_cats_obj,
+                                     &weights_obj, &mult_obj, &parts_obj))
         return NULL;
-    if (parts > QC_TALLY_ALL) {
-        PyErr_Format(PyExc_ValueError, "parts must be a combination of 1 "
-                     "(coincidence) and 2 (coders), got %u", parts);
+    /* parts: a combination of 1 (coincidence) and 2 (coders) */
+    if (qc_int_arg(parts_obj, "parts", 0, QC_TALLY_ALL, &parts) < 0)
         return NULL;
-    }
-    if (ratings_arg(values_obj, n_cats, &values, &ratings) < 0 ||
+    if (ratings_arg(values_obj, n_cats_obj, &values, &ratings) < 0 ||
         square_arg(weights_obj, "weights", ratings.n_cats, &weights) < 0 ||
         qc_optional_int64_vector(mult_obj, "multiplicity",
                                  (npy_intp)ratings.n_units, &mult) < 0)
         goto finally;
-    npy_intp k = n_cats, g = (npy_intp)ratings.n_coders;
+    npy_intp k = (npy_intp)ratings.n_cats, g = (npy_intp)ratings.n_coders;
     npy_intp dims[4][2] = {{k, 0}, {k, k}, {g, k}, {g, 0}};
     int ndims[4] = {1, 2, 2, 1};
     for (int i = 0; i < 4; i++) {
@@ -122,7 +141,7 @@ static PyObject *agree_tally(PyObject *module, PyObject *args, PyObject *kwargs)
         if (arrays[i] == NULL)
             goto finally;
     }
-    qc_agree_tally tally = {parts, 0, 0, 0, 0, PyArray_DATA(arrays[0]),
+    qc_agree_tally tally = {(unsigned)parts, 0, 0, 0, 0, PyArray_DATA(arrays[0]),
                             PyArray_DATA(arrays[1]), PyArray_DATA(arrays[2]),
                             PyArray_DATA(arrays[3])};
     const double *w = weights ? PyArray_DATA(weights) : NULL;
@@ -159,14 +178,16 @@ static int tally_arg(PyObject *dict, qc_agree_tally *tally, size_t *n_coders,
         PyErr_SetString(PyExc_TypeError, "tally must be a dict from agree_tally");
         return -1;
     }
+    char name[32];
     for (int i = 0; i < 4; i++) {
         PyObject *item = PyDict_GetItemString(dict, scalars[i]);
         if (item == NULL) {
             PyErr_Format(PyExc_ValueError, "tally lacks '%s'", scalars[i]);
             return -1;
         }
-        values[i] = PyFloat_AsDouble(item);
-        if (values[i] == -1.0 && PyErr_Occurred())
+        /* read as the kernel reads every number of a tally: checked there */
+        PyOS_snprintf(name, sizeof name, "tally['%s']", scalars[i]);
+        if (qc_double_arg(item, name, &values[i]) < 0)
             return -1;
     }
     for (int i = 0; i < 4; i++) {
@@ -175,15 +196,16 @@ static int tally_arg(PyObject *dict, qc_agree_tally *tally, size_t *n_coders,
             PyErr_Format(PyExc_ValueError, "tally lacks '%s'", keys[i]);
             return -1;
         }
-        arrays[i] = qc_float64_array(item, keys[i], ndim[i], -1);
+        PyOS_snprintf(name, sizeof name, "tally['%s']", keys[i]);
+        arrays[i] = qc_float64_array(item, name, ndim[i], -1);
         if (arrays[i] == NULL)
             return -1;
     }
-    PyObject *parts = PyDict_GetItemString(dict, "parts");
-    unsigned long parts_value = parts != NULL ? PyLong_AsUnsignedLong(parts) : QC_TALLY_ALL;
-    if (parts_value == (unsigned long)-1 && PyErr_Occurred())
+    long long parts = QC_TALLY_ALL;
+    if (qc_int_arg(PyDict_GetItemString(dict, "parts"), "tally['parts']", 0, QC_TALLY_ALL,
+                   &parts) < 0)
         return -1;
-    tally->parts = (unsigned)parts_value;
+    tally->parts = (unsigned)parts;
     *n_cats = (size_t)PyArray_DIM(arrays[0], 0);
     *n_coders = (size_t)PyArray_DIM(arrays[3], 0);
     if ((size_t)PyArray_DIM(arrays[1], 0) != *n_cats ||
@@ -222,7 +244,7 @@ static PyObject *agree_coefficient(PyObject *module, PyObject *args,
     size_t n_coders, n_cats;
     qc_errinfo err = {0};
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OU|$OUO:agree_coefficient",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:agree_coefficient",
                                      keywords, &tally_obj, &method_obj,
                                      &weights_obj, &metric_obj, &cv_obj))
         return NULL;
@@ -257,8 +279,9 @@ static PyObject *agree_bootstrap(PyObject *module, PyObject *args,
     static char *keywords[] = {"values", "n_cats", "method", "weights",
                                "metric", "category_values", "n_boot", "seed",
                                NULL};
-    PyObject *values_obj, *weights_obj = NULL, *cv_obj = NULL;
-    Py_ssize_t n_cats, n_boot = 1000;
+    PyObject *values_obj, *n_cats_obj, *weights_obj = NULL, *cv_obj = NULL;
+    PyObject *n_boot_obj = NULL, *seed_obj = NULL;
+    Py_ssize_t n_boot = 1000;
     unsigned long long seed = 0;
     PyObject *method_obj, *metric_obj = NULL;
     int method = QC_AGREE_PERCENT, metric = QC_METRIC_NOMINAL;
@@ -269,19 +292,16 @@ static PyObject *agree_bootstrap(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OnU|$OUOnK:agree_bootstrap",
-                                     keywords, &values_obj, &n_cats,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|$OOOOO:agree_bootstrap",
+                                     keywords, &values_obj, &n_cats_obj,
                                      &method_obj, &weights_obj, &metric_obj,
-                                     &cv_obj, &n_boot, &seed))
+                                     &cv_obj, &n_boot_obj, &seed_obj))
         return NULL;
     if (qc_choice_arg(method_obj, "method", METHODS, &method) < 0 ||
-        qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0)
+        qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0 ||
+        boot_args(n_boot_obj, seed_obj, &n_boot, &seed) < 0)
         return NULL;
-    if (n_boot < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_boot must be >= 0");
-        return NULL;
-    }
-    if (ratings_arg(values_obj, n_cats, &values, &ratings) < 0 ||
+    if (ratings_arg(values_obj, n_cats_obj, &values, &ratings) < 0 ||
         square_arg(weights_obj, "weights", ratings.n_cats, &weights) < 0 ||
         category_values_arg(cv_obj, ratings.n_cats, &category_values) < 0)
         goto finally;
@@ -318,6 +338,7 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     static char *keywords[] = {"tally", "metric", "category_values", "draws",
                                "n_boot", "seed", NULL};
     PyObject *tally_obj, *cv_obj = NULL, *metric_obj = NULL;
+    PyObject *draws_obj = NULL, *n_boot_obj = NULL, *seed_obj = NULL;
     int metric = QC_METRIC_NOMINAL;
     Py_ssize_t draws = -1, n_boot = 1000;
     unsigned long long seed = 0;
@@ -329,21 +350,21 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$UOnnK:alpha_bootstrap",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOO:alpha_bootstrap",
                                      keywords, &tally_obj, &metric_obj, &cv_obj,
-                                     &draws, &n_boot, &seed))
+                                     &draws_obj, &n_boot_obj, &seed_obj))
         return NULL;
-    if (qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0)
+    if (qc_choice_arg(metric_obj, "metric", METRICS, &metric) < 0 ||
+        qc_ssize_arg(draws_obj, "draws", -1, &draws) < 0 ||
+        boot_args(n_boot_obj, seed_obj, &n_boot, &seed) < 0)
         return NULL;
-    if (n_boot < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_boot must be >= 0");
-        return NULL;
-    }
     if (tally_arg(tally_obj, &tally, &n_coders, &n_cats, arrays) < 0 ||
         category_values_arg(cv_obj, n_cats, &category_values) < 0)
         goto finally;
-    if (draws < 0)
-        draws = (Py_ssize_t)tally.pairs;
+    /* -1: the tally's pairs, which the kernel checks against the
+       coincidences before it draws (a whole number, or refused there) */
+    double pairs = tally.pairs;
+    size_t n_draws = draws >= 0 ? (size_t)draws : pairs >= 0 && pairs < 0x1p64 ? (size_t)pairs : 0;
     npy_intp dim = n_boot;
     out = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_FLOAT64);
     if (out == NULL)
@@ -352,7 +373,7 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     double *o = PyArray_DATA(out);
     Py_BEGIN_ALLOW_THREADS
     status = qc_alpha_bootstrap(&tally, n_cats, (qc_metric)metric, cv,
-                                (size_t)draws, (size_t)n_boot, (uint64_t)seed,
+                                n_draws, (size_t)n_boot, (uint64_t)seed,
                                 o, &err);
     Py_END_ALLOW_THREADS
     if (status != QC_OK) {
@@ -425,7 +446,7 @@ PyMethodDef qc_agree_methods[] = {
      "Tally of reliability data (units x coders category indices, -1 for\n"
      "missing) as a dict: parts, rated_units, paired_units, pairs, agreement,\n"
      "share, coincidence, coder_counts, coder_units. parts: 1 keeps the\n"
-     "coincidence matrix, 2 the coders' marginals, 3 both. Tallies of\n"
+     "coincidence matrix, 2 the coders' marginals, 3 both, 0 neither. Tallies of\n"
      "disjoint units add. weights[k][l] weighs coder 0 saying k and coder 1\n"
      "saying l when there are two coders (a/b order); with more, only its\n"
      "symmetric part counts."},
@@ -445,5 +466,7 @@ PyMethodDef qc_agree_methods[] = {
      "alpha_bootstrap(tally, *, metric='nominal', category_values=None, "
      "draws=-1, n_boot=1000, seed=0)\n--\n\n"
      "Krippendorff's bootstrap of alpha: n_boot replicates of `draws` pairs\n"
-     "drawn from the coincidence matrix (draws=-1: the tally's pairs)."},
+     "drawn from the coincidence matrix (draws=-1: the tally's pairs; more is\n"
+     "refused). The tally is checked first: counts whole and >= 0, arrays\n"
+     "finite and >= 0, pairs consistent with the coincidences."},
     {NULL, NULL, 0, NULL}};

@@ -53,10 +53,16 @@ extern const qc_choice qc_unit_choices[];
 
 /*
  * A new reference to a 1-d, C-contiguous, aligned int64 array with obj's
- * values (obj itself when it already is one), or NULL with TypeError or
- * ValueError naming `name`. Integer inputs of other widths are converted
- * when no value can change; floats, strings and objects are refused. When
- * expected_len >= 0 the length must match.
+ * values (obj itself when it already is one), or NULL with an exception
+ * naming `name`. An integer array of another dtype is converted when its
+ * dtype converts without loss (numpy's safe casting: int8 to int64 and
+ * uint32 do, uint64 does not: TypeError); arrays of floats (even whole
+ * ones), bools, strings or objects are refused (TypeError). A list is read
+ * as exact Python ints: an element that is no int is refused as its array
+ * would be (TypeError), one that does not fit raises OverflowError naming
+ * it ("name[3] = 2**64 does not fit in int64"). Not 1-d, or expected_len >= 0
+ * and another length: ValueError. Non-contiguous, misaligned or byte-swapped
+ * arrays are copied.
  */
 PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
                                npy_intp expected_len);
@@ -65,8 +71,9 @@ PyArrayObject *qc_int64_vector(PyObject *obj, const char *name,
 PyArrayObject *qc_int64_array(PyObject *obj, const char *name, int ndim,
                               npy_intp expected_len);
 
-/* As qc_int64_vector, int32: wider integers are refused (TypeError), as a
-   value could change. */
+/* As qc_int64_vector, int32: arrays of wider integers are refused
+   (TypeError), as a value could change; a list's ints must fit int32
+   (OverflowError naming the element). */
 PyArrayObject *qc_int32_vector(PyObject *obj, const char *name,
                                npy_intp expected_len);
 
@@ -111,7 +118,28 @@ PyArrayObject *qc_float64_array(PyObject *obj, const char *name, int ndim,
 PyArrayObject *qc_float64_vector(PyObject *obj, const char *name,
                                  npy_intp expected_len);
 
-/* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`. */
+/*
+ * Scalar arguments, parsed as "O" and read here so that every error names
+ * the argument (PyArg's "n", "L", "d" and "p" name none, and "p" takes any
+ * object). Each leaves *out as it is when obj is NULL (an optional argument
+ * not given) and returns 0, or -1 with an exception.
+ *
+ * qc_int_arg: an int or numpy integer (not a bool, float or str: TypeError)
+ * in [lo, hi]; any other int, however large, is a ValueError that gives the
+ * bound. qc_ssize_arg: the same in [lo, PY_SSIZE_T_MAX]. qc_uint64_arg: in
+ * [0, 2**64 - 1] (seeds). qc_double_arg: a float, numpy floating or int (not a
+ * bool or str: TypeError); an int past the doubles reads as an infinity, for
+ * the kernel to refuse as it refuses inf. qc_flag_arg: True or False (or a
+ * numpy bool); anything else is a TypeError, not read for its truth.
+ */
+int qc_int_arg(PyObject *obj, const char *name, long long lo, long long hi, long long *out);
+int qc_ssize_arg(PyObject *obj, const char *name, Py_ssize_t lo, Py_ssize_t *out);
+int qc_uint64_arg(PyObject *obj, const char *name, unsigned long long *out);
+int qc_double_arg(PyObject *obj, const char *name, double *out);
+int qc_flag_arg(PyObject *obj, const char *name, int *out);
+
+/* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`
+   (qc_ssize_arg with lo 0). */
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name);
 
 /*
@@ -119,7 +147,9 @@ Py_ssize_t qc_size_arg(PyObject *obj, const char *name);
  * and, from err, the argument and element: MemoryError for QC_ENOMEM,
  * IndexError for QC_EINDEX, OverflowError for QC_EOVERFLOW and ValueError
  * otherwise. The exception has attributes arg, index, value and limit from
- * err. Never replaces an exception that is already set. Returns NULL.
+ * err (value and limit are floats when err->is_float: a double argument's
+ * NaN or -1.5 is shown as such). Never replaces an exception that is
+ * already set. Returns NULL.
  */
 PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func);
 

@@ -42,6 +42,8 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     PyObject *indptr_obj, *code_obj, *map_indptr_obj, *map_target_obj;
     PyObject *space_obj = NULL, *start_obj = NULL, *end_obj = NULL;
     PyObject *group_obj = NULL;
+    PyObject *n_targets_obj, *n_groups_obj = NULL, *window_obj = NULL;
+    PyObject *sparse_obj = NULL;
     Py_ssize_t n_targets = 0, n_groups = 1;
     long long window = 0;
     PyObject *near_obj = NULL;
@@ -56,17 +58,18 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
     qc_dimview map;
 
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOn|$ULOOOOnp:cooccurrence", keywords, &indptr_obj,
-            &code_obj, &map_indptr_obj, &map_target_obj, &n_targets,
-            &near_obj, &window, &space_obj, &start_obj, &end_obj, &group_obj,
-            &n_groups, &sparse))
+            args, kwargs, "OOOOO|$OOOOOOOO:cooccurrence", keywords, &indptr_obj,
+            &code_obj, &map_indptr_obj, &map_target_obj, &n_targets_obj,
+            &near_obj, &window_obj, &space_obj, &start_obj, &end_obj, &group_obj,
+            &n_groups_obj, &sparse_obj))
         return NULL;
-    if (qc_choice_arg(near_obj, "near", NEAR, &near) < 0)
+    if (qc_ssize_arg(n_targets_obj, "n_targets", 0, &n_targets) < 0 ||
+        qc_choice_arg(near_obj, "near", NEAR, &near) < 0 ||
+        /* any int64: the kernel refuses a negative window where near='window' */
+        qc_int_arg(window_obj, "window", INT64_MIN, INT64_MAX, &window) < 0 ||
+        qc_ssize_arg(n_groups_obj, "n_groups", 0, &n_groups) < 0 ||
+        qc_flag_arg(sparse_obj, "sparse", &sparse) < 0)
         return NULL;
-    if (n_groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
-        return NULL;
-    }
     if (qc_csr_args(indptr_obj, code_obj, "segments", &indptr, &code) < 0)
         goto finally;
     npy_intp n_segments = PyArray_DIM(indptr, 0) - 1;
@@ -108,7 +111,8 @@ static PyObject *cooccurrence(PyObject *module, PyObject *args, PyObject *kwargs
         result = pairs_to_tuple(&pairs);
         goto finally;
     }
-    if (n_targets != 0 && n_groups > NPY_MAX_INTP / n_targets / n_targets) {
+    if (n_targets != 0 &&
+        n_groups > NPY_MAX_INTP / (npy_intp)sizeof(int64_t) / n_targets / n_targets) {
         PyErr_SetString(PyExc_OverflowError,
                         "n_groups x n_targets^2 is too large for a dense "
                         "result; pass sparse=True");
@@ -151,6 +155,7 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *indptr_obj, *code_obj, *a_indptr_obj, *a_target_obj;
     PyObject *b_indptr_obj, *b_target_obj;
     PyObject *item_group_obj = NULL, *coding_group_obj = NULL;
+    PyObject *n_a_obj, *n_b_obj, *n_groups_obj = NULL;
     Py_ssize_t n_a = 0, n_b = 0, n_groups = 1;
     PyObject *unit_obj = NULL;
     int unit = QC_UNIT_CODINGS;
@@ -163,17 +168,16 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_dimview map_a, map_b;
 
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOnOOn|$OOnU:crosstab", keywords, &indptr_obj,
-            &code_obj, &a_indptr_obj, &a_target_obj, &n_a, &b_indptr_obj,
-            &b_target_obj, &n_b, &item_group_obj, &coding_group_obj,
-            &n_groups, &unit_obj))
+            args, kwargs, "OOOOOOOO|$OOOO:crosstab", keywords, &indptr_obj,
+            &code_obj, &a_indptr_obj, &a_target_obj, &n_a_obj, &b_indptr_obj,
+            &b_target_obj, &n_b_obj, &item_group_obj, &coding_group_obj,
+            &n_groups_obj, &unit_obj))
         return NULL;
-    if (qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
+    if (qc_ssize_arg(n_a_obj, "n_a", 0, &n_a) < 0 ||
+        qc_ssize_arg(n_b_obj, "n_b", 0, &n_b) < 0 ||
+        qc_ssize_arg(n_groups_obj, "n_groups", 0, &n_groups) < 0 ||
+        qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
         return NULL;
-    if (n_groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
-        return NULL;
-    }
     if (qc_csr_args(indptr_obj, code_obj, "items", &indptr, &code) < 0)
         goto finally;
     if (qc_dimview_args(a_indptr_obj, a_target_obj, n_a, "a", &a_indptr,
@@ -193,8 +197,9 @@ static PyObject *crosstab(PyObject *module, PyObject *args, PyObject *kwargs)
                         "coding_group is given");
         goto finally;
     }
-    if ((n_a != 0 && n_b > NPY_MAX_INTP / n_a) ||
-        (n_a * n_b != 0 && n_groups > NPY_MAX_INTP / (n_a * n_b))) {
+    const npy_intp cells_max = NPY_MAX_INTP / (npy_intp)sizeof(int64_t);
+    if ((n_a != 0 && n_b > cells_max / n_a) ||
+        (n_a * n_b != 0 && n_groups > cells_max / (n_a * n_b))) {
         PyErr_SetString(PyExc_OverflowError, "n_groups x n_a x n_b is too large");
         goto finally;
     }

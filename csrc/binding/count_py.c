@@ -14,6 +14,7 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
                                "n_groups", "unit", NULL};
     PyObject *indptr_obj, *code_obj, *map_indptr_obj, *map_target_obj;
     PyObject *item_group_obj = NULL, *coding_group_obj = NULL;
+    PyObject *n_targets_obj, *n_groups_obj = NULL;
     Py_ssize_t n_targets = 0, n_groups = 1;
     PyObject *unit_obj = NULL;
     int unit = QC_UNIT_CODINGS;
@@ -24,17 +25,15 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOn|$OOnU:count_codes",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOO:count_codes",
                                      keywords, &indptr_obj, &code_obj,
                                      &map_indptr_obj, &map_target_obj,
-                                     &n_targets, &item_group_obj,
-                                     &coding_group_obj, &n_groups, &unit_obj))
+                                     &n_targets_obj, &item_group_obj,
+                                     &coding_group_obj, &n_groups_obj, &unit_obj))
         return NULL;
-    if (n_groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
-        return NULL;
-    }
-    if (qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
+    if (qc_ssize_arg(n_targets_obj, "n_targets", 0, &n_targets) < 0 ||
+        qc_ssize_arg(n_groups_obj, "n_groups", 0, &n_groups) < 0 ||
+        qc_choice_arg(unit_obj, "unit", qc_unit_choices, &unit) < 0)
         return NULL;
     qc_dimview map;
 
@@ -55,9 +54,10 @@ static PyObject *count_codes(PyObject *module, PyObject *args,
                         "coding_group is given");
         goto finally;
     }
-    if (n_targets != 0 && n_groups > NPY_MAX_INTP / n_targets) {
+    if (n_targets != 0 &&
+        n_groups > NPY_MAX_INTP / (npy_intp)sizeof(int64_t) / n_targets) {
         PyErr_SetString(PyExc_OverflowError,
-                        "n_groups x n_targets is too large");
+                        "n_groups x n_targets is too large for the counts");
         goto finally;
     }
     npy_intp shape[2] = {n_groups, n_targets};

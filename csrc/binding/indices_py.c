@@ -49,16 +49,20 @@ static void sample_release(sample_args *a)
     a->x = a->group = NULL;
 }
 
-/* Coerces x, group and n_groups into a->s; -1 with an exception on failure. */
+/* Coerces x, group and n_groups (NULL: 1) into a->s; -1 with an exception
+   on failure. The results have a->s.n_groups entries. */
 static int sample_from(PyObject *x_obj, PyObject *group_obj,
-                       Py_ssize_t n_groups, PyObject *nan_policy,
+                       PyObject *n_groups_obj, PyObject *nan_policy,
                        sample_args *a)
 {
     memset(a, 0, sizeof *a);
-    if (nan_policy_arg(nan_policy, &a->s.nan) < 0)
+    Py_ssize_t n_groups = 1;
+    if (nan_policy_arg(nan_policy, &a->s.nan) < 0 ||
+        qc_ssize_arg(n_groups_obj, "n_groups", 0, &n_groups) < 0)
         return -1;
-    if (n_groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
+    if (n_groups > NPY_MAX_INTP / (npy_intp)sizeof(double)) {
+        PyErr_Format(PyExc_OverflowError,
+                     "n_groups is too large for the results, got %zd", n_groups);
         return -1;
     }
     a->x = qc_float64_vector(x_obj, "x", -1);
@@ -95,7 +99,7 @@ static PyObject *gini(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *keywords[] = {"x", "group", "n_groups", "weight", "corrected",
                                "nan_policy", NULL};
     PyObject *x_obj, *group_obj = NULL, *weight_obj = NULL;
-    Py_ssize_t n_groups = 1;
+    PyObject *n_groups_obj = NULL, *corrected_obj = NULL;
     int corrected = 0;
     PyObject *policy = NULL;
     sample_args a = {0};
@@ -104,18 +108,19 @@ static PyObject *gini(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OnOpU:gini", keywords,
-                                     &x_obj, &group_obj, &n_groups,
-                                     &weight_obj, &corrected, &policy))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOO:gini", keywords,
+                                     &x_obj, &group_obj, &n_groups_obj,
+                                     &weight_obj, &corrected_obj, &policy))
         return NULL;
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
+    if (qc_flag_arg(corrected_obj, "corrected", &corrected) < 0 ||
+        sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
     if (weight_obj != NULL && weight_obj != Py_None) {
         weight = qc_float64_vector(weight_obj, "weight", (npy_intp)a.s.n);
         if (weight == NULL)
             goto finally;
     }
-    out = new_vector(n_groups, NPY_FLOAT64);
+    out = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
     const double *w = weight ? (const double *)PyArray_DATA(weight) : NULL;
@@ -140,8 +145,7 @@ static PyObject *theil(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "kind", "group", "n_groups", "nan_policy",
                                NULL};
-    PyObject *x_obj, *group_obj = NULL;
-    Py_ssize_t n_groups = 1;
+    PyObject *x_obj, *group_obj = NULL, *n_groups_obj = NULL;
     PyObject *kind_obj = NULL, *policy = NULL;
     sample_args a = {0};
     PyArrayObject *per_group = NULL, *decomposition = NULL;
@@ -149,16 +153,16 @@ static PyObject *theil(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$UOnU:theil", keywords,
-                                     &x_obj, &kind_obj, &group_obj, &n_groups,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOO:theil", keywords,
+                                     &x_obj, &kind_obj, &group_obj, &n_groups_obj,
                                      &policy))
         return NULL;
     int kind = QC_THEIL_T;
     if (qc_choice_arg(kind_obj, "kind", THEIL_KIND, &kind) < 0)
         return NULL;
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
+    if (sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
-    per_group = new_vector(n_groups, NPY_FLOAT64);
+    per_group = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     decomposition = new_vector(3, NPY_FLOAT64);
     if (per_group == NULL || decomposition == NULL)
         goto finally;
@@ -187,8 +191,7 @@ static PyObject *grouped_with_double(PyObject *args, PyObject *kwargs,
                                      double value, scalar_kernel kernel,
                                      const char *func)
 {
-    PyObject *x_obj, *group_obj = NULL;
-    Py_ssize_t n_groups = 1;
+    PyObject *x_obj, *value_obj = NULL, *group_obj = NULL, *n_groups_obj = NULL;
     PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *out = NULL;
@@ -197,11 +200,13 @@ static PyObject *grouped_with_double(PyObject *args, PyObject *kwargs,
     qc_status status;
 
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, keywords, &x_obj,
-                                     &value, &group_obj, &n_groups, &policy))
+                                     &value_obj, &group_obj, &n_groups_obj, &policy))
         return NULL;
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
+    /* keywords[1] names the double (epsilon, ddof) */
+    if (qc_double_arg(value_obj, keywords[1], &value) < 0 ||
+        sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
-    out = new_vector(n_groups, NPY_FLOAT64);
+    out = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
     QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
@@ -224,7 +229,7 @@ static PyObject *atkinson(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "epsilon", "group", "n_groups",
                                "nan_policy", NULL};
-    return grouped_with_double(args, kwargs, "Od|$OnU:atkinson", keywords, 0.0,
+    return grouped_with_double(args, kwargs, "OO|$OOO:atkinson", keywords, 0.0,
                                qc_atkinson, "atkinson");
 }
 
@@ -233,7 +238,7 @@ static PyObject *cv(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "ddof", "group", "n_groups", "nan_policy",
                                NULL};
-    return grouped_with_double(args, kwargs, "O|d$OnU:cv", keywords, 1.0,
+    return grouped_with_double(args, kwargs, "O|O$OOO:cv", keywords, 1.0,
                                qc_cv, "cv");
 }
 
@@ -242,8 +247,7 @@ static PyObject *concentration(PyObject *module, PyObject *args,
 {
     (void)module;
     static char *keywords[] = {"x", "group", "n_groups", "nan_policy", NULL};
-    PyObject *x_obj, *group_obj = NULL;
-    Py_ssize_t n_groups = 1;
+    PyObject *x_obj, *group_obj = NULL, *n_groups_obj = NULL;
     PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *hhi = NULL, *entropy = NULL, *count = NULL;
@@ -251,12 +255,13 @@ static PyObject *concentration(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OnU:concentration",
-                                     keywords, &x_obj, &group_obj, &n_groups,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOO:concentration",
+                                     keywords, &x_obj, &group_obj, &n_groups_obj,
                                      &policy))
         return NULL;
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
+    if (sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
+    npy_intp n_groups = (npy_intp)a.s.n_groups;
     hhi = new_vector(n_groups, NPY_FLOAT64);
     entropy = new_vector(n_groups, NPY_FLOAT64);
     count = new_vector(n_groups, NPY_INT64);
@@ -285,8 +290,8 @@ static PyObject *primacy(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "k", "group", "n_groups", "nan_policy",
                                NULL};
-    PyObject *x_obj, *group_obj = NULL;
-    Py_ssize_t k = 2, n_groups = 1;
+    PyObject *x_obj, *k_obj = NULL, *group_obj = NULL, *n_groups_obj = NULL;
+    Py_ssize_t k = 2;
     PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *out = NULL;
@@ -294,17 +299,14 @@ static PyObject *primacy(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|n$OnU:primacy", keywords,
-                                     &x_obj, &k, &group_obj, &n_groups,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O$OOO:primacy", keywords,
+                                     &x_obj, &k_obj, &group_obj, &n_groups_obj,
                                      &policy))
         return NULL;
-    if (k < 2) {
-        PyErr_Format(PyExc_ValueError, "k must be >= 2, got %zd", k);
+    if (qc_ssize_arg(k_obj, "k", 2, &k) < 0 ||
+        sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
-    }
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
-        return NULL;
-    out = new_vector(n_groups, NPY_FLOAT64);
+    out = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     if (out == NULL)
         goto finally;
     QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
@@ -327,8 +329,8 @@ static PyObject *rank_size(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"x", "top", "group", "n_groups", "nan_policy",
                                NULL};
-    PyObject *x_obj, *group_obj = NULL;
-    Py_ssize_t top = 0, n_groups = 1;
+    PyObject *x_obj, *top_obj = NULL, *group_obj = NULL, *n_groups_obj = NULL;
+    Py_ssize_t top = 0;
     PyObject *policy = NULL;
     sample_args a = {0};
     PyArrayObject *slope = NULL, *r2 = NULL;
@@ -336,19 +338,15 @@ static PyObject *rank_size(PyObject *module, PyObject *args, PyObject *kwargs)
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$nOnU:rank_size",
-                                     keywords, &x_obj, &top, &group_obj,
-                                     &n_groups, &policy))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOO:rank_size",
+                                     keywords, &x_obj, &top_obj, &group_obj,
+                                     &n_groups_obj, &policy))
         return NULL;
-    if (top < 0) {
-        PyErr_Format(PyExc_ValueError, "top must be >= 0 (0: all), got %zd",
-                     top);
+    if (qc_ssize_arg(top_obj, "top", 0, &top) < 0 ||
+        sample_from(x_obj, group_obj, n_groups_obj, policy, &a) < 0)
         return NULL;
-    }
-    if (sample_from(x_obj, group_obj, n_groups, policy, &a) < 0)
-        return NULL;
-    slope = new_vector(n_groups, NPY_FLOAT64);
-    r2 = new_vector(n_groups, NPY_FLOAT64);
+    slope = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
+    r2 = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     if (slope == NULL || r2 == NULL)
         goto finally;
     QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
@@ -403,7 +401,7 @@ static PyObject *flow_summary(PyObject *module, PyObject *args,
     qc_errinfo err = {0};
     qc_status status;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OU:flow_summary",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OO:flow_summary",
                                      keywords, &od_obj, &core_obj, &policy))
         return NULL;
     w = od_from(od_obj, policy, &od);
@@ -457,7 +455,7 @@ static PyObject *green_polycentricity(PyObject *module, PyObject *args,
     qc_status status;
 
     if (!PyArg_ParseTupleAndKeywords(args, kwargs,
-                                     "O|$UU:green_polycentricity", keywords,
+                                     "O|$OO:green_polycentricity", keywords,
                                      &od_obj, &degree_obj, &policy))
         return NULL;
     int degree = QC_DEGREE_IN;
@@ -498,7 +496,7 @@ static PyObject *share_distance(PyObject *module, PyObject *args,
     qc_status status;
     qc_nan_policy nan;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$U:share_distance",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$O:share_distance",
                                      keywords, &a_obj, &b_obj, &policy))
         return NULL;
     if (nan_policy_arg(policy, &nan) < 0)
@@ -549,18 +547,19 @@ static PyObject *location_quotient(PyObject *module, PyObject *args,
     static const char *const names[4] = {"e_ij", "e_j", "e_i", "e"};
     PyObject *objs[4];
     int nested = 1;
-    PyObject *policy = NULL;
+    PyObject *nested_obj = NULL, *policy = NULL;
     PyArrayObject *parts[4] = {NULL, NULL, NULL, NULL}, *out = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
     qc_nan_policy nan;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|$pU:location_quotient",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|$OO:location_quotient",
                                      keywords, &objs[0], &objs[1], &objs[2],
-                                     &objs[3], &nested, &policy))
+                                     &objs[3], &nested_obj, &policy))
         return NULL;
-    if (nan_policy_arg(policy, &nan) < 0)
+    if (qc_flag_arg(nested_obj, "nested", &nested) < 0 ||
+        nan_policy_arg(policy, &nan) < 0)
         return NULL;
     for (int p = 0; p < 4; p++) {
         parts[p] = qc_float64_vector(

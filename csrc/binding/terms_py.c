@@ -49,28 +49,52 @@ finally:
     return result;
 }
 
-/* 0, or -1 with ValueError when a kernel is asked for fewer than one
-   thread. */
-static int check_threads(Py_ssize_t threads)
-{
-    if (threads >= 1)
-        return 0;
-    PyErr_Format(PyExc_ValueError, "threads must be at least 1, got %zd", threads);
-    return -1;
-}
-
-/* The keep mask: None, or a 1-d bool/uint8 array of n_vocab entries. */
+/* The keep mask: None, or a 1-d array of n_vocab bools (or integers 0
+   and 1), as a uint8 array in *out. Floats, strings and objects are refused
+   (TypeError), another integer or length too (ValueError). */
 static int keep_mask(PyObject *obj, npy_intp n_vocab, PyArrayObject **out)
 {
     *out = NULL;
     if (obj == Py_None)
         return 0;
-    *out = (PyArrayObject *)PyArray_FROMANY(obj, NPY_UINT8, 1, 1,
+    PyArrayObject *found = PyArray_Check(obj)
+                               ? (Py_INCREF(obj), (PyArrayObject *)obj)
+                               : (PyArrayObject *)PyArray_FromAny(obj, NULL, 0, 0, 0, NULL);
+    if (found == NULL) {
+        /* numpy's own error (a ragged list) names no argument */
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "keep must be None or an array of bools");
+        return -1;
+    }
+    int kind = PyArray_DESCR(found)->kind;
+    if (kind != 'b' && kind != 'i' && kind != 'u') {
+        PyErr_Format(PyExc_TypeError, "keep must be None or an array of bools, got dtype %S",
+                     (PyObject *)PyArray_DESCR(found));
+        Py_DECREF(found);
+        return -1;
+    }
+    Py_DECREF(found);
+    if (kind == 'i' || kind == 'u') {
+        PyArrayObject *ints = qc_int64_vector(obj, "keep", n_vocab);
+        if (ints == NULL)
+            return -1;
+        const int64_t *v = PyArray_DATA(ints);
+        for (npy_intp i = 0; i < n_vocab; i++) {
+            if (v[i] != 0 && v[i] != 1) {
+                PyErr_Format(PyExc_ValueError, "keep[%zd] = %lld: must be 0 or 1 (or a bool)",
+                             (Py_ssize_t)i, (long long)v[i]);
+                Py_DECREF(ints);
+                return -1;
+            }
+        }
+        Py_DECREF(ints);
+    }
+    *out = (PyArrayObject *)PyArray_FROMANY(obj, NPY_UINT8, 0, 0,
                                             NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
     if (*out == NULL)
         return -1;
-    if (PyArray_DIM(*out, 0) != n_vocab) {
-        PyErr_Format(PyExc_ValueError, "keep must have n_vocab = %zd entries",
+    if (PyArray_NDIM(*out) != 1 || PyArray_DIM(*out, 0) != n_vocab) {
+        PyErr_Format(PyExc_ValueError, "keep must be 1-dimensional with n_vocab = %zd entries",
                      (Py_ssize_t)n_vocab);
         Py_CLEAR(*out);
         return -1;
@@ -78,13 +102,26 @@ static int keep_mask(PyObject *obj, npy_intp n_vocab, PyArrayObject **out)
     return 0;
 }
 
-/* Code points of a list of str, as one buffer with offsets. */
-static int string_table(PyObject *list, uint32_t **text, int64_t **offsets,
-                        size_t *n)
+/* threads (>= 1: more than the CPUs run as many parts as there are CPUs),
+   or -1 with an exception naming it. */
+static int threads_arg(PyObject *obj, Py_ssize_t *threads)
+{
+    return qc_ssize_arg(obj, "threads", 1, threads);
+}
+
+/* Code points of a list (or tuple) of str named `name`, as one buffer
+   with offsets. A str itself is refused, not read as its characters. */
+static int string_table(PyObject *list, const char *name, uint32_t **text,
+                        int64_t **offsets, size_t *n)
 {
     *text = NULL;
     *offsets = NULL;
-    PyObject *seq = PySequence_Fast(list, "token_strings must be a list of str");
+    if (!PyList_Check(list) && !PyTuple_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list of str, got %.200s", name,
+                     Py_TYPE(list)->tp_name);
+        return -1;
+    }
+    PyObject *seq = PySequence_Fast(list, "a list of str");
     if (seq == NULL)
         return -1;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
@@ -92,7 +129,8 @@ static int string_table(PyObject *list, uint32_t **text, int64_t **offsets,
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *s = PySequence_Fast_GET_ITEM(seq, i);
         if (!PyUnicode_Check(s)) {
-            PyErr_Format(PyExc_TypeError, "token_strings[%zd] must be str", i);
+            PyErr_Format(PyExc_TypeError, "%s[%zd] must be str, got %.200s", name, i,
+                         Py_TYPE(s)->tp_name);
             Py_DECREF(seq);
             return -1;
         }
@@ -122,6 +160,22 @@ static int string_table(PyObject *list, uint32_t **text, int64_t **offsets,
     return 0;
 }
 
+/* min_n and max_n: 1 <= min_n <= max_n (n-grams longer than a text give
+   nothing), or -1 with ValueError naming the one out of range. */
+static int ngram_range_args(PyObject *min_obj, PyObject *max_obj, Py_ssize_t *min_n,
+                            Py_ssize_t *max_n)
+{
+    if (qc_ssize_arg(min_obj, "min_n", 1, min_n) < 0 ||
+        qc_ssize_arg(max_obj, "max_n", 1, max_n) < 0)
+        return -1;
+    if (*max_n < *min_n) {
+        PyErr_Format(PyExc_ValueError, "max_n must be >= min_n = %zd, got %zd", *min_n,
+                     *max_n);
+        return -1;
+    }
+    return 0;
+}
+
 /*
  * count_ngrams(indptr, tokens, n_vocab, keep, min_n, max_n, token_strings,
  * joiner) -> (indptr, indices, data, terms, rank)
@@ -130,6 +184,7 @@ static PyObject *count_ngrams(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *indptr_obj, *tokens_obj, *keep_obj, *strings_obj;
+    PyObject *n_vocab_obj, *min_n_obj, *max_n_obj, *joiner_obj;
     Py_ssize_t n_vocab, min_n, max_n;
     long long joiner;
     PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
@@ -139,12 +194,24 @@ static PyObject *count_ngrams(PyObject *module, PyObject *args)
     int64_t *tok_offsets = NULL, *offsets = NULL, *rank = NULL, *order = NULL;
     size_t n_tok = 0, n_distinct = 0;
     PyObject *result = NULL, *cols[3] = {NULL, NULL, NULL}, *terms = NULL, *ranks = NULL;
-    if (!PyArg_ParseTuple(args, "OOnOnnOL:count_ngrams", &indptr_obj, &tokens_obj,
-                          &n_vocab, &keep_obj, &min_n, &max_n, &strings_obj, &joiner))
+    if (!PyArg_ParseTuple(args, "OOOOOOOO:count_ngrams", &indptr_obj, &tokens_obj,
+                          &n_vocab_obj, &keep_obj, &min_n_obj, &max_n_obj, &strings_obj,
+                          &joiner_obj))
         return NULL;
-    if (n_vocab < 0 || min_n < 1 || max_n < min_n) {
-        PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n "
-                        "and n_vocab must be >= 0");
+    if (qc_ssize_arg(n_vocab_obj, "n_vocab", 0, &n_vocab) < 0 ||
+        ngram_range_args(min_n_obj, max_n_obj, &min_n, &max_n) < 0 ||
+        qc_int_arg(joiner_obj, "joiner", -1, QC_N_CODE_POINTS - 1, &joiner) < 0)
+        return NULL;
+    if (joiner >= 0xD800 && joiner <= 0xDFFF) {
+        PyErr_Format(PyExc_ValueError,
+                     "joiner must be -1 (none) or a code point that is no surrogate, got %lld",
+                     joiner);
+        return NULL;
+    }
+    if (strings_obj == Py_None && (size_t)n_vocab > QC_N_CODE_POINTS) {
+        PyErr_Format(PyExc_ValueError,
+                     "n_vocab must be <= 0x110000 when token_strings is None (the tokens "
+                     "are code points), got %zd", n_vocab);
         return NULL;
     }
     indptr = qc_int64_vector(indptr_obj, "indptr", -1);
@@ -155,8 +222,16 @@ static PyObject *count_ngrams(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "indptr must have n_docs + 1 >= 1 entries");
         goto finally;
     }
-    if (strings_obj != Py_None && string_table(strings_obj, &tok_text, &tok_offsets, &n_tok) < 0)
-        goto finally;
+    if (strings_obj != Py_None) {
+        if (string_table(strings_obj, "token_strings", &tok_text, &tok_offsets, &n_tok) < 0)
+            goto finally;
+        if (n_tok != (size_t)n_vocab) {
+            PyErr_Format(PyExc_ValueError,
+                         "token_strings must have n_vocab = %zd entries (one per token id), "
+                         "got %zu", n_vocab, n_tok);
+            goto finally;
+        }
+    }
     if (qc_ngrams_new(&grams) != QC_OK) {
         PyErr_NoMemory();
         goto finally;
@@ -240,7 +315,7 @@ static PyObject *str_of_code_points(const int64_t *cps, size_t n)
 static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *texts, *keep_obj;
+    PyObject *texts, *keep_obj, *min_n_obj, *max_n_obj, *threads_obj = NULL;
     Py_ssize_t min_n, max_n, threads = 1;
     PyArrayObject *keep = NULL;
     qc_textset ts = {0};
@@ -248,15 +323,12 @@ static PyObject *count_char_ngrams(PyObject *module, PyObject *args)
     qc_packed_terms terms = {0};
     PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL}, *strings = NULL;
     int narrow = 0;
-    if (!PyArg_ParseTuple(args, "OOnn|n:count_char_ngrams", &texts, &keep_obj, &min_n, &max_n,
-                          &threads))
+    if (!PyArg_ParseTuple(args, "OOOO|O:count_char_ngrams", &texts, &keep_obj, &min_n_obj,
+                          &max_n_obj, &threads_obj))
         return NULL;
-    if (check_threads(threads) < 0)
+    if (ngram_range_args(min_n_obj, max_n_obj, &min_n, &max_n) < 0 ||
+        threads_arg(threads_obj, &threads) < 0)
         return NULL;
-    if (min_n < 1 || max_n < min_n) {
-        PyErr_SetString(PyExc_ValueError, "ngram_range must satisfy 1 <= min_n <= max_n");
-        return NULL;
-    }
     if (keep_mask(keep_obj, QC_N_CODE_POINTS, &keep) < 0 ||
         qc_texts_from(texts, "texts", &ts) < 0)
         goto finally;
@@ -331,7 +403,7 @@ static PyObject *string_order(PyObject *module, PyObject *strings)
     uint32_t *text = NULL;
     int64_t *offsets = NULL;
     size_t n = 0;
-    if (string_table(strings, &text, &offsets, &n) < 0)
+    if (string_table(strings, "strings", &text, &offsets, &n) < 0)
         return NULL;
     npy_intp dim = (npy_intp)n;
     PyArrayObject *order = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_INT64);
@@ -356,19 +428,22 @@ static PyObject *count_pairs(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *indptr_obj, *tokens_obj, *keep_obj;
+    PyObject *n_vocab_obj, *window_obj, *threads_obj = NULL;
     Py_ssize_t n_vocab, window, threads = 1;
     PyArrayObject *indptr = NULL, *tokens = NULL, *keep = NULL;
     PyArrayObject *rows = NULL, *b = NULL, *count = NULL;
     qc_wordpairs *pairs = NULL;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "OOnOn|n:count_pairs", &indptr_obj, &tokens_obj,
-                          &n_vocab, &keep_obj, &window, &threads))
+    if (!PyArg_ParseTuple(args, "OOOOO|O:count_pairs", &indptr_obj, &tokens_obj,
+                          &n_vocab_obj, &keep_obj, &window_obj, &threads_obj))
         return NULL;
-    if (check_threads(threads) < 0)
+    if (qc_ssize_arg(n_vocab_obj, "n_vocab", 0, &n_vocab) < 0 ||
+        qc_ssize_arg(window_obj, "window", 0, &window) < 0 ||
+        threads_arg(threads_obj, &threads) < 0)
         return NULL;
-    if (n_vocab < 0 || window < 0 || window == 1) {
-        PyErr_SetString(PyExc_ValueError, "window must be >= 2 (or 0 for whole texts) "
-                        "and n_vocab >= 0");
+    if (window == 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "window must be >= 2 (or 0 for whole texts), got 1");
         return NULL;
     }
     indptr = qc_int64_vector(indptr_obj, "indptr", -1);
@@ -429,13 +504,15 @@ finally:
 static PyObject *pairs_by_count(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *rows_obj, *b_obj, *count_obj;
+    PyObject *rows_obj, *b_obj, *count_obj, *min_count_obj;
     long long min_count;
     PyArrayObject *rows = NULL, *b = NULL, *count = NULL;
     PyArrayObject *a_out = NULL, *b_out = NULL, *count_out = NULL;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "OOOL:pairs_by_count", &rows_obj, &b_obj, &count_obj,
-                          &min_count))
+    if (!PyArg_ParseTuple(args, "OOOO:pairs_by_count", &rows_obj, &b_obj, &count_obj,
+                          &min_count_obj))
+        return NULL;
+    if (qc_int_arg(min_count_obj, "min_count", INT64_MIN, INT64_MAX, &min_count) < 0)
         return NULL;
     rows = qc_int64_vector(rows_obj, "row_start", -1);
     b = rows ? qc_int32_vector(b_obj, "b", -1) : NULL;
@@ -488,9 +565,10 @@ PyMethodDef qc_terms_methods[] = {
      "count_ngrams(indptr, tokens, n_vocab, keep, min_n, max_n, token_strings, joiner, /)\n--\n\n"
      "Document-term counts of token n-grams: (indptr, indices, data, terms,\n"
      "rank). indices are n-gram ids; rank[id] is the column of the n-gram in\n"
-     "terms (its string: token strings, or code points when token_strings is\n"
-     "None, joined by the code point joiner or nothing when -1; sorted, equal\n"
-     "strings merged). Runs without the GIL."},
+     "terms (its string: token strings, one per token id, or code points when\n"
+     "token_strings is None and n_vocab <= 0x110000, joined by the code point\n"
+     "joiner, no surrogate, or nothing when -1; sorted, equal strings merged).\n"
+     "Runs without the GIL."},
     {"count_char_ngrams", count_char_ngrams, METH_VARARGS,
      "count_char_ngrams(texts, keep, min_n, max_n, threads=1, /)\n--\n\n"
      "Document-term counts of the character n-grams of texts (read as\n"

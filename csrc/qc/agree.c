@@ -82,8 +82,8 @@ qc_status qc_agree_encode(const double *values, size_t n_coders,
                     goto cleanup;
                 }
             } else if (isinf(x)) {
-                status = qc_fail(err, QC_EINVAL, "values", g * n_units + u, 0, 0,
-                                 "must be finite (NaN marks a missing rating)");
+                status = qc_fail_float(err, QC_EINVAL, "values", g * n_units + u, x, 0,
+                                       "must be finite (NaN marks a missing rating)");
                 goto cleanup;
             } else if (!isnan(x) && (code = category_of(&set, x)) < 0) {
                 status = QC_ENOMEM;
@@ -179,14 +179,26 @@ static qc_status check_ratings(const qc_ratings *r, qc_errinfo *err)
         return qc_fail(err, QC_EOVERFLOW, "n_units", 0, (int64_t)r->n_units, 0,
                        "n_units x n_coders does not fit");
     if (r->n_units * r->n_coders > 0 && r->value == NULL)
-        return qc_fail(err, QC_EINVAL, "value", 0, 0, 0, "is missing");
+        return qc_fail(err, QC_EINVAL, "values", 0, 0, 0, "is missing");
     return QC_OK;
 }
 
 static qc_status bad_value(const qc_ratings *r, size_t i, qc_errinfo *err)
 {
-    return qc_fail(err, QC_EINDEX, "value", i, r->value[i], (int64_t)r->n_cats,
+    return qc_fail(err, QC_EINDEX, "values", i, r->value[i], (int64_t)r->n_cats,
                    "must be -1 (missing) or a category index below the bound");
+}
+
+/* An agreement-weight matrix (NULL: identity) holds finite numbers. */
+static qc_status check_weights(const double *weights, size_t k_cats,
+                               qc_errinfo *err)
+{
+    for (size_t i = 0; weights != NULL && i < k_cats * k_cats; i++) {
+        if (!isfinite(weights[i]))
+            return qc_fail_float(err, QC_EINVAL, "weights", i, weights[i], 0,
+                                 "must be finite; index is row * n_cats + column");
+    }
+    return QC_OK;
 }
 
 /* Few categories, no weights, no optional parts: what kappa-type
@@ -463,9 +475,12 @@ qc_status qc_agree_tally_add(const qc_ratings *ratings, const double *weights,
         ((tally->parts & QC_TALLY_CODERS) &&
          (tally->coder_counts == NULL || tally->coder_units == NULL)))
         return qc_fail(err, QC_EINVAL, "tally", 0, 0, 0, "has missing arrays");
+    status = check_weights(weights, ratings->n_cats, err);
+    if (status != QC_OK)
+        return status;
     for (size_t u = 0; multiplicity != NULL && u < ratings->n_units; u++) {
         if (multiplicity[u] < 0)
-            return qc_fail(err, QC_EINDEX, "multiplicity", u, multiplicity[u],
+            return qc_fail(err, QC_EINVAL, "multiplicity", u, multiplicity[u],
                            0, "must be >= 0");
     }
     if (weights == NULL && (tally->parts & QC_TALLY_ALL) == 0 &&
@@ -666,7 +681,8 @@ static qc_status compute(const qc_agree_tally *t, size_t n_coders,
 }
 
 static qc_status check_method(qc_agree_method method, qc_metric metric,
-                              const double *values, qc_errinfo *err)
+                              const double *category_values, size_t k_cats,
+                              qc_errinfo *err)
 {
     if ((int)method < QC_AGREE_PERCENT || method > QC_AGREE_ALPHA)
         return qc_fail(err, QC_EINVAL, "method", 0, (int64_t)method, 0,
@@ -676,10 +692,103 @@ static qc_status check_method(qc_agree_method method, qc_metric metric,
             return qc_fail(err, QC_EINVAL, "metric", 0, (int64_t)metric, 0,
                            "is not a qc_metric");
         if ((metric == QC_METRIC_INTERVAL || metric == QC_METRIC_RATIO) &&
-            values == NULL)
-            return qc_fail(err, QC_EINVAL, "values", 0, 0, 0,
+            category_values == NULL)
+            return qc_fail(err, QC_EINVAL, "category_values", 0, 0, 0,
                            "interval and ratio metrics need category values");
+        /* the values the metric reads: finite, and not negative for ratio */
+        for (size_t k = 0; category_values != NULL && metric >= QC_METRIC_INTERVAL &&
+                           k < k_cats;
+             k++) {
+            double v = category_values[k];
+            if (!isfinite(v))
+                return qc_fail_float(err, QC_EINVAL, "category_values", k, v, 0,
+                                     "must be finite");
+            if (metric == QC_METRIC_RATIO && v < 0)
+                return qc_fail_float(err, QC_EINVAL, "category_values", k, v, 0,
+                                     "must be >= 0 for the ratio metric");
+        }
     }
+    return QC_OK;
+}
+
+/* A count of a tally: finite, >= 0 and whole. */
+static int is_count(double x)
+{
+    return isfinite(x) && x >= 0 && x == floor(x);
+}
+
+/* The entries of one of a tally's arrays are finite and >= 0. */
+static qc_status check_tally_array(const double *a, size_t n, const char *arg,
+                                   qc_errinfo *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(a[i]) || a[i] < 0)
+            return qc_fail_float(err, QC_EINVAL, arg, i, a[i], 0,
+                                 "must be finite and >= 0");
+    }
+    return QC_OK;
+}
+
+qc_status qc_agree_tally_check(const qc_agree_tally *t, size_t n_coders,
+                               size_t n_cats, qc_errinfo *err)
+{
+    if (t == NULL || t->share == NULL ||
+        ((t->parts & QC_TALLY_COINCIDENCE) && t->coincidence == NULL) ||
+        ((t->parts & QC_TALLY_CODERS) && n_coders > 0 &&
+         (t->coder_counts == NULL || t->coder_units == NULL)))
+        return qc_fail(err, QC_EINVAL, "tally", 0, 0, 0, "has missing arrays");
+    if (t->parts > QC_TALLY_ALL)
+        return qc_fail(err, QC_EINVAL, "tally.parts", 0, (int64_t)t->parts,
+                       QC_TALLY_ALL, "must combine 1 (coincidence) and 2 (coders)");
+    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
+        return qc_fail(err, QC_EOVERFLOW, "n_cats", 0, (int64_t)n_cats, 0,
+                       "n_cats^2 does not fit");
+    if (n_coders != 0 && n_cats > SIZE_MAX / n_coders)
+        return qc_fail(err, QC_EOVERFLOW, "n_coders", 0, (int64_t)n_coders, 0,
+                       "n_coders x n_cats does not fit");
+    const double counts[3] = {t->rated_units, t->paired_units, t->pairs};
+    static const char *const count_names[3] = {"tally.rated_units", "tally.paired_units",
+                                               "tally.pairs"};
+    for (int i = 0; i < 3; i++) {
+        if (!is_count(counts[i]))
+            return qc_fail_float(err, QC_EINVAL, count_names[i], 0, counts[i], 0,
+                                 "must be a whole number >= 0");
+    }
+    if (t->paired_units > t->rated_units)
+        return qc_fail_float(err, QC_EINVAL, "tally.paired_units", 0, t->paired_units,
+                             t->rated_units, "exceeds rated_units");
+    if (t->pairs < t->paired_units)
+        return qc_fail_float(err, QC_EINVAL, "tally.pairs", 0, t->pairs,
+                             t->paired_units, "is below paired_units (a paired unit has a pair)");
+    if (!isfinite(t->agreement))
+        return qc_fail_float(err, QC_EINVAL, "tally.agreement", 0, t->agreement, 0,
+                             "must be finite");
+    qc_status status = check_tally_array(t->share, n_cats, "tally.share", err);
+    if (status == QC_OK && (t->parts & QC_TALLY_CODERS) && n_coders > 0) {
+        status = check_tally_array(t->coder_counts, n_coders * n_cats,
+                                   "tally.coder_counts", err);
+        if (status == QC_OK)
+            status = check_tally_array(t->coder_units, n_coders, "tally.coder_units", err);
+    }
+    if (status != QC_OK || !(t->parts & QC_TALLY_COINCIDENCE))
+        return status;
+    status = check_tally_array(t->coincidence, n_cats * n_cats, "tally.coincidence", err);
+    if (status != QC_OK)
+        return status;
+    /* Unit u with m_u >= 2 ratings adds m_u to the coincidences' total n and
+       m_u (m_u - 1) / 2 to pairs, so n / 2 <= pairs <= n (n - 1) / 2 (one
+       unit holding every rating); the slack covers the rounding of the
+       1 / (m_u - 1) terms of n. This also bounds the draws of the bootstrap
+       by the data. */
+    double n = 0;
+    for (size_t i = 0; i < n_cats * n_cats; i++)
+        n += t->coincidence[i];
+    double slack = 1e-9 * (n + 1);
+    if (t->pairs > (n + slack) * (n + slack - 1) / 2 + slack ||
+        2 * t->pairs < n - slack)
+        return qc_fail_float(err, QC_EINVAL, "tally.pairs", 0, t->pairs, n,
+                             "disagrees with the coincidences, whose total (the bound) "
+                             "n gives n / 2 <= pairs <= n (n - 1) / 2");
     return QC_OK;
 }
 
@@ -692,7 +801,11 @@ qc_status qc_agree_coefficient(const qc_agree_tally *tally, size_t n_coders,
     if (tally == NULL || out == NULL)
         return qc_fail(err, QC_EINVAL, tally == NULL ? "tally" : "out", 0, 0, 0,
                        "is missing");
-    qc_status status = check_method(method, metric, values, err);
+    qc_status status = check_method(method, metric, values, n_cats, err);
+    if (status == QC_OK)
+        status = qc_agree_tally_check(tally, n_coders, n_cats, err);
+    if (status == QC_OK)
+        status = check_weights(weights, n_cats, err);
     if (status != QC_OK)
         return status;
     unsigned needs = method == QC_AGREE_ALPHA    ? QC_TALLY_COINCIDENCE
@@ -701,9 +814,6 @@ qc_status qc_agree_coefficient(const qc_agree_tally *tally, size_t n_coders,
     if ((tally->parts & needs) != needs)
         return qc_fail(err, QC_EINVAL, "tally", 0, (int64_t)tally->parts,
                        (int64_t)needs, "lacks the part this method needs");
-    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
-        return qc_fail(err, QC_EOVERFLOW, "n_cats", 0, (int64_t)n_cats, 0,
-                       "n_cats^2 does not fit");
     double *delta = qc_malloc(n_cats * n_cats, sizeof *delta);
     if (delta == NULL)
         return QC_ENOMEM;
@@ -723,7 +833,9 @@ qc_status qc_agree_bootstrap_units(const qc_ratings *ratings,
 {
     qc_status status = check_ratings(ratings, err);
     if (status == QC_OK)
-        status = check_method(method, metric, values, err);
+        status = check_method(method, metric, values, ratings->n_cats, err);
+    if (status == QC_OK)
+        status = check_weights(weights, ratings->n_cats, err);
     if (status != QC_OK)
         return status;
     if (n_boot > 0 && out == NULL)
@@ -798,14 +910,20 @@ qc_status qc_alpha_bootstrap(const qc_agree_tally *tally, size_t n_cats,
 {
     if (tally == NULL)
         return qc_fail(err, QC_EINVAL, "tally", 0, 0, 0, "is missing");
-    qc_status status = check_method(QC_AGREE_ALPHA, metric, values, err);
+    qc_status status = check_method(QC_AGREE_ALPHA, metric, values, n_cats, err);
+    if (status == QC_OK)
+        status = qc_agree_tally_check(tally, 0, n_cats, err);
     if (status != QC_OK)
         return status;
+    if (!(tally->parts & QC_TALLY_COINCIDENCE))
+        return qc_fail(err, QC_EINVAL, "tally", 0, (int64_t)tally->parts,
+                       QC_TALLY_COINCIDENCE, "lacks the part this method needs");
+    /* the checked tally bounds pairs, and so the work of the loops below */
+    if ((double)draws > tally->pairs)
+        return qc_fail(err, QC_EINVAL, "draws", 0, (int64_t)draws,
+                       (int64_t)tally->pairs, "must be at most the tally's pairs");
     if (n_boot > 0 && out == NULL)
         return qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
-    if (n_cats != 0 && n_cats > SIZE_MAX / n_cats)
-        return qc_fail(err, QC_EOVERFLOW, "n_cats", 0, (int64_t)n_cats, 0,
-                       "n_cats^2 does not fit");
     size_t cells = n_cats * n_cats;
     double *delta = qc_malloc(cells, sizeof *delta);
     double *prob = qc_malloc(cells, sizeof *prob);

@@ -59,6 +59,22 @@ typedef struct {
 } qc_agree_tally;
 
 /*
+ * Checks a tally that did not come from qc_agree_tally_add as it is (a
+ * caller's sum of tallies, or one read back from elsewhere), once, before any
+ * loop reads it: parts within QC_TALLY_ALL; rated_units, paired_units and
+ * pairs whole numbers >= 0 with paired_units <= rated_units and
+ * pairs >= paired_units; agreement finite; share (n_cats), coincidence
+ * (n_cats^2, when parts holds it) and coder_counts and coder_units (when
+ * parts holds them and n_coders > 0; 0 checks none) finite and >= 0; and
+ * pairs consistent with the total n of the coincidences, n / 2 <= pairs <=
+ * n (n - 1) / 2, which bounds the work of qc_alpha_bootstrap by the data.
+ * qc_agree_coefficient and qc_alpha_bootstrap call it. Errors: QC_EINVAL
+ * (err->arg "tally.<field>", the value as a double), QC_EOVERFLOW.
+ */
+qc_status qc_agree_tally_check(const qc_agree_tally *tally, size_t n_coders,
+                               size_t n_cats, qc_errinfo *err);
+
+/*
  * Adds the tally of the units to *tally. weights is an n_cats x n_cats
  * agreement-weight matrix (NULL: identity), row-major: w_kl = weights[k *
  * n_cats + l] weighs coder 0 saying k and coder 1 saying l when there are two
@@ -67,8 +83,9 @@ typedef struct {
  * each unit that many times, which is how a bootstrap resample is tallied
  * without copying data.
  *
- * Errors: QC_EINVAL (missing arrays, no categories), QC_EINDEX (a value outside
- * [-1, n_cats), a negative multiplicity), QC_ENOMEM. Time O(units * coders^2);
+ * Errors: QC_EINVAL (missing arrays, no categories, a weight that is not
+ * finite, a negative multiplicity), QC_EINDEX (a value outside [-1, n_cats);
+ * err names "values"), QC_ENOMEM. Time O(units * coders^2);
  * scratch O(n_cats).
  */
 qc_status qc_agree_tally_add(const qc_ratings *ratings, const double *weights,
@@ -110,27 +127,31 @@ typedef struct {
  * two, an asymmetric matrix is read in coder order, as Cohen 1968 and irrCAC's
  * two-rater tables do; Fleiss', Gwet's and Brennan-Prediger's chance agreement
  * depend on the symmetric part only). For QC_AGREE_ALPHA, metric
- * selects the difference function and values (n_cats numbers, ascending for
- * ordinal use) the category values interval and ratio need.
+ * selects the difference function and category_values (n_cats finite
+ * numbers, >= 0 for ratio; err names "category_values") the values of the
+ * categories that interval and ratio need (ordinal ranks them in order).
  *
- * Errors: QC_EINVAL (bad method or metric, missing values, a tally without
- * the part the method needs).
+ * Errors: QC_EINVAL (bad method or metric, missing category_values, values
+ * that are not finite or, for ratio, negative, weights that are not finite, a
+ * tally that qc_agree_tally_check refuses or without the part the method
+ * needs), QC_EOVERFLOW.
  */
 qc_status qc_agree_coefficient(const qc_agree_tally *tally, size_t n_coders,
                                size_t n_cats, const double *weights,
                                qc_agree_method method, qc_metric metric,
-                               const double *values, qc_agree_result *out,
+                               const double *category_values, qc_agree_result *out,
                                qc_errinfo *err);
 
 /*
  * Percentile bootstrap by units: n_boot replicates, each tallying n_units units
  * drawn with replacement (seeded, reproducible across platforms), writing the
- * replicate coefficients to out[0 .. n_boot-1].
+ * replicate coefficients to out[0 .. n_boot-1]. Errors: those of
+ * qc_agree_tally_add and qc_agree_coefficient's method checks, QC_ENOMEM.
  */
 qc_status qc_agree_bootstrap_units(const qc_ratings *ratings,
                                    const double *weights,
                                    qc_agree_method method, qc_metric metric,
-                                   const double *values, size_t n_boot,
+                                   const double *category_values, size_t n_boot,
                                    uint64_t seed, double *out, qc_errinfo *err);
 
 /*
@@ -138,10 +159,14 @@ qc_status qc_agree_bootstrap_units(const qc_ratings *ratings,
  * replicate draws `draws` pairs of values from the coincidence matrix with
  * probabilities o_ck / n.., averages their metric differences into a D_o and
  * divides by the tally's D_e. draws is the number of pairable pairs
- * (tally->pairs) unless the caller caps it.
+ * (tally->pairs) unless the caller caps it: more is refused. The tally is
+ * checked first (qc_agree_tally_check), so the n_boot x draws draws are
+ * bounded by the data. Errors: QC_EINVAL (a tally refused, or without its
+ * coincidences; draws above tally->pairs; bad metric or category_values),
+ * QC_EOVERFLOW, QC_ENOMEM.
  */
 qc_status qc_alpha_bootstrap(const qc_agree_tally *tally, size_t n_cats,
-                             qc_metric metric, const double *values,
+                             qc_metric metric, const double *category_values,
                              size_t draws, size_t n_boot, uint64_t seed,
                              double *out, qc_errinfo *err);
 

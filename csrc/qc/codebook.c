@@ -136,6 +136,9 @@ qc_status qc_dimmap_build(const int64_t *parent, size_t n_codes,
                              "direct_indptr", err);
     if (status != QC_OK)
         goto cleanup;
+    /* the stamps cover the targets in use, not n_targets: a dimension may
+       have targets no code reaches, and n_targets is the caller's to size */
+    size_t n_used = 0;
     for (size_t k = 0; k < n_direct; k++) {
         if (direct_target[k] < 0 || (uint64_t)direct_target[k] >= n_targets) {
             status = qc_fail(err, QC_EINDEX, "direct_target", k,
@@ -143,15 +146,17 @@ qc_status qc_dimmap_build(const int64_t *parent, size_t n_codes,
                              "must be a target index below the bound");
             goto cleanup;
         }
+        if ((size_t)direct_target[k] >= n_used)
+            n_used = (size_t)direct_target[k] + 1;
     }
 
-    stamp = qc_malloc(n_targets, sizeof *stamp);
+    stamp = qc_malloc(n_used + 1, sizeof *stamp);
     indptr = qc_malloc(n_codes + 1, sizeof *indptr);
     if (stamp == NULL || indptr == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t t = 0; t < n_targets; t++)
+    for (size_t t = 0; t < n_used; t++)
         stamp[t] = -1;
     indptr[0] = 0;
     for (size_t i = 0; i < n_codes; i++)
@@ -164,7 +169,7 @@ qc_status qc_dimmap_build(const int64_t *parent, size_t n_codes,
         status = QC_ENOMEM;
         goto cleanup;
     }
-    for (size_t t = 0; t < n_targets; t++)
+    for (size_t t = 0; t < n_used; t++)
         stamp[t] = -1;
     for (size_t i = 0; i < n_codes; i++) {
         int64_t *row = target + indptr[i];

@@ -43,6 +43,22 @@ qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
         err->value = value;
         err->limit = limit;
         err->reason = reason;
+        err->is_float = 0;
+        err->fvalue = 0;
+        err->flimit = 0;
+    }
+    return status;
+}
+
+qc_status qc_fail_float(qc_errinfo *err, qc_status status, const char *arg,
+                        size_t index, double value, double limit,
+                        const char *reason)
+{
+    qc_fail(err, status, arg, index, 0, 0, reason);
+    if (err != NULL) {
+        err->is_float = 1;
+        err->fvalue = value;
+        err->flimit = limit;
     }
     return status;
 }

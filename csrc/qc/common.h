@@ -49,12 +49,24 @@ typedef struct {
     int64_t value;    /* offending value */
     int64_t limit;    /* the bound the value broke (see reason), or 0 */
     const char *reason; /* what was expected, static string */
+    /* Set by qc_fail_float for an argument that holds doubles: the value and
+       bound are then fvalue and flimit (value and limit are 0), so that a
+       NaN, an infinity or -1.5 is reported as itself, not as an integer. */
+    int is_float;
+    double fvalue;
+    double flimit;
 } qc_errinfo;
 
 /* Records an error detail and returns status, for `return qc_fail(...)`. */
 qc_status qc_fail(qc_errinfo *err, qc_status status, const char *arg,
                   size_t index, int64_t value, int64_t limit,
                   const char *reason);
+
+/* The same for an element of a double argument: value and limit are kept
+   as doubles (is_float set). */
+qc_status qc_fail_float(qc_errinfo *err, qc_status status, const char *arg,
+                        size_t index, double value, double limit,
+                        const char *reason);
 
 /*
  * The one allocation hook. qc_malloc(n, size) allocates n elements of size

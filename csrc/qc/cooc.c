@@ -467,12 +467,13 @@ qc_status qc_cooc_sparse(const qc_segments *segments, const qc_dimview *map,
     if (segments == NULL || map == NULL)
         return qc_fail(err, QC_EINVAL, segments == NULL ? "segments" : "map", 0,
                        0, 0, "is missing");
-    int overflow;
+    int overflow, targets_overflow;
     cube(segments->n_groups, map->n_targets, &overflow);
-    if (overflow)
-        return qc_fail(err, QC_EOVERFLOW, "n_groups", 0,
-                       (int64_t)segments->n_groups, 0,
-                       "n_groups x T x T does not fit in a 64-bit key");
+    cube(1, map->n_targets, &targets_overflow);
+    if (overflow)  /* named by the size that alone does not fit, if one does not */
+        return qc_fail(err, QC_EOVERFLOW, targets_overflow ? "n_targets" : "n_groups", 0,
+                       (int64_t)(targets_overflow ? map->n_targets : segments->n_groups), 0,
+                       "n_groups x n_targets x n_targets does not fit in a 64-bit key");
 
     sink table = {NULL, map->n_targets, NULL, NULL, 0, 0};
     entry *entries = NULL;
@@ -561,6 +562,21 @@ static size_t distinct(tagged *v, size_t n)
     return m;
 }
 
+/* qc_dimview_check of one of qc_crosstab's two maps, the error naming the
+   map as the caller does (a_indptr, b_target), not as "map_indptr". */
+static qc_status check_named_map(const qc_dimview *map, const char *indptr_name,
+                                 const char *target_name, qc_errinfo *err)
+{
+    qc_status status = qc_dimview_check(map, err);
+    if (status != QC_OK && err != NULL && err->arg != NULL) {
+        if (strcmp(err->arg, "map_indptr") == 0)
+            err->arg = indptr_name;
+        else if (strcmp(err->arg, "map_target") == 0)
+            err->arg = target_name;
+    }
+    return status;
+}
+
 qc_status qc_crosstab(const qc_codings *codings, const qc_dimview *map_a,
                       const qc_dimview *map_b, const int64_t *item_group,
                       const int64_t *coding_group, size_t n_groups,
@@ -571,15 +587,17 @@ qc_status qc_crosstab(const qc_codings *codings, const qc_dimview *map_a,
     qc_status status = qc_check_codings(codings, item_group, coding_group,
                                         n_groups, unit, err);
     if (status == QC_OK)
-        status = qc_dimview_check(map_a, err);
+        status = check_named_map(map_a, "a_indptr", "a_target", err);
     if (status == QC_OK)
-        status = qc_dimview_check(map_b, err);
+        status = check_named_map(map_b, "b_indptr", "b_target", err);
     if (status != QC_OK)
         return status;
-    if (map_a->n_codes != codings->n_codes || map_b->n_codes != codings->n_codes)
-        return qc_fail(err, QC_EINVAL, "map", 0, (int64_t)map_a->n_codes,
-                       (int64_t)codings->n_codes,
-                       "must cover as many codes as the codings' codebook");
+    if (map_a->n_codes != codings->n_codes || map_b->n_codes != codings->n_codes) {
+        int a = map_a->n_codes != codings->n_codes;
+        return qc_fail(err, QC_EINVAL, a ? "a_indptr" : "b_indptr", 0,
+                       (int64_t)(a ? map_a : map_b)->n_codes, (int64_t)codings->n_codes,
+                       "this map must cover as many codes as the codings' codebook");
+    }
     size_t ta = map_a->n_targets, tb = map_b->n_targets;
     if ((ta != 0 && tb > SIZE_MAX / ta) ||
         (ta * tb != 0 && n_groups > SIZE_MAX / (ta * tb)))

@@ -101,7 +101,8 @@ void qc_pairs_free(qc_pairs *pairs);
  * some coding of the item reaches a and some coding of the item (the same or
  * another) reaches b.
  *
- * Errors: as qc_count_codes. Scratch: O(targets reached per item).
+ * Errors: as qc_count_codes, the maps named "a_indptr", "a_target",
+ * "b_indptr" and "b_target". Scratch: O(targets reached per item).
  */
 qc_status qc_crosstab(const qc_codings *codings, const qc_dimview *map_a,
                       const qc_dimview *map_b, const int64_t *item_group,

@@ -26,18 +26,6 @@ typedef struct {
     double w;
 } unit_rec;
 
-/* err->value is an int64: keep the cast defined for any double. */
-static int64_t shown(double x)
-{
-    if (isnan(x))
-        return 0;
-    if (x >= 9.2e18)
-        return INT64_MAX;
-    if (x <= -9.2e18)
-        return INT64_MIN;
-    return (int64_t)x;
-}
-
 static int64_t group_of(const qc_sample *s, size_t i)
 {
     return s->group != NULL ? s->group[i] : 0;
@@ -87,8 +75,8 @@ static qc_status tally(const qc_sample *s, const double *weight,
         double w = weight != NULL ? weight[i] : 1.0;
         if (isnan(x) || isnan(w)) {
             if (s->nan == QC_NAN_RAISE) {
-                status = qc_fail(err, QC_EINVAL, isnan(x) ? "x" : "weight", i,
-                                 0, 0, "is NaN (nan_policy='raise')");
+                status = qc_fail_float(err, QC_EINVAL, isnan(x) ? "x" : "weight", i,
+                                 NAN, 0, "is NaN (nan_policy='raise')");
                 goto cleanup;
             }
             if (s->nan == QC_NAN_PROPAGATE)
@@ -96,17 +84,17 @@ static qc_status tally(const qc_sample *s, const double *weight,
             continue;
         }
         if (isinf(x) || isinf(w)) {
-            status = qc_fail(err, QC_EINVAL, isinf(x) ? "x" : "weight", i,
-                             shown(isinf(x) ? x : w), 0, "must be finite");
+            status = qc_fail_float(err, QC_EINVAL, isinf(x) ? "x" : "weight", i,
+                             isinf(x) ? x : w, 0, "must be finite");
             goto cleanup;
         }
         if (x < 0 && !allow_negative) {
-            status = qc_fail(err, QC_EINVAL, "x", i, shown(x), 0,
+            status = qc_fail_float(err, QC_EINVAL, "x", i, x, 0,
                              "must be >= 0");
             goto cleanup;
         }
         if (w < 0) {
-            status = qc_fail(err, QC_EINVAL, "weight", i, shown(w), 0,
+            status = qc_fail_float(err, QC_EINVAL, "weight", i, w, 0,
                              "must be >= 0");
             goto cleanup;
         }
@@ -354,7 +342,7 @@ qc_status qc_atkinson(const qc_sample *s, double epsilon, double *out,
                       qc_errinfo *err)
 {
     if (!(epsilon >= 0) || isinf(epsilon))
-        return qc_fail(err, QC_EINVAL, "epsilon", 0, shown(epsilon), 0,
+        return qc_fail_float(err, QC_EINVAL, "epsilon", 0, epsilon, 0,
                        "must be a finite number >= 0");
     tally_t *t = NULL;
     qc_status status = tally(s, NULL, 0, &t, err);
@@ -434,7 +422,7 @@ qc_status qc_concentration(const qc_sample *s, double *hhi, double *entropy,
 qc_status qc_cv(const qc_sample *s, double ddof, double *out, qc_errinfo *err)
 {
     if (!(ddof >= 0) || isinf(ddof))
-        return qc_fail(err, QC_EINVAL, "ddof", 0, shown(ddof), 0,
+        return qc_fail_float(err, QC_EINVAL, "ddof", 0, ddof, 0,
                        "must be a finite number >= 0");
     tally_t *t = NULL;
     qc_status status = tally(s, NULL, 1, &t, err);
@@ -592,11 +580,11 @@ static qc_status check_od(const qc_od *od, int *has_nan, qc_errinfo *err)
             continue;
         if (isnan(v)) {
             if (od->nan == QC_NAN_RAISE)
-                return qc_fail(err, QC_EINVAL, "od", k, 0, 0,
+                return qc_fail_float(err, QC_EINVAL, "od", k, NAN, 0,
                                "is NaN (nan_policy='raise'); index is row * n + column");
             *has_nan = 1;
         } else if (!(v >= 0) || isinf(v)) {
-            return qc_fail(err, QC_EINVAL, "od", k, shown(v), 0,
+            return qc_fail_float(err, QC_EINVAL, "od", k, v, 0,
                            "must be finite and >= 0; index is row * n + column");
         }
     }
@@ -754,10 +742,10 @@ qc_status qc_share_distance(const double *a, const double *b, size_t n_rows,
             double v = side ? b[k] : a[k];
             const char *name = side ? "b" : "a";
             if (isnan(v) && nan == QC_NAN_RAISE)
-                return qc_fail(err, QC_EINVAL, name, k, 0, 0,
+                return qc_fail_float(err, QC_EINVAL, name, k, NAN, 0,
                                "is NaN (nan_policy='raise'); index is row * n_cols + column");
             if (!isnan(v) && (v < 0 || isinf(v)))
-                return qc_fail(err, QC_EINVAL, name, k, shown(v), 0,
+                return qc_fail_float(err, QC_EINVAL, name, k, v, 0,
                                "must be finite and >= 0; index is row * n_cols + column");
         }
     }
@@ -811,11 +799,11 @@ qc_status qc_location_quotient(const double *e_ij, const double *e_j,
             double v = parts[p][k];
             if (isnan(v)) {
                 if (nan == QC_NAN_RAISE)
-                    return qc_fail(err, QC_EINVAL, names[p], k, 0, 0,
+                    return qc_fail_float(err, QC_EINVAL, names[p], k, NAN, 0,
                                    "is NaN (nan_policy='raise')");
                 missing = 1;
             } else if (v < 0 || isinf(v)) {
-                return qc_fail(err, QC_EINVAL, names[p], k, shown(v), 0,
+                return qc_fail_float(err, QC_EINVAL, names[p], k, v, 0,
                                "must be finite and >= 0");
             }
         }
@@ -825,14 +813,14 @@ qc_status qc_location_quotient(const double *e_ij, const double *e_j,
         }
         if (nested) {
             if (e_ij[k] > e_j[k])
-                return qc_fail(err, QC_EINVAL, "e_ij", k, shown(e_ij[k]), 0,
+                return qc_fail_float(err, QC_EINVAL, "e_ij", k, e_ij[k], e_j[k],
                                "exceeds e_j (a region's part above its total)");
             if (e_ij[k] > e_i[k])
-                return qc_fail(err, QC_EINVAL, "e_ij", k, shown(e_ij[k]), 0,
+                return qc_fail_float(err, QC_EINVAL, "e_ij", k, e_ij[k], e_i[k],
                                "exceeds e_i (a region's part above the sector total)");
             if (e_j[k] > e[k] || e_i[k] > e[k])
-                return qc_fail(err, QC_EINVAL, e_j[k] > e[k] ? "e_j" : "e_i", k,
-                               shown(e_j[k] > e[k] ? e_j[k] : e_i[k]), 0,
+                return qc_fail_float(err, QC_EINVAL, e_j[k] > e[k] ? "e_j" : "e_i", k,
+                               e_j[k] > e[k] ? e_j[k] : e_i[k], e[k],
                                "exceeds e (a part above the grand total)");
         }
         /* Explicit zero cases rather than IEEE division by zero. */

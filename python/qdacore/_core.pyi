@@ -1,5 +1,9 @@
 # Stubs for the C extension qdacore._core (csrc/binding). Checked against the
-# built module by mypy.stubtest in tests/test_core.py.
+# built module by mypy.stubtest in tests/test_core.py. What each argument
+# accepts (types, dtypes, ranges) and what it raises otherwise is tabled in
+# docs/core-arguments.md and checked by tests/test_core_arguments.py: ints are
+# int or numpy integers (not bool), flags True or False, integer arrays any
+# integer dtype that converts to int64 without loss or lists of exact ints.
 from collections.abc import Sequence
 from typing import Any, Literal, Optional, Union
 

@@ -159,7 +159,8 @@ def threads(value: Any) -> int:
 def call_kernel(kernel: Callable, public: str, values: dict[str, tuple[str, np.ndarray]],
                 *args: Any, **kwargs: Any) -> Any:
     """Call a _core kernel; an element error is re-raised with the public
-    argument name and the float value (the core reports values as integers).
+    argument name, the element's position in the caller's array (row and
+    column of a matrix) and its value as the caller gave it.
 
     ``values`` maps the kernel's argument names to (public name, array).
     """
@@ -175,6 +176,10 @@ def call_kernel(kernel: Callable, public: str, values: dict[str, tuple[str, np.n
         reason = message[len(prefix):] if message.startswith(prefix) else message
         label, array = values[arg]
         flat = array.reshape(-1)
-        where = index if array.ndim == 1 else np.unravel_index(index, array.shape)
-        shown = flat[index] if index < flat.size else None
+        if array.ndim == 1:
+            where = str(index)
+        else:  # the flat position the kernel names, as the row and column it is
+            where = ", ".join(str(int(i)) for i in np.unravel_index(index, array.shape))
+            reason = reason.split("; index is ")[0]
+        shown = flat[index].item() if index < flat.size else None  # 1.5, not np.float64(1.5)
         raise type(exc)(f"{public}: {label}[{where}] = {shown!r}: {reason}") from None

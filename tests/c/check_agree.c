@@ -188,12 +188,12 @@ START_TEST(agree_rejects_bad_input)
     qc_agree_tally t;
     ck_assert_int_eq(qc_agree_tally_new(2, 2, &t), QC_OK);
     ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, &err), QC_EINDEX);
-    ck_assert_str_eq(err.arg, "value");
+    ck_assert_str_eq(err.arg, "values");
     ck_assert_uint_eq(err.index, 2);
     const int64_t ok[4] = {0, 1, 1, 1};
     r.value = ok;
     const int64_t negative[2] = {1, -1};
-    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, negative, &t, &err), QC_EINDEX);
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, negative, &t, &err), QC_EINVAL);
     ck_assert_str_eq(err.arg, "multiplicity");
     qc_agree_result res;
     ck_assert_int_eq(qc_agree_coefficient(&t, 2, 2, NULL, (qc_agree_method)42,
@@ -202,7 +202,7 @@ START_TEST(agree_rejects_bad_input)
     ck_assert_int_eq(qc_agree_coefficient(&t, 2, 2, NULL, QC_AGREE_ALPHA,
                                           QC_METRIC_INTERVAL, NULL, &res, &err),
                      QC_EINVAL);
-    ck_assert_str_eq(err.arg, "values");
+    ck_assert_str_eq(err.arg, "category_values");
     r.n_cats = 0;
     ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, &err), QC_EINVAL);
     qc_agree_tally_free(&t);
@@ -220,6 +220,73 @@ static const double cyclic_t[9] = {1, 0, 0.5, 0.5, 1, 0, 0, 0.5, 1};
 static const double cyclic_sym[9] = {1, 0.25, 0.25, 0.25, 1, 0.25, 0.25, 0.25, 1};
 static const int64_t ab[16] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 1, 1};
 static const int64_t ba[16] = {0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 0, 2, 0, 0, 1, 1};
+
+START_TEST(tally_is_checked_before_any_loop)
+{
+    qc_ratings r = {C_UNITS, C_CODERS, C_CATS, section_c};
+    qc_agree_tally t;
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, NULL), QC_OK);
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_agree_tally_check(&t, C_CODERS, C_CATS, &err), QC_OK);
+    double out[2];
+    const double pairs = t.pairs;
+    /* pairs that would make the bootstrap draw without end, or that the
+       coincidences cannot hold, are refused before it draws */
+    const double bad_pairs[4] = {-1, 4611686018427387904.0, 2.5, NAN};
+    for (int i = 0; i < 4; i++) {
+        t.pairs = bad_pairs[i];
+        ck_assert_int_eq(qc_alpha_bootstrap(&t, C_CATS, QC_METRIC_NOMINAL, NULL,
+                                            (size_t)-1, 2, 1, out, &err),
+                         QC_EINVAL);
+        ck_assert_str_eq(err.arg, "tally.pairs");
+        ck_assert(err.is_float);
+    }
+    t.pairs = pairs;
+    ck_assert_int_eq(qc_alpha_bootstrap(&t, C_CATS, QC_METRIC_NOMINAL, NULL,
+                                        (size_t)pairs + 1, 2, 1, out, &err),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "draws");
+    t.coincidence[1] = -0.5;
+    ck_assert_int_eq(qc_agree_coefficient(&t, C_CODERS, C_CATS, NULL, QC_AGREE_ALPHA,
+                                          QC_METRIC_NOMINAL, NULL, &(qc_agree_result){0},
+                                          &err),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "tally.coincidence");
+    ck_assert_uint_eq(err.index, 1);
+    ck_assert_double_eq(err.fvalue, -0.5);
+    t.coincidence[1] = 0;
+    t.parts = 7;
+    ck_assert_int_eq(qc_agree_tally_check(&t, C_CODERS, C_CATS, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "tally.parts");
+    t.parts = QC_TALLY_CODERS; /* no coincidences: alpha's bootstrap has nothing to draw */
+    ck_assert_int_eq(qc_alpha_bootstrap(&t, C_CATS, QC_METRIC_NOMINAL, NULL, 1, 2, 1, out,
+                                        &err),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "tally");
+    qc_agree_tally_free(&t);
+
+    /* weights and category values that are not finite, a negative ratio value */
+    const double nan_weights[C_CATS * C_CATS] = {NAN};
+    ck_assert_int_eq(qc_agree_tally_new(C_CODERS, C_CATS, &t), QC_OK);
+    ck_assert_int_eq(qc_agree_tally_add(&r, nan_weights, NULL, &t, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "weights");
+    ck_assert(isnan(err.fvalue));
+    ck_assert_int_eq(qc_agree_tally_add(&r, NULL, NULL, &t, NULL), QC_OK);
+    const double infinite[C_CATS] = {1, 2, INFINITY, 4, 5}, negative[C_CATS] = {-1, 2, 3, 4, 5};
+    ck_assert_int_eq(qc_agree_coefficient(&t, C_CODERS, C_CATS, NULL, QC_AGREE_ALPHA,
+                                          QC_METRIC_INTERVAL, infinite,
+                                          &(qc_agree_result){0}, &err),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "category_values");
+    ck_assert_uint_eq(err.index, 2);
+    ck_assert_int_eq(qc_agree_bootstrap_units(&r, NULL, QC_AGREE_ALPHA, QC_METRIC_RATIO,
+                                              negative, 2, 1, out, &err),
+                     QC_EINVAL);
+    ck_assert_double_eq(err.fvalue, -1);
+    qc_agree_tally_free(&t);
+}
+END_TEST
 
 START_TEST(two_coder_weights_in_coder_order)
 {
@@ -447,6 +514,7 @@ Suite *agree_suite(void)
     tcase_add_test(tc, fleiss_1971_example);
     tcase_add_test(tc, undefined_cases_are_nan);
     tcase_add_test(tc, agree_rejects_bad_input);
+    tcase_add_test(tc, tally_is_checked_before_any_loop);
     tcase_add_test(tc, two_coder_weights_in_coder_order);
     tcase_add_test(tc, more_coders_use_the_symmetric_part);
     suite_add_tcase(s, tc);

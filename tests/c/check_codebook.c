@@ -103,6 +103,15 @@ START_TEST(group_map_takes_union_once)
     assert_row(&map, 6, 1, g0);
     ck_assert_uint_eq(map.n_targets, 3);
     qc_dimmap_free(&map);
+    /* targets no code reaches cost nothing: the scratch covers the targets
+       in use, so a huge n_targets allocates no more */
+    ck_assert_int_eq(qc_dimmap_build(fx_parent, N_CODES, fx_group_indptr,
+                                     fx_group_target, 4, SIZE_MAX / 2, QC_INHERIT_ALL,
+                                     &map, NULL),
+                     QC_OK);
+    assert_row(&map, 1, 2, both);
+    ck_assert_uint_eq(map.n_targets, SIZE_MAX / 2);
+    qc_dimmap_free(&map);
 }
 END_TEST
 

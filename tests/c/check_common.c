@@ -12,6 +12,22 @@ START_TEST(strerror_names_every_status)
 }
 END_TEST
 
+START_TEST(fail_keeps_a_double_as_a_double)
+{
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_fail_float(&err, QC_EINVAL, "x", 3, -1.5, 0.25, "must be >= 0"),
+                     QC_EINVAL);
+    ck_assert_str_eq(err.arg, "x");
+    ck_assert_uint_eq(err.index, 3);
+    ck_assert(err.is_float && err.fvalue == -1.5 && err.flimit == 0.25);
+    ck_assert(err.value == 0 && err.limit == 0);
+    /* a later integer error clears the mark */
+    ck_assert_int_eq(qc_fail(&err, QC_EINDEX, "code", 1, 9, 7, "too big"), QC_EINDEX);
+    ck_assert(!err.is_float && err.value == 9 && err.limit == 7);
+    ck_assert_int_eq(qc_fail_float(NULL, QC_EINVAL, "x", 0, 1, 0, "ok"), QC_EINVAL);
+}
+END_TEST
+
 START_TEST(malloc_refuses_overflowing_sizes)
 {
     ck_assert_ptr_null(qc_malloc(SIZE_MAX / 2, 4));
@@ -222,6 +238,7 @@ Suite *common_suite(void)
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("qc_strerror");
     tcase_add_test(tc, strerror_names_every_status);
+    tcase_add_test(tc, fail_keeps_a_double_as_a_double);
     suite_add_tcase(s, tc);
     tc = tcase_create("qc_malloc");
     tcase_add_test(tc, malloc_refuses_overflowing_sizes);

@@ -312,6 +312,13 @@ START_TEST(crosstab_by_codings_and_items)
                                  counts, &err),
                      QC_EINVAL);
     ck_assert_str_eq(err.arg, "unit");
+    /* each map is named as the caller names it, not as "map_target" */
+    qc_dimview narrow = b;
+    narrow.n_targets = 1;
+    ck_assert_int_eq(qc_crosstab(&codings, &a, &narrow, NULL, NULL, 1, QC_UNIT_CODINGS,
+                                 counts, &err),
+                     QC_EINDEX);
+    ck_assert_str_eq(err.arg, "b_target");
     qc_alloc_fail_after(0);
     qc_status status = qc_crosstab(&codings, &a, &b, NULL, NULL, 1, QC_UNIT_ITEMS,
                                    counts, NULL);

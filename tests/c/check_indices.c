@@ -130,8 +130,16 @@ START_TEST(bad_samples_name_the_argument)
     ck_assert_int_eq(qc_gini(&s, NULL, 0, out, &err), QC_EINVAL);
     ck_assert_str_eq(err.arg, "x");
     ck_assert_uint_eq(err.index, 1);
-    ck_assert_int_eq(err.value, -2);
+    ck_assert_int_eq(err.is_float, 1); /* a double is reported as itself */
+    ck_assert_double_eq(err.fvalue, -2);
     ck_assert_int_eq(qc_cv(&s, 1, out, &err), QC_OK); /* cv accepts any sign */
+    const double fraction[] = {1, -1.5};
+    s = one_group(fraction, 2);
+    ck_assert_int_eq(qc_gini(&s, NULL, 0, out, &err), QC_EINVAL);
+    ck_assert_double_eq(err.fvalue, -1.5);
+    ck_assert_int_eq(qc_atkinson(&s, NAN, out, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "epsilon");
+    ck_assert(err.is_float && isnan(err.fvalue));
 
     const double ok[] = {1, 2, 3};
     const int64_t group[] = {0, 2, 1};
