@@ -16,9 +16,9 @@ Sizes that allocate a result (n_targets, n_groups, n_cats, n_boot ...) are
 tried at 2**62 and 2**64, not at 2**31: 2**31 groups are a valid request for
 16 GiB that the system may grant, and the test would then spend it.
 
-Cases that fail because of segment_py.c, match_py.c or the segmenter and
-matcher cores (owned elsewhere) are marked xfail(strict=True) with the
-reason, so that the fix there turns them into passes that must be kept.
+A case that documents a known failure would be marked xfail(strict=True)
+with its reason (XFAIL below), so that its fix turns it into a pass that
+must be kept; there is none.
 """
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ BASELINES: dict[str, Callable[[], dict]] = {
     "decode_utf8": lambda: dict(data="añ".encode()[:-1], final=False),
     "matcher_new": lambda: dict(patterns=["ab", "b"], fold=True),
     "matcher_info": lambda: dict(matcher=matcher()),
-    "find": lambda: dict(matcher=matcher(), texts=["abab", b"xb"], overlapping=True),
+    "find": lambda: dict(matcher=matcher(), texts=["abab", b"xb"], overlapping=True, max_matches=None),
     "slices": lambda: dict(texts=["abcd", b"xyz"], text=np.array([0, 1]), start=np.array([1, -5]),
                            end=np.array([3, 2])),
     "char_tokens": lambda: dict(texts=["a  b", b"c"]),
@@ -619,6 +619,12 @@ bad("matcher_new", "patterns", "empty pattern", ["ab", ""], ValueError)
 for fn in ("matcher_info", "find"):
     capsule(fn, "matcher", segmenter)
 texts("find", "texts")
+for label, value, exc in [("negative", -1, ValueError), ("float", 1.0, TypeError), ("str", "9", TypeError),
+                          ("bool", True, TypeError), ("2**64", 2**64, ValueError)]:
+    bad("find", "max_matches", label, value, exc)
+bad("find", "max_matches", "fewer than the matches", 1, ValueError, shows=["max_matches=1"])
+ok("find", "max_matches", "exactly the matches", 5, expect=lambda r: r[0].size == 5)
+ok("find", "max_matches", "numpy integer", np.int64(5), expect=lambda r: r[0].size == 5)
 texts("slices", "texts")
 for arg in ("text", "start", "end"):
     int_array("slices", arg)
@@ -721,50 +727,11 @@ for fn, arg, value, also, expect in EMPTY:
     ok(fn, arg, "empty", value, also=also, expect=expect)
 
 
-# ---- known failures in files owned elsewhere ------------------------------------------
-# segment_py.c, match_py.c, segment*.c and acmatch.c are being changed in
-# another branch; these cases document what they do wrong today. strict: a
-# fix there makes the case pass, and then the mark must go.
+# ---- known failures -------------------------------------------------------------------
+# a case that documents a failure carries xfail(strict=True) with the reason;
+# none is known today.
 
-SEG, MATCH = "segment_py.c", "match_py.c"
-BYTES = "is parsed with PyArg 'y*', whose TypeError ('a bytes-like object is required') names no argument"
-SEQUENCE = ("is read with PySequence_Tuple: a str is taken as its characters, and a non-sequence's "
-            "TypeError ('int' object is not iterable) names no argument")
-PYARG_U = "is parsed with PyArg 'U', whose TypeError names a position ('argument 5'), not the argument"
-PYARG_P = "is parsed with PyArg 'p', which reads any object for its truth"
-HMM_TABLE = ("is read with PyArray_FROMANY: numpy's errors ('object of too small depth for desired "
-             "array') name no argument, and bools are cast to 0.0 and 1.0")
-HMM_FLOAT = ("segment.c: qc_segmenter_set_hmm reports a double through int64 (NaN and 0.5 show as 0), "
-             "not with qc_fail_float")
-EMIT_CP = ("is read as uint32 with NPY_ARRAY_FORCECAST: floats, bools, objects and uint64 are cast "
-           "(an int64 -1 becomes 4294967295), and a list's -1 or 2**32 raises numpy's OverflowError "
-           "naming no argument")
-XFAIL = {
-    "segmenter_load-data-str": f"{SEG}: data {BYTES}",
-    **{f"segmenter_words-words-{k}": f"{SEG}: words {SEQUENCE}" for k in ("str", "int", "None")},
-    "segmenter_words-tags-int": f"{SEG}: tags {SEQUENCE}",
-    "segmenter_words-freqs-element -2": f"{SEG}: with how='add' every negative freq asks for the "
-                                        "suggested one, not only -1",
-    **{f"segmenter_words-how-{k}": f"{SEG}: how {PYARG_U}" for k in ("int", "None", "bytes")},
-    **{f"segmenter_suggest-word-{k}": f"{SEG}: word {PYARG_U}" for k in ("int", "None")},
-    **{f"segmenter_lookup-words-{k}": f"{SEG}: words {SEQUENCE}" for k in ("str", "int", "None")},
-    **{f"segmenter_set_hmm-{a}-{k}": f"{SEG}: {a} {HMM_TABLE}"
-       for a in ("start", "trans", "emit") for k in ("str", "None", "bool dtype")},
-    **{f"segmenter_set_hmm-{a}-wrong shape": f"{SEG}: {a} {HMM_TABLE}" for a in ("trans", "emit")},
-    **{f"segmenter_set_hmm-{a}-{k}": HMM_FLOAT for a in ("start", "trans", "emit") for k in ("NaN", "positive")},
-    **{f"segmenter_set_hmm-emit_cp-{k}": f"{SEG}: emit_cp {EMIT_CP}"
-       for k in ("str", "None", "float dtype", "integral floats", "bool dtype", "object dtype", "complex dtype",
-                 "uint64 dtype", "wrong ndim", "2**63 in a list", "-2**63-1 in a list", "2**64 in a list",
-                 "element -1", "element 4294967296", "element 4611686018427387904", "-1 in an int64 array",
-                 "bool in a list")},
-    "segmenter_set_hmm-emit_cp-element 1114112": f"{SEG}: emit_cp is not checked for code points "
-                                                 "(0x110000 is accepted)",
-    **{f"{fn}-mode-{k}": f"{SEG}: mode {PYARG_U}" for fn in ("cut", "tokenize") for k in ("int", "None", "bytes")},
-    **{f"decode_utf8-data-{k}": f"{MATCH}: data {BYTES}" for k in ("str", "None")},
-    **{f"{fn}-{a}-{k}": f"{MATCH}: {a} {PYARG_P}"
-       for fn, a in [("decode_utf8", "final"), ("matcher_new", "fold"), ("find", "overlapping")]
-       for k in ("str", "int", "None", "array")},
-}
+XFAIL: dict[str, str] = {}
 for case in CASES:
     case.xfail = XFAIL.pop(case.id, case.xfail)
 assert not XFAIL, f"xfail marks for no case: {sorted(XFAIL)}"
@@ -803,7 +770,7 @@ def test_the_baseline_call_works(fn):
     assert same(result, call(fn, BASELINES[fn]()))  # and is repeatable
 
 
-@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")  # complex emit_cp, an xfail
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")  # complex emit_cp
 @pytest.mark.parametrize("case", params([c for c in CASES if c.exc is not None]))
 def test_a_bad_argument_raises_and_names_it(case: Case):
     arguments = case.arguments()

@@ -449,6 +449,16 @@ int qc_flag_arg(PyObject *obj, const char *name, int *out)
     return -1;
 }
 
+int qc_bytes_arg(PyObject *obj, const char *name, Py_buffer *view)
+{
+    if (PyUnicode_Check(obj) || !PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be bytes (or another bytes-like object), got %.200s",
+                     name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    return PyObject_GetBuffer(obj, view, PyBUF_SIMPLE);
+}
+
 PyObject *qc_raise(qc_status status, const qc_errinfo *err, const char *func)
 {
     if (PyErr_Occurred())

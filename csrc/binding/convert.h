@@ -138,6 +138,11 @@ int qc_uint64_arg(PyObject *obj, const char *name, unsigned long long *out);
 int qc_double_arg(PyObject *obj, const char *name, double *out);
 int qc_flag_arg(PyObject *obj, const char *name, int *out);
 
+/* A bytes-like argument (bytes, bytearray, memoryview; not a str) into
+   *view, which the caller releases with PyBuffer_Release; 0, or -1 with a
+   TypeError naming the argument. */
+int qc_bytes_arg(PyObject *obj, const char *name, Py_buffer *view);
+
 /* Reads a non-negative Py_ssize_t, or -1 with an exception naming `name`
    (qc_ssize_arg with lo 0). */
 Py_ssize_t qc_size_arg(PyObject *obj, const char *name);

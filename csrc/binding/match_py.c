@@ -27,12 +27,13 @@ static const qc_matcher *matcher_of(PyObject *obj)
 static PyObject *matcher_new(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *patterns_obj;
+    PyObject *patterns_obj, *fold_obj;
     int fold = 0;
     qc_textset ts = {0};
     qc_matcher *m = NULL;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "Op:matcher_new", &patterns_obj, &fold))
+    if (!PyArg_ParseTuple(args, "OO:matcher_new", &patterns_obj, &fold_obj) ||
+        qc_flag_arg(fold_obj, "fold", &fold) < 0)
         return NULL;
     if (!PyList_Check(patterns_obj) && !PyTuple_Check(patterns_obj)) {
         PyErr_Format(PyExc_TypeError, "patterns must be a list of str, got %.200s",
@@ -86,20 +87,20 @@ static PyObject *matcher_info(PyObject *module, PyObject *cap)
 static PyObject *find(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap, *texts, *max_obj;
+    PyObject *cap, *texts, *overlapping_obj, *max_obj;
     int overlapping = 1;
     qc_textset ts = {0};
     qc_matches out = {0};
     PyObject *result = NULL, *cols[4] = {NULL, NULL, NULL, NULL};
-    if (!PyArg_ParseTuple(args, "OOpO:find", &cap, &texts, &overlapping, &max_obj))
+    if (!PyArg_ParseTuple(args, "OOOO:find", &cap, &texts, &overlapping_obj, &max_obj))
         return NULL;
     const qc_matcher *m = matcher_of(cap);
-    if (m == NULL)
+    if (m == NULL || qc_flag_arg(overlapping_obj, "overlapping", &overlapping) < 0)
         return NULL;
     size_t max_matches = SIZE_MAX;
     if (max_obj != Py_None) {
-        Py_ssize_t bound = qc_size_arg(max_obj, "max_matches");
-        if (bound < 0)
+        Py_ssize_t bound;
+        if (qc_ssize_arg(max_obj, "max_matches", 0, &bound) < 0)
             return NULL;
         max_matches = (size_t)bound;
     }
@@ -193,10 +194,12 @@ finally:
 static PyObject *decode_utf8(PyObject *module, PyObject *args)
 {
     (void)module;
+    PyObject *data_obj, *final_obj;
     Py_buffer data = {0};
     int final = 1;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "y*p:decode_utf8", &data, &final))
+    if (!PyArg_ParseTuple(args, "OO:decode_utf8", &data_obj, &final_obj) ||
+        qc_flag_arg(final_obj, "final", &final) < 0 || qc_bytes_arg(data_obj, "data", &data) < 0)
         return NULL;
     uint32_t *out = qc_malloc((size_t)data.len, sizeof *out);
     if (out == NULL) {

@@ -9,7 +9,6 @@
 #include "textarg.h"
 #include "qc/segment.h"
 
-#include <math.h>
 #include <string.h>
 
 /* The capsule's payload. readers counts the calls reading the segmenter,
@@ -118,10 +117,11 @@ static PyObject *segmenter_new(PyObject *module, PyObject *noargs)
 static PyObject *segmenter_load(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *cap;
+    PyObject *cap, *data_obj;
     Py_buffer data = {0};
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "Oy*:segmenter_load", &cap, &data))
+    if (!PyArg_ParseTuple(args, "OO:segmenter_load", &cap, &data_obj) ||
+        qc_bytes_arg(data_obj, "data", &data) < 0)
         return NULL;
     seg_handle *h = handle_of(cap);
     if (h == NULL || begin_write(h) < 0)
@@ -147,6 +147,18 @@ static PyObject *segmenter_load(PyObject *module, PyObject *args)
 finally:
     PyBuffer_Release(&data);
     return result;
+}
+
+/* A new tuple of a list's or tuple's items, or NULL with a TypeError naming
+   `name` (a str is not taken as its characters). */
+static PyObject *tuple_of(PyObject *obj, const char *name)
+{
+    if (!PyList_Check(obj) && !PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list or tuple of str, got %.200s", name,
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    return PySequence_Tuple(obj);
 }
 
 /* Optional str: NULL view pointer when obj is None. */
@@ -178,7 +190,7 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
     PyObject *cap, *words_obj, *freqs_obj, *tags_obj, *how_obj;
     PyObject *words = NULL, *tags = NULL, *result = NULL;
     PyArrayObject *freqs = NULL, *out = NULL;
-    if (!PyArg_ParseTuple(args, "OOOOU:segmenter_words", &cap, &words_obj,
+    if (!PyArg_ParseTuple(args, "OOOOO:segmenter_words", &cap, &words_obj,
                           &freqs_obj, &tags_obj, &how_obj))
         return NULL;
     int how;
@@ -188,7 +200,7 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
     seg_handle *h = handle_of(cap);
     if (h == NULL)
         return NULL;
-    words = PySequence_Tuple(words_obj);
+    words = tuple_of(words_obj, "words");
     if (words == NULL)
         goto finally;
     Py_ssize_t n = PyTuple_GET_SIZE(words);
@@ -196,7 +208,7 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
     if (freqs == NULL)
         goto finally;
     if (tags_obj != Py_None) {
-        tags = PySequence_Tuple(tags_obj);
+        tags = tuple_of(tags_obj, "tags");
         if (tags == NULL)
             goto finally;
         if (PyTuple_GET_SIZE(tags) != n) {
@@ -210,6 +222,13 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
         goto finally;
     const int64_t *f = PyArray_DATA(freqs);
     int64_t *set = PyArray_DATA(out);
+    for (Py_ssize_t i = 0; add && i < n; i++) {
+        if (f[i] < -1) {
+            PyErr_Format(PyExc_ValueError, "freqs[%zd] = %lld: a frequency is >= 0, or -1 "
+                         "for the one suggest_freq gives", i, (long long)f[i]);
+            goto finally;
+        }
+    }
     if (begin_write(h) < 0)
         goto finally;
     writing = 1;
@@ -259,11 +278,15 @@ static PyObject *segmenter_suggest(PyObject *module, PyObject *args)
     PyObject *cap, *word, *parts_obj;
     PyArrayObject *parts = NULL;
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "OUO:segmenter_suggest", &cap, &word, &parts_obj))
+    if (!PyArg_ParseTuple(args, "OOO:segmenter_suggest", &cap, &word, &parts_obj))
         return NULL;
     seg_handle *h = handle_of(cap);
     if (h == NULL)
         return NULL;
+    if (!PyUnicode_Check(word)) {
+        PyErr_Format(PyExc_TypeError, "word must be str, got %.200s", Py_TYPE(word)->tp_name);
+        return NULL;
+    }
     if (parts_obj != Py_None) {
         parts = qc_int64_vector(parts_obj, "part_end", -1);
         if (parts == NULL)
@@ -300,7 +323,7 @@ static PyObject *segmenter_lookup(PyObject *module, PyObject *args)
     seg_handle *h = handle_of(cap);
     if (h == NULL)
         return NULL;
-    words = PySequence_Tuple(words_obj);
+    words = tuple_of(words_obj, "words");
     if (words == NULL)
         return NULL;
     npy_intp n = PyTuple_GET_SIZE(words);
@@ -361,15 +384,26 @@ static PyObject *segmenter_info(PyObject *module, PyObject *cap)
                          has_hmm ? Py_True : Py_False, tags);
 }
 
-/* A NaN anywhere in a, or NULL with ValueError naming `name`. */
-static int refuse_nan(PyArrayObject *a, const char *name)
+/* 0, or -1 with ValueError naming `name` and the element: log probabilities
+   are <= 0 (-inf for what never happens); NaN is none. */
+static int check_log_probabilities(PyArrayObject *a, const char *name)
 {
     const double *v = PyArray_DATA(a);
+    npy_intp columns = PyArray_NDIM(a) == 2 ? PyArray_DIM(a, 1) : 1;
     for (npy_intp k = 0; k < PyArray_SIZE(a); k++) {
-        if (isnan(v[k])) {
-            PyErr_Format(PyExc_ValueError, "%s holds NaN at flat position %zd; give "
-                         "log probabilities (-inf or %g for impossible)",
-                         name, (Py_ssize_t)k, -3.14e100);
+        if (!(v[k] <= 0.0)) {
+            PyObject *value = PyFloat_FromDouble(v[k]);
+            if (value == NULL)
+                return -1;
+            if (PyArray_NDIM(a) == 2)
+                PyErr_Format(PyExc_ValueError, "%s[%zd, %zd] = %R: a log probability is <= 0 "
+                             "(-inf, or %g as jieba writes it, for impossible)", name,
+                             (Py_ssize_t)(k / columns), (Py_ssize_t)(k % columns), value, -3.14e100);
+            else
+                PyErr_Format(PyExc_ValueError, "%s[%zd] = %R: a log probability is <= 0 "
+                             "(-inf, or %g as jieba writes it, for impossible)", name,
+                             (Py_ssize_t)k, value, -3.14e100);
+            Py_DECREF(value);
             return -1;
         }
     }
@@ -404,8 +438,8 @@ static PyObject *segmenter_set_hmm(PyObject *module, PyObject *args)
                         "emit_cp (n,) and emit (n, 4), states in order B, E, M, S");
         goto finally;
     }
-    if (refuse_nan(start, "start") < 0 || refuse_nan(trans, "trans") < 0 ||
-        refuse_nan(emit, "emit") < 0)
+    if (check_log_probabilities(start, "start") < 0 || check_log_probabilities(trans, "trans") < 0 ||
+        check_log_probabilities(emit, "emit") < 0)
         goto finally;
     cp32 = qc_malloc((size_t)n, sizeof *cp32);
     if (cp32 == NULL && n > 0) {
@@ -516,7 +550,7 @@ static PyObject *segment_cut(PyObject *module, PyObject *args)
     qc_spans spans = {0};
     int64_t *ids = NULL;
     PyObject *list = NULL, *words = NULL;
-    if (!PyArg_ParseTuple(args, "OOU:cut", &cap, &text, &mode_obj))
+    if (!PyArg_ParseTuple(args, "OOO:cut", &cap, &text, &mode_obj))
         return NULL;
     int mode;
     seg_handle *h = handle_of(cap);
@@ -558,7 +592,7 @@ static PyObject *segment_tokenize(PyObject *module, PyObject *args)
     int64_t *indptr = NULL, *ids = NULL;
     PyObject *result = NULL, *a_indptr = NULL, *a_ids = NULL, *a_start = NULL;
     PyObject *a_end = NULL, *words = NULL;
-    if (!PyArg_ParseTuple(args, "OOU:tokenize", &cap, &texts, &mode_obj))
+    if (!PyArg_ParseTuple(args, "OOO:tokenize", &cap, &texts, &mode_obj))
         return NULL;
     int mode;
     seg_handle *h = handle_of(cap);
