@@ -891,3 +891,18 @@ def test_an_integer_past_int64_is_an_overflow_naming_the_element(value):
     # before: a TypeError about dtype float64 or object, or numpy's message
     with pytest.raises(OverflowError, match=rf"start\[1\] = {value} does not fit in int64"):
         _core.slices("abc", [0, 0], [0, value], [1, 1])
+
+
+def test_huge_multiplicities_tally_as_their_share():
+    """Multiplicities whose integer sums would pass int64 (found by the
+    agreement fuzz harness: signed overflow in the fast tally) are tallied
+    in doubles: every unit 2**61 times gives the coefficients of every unit
+    once for the coefficients that are ratios of the tally's sums (alpha's
+    small-sample correction does depend on the number of values)."""
+    once = _core.agree_tally(RATINGS, 3)
+    many = _core.agree_tally(RATINGS, 3, multiplicity=np.full(len(RATINGS), 2**61))
+    assert many["pairs"] == once["pairs"] * 2**61
+    for method in ("percent", "fleiss", "gwet"):
+        a = _core.agree_coefficient(once, method)
+        b = _core.agree_coefficient(many, method)
+        assert b == pytest.approx(a, rel=1e-12, nan_ok=True), method

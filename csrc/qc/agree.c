@@ -353,6 +353,24 @@ static qc_status tally_scattered(const qc_ratings *r, const int64_t *multiplicit
     return QC_OK;
 }
 
+/* Whether the fast tally's integer sums cannot overflow: each unit adds at
+   most n_coders^2 pairs, times its multiplicity. Multiplicities that large
+   (a caller's, not a bootstrap's) take the tally in doubles instead. */
+static int sums_fit_int64(const qc_ratings *r, const int64_t *multiplicity)
+{
+    const uint64_t coders = r->n_coders > 0 ? r->n_coders : 1;
+    if (coders > UINT32_MAX)
+        return 0;
+    const uint64_t limit = (uint64_t)INT64_MAX / (coders * coders);
+    uint64_t total = 0;
+    for (size_t u = 0; u < r->n_units; u++) {
+        total += multiplicity != NULL ? (uint64_t)multiplicity[u] : 1; /* each < 2^63 */
+        if (total > limit)
+            return 0;
+    }
+    return 1;
+}
+
 static qc_status tally_units_fast(const qc_ratings *r, const int64_t *multiplicity,
                                   qc_agree_tally *t, qc_errinfo *err)
 {
@@ -484,7 +502,7 @@ qc_status qc_agree_tally_add(const qc_ratings *ratings, const double *weights,
                            0, "must be >= 0");
     }
     if (weights == NULL && (tally->parts & QC_TALLY_ALL) == 0 &&
-        ratings->n_cats <= FAST_CATS)
+        ratings->n_cats <= FAST_CATS && sums_fit_int64(ratings, multiplicity))
         return tally_units_fast(ratings, multiplicity, tally, err);
     double *count = qc_calloc(ratings->n_cats, sizeof *count);
     size_t *seen = qc_malloc(ratings->n_coders, sizeof *seen);
