@@ -993,3 +993,22 @@ def test_code_ids_that_are_not_guids_are_repaired_and_their_sets_kept(tmp_path):
     back = qc.io.read_qdc(written)
     assert back.codes["guid"].tolist() == codebook.codes["guid"].tolist()
     assert back.members.equals(codebook.members) and "Ecology" in set(codebook.members["code"])
+
+
+def test_coding_user_and_source_ids_that_are_not_guids_are_repaired(tmp_path):
+    """Found by fuzzing read_qdpx: ids a reader accepted and write_qdpx then
+    refused. Each kind gets GUIDs derived from the old ids (the same id, the
+    same GUID, so a coding still names its user), with a warning per kind."""
+    body = (USERS + CODES + source("t.txt", selection("sel1", 0, 3) + selection("sel2", 4, 7, user="u2")))
+    body = (body.replace(G["u1"], "ann").replace(G["s1"], "source-1")
+            .replace(G[f"cod{abs(hash(('sel1', 'c2', 0))) % 400}"], "coding-1"))
+    path = build(tmp_path / "ids.qdpx", body, members={"Sources/t.txt": "Ten chars!"})
+    project, caught = read_quietly(path)
+    messages = " ".join(str(w.message) for w in caught if issubclass(w.category, qdpx.QdpxWarning))
+    for kind in ("source(s) have ids that are not GUIDs", "coding id(s) are not GUIDs",
+                 "user id(s) are not GUIDs"):
+        assert kind in messages, messages
+    assert set(project.codings["coder"]) == {"Ann", "Bo"}  # the repaired user id still names Ann
+    back, caught = read_quietly(qc.write_qdpx(project, tmp_path / "again.qdpx"))
+    assert not [w for w in caught if issubclass(w.category, qdpx.QdpxWarning)]
+    assert back.equals(project)
