@@ -1,6 +1,7 @@
 """Writers and readers on one Segmenter and one Matcher from several threads.
 
-The contract (docs/guide/text.md, "Threads"): calls that read a Segmenter
+The contract (docs/guide/text.md, "Sharing a Segmenter or a Matcher between
+threads"): calls that read a Segmenter
 (cut, tokenize, lookups) run in parallel; a call that changes its dictionary
 needs it to itself, and a change that would overlap a read, or a read that
 would overlap a change, raises RuntimeError instead of racing it. A Matcher
@@ -58,6 +59,19 @@ def segmenter_bytes() -> bytes:
     words = jieba_words().head(20_000)
     lines = (words["word"] + " " + words["freq"].astype(str)).tolist()
     return ("\n".join(lines) + "\n").encode()
+
+
+def _wait_until_refused(call, seconds: float = 10.0) -> RuntimeError:
+    """Calls `call` until it raises RuntimeError (another thread holds the
+    segmenter inside C) and returns that error; fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            call()
+        except RuntimeError as exc:
+            return exc
+        time.sleep(0.001)
+    pytest.fail("the other thread never held the segmenter")
 
 
 def _run(workers) -> None:
@@ -158,7 +172,8 @@ def test_a_writer_claims_the_segmenter_after_converting_its_arguments(segmenter_
         def __iter__(self):
             reader.start()
             reading.wait(5)
-            time.sleep(0.1)  # the reader is inside the C call, without the GIL
+            _wait_until_refused(lambda: _core.segmenter_words(
+                seg._seg, [], np.array([], np.int64), None, "put"))  # the reader is inside C
             return super().__iter__()
 
     with pytest.raises(RuntimeError, match="is segmenting in another thread"):
@@ -186,10 +201,9 @@ def test_a_read_during_a_long_change_is_refused(texts):
     loader = threading.Thread(target=load)
     loader.start()
     loading.wait(5)
-    time.sleep(0.1)  # the loader is inside the C call, without the GIL
-    with pytest.raises(RuntimeError, match=READ_REFUSED):
-        seg.cut(texts[0], hmm=False)
+    refused = _wait_until_refused(lambda: seg.cut(texts[0], hmm=False))
     loader.join()
+    assert READ_REFUSED in str(refused)
     assert seg.frequencies(words[-1])["freq"].tolist() == [1]
 
 

@@ -20,8 +20,6 @@ FUZZ = Path(__file__).parent / "fuzz"
 sys.path.insert(0, str(FUZZ / "python"))
 import harnesses  # noqa: E402
 
-pytest.importorskip("docx")  # the documents target's DOCX seed
-
 REGRESSIONS = sorted((FUZZ / "regressions").glob("py_*/*"))
 
 

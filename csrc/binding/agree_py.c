@@ -364,7 +364,18 @@ static PyObject *alpha_bootstrap(PyObject *module, PyObject *args,
     /* -1: the tally's pairs, which the kernel checks against the
        coincidences before it draws (a whole number, or refused there) */
     double pairs = tally.pairs;
-    size_t n_draws = draws >= 0 ? (size_t)draws : pairs >= 0 && pairs < 0x1p64 ? (size_t)pairs : 0;
+    if (draws < 0 && !(pairs <= 0x1p53)) {
+        /* past 2^53 a count of pairs is no longer exact as a double, and
+           drawing that many per replicate would never end anyway */
+        PyObject *shown = PyFloat_FromDouble(pairs);
+        if (shown != NULL) {
+            PyErr_Format(PyExc_ValueError, "alpha_bootstrap: tally.pairs[0] = %R: more than "
+                         "2**53 pairs to draw per replicate; pass draws= to draw fewer", shown);
+            Py_DECREF(shown);
+        }
+        goto finally;
+    }
+    size_t n_draws = draws >= 0 ? (size_t)draws : pairs >= 0 ? (size_t)pairs : 0;
     npy_intp dim = n_boot;
     out = (PyArrayObject *)PyArray_SimpleNew(1, &dim, NPY_FLOAT64);
     if (out == NULL)

@@ -212,7 +212,8 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
         if (tags == NULL)
             goto finally;
         if (PyTuple_GET_SIZE(tags) != n) {
-            PyErr_Format(PyExc_ValueError, "tags must have length %zd", n);
+            PyErr_Format(PyExc_ValueError, "tags must have length %zd (one per word), got %zd",
+                         n, PyTuple_GET_SIZE(tags));
             goto finally;
         }
     }
@@ -222,30 +223,44 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
         goto finally;
     const int64_t *f = PyArray_DATA(freqs);
     int64_t *set = PyArray_DATA(out);
-    for (Py_ssize_t i = 0; add && i < n; i++) {
-        if (f[i] < -1) {
-            PyErr_Format(PyExc_ValueError, "freqs[%zd] = %lld: a frequency is >= 0, or -1 "
-                         "for the one suggest_freq gives", i, (long long)f[i]);
+    /* every word, tag and frequency is checked before the first is added, so
+       that a refused batch adds none of its words */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = PyTuple_GET_ITEM(words, i);
+        qc_str tag_view;
+        const qc_str *tag = NULL;
+        if (!PyUnicode_Check(w)) {
+            PyErr_Format(PyExc_TypeError, "words[%zd] must be str, got %.200s",
+                         i, Py_TYPE(w)->tp_name);
             goto finally;
         }
+        if (PyUnicode_GET_LENGTH(w) == 0) {
+            PyErr_Format(PyExc_ValueError, "words[%zd] is empty; a word has at least one "
+                         "character", i);
+            goto finally;
+        }
+        if (f[i] < (add ? -1 : 0)) {
+            PyErr_Format(PyExc_ValueError, add ? "freqs[%zd] = %lld: a frequency is >= 0, or -1 "
+                                                 "for the one suggest_freq gives"
+                                               : "freqs[%zd] = %lld: a frequency is >= 0",
+                         i, (long long)f[i]);
+            goto finally;
+        }
+        if (tags != NULL &&
+            optional_str(PyTuple_GET_ITEM(tags, i), "tags", i, &tag_view, &tag) < 0)
+            goto finally;
     }
     if (begin_write(h) < 0)
         goto finally;
     writing = 1;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *w = PyTuple_GET_ITEM(words, i);
-        if (!PyUnicode_Check(w)) {
-            PyErr_Format(PyExc_TypeError, "words[%zd] must be str, got %.200s",
-                         i, Py_TYPE(w)->tp_name);
-            goto finally;
-        }
         qc_str word = {(int)PyUnicode_KIND(w), PyUnicode_DATA(w),
                        (size_t)PyUnicode_GET_LENGTH(w)};
         qc_str tag_view;
         const qc_str *tag = NULL;
-        if (tags != NULL &&
-            optional_str(PyTuple_GET_ITEM(tags, i), "tags", i, &tag_view, &tag) < 0)
-            goto finally;
+        if (tags != NULL)
+            (void)optional_str(PyTuple_GET_ITEM(tags, i), "tags", i, &tag_view, &tag);
         qc_errinfo err = {0};
         qc_status status;
         if (add) {
@@ -254,7 +269,7 @@ static PyObject *segmenter_words(PyObject *module, PyObject *args)
             status = qc_segmenter_put(h->seg, &word, f[i], tag, &err);
             set[i] = f[i];
         }
-        if (status != QC_OK) {
+        if (status != QC_OK) { /* out of memory or a total past int64: rare */
             err.index = (size_t)i;
             qc_raise(status, &err, add ? "add_word" : "segmenter_words");
             goto finally;

@@ -141,6 +141,8 @@ static int string_table(PyObject *list, const char *name, uint32_t **text,
     if (*text == NULL || *offsets == NULL) {
         qc_free(*text);
         qc_free(*offsets);
+        *text = NULL; /* the caller frees them too */
+        *offsets = NULL;
         Py_DECREF(seq);
         PyErr_NoMemory();
         return -1;

@@ -220,7 +220,7 @@ def read_excel(path: Union[str, Path]) -> Project:
     try:
         name, records = _schema(workbook, source, merged.get(SCHEMA))
         sheets = {t: Sheet(workbook, t, source, merged.get(t)) for t in TABLES}
-    except ValueError:
+    except (ValueError, MemoryError):
         raise
     except Exception as err:  # a damaged sheet is parsed only now (read_only): ParseError, KeyError ...
         raise ValueError(f"{source}: a sheet cannot be read ({type(err).__name__}: {err}); "

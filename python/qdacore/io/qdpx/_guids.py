@@ -100,8 +100,10 @@ def repair_references(columns: list, kind: str, where: str, report: Any) -> None
         if invalid.any():
             bad.extend(values[invalid].tolist())
             fixed = values.astype(object).copy()
-            fixed[invalid] = [stable_guid(f"repaired {kind}", v) for v in values[invalid]]
+            # derived from the id as references compare it (gkey), so they still meet
+            fixed[invalid] = [stable_guid(f"repaired {kind}", gkey(v)) for v in values[invalid]]
             table[name] = fixed
     if bad:
-        report.add(f"{where}: {len(set(bad))} {kind} id(s) are not GUIDs ({check.examples(bad)}); they got "
-                   "GUIDs derived from them, so the project can be written again")
+        distinct = list(dict.fromkeys(bad))
+        report.add(f"{where}: {len(distinct)} {kind} id(s) are not GUIDs ({check.examples(distinct)}); they "
+                   "got GUIDs derived from them, so the project can be written again")

@@ -194,7 +194,7 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
         _walk_text_source(el, "note", parsed, archive)
     if parsed.unplaced:
         report.add(f"{len(parsed.unplaced)} PlainTextSelection(s) have no whole-number startPosition and "
-                   "endPosition, so there is no text to place them on; they and their codings were not "
+                   "endPosition (of at most 15 digits), so there is no text to place them on; they and their codings were not "
                    f"imported: {'; '.join(parsed.unplaced[:SHOWN])}" + (" ..." if len(parsed.unplaced) > SHOWN else ""))
     if skipped:
         what = ", ".join(f"{n} {k}" for k, n in skipped.items() if k not in ("selections", "codings"))
@@ -213,7 +213,9 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
     return parsed
 
 
-_WHOLE = re.compile(r"\s*[-+]?[0-9]+\s*")  # a position as xs:integer reads it
+# a position as xs:integer writes it, of at most 15 digits: below 2**53, so the
+# float64 the positions are converted in holds it exactly (no text is longer)
+_WHOLE = re.compile(r"\s*[-+]?0*[0-9]{1,15}\s*")
 
 
 def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive) -> None:
