@@ -47,10 +47,15 @@ _COLOR_RE = re.compile(r"#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})")
 MAX_CODE_DEPTH = 10_000
 
 
-def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str] = None) -> pd.DataFrame:
+def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str], report: Report,
+                where: str) -> tuple[pd.DataFrame, dict]:
     """The rows of ``codebook.codes`` from a ``Codes`` element (None: no codes);
     with ``hierarchy`` (a separator such as ``"::"``), top-level codes named
-    ``Parent::Child`` become children of ``Parent`` (see :func:`_nest`)."""
+    ``Parent::Child`` become children of ``Parent`` (see :func:`_nest`).
+    Repeated or malformed GUIDs are repaired first (:func:`repair_guids`, its
+    warning to ``report``), so that ids made from GUIDs are made from the ones
+    written back; returns the codes and the {GUID key: code id} that
+    references resolve by, the old keys of malformed GUIDs included."""
     rows: list = []
     depth: list[int] = []
     stack: list[tuple[ET.Element, Optional[int]]] = (
@@ -76,6 +81,9 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str
         stack.extend((c, me) for c in reversed(el.findall(qname("Code", ns))))
     if hierarchy:
         _nest(rows, hierarchy)
+    repaired, renamed = repair_guids(pd.Series([r["guid"] for r in rows], dtype=object), "code", where, report)
+    for r, guid in zip(rows, repaired):
+        r["guid"] = guid
     names = [r["name"] for r in rows]
     # a code's path names it only where its name does not (empty or repeated);
     # paths are made for those codes alone, as a path costs its depth
@@ -97,7 +105,9 @@ def parse_codes(codes_el: Optional[ET.Element], ns: str, hierarchy: Optional[str
         if col in ("color", "note_refs") and not any(v is not None for v in values):
             continue
         codes[col] = pd.Series(values, dtype=bool if col == "is_codable" and None not in values else object)
-    return codes
+    code_of = codes_by_guid(codes)
+    code_of.update({old: code_of[gkey(new)] for old, new in renamed.items()})
+    return codes, code_of
 
 
 def _path(rows: list, k: Optional[int]) -> tuple[str, ...]:
@@ -169,18 +179,6 @@ def check_hierarchy(hierarchy: Optional[str]) -> Optional[str]:
 def codes_by_guid(codes: pd.DataFrame) -> dict:
     """{GUID key: code id} of the parsed codes."""
     return dict(zip(codes["guid"].map(gkey), codes["code"])) if len(codes) else {}
-
-
-def with_repaired_guids(codes: pd.DataFrame, report: Report, where: str) -> dict:
-    """Repeated or malformed code GUIDs replaced in ``codes`` (see
-    :func:`repair_guids`); the {GUID key: code id} that references resolve by,
-    the old keys of malformed GUIDs included."""
-    if not len(codes):
-        return {}
-    codes["guid"], renamed = repair_guids(codes["guid"], "code", where, report)
-    code_of = codes_by_guid(codes)
-    code_of.update({old: code_of[gkey(new)] for old, new in renamed.items()})
-    return code_of
 
 
 def _split_set_name(name: str, has_codes: bool, has_other: bool) -> tuple[str, str]:
@@ -334,8 +332,8 @@ def read_qdc(path: Union[str, Path], *, hierarchy: Optional[str] = None,
     root = parse_xml(read_capped(path, member_limit(max_member_bytes)), path.name)
     check_root(root, CODEBOOK_NS, "CodeBook", path.name)
     report = Report()
-    codes = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, check_hierarchy(hierarchy))
-    code_of = with_repaired_guids(codes, report, f"{path.name}: Codes")
+    codes, code_of = parse_codes(root.find(qname("Codes", CODEBOOK_NS)), CODEBOOK_NS, check_hierarchy(hierarchy),
+                                 report, f"{path.name}: Codes")
     groups, members, _ = parse_sets(root.findall(f"{qname('Sets', CODEBOOK_NS)}/{qname('Set', CODEBOOK_NS)}"),
                                     CODEBOOK_NS, code_of, report, "guid")
     repair_references([(groups, "guid")], "set", path.name, report)

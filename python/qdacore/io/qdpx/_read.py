@@ -21,7 +21,6 @@ from ._codebook import (
     make_codebook,
     parse_codes,
     parse_sets,
-    with_repaired_guids,
 )
 from ._guids import GUID_RE, gkey, repair_guids, repair_references, stable_guid, unique_ids
 from ._like import adopt
@@ -136,8 +135,8 @@ def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Option
     users = {}
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
         users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
-    codes = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy)
-    code_of = with_repaired_guids(codes, report, f"{path.name}: CodeBook")
+    codes, code_of = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy, report,
+                                 f"{path.name}: CodeBook")
     parsed = _walk(root, archive, report)
     docs = _documents(parsed, report, path.name)
     items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
