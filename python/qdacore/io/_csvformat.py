@@ -90,7 +90,12 @@ def _convert(raw: pd.Series, record: dict[str, Any], where: str) -> pd.Series:
             raise ValueError(f"{where}: values {sorted(unknown)[:5]!r} are not among the recorded categories")
         categories = pd.CategoricalDtype(inner.tolist(), ordered=record["ordered"])
         return pd.Series(pd.Categorical(raw.map(lookup), dtype=categories), name=raw.name)
-    dtype = pd.api.types.pandas_dtype(name)
+    try:
+        dtype = pd.api.types.pandas_dtype(name)
+    except MemoryError:
+        raise
+    except Exception:  # numpy parses some names as code ("f8, (1+"): any error, not only TypeError
+        raise ValueError(f"{where}: dtype {name!r} is not a dtype qdacore writes") from None
     if isinstance(dtype, (pd.SparseDtype, pd.PeriodDtype, pd.IntervalDtype)) or dtype.kind in "cmV":
         raise ValueError(f"{where}: dtype {name!r} is not one qdacore writes")
     if "empty" in record:
