@@ -381,23 +381,15 @@ int qc_uint64_arg(PyObject *obj, const char *name, unsigned long long *out)
     PyObject *n = int_object(obj, name);
     if (n == NULL)
         return -1;
-    int overflow;
-    long long v = PyLong_AsLongLongAndOverflow(n, &overflow);
-    if (v == -1 && PyErr_Occurred()) {
-        Py_DECREF(n);
-        return -1;
-    }
-    if (overflow < 0 || (overflow == 0 && v < 0)) {
-        PyErr_Format(PyExc_ValueError, "%s must be >= 0, got %S", name, n);
-    } else {
-        unsigned long long u = PyLong_AsUnsignedLongLong(n);
-        if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+    unsigned long long u = PyLong_AsUnsignedLongLong(n); /* OverflowError below 0 too */
+    if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
             PyErr_Clear();
-            PyErr_Format(PyExc_ValueError, "%s must be <= %llu, got %S", name,
+            PyErr_Format(PyExc_ValueError, "%s must be >= 0 and <= %llu, got %S", name,
                          (unsigned long long)UINT64_MAX, n);
-        } else {
-            *out = u;
         }
+    } else {
+        *out = u;
     }
     Py_DECREF(n);
     return PyErr_Occurred() ? -1 : 0;
