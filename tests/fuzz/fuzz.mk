@@ -46,23 +46,25 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/fuzz_common.h $(FUZZ_CORE
 
 fuzz-build: $(FUZZ_BINS)
 
-# Exits 0 when $(FUZZ_CC) links a libFuzzer target, installing the Debian
-# packages first if it does not (as `sysdeps` does); 1 when it still cannot.
+# Shell code that succeeds when $(FUZZ_CC) links a libFuzzer target,
+# installing the Debian packages first if it does not (as `sysdeps` does),
+# and fails, saying why, when it still cannot.
 FUZZ_PROBE = mkdir -p $(FUZZ_BUILD) && \
   printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' \
   | $(FUZZ_CC) -x c -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $(FUZZ_BUILD)/probe - >/dev/null 2>&1
+FUZZ_ENSURE_TOOLCHAIN = ( $(FUZZ_PROBE) ) || { \
+  missing=""; for p in $(FUZZ_APT_PACKAGES); do \
+    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+  if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
+    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi; \
+  ( $(FUZZ_PROBE) ) || { echo "$(FUZZ_CC) cannot link a libFuzzer target" \
+    "(apt-get install $(FUZZ_APT_PACKAGES) failed or did not help)"; false; }; }
+
 fuzz-toolchain:
-	@if ! ( $(FUZZ_PROBE) ); then \
-	  missing=""; for p in $(FUZZ_APT_PACKAGES); do \
-	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	  if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
-	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi; \
-	  ( $(FUZZ_PROBE) ) || { echo "$(FUZZ_CC) cannot link a libFuzzer target" \
-	    "(apt-get install $(FUZZ_APT_PACKAGES) failed or did not help)"; exit 1; }; \
-	fi
+	@$(FUZZ_ENSURE_TOOLCHAIN)
 
 fuzz-smoke:
-	@if ! $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-toolchain; then \
+	@if ! { $(FUZZ_ENSURE_TOOLCHAIN); }; then \
 	  echo "fuzz-smoke: skipped: no clang with libFuzzer (packages: $(FUZZ_APT_PACKAGES))"; \
 	  exit 0; fi; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-build || exit 1; \
