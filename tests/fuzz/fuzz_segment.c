@@ -22,7 +22,10 @@
  *    frequency, a run of ASCII letters and digits, or "\r\n" (jieba's
  *    cut(HMM=False));
  *  - cutting a text at qc_segment_safe_prefix and segmenting both parts
- *    gives the same tokens as segmenting it whole, in every mode.
+ *    gives the same tokens as segmenting it whole, in every mode;
+ *  - qc_segmenter_suggest over segments refuses part ends that do not rise
+ *    to the word's length, and otherwise gives a frequency between 0 and
+ *    the word's own.
  * An input may make one allocation fail; the segmenter is then still used,
  * and only the invariants of calls that succeed are checked.
  */
@@ -241,6 +244,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
     uint16_t cuts[MAX_TEXTS];
     for (size_t t = 0; t < MAX_TEXTS; t++)
         cuts[t] = fz_u16(&in);
+    /* flag 0x80: the word's suggested frequency as segments (part ends) */
+    int64_t part_end[4];
+    size_t n_parts = 0;
+    if (flags & 0x80) {
+        n_parts = 1 + fz_u8(&in) % 4;
+        for (size_t i = 0; i < n_parts; i++)
+            part_end[i] = (int8_t)fz_u8(&in);
+    }
     size_t rest_len;
     const uint8_t *rest = fz_bytes(&in, SIZE_MAX, &rest_len);
 
@@ -329,6 +340,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
             int32_t tag;
             qc_segmenter_lookup(seg, &word, &got, &tag);
             FZ_CHECK(got == set);
+        }
+    }
+
+    if (n_parts > 0 && n_cps > 0) {
+        size_t a = word_at % n_cps, b = a + word_len < n_cps ? a + word_len : n_cps;
+        qc_str word = fz_slice(&all, a, b);
+        int valid = 1;
+        for (size_t i = 0; i < n_parts; i++)
+            valid &= part_end[i] >= (i ? part_end[i - 1] : 0) && part_end[i] <= (int64_t)word.len;
+        valid &= part_end[n_parts - 1] == (int64_t)word.len;
+        int64_t freq = -2, known;
+        int32_t tag;
+        status = qc_segmenter_suggest(seg, &word, part_end, n_parts, &freq, &err);
+        if (qc_segmenter_total(seg) <= 0) {
+            FZ_CHECK(status == QC_EINVAL && strcmp(err.arg, "total") == 0);
+        } else if (!valid) {
+            FZ_CHECK(status == QC_EINVAL && strcmp(err.arg, "part_end") == 0);
+        } else {
+            /* min(the segments' joint frequency, FREQ.get(word, 0)) */
+            FZ_CHECK(status == QC_OK);
+            qc_segmenter_lookup(seg, &word, &known, &tag);
+            FZ_CHECK(freq >= 0 && freq <= (known > 0 ? known : 0));
         }
     }
 
