@@ -16,9 +16,9 @@ ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file
 
 .PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind fuzz-py clean
 
-## make test: Check suites for the C core, the static checks, pytest (with doctests,
-## notebooks and stubtest), then the docs build.
-test: deps test-c lint test-py docs
+## make test: Check suites for the C core, the libFuzzer harnesses' replay and smoke runs,
+## the static checks, pytest (with doctests, notebooks and stubtest), then the docs build.
+test: deps test-c fuzz-smoke lint test-py docs
 
 ## make lint: ruff, mypy on the package, and the import-linter contracts of pyproject.toml
 ## (the layers of ../shared/DESIGN.md, no import cycle).
@@ -121,6 +121,9 @@ fuzz-py: pydeps
 
 test-py:
 	$(PYTHON) -m pytest
+
+# make fuzz, make fuzz-smoke: the libFuzzer harnesses of the C core (tests/fuzz/fuzz.mk)
+include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf build tests/c/build docs/_build docs/api demo-output python/qdacore/*.so

@@ -124,6 +124,20 @@ static double number(fz_input *in, int raw)
 
 /* Bootstraps twice with one seed: the status, and the replicates (bit for
    bit) must repeat. */
+/* Category values the interval and ratio metrics refuse: none, one that is
+   not finite, or (ratio) a negative one. */
+static int bad_category_values(qc_metric metric, const double *values, size_t n_cats)
+{
+    if (metric != QC_METRIC_INTERVAL && metric != QC_METRIC_RATIO)
+        return 0;
+    if (values == NULL)
+        return 1;
+    for (size_t k = 0; k < n_cats; k++)
+        if (!isfinite(values[k]) || (metric == QC_METRIC_RATIO && values[k] < 0))
+            return 1;
+    return 0;
+}
+
 static qc_status bootstrap_twice(const context *ctx, int alpha, const qc_ratings *r,
                                  const qc_agree_tally *t, const double *w, qc_agree_method method,
                                  qc_metric metric, const double *values, size_t draws,
@@ -276,11 +290,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
         return 0;
     }
     t.parts = parts;
+    size_t first_wild = SIZE_MAX; /* weights must be finite */
+    for (size_t i = 0; w != NULL && i < n_cats * n_cats && first_wild == SIZE_MAX; i++)
+        if (!isfinite(w[i]))
+            first_wild = i;
     status = qc_agree_tally_add(&r, w, mult, &t, &err);
     if (n_cats == 0) {
         FZ_CHECK(status == QC_EINVAL && strcmp(err.arg, "n_cats") == 0);
+    } else if (first_wild != SIZE_MAX) {
+        FZ_CHECK(status == QC_EINVAL && strcmp(err.arg, "weights") == 0 && err.index == first_wild);
+        qc_agree_tally_free(&t);
+        fz_disarm_alloc_failure();
+        return 0;
     } else if (first_neg != SIZE_MAX) {
-        FZ_CHECK(status == QC_EINDEX && strcmp(err.arg, "multiplicity") == 0 &&
+        FZ_CHECK(status == QC_EINVAL && strcmp(err.arg, "multiplicity") == 0 &&
                  err.index == first_neg);
     } else if (first_bad != SIZE_MAX) {
         /* the first bad value of a unit the pass reads (a unit of
@@ -288,7 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
         FZ_CHECK(status == QC_EINDEX || (ctx.armed && status == QC_ENOMEM) ||
                  (status == QC_OK && mult != NULL));
         if (status == QC_EINDEX)
-            FZ_CHECK(strcmp(err.arg, "value") == 0 && err.index >= first_bad &&
+            FZ_CHECK(strcmp(err.arg, "values") == 0 && err.index >= first_bad &&
                      err.index < n_units * n_coders &&
                      (value[err.index] < -1 || value[err.index] >= (int64_t)n_cats));
         if (status == QC_OK) /* every bad value sits in a unit counted 0 times */
@@ -327,15 +350,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
                                                      : 0;
         int bad_method = (int)method > QC_AGREE_ALPHA;
         int bad_metric = method == QC_AGREE_ALPHA &&
-                         ((int)metric > QC_METRIC_RATIO ||
-                          ((metric == QC_METRIC_INTERVAL || metric == QC_METRIC_RATIO) && !values));
+                         ((int)metric > QC_METRIC_RATIO || bad_category_values(metric, values, n_cats));
         if (bad_method || bad_metric || (parts & needs) != needs) {
             FZ_CHECK(status == QC_EINVAL);
             const char *named = bad_method                     ? "method"
                                 : !bad_metric                  ? "tally"
                                 : (int)metric > QC_METRIC_RATIO ? "metric"
-                                                               : "values";
+                                                               : "category_values";
             FZ_CHECK(strcmp(err.arg, named) == 0);
+        } else if (!tame && status == QC_EINVAL) {
+            /* raw weights or huge multiplicities can make sums that are not
+               finite, which the tally check refuses */
+            FZ_CHECK(strncmp(err.arg, "tally.", 6) == 0);
         } else {
             FZ_CHECK_STATUS(status, FZ_ST(QC_OK) | (ctx.armed ? FZ_ST(QC_ENOMEM) : 0));
         }
@@ -362,9 +388,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
             for (size_t b = 0; b < n_boot; b++)
                 FZ_CHECK(isnan(out[b]) || out[b] <= 1 + 1e-9);
         int bad_alpha_metric = (int)metric > QC_METRIC_RATIO ||
-                               ((metric == QC_METRIC_INTERVAL || metric == QC_METRIC_RATIO) && !values);
+                               bad_category_values(metric, values, n_cats);
+        /* alpha's bootstrap draws from the coincidences, at most the tally's pairs */
+        int refused_draws = !(t.parts & QC_TALLY_COINCIDENCE) || (double)draws > t.pairs;
         status = bootstrap_twice(&ctx, 1, &r, &t, w, method, metric, values, draws, n_boot, seed, out);
-        if (bad_alpha_metric) {
+        if (bad_alpha_metric || refused_draws || (!tame && status == QC_EINVAL)) {
             FZ_CHECK(status == QC_EINVAL || (ctx.armed && status == QC_ENOMEM));
         } else {
             FZ_CHECK_STATUS(status, FZ_ST(QC_OK) | (ctx.armed ? FZ_ST(QC_ENOMEM) : 0));
