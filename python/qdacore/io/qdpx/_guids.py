@@ -84,7 +84,6 @@ def repair_guids(values: pd.Series, kind: str, where: str, report: Any) -> tuple
     return out, renamed
 
 
-
 def repair_references(columns: list, kind: str, where: str, report: Any) -> None:
     """Columns that hold GUIDs of one kind (a selection's: ``items.guid`` and
     ``codings.selection``), changed in place: a value that is no GUID gets a

@@ -192,9 +192,10 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
     for el in root.iterfind(f"{qname('Notes')}/{qname('Note')}"):
         _walk_text_source(el, "note", parsed, archive)
     if parsed.unplaced:
+        shown_unplaced = "; ".join(parsed.unplaced[:SHOWN]) + (" ..." if len(parsed.unplaced) > SHOWN else "")
         report.add(f"{len(parsed.unplaced)} PlainTextSelection(s) have no whole-number startPosition and "
-                   "endPosition (of at most 15 digits), so there is no text to place them on; they and their codings were not "
-                   f"imported: {'; '.join(parsed.unplaced[:SHOWN])}" + (" ..." if len(parsed.unplaced) > SHOWN else ""))
+                   "endPosition (of at most 15 digits), so there is no text to place them on; they and "
+                   f"their codings were not imported: {shown_unplaced}")
     if skipped:
         what = ", ".join(f"{n} {k}" for k, n in skipped.items() if k not in ("selections", "codings"))
         report.add(f"{what} with {skipped.get('selections', 0)} selection(s) and "
