@@ -19,6 +19,10 @@ from reference import random_tables  # noqa: E402
 SHARED = Path(os.environ.get("QDACORE_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
+# tests/fuzz holds fuzz targets and scripts, not tests (run.py needs atheris,
+# which `make fuzz-py` installs); tests/test_fuzz_regressions.py runs them
+collect_ignore_glob = ["fuzz/*"]
+
 def project_from(tables):
     codebook = qc.Codebook(tables["codes"], tables["groups"], tables["members"])
     return qc.Project(codebook, tables["documents"], tables["items"], tables["codings"])
