@@ -98,6 +98,22 @@ static inline size_t fz_below(fz_input *in, size_t n)
 }
 
 /* The next n bytes (fewer at the end of the input); *got says how many. */
+/*
+ * CSR offsets of n_docs documents into indptr (n_docs + 1 entries): with
+ * `raw`, every offset as a signed byte's step from the last (any values,
+ * decreasing too); else lengths below `step_mod`, so the offsets are valid.
+ * Returns the tokens to read: the last offset, at least 0, at most max.
+ */
+static inline size_t fz_offsets(fz_input *in, size_t n_docs, int raw, unsigned step_mod,
+                                size_t max, int64_t *indptr)
+{
+    indptr[0] = raw ? (int8_t)fz_u8(in) : 0;
+    for (size_t d = 0; d < n_docs; d++)
+        indptr[d + 1] = indptr[d] + (raw ? (int8_t)fz_u8(in) : fz_u8(in) % step_mod);
+    size_t n = indptr[n_docs] > 0 ? (size_t)indptr[n_docs] : 0;
+    return n < max ? n : max;
+}
+
 static inline const uint8_t *fz_bytes(fz_input *in, size_t n, size_t *got)
 {
     const uint8_t *p = in->data;

@@ -380,12 +380,7 @@ static void raw_stream(context *ctx, fz_input *in)
     size_t half = n_docs ? fz_u8(in) % (n_docs + 1) : 0;
     int64_t indptr[MAX_DOCS + 1];
     /* shape bit 0: offsets as read (any values); else lengths, so valid */
-    indptr[0] = shape & 1 ? (int8_t)fz_u8(in) : 0;
-    for (size_t d = 0; d < n_docs; d++)
-        indptr[d + 1] = shape & 1 ? (int8_t)fz_u8(in) + indptr[d] : fz_u8(in) % 64 + indptr[d];
-    size_t n_tokens = indptr[n_docs] > 0 ? (size_t)indptr[n_docs] : 0;
-    if (n_tokens > MAX_TOKENS)
-        n_tokens = MAX_TOKENS;
+    size_t n_tokens = fz_offsets(in, n_docs, shape & 1, 64, MAX_TOKENS, indptr);
     int64_t *tokens = fz_alloc(n_tokens + 1, sizeof *tokens);
     for (size_t i = 0; i < n_tokens; i++) {
         /* mostly ids below n_vocab; shape bit 1 lets bad ids through */

@@ -233,12 +233,7 @@ static void word_pairs(fz_input *in)
     size_t repeat = (shape & 0x50) == 0x50 ? 1 + fz_u16(in) % 512 : 1;
     int turns = shape & 32 ? -1 : 1;
     int64_t indptr[MAX_DOCS + 1];
-    indptr[0] = shape & 1 ? (int8_t)fz_u8(in) : 0;
-    for (size_t d = 0; d < n_docs; d++)
-        indptr[d + 1] = indptr[d] + (shape & 1 ? (int8_t)fz_u8(in) : fz_u8(in));
-    size_t n_read = indptr[n_docs] > 0 ? (size_t)indptr[n_docs] : 0;
-    if (n_read > MAX_TOKENS)
-        n_read = MAX_TOKENS;
+    size_t n_read = fz_offsets(in, n_docs, shape & 1, 256, MAX_TOKENS, indptr);
     int64_t *read = fz_alloc(n_read + 1, sizeof *read);
     for (size_t i = 0; i < n_read; i++) {
         uint16_t v = fz_u16(in);

@@ -25,6 +25,7 @@ excerpts of qc.datasets.megaregions, cut to one document and a few codes).
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -69,12 +70,11 @@ def _round_trips(project: qc.Project, write: Callable, read: Callable, name: str
     assert back.equals(project), f"{name}: the project read back differs from the one written"
 
 
-def _fixed_sources() -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(seeds()["qdpx_archive"][0])) as z:
-        return {n: z.read(n) for n in z.namelist() if n.lower().startswith("sources/")}
-
-
-_SOURCES: dict[str, bytes] = {}
+@functools.cache
+def _members(archive: bytes) -> dict[str, bytes]:
+    """The members of a zip archive (a seed's, read once)."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        return {n: z.read(n) for n in z.namelist()}
 
 
 def qdpx_archive(data: bytes) -> None:
@@ -86,13 +86,12 @@ def qdpx_archive(data: bytes) -> None:
 
 
 def qdpx_xml(data: bytes) -> None:
-    if not _SOURCES:
-        _SOURCES.update(_fixed_sources())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("project.qde", data)
-        for name, content in _SOURCES.items():
-            z.writestr(name, content)
+        for name, content in _members(seeds()["qdpx_archive"][0]).items():
+            if name.lower().startswith("sources/"):
+                z.writestr(name, content)
     qdpx_archive(buffer.getvalue())
 
 
@@ -133,19 +132,15 @@ def excel(data: bytes) -> None:
     _round_trips(project, qc.io.write_excel, qc.io.read_excel, "out.xlsx")
 
 
-_PARTS: dict[str, bytes] = {}
-
-
 def excel_part(data: bytes) -> None:
     if not data:
         return
-    if not _PARTS:
-        with zipfile.ZipFile(io.BytesIO(seeds()["excel"][0])) as z:
-            _PARTS.update({n: z.read(n) for n in z.namelist()})
-    chosen = _xml_parts(_PARTS)[data[0] % len(_xml_parts(_PARTS))]
+    parts = _members(seeds()["excel"][0])
+    xml = _xml_parts(parts)
+    chosen = xml[data[0] % len(xml)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
-        for name, content in _PARTS.items():
+        for name, content in parts.items():
             z.writestr(name, data[1:] if name == chosen else content)
     excel(buffer.getvalue())
 
@@ -177,13 +172,9 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "excel": excel, "excel_part": excel_part, "documents": documents,
 }
 
-_SEEDS: dict[str, list[bytes]] = {}
-
-
+@functools.cache
 def seeds() -> dict[str, list[bytes]]:
     """Starting inputs for every target, written by qdacore's own writers."""
-    if _SEEDS:
-        return _SEEDS
     project = seed_project()
     work = Path(tempfile.mkdtemp(prefix="qdacore-seeds-"))
     archive = _quiet(qc.write_qdpx, project, work / "seed.qdpx", qdacore_tables=False)
@@ -202,12 +193,15 @@ def seeds() -> dict[str, list[bytes]]:
         docx_seed = [bytes([DOCUMENT_SUFFIXES.index(".docx")]) + docx.read_bytes()]
     except ImportError:
         docx_seed = []
-    _SEEDS.update({
+    workbook = _quiet(qc.io.write_excel, project, work / "seed.xlsx").read_bytes()
+    return {
         "qdpx_xml": [xml],
         "qdpx_archive": [archive.read_bytes(), full.read_bytes()],
         "qdc": [_quiet(qc.write_qdc, project.codebook, work / "seed.qdc").read_bytes()],
         "csv": [b"\0".join((folder / name).read_bytes() for name in CSV_FILES)],
-        "excel": [_quiet(qc.io.write_excel, project, work / "seed.xlsx").read_bytes()],
+        "excel": [workbook],
+        "excel_part": [bytes([k]) + _members(workbook)[name]
+                       for k, name in enumerate(_xml_parts(_members(workbook)))],
         "documents": [
             bytes([DOCUMENT_SUFFIXES.index(".txt")]) + text.encode(),
             bytes([DOCUMENT_SUFFIXES.index(".md")]) + ("# 规划\n\n" + text).encode(),
@@ -215,7 +209,4 @@ def seeds() -> dict[str, list[bytes]]:
             + f"<html><body><article><h1>规划</h1><p>{text}</p></article></body></html>".encode(),
             bytes([DOCUMENT_SUFFIXES.index(".txt")]) + text.encode("gb18030"),
         ] + docx_seed,
-    })
-    with zipfile.ZipFile(io.BytesIO(_SEEDS["excel"][0])) as z:
-        _SEEDS["excel_part"] = [bytes([k]) + z.read(name) for k, name in enumerate(_xml_parts(z.namelist()))]
-    return _SEEDS
+    }

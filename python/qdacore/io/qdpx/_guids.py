@@ -25,9 +25,14 @@ def stable_guid(*parts: Any) -> str:
     return str(uuid.uuid5(_GUID_NS, "\x1f".join(str(p) for p in parts)))
 
 
+def not_guids(values: pd.Series) -> pd.Series:
+    """True where a value is present and is no GUID (braces allowed)."""
+    return values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern).astype(bool)
+
+
 def check_guids(values: pd.Series, where: str) -> None:
     """Raise ``ValueError`` naming ``where`` unless every value is a GUID."""
-    bad = ~values.astype(str).str.fullmatch(GUID_RE.pattern).to_numpy(dtype=bool)
+    bad = (values.isna() | not_guids(values)).to_numpy(dtype=bool)
     if bad.any():
         raise ValueError(
             f"{where} holds values that are not GUIDs: {check.examples(values[bad].tolist())}; "
@@ -65,7 +70,7 @@ def repair_guids(values: pd.Series, kind: str, where: str, report: Any) -> tuple
     {old key: new GUID} for those that were no GUID, whose references are
     still to be followed."""
     keys = values.map(gkey)
-    invalid = values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern)
+    invalid = not_guids(values)
     repeated = keys.notna() & keys.duplicated(keep="first") & ~invalid
     if not (invalid.any() or repeated.any()):
         return values, {}
@@ -95,7 +100,7 @@ def repair_references(columns: list, kind: str, where: str, report: Any) -> None
         if name not in table.columns:
             continue
         values = table[name]
-        invalid = values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern)
+        invalid = not_guids(values)
         if invalid.any():
             bad.extend(values[invalid].tolist())
             fixed = values.astype(object).copy()

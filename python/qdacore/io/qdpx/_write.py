@@ -16,7 +16,7 @@ import pandas as pd
 from ..._model import CodedProject
 from ..._version import __version__
 from ._codebook import document_set_members, set_variables, write_codes, write_sets
-from ._guids import GUID_RE, check_guids, gkey, guids, stable_guid
+from ._guids import check_guids, gkey, guids, not_guids, stable_guid
 from ._report import Report, shown
 from ._tables import table_members
 from ._variables import Variables
@@ -232,9 +232,8 @@ class _Audit:
         cols = {}
         for col, attr in (("created_by", "creatingUser"), ("modified_by", "modifyingUser")):
             v = column(df, col).astype(object)
-            ok = v.notna() & v.astype(str).str.fullmatch(GUID_RE.pattern)
             values = v.to_numpy(dtype=object, copy=True)
-            values[~ok.to_numpy(dtype=bool)] = None
+            values[(v.isna() | not_guids(v)).to_numpy(dtype=bool)] = None
             cols[attr] = values
         for col, attr in (("created", "creationDateTime"), ("modified", "modifiedDateTime")):
             cols[attr] = iso(column(df, col))
