@@ -83,6 +83,7 @@ BASELINES: dict[str, Callable[[], dict]] = {
     "gini": lambda: dict(x=SIZES, group=GROUPS, n_groups=2, weight=np.array([1.0, 2, 1, 1]),
                          corrected=False, nan_policy="omit"),
     "theil": lambda: dict(x=SIZES, kind="L", group=GROUPS, n_groups=2, nan_policy="omit"),
+    "label_codes": lambda: dict(label=np.array([7, -5, 7]), max_span=200),
     "atkinson": lambda: dict(x=SIZES, epsilon=0.5, group=GROUPS, n_groups=2, nan_policy="omit"),
     "cv": lambda: dict(x=SIZES, ddof=1.0, group=GROUPS, n_groups=2, nan_policy="omit"),
     "concentration": lambda: dict(x=SIZES, group=GROUPS, n_groups=2, nan_policy="omit"),
@@ -460,6 +461,13 @@ size("primacy", "k", least=2)
 ok("primacy", "k", "2**62", 2**62, expect=lambda r: np.isnan(r).all())
 size("rank_size", "top")
 ok("rank_size", "top", "2**62", 2**62, expect=lambda r: r[0].shape == (2,))
+
+int_array("label_codes", "label")
+size("label_codes", "max_span", least=1)
+ok("label_codes", "max_span", "2**62", 2**62, expect=lambda r: r[0].tolist() == [0, 1, 0])
+ok("label_codes", "max_span", "the span itself", 12, expect=lambda r: r is None)
+ok("label_codes", "label", "extremes", [2**63 - 1, -(2**63)], expect=lambda r: r is None)
+ok("label_codes", "label", "empty", [], expect=lambda r: r[0].shape == (0,) and r[1].shape == (0,))
 
 for fn in ("flow_summary", "green_polycentricity"):
     float_array(fn, "od", at=(0, 1))

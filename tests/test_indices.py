@@ -353,6 +353,29 @@ def test_bad_input_raises_naming_the_argument(case):
         assert word in str(info.value), str(info.value)
 
 
+@pytest.mark.parametrize("labels", [
+    np.array([320500, 110000, 320500, 440300, 110000, 320500] * 50),  # admin codes: a table
+    np.array([-3, 9, -3, 0, 9, 9] * 50, dtype=np.int8),
+    pd.Series(np.array([2020, 2010, 2020, 2000, 2010, 2020] * 50, dtype=np.uint16), name="year"),
+    pd.Index(np.array([7, 5, 7, 6, 5, 7] * 50)),
+    np.array([2**62, -(2**62), 2**62, 0, -(2**62), 2**62] * 50),  # too wide: pandas hashes
+    np.array([2**63 + 5, 3, 2**63 + 5, 4, 3, 2**63 + 5] * 50, dtype=np.uint64),
+], ids=["int64", "int8", "uint16 series", "index", "wide span", "uint64"])
+def test_integer_labels_group_as_pandas_factorize_numbers_them(labels):
+    x = np.random.default_rng(1).lognormal(size=len(labels))
+    codes, uniques = pd.factorize(labels, sort=False)
+    as_text = np.array([f"g{c}" for c in codes])  # the same groups under labels pandas hashes
+    for fn in (indices.gini, indices.cv, indices.primacy):
+        got = fn(x, by=labels)
+        want = fn(x, by=as_text)
+        assert got.index.equals(pd.Index(uniques, name=getattr(labels, "name", None) or "group"))
+        assert got.index.dtype == pd.Index(uniques).dtype
+        np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
+    got = indices.theil(x, by=labels).by_group
+    want = indices.theil(x, by=as_text).by_group
+    np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
+
+
 def test_series_labels_and_group_names_carry_through():
     pop = pd.Series([10.0, 30.0, 60.0], index=["a", "b", "c"])
     fs = indices.duranton_puga(pop, pd.Series([10.0, 10.0, 10.0], index=pop.index))

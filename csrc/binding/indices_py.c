@@ -148,7 +148,7 @@ static PyObject *theil(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *x_obj, *group_obj = NULL, *n_groups_obj = NULL;
     PyObject *kind_obj = NULL, *policy = NULL;
     sample_args a = {0};
-    PyArrayObject *per_group = NULL, *decomposition = NULL;
+    PyArrayObject *per_group = NULL, *decomposition = NULL, *units = NULL, *totals = NULL;
     PyObject *result = NULL;
     qc_errinfo err = {0};
     qc_status status;
@@ -164,21 +164,26 @@ static PyObject *theil(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     per_group = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
     decomposition = new_vector(3, NPY_FLOAT64);
-    if (per_group == NULL || decomposition == NULL)
+    units = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
+    totals = new_vector((npy_intp)a.s.n_groups, NPY_FLOAT64);
+    if (per_group == NULL || decomposition == NULL || units == NULL || totals == NULL)
         goto finally;
     QC_BEGIN_THREADS_THRESHOLDED(a.s.n)
     status = qc_theil(&a.s, (qc_theil_kind)kind, (double *)PyArray_DATA(per_group),
-                      (double *)PyArray_DATA(decomposition), &err);
+                      (double *)PyArray_DATA(decomposition), (double *)PyArray_DATA(units),
+                      (double *)PyArray_DATA(totals), &err);
     QC_END_THREADS
     if (status != QC_OK) {
         qc_raise(status, &err, "theil");
         goto finally;
     }
-    result = PyTuple_Pack(2, per_group, decomposition);
+    result = PyTuple_Pack(4, per_group, decomposition, units, totals);
 finally:
     sample_release(&a);
     Py_XDECREF(per_group);
     Py_XDECREF(decomposition);
+    Py_XDECREF(units);
+    Py_XDECREF(totals);
     return result;
 }
 
@@ -591,6 +596,59 @@ finally:
     return result;
 }
 
+/* label_codes(label, max_span) -> (codes, first) int64 arrays, or None when
+   the labels span max_span values or more. */
+static PyObject *label_codes(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"label", "max_span", NULL};
+    PyObject *label_obj, *max_span_obj;
+    PyArrayObject *label = NULL, *codes = NULL, *first = NULL, *found = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t max_span;
+    size_t n_groups = 0;
+    qc_errinfo err = {0};
+    qc_status status;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:label_codes", keywords, &label_obj,
+                                     &max_span_obj) ||
+        qc_ssize_arg(max_span_obj, "max_span", 1, &max_span) < 0)
+        return NULL;
+    label = qc_int64_vector(label_obj, "label", -1);
+    if (label == NULL)
+        return NULL;
+    npy_intp n = PyArray_DIM(label, 0);
+    codes = new_vector(n, NPY_INT64);
+    first = new_vector(n, NPY_INT64);
+    if (codes == NULL || first == NULL)
+        goto finally;
+    QC_BEGIN_THREADS_THRESHOLDED((size_t)n)
+    status = qc_label_codes((const int64_t *)PyArray_DATA(label), (size_t)n, (size_t)max_span,
+                            (int64_t *)PyArray_DATA(codes), (int64_t *)PyArray_DATA(first),
+                            &n_groups, &err);
+    QC_END_THREADS
+    if (status == QC_ELIMIT) {
+        result = Py_NewRef(Py_None);
+        goto finally;
+    }
+    if (status != QC_OK) {
+        qc_raise(status, &err, "label_codes");
+        goto finally;
+    }
+    found = new_vector((npy_intp)n_groups, NPY_INT64);
+    if (found == NULL)
+        goto finally;
+    if (n_groups > 0)
+        memcpy(PyArray_DATA(found), PyArray_DATA(first), n_groups * sizeof(int64_t));
+    result = PyTuple_Pack(2, codes, found);
+finally:
+    Py_XDECREF(label);
+    Py_XDECREF(codes);
+    Py_XDECREF(first);
+    Py_XDECREF(found);
+    return result;
+}
+
 #define GROUPED "group=None, n_groups=1, nan_policy='propagate'"
 
 PyMethodDef qc_indices_methods[] = {
@@ -600,10 +658,17 @@ PyMethodDef qc_indices_methods[] = {
      "Gini coefficient of x (>= 0) per group, optionally weighted or\n"
      "n/(n-1) corrected. group (int64, -1 leaves a unit out) splits x into\n"
      "n_groups. Returns a float64 array of n_groups values (NaN: undefined)."},
+    {"label_codes", (PyCFunction)(void (*)(void))label_codes, METH_VARARGS | METH_KEYWORDS,
+     "label_codes(label, max_span)\n--\n\n"
+     "Integer labels to group codes in order of first appearance, through a\n"
+     "table over the labels' range. Returns (codes, first): each label's group\n"
+     "and the index where each group first appears; None when the labels span\n"
+     "max_span values or more (then hash them: pandas.factorize)."},
     {"theil", (PyCFunction)(void (*)(void))theil, METH_VARARGS | METH_KEYWORDS,
      "theil(x, *, kind='T', " GROUPED ")\n--\n\n"
      "Theil T or L per group and the decomposition (total, between, within)\n"
-     "over the groups. Returns (per_group, decomposition) float64 arrays."},
+     "over the groups. Returns (per_group, decomposition, units, totals)\n"
+     "float64 arrays: units and totals are each group's unit count and sum."},
     {"atkinson", (PyCFunction)(void (*)(void))atkinson,
      METH_VARARGS | METH_KEYWORDS,
      "atkinson(x, epsilon, *, " GROUPED ")\n--\n\n"

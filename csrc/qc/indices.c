@@ -6,6 +6,7 @@
  * its own block rather than compare-sort them all, so a call stays O(n).
  */
 #include "qc/indices.h"
+#include "qc/vlog.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,13 +19,6 @@ typedef struct {
     int nan;    /* a NaN was seen under QC_NAN_PROPAGATE */
     int zero;   /* a zero value was seen (Theil L, Atkinson) */
 } tally_t;
-
-/* One kept unit, for the kernels that sort. */
-typedef struct {
-    int64_t g;
-    double x;
-    double w;
-} unit_rec;
 
 static int64_t group_of(const qc_sample *s, size_t i)
 {
@@ -120,89 +114,251 @@ static int kept(const qc_sample *s, const double *weight, size_t i)
            (weight == NULL || !isnan(weight[i]));
 }
 
-/* Byte b of a value's IEEE bits: non-negative doubles order as their bits. */
-static unsigned value_byte(double x, int b)
+/*
+ * The kept units of a sample in blocks by group, each block sorted by value,
+ * ascending. A unit is `stride` 64-bit words: its value's bits (values are
+ * >= 0, -0.0 stored as 0.0, so their bits order as the values do), then,
+ * with weights, its weight's bits. Group g's units are [start[g],
+ * start[g + 1]). Packing the values alone when there are no weights keeps
+ * the sort's passes to 8 bytes a unit.
+ */
+typedef struct {
+    uint64_t *word;
+    size_t stride;
+    size_t *start; /* n_groups + 1 offsets */
+} sorted_t;
+
+static double bits_to_double(uint64_t bits)
+{
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+static uint64_t double_to_bits(double x)
 {
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
-    return (unsigned)(bits >> (8 * b)) & 0xffu;
+    return bits;
 }
 
-/*
- * Sorts rec[0..m) by value, ascending, with tmp[0..m) as scratch: an LSD
- * radix sort over the 8 bytes of the values, skipping bytes they all share.
- * Values are >= 0 with -0.0 stored as 0.0.
- */
-static void radix_sort_values(unit_rec *rec, unit_rec *tmp, size_t m)
+/* The value of unit k (0-based, over all blocks). */
+static double sorted_value(const sorted_t *so, size_t k)
 {
-    unit_rec *src = rec, *dst = tmp;
-    for (int b = 0; b < 8; b++) {
-        size_t count[257] = {0};
+    return bits_to_double(so->word[k * so->stride]);
+}
+
+/* The weight of unit k: 1 without weights. */
+static double sorted_weight(const sorted_t *so, size_t k)
+{
+    return so->stride == 2 ? bits_to_double(so->word[2 * k + 1]) : 1.0;
+}
+
+/* Units whose logs qc_log_array takes at once: a few KiB on the stack. */
+enum { LOG_CHUNK = 256 };
+
+/* Below this many units a block is insertion-sorted: a radix sort's eight
+   256-entry histograms cost more than the comparisons. */
+enum { SMALL_BLOCK = 48 };
+
+static void insertion_sort_units(uint64_t *unit, size_t m, size_t stride)
+{
+    for (size_t r = 1; r < m; r++) {
+        uint64_t key = unit[r * stride], extra = stride == 2 ? unit[r * 2 + 1] : 0;
+        size_t q = r;
+        for (; q > 0 && unit[(q - 1) * stride] > key; q--)
+            memcpy(unit + q * stride, unit + (q - 1) * stride, stride * sizeof *unit);
+        unit[q * stride] = key;
+        if (stride == 2)
+            unit[q * 2 + 1] = extra;
+    }
+}
+
+/* Above this many units a block is first split on its highest differing
+   byte, so that the LSD passes run on parts that sit in cache (8 bytes a
+   unit: 256 KiB) instead of streaming the whole block eight times. */
+enum { CACHE_BLOCK = 1 << 15 };
+
+/*
+ * Sorts m units of `stride` words ascending by their first word (the key),
+ * of which only the low n_bytes bytes may differ, with tmp as scratch of
+ * the same size. An LSD radix sort: one pass counts every byte position at
+ * once, and a position where all keys share their byte is skipped, so
+ * keys of a narrow range cost fewer passes. A block above CACHE_BLOCK is
+ * split MSD-first on its highest differing byte and each part sorted on
+ * the bytes below it. static inline so that each call site's constant
+ * stride is folded in.
+ */
+static inline void radix_sort_units(uint64_t *unit, uint64_t *tmp, size_t m, size_t stride,
+                                    unsigned n_bytes)
+{
+    if (m < SMALL_BLOCK) {
+        insertion_sort_units(unit, m, stride);
+        return;
+    }
+    if (m > CACHE_BLOCK) {
+        uint64_t differ = 0;
+        for (size_t r = 1; r < m; r++)
+            differ |= unit[r * stride] ^ unit[0];
+        unsigned top = 0; /* bytes up to the highest differing one */
+        while (top < n_bytes && (differ >> (8 * top)) != 0)
+            top++;
+        if (top == 0)
+            return; /* all keys equal */
+        unsigned shift = 8 * (top - 1);
+        size_t start[257] = {0};
         for (size_t r = 0; r < m; r++)
-            count[value_byte(src[r].x, b) + 1]++;
-        int uniform = 0;
-        for (int v = 0; v < 256 && !uniform; v++)
-            uniform = count[v + 1] == m;
-        if (uniform)
+            start[((unit[r * stride] >> shift) & 0xffu) + 1]++;
+        for (unsigned v = 0; v < 256; v++)
+            start[v + 1] += start[v];
+        size_t next[256];
+        memcpy(next, start, sizeof next);
+        for (size_t r = 0; r < m; r++) {
+            const uint64_t *from = unit + r * stride;
+            uint64_t *to = tmp + next[(from[0] >> shift) & 0xffu]++ * stride;
+            to[0] = from[0];
+            if (stride == 2)
+                to[1] = from[1];
+        }
+        memcpy(unit, tmp, m * stride * sizeof *unit);
+        for (unsigned v = 0; v < 256; v++)
+            radix_sort_units(unit + start[v] * stride, tmp + start[v] * stride,
+                             start[v + 1] - start[v], stride, top - 1);
+        return;
+    }
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t r = 0; r < m; r++) {
+        uint64_t key = unit[r * stride];
+        for (unsigned b = 0; b < n_bytes; b++)
+            count[b][(key >> (8 * b)) & 0xffu]++;
+    }
+    uint64_t *src = unit, *dst = tmp;
+    for (unsigned b = 0; b < n_bytes; b++) {
+        size_t *offset = count[b];
+        if (offset[(src[0] >> (8 * b)) & 0xffu] == m)
             continue;
-        for (int v = 0; v < 256; v++)
-            count[v + 1] += count[v];
-        for (size_t r = 0; r < m; r++)
-            dst[count[value_byte(src[r].x, b)]++] = src[r];
-        unit_rec *swap = src;
+        size_t next = 0;
+        for (unsigned v = 0; v < 256; v++) {
+            size_t c = offset[v];
+            offset[v] = next;
+            next += c;
+        }
+        for (size_t r = 0; r < m; r++) {
+            const uint64_t *from = src + r * stride;
+            uint64_t *to = dst + offset[(from[0] >> (8 * b)) & 0xffu]++ * stride;
+            to[0] = from[0];
+            if (stride == 2)
+                to[1] = from[1];
+        }
+        uint64_t *swap = src;
         src = dst;
         dst = swap;
     }
-    if (src != rec)
-        memcpy(rec, src, m * sizeof *rec);
+    if (src != unit)
+        memcpy(unit, src, m * stride * sizeof *unit);
+}
+
+static void sorted_free(sorted_t *so)
+{
+    qc_free(so->word);
+    qc_free(so->start);
+    so->word = NULL;
+    so->start = NULL;
 }
 
 /*
- * The kept units as records sorted by group, then by value, ascending: one
- * counting pass places every unit in its group's block (offsets from the
- * tallies), then each block is radix-sorted on its own, while it sits in
- * cache. O(n) time, no comparison callback; one scratch copy and one offset
- * per group. *m gets the number of records; *out is qc_free'd by the caller.
+ * Fills *so: one counting pass places every kept unit in its group's block
+ * (offsets from the tallies), then each block is radix-sorted on its own,
+ * while it sits in cache. O(n), no comparison callback; one scratch copy
+ * (as large as the largest block) and one offset per group. On success the
+ * caller frees *so with sorted_free.
  */
 static qc_status sorted_units(const qc_sample *s, const double *weight,
-                              const tally_t *t, unit_rec **out, size_t *m)
+                              const tally_t *t, sorted_t *so)
 {
-    size_t total = 0;
-    for (size_t g = 0; g < s->n_groups; g++)
-        total += (size_t)t[g].n;
-    unit_rec *rec = qc_malloc(total, sizeof *rec);
-    unit_rec *tmp = qc_malloc(total, sizeof *tmp);
-    size_t *next = qc_malloc(s->n_groups, sizeof *next);
-    if (rec == NULL || tmp == NULL || next == NULL) {
-        qc_free(rec);
-        qc_free(tmp);
-        qc_free(next);
-        return QC_ENOMEM;
-    }
-    size_t start = 0;
+    size_t stride = weight != NULL ? 2 : 1, total = 0, largest = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
-        next[g] = start;
-        start += (size_t)t[g].n;
+        size_t n_g = (size_t)t[g].n;
+        total += n_g;
+        largest = n_g > largest ? n_g : largest;
+    }
+    so->stride = stride;
+    so->word = qc_malloc(total * stride + 1, sizeof *so->word);
+    so->start = qc_malloc(s->n_groups + 1, sizeof *so->start);
+    size_t *next = qc_malloc(s->n_groups + 1, sizeof *next);
+    uint64_t *tmp = qc_malloc(largest * stride + 1, sizeof *tmp);
+    qc_status status = QC_OK;
+    if (so->word == NULL || so->start == NULL || next == NULL || tmp == NULL) {
+        sorted_free(so);
+        status = QC_ENOMEM;
+        goto cleanup;
+    }
+    so->start[0] = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        next[g] = so->start[g];
+        so->start[g + 1] = so->start[g] + (size_t)t[g].n;
     }
     for (size_t i = 0; i < s->n; i++) {
         if (!kept(s, weight, i))
             continue;
-        int64_t g = group_of(s, i);
-        unit_rec *r = &rec[next[g]++];
-        r->g = g;
-        r->x = s->x[i] == 0 ? 0.0 : s->x[i];
-        r->w = weight != NULL ? weight[i] : 1.0;
+        uint64_t *unit = so->word + next[group_of(s, i)]++ * stride;
+        unit[0] = double_to_bits(s->x[i] == 0 ? 0.0 : s->x[i]);
+        if (stride == 2)
+            unit[1] = double_to_bits(weight[i]);
     }
-    start = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
-        size_t n_g = (size_t)t[g].n;
-        radix_sort_values(rec + start, tmp + start, n_g);
-        start += n_g;
+        uint64_t *block = so->word + so->start[g] * stride;
+        size_t n_g = so->start[g + 1] - so->start[g];
+        if (stride == 2)
+            radix_sort_units(block, tmp, n_g, 2, 8);
+        else
+            radix_sort_units(block, tmp, n_g, 1, 8);
     }
+cleanup:
     qc_free(next);
     qc_free(tmp);
-    *out = rec;
-    *m = total;
+    return status;
+}
+
+qc_status qc_label_codes(const int64_t *label, size_t n, size_t max_span,
+                         int64_t *code, int64_t *first, size_t *n_groups,
+                         qc_errinfo *err)
+{
+    if (n > 0 && (label == NULL || code == NULL || first == NULL))
+        return qc_fail(err, QC_EINVAL, label == NULL ? "label" : code == NULL ? "code" : "first",
+                       0, 0, 0, "is missing");
+    if (n_groups == NULL)
+        return qc_fail(err, QC_EINVAL, "n_groups", 0, 0, 0, "is missing");
+    *n_groups = 0;
+    if (n == 0)
+        return QC_OK;
+    int64_t lo = label[0], hi = label[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = label[i] < lo ? label[i] : lo;
+        hi = label[i] > hi ? label[i] : hi;
+    }
+    /* unsigned: the difference of any two int64s fits */
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span >= max_span)
+        return qc_fail(err, QC_ELIMIT, "label", 0, (int64_t)(span < INT64_MAX ? span : INT64_MAX),
+                       (int64_t)(max_span < INT64_MAX ? max_span : INT64_MAX),
+                       "spans more values than the table may hold");
+    int64_t *group_of_value = qc_malloc((size_t)span + 1, sizeof *group_of_value);
+    if (group_of_value == NULL)
+        return QC_ENOMEM;
+    memset(group_of_value, 0xff, ((size_t)span + 1) * sizeof *group_of_value); /* all -1 */
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t *slot = &group_of_value[(uint64_t)label[i] - (uint64_t)lo];
+        if (*slot < 0) {
+            first[seen] = (int64_t)i;
+            *slot = (int64_t)seen++;
+        }
+        code[i] = *slot;
+    }
+    qc_free(group_of_value);
+    *n_groups = seen;
     return QC_OK;
 }
 
@@ -213,8 +369,7 @@ qc_status qc_gini(const qc_sample *s, const double *weight, int corrected,
         return qc_fail(err, QC_EINVAL, "corrected", 0, 1, 0,
                        "the n/(n-1) correction is defined for unweighted data only");
     tally_t *t = NULL;
-    unit_rec *rec = NULL;
-    size_t m = 0;
+    sorted_t so = {NULL, 1, NULL};
     qc_status status = tally(s, weight, 0, &t, err);
     if (status != QC_OK)
         return status;
@@ -222,50 +377,48 @@ qc_status qc_gini(const qc_sample *s, const double *weight, int corrected,
         status = qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
         goto cleanup;
     }
-    status = sorted_units(s, weight, t, &rec, &m);
+    status = sorted_units(s, weight, t, &so);
     if (status != QC_OK)
         goto cleanup;
-    for (size_t g = 0; g < s->n_groups; g++)
-        out[g] = 0.0;
     /* Sorted ascending, sum_{i,j} w_i w_j |x_i - x_j| = 2 sum_i w_i x_i
        (2 c_i + w_i - W), c_i the weight below unit i: one cumulative sum. */
-    double below = 0.0;
-    for (size_t k = 0; k < m; k++) {
-        int64_t g = rec[k].g;
-        if (k == 0 || rec[k - 1].g != g)
-            below = 0.0;
-        out[g] += rec[k].w * rec[k].x * (2.0 * below + rec[k].w - t[g].w);
-        below += rec[k].w;
-    }
     for (size_t g = 0; g < s->n_groups; g++) {
+        double below = 0.0, acc = 0.0;
+        for (size_t k = so.start[g]; k < so.start[g + 1]; k++) {
+            double w = sorted_weight(&so, k);
+            acc += w * sorted_value(&so, k) * (2.0 * below + w - t[g].w);
+            below += w;
+        }
         double denom = t[g].w * t[g].sum;
         if (t[g].nan || t[g].n == 0 || denom == 0) {
             out[g] = NAN;
             continue;
         }
-        out[g] /= denom;
+        out[g] = acc / denom;
         if (corrected)
             out[g] = t[g].n > 1 ? out[g] * t[g].n / (t[g].n - 1.0) : NAN;
     }
 cleanup:
-    qc_free(rec);
+    sorted_free(&so);
     qc_free(t);
     return status;
 }
 
 qc_status qc_theil(const qc_sample *s, qc_theil_kind kind, double *per_group,
-                   double *decomposition, qc_errinfo *err)
+                   double *decomposition, double *units, double *totals,
+                   qc_errinfo *err)
 {
     if (kind != QC_THEIL_T && kind != QC_THEIL_L)
         return qc_fail(err, QC_EINVAL, "kind", 0, (int64_t)kind, 0,
                        "must be QC_THEIL_T or QC_THEIL_L");
     tally_t *t = NULL;
-    double *acc = NULL;
+    double *acc = NULL, *mean = NULL;
     qc_status status = tally(s, NULL, 0, &t, err);
     if (status != QC_OK)
         return status;
     acc = qc_calloc(s->n_groups, sizeof *acc);
-    if (acc == NULL) {
+    mean = qc_malloc(s->n_groups, sizeof *mean);
+    if (acc == NULL || mean == NULL) {
         status = QC_ENOMEM;
         goto cleanup;
     }
@@ -276,25 +429,35 @@ qc_status qc_theil(const qc_sample *s, qc_theil_kind kind, double *per_group,
         sum_all += t[g].sum;
         nan_any |= t[g].nan;
         zero_any |= t[g].zero;
+        if (units != NULL)
+            units[g] = t[g].n;
+        if (totals != NULL)
+            totals[g] = t[g].sum;
     }
     double mu_all = n_all > 0 ? sum_all / n_all : NAN;
-    double acc_all = 0.0;
-    /* Second pass: deviations from the group and overall means, which keeps
-       nearly equal distributions accurate (no difference of large sums). */
+    for (size_t g = 0; g < s->n_groups; g++)
+        mean[g] = t[g].sum / t[g].n;
+    /* Second pass: deviations from each group's mean, which keeps nearly
+       equal distributions accurate (no difference of large sums). One log
+       a unit, taken a chunk at a time (qc_log_array: four at once): the
+       total is between + within, an identity of both indices (Shorrocks
+       1980) whose two parts are each >= 0, so adding them loses nothing,
+       where a third sum of logs around the overall mean would double the
+       pass's cost. */
+    double ratio[LOG_CHUNK], logs[LOG_CHUNK];
+    int64_t owner[LOG_CHUNK];
+    size_t held = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (!kept(s, NULL, i))
-            continue;
-        int64_t g = group_of(s, i);
-        double x = s->x[i];
-        double mu = t[g].sum / t[g].n;
-        if (kind == QC_THEIL_T) {
-            if (x > 0) {
-                acc[g] += x / mu * log(x / mu);
-                acc_all += x / mu_all * log(x / mu_all);
-            }
-        } else if (x > 0) {
-            acc[g] += log(mu / x);
-            acc_all += log(mu_all / x);
+        if (kept(s, NULL, i) && s->x[i] > 0) {
+            int64_t g = group_of(s, i);
+            ratio[held] = s->x[i] / mean[g];
+            owner[held++] = g;
+        }
+        if (held == LOG_CHUNK || (i + 1 == s->n && held > 0)) {
+            qc_log_array(ratio, logs, held);
+            for (size_t k = 0; k < held; k++)
+                acc[owner[k]] += kind == QC_THEIL_T ? ratio[k] * logs[k] : -logs[k];
+            held = 0;
         }
     }
     double between = 0.0, within = 0.0;
@@ -324,15 +487,15 @@ qc_status qc_theil(const qc_sample *s, qc_theil_kind kind, double *per_group,
             within += weight * value;
         }
     }
+    if (kind == QC_THEIL_L && zero_any)
+        within = NAN;
     if (decomposition != NULL) {
-        double total = n_all > 0 ? acc_all / n_all : NAN;
-        if (kind == QC_THEIL_L && zero_any)
-            total = within = NAN;
-        decomposition[0] = undefined ? NAN : total;
+        decomposition[0] = undefined ? NAN : between + within;
         decomposition[1] = undefined ? NAN : between;
         decomposition[2] = undefined ? NAN : within;
     }
 cleanup:
+    qc_free(mean);
     qc_free(acc);
     qc_free(t);
     return status;
@@ -453,10 +616,10 @@ cleanup:
     return status;
 }
 
-/* The value of rank r (0 = largest) in a group's ascending block of n_g. */
-static double ranked(const unit_rec *block, size_t n_g, size_t r)
+/* The value of rank r (0 = largest) in group g's ascending block. */
+static double ranked(const sorted_t *so, size_t g, size_t r)
 {
-    return block[n_g - 1 - r].x;
+    return sorted_value(so, so->start[g + 1] - 1 - r);
 }
 
 qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
@@ -465,8 +628,7 @@ qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
     if (k < 2)
         return qc_fail(err, QC_EINVAL, "k", 0, (int64_t)k, 0, "must be >= 2");
     tally_t *t = NULL;
-    unit_rec *rec = NULL;
-    size_t m = 0;
+    sorted_t so = {NULL, 1, NULL};
     qc_status status = tally(s, NULL, 0, &t, err);
     if (status != QC_OK)
         return status;
@@ -474,45 +636,39 @@ qc_status qc_primacy(const qc_sample *s, size_t k, double *out,
         status = qc_fail(err, QC_EINVAL, "out", 0, 0, 0, "is missing");
         goto cleanup;
     }
-    status = sorted_units(s, NULL, t, &rec, &m);
+    status = sorted_units(s, NULL, t, &so);
     if (status != QC_OK)
         goto cleanup;
-    for (size_t g = 0; g < s->n_groups; g++)
+    for (size_t g = 0; g < s->n_groups; g++) {
         out[g] = NAN;
-    size_t first = 0;
-    while (first < m) {
-        int64_t g = rec[first].g;
-        size_t n_g = (size_t)t[g].n;
-        if (!t[g].nan && n_g >= k) {
-            double rest = 0.0;
-            for (size_t r = 1; r < k; r++)
-                rest += ranked(rec + first, n_g, r);
-            if (rest > 0)
-                out[g] = ranked(rec + first, n_g, 0) / rest;
-        }
-        first += n_g;
+        if (t[g].nan || (size_t)t[g].n < k)
+            continue;
+        double rest = 0.0;
+        for (size_t r = 1; r < k; r++)
+            rest += ranked(&so, g, r);
+        if (rest > 0)
+            out[g] = ranked(&so, g, 0) / rest;
     }
 cleanup:
-    qc_free(rec);
+    sorted_free(&so);
     qc_free(t);
     return status;
 }
 
-/* OLS of ln x on ln rank over the m largest of a group's n_g records. */
-static void fit_rank_size(const unit_rec *block, size_t n_g, size_t m,
-                          double *slope, double *r2)
+/* OLS of ln x on ln rank over the m largest units of group g. */
+static void fit_rank_size(const sorted_t *so, size_t g, size_t m, double *slope, double *r2)
 {
     double mx = 0.0, my = 0.0;
     for (size_t r = 0; r < m; r++) {
         mx += log((double)(r + 1));
-        my += log(ranked(block, n_g, r));
+        my += log(ranked(so, g, r));
     }
     mx /= (double)m;
     my /= (double)m;
     double sxx = 0.0, sxy = 0.0, syy = 0.0;
     for (size_t r = 0; r < m; r++) {
         double dx = log((double)(r + 1)) - mx;
-        double dy = log(ranked(block, n_g, r)) - my;
+        double dy = log(ranked(so, g, r)) - my;
         sxx += dx * dx;
         sxy += dx * dy;
         syy += dy * dy;
@@ -525,12 +681,11 @@ qc_status qc_rank_size(const qc_sample *s, size_t top, double *slope,
                        double *r2, qc_errinfo *err)
 {
     tally_t *t = NULL;
-    unit_rec *rec = NULL;
-    size_t m = 0;
+    sorted_t so = {NULL, 1, NULL};
     qc_status status = tally(s, NULL, 0, &t, err);
     if (status != QC_OK)
         return status;
-    status = sorted_units(s, NULL, t, &rec, &m);
+    status = sorted_units(s, NULL, t, &so);
     if (status != QC_OK)
         goto cleanup;
     for (size_t g = 0; g < s->n_groups; g++) {
@@ -538,24 +693,19 @@ qc_status qc_rank_size(const qc_sample *s, size_t top, double *slope,
             slope[g] = NAN;
         if (r2 != NULL)
             r2[g] = NAN;
-    }
-    size_t first = 0;
-    while (first < m) {
-        int64_t g = rec[first].g;
         size_t n_g = (size_t)t[g].n;
         size_t used = top > 0 && top < n_g ? top : n_g;
-        if (!t[g].nan && used >= 2 && ranked(rec + first, n_g, used - 1) > 0) {
-            double b, fit;
-            fit_rank_size(rec + first, n_g, used, &b, &fit);
-            if (slope != NULL)
-                slope[g] = b;
-            if (r2 != NULL)
-                r2[g] = fit;
-        }
-        first += n_g;
+        if (t[g].nan || used < 2 || !(ranked(&so, g, used - 1) > 0))
+            continue;
+        double b, fit;
+        fit_rank_size(&so, g, used, &b, &fit);
+        if (slope != NULL)
+            slope[g] = b;
+        if (r2 != NULL)
+            r2[g] = fit;
     }
 cleanup:
-    qc_free(rec);
+    sorted_free(&so);
     qc_free(t);
     return status;
 }

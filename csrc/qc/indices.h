@@ -46,6 +46,21 @@ typedef struct {
 } qc_sample;
 
 /*
+ * Integer labels to the group codes a qc_sample takes, groups numbered in
+ * order of first appearance (as pandas.factorize(sort=False) numbers them),
+ * through a table over the labels' range where a hash table would probe:
+ * code[i] gets label[i]'s group, first[g] the index of the unit where group
+ * g first appears (first needs room for n entries), *n_groups their count.
+ * QC_ELIMIT, writing nothing, when the labels span max_span values or more
+ * (max - min >= max_span): the caller then hashes. The table costs eight
+ * bytes a value of the span.
+ * Errors: QC_EINVAL (an array missing), QC_ELIMIT, QC_ENOMEM.
+ */
+qc_status qc_label_codes(const int64_t *label, size_t n, size_t max_span,
+                         int64_t *code, int64_t *first, size_t *n_groups,
+                         qc_errinfo *err);
+
+/*
  * Gini coefficient per group, written to out[n_groups]:
  *   G = sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mu),  mu = sum w x / W,
  * computed from the sorted values (radix sort, O(n)). weight == NULL gives every
@@ -71,11 +86,14 @@ typedef enum { QC_THEIL_T = 0, QC_THEIL_L = 1 } qc_theil_kind;
  *   L_between = sum_g (n_g/n) ln(mu/mu_g),  L_within = sum_g (n_g/n) L_g
  * Units with group -1 are outside the decomposition altogether. x >= 0;
  * a zero makes L of its group (and the total) NaN, since ln(mu/0)
- * diverges. Either output may be NULL.
+ * diverges. units[n_groups] and totals[n_groups] get each group's units
+ * and the sum of their values (what the shares are made of). Any output
+ * may be NULL.
  * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM.
  */
 qc_status qc_theil(const qc_sample *s, qc_theil_kind kind, double *per_group,
-                   double *decomposition, qc_errinfo *err);
+                   double *decomposition, double *units, double *totals,
+                   qc_errinfo *err);
 
 /*
  * Atkinson index per group: A = 1 - (mean (x/mu)^(1-e))^(1/(1-e)) for

@@ -64,6 +64,9 @@ def crosstab(
     n_groups: int = 1,
     unit: Literal["coding", "item"] = "coding",
 ) -> npt.NDArray[np.int64]: ...
+def label_codes(
+    label: npt.ArrayLike, max_span: int
+) -> Optional[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]: ...
 def gini(
     x: npt.ArrayLike,
     *,
@@ -80,7 +83,8 @@ def theil(
     group: Optional[npt.ArrayLike] = None,
     n_groups: int = 1,
     nan_policy: Literal["propagate", "omit", "raise"] = "propagate",
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64],
+           npt.NDArray[np.float64]]: ...
 def atkinson(
     x: npt.ArrayLike,
     epsilon: float,

@@ -7,7 +7,12 @@
 #include <math.h>
 
 #include "qc/indices.h"
+#include "qc/vlog.h"
 #include "suites.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define TOL 1e-9
 
@@ -55,16 +60,200 @@ START_TEST(grouped_gini_equals_separate_calls)
 }
 END_TEST
 
+/* A reproducible stream for the larger cases (xorshift64). */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* Gini from its definition, sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mu),
+   in O(n^2): the reference for the sorted kernel's blocks. */
+static double gini_by_pairs(const double *x, const double *w, size_t n)
+{
+    double pairs = 0, weight = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0;
+        weight += wi;
+        total += wi * x[i];
+        for (size_t j = 0; j < n; j++)
+            pairs += wi * (w ? w[j] : 1.0) * fabs(x[i] - x[j]);
+    }
+    return pairs / (2 * weight * total);
+}
+
+START_TEST(gini_of_large_groups_equals_the_pairwise_definition)
+{
+    /* groups of 1 to 300 units: below and above the insertion-sort bound,
+       values with ties, zeros (both signs) and a wide range of exponents */
+    enum { N = 1200, GROUPS = 7 };
+    static double x[N], w[N], member_x[N], member_w[N];
+    static int64_t group[N];
+    uint64_t state = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < N; i++) {
+        uint64_t r = next_random(&state);
+        group[i] = i < 1 ? 5 : (int64_t)(r % GROUPS) - (i % 97 == 0); /* some -1 */
+        x[i] = r % 11 == 0 ? 0.0 : r % 13 == 0 ? -0.0 : r % 7 == 0 ? 4.0
+               : ldexp((double)(r >> 11), (int)(r % 40) - 60);
+        w[i] = (double)(next_random(&state) % 5);
+    }
+    group[1] = 6; /* group 6: one unit besides whatever lands there */
+    qc_sample s = {N, x, group, GROUPS, QC_NAN_PROPAGATE};
+    double out[GROUPS], weighted[GROUPS];
+    ck_assert_int_eq(qc_gini(&s, NULL, 0, out, NULL), QC_OK);
+    ck_assert_int_eq(qc_gini(&s, w, 0, weighted, NULL), QC_OK);
+    for (int64_t g = 0; g < GROUPS; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < N; i++)
+            if (group[i] == g) {
+                member_x[m] = x[i];
+                member_w[m++] = w[i];
+            }
+        ck_assert_double_eq_tol(out[g], gini_by_pairs(member_x, NULL, m), 1e-12);
+        ck_assert_double_eq_tol(weighted[g], gini_by_pairs(member_x, member_w, m), 1e-12);
+    }
+}
+END_TEST
+
+typedef struct {
+    double x, w;
+} weighted_value;
+
+static int by_value(const void *a, const void *b)
+{
+    double x = ((const weighted_value *)a)->x, y = ((const weighted_value *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* Gini through libc's qsort and the cumulative form of the definition:
+   the reference for blocks too large for gini_by_pairs. */
+static double gini_by_qsort(const double *x, const double *w, size_t n)
+{
+    weighted_value *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    double weight = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i].x = x[i];
+        v[i].w = w ? w[i] : 1.0;
+        weight += v[i].w;
+        total += v[i].w * v[i].x;
+    }
+    qsort(v, n, sizeof *v, by_value);
+    double below = 0, acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc += v[i].w * v[i].x * (2 * below + v[i].w - weight);
+        below += v[i].w;
+    }
+    free(v);
+    return acc / (weight * total);
+}
+
+START_TEST(gini_of_a_block_larger_than_the_cache_equals_qsorts)
+{
+    /* one block of 300,000 units: split on its highest differing byte
+       before the LSD passes; values from a few exponents, with ties */
+    enum { N = 300000 };
+    double *x = malloc(N * sizeof *x), *w = malloc(N * sizeof *w);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(w);
+    uint64_t state = 0x2545f4914f6cdd1du;
+    for (size_t i = 0; i < N; i++) {
+        uint64_t r = next_random(&state);
+        x[i] = r % 5 == 0 ? (double)(r % 1000) : ldexp((double)(r >> 11), (int)(r % 9) - 50);
+        w[i] = (double)(r % 3) + 0.5;
+    }
+    qc_sample s = one_group(x, N);
+    double got;
+    ck_assert_int_eq(qc_gini(&s, NULL, 0, &got, NULL), QC_OK);
+    ck_assert_double_eq_tol(got, gini_by_qsort(x, NULL, N), 1e-12);
+    ck_assert_int_eq(qc_gini(&s, w, 0, &got, NULL), QC_OK);
+    ck_assert_double_eq_tol(got, gini_by_qsort(x, w, N), 1e-12);
+    free(x);
+    free(w);
+}
+END_TEST
+
+START_TEST(label_codes_number_groups_by_first_appearance)
+{
+    const int64_t label[] = {110000, -5, 110000, 7, -5, 7, 320000};
+    int64_t code[7], first[7];
+    size_t n_groups = 99;
+    ck_assert_int_eq(qc_label_codes(label, 7, 1000000, code, first, &n_groups, NULL), QC_OK);
+    const int64_t want_code[] = {0, 1, 0, 2, 1, 2, 3}, want_first[] = {0, 1, 3, 6};
+    ck_assert_uint_eq(n_groups, 4);
+    ck_assert_mem_eq(code, want_code, sizeof want_code);
+    ck_assert_mem_eq(first, want_first, sizeof want_first);
+    /* the span is max - min = 320005: a bound of 320005 is too small */
+    qc_errinfo err = {0};
+    ck_assert_int_eq(qc_label_codes(label, 7, 320005, code, first, &n_groups, &err),
+                     QC_ELIMIT);
+    ck_assert_str_eq(err.arg, "label");
+    ck_assert_int_eq(qc_label_codes(label, 7, 320006, code, first, &n_groups, NULL), QC_OK);
+    /* the widest span, which overflows a signed difference */
+    const int64_t extremes[] = {INT64_MAX, INT64_MIN};
+    ck_assert_int_eq(qc_label_codes(extremes, 2, SIZE_MAX, code, first, &n_groups, NULL),
+                     QC_ELIMIT);
+    ck_assert_int_eq(qc_label_codes(NULL, 0, 1, NULL, NULL, &n_groups, NULL), QC_OK);
+    ck_assert_uint_eq(n_groups, 0);
+    ck_assert_int_eq(qc_label_codes(NULL, 3, 1, code, first, &n_groups, &err), QC_EINVAL);
+    ck_assert_str_eq(err.arg, "label");
+}
+END_TEST
+
+/* Units in the last place between a and b (both finite, same sign). */
+static int64_t ulps_apart(double a, double b)
+{
+    int64_t ia, ib;
+    memcpy(&ia, &a, sizeof ia);
+    memcpy(&ib, &b, sizeof ib);
+    return ia > ib ? ia - ib : ib - ia;
+}
+
+START_TEST(log_array_is_within_one_ulp_of_libm)
+{
+    /* libm's log is the reference: values across the whole exponent range
+       and near 1 (where the reduction's boundary sqrt(2)/2 lies) */
+    enum { N = 200003 }; /* odd: the vector loop leaves a tail */
+    static double x[N], got[N];
+    uint64_t state = 88172645463325252u;
+    for (size_t i = 0; i < N; i++) {
+        double u = (double)(next_random(&state) >> 11) / 9007199254740992.0;
+        x[i] = i % 3 == 0 ? exp((u - 0.5) * 1400) : i % 3 == 1 ? 0.5 + u : 0.70710678118654752 + u * 1e-6;
+    }
+    qc_log_array(x, got, N);
+    int64_t worst = 0;
+    for (size_t i = 0; i < N; i++) {
+        int64_t apart = ulps_apart(got[i], log(x[i]));
+        worst = apart > worst ? apart : worst;
+        /* the vector and scalar paths agree bit for bit */
+        ck_assert(got[i] == qc_log_one(x[i]));
+    }
+    ck_assert_int_le(worst, 1);
+    /* values outside the positive normals get libm's answers, also in a
+       block of four the vector path takes otherwise */
+    double special[] = {0.0, -0.0, -1.0, INFINITY, NAN, 4.9e-324, DBL_MIN, DBL_MAX, 1.0, 2.0, 0.5};
+    enum { S = sizeof special / sizeof *special };
+    double out[S];
+    qc_log_array(special, out, S);
+    for (size_t i = 0; i < S; i++) {
+        double want = log(special[i]);
+        ck_assert(isnan(want) ? isnan(out[i]) : out[i] == want);
+    }
+}
+END_TEST
+
 START_TEST(theil_matches_reat_and_decomposes)
 {
     /* REAT theil(): c(10,10,10,20,50) -> 0.2326302 (Theil L, Stoermann) */
     const double x[] = {10, 10, 10, 20, 50};
     qc_sample s = one_group(x, 5);
     double per[1], dec[3];
-    ck_assert_int_eq(qc_theil(&s, QC_THEIL_L, per, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&s, QC_THEIL_L, per, dec, NULL, NULL, NULL), QC_OK);
     ck_assert_double_eq_tol(per[0], 0.2326302, 5e-8);
     /* Theil T by hand: (1/5)(3 * 0.5 ln 0.5 + 2.5 ln 2.5) */
-    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, per, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, per, dec, NULL, NULL, NULL), QC_OK);
     ck_assert_double_eq_tol(per[0], (1.5 * log(0.5) + 2.5 * log(2.5)) / 5, TOL);
 
     /* Two groups {1, 1} and {4, 4}: no within inequality, all between. */
@@ -73,12 +262,12 @@ START_TEST(theil_matches_reat_and_decomposes)
     qc_sample split = {4, y, group, 2, QC_NAN_PROPAGATE};
     double two[2];
     for (int kind = 0; kind < 2; kind++) {
-        ck_assert_int_eq(qc_theil(&split, (qc_theil_kind)kind, two, dec, NULL), QC_OK);
+        ck_assert_int_eq(qc_theil(&split, (qc_theil_kind)kind, two, dec, NULL, NULL, NULL), QC_OK);
         ck_assert_double_eq_tol(dec[2], 0.0, TOL);
         ck_assert_double_eq_tol(dec[0], dec[1], TOL);
     }
     /* T = (0.4 ln 0.4 + 1.6 ln 1.6) / 2 with mean 2.5 */
-    ck_assert_int_eq(qc_theil(&split, QC_THEIL_T, two, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&split, QC_THEIL_T, two, dec, NULL, NULL, NULL), QC_OK);
     ck_assert_double_eq_tol(dec[0], (0.4 * log(0.4) + 1.6 * log(1.6)) / 2, TOL);
 }
 END_TEST
@@ -88,14 +277,14 @@ START_TEST(theil_edge_cases_are_nan)
     const double with_zero[] = {0, 2, 4};
     qc_sample s = one_group(with_zero, 3);
     double per, dec[3];
-    ck_assert_int_eq(qc_theil(&s, QC_THEIL_L, &per, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&s, QC_THEIL_L, &per, dec, NULL, NULL, NULL), QC_OK);
     ck_assert(isnan(per) && isnan(dec[0]));
     /* T takes 0 ln 0 = 0: mean 2, (1/3)(0 + 2 ln 2 ... ) */
-    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, &per, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, &per, dec, NULL, NULL, NULL), QC_OK);
     ck_assert_double_eq_tol(per, (1.0 * log(1.0) + 2.0 * log(2.0)) / 3, TOL);
     const double zeros[] = {0, 0};
     s = one_group(zeros, 2);
-    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, &per, dec, NULL), QC_OK);
+    ck_assert_int_eq(qc_theil(&s, QC_THEIL_T, &per, dec, NULL, NULL, NULL), QC_OK);
     ck_assert(isnan(per) && isnan(dec[0]));
 }
 END_TEST
@@ -144,7 +333,7 @@ START_TEST(bad_samples_name_the_argument)
     const double ok[] = {1, 2, 3};
     const int64_t group[] = {0, 2, 1};
     qc_sample bad_group = {3, ok, group, 2, QC_NAN_PROPAGATE};
-    ck_assert_int_eq(qc_theil(&bad_group, QC_THEIL_T, out, NULL, &err),
+    ck_assert_int_eq(qc_theil(&bad_group, QC_THEIL_T, out, NULL, NULL, NULL, &err),
                      QC_EINDEX);
     ck_assert_str_eq(err.arg, "group");
     ck_assert_int_eq(err.limit, 2);
@@ -324,17 +513,26 @@ START_TEST(kernels_survive_every_allocation_failure)
     const int64_t group[] = {0, 1, 0, 1, 0, 1, -1, 0};
     qc_sample s = {8, x, group, 2, QC_NAN_PROPAGATE};
     qc_od od = {3, od3, QC_NAN_PROPAGATE};
-    for (int kernel = 0; kernel < 6; kernel++) {
+    const double weight[] = {1, 2, 0, 1, 3, 1, 1, 2};
+    const int64_t labels[] = {40, 7, 40, 9, 7, 7, 9, 40};
+    for (int kernel = 0; kernel < 8; kernel++) {
         for (long k = 0;; k++) {
             double out[QC_GREEN_N], dec[3];
             qc_alloc_fail_after(k);
             qc_status status;
             switch (kernel) {
             case 0: status = qc_gini(&s, NULL, 0, out, NULL); break;
-            case 1: status = qc_theil(&s, QC_THEIL_T, out, dec, NULL); break;
+            case 1: status = qc_theil(&s, QC_THEIL_T, out, dec, NULL, NULL, NULL); break;
             case 2: status = qc_primacy(&s, 2, out, NULL); break;
             case 3: status = qc_rank_size(&s, 0, out, dec, NULL); break;
             case 4: status = qc_concentration(&s, out, dec, NULL, NULL); break;
+            case 5: status = qc_gini(&s, weight, 0, out, NULL); break;
+            case 6: {
+                int64_t code[8], first[8];
+                size_t n_groups;
+                status = qc_label_codes(labels, 8, 100, code, first, &n_groups, NULL);
+                break;
+            }
             default: status = qc_green_polycentricity(&od, QC_DEGREE_IN, out, NULL); break;
             }
             long attempts = qc_alloc_attempts();
@@ -356,6 +554,10 @@ Suite *indices_suite(void)
     TCase *tc = tcase_create("inequality");
     tcase_add_test(tc, gini_reproduces_reat_examples);
     tcase_add_test(tc, grouped_gini_equals_separate_calls);
+    tcase_add_test(tc, gini_of_large_groups_equals_the_pairwise_definition);
+    tcase_add_test(tc, gini_of_a_block_larger_than_the_cache_equals_qsorts);
+    tcase_add_test(tc, label_codes_number_groups_by_first_appearance);
+    tcase_add_test(tc, log_array_is_within_one_ulp_of_libm);
     tcase_add_test(tc, theil_matches_reat_and_decomposes);
     tcase_add_test(tc, theil_edge_cases_are_nan);
     tcase_add_test(tc, nan_policy_propagates_omits_or_raises);

@@ -3,7 +3,8 @@
 # this file; `make -f tests/fuzz/fuzz.mk TARGET` works on its own too.
 #
 #   make fuzz-smoke   replay tests/fuzz/corpus/ and tests/fuzz/regressions/,
-#                     then fuzz each harness FUZZ_SMOKE_SECONDS (default 15);
+#                     then run each harness FUZZ_SMOKE_RUNS times (default
+#                     2000) from seed FUZZ_SEED (default 1): reproducible;
 #                     skipped (exit 0) when clang with libFuzzer cannot be had
 #   make fuzz         fuzz each harness FUZZ_SECONDS (default 600), one at a
 #                     time, printing executions, cov and ft for each
@@ -17,7 +18,7 @@
 SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SMOKE_RUNS ?= 2000
 FUZZ_NAMES := utf8 segment match ngrams pairs agree
 FUZZ_APT_PACKAGES := clang libclang-rt-dev
 
@@ -69,7 +70,7 @@ fuzz-smoke:
 	  exit 0; fi; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-build || exit 1; \
 	for name in $(FUZZ_NAMES); do \
-	  $(FUZZ_DIR)/run.sh smoke $$name $(FUZZ_SMOKE_SECONDS) || exit 1; done
+	  $(FUZZ_DIR)/run.sh smoke $$name $(FUZZ_SMOKE_RUNS) || exit 1; done
 
 fuzz: fuzz-toolchain
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-build

@@ -2,10 +2,15 @@
 # Runs one libFuzzer harness of tests/fuzz (built by fuzz.mk) and prints one
 # line of figures for it. Usage, from the repository root:
 #
-#   tests/fuzz/run.sh smoke NAME SECONDS   replay the seeds and regressions,
-#                                          then fuzz from a fresh scratch corpus
+#   tests/fuzz/run.sh smoke NAME RUNS      replay the seeds and regressions,
+#                                          then RUNS executions from a fresh
+#                                          scratch corpus with a fixed seed
 #   tests/fuzz/run.sh long NAME SECONDS    fuzz, growing build/corpus/NAME
 #
+# The smoke run is reproducible: the same seed (FUZZ_SEED, default 1), the
+# same number of executions and no schedule that depends on timing, so a
+# test run passes or fails the same on every machine; finding new bugs is
+# the long run's job.
 # New inputs go to tests/fuzz/build/ only: libFuzzer writes to the first
 # corpus directory it is given, and the checked-in seeds and regressions
 # come after it. A crash, leak, timeout or broken invariant exits non-zero
@@ -14,7 +19,7 @@ set -eu
 
 mode=$1
 name=$2
-seconds=$3
+budget=$3
 
 dir=tests/fuzz
 build=$dir/build
@@ -65,8 +70,13 @@ if [ "$mode" = smoke ]; then
     fi
 fi
 
+if [ "$mode" = smoke ]; then
+    budget_flags="-seed=${FUZZ_SEED:-1} -runs=$budget"
+else
+    budget_flags="$schedule -max_total_time=$budget"
+fi
 # shellcheck disable=SC2086
-"$bin" $limits $schedule $dict -max_total_time="$seconds" -print_final_stats=1 \
+"$bin" $limits $budget_flags $dict -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$scratch" "$seeds" "$regressions" >"$log" 2>&1 \
     || fail "fuzzing"
 

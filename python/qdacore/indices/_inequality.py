@@ -158,17 +158,13 @@ def theil(x: Any, *, kind: str = "T", by: Any = None,
     b      2    0.8    0.0           0.0
     """
     check.choice(kind, "kind", ("T", "L"))
-    (per_group, decomposition), labels, values, codes = grouped(_core.theil, "theil", x, by,
-                                                                nan_policy, kind=kind)
+    (per_group, decomposition, units, totals), labels, _, _ = grouped(
+        _core.theil, "theil", x, by, nan_policy, kind=kind)
     if labels is None:
         return float(per_group[0])
-    ok = (codes >= 0) & ~np.isnan(values)
-    n = np.bincount(codes[ok], minlength=len(labels))
-    if kind == "T":
-        totals = np.bincount(codes[ok], weights=values[ok], minlength=len(labels))
-        share = totals / totals.sum() if totals.sum() > 0 else np.full(len(labels), np.nan)
-    else:
-        share = n / n.sum() if n.sum() > 0 else np.full(len(labels), np.nan)
+    n = units.astype(np.int64)
+    parts = totals if kind == "T" else units
+    share = parts / parts.sum() if parts.sum() > 0 else np.full(len(labels), np.nan)
     by_group = pd.DataFrame({"n": n, "share": share, "theil": per_group,
                              "contribution": np.where(share > 0, share * per_group, 0.0)},
                             index=labels)
