@@ -14,7 +14,7 @@ C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py lint valgrind fuzz-py clean
+.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py test-wheel lint valgrind fuzz-py clean
 
 ## make test: Check suites for the C core, the libFuzzer harnesses' replay and smoke runs,
 ## the static checks, pytest (with doctests, notebooks and stubtest), then the docs build.
@@ -69,7 +69,7 @@ sysdeps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
 
 pydeps:
-	$(PIP) install -q --disable-pip-version-check "setuptools>=68" "numpy>=2" wheel
+	$(PIP) install -q --disable-pip-version-check "setuptools>=77" "numpy>=2" wheel
 	$(PIP) install -q --disable-pip-version-check --no-build-isolation -e ".[test]"
 	@# irrCAC (a test peer) pins scipy==1.12 and pandas<3; its code runs on the
 	@# versions above, so it is installed without its pins.
@@ -121,6 +121,27 @@ fuzz-py: pydeps
 
 test-py:
 	$(PYTHON) -m pytest
+
+## make test-wheel: the release path. python -m build makes the sdist and builds the wheel from
+## it; tests/packaging/check_dist.py holds them to the tracked sources and the package files;
+## the wheel goes into a fresh venv (no system packages) with its test extras, and the test
+## suite runs against that installed copy, from outside the source tree's import path.
+WHEEL_DIR := build/release
+WHEEL_VENV := build/wheel-venv
+test-wheel: pydeps
+	rm -rf $(WHEEL_DIR) $(WHEEL_VENV)
+	$(PIP) install -q --disable-pip-version-check build auditwheel
+	mkdir -p build
+	$(PYTHON) -m build --outdir $(WHEEL_DIR) . >build/release.log 2>&1 || { tail -30 build/release.log; false; }
+	$(PYTHON) tests/packaging/check_dist.py $(WHEEL_DIR)
+	$(PYTHON) -m auditwheel show $(WHEEL_DIR)/qdacore-*.whl
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q --disable-pip-version-check \
+	  "$$(ls $(WHEEL_DIR)/qdacore-*.whl)[test]"
+	$(WHEEL_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps "irrCAC==0.4.4"
+	cd $(WHEEL_VENV) && bin/python -c "import qdacore, sys; \
+	  assert qdacore.__file__.startswith(sys.prefix), qdacore.__file__; print('testing', qdacore.__file__)"
+	$(WHEEL_VENV)/bin/python -m pytest -p no:cacheprovider -q tests
 
 # make fuzz, make fuzz-smoke: the libFuzzer harnesses of the C core (tests/fuzz/fuzz.mk)
 include tests/fuzz/fuzz.mk
