@@ -6,6 +6,54 @@
  * a step touches one or two cache lines. Scans are specialised by text
  * width and folding, and matches are logged in fixed chunks so that the
  * output columns are allocated once, at the size the scan found.
+ *
+ * The prefilter. Dictionary coding runs a few hundred to a few thousand
+ * keywords over text where few of them occur; walking the automaton over
+ * every code point then costs a root lookup (and a branch that mispredicts
+ * whenever a character starts a pattern, which for CJK words is one
+ * character in five to two in three) per code point. So, while the
+ * automaton is at the root, the scan skips ahead to the next position whose
+ * first two code points (c0, c1) may begin a pattern, and runs the automaton
+ * only from there:
+ *
+ *  - Two bit tables of 2^12 to 2^19 bits (0.5 to 64 KiB, so they stay in
+ *    L1/L2), indexed by one 64-bit multiplicative hash: pf_pair holds the
+ *    (first, second) code points of every pattern of two or more (the
+ *    automaton's depth-2 nodes), pf_one the code point of every pattern of
+ *    one (those would otherwise start anywhere). A position whose pair bit
+ *    and one bit are clear starts no pattern; a set bit may be a collision,
+ *    which costs an automaton step and nothing else.
+ *  - Exactness. Skipping is only valid where the automaton is at the root
+ *    or as good as there: at a root's child v (depth 1) whose pair with the
+ *    next code point begins no pattern, the next step fails from v back to
+ *    the root and reads that code point from there, with no output at v
+ *    but the one-code-point pattern already reported. So the overlapping
+ *    scan hands back to the skip whenever its state has depth <= 1 and the
+ *    next pair's bit is clear; the leftmost-longest scan starts every walk
+ *    at the root and skips before each. Offsets are positions in the
+ *    code point array (the PEP 393 view), so skipped code points need no
+ *    counting.
+ *  - Folding. The tables are tested on the raw code points of the text:
+ *    with folding, each pattern pair is entered in every case (every code
+ *    point qc_fold_latin maps to the pattern's, fold_sources), at most 4 x 4
+ *    entries per pair.
+ *  - The skip itself is plain C, four pairs a round: their hashes and table
+ *    loads are independent, so they overlap in the pipeline (about 1 ns a
+ *    code point where nothing starts). Gathers (AVX2) would vectorise the
+ *    table loads but are microcoded and slow on current x86 after the GDS
+ *    mitigation; a nibble-shuffle filter (Teddy) saturates beyond a few
+ *    dozen patterns.
+ *  - The rule: the tables are sized for at most one key per 32 bits and the
+ *    prefilter is built only if at most 1 bit in PF_MAX_FILL (8) ends up set;
+ *    past about 65,000 distinct first pairs (or 16,000 with folding) the
+ *    table saturates and the automaton runs alone, as it did before. The
+ *    text is not known at build time: where most positions begin a pattern
+ *    pair (dense hits), the skip returns at once and adds its test to each
+ *    step (bench_text.py's dense rows measure that cost).
+ *
+ * Limits: a pair filter cannot skip where pattern pairs are common in the
+ * text (e.g. 50,000 CJK words, whose pairs cover a sixth of a corpus), and
+ * one-code-point patterns make their code points candidates everywhere.
  */
 #include "qc/acmatch.h"
 
@@ -61,6 +109,13 @@ struct qc_matcher {
     edge_slot *wide;   /* wide_mask + 1 slots */
     uint32_t wide_mask, wide_shift;
     uint32_t root_bits, root_mult;
+    uint32_t depth2;   /* first node of depth 2: nodes 1 .. depth2 - 1 are
+                          the root's children */
+    /* The prefilter (see the file comment); pf_pair == NULL when off. */
+    uint64_t *pf_pair; /* 1 << pf_bits bits: hashed first pairs */
+    uint64_t *pf_one;  /* 1 << pf_bits bits: hashed one-code-point
+                          patterns; NULL when there are none */
+    uint32_t pf_bits;
 };
 
 void qc_matcher_free(qc_matcher *m)
@@ -72,6 +127,8 @@ void qc_matcher_free(qc_matcher *m)
     qc_free(m->out);
     qc_free(m->root);
     qc_free(m->wide);
+    qc_free(m->pf_pair);
+    qc_free(m->pf_one);
     qc_free(m);
 }
 
@@ -291,6 +348,184 @@ static qc_status build_wide(qc_matcher *m)
     return QC_OK;
 }
 
+/* ---- The prefilter ------------------------------------------------------
+   Bits for (first, second) code point pairs and for one-code-point
+   patterns, set through one multiplicative hash of the 64-bit key: a
+   position whose pair's bit is clear starts no pattern. */
+#define PF_MULT 0x9E3779B97F4A7C15ull
+#define PF_MIN_BITS 12 /* 512 bytes */
+#define PF_MAX_BITS 19 /* 64 KiB, twice the keys' worth of L1 at most */
+#define PF_BITS_PER_KEY 32 /* so a random pair passes 1 time in 32 or less */
+#define PF_MAX_FILL 8  /* off when more than 1 bit in 8 is set */
+
+QC_HOT uint32_t pf_hash(uint32_t c0, uint32_t c1, uint32_t bits)
+{
+    return (uint32_t)(((((uint64_t)c0 << 32) | c1) * PF_MULT) >> (64 - bits));
+}
+
+QC_HOT uint64_t pf_test(const uint64_t *set, uint32_t h)
+{
+    return (set[h >> 6] >> (h & 63)) & 1;
+}
+
+static void pf_set(uint64_t *set, uint32_t h)
+{
+    set[h >> 6] |= (uint64_t)1 << (h & 63);
+}
+
+/* The code points that qc_fold_latin maps to c, c included. It folds only
+   below U+0180 (into that range) and fullwidth A-Z (onto a-z), which
+   sources[] (built by fold_sources_init) and the fullwidth case cover; a
+   Check case walks every code point to hold utf8.c to that. */
+enum { FOLD_LOW = 0x180, MAX_SOURCES = 4 };
+typedef struct {
+    uint32_t cp[FOLD_LOW][MAX_SOURCES - 1];
+    uint8_t n[FOLD_LOW];
+} fold_sources;
+
+static void fold_sources_init(fold_sources *fs)
+{
+    memset(fs->n, 0, sizeof fs->n);
+    for (uint32_t x = 0; x < FOLD_LOW; x++) {
+        uint32_t y = qc_fold_latin(x);
+        if (y != x && y < FOLD_LOW && fs->n[y] < MAX_SOURCES - 1)
+            fs->cp[y][fs->n[y]++] = x;
+    }
+}
+
+static size_t sources_of(const fold_sources *fs, uint32_t c, uint32_t out[MAX_SOURCES])
+{
+    size_t n = 0;
+    out[n++] = c;
+    if (fs == NULL)
+        return n;
+    if (c < FOLD_LOW)
+        for (uint8_t k = 0; k < fs->n[c]; k++)
+            out[n++] = fs->cp[c][k];
+    else if (c >= 0xFF41 && c <= 0xFF5A)
+        out[n++] = c - 32;
+    return n;
+}
+
+static size_t popcount_bits(const uint64_t *set, size_t words)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < words; w++)
+        n += (size_t)__builtin_popcountll(set[w]);
+    return n;
+}
+
+/* Builds the prefilter from the first two levels of the automaton, or
+   leaves it off (pf_pair NULL) when too many bits would be set for it to
+   skip much: the rule of the file comment. */
+static qc_status build_prefilter(qc_matcher *m)
+{
+    fold_sources fs;
+    if (m->fold)
+        fold_sources_init(&fs);
+    const fold_sources *sources = m->fold ? &fs : NULL;
+    uint32_t first_depth3 = m->node[m->depth2].first;
+    size_t keys = (size_t)(first_depth3 - m->depth2) + (m->depth2 - 1);
+    if (m->fold)
+        keys *= 4;
+    uint32_t bits = PF_MIN_BITS;
+    while (bits < PF_MAX_BITS && ((size_t)1 << bits) < keys * PF_BITS_PER_KEY)
+        bits++;
+    size_t words = ((size_t)1 << bits) / 64;
+    uint64_t *pair = qc_calloc(words, sizeof *pair), *one = NULL;
+    if (pair == NULL)
+        return QC_ENOMEM;
+    for (uint32_t v = 1; v < m->depth2; v++) {
+        uint32_t a[MAX_SOURCES], b[MAX_SOURCES];
+        size_t na = sources_of(sources, m->label[v], a);
+        if (m->node[v].hit != 0) { /* a one-code-point pattern ends at v */
+            if (one == NULL && (one = qc_calloc(words, sizeof *one)) == NULL) {
+                qc_free(pair);
+                return QC_ENOMEM;
+            }
+            for (size_t i = 0; i < na; i++)
+                pf_set(one, pf_hash(a[i], 0, bits));
+        }
+        for (uint32_t g = m->node[v].first; g < m->node[v + 1].first; g++) {
+            size_t nb = sources_of(sources, m->label[g], b);
+            for (size_t i = 0; i < na; i++)
+                for (size_t j = 0; j < nb; j++)
+                    pf_set(pair, pf_hash(a[i], b[j], bits));
+        }
+    }
+    size_t set = popcount_bits(pair, words) + (one ? popcount_bits(one, words) : 0);
+    if (set * PF_MAX_FILL > ((size_t)1 << bits)) {
+        qc_free(pair);
+        qc_free(one);
+        return QC_OK;
+    }
+    m->pf_pair = pair;
+    m->pf_one = one;
+    m->pf_bits = bits;
+    return QC_OK;
+}
+
+QC_HOT uint32_t raw(const void *data, int kind, size_t i)
+{
+    return kind == 1   ? ((const uint8_t *)data)[i]
+           : kind == 2 ? ((const uint16_t *)data)[i]
+                       : ((const uint32_t *)data)[i];
+}
+
+/* Whether the pair at i, i + 1 (i + 1 < len) may begin a pattern. */
+QC_HOT int pf_pair_at(const qc_matcher *m, const void *data, int kind, size_t i)
+{
+    return (int)pf_test(m->pf_pair, pf_hash(raw(data, kind, i), raw(data, kind, i + 1),
+                                            m->pf_bits));
+}
+
+/* The first position >= i where a pattern may start (len if none): one
+   whose pair's bit is set, or whose code point's bit is set in pf_one. The
+   plain loop tests four pairs a round with one branch; their hashes do not
+   depend on each other, so the multiplications and loads overlap. */
+QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+{
+    const uint64_t *pair = m->pf_pair, *one = m->pf_one;
+    const uint32_t bits = m->pf_bits;
+    if (one == NULL) {
+        while (i + 4 < len) {
+            uint32_t c0 = raw(data, kind, i), c1 = raw(data, kind, i + 1),
+                     c2 = raw(data, kind, i + 2), c3 = raw(data, kind, i + 3),
+                     c4 = raw(data, kind, i + 4);
+            if (pf_test(pair, pf_hash(c0, c1, bits)) | pf_test(pair, pf_hash(c1, c2, bits)) |
+                pf_test(pair, pf_hash(c2, c3, bits)) | pf_test(pair, pf_hash(c3, c4, bits)))
+                break;
+            i += 4;
+        }
+        for (; i + 1 < len; i++)
+            if (pf_test(pair, pf_hash(raw(data, kind, i), raw(data, kind, i + 1), bits)))
+                return i;
+        return len; /* every pattern is two code points or longer */
+    }
+    for (; i < len; i++) {
+        uint32_t c0 = raw(data, kind, i);
+        if (pf_test(one, pf_hash(c0, 0, bits)))
+            return i;
+        if (i + 1 < len && pf_test(pair, pf_hash(c0, raw(data, kind, i + 1), bits)))
+            return i;
+    }
+    return len;
+}
+
+size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from)
+{
+    if (from >= text->len)
+        return text->len;
+    if (m->pf_pair == NULL)
+        return from;
+    return pf_skip(m, text->data, text->len, text->kind, from);
+}
+
+int qc_matcher_prefiltered(const qc_matcher *m)
+{
+    return m->pf_pair != NULL;
+}
+
 qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
                          qc_matcher **out, qc_errinfo *err)
 {
@@ -388,6 +623,8 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
         }
     }
     m->node[n].fail = m->node[n].hit = 0;
+    m->depth2 = m->node[1].first;
+    status = build_prefilter(m);
 cleanup:
     qc_trie_free(&trie);
     qc_free(ends);
@@ -406,7 +643,8 @@ size_t qc_matcher_bytes(const qc_matcher *m)
 {
     return sizeof *m + (m->n_nodes + 1) * sizeof *m->node + m->n_nodes * sizeof *m->label +
            m->n_entries * sizeof *m->out + ((size_t)1 << m->root_bits) * sizeof *m->root +
-           ((size_t)m->wide_mask + 1) * sizeof *m->wide;
+           ((size_t)m->wide_mask + 1) * sizeof *m->wide +
+           (m->pf_pair == NULL ? 0 : ((size_t)1 << m->pf_bits) / 8 * (m->pf_one ? 2 : 1));
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)
@@ -488,13 +726,13 @@ QC_HOT uint32_t load(const void *data, int kind, int fold, size_t i)
     return fold ? qc_fold_latin(c) : c;
 }
 
-/* kind and fold are constants at every call, so each use compiles to its
-   own loop without per-character branches on them. */
+/* kind, fold and pf (prefilter on) are constants at every call, so each
+   use compiles to its own loop without per-character branches on them. */
 QC_HOT qc_status scan_overlapping(const qc_matcher *m, const void *data, size_t len,
-                                  int kind, int fold, hit_log *log)
+                                  int kind, int fold, int pf, hit_log *log)
 {
     uint32_t state = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = pf ? pf_skip(m, data, len, kind, 0) : 0; i < len; i++) {
         uint32_t c = load(data, kind, fold, i);
         /* the root's answer does not depend on the state: look it up while
            the state is still being resolved */
@@ -516,15 +754,29 @@ QC_HOT qc_status scan_overlapping(const qc_matcher *m, const void *data, size_t 
             if (status != QC_OK)
                 return status;
         }
+        /* Back to skipping when the automaton is as good as at the root
+           for position i + 1: at the root, or at a root's child (the
+           outputs at i are out) whose pair with i + 1 begins no pattern,
+           so that i + 1 fails back to the root anyway. */
+        if (pf && state < m->depth2 && i + 1 < len &&
+            (state == 0 || !pf_pair_at(m, data, kind, i))) {
+            state = 0;
+            i = pf_skip(m, data, len, kind, i + 1) - 1; /* >= i */
+        }
     }
     return QC_OK;
 }
 
 QC_HOT qc_status scan_longest(const qc_matcher *m, const void *data, size_t len,
-                              int kind, int fold, hit_log *log)
+                              int kind, int fold, int pf, hit_log *log)
 {
     size_t i = 0;
-    while (i < len) {
+    for (;;) {
+        /* every walk starts at the root: skip to where a pattern may start */
+        if (pf)
+            i = pf_skip(m, data, len, kind, i);
+        if (i >= len)
+            break;
         uint32_t node = 0, best = 0;
         size_t best_end = 0;
         for (size_t j = i; j < len; j++) {
@@ -552,14 +804,21 @@ QC_HOT qc_status scan_longest(const qc_matcher *m, const void *data, size_t len,
 static qc_status match_one(const qc_matcher *m, const qc_str *s, qc_matchmode mode,
                            hit_log *log)
 {
+    int pf = m->pf_pair != NULL;
 #define QC_SCAN(fn)                                                           \
-    switch (s->kind * 2 + m->fold) {                                          \
-    case 2: return fn(m, s->data, s->len, 1, 0, log);                         \
-    case 3: return fn(m, s->data, s->len, 1, 1, log);                         \
-    case 4: return fn(m, s->data, s->len, 2, 0, log);                         \
-    case 5: return fn(m, s->data, s->len, 2, 1, log);                         \
-    case 8: return fn(m, s->data, s->len, 4, 0, log);                         \
-    default: return fn(m, s->data, s->len, 4, 1, log);                        \
+    switch (s->kind * 4 + m->fold * 2 + pf) {                                 \
+    case 4: return fn(m, s->data, s->len, 1, 0, 0, log);                      \
+    case 5: return fn(m, s->data, s->len, 1, 0, 1, log);                      \
+    case 6: return fn(m, s->data, s->len, 1, 1, 0, log);                      \
+    case 7: return fn(m, s->data, s->len, 1, 1, 1, log);                      \
+    case 8: return fn(m, s->data, s->len, 2, 0, 0, log);                      \
+    case 9: return fn(m, s->data, s->len, 2, 0, 1, log);                      \
+    case 10: return fn(m, s->data, s->len, 2, 1, 0, log);                     \
+    case 11: return fn(m, s->data, s->len, 2, 1, 1, log);                     \
+    case 16: return fn(m, s->data, s->len, 4, 0, 0, log);                     \
+    case 17: return fn(m, s->data, s->len, 4, 0, 1, log);                     \
+    case 18: return fn(m, s->data, s->len, 4, 1, 0, log);                     \
+    default: return fn(m, s->data, s->len, 4, 1, 1, log);                     \
     }
     if (mode == QC_MATCH_OVERLAPPING)
         QC_SCAN(scan_overlapping)

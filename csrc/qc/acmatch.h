@@ -9,7 +9,9 @@
  * children of other wide nodes (over 16 children) in one open-addressing
  * table of 8-byte slots. The patterns ending at a node and its suffixes
  * form one chain in a pool of 12-byte entries (pattern, length, next), one
- * per distinct pattern. qc_matcher_bytes counts all of it.
+ * per distinct pattern. A prefilter (bit tables of the patterns' first two
+ * code points, see acmatch.c) lets scans skip text where no pattern can
+ * start. qc_matcher_bytes counts all of it.
  *
  * Read-only once built: any number of threads may match with one matcher.
  */
@@ -42,6 +44,17 @@ void qc_matcher_free(qc_matcher *m);
 /* Bytes held by the matcher (every array it owns and the struct). */
 size_t qc_matcher_bytes(const qc_matcher *m);
 size_t qc_matcher_nodes(const qc_matcher *m);
+
+/* Whether the matcher was built with its prefilter (qc/acmatch.c says when). */
+int qc_matcher_prefiltered(const qc_matcher *m);
+
+/*
+ * The prefilter's skip: the first position >= from in text (a valid view;
+ * text->len if none, and from itself without a prefilter) where a pattern
+ * may start. No pattern starts at a position it skips; it may stop where
+ * none starts (a hash collision, or a pair that only begins a pattern).
+ */
+size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from);
 
 /* Matches appended by qc_match, one row per match. Zero-initialise; release
    with qc_matches_free. */

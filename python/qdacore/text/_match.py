@@ -77,7 +77,7 @@ class Matcher:
         return len(self._patterns)
 
     def __repr__(self) -> str:
-        size, nodes = _core.matcher_info(self._m)
+        size, nodes, _ = _core.matcher_info(self._m)
         return (f"<Matcher: {len(self._patterns):,} patterns, {nodes:,} states, "
                 f"{size / 2**20:.1f} MiB{', case-folded' if self._fold else ''}>")
 
