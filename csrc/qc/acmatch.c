@@ -16,8 +16,8 @@
  * first two code points (c0, c1) may begin a pattern, and runs the automaton
  * only from there:
  *
- *  - Two bit tables of 2^12 to 2^19 bits (0.5 to 64 KiB, so they stay in
- *    L1/L2), indexed by one 64-bit multiplicative hash: pf_pair holds the
+ *  - Two bit tables of 2^12 to 2^20 bits (0.5 to 128 KiB, so they stay in
+ *    L1 or L2), indexed by one 32-bit multiplicative hash: pf_pair holds the
  *    (first, second) code points of every pattern of two or more (the
  *    automaton's depth-2 nodes), pf_one the code point of every pattern of
  *    one (those would otherwise start anywhere). A position whose pair bit
@@ -37,19 +37,24 @@
  *    with folding, each pattern pair is entered in every case (every code
  *    point qc_fold_latin maps to the pattern's, fold_sources), at most 4 x 4
  *    entries per pair.
- *  - The skip itself is plain C, four pairs a round: their hashes and table
- *    loads are independent, so they overlap in the pipeline (about 1 ns a
- *    code point where nothing starts). Gathers (AVX2) would vectorise the
- *    table loads but are microcoded and slow on current x86 after the GDS
- *    mitigation; a nibble-shuffle filter (Teddy) saturates beyond a few
- *    dozen patterns.
- *  - The rule: the tables are sized for at most one key per 32 bits and the
- *    prefilter is built only if at most 1 bit in PF_MAX_FILL (8) ends up set;
- *    past about 65,000 distinct first pairs (or 16,000 with folding) the
- *    table saturates and the automaton runs alone, as it did before. The
- *    text is not known at build time: where most positions begin a pattern
- *    pair (dense hits), the skip returns at once and adds its test to each
- *    step (bench_text.py's dense rows measure that cost).
+ *  - The skip: with AVX2 (asked of the CPU at run time, compiled with a
+ *    target attribute, so the build needs no -mavx2), eight positions a
+ *    round, the hashes computed in lanes and the table words gathered:
+ *    about 0.35 ns a code point where nothing starts, on the benchmark
+ *    machine (a Xeon, 2023). Elsewhere plain C, four pairs a round (their
+ *    hashes and loads overlap in the pipeline): about 1 ns. Both give the
+ *    same answer (Check compares them position by position). No SSE2 or
+ *    NEON version: without a gather they would do what the plain loop does;
+ *    and a nibble-shuffle filter (Teddy) saturates beyond a few dozen
+ *    patterns.
+ *  - The rule: the tables are sized for one key per PF_BITS_PER_KEY (128)
+ *    bits, and the prefilter is built only if at most 1 bit in PF_MAX_FILL
+ *    (8) ends up set: up to about 140,000 distinct first pairs (35,000 of
+ *    Latin letters with folding, 4 entries each). Past that the table
+ *    saturates and the automaton runs alone, as it did before. The text is
+ *    not known at build time: where most positions begin a pattern pair
+ *    (dense hits), the skip returns at once and adds its test to the
+ *    steps (bench_text.py's dense rows measure that cost).
  *
  * Limits: a pair filter cannot skip where pattern pairs are common in the
  * text (e.g. 50,000 CJK words, whose pairs cover a sixth of a corpus), and
@@ -112,10 +117,11 @@ struct qc_matcher {
     uint32_t depth2;   /* first node of depth 2: nodes 1 .. depth2 - 1 are
                           the root's children */
     /* The prefilter (see the file comment); pf_pair == NULL when off. */
-    uint64_t *pf_pair; /* 1 << pf_bits bits: hashed first pairs */
-    uint64_t *pf_one;  /* 1 << pf_bits bits: hashed one-code-point
+    uint32_t *pf_pair; /* 1 << pf_bits bits: hashed first pairs */
+    uint32_t *pf_one;  /* 1 << pf_one_bits bits: hashed one-code-point
                           patterns; NULL when there are none */
-    uint32_t pf_bits;
+    uint32_t pf_bits, pf_one_bits; /* log2 of their sizes in bits */
+    int pf_simd;       /* skip with AVX2 (the CPU has it) */
 };
 
 void qc_matcher_free(qc_matcher *m)
@@ -348,29 +354,34 @@ static qc_status build_wide(qc_matcher *m)
     return QC_OK;
 }
 
-/* ---- The prefilter ------------------------------------------------------
+/* ---- The prefilter (see the file comment) --------------------------------
    Bits for (first, second) code point pairs and for one-code-point
-   patterns, set through one multiplicative hash of the 64-bit key: a
-   position whose pair's bit is clear starts no pattern. */
-#define PF_MULT 0x9E3779B97F4A7C15ull
+   patterns, set through one multiplicative hash: a position whose bits are
+   clear starts no pattern. The hash is 32-bit so that AVX2 computes it in
+   eight lanes at once; the tables are 32-bit words so that it gathers them. */
+#define PF_K0 0x9E3779B1u
+#define PF_K1 0x85EBCA77u
 #define PF_MIN_BITS 12 /* 512 bytes */
-#define PF_MAX_BITS 19 /* 64 KiB, twice the keys' worth of L1 at most */
-#define PF_BITS_PER_KEY 32 /* so a random pair passes 1 time in 32 or less */
+#define PF_MAX_BITS 20 /* 128 KiB: L2 at most */
+#define PF_BITS_PER_KEY 128 /* a pair that begins no pattern passes 1 time in
+                               128 (more past 8,192 keys) */
 #define PF_MAX_FILL 8  /* off when more than 1 bit in 8 is set */
 
 QC_HOT uint32_t pf_hash(uint32_t c0, uint32_t c1, uint32_t bits)
 {
-    return (uint32_t)(((((uint64_t)c0 << 32) | c1) * PF_MULT) >> (64 - bits));
+    return (((c0 * PF_K0) ^ c1) * PF_K1) >> (32 - bits);
 }
 
-QC_HOT uint64_t pf_test(const uint64_t *set, uint32_t h)
+QC_HOT uint32_t pf_test(const uint32_t *set, uint32_t h)
 {
-    return (set[h >> 6] >> (h & 63)) & 1;
+    return (set[h >> 5] >> (h & 31)) & 1;
 }
 
-static void pf_set(uint64_t *set, uint32_t h)
+static int pf_simd_supported(void); /* below, with the AVX2 skip */
+
+static void pf_set(uint32_t *set, uint32_t h)
 {
-    set[h >> 6] |= (uint64_t)1 << (h & 63);
+    set[h >> 5] |= (uint32_t)1 << (h & 31);
 }
 
 /* The code points that qc_fold_latin maps to c, c included. It folds only
@@ -407,45 +418,58 @@ static size_t sources_of(const fold_sources *fs, uint32_t c, uint32_t out[MAX_SO
     return n;
 }
 
-static size_t popcount_bits(const uint64_t *set, size_t words)
+static size_t popcount_bits(const uint32_t *set, size_t words)
 {
     size_t n = 0;
     for (size_t w = 0; w < words; w++)
-        n += (size_t)__builtin_popcountll(set[w]);
+        for (uint32_t x = set[w]; x != 0; x &= x - 1)
+            n++;
     return n;
 }
 
 /* Builds the prefilter from the first two levels of the automaton, or
    leaves it off (pf_pair NULL) when too many bits would be set for it to
    skip much: the rule of the file comment. */
+/* log2 of the table size for keys keys: PF_BITS_PER_KEY bits a key,
+   within PF_MIN_BITS .. PF_MAX_BITS. */
+static uint32_t pf_table_bits(size_t keys)
+{
+    uint32_t bits = PF_MIN_BITS;
+    while (bits < PF_MAX_BITS && ((size_t)1 << bits) < keys * PF_BITS_PER_KEY)
+        bits++;
+    return bits;
+}
+
 static qc_status build_prefilter(qc_matcher *m)
 {
     fold_sources fs;
     if (m->fold)
         fold_sources_init(&fs);
     const fold_sources *sources = m->fold ? &fs : NULL;
-    uint32_t first_depth3 = m->node[m->depth2].first;
-    size_t keys = (size_t)(first_depth3 - m->depth2) + (m->depth2 - 1);
-    if (m->fold)
-        keys *= 4;
-    uint32_t bits = PF_MIN_BITS;
-    while (bits < PF_MAX_BITS && ((size_t)1 << bits) < keys * PF_BITS_PER_KEY)
-        bits++;
-    size_t words = ((size_t)1 << bits) / 64;
-    uint64_t *pair = qc_calloc(words, sizeof *pair), *one = NULL;
-    if (pair == NULL)
-        return QC_ENOMEM;
+    /* keys: the depth-2 nodes (pairs) and the depth-1 nodes where a pattern
+       ends (one code point), in every case each may take */
+    size_t pairs = 0, ones = 0;
     for (uint32_t v = 1; v < m->depth2; v++) {
         uint32_t a[MAX_SOURCES], b[MAX_SOURCES];
         size_t na = sources_of(sources, m->label[v], a);
-        if (m->node[v].hit != 0) { /* a one-code-point pattern ends at v */
-            if (one == NULL && (one = qc_calloc(words, sizeof *one)) == NULL) {
-                qc_free(pair);
-                return QC_ENOMEM;
-            }
+        ones += m->node[v].hit != 0 ? na : 0;
+        for (uint32_t g = m->node[v].first; g < m->node[v + 1].first; g++)
+            pairs += na * sources_of(sources, m->label[g], b);
+    }
+    uint32_t bits = pf_table_bits(pairs), one_bits = pf_table_bits(ones);
+    uint32_t *pair = qc_calloc((size_t)1 << (bits - 5), sizeof *pair);
+    uint32_t *one = ones == 0 ? NULL : qc_calloc((size_t)1 << (one_bits - 5), sizeof *one);
+    if (pair == NULL || (ones != 0 && one == NULL)) {
+        qc_free(pair);
+        qc_free(one);
+        return QC_ENOMEM;
+    }
+    for (uint32_t v = 1; v < m->depth2; v++) {
+        uint32_t a[MAX_SOURCES], b[MAX_SOURCES];
+        size_t na = sources_of(sources, m->label[v], a);
+        if (m->node[v].hit != 0) /* a one-code-point pattern ends at v */
             for (size_t i = 0; i < na; i++)
-                pf_set(one, pf_hash(a[i], 0, bits));
-        }
+                pf_set(one, pf_hash(a[i], 0, one_bits));
         for (uint32_t g = m->node[v].first; g < m->node[v + 1].first; g++) {
             size_t nb = sources_of(sources, m->label[g], b);
             for (size_t i = 0; i < na; i++)
@@ -453,8 +477,12 @@ static qc_status build_prefilter(qc_matcher *m)
                     pf_set(pair, pf_hash(a[i], b[j], bits));
         }
     }
-    size_t set = popcount_bits(pair, words) + (one ? popcount_bits(one, words) : 0);
-    if (set * PF_MAX_FILL > ((size_t)1 << bits)) {
+    /* the share of positions that begin no pattern yet pass */
+    double fill = (double)popcount_bits(pair, (size_t)1 << (bits - 5)) / (double)((size_t)1 << bits);
+    if (one != NULL)
+        fill += (double)popcount_bits(one, (size_t)1 << (one_bits - 5)) /
+                (double)((size_t)1 << one_bits);
+    if (fill * PF_MAX_FILL > 1.0) {
         qc_free(pair);
         qc_free(one);
         return QC_OK;
@@ -462,6 +490,8 @@ static qc_status build_prefilter(qc_matcher *m)
     m->pf_pair = pair;
     m->pf_one = one;
     m->pf_bits = bits;
+    m->pf_one_bits = one_bits;
+    m->pf_simd = pf_simd_supported();
     return QC_OK;
 }
 
@@ -479,14 +509,15 @@ QC_HOT int pf_pair_at(const qc_matcher *m, const void *data, int kind, size_t i)
                                             m->pf_bits));
 }
 
-/* The first position >= i where a pattern may start (len if none): one
-   whose pair's bit is set, or whose code point's bit is set in pf_one. The
-   plain loop tests four pairs a round with one branch; their hashes do not
-   depend on each other, so the multiplications and loads overlap. */
-QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+/* The skip in plain C: the first position >= i where a pattern may start
+   (len if none), one whose pair's bit is set or whose code point's bit is
+   set in pf_one. Four pairs a round with one branch: their hashes and loads
+   do not depend on each other, so they overlap in the pipeline. */
+QC_HOT size_t pf_skip_plain(const qc_matcher *m, const void *data, size_t len, int kind,
+                            size_t i)
 {
-    const uint64_t *pair = m->pf_pair, *one = m->pf_one;
-    const uint32_t bits = m->pf_bits;
+    const uint32_t *pair = m->pf_pair, *one = m->pf_one;
+    const uint32_t bits = m->pf_bits, one_bits = m->pf_one_bits;
     if (one == NULL) {
         while (i + 4 < len) {
             uint32_t c0 = raw(data, kind, i), c1 = raw(data, kind, i + 1),
@@ -504,7 +535,7 @@ QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kin
     }
     for (; i < len; i++) {
         uint32_t c0 = raw(data, kind, i);
-        if (pf_test(one, pf_hash(c0, 0, bits)))
+        if (pf_test(one, pf_hash(c0, 0, one_bits)))
             return i;
         if (i + 1 < len && pf_test(pair, pf_hash(c0, raw(data, kind, i + 1), bits)))
             return i;
@@ -512,18 +543,98 @@ QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kin
     return len;
 }
 
-size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from)
+/* The skip with AVX2, where the compiler can target it (GCC and Clang on
+   x86; the build does not assume it: the CPU is asked once, at build time
+   of the matcher). Eight positions a round: the code points at i .. i + 7
+   and i + 1 .. i + 8 widened to 32-bit lanes, the hash in each lane, the
+   table words gathered (a gather of eight from a table in L1 or L2 costs
+   about what two scalar lookups do), the bits tested, and the first lane
+   whose bit is set returned; the plain loop finishes the last positions. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define QC_PF_AVX2 1
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static inline __m256i
+pf_lanes(const void *data, int kind, size_t i)
+{
+    switch (kind) {
+    case 1: return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)((const uint8_t *)data + i)));
+    case 2: return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)data + i)));
+    default: return _mm256_loadu_si256((const __m256i *)((const uint32_t *)data + i));
+    }
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+pf_lanes_test(const uint32_t *set, __m256i h)
+{
+    __m256i word = _mm256_i32gather_epi32((const int *)set, _mm256_srli_epi32(h, 5), 4);
+    return _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
+}
+
+__attribute__((target("avx2"))) static size_t
+pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+{
+    const __m256i k0 = _mm256_set1_epi32((int)PF_K0), k1 = _mm256_set1_epi32((int)PF_K1);
+    const __m128i shift = _mm_cvtsi32_si128((int)(32 - m->pf_bits)),
+                  one_shift = _mm_cvtsi32_si128((int)(32 - m->pf_one_bits));
+    const __m256i lowest = _mm256_set1_epi32(1);
+    for (; i + 8 < len; i += 8) {
+        __m256i c0 = pf_lanes(data, kind, i), c1 = pf_lanes(data, kind, i + 1);
+        __m256i mixed = _mm256_mullo_epi32(c0, k0);
+        __m256i h = _mm256_srl_epi32(_mm256_mullo_epi32(_mm256_xor_si256(mixed, c1), k1), shift);
+        __m256i bit = pf_lanes_test(m->pf_pair, h);
+        if (m->pf_one != NULL) {
+            __m256i h1 = _mm256_srl_epi32(_mm256_mullo_epi32(mixed, k1), one_shift);
+            bit = _mm256_or_si256(bit, pf_lanes_test(m->pf_one, h1));
+        }
+        if (!_mm256_testz_si256(bit, lowest)) {
+            /* the first lane whose bit is set: its sign bit, one per lane */
+            int lanes = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(bit, 31)));
+            return i + (size_t)__builtin_ctz((unsigned)lanes);
+        }
+    }
+    return pf_skip_plain(m, data, len, kind, i);
+}
+
+static int pf_simd_supported(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+#else
+static int pf_simd_supported(void)
+{
+    return 0;
+}
+#endif
+
+/* The skip the scans use: AVX2 where the CPU has it, else plain C. */
+QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+{
+#ifdef QC_PF_AVX2
+    if (m->pf_simd)
+        return pf_skip_avx2(m, data, len, kind, i);
+#endif
+    return pf_skip_plain(m, data, len, kind, i);
+}
+
+size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from, int simd)
 {
     if (from >= text->len)
         return text->len;
     if (m->pf_pair == NULL)
         return from;
-    return pf_skip(m, text->data, text->len, text->kind, from);
+#ifdef QC_PF_AVX2
+    if (simd && m->pf_simd)
+        return pf_skip_avx2(m, text->data, text->len, text->kind, from);
+#else
+    (void)simd;
+#endif
+    return pf_skip_plain(m, text->data, text->len, text->kind, from);
 }
 
 int qc_matcher_prefiltered(const qc_matcher *m)
 {
-    return m->pf_pair != NULL;
+    return m->pf_pair == NULL ? 0 : m->pf_simd ? 2 : 1;
 }
 
 qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
@@ -644,7 +755,8 @@ size_t qc_matcher_bytes(const qc_matcher *m)
     return sizeof *m + (m->n_nodes + 1) * sizeof *m->node + m->n_nodes * sizeof *m->label +
            m->n_entries * sizeof *m->out + ((size_t)1 << m->root_bits) * sizeof *m->root +
            ((size_t)m->wide_mask + 1) * sizeof *m->wide +
-           (m->pf_pair == NULL ? 0 : ((size_t)1 << m->pf_bits) / 8 * (m->pf_one ? 2 : 1));
+           (m->pf_pair == NULL ? 0 : ((size_t)1 << m->pf_bits) / 8) +
+           (m->pf_one == NULL ? 0 : ((size_t)1 << m->pf_one_bits) / 8);
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)

@@ -45,7 +45,8 @@ void qc_matcher_free(qc_matcher *m);
 size_t qc_matcher_bytes(const qc_matcher *m);
 size_t qc_matcher_nodes(const qc_matcher *m);
 
-/* Whether the matcher was built with its prefilter (qc/acmatch.c says when). */
+/* The matcher's prefilter (qc/acmatch.c says when it is built): 0 none,
+   1 skipping in plain C, 2 skipping with AVX2 (the CPU has it). */
 int qc_matcher_prefiltered(const qc_matcher *m);
 
 /*
@@ -53,8 +54,10 @@ int qc_matcher_prefiltered(const qc_matcher *m);
  * text->len if none, and from itself without a prefilter) where a pattern
  * may start. No pattern starts at a position it skips; it may stop where
  * none starts (a hash collision, or a pair that only begins a pattern).
+ * simd = 0 takes the plain C loop even where AVX2 is used (the two give
+ * the same answer; tests compare them).
  */
-size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from);
+size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from, int simd);
 
 /* Matches appended by qc_match, one row per match. Zero-initialise; release
    with qc_matches_free. */
