@@ -152,6 +152,99 @@ def test_folding_table_equals_python_lower():
         assert exp in hits.get(i, set()), (hex(ord(ch)), exp)
 
 
+# The prefilter (qc/acmatch.c: skipping to where a pattern's first two code
+# points, or a one-code-point pattern, occur): random pattern sets with shared
+# prefixes over CJK, ASCII and foldable Latin alphabets, texts with sparse hits
+# and with none, both modes, with and without folding, against pyahocorasick
+# (overlapping) and the oracle above (leftmost-longest).
+ALPHABETS = {
+    "cjk": [chr(0x4E00 + 7 * k) for k in range(300)],
+    "ascii": list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,"),
+    # folding pairs of ASCII, Latin-1, Latin Extended-A and fullwidth letters
+    # (lower() keeps one code point for each); 😀 makes the text 4 bytes wide
+    "latin": list("abcXYZÀÉÖØÞàéöøþĀāĹĺŸÿＡＢａｂ中文 😀"),
+}
+
+
+def prefilter_case(alphabet: list[str], seed: int, singles: bool):
+    """Patterns of 2-6 code points (some extending others, some sharing their
+    first two), a text of the alphabet's other characters with patterns
+    planted sparsely, and a text where no pattern can occur."""
+    rng = np.random.default_rng(seed)
+    pick = np.array(alphabet, dtype=object)
+    # patterns use half of the alphabet; the rest is filler that starts nothing
+    used, filler = pick[: len(pick) // 2], pick[len(pick) // 2:]
+    pats = ["".join(rng.choice(used, int(k))) for k in rng.integers(2, 7, 60)]
+    pats += [p + "".join(rng.choice(used, int(k))) for p, k in zip(pats[:20], rng.integers(1, 4, 20))]
+    pats += [p[:2] + "".join(rng.choice(used, 2)) for p in pats[20:40]]  # shared first pair
+    pats += [p[:-1] for p in pats[40:50] if len(p) > 2]                 # prefixes of others
+    if singles:
+        pats += list(rng.choice(used, 3))
+    chunks = []
+    for _ in range(400):
+        chunks.append("".join(rng.choice(filler, int(rng.integers(5, 60)))))
+        chunks.append(pats[int(rng.integers(len(pats)))])
+        if rng.random() < 0.3:  # first code points of patterns alone
+            chunks.append(str(rng.choice(used)))
+    sparse = "".join(chunks)
+    none = "".join(rng.choice(filler, 5000))
+    return pats, [sparse, none, sparse[:1], sparse[:2], ""]
+
+
+@pytest.mark.parametrize("singles", [False, True])
+@pytest.mark.parametrize("alphabet", list(ALPHABETS))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_prefilter_equals_pyahocorasick_and_the_oracle(alphabet, seed, singles):
+    pats, texts = prefilter_case(ALPHABETS[alphabet], seed, singles)
+    matcher = Matcher(pats)
+    assert _core.matcher_info(matcher._m)[2]  # the prefilter is on
+    found = matcher.find_arrays(texts)
+    ours = our_matches(matcher, texts)
+    assert ours == peer_matches(pats, texts)
+    assert len(ours) == len(found["end"]) > 100
+    assert not (found["text"] == 1).any()  # the text of filler holds no match
+    for t, text in enumerate(texts):
+        rows = matcher.find(text, overlapping=False)
+        got = list(zip(rows["start"], rows["end"], rows["pattern"].astype(str)))
+        assert got == leftmost_longest(pats, text), t
+
+
+@pytest.mark.parametrize("singles", [False, True])
+@pytest.mark.parametrize("alphabet", ["ascii", "latin"])
+@pytest.mark.parametrize("seed", [3, 4])
+def test_prefilter_with_folding_equals_pyahocorasick_on_lowered_text(alphabet, seed, singles):
+    """Patterns in one case, texts in another: the prefilter holds every case
+    of the patterns' first two code points."""
+    pats, texts = prefilter_case(ALPHABETS[alphabet], seed, singles)
+    swapped = [t.swapcase() for t in texts]
+    matcher = Matcher(pats, fold_case=True)
+    assert _core.matcher_info(matcher._m)[2]
+    for text in texts + swapped:
+        found = matcher.find(text)
+        got = {(s, e, p.lower()) for s, e, p in
+               zip(found["start"], found["end"], found["pattern"].astype(str))}
+        assert len(got) == len(found)
+        assert got == {(s, e, p) for _, s, e, p in peer_matches([p.lower() for p in pats],
+                                                                [text.lower()])}
+        rows = matcher.find(text, overlapping=False)
+        got_longest = [(s, e, p.lower()) for s, e, p in
+                       zip(rows["start"], rows["end"], rows["pattern"].astype(str))]
+        assert got_longest == [(s, e, p) for s, e, p in
+                               leftmost_longest([p.lower() for p in pats], text.lower())]
+    assert len(matcher.find(swapped[0])) > 100
+
+
+def test_prefilter_is_off_when_pairs_fill_its_table():
+    """180,000 distinct first pairs would set a sixth of the largest table's
+    bits: the automaton runs alone (results as ever)."""
+    alphabet = [chr(0x4E00 + k) for k in range(900)]
+    pats = [a + b for a in alphabet for b in alphabet[:200]]
+    matcher = Matcher(pats)
+    assert not _core.matcher_info(matcher._m)[2]
+    text = "".join(np.random.default_rng(5).choice(alphabet, 3000))
+    assert our_matches(matcher, [text]) == peer_matches(pats, [text])
+
+
 def test_kwic_slices_are_the_texts_own():
     texts = pd.Series(["推进成渝地区双城经济圈建设", "", None, "双城经济圈"], index=["A", "B", "C", "D"])
     out = kwic(texts, ["双城经济圈", "成渝"], width=3)

@@ -73,14 +73,15 @@ finally:
     return result;
 }
 
-/* matcher_info(matcher) -> (bytes, nodes) */
+/* matcher_info(matcher) -> (bytes, nodes, prefilter: 0 none, 1 plain C, 2 AVX2) */
 static PyObject *matcher_info(PyObject *module, PyObject *cap)
 {
     (void)module;
     const qc_matcher *m = matcher_of(cap);
     if (m == NULL)
         return NULL;
-    return Py_BuildValue("nn", (Py_ssize_t)qc_matcher_bytes(m), (Py_ssize_t)qc_matcher_nodes(m));
+    return Py_BuildValue("nni", (Py_ssize_t)qc_matcher_bytes(m), (Py_ssize_t)qc_matcher_nodes(m),
+                         qc_matcher_prefiltered(m));
 }
 
 /* find(matcher, texts, overlapping, max_matches) -> (text, start, end, pattern) */
@@ -238,7 +239,7 @@ PyMethodDef qc_match_methods[] = {
      "An Aho-Corasick automaton over the patterns (list of str); fold=True\n"
      "compares Latin letters case-insensitively."},
     {"matcher_info", matcher_info, METH_O,
-     "matcher_info(matcher, /)\n--\n\n(bytes held, number of trie nodes)."},
+     "matcher_info(matcher, /)\n--\n\n(bytes held, number of trie nodes, prefilter: 0 none, 1 plain C, 2 AVX2)."},
     {"find", find, METH_VARARGS,
      "find(matcher, texts, overlapping, max_matches, /)\n--\n\n"
      "Matches in texts (str, UTF-8 bytes, or a list of them) as int64 arrays\n"

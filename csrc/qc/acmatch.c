@@ -6,6 +6,63 @@
  * a step touches one or two cache lines. Scans are specialised by text
  * width and folding, and matches are logged in fixed chunks so that the
  * output columns are allocated once, at the size the scan found.
+ *
+ * The prefilter. Dictionary coding runs a few hundred to a few thousand
+ * keywords over text where few of them occur; walking the automaton over
+ * every code point then costs a root lookup (and a branch that mispredicts
+ * whenever a character starts a pattern, which for CJK words is one
+ * character in five to two in three) per code point. So, while the
+ * automaton is at the root, the scan skips ahead to the next position whose
+ * first two code points (c0, c1) may begin a pattern, and runs the automaton
+ * only from there:
+ *
+ *  - Two bit tables of 2^12 to 2^20 bits (0.5 to 128 KiB, so they stay in
+ *    L1 or L2), indexed by one 32-bit multiplicative hash: pf_pair holds the
+ *    (first, second) code points of every pattern of two or more (the
+ *    automaton's depth-2 nodes), pf_one the code point of every pattern of
+ *    one (those would otherwise start anywhere). A position whose pair bit
+ *    and one bit are clear starts no pattern; a set bit may be a collision,
+ *    which costs an automaton step and nothing else.
+ *  - Exactness. Skipping is only valid where the automaton is at the root
+ *    or as good as there: at a root's child v (depth 1) whose pair with the
+ *    next code point begins no pattern, the next step fails from v back to
+ *    the root and reads that code point from there, with no output at v
+ *    but the one-code-point pattern already reported. So the overlapping
+ *    scan hands back to the skip whenever its state has depth <= 1 and the
+ *    next pair's bit is clear; the leftmost-longest scan starts every walk
+ *    at the root and skips before each. Offsets are positions in the
+ *    code point array (the PEP 393 view), so skipped code points need no
+ *    counting.
+ *  - Folding. The tables are tested on the raw code points of the text:
+ *    with folding, each pattern pair is entered in every case (every code
+ *    point qc_fold_latin maps to the pattern's, fold_sources), at most 4 x 4
+ *    entries per pair.
+ *  - The skip: with AVX2 (asked of the CPU at run time, compiled with a
+ *    target attribute, so the build needs no -mavx2), eight positions a
+ *    round, the hashes computed in lanes and the table words gathered:
+ *    about 0.35 ns a code point where nothing starts, on the machine of
+ *    docs/benchmarks.md. Elsewhere plain C, four pairs a round (their
+ *    hashes and loads overlap in the pipeline): about 1 ns. Both give the
+ *    same answer (Check compares them position by position). No SSE2 or
+ *    NEON version: without a gather they would do what the plain loop does;
+ *    and a nibble-shuffle filter (Teddy) saturates beyond a few dozen
+ *    patterns.
+ *  - The rule: the tables are sized for one key per PF_BITS_PER_KEY (128)
+ *    bits, and the prefilter is built only if at most 1 bit in PF_MAX_FILL
+ *    (8) ends up set: up to about 140,000 distinct first pairs (35,000 of
+ *    Latin letters with folding, 4 entries each). Past that the table
+ *    saturates and the automaton runs alone, as it did before. The text is
+ *    not known at build time: where most positions begin a pattern pair
+ *    (dense hits), the skip returns at once and adds its test to the
+ *    steps; on bench_text.py's dense rows (140,000 to 1.3 million matches
+ *    in 2.3 million characters) the scans still ran 1.1-2x faster with it
+ *    than without.
+ *
+ * Limits: a pair filter cannot skip where pattern pairs are common in the
+ * text (e.g. 50,000 CJK words, whose pairs begin a seventh of the
+ * positions of a corpus), and one-code-point patterns make their code
+ * points candidates everywhere. AVX2 needs GCC or Clang on x86; other
+ * compilers and CPUs (aarch64 included) take the plain loop.
  */
 #include "qc/acmatch.h"
 
@@ -61,6 +118,14 @@ struct qc_matcher {
     edge_slot *wide;   /* wide_mask + 1 slots */
     uint32_t wide_mask, wide_shift;
     uint32_t root_bits, root_mult;
+    uint32_t depth2;   /* first node of depth 2: nodes 1 .. depth2 - 1 are
+                          the root's children */
+    /* The prefilter (see the file comment); pf_pair == NULL when off. */
+    uint32_t *pf_pair; /* 1 << pf_bits bits: hashed first pairs */
+    uint32_t *pf_one;  /* 1 << pf_one_bits bits: hashed one-code-point
+                          patterns; NULL when there are none */
+    uint32_t pf_bits, pf_one_bits; /* log2 of their sizes in bits */
+    int pf_simd;       /* skip with AVX2 (the CPU has it) */
 };
 
 void qc_matcher_free(qc_matcher *m)
@@ -72,6 +137,8 @@ void qc_matcher_free(qc_matcher *m)
     qc_free(m->out);
     qc_free(m->root);
     qc_free(m->wide);
+    qc_free(m->pf_pair);
+    qc_free(m->pf_one);
     qc_free(m);
 }
 
@@ -291,6 +358,289 @@ static qc_status build_wide(qc_matcher *m)
     return QC_OK;
 }
 
+/* ---- The prefilter (see the file comment) --------------------------------
+   Bits for (first, second) code point pairs and for one-code-point
+   patterns, set through one multiplicative hash: a position whose bits are
+   clear starts no pattern. The hash is 32-bit so that AVX2 computes it in
+   eight lanes at once; the tables are 32-bit words so that it gathers them. */
+#define PF_K0 0x9E3779B1u
+#define PF_K1 0x85EBCA77u
+#define PF_MIN_BITS 12 /* 512 bytes */
+#define PF_MAX_BITS 20 /* 128 KiB: L2 at most */
+#define PF_BITS_PER_KEY 128 /* a pair that begins no pattern passes 1 time in
+                               128 (more past 8,192 keys) */
+#define PF_MAX_FILL 8  /* off when more than 1 bit in 8 is set */
+
+QC_HOT uint32_t pf_hash(uint32_t c0, uint32_t c1, uint32_t bits)
+{
+    return (((c0 * PF_K0) ^ c1) * PF_K1) >> (32 - bits);
+}
+
+QC_HOT uint32_t pf_test(const uint32_t *set, uint32_t h)
+{
+    return (set[h >> 5] >> (h & 31)) & 1;
+}
+
+static int pf_simd_supported(void); /* below, with the AVX2 skip */
+
+static void pf_set(uint32_t *set, uint32_t h)
+{
+    set[h >> 5] |= (uint32_t)1 << (h & 31);
+}
+
+/* The code points that qc_fold_latin maps to c, c included. It folds only
+   below U+0180 (into that range) and fullwidth A-Z (onto a-z), which
+   sources[] (built by fold_sources_init) and the fullwidth case cover; a
+   Check case walks every code point to hold utf8.c to that. */
+enum { FOLD_LOW = 0x180, MAX_SOURCES = 4 };
+typedef struct {
+    uint32_t cp[FOLD_LOW][MAX_SOURCES - 1];
+    uint8_t n[FOLD_LOW];
+} fold_sources;
+
+static void fold_sources_init(fold_sources *fs)
+{
+    memset(fs->n, 0, sizeof fs->n);
+    for (uint32_t x = 0; x < FOLD_LOW; x++) {
+        uint32_t y = qc_fold_latin(x);
+        if (y != x && y < FOLD_LOW && fs->n[y] < MAX_SOURCES - 1)
+            fs->cp[y][fs->n[y]++] = x;
+    }
+}
+
+static size_t sources_of(const fold_sources *fs, uint32_t c, uint32_t out[MAX_SOURCES])
+{
+    size_t n = 0;
+    out[n++] = c;
+    if (fs == NULL)
+        return n;
+    if (c < FOLD_LOW)
+        for (uint8_t k = 0; k < fs->n[c]; k++)
+            out[n++] = fs->cp[c][k];
+    else if (c >= 0xFF41 && c <= 0xFF5A)
+        out[n++] = c - 32;
+    return n;
+}
+
+static size_t popcount_bits(const uint32_t *set, size_t words)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < words; w++)
+        for (uint32_t x = set[w]; x != 0; x &= x - 1)
+            n++;
+    return n;
+}
+
+/* Builds the prefilter from the first two levels of the automaton, or
+   leaves it off (pf_pair NULL) when too many bits would be set for it to
+   skip much: the rule of the file comment. */
+/* log2 of the table size for keys keys: PF_BITS_PER_KEY bits a key,
+   within PF_MIN_BITS .. PF_MAX_BITS. */
+static uint32_t pf_table_bits(size_t keys)
+{
+    uint32_t bits = PF_MIN_BITS;
+    while (bits < PF_MAX_BITS && ((size_t)1 << bits) < keys * PF_BITS_PER_KEY)
+        bits++;
+    return bits;
+}
+
+static qc_status build_prefilter(qc_matcher *m)
+{
+    fold_sources fs;
+    if (m->fold)
+        fold_sources_init(&fs);
+    const fold_sources *sources = m->fold ? &fs : NULL;
+    /* keys: the depth-2 nodes (pairs) and the depth-1 nodes where a pattern
+       ends (one code point), in every case each may take */
+    size_t pairs = 0, ones = 0;
+    for (uint32_t v = 1; v < m->depth2; v++) {
+        uint32_t a[MAX_SOURCES], b[MAX_SOURCES];
+        size_t na = sources_of(sources, m->label[v], a);
+        ones += m->node[v].hit != 0 ? na : 0;
+        for (uint32_t g = m->node[v].first; g < m->node[v + 1].first; g++)
+            pairs += na * sources_of(sources, m->label[g], b);
+    }
+    uint32_t bits = pf_table_bits(pairs), one_bits = pf_table_bits(ones);
+    uint32_t *pair = qc_calloc((size_t)1 << (bits - 5), sizeof *pair);
+    uint32_t *one = ones == 0 ? NULL : qc_calloc((size_t)1 << (one_bits - 5), sizeof *one);
+    if (pair == NULL || (ones != 0 && one == NULL)) {
+        qc_free(pair);
+        qc_free(one);
+        return QC_ENOMEM;
+    }
+    for (uint32_t v = 1; v < m->depth2; v++) {
+        uint32_t a[MAX_SOURCES], b[MAX_SOURCES];
+        size_t na = sources_of(sources, m->label[v], a);
+        if (m->node[v].hit != 0) /* a one-code-point pattern ends at v */
+            for (size_t i = 0; i < na; i++)
+                pf_set(one, pf_hash(a[i], 0, one_bits));
+        for (uint32_t g = m->node[v].first; g < m->node[v + 1].first; g++) {
+            size_t nb = sources_of(sources, m->label[g], b);
+            for (size_t i = 0; i < na; i++)
+                for (size_t j = 0; j < nb; j++)
+                    pf_set(pair, pf_hash(a[i], b[j], bits));
+        }
+    }
+    /* the share of positions that begin no pattern yet pass */
+    double fill = (double)popcount_bits(pair, (size_t)1 << (bits - 5)) / (double)((size_t)1 << bits);
+    if (one != NULL)
+        fill += (double)popcount_bits(one, (size_t)1 << (one_bits - 5)) /
+                (double)((size_t)1 << one_bits);
+    if (fill * PF_MAX_FILL > 1.0) {
+        qc_free(pair);
+        qc_free(one);
+        return QC_OK;
+    }
+    m->pf_pair = pair;
+    m->pf_one = one;
+    m->pf_bits = bits;
+    m->pf_one_bits = one_bits;
+    m->pf_simd = pf_simd_supported();
+    return QC_OK;
+}
+
+QC_HOT uint32_t raw(const void *data, int kind, size_t i)
+{
+    return kind == 1   ? ((const uint8_t *)data)[i]
+           : kind == 2 ? ((const uint16_t *)data)[i]
+                       : ((const uint32_t *)data)[i];
+}
+
+/* Whether the pair at i, i + 1 (i + 1 < len) may begin a pattern. */
+QC_HOT int pf_pair_at(const qc_matcher *m, const void *data, int kind, size_t i)
+{
+    return (int)pf_test(m->pf_pair, pf_hash(raw(data, kind, i), raw(data, kind, i + 1),
+                                            m->pf_bits));
+}
+
+/* The skip in plain C: the first position >= i where a pattern may start
+   (len if none), one whose pair's bit is set or whose code point's bit is
+   set in pf_one. Four pairs a round with one branch: their hashes and loads
+   do not depend on each other, so they overlap in the pipeline. */
+QC_HOT size_t pf_skip_plain(const qc_matcher *m, const void *data, size_t len, int kind,
+                            size_t i)
+{
+    const uint32_t *pair = m->pf_pair, *one = m->pf_one;
+    const uint32_t bits = m->pf_bits, one_bits = m->pf_one_bits;
+    if (one == NULL) {
+        while (i + 4 < len) {
+            uint32_t c0 = raw(data, kind, i), c1 = raw(data, kind, i + 1),
+                     c2 = raw(data, kind, i + 2), c3 = raw(data, kind, i + 3),
+                     c4 = raw(data, kind, i + 4);
+            if (pf_test(pair, pf_hash(c0, c1, bits)) | pf_test(pair, pf_hash(c1, c2, bits)) |
+                pf_test(pair, pf_hash(c2, c3, bits)) | pf_test(pair, pf_hash(c3, c4, bits)))
+                break;
+            i += 4;
+        }
+        for (; i + 1 < len; i++)
+            if (pf_test(pair, pf_hash(raw(data, kind, i), raw(data, kind, i + 1), bits)))
+                return i;
+        return len; /* every pattern is two code points or longer */
+    }
+    for (; i < len; i++) {
+        uint32_t c0 = raw(data, kind, i);
+        if (pf_test(one, pf_hash(c0, 0, one_bits)))
+            return i;
+        if (i + 1 < len && pf_test(pair, pf_hash(c0, raw(data, kind, i + 1), bits)))
+            return i;
+    }
+    return len;
+}
+
+/* The skip with AVX2, where the compiler can target it (GCC and Clang on
+   x86; the build does not assume it: the CPU is asked once, at build time
+   of the matcher). Eight positions a round: the code points at i .. i + 7
+   and i + 1 .. i + 8 widened to 32-bit lanes, the hash in each lane, the
+   table words gathered (a gather of eight from a table in L1 or L2 costs
+   about what two scalar lookups do), the bits tested, and the first lane
+   whose bit is set returned; the plain loop finishes the last positions. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define QC_PF_AVX2 1
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static inline __m256i
+pf_lanes(const void *data, int kind, size_t i)
+{
+    switch (kind) {
+    case 1: return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)((const uint8_t *)data + i)));
+    case 2: return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)data + i)));
+    default: return _mm256_loadu_si256((const __m256i *)((const uint32_t *)data + i));
+    }
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+pf_lanes_test(const uint32_t *set, __m256i h)
+{
+    __m256i word = _mm256_i32gather_epi32((const int *)set, _mm256_srli_epi32(h, 5), 4);
+    return _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
+}
+
+__attribute__((target("avx2"))) static size_t
+pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+{
+    const __m256i k0 = _mm256_set1_epi32((int)PF_K0), k1 = _mm256_set1_epi32((int)PF_K1);
+    const __m128i shift = _mm_cvtsi32_si128((int)(32 - m->pf_bits)),
+                  one_shift = _mm_cvtsi32_si128((int)(32 - m->pf_one_bits));
+    const __m256i lowest = _mm256_set1_epi32(1);
+    for (; i + 8 < len; i += 8) {
+        __m256i c0 = pf_lanes(data, kind, i), c1 = pf_lanes(data, kind, i + 1);
+        __m256i mixed = _mm256_mullo_epi32(c0, k0);
+        __m256i h = _mm256_srl_epi32(_mm256_mullo_epi32(_mm256_xor_si256(mixed, c1), k1), shift);
+        __m256i bit = pf_lanes_test(m->pf_pair, h);
+        if (m->pf_one != NULL) {
+            __m256i h1 = _mm256_srl_epi32(_mm256_mullo_epi32(mixed, k1), one_shift);
+            bit = _mm256_or_si256(bit, pf_lanes_test(m->pf_one, h1));
+        }
+        if (!_mm256_testz_si256(bit, lowest)) {
+            /* the first lane whose bit is set: its sign bit, one per lane */
+            int lanes = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(bit, 31)));
+            return i + (size_t)__builtin_ctz((unsigned)lanes);
+        }
+    }
+    return pf_skip_plain(m, data, len, kind, i);
+}
+
+static int pf_simd_supported(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+#else
+static int pf_simd_supported(void)
+{
+    return 0;
+}
+#endif
+
+/* The skip the scans use: AVX2 where the CPU has it, else plain C. */
+QC_HOT size_t pf_skip(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
+{
+#ifdef QC_PF_AVX2
+    if (m->pf_simd)
+        return pf_skip_avx2(m, data, len, kind, i);
+#endif
+    return pf_skip_plain(m, data, len, kind, i);
+}
+
+size_t qc_matcher_skip(const qc_matcher *m, const qc_str *text, size_t from, int simd)
+{
+    if (from >= text->len)
+        return text->len;
+    if (m->pf_pair == NULL)
+        return from;
+#ifdef QC_PF_AVX2
+    if (simd && m->pf_simd)
+        return pf_skip_avx2(m, text->data, text->len, text->kind, from);
+#else
+    (void)simd;
+#endif
+    return pf_skip_plain(m, text->data, text->len, text->kind, from);
+}
+
+int qc_matcher_prefiltered(const qc_matcher *m)
+{
+    return m->pf_pair == NULL ? 0 : m->pf_simd ? 2 : 1;
+}
+
 qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
                          qc_matcher **out, qc_errinfo *err)
 {
@@ -388,6 +738,8 @@ qc_status qc_matcher_new(const qc_str *patterns, size_t n_patterns, int fold,
         }
     }
     m->node[n].fail = m->node[n].hit = 0;
+    m->depth2 = m->node[1].first;
+    status = build_prefilter(m);
 cleanup:
     qc_trie_free(&trie);
     qc_free(ends);
@@ -406,7 +758,9 @@ size_t qc_matcher_bytes(const qc_matcher *m)
 {
     return sizeof *m + (m->n_nodes + 1) * sizeof *m->node + m->n_nodes * sizeof *m->label +
            m->n_entries * sizeof *m->out + ((size_t)1 << m->root_bits) * sizeof *m->root +
-           ((size_t)m->wide_mask + 1) * sizeof *m->wide;
+           ((size_t)m->wide_mask + 1) * sizeof *m->wide +
+           (m->pf_pair == NULL ? 0 : ((size_t)1 << m->pf_bits) / 8) +
+           (m->pf_one == NULL ? 0 : ((size_t)1 << m->pf_one_bits) / 8);
 }
 
 size_t qc_matcher_nodes(const qc_matcher *m)
@@ -488,13 +842,13 @@ QC_HOT uint32_t load(const void *data, int kind, int fold, size_t i)
     return fold ? qc_fold_latin(c) : c;
 }
 
-/* kind and fold are constants at every call, so each use compiles to its
-   own loop without per-character branches on them. */
+/* kind, fold and pf (prefilter on) are constants at every call, so each
+   use compiles to its own loop without per-character branches on them. */
 QC_HOT qc_status scan_overlapping(const qc_matcher *m, const void *data, size_t len,
-                                  int kind, int fold, hit_log *log)
+                                  int kind, int fold, int pf, hit_log *log)
 {
     uint32_t state = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = pf ? pf_skip(m, data, len, kind, 0) : 0; i < len; i++) {
         uint32_t c = load(data, kind, fold, i);
         /* the root's answer does not depend on the state: look it up while
            the state is still being resolved */
@@ -516,15 +870,29 @@ QC_HOT qc_status scan_overlapping(const qc_matcher *m, const void *data, size_t 
             if (status != QC_OK)
                 return status;
         }
+        /* Back to skipping when the automaton is as good as at the root
+           for position i + 1: at the root, or at a root's child (the
+           outputs at i are out) whose pair with i + 1 begins no pattern,
+           so that i + 1 fails back to the root anyway. */
+        if (pf && state < m->depth2 && i + 1 < len &&
+            (state == 0 || !pf_pair_at(m, data, kind, i))) {
+            state = 0;
+            i = pf_skip(m, data, len, kind, i + 1) - 1; /* >= i */
+        }
     }
     return QC_OK;
 }
 
 QC_HOT qc_status scan_longest(const qc_matcher *m, const void *data, size_t len,
-                              int kind, int fold, hit_log *log)
+                              int kind, int fold, int pf, hit_log *log)
 {
     size_t i = 0;
-    while (i < len) {
+    for (;;) {
+        /* every walk starts at the root: skip to where a pattern may start */
+        if (pf)
+            i = pf_skip(m, data, len, kind, i);
+        if (i >= len)
+            break;
         uint32_t node = 0, best = 0;
         size_t best_end = 0;
         for (size_t j = i; j < len; j++) {
@@ -552,14 +920,21 @@ QC_HOT qc_status scan_longest(const qc_matcher *m, const void *data, size_t len,
 static qc_status match_one(const qc_matcher *m, const qc_str *s, qc_matchmode mode,
                            hit_log *log)
 {
+    int pf = m->pf_pair != NULL;
 #define QC_SCAN(fn)                                                           \
-    switch (s->kind * 2 + m->fold) {                                          \
-    case 2: return fn(m, s->data, s->len, 1, 0, log);                         \
-    case 3: return fn(m, s->data, s->len, 1, 1, log);                         \
-    case 4: return fn(m, s->data, s->len, 2, 0, log);                         \
-    case 5: return fn(m, s->data, s->len, 2, 1, log);                         \
-    case 8: return fn(m, s->data, s->len, 4, 0, log);                         \
-    default: return fn(m, s->data, s->len, 4, 1, log);                        \
+    switch (s->kind * 4 + m->fold * 2 + pf) {                                 \
+    case 4: return fn(m, s->data, s->len, 1, 0, 0, log);                      \
+    case 5: return fn(m, s->data, s->len, 1, 0, 1, log);                      \
+    case 6: return fn(m, s->data, s->len, 1, 1, 0, log);                      \
+    case 7: return fn(m, s->data, s->len, 1, 1, 1, log);                      \
+    case 8: return fn(m, s->data, s->len, 2, 0, 0, log);                      \
+    case 9: return fn(m, s->data, s->len, 2, 0, 1, log);                      \
+    case 10: return fn(m, s->data, s->len, 2, 1, 0, log);                     \
+    case 11: return fn(m, s->data, s->len, 2, 1, 1, log);                     \
+    case 16: return fn(m, s->data, s->len, 4, 0, 0, log);                     \
+    case 17: return fn(m, s->data, s->len, 4, 0, 1, log);                     \
+    case 18: return fn(m, s->data, s->len, 4, 1, 0, log);                     \
+    default: return fn(m, s->data, s->len, 4, 1, 1, log);                     \
     }
     if (mode == QC_MATCH_OVERLAPPING)
         QC_SCAN(scan_overlapping)

@@ -206,6 +206,201 @@ START_TEST(wide_nodes_match_as_narrow_ones)
 }
 END_TEST
 
+/* Whether some pattern starts at position i of text (after folding). */
+static int starts_at(const qc_str *pats, size_t n, const qc_str *text, size_t i, int fold)
+{
+    for (size_t p = 0; p < n; p++) {
+        size_t k = 0;
+        for (; k < pats[p].len && i + k < text->len; k++) {
+            uint32_t a = qc_str_at(&pats[p], k), b = qc_str_at(text, i + k);
+            if ((fold ? qc_fold_latin(a) : a) != (fold ? qc_fold_latin(b) : b))
+                break;
+        }
+        if (k == pats[p].len)
+            return 1;
+    }
+    return 0;
+}
+
+/* The prefilter's skip (qc_matcher_skip) from every position of random
+   texts of each width, with and without one-code-point patterns and
+   folding: it never passes a position where a pattern starts, and it stops
+   within the text or at its end. Patterns share first pairs and prefixes;
+   letters come in both cases so that folding finds more than the bytes. */
+START_TEST(prefilter_skip_never_passes_a_start)
+{
+    static const uint32_t ALPHA[] = {'a', 'B', 'c', 'D', 0xC0, 0xE9, 0x100, 0x179,
+                                     0xFF21, 0xFF42, 0x4E2D, 0x6587, 0x1F600, 0x20000};
+    enum { N_ALPHA = sizeof ALPHA / sizeof *ALPHA, N_PATS = 24, N_TEXT = 3000 };
+    static uint32_t pool[N_PATS][5], text32[N_TEXT];
+    static uint16_t text16[N_TEXT];
+    static uint8_t text8[N_TEXT];
+    uint32_t r = 99;
+    for (int singles = 0; singles < 2; singles++)
+        for (int fold = 0; fold < 2; fold++)
+            for (int kind = 1; kind <= 4; kind *= 2) {
+                /* patterns over the part of the alphabet that fits the kind */
+                size_t n_alpha = kind == 1 ? 6 : kind == 2 ? 12 : N_ALPHA;
+                qc_str pats[N_PATS];
+                for (size_t p = 0; p < N_PATS; p++) {
+                    size_t len = singles && p < 2 ? 1 : 2 + p % 4;
+                    for (size_t k = 0; k < len; k++) {
+                        r = r * 1103515245u + 12345u;
+                        /* the first pair of every third pattern repeats the one before */
+                        pool[p][k] = p % 3 == 2 && k < 2 ? pool[p - 1][k]
+                                                         : ALPHA[(r >> 8) % (n_alpha / 2)];
+                    }
+                    pats[p] = (qc_str){4, pool[p], len};
+                }
+                qc_matcher *m;
+                ck_assert_int_eq(qc_matcher_new(pats, N_PATS, fold, &m, NULL), QC_OK);
+                ck_assert(qc_matcher_prefiltered(m));
+                for (size_t i = 0; i < N_TEXT; i++) {
+                    r = r * 1103515245u + 12345u;
+                    /* mostly characters that start nothing, a few that do */
+                    uint32_t c = (r >> 8) % 16 == 0 ? ALPHA[(r >> 12) % (n_alpha / 2)]
+                                                    : ALPHA[n_alpha / 2 + (r >> 12) % (n_alpha / 2)];
+                    text32[i] = c;
+                    text16[i] = (uint16_t)c;
+                    text8[i] = (uint8_t)c;
+                }
+                /* and a pattern planted every 40 code points */
+                for (size_t i = 0; i + 8 < N_TEXT; i += 40)
+                    for (size_t k = 0, p = (i / 40) % N_PATS; k < pats[p].len; k++) {
+                        text32[i + k] = pool[p][k];
+                        text16[i + k] = (uint16_t)pool[p][k];
+                        text8[i + k] = (uint8_t)pool[p][k];
+                    }
+                const void *data = kind == 1 ? (const void *)text8
+                                   : kind == 2 ? (const void *)text16 : (const void *)text32;
+                qc_str t = {kind, data, N_TEXT};
+                size_t n_starts = 0, n_stops = 0;
+                for (size_t from = 0; from <= N_TEXT; from++) {
+                    size_t to = qc_matcher_skip(m, &t, from, 0);
+                    /* AVX2 (where the CPU has it) stops where plain C does */
+                    ck_assert_uint_eq(qc_matcher_skip(m, &t, from, 1), to);
+                    ck_assert_uint_ge(to, from);
+                    ck_assert_uint_le(to, N_TEXT);
+                    for (size_t i = from; i < to; i++)
+                        ck_assert_msg(!starts_at(pats, N_PATS, &t, i, fold),
+                                      "skipped a start at %zu (kind %d, fold %d)", i, kind, fold);
+                    n_stops += to == from;
+                    n_starts += from < N_TEXT && starts_at(pats, N_PATS, &t, from, fold);
+                }
+                ck_assert_uint_ge(n_starts, N_TEXT / 40);
+                ck_assert_uint_lt(n_stops, N_TEXT / 3); /* it does skip */
+                qc_matcher_free(m);
+            }
+}
+END_TEST
+
+/* Ends of texts: a text where no pair begins a pattern is crossed to its
+   end; the last position is a candidate only for a one-code-point
+   pattern; empty texts and positions past the end give the length. */
+START_TEST(prefilter_skip_at_the_ends)
+{
+    const uint8_t ab[] = "ab", x[] = "x", zs[] = "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzab",
+                  zx[] = "zzzzzzzzzx";
+    qc_str pats[] = {{1, ab, 2}, {1, x, 1}};
+    for (int simd = 0; simd < 2; simd++) {
+        qc_matcher *m;
+        ck_assert_int_eq(qc_matcher_new(pats, 1, 0, &m, NULL), QC_OK);
+        ck_assert(qc_matcher_prefiltered(m));
+        qc_str t = {1, zs, sizeof zs - 1};
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, 0, simd), sizeof zs - 3);
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, sizeof zs - 2, simd), sizeof zs - 1); /* "b" */
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, 1000, simd), sizeof zs - 1);
+        t = (qc_str){1, zs, 5};
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, 0, simd), 5);
+        t = (qc_str){1, NULL, 0};
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, 0, simd), 0);
+        qc_matcher_free(m);
+        ck_assert_int_eq(qc_matcher_new(pats, 2, 0, &m, NULL), QC_OK);
+        t = (qc_str){1, zx, sizeof zx - 1};
+        ck_assert_uint_eq(qc_matcher_skip(m, &t, 0, simd), sizeof zx - 2); /* "x" at the end */
+        qc_matcher_free(m);
+    }
+}
+END_TEST
+
+/* 400 x 400 two-code-point patterns would set a seventh of the largest
+   table's bits: the prefilter stays off, the skip moves nowhere, and
+   matching is the automaton's alone. */
+START_TEST(prefilter_off_for_a_dense_pair_set)
+{
+    enum { K = 400 };
+    static uint32_t pool[K * K][2];
+    static qc_str pats[K * K];
+    for (size_t a = 0; a < K; a++)
+        for (size_t b = 0; b < K; b++) {
+            pool[a * K + b][0] = 0x4E00u + (uint32_t)a;
+            pool[a * K + b][1] = 0x4E00u + (uint32_t)b;
+            pats[a * K + b] = (qc_str){4, pool[a * K + b], 2};
+        }
+    qc_matcher *m;
+    ck_assert_int_eq(qc_matcher_new(pats, K * K, 0, &m, NULL), QC_OK);
+    ck_assert(!qc_matcher_prefiltered(m));
+    qc_str t = {4, pool[5], 2};
+    ck_assert_uint_eq(qc_matcher_skip(m, &t, 1, 1), 1);
+    qc_matches out = {0};
+    ck_assert_int_eq(qc_match(m, &t, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL), QC_OK);
+    ck_assert_uint_eq(out.n, 1);
+    ck_assert_int_eq(out.pattern[0], 5);
+    qc_matches_free(&out);
+    qc_matcher_free(m);
+}
+END_TEST
+
+/* The prefilter with folding sets the bits of every code point that
+   qc_fold_latin maps to a pattern's: it relies on folding only below
+   U+0180 (into that range) and fullwidth A-Z (onto a-z), and on at most
+   three other code points folding to any one (fold_sources). */
+START_TEST(folding_stays_in_the_blocks_the_prefilter_knows)
+{
+    int sources[0x180] = {0};
+    for (uint32_t c = 0; c < 0x180; c++)
+        if (qc_fold_latin(c) != c)
+            ck_assert_int_le(++sources[qc_fold_latin(c)], 3);
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        uint32_t f = qc_fold_latin(c);
+        if (c < 0x180)
+            ck_assert_uint_lt(f, 0x180);
+        else if (c >= 0xFF21 && c <= 0xFF3A)
+            ck_assert_uint_eq(f, c + 32);
+        else
+            ck_assert_uint_eq(f, c);
+    }
+}
+END_TEST
+
+/* The prefilter's tables (pairs, and one-code-point patterns) fail to
+   allocate like the rest. */
+START_TEST(prefilter_survives_every_allocation_failure)
+{
+    const uint8_t x[] = "x";
+    qc_str pats[] = {PATTERNS[0], PATTERNS[1], PATTERNS[2], PATTERNS[3], {1, x, 1}};
+    qc_str text = {1, USHERS, 6};
+    for (long k = 0;; k++) {
+        qc_matcher *m = NULL;
+        qc_matches out = {0};
+        qc_alloc_fail_after(k);
+        qc_status status = qc_matcher_new(pats, 5, 1, &m, NULL);
+        if (status == QC_OK)
+            status = qc_match(m, &text, 1, QC_MATCH_LONGEST, SIZE_MAX, &out, NULL);
+        long attempts = qc_alloc_attempts();
+        qc_alloc_fail_after(-1);
+        if (status == QC_OK) {
+            ck_assert(qc_matcher_prefiltered(m));
+            ck_assert_uint_eq(out.n, 1); /* she */
+        }
+        qc_matches_free(&out);
+        qc_matcher_free(m);
+        if (alloc_round_done(status, k, attempts, 3))
+            break;
+    }
+}
+END_TEST
+
 Suite *acmatch_suite(void)
 {
     Suite *s = suite_create("acmatch");
@@ -217,6 +412,11 @@ Suite *acmatch_suite(void)
     tcase_add_test(tc, wide_nodes_match_as_narrow_ones);
     tcase_add_test(tc, wide_nodes_and_many_root_children);
     tcase_add_test(tc, matcher_survives_every_allocation_failure);
+    tcase_add_test(tc, prefilter_skip_never_passes_a_start);
+    tcase_add_test(tc, prefilter_skip_at_the_ends);
+    tcase_add_test(tc, prefilter_off_for_a_dense_pair_set);
+    tcase_add_test(tc, folding_stays_in_the_blocks_the_prefilter_knows);
+    tcase_add_test(tc, prefilter_survives_every_allocation_failure);
     suite_add_tcase(s, tc);
     return s;
 }

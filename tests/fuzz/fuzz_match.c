@@ -21,7 +21,9 @@
  *    the leftmost-longest non-overlapping matches, in order (both against
  *    a direct search);
  *  - qc_match appends: a second call into the same output adds the same
- *    rows again after the first's; a bad mode is refused.
+ *    rows again after the first's; a bad mode is refused;
+ *  - the prefilter's skip never passes a position where a pattern starts,
+ *    and its plain C and AVX2 loops stop at the same positions.
  */
 #include "fuzz_common.h"
 #include "qc/acmatch.h"
@@ -155,6 +157,40 @@ static void check_rows(const qc_matches *out, size_t from, const row *want, size
     }
 }
 
+/* The prefilter's skip (qc_matcher_skip) from every position: it never
+   passes a position where a pattern starts, stops within the text, and
+   plain C and AVX2 stop at the same place. */
+static void check_skip(const qc_matcher *m, const qc_str *patterns, const size_t *canon,
+                       size_t n_patterns, const qc_str *texts, size_t n_texts, int fold)
+{
+    for (size_t t = 0; t < n_texts; t++) {
+        const qc_str *text = &texts[t];
+        /* next_start[i]: the first position >= i where a pattern starts */
+        size_t *next_start = fz_alloc(text->len + 1, sizeof *next_start);
+        next_start[text->len] = text->len;
+        for (size_t i = text->len; i-- > 0;) {
+            next_start[i] = next_start[i + 1];
+            for (size_t p = 0; p < n_patterns; p++)
+                if (canon[p] == p && occurs(&patterns[p], text, i, fold)) {
+                    next_start[i] = i;
+                    break;
+                }
+        }
+        for (size_t from = 0; from <= text->len + 1; from++) {
+            size_t to = qc_matcher_skip(m, text, from, 0);
+            FZ_CHECK(to == qc_matcher_skip(m, text, from, 1));
+            if (from >= text->len) {
+                FZ_CHECK(to == text->len);
+                continue;
+            }
+            FZ_CHECK(to >= from && to <= next_start[from]);
+            if (!qc_matcher_prefiltered(m))
+                FZ_CHECK(to == from);
+        }
+        free(next_start);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
     if (size > FZ_MAX_INPUT)
@@ -238,6 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
             }
             qc_matches_free(&out);
         }
+        check_skip(m, patterns, canon, n_patterns, texts, n_texts, fold);
         qc_matches out = {0};
         status = match(m, texts, n_texts, (qc_matchmode)2, &out, &err);
         FZ_CHECK(status == QC_EINVAL && out.n == 0);

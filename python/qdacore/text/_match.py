@@ -37,6 +37,15 @@ class Matcher:
         Compare Latin letters case-insensitively (ASCII, Latin-1, Latin
         Extended-A and fullwidth letters; offsets are unchanged).
 
+    Notes
+    -----
+    Where few patterns occur (dictionary coding: many keywords, few hits), a
+    prefilter skips the text where no pattern's first two characters (or a
+    one-character pattern) occur, eight positions at a time with AVX2 where
+    the CPU has it, and runs the automaton only from the rest. It is built
+    unless the patterns' first pairs are too many for its table (about
+    140,000 distinct pairs); the matches are the same either way.
+
     Examples
     --------
     >>> from qdacore.text import Matcher
@@ -77,7 +86,7 @@ class Matcher:
         return len(self._patterns)
 
     def __repr__(self) -> str:
-        size, nodes = _core.matcher_info(self._m)
+        size, nodes, _ = _core.matcher_info(self._m)
         return (f"<Matcher: {len(self._patterns):,} patterns, {nodes:,} states, "
                 f"{size / 2**20:.1f} MiB{', case-folded' if self._fold else ''}>")
 
