@@ -206,17 +206,25 @@ def _decide(positions: str, origin: str, texts: list, report: Report) -> str:
 
 
 # -- selections to items ----------------------------------------------------------------
+def frame(columns: dict, names: list) -> pd.DataFrame:
+    """The table of ``columns`` (name: list), typed as rows of the same values
+    would be: without rows, object columns (a dict of empty lists gives float64)."""
+    if columns and len(next(iter(columns.values()))):
+        return pd.DataFrame(columns, columns=names)
+    return pd.DataFrame([], columns=names)
+
+
 def resolve(docs: list, sels: list, positions: str, origin: str, report: Report) -> pd.DataFrame:
     """Items with code-point offsets and texts, from the raw selection rows.
 
-    ``docs`` rows start (guid, name, kind, text); ``sels`` rows are (document
-    row, guid, name, start, end, description, note_refs, scope, then
-    :data:`AUDIT`), positions as the file wrote them. ``positions`` is the
+    ``docs`` rows start (guid, name, kind, text); ``sels`` holds the columns
+    ``_doc`` (document row), guid, name, ``_start``, ``_end``, description,
+    note_refs, scope, then :data:`AUDIT` (name: list), positions as the file
+    wrote them. ``positions`` is the
     convention to read them with, or ``"auto"`` to decide it (the file's
     ``origin`` is the first guess).
     """
-    sel = pd.DataFrame(sels, columns=["_doc", "guid", "name", "_start", "_end", "description",
-                                      "note_refs", "scope"] + AUDIT)
+    sel = frame(sels, ["_doc", "guid", "name", "_start", "_end", "description", "note_refs", "scope"] + AUDIT)
     raw_start = pd.to_numeric(sel["_start"], errors="coerce").to_numpy(dtype=float)
     raw_end = pd.to_numeric(sel["_end"], errors="coerce").to_numpy(dtype=float)
     doc_of = sel["_doc"].to_numpy(dtype=np.int64)
