@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -233,6 +233,12 @@ def _placed(start: Optional[str], end: Optional[str]) -> bool:
         and _WHOLE.fullmatch(end) is not None
 
 
+def _digits(values: list) -> bool:
+    """Every value is 1 to 15 ASCII digits (so ``_WHOLE`` matches it)."""
+    joined = "".join(values)
+    return joined.isascii() and joined.isdigit() and min(map(len, values)) >= 1 and max(map(len, values)) <= 15
+
+
 def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive, g: Gathered) -> None:
     """One text source or note: its document row, and its selections and codings
     (``g``, gathered while parsing) appended to the columns of ``parsed``."""
@@ -244,7 +250,11 @@ def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archi
     attrs = g.sel_attrs
     starts = [a.get("startPosition") for a in attrs]
     ends = [a.get("endPosition") for a in attrs]
-    placed = list(map(_placed, starts, ends))
+    # plain digits (what every package writes) pass _WHOLE without a regex call each
+    if None not in starts and None not in ends and (not attrs or (_digits(starts) and _digits(ends))):
+        placed = [True] * len(attrs)
+    else:
+        placed = list(map(_placed, starts, ends))
     cod_sel, cod_keep = g.cod_sel, None
     if not all(placed):  # drop what cannot be placed, with its codings (rare: a loop is fine)
         n_codings = np.bincount(np.asarray(cod_sel, dtype=np.int64), minlength=len(attrs))
@@ -386,6 +396,8 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
         ids[out] = (doc + ":?" + span("raw_start", "raw_end"))[out]
     ids[whole] = doc[whole]
     ids = ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
+    if not ids.eq("").any() and not ids.duplicated().any():  # unique_ids would keep each: skip its fallbacks
+        return ids.astype(str).tolist()
     return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
 
 
@@ -406,6 +418,15 @@ def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, r
                    "(every coding keeps its own selection's GUID in codings.selection)")
 
 
+def _per_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn(values)`` computed once per distinct value (a few codes and coders
+    stand for many codings), typed as ``fn`` types it, on ``values``' index."""
+    rows, distinct = pd.factorize(values, use_na_sentinel=False)
+    out = fn(pd.Series(distinct)).iloc[rows]
+    out.index = values.index
+    return out
+
+
 def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of: dict, codes: pd.DataFrame,
              users: dict, report: Report) -> pd.DataFrame:
     """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
@@ -413,8 +434,7 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of:
     # codings by item (an item's codings together, in file order), as an export writes them
     by_item = np.argsort(item_of[raw["_sel"].to_numpy(dtype=np.int64)], kind="stable")
     raw = raw.iloc[by_item].reset_index(drop=True)
-    keys = raw["_code"].map(gkey)
-    code = keys.map(code_of)
+    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of))
     unknown = code.isna()
     if unknown.any():  # keep the coding: a placeholder code stands for the missing one
         missing = pd.unique(raw["_code"][unknown].fillna("(none)"))
@@ -433,7 +453,7 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of:
     sel = raw["_sel"].to_numpy(dtype=np.int64)
     selection = items.attrs.pop("selection_guid")[sel]
     sel = item_of[sel]
-    coder = raw["coder_guid"].map(gkey).map(users)
+    coder = _per_distinct(raw["coder_guid"], lambda v: v.map(gkey).map(users))
     coder = coder.where(coder.notna(), raw["coder_guid"])
     lengths = items["end"].to_numpy(dtype=float, na_value=np.nan) - items["start"].to_numpy(dtype=float, na_value=np.nan)
     out = pd.DataFrame({
