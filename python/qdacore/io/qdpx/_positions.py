@@ -238,7 +238,7 @@ def frame(columns: dict, names: list) -> pd.DataFrame:
     return pd.DataFrame([], columns=names)
 
 
-def resolve(docs: list, sels: list, positions: str, origin: str, report: Report) -> pd.DataFrame:
+def resolve(docs: list, sels: dict, positions: str, origin: str, report: Report) -> pd.DataFrame:
     """Items with code-point offsets and texts, from the raw selection rows.
 
     ``docs`` rows start (guid, name, kind, text); ``sels`` holds the columns

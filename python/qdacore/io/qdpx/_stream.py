@@ -213,7 +213,7 @@ def parse_project(data: bytes, what: str) -> tuple[ET.Element, dict]:
     parser.StartElementHandler = h.start
     parser.EndElementHandler = h.end
 
-    def refuse(*args: Any) -> None:
+    def refuse(*args: Any) -> Any:
         raise _Fallback
 
     # entities and external references can only be declared in a DOCTYPE;
