@@ -386,7 +386,21 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
     id for a coded whole source (``<doc>:?<start>-<end>`` with the file's
     positions for a selection outside its text)."""
     doc = items["doc"].astype(str).reset_index(drop=True)
+    if "raw_start" not in items.columns and not (items["start"].isna().any() or items["end"].isna().any()):
+        # every selection placed: one f-string each, not pandas string arithmetic
+        ids = pd.Series([f"{d}:{a}-{b}" for d, a, b in zip(doc.tolist(), items["start"].tolist(),
+                                                            items["end"].tolist())], dtype=object)
+        ids[whole] = doc[whole]
+    else:
+        ids = _slow_item_ids(items, doc, whole)
+    if not ids.eq("").any() and not ids.duplicated().any():  # unique_ids would keep each: skip its fallbacks
+        return ids.astype(str).tolist()
+    return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
 
+
+def _slow_item_ids(items: pd.DataFrame, doc: pd.Series, whole: np.ndarray) -> pd.Series:
+    """The ids where some positions are missing or outside the text (pandas' string
+    arithmetic carries the missing values)."""
     def span(a: str, b: str) -> pd.Series:
         return (items[a].astype("string") + "-" + items[b].astype("string")).reset_index(drop=True)
 
@@ -395,10 +409,7 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
         out = items["outside"].to_numpy(dtype=bool)
         ids[out] = (doc + ":?" + span("raw_start", "raw_end"))[out]
     ids[whole] = doc[whole]
-    ids = ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
-    if not ids.eq("").any() and not ids.duplicated().any():  # unique_ids would keep each: skip its fallbacks
-        return ids.astype(str).tolist()
-    return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
+    return ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
 
 
 def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, report: Report) -> None:
