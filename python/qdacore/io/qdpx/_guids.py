@@ -38,13 +38,15 @@ def _all_bare_guids(strings: np.ndarray) -> bool:
     if not len(strings):
         return True
     try:
-        joined = "".join(strings)
+        joined = "\n".join(strings) + "\n"
     except TypeError:  # not all strings
         return False
-    if len(joined) != 36 * len(strings) or not joined.isascii() or min(map(len, strings)) != 36:
+    if len(joined) != 37 * len(strings) or not joined.isascii():
         return False
-    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(len(strings), 36)
-    return bool((b[:, _DASHES] == ord("-")).all() and _HEX[b[:, _DIGITS]].all())
+    # a row per value only if each is 36 characters: a newline at the end of
+    # every row, and hex digits and dashes (no newline) before it
+    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(len(strings), 37)
+    return bool((b[:, 36] == 10).all() and (b[:, _DASHES] == 45).all() and _HEX[b[:, _DIGITS]].all())
 
 
 def not_guids(values: pd.Series) -> pd.Series:

@@ -56,6 +56,8 @@ def offset_table(cp: np.ndarray, convention: str) -> np.ndarray:
     of a CRLF has width 0, so the boundaries before and after that CR share a
     value.
     """
+    if convention == "codepoints":  # every width 1: the running sum is the index
+        return np.arange(len(cp) + 1, dtype=np.int64)
     width = np.ones(len(cp), dtype=np.int64)
     if convention.startswith("utf16"):
         width += cp > 0xFFFF

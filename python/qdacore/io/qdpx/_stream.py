@@ -80,6 +80,7 @@ class _Handlers:
         self.kinds = [-1]
         self.seen_sources = False
         self.text: list = []
+        self.ends: list = []  # ends of elements not yet told to the tree and the kinds stack
         self.start, self.end = self._handlers()
 
     def _handlers(self) -> tuple[Callable, Callable]:
@@ -87,7 +88,10 @@ class _Handlers:
         kinds, builder, names, parser = self.kinds, self.builder, self.names, self.parser
         push, pop = kinds.append, kinds.pop
         tb_start, tb_end, tb_data = builder.start, builder.end, builder.data
-        text = self.text
+        text, ends = self.text, self.ends
+        # inside a selection every end goes straight into a list (a C method, no
+        # Python call per element); the next start, or _finish, catches up on them
+        defer = ends.append
         g = Gathered()
 
         def fix(name: str) -> str:  # as ElementTree names it
@@ -99,8 +103,21 @@ class _Handlers:
         def build(name: str, attrs: dict) -> ET.Element:
             return tb_start(fix(name), {fix(k): v for k, v in attrs.items()} if attrs else {})
 
+        def flush() -> None:
+            n = len(ends)
+            if min(kinds[-n:]) >= _BUILT:  # only gathered elements closed: nothing to tell the tree
+                del kinds[-n:]
+            else:
+                for name in ends:
+                    if pop() < _BUILT:
+                        tb_end(fix(name))
+                parser.CharacterDataHandler = None if kinds[-1] == _TS else tb_data
+            ends.clear()
+
         def start(name: str, attrs: dict) -> None:
             nonlocal g
+            if ends:
+                flush()
             parent = kinds[-1]
             if parent == _CODK or parent == _WCODK:
                 if name == _CODEREF:
@@ -128,6 +145,7 @@ class _Handlers:
                 elif name == _DESC and g.sel_desc[-1] is None:
                     g.sel_desc[-1] = text
                     parser.CharacterDataHandler = text.append
+                    parser.EndElementHandler = end  # its end stops the text at once
                     push(_TEXT)
                 else:
                     push(_SKIP)
@@ -136,15 +154,18 @@ class _Handlers:
                     g.sel_attrs.append(attrs)
                     g.sel_desc.append(None)
                     g.sel_notes.append(None)
+                    parser.EndElementHandler = defer
                     push(_SELK)
                 elif name == _CODING:
                     g.whole_attrs.append(attrs)
                     g.whole_ref.append(_NONE)
                     g.whole_notes.append(None)
+                    parser.EndElementHandler = defer
                     push(_WCODK)
                 else:
                     build(name, attrs)
                     parser.CharacterDataHandler = tb_data
+                    parser.EndElementHandler = end
                     push(_TREE)
             elif parent >= _DESCK:  # inside what is not gathered, or past a Description's first text
                 if parent == _TEXT:
@@ -158,17 +179,21 @@ class _Handlers:
                     (parent == _NOTESK and name == _NOTE):
                 g = self.gathered[build(name, attrs)] = Gathered()
                 parser.CharacterDataHandler = None  # whitespace between selections, never read
+                parser.EndElementHandler = end
                 push(_TS)
             elif parent == _ROOT and name == _SOURCES and not self.seen_sources:
                 self.seen_sources = True  # the first Sources only, as root.find("Sources")
                 build(name, attrs)
+                parser.EndElementHandler = end
                 push(_SOURCESK)
             elif parent == _ROOT and name == _NOTES:
                 build(name, attrs)
+                parser.EndElementHandler = end
                 push(_NOTESK)
             else:
                 build(name, attrs)
                 parser.CharacterDataHandler = tb_data
+                parser.EndElementHandler = end
                 push(_ROOT if parent == -1 else _TREE)
 
         def end(name: str) -> None:
@@ -178,11 +203,13 @@ class _Handlers:
                     g.sel_desc[-1] = "".join(text)
                     text.clear()
                     parser.CharacterDataHandler = None
+                    parser.EndElementHandler = defer  # back in the selection
                 return
             tb_end(fix(name))
             # the text handler follows the enclosing element: on in the tree, off in a source
             parser.CharacterDataHandler = None if kinds[-1] == _TS else tb_data
 
+        self.flush = flush
         return start, end
 
 
@@ -190,6 +217,8 @@ _NONE: Any = object()  # a coding without a CodeRef (yet)
 
 
 def _finish(h: _Handlers) -> tuple[ET.Element, dict]:
+    if h.ends:
+        h.flush()
     root = h.builder.close()
     for g in h.gathered.values():
         g.cod_ref = [None if r is _NONE else r for r in g.cod_ref]
@@ -231,6 +260,7 @@ def parse_project(data: bytes, what: str) -> tuple[ET.Element, dict]:
 
 class _StandIn:
     CharacterDataHandler: Optional[Callable] = None
+    EndElementHandler: Callable
 
 
 def replay(root: ET.Element) -> tuple[ET.Element, dict]:
@@ -238,7 +268,8 @@ def replay(root: ET.Element) -> tuple[ET.Element, dict]:
     its elements fed through the same callbacks (without recursion, however deep)."""
     parser = _StandIn()
     h = _Handlers(parser)
-    start, end = h.start, h.end
+    start = h.start
+    parser.EndElementHandler = h.end
 
     def data(text: Optional[str]) -> None:
         if text and parser.CharacterDataHandler is not None:
@@ -249,7 +280,7 @@ def replay(root: ET.Element) -> tuple[ET.Element, dict]:
         el, closing = stack.pop()
         name = el.tag[1:] if el.tag.startswith("{") else el.tag
         if closing:
-            end(name)
+            parser.EndElementHandler(name)
             data(el.tail)
             continue
         start(name, {(k[1:] if k.startswith("{") else k): v for k, v in el.attrib.items()})
