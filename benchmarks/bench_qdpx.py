@@ -1,30 +1,43 @@
-"""REFI-QDA benchmark: import of a large generated project, and position conversion.
+"""REFI-QDA benchmark: import of large generated exports, and position conversion.
 
-    python benchmarks/bench_qdpx.py --scale 20 --write docs/benchmarks.md
+    python benchmarks/bench_qdpx.py --codings 10000 100000 1000000 --write docs/benchmarks.md
 
-Data (synthetic): ``qdacore.datasets.megaregions(scale=...)`` written with
-``qdacore.write_qdpx`` (scale 20: 21 documents, 23,980 selections, 31,560
-codings; each document's text is its items' ids, one per line), then every
-document text rewritten with CRLF line breaks and an emoji per line and the
-positions rewritten as NVivo would count them (UTF-16 code units), so the
-import has real conversion work.
+Data (synthetic, seeded): NVivo-like exports written directly as XML (the
+shape of the issue's case: 50,000 characters per document, 1,000 codings per
+document, so 10, 100 and 1,000 documents). Each text is words with a CRLF
+line break and an emoji on every line; positions are UTF-16 code units, as
+NVivo counts, under ``origin="NVivo ..."``, so the import has real
+conversion work. A fifth of the spans are coded twice, written as two
+selections with the same positions (NVivo writes one per code applied).
+Selections and codings carry ``creatingUser`` and ``creationDateTime``.
 
-Timed, same file, same run (best of ``--repeat``):
+Timed, same file, same run, each side in a child process of its own (best of
+``--repeat``; peak memory is the child's ``VmHWM``, which includes the
+interpreter and the imports, shown as "idle"):
 
-* **read_qdpx**: the full import (defusedxml parse, capped zip reads, position
-  decision over four conventions, conversion, four validated tables);
-* **ElementTree baseline**: the least a script does: ``zipfile`` +
-  ``xml.etree.ElementTree`` (not hardened), one dict per selection and coding,
-  texts sliced with UTF-16 positions converted by a Python loop over the
-  characters (a running count of code units) and ``bisect``;
-* **conversion only**: ``_positions.offset_table`` + ``to_codepoints`` against
-  that Python loop, over all selections of the file.
+* **read_qdpx**: the full import (capped zip reads, hardened streaming
+  parse, position decision over four conventions, conversion, validated
+  tables); ``max_member_bytes`` is raised to 2 GiB, as the million-coding
+  ``project.qde`` is larger than the default cap of 256 MiB;
+* **naive route**: what a script does without qdacore: ``zipfile`` +
+  ``xml.etree.ElementTree`` (C parser, not hardened) + a Python loop over
+  selections and codings, UTF-16 positions converted by a Python loop over
+  the characters (a running count of code units) and ``bisect``, and three
+  DataFrames (documents, selections, codings);
+* **conversion only**: ``_positions.offset_table`` + ``to_codepoints``
+  against that Python loop, over all positions of the middle file.
+
+Before timing, the script checks on the smallest file that ``read_qdpx``
+chose UTF-16 positions and that every item's text is the text the naive
+route cuts for its selection.
 """
 from __future__ import annotations
 
 import argparse
 import bisect
 import datetime as dt
+import json
+import subprocess
 import sys
 import time
 import warnings
@@ -42,36 +55,91 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, write_section  # noqa: E402
 
 NS = "{urn:QDA-XML:project:1.0}"
+CHARS_PER_DOC = 50_000
+CODINGS_PER_DOC = 1_000
+N_CODES = 60
+MAX_BYTES = 2 * 2**30
+WORDS = ("plan region city core corridor growth pole axis metropolitan county town rural urban "
+         "service industry port rail innovation culture trade network node balance cluster").split()
 
 
-def make_file(scale: int, path: Path) -> Path:
-    """Write megaregions(scale), then turn it into an NVivo-like file: CRLF, emoji, UTF-16 positions."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        qc.write_qdpx(qc.datasets.megaregions(scale=scale), path)
-    with zipfile.ZipFile(path) as zf:
-        root = ET.fromstring(zf.read("project.qde"))
-        texts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")}
-    new_texts = {}
-    for src in root.iter(f"{NS}TextSource"):
-        member = "sources/" + src.get("plainTextPath").split("://", 1)[1]
-        old = texts[member]
-        new = old.replace("\n", " \U0001F600\r\n")  # each line: id, space, emoji, CRLF
-        new_texts[member] = new
-        new_units = pos.offset_table(pos.codepoints(new), "utf16")
-        # code point i of the old text sits at i + 3 * (line breaks before it) in the new one
-        line_of = np.concatenate([[0], np.cumsum(pos.codepoints(old) == 10)])
-        for sel in src.iter(f"{NS}PlainTextSelection"):
-            for attr in ("startPosition", "endPosition"):
-                i = int(sel.get(attr))
-                sel.set(attr, str(int(new_units[i + 3 * line_of[i]])))
-    root.set("origin", "NVivo for Windows 12.6 (benchmark)")
-    ET.register_namespace("", NS[1:-1])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", ET.tostring(root, encoding="utf-8", xml_declaration=True))
-        for member, text in new_texts.items():
+def _guid(rng: np.random.Generator, n: int) -> list:
+    """n random (version 4 shaped) GUIDs, fast."""
+    raw = rng.integers(0, 2**63, size=(n, 2), dtype=np.int64).view(np.uint64)
+    return [f"{a >> 32:08x}-{(a >> 16) & 0xFFFF:04x}-4{a & 0xFFF:03x}-{(b >> 48) & 0x3FFF | 0x8000:04x}-"
+            f"{b & 0xFFFFFFFFFFFF:012x}" for a, b in raw.tolist()]
+
+
+def _text(rng: np.random.Generator) -> str:
+    """About CHARS_PER_DOC code points: lines of words, each ending in an emoji and CRLF."""
+    words = np.array(WORDS, dtype=object)[rng.integers(0, len(WORDS), size=CHARS_PER_DOC // 5)]
+    lines, out, n = [], [], 0
+    for k, w in enumerate(words.tolist()):
+        out.append(w)
+        n += len(w) + 1
+        if k % 12 == 11:
+            lines.append(" ".join(out) + " \U0001F600")
+            out = []
+        if n >= CHARS_PER_DOC - 40:
+            break
+    lines.append(" ".join(out))
+    return "\r\n".join(lines)
+
+
+def make_file(codings: int, path: Path, seed: int = 26) -> dict:
+    """Write the NVivo-like export with ``codings`` codings; returns its sizes."""
+    rng = np.random.default_rng(seed)
+    n_docs = max(1, codings // CODINGS_PER_DOC)
+    users = _guid(rng, 2)
+    code_guids = _guid(rng, N_CODES)
+    out = ["<?xml version='1.0' encoding='utf-8'?>\n",
+           f'<Project xmlns="urn:QDA-XML:project:1.0" name="bench {codings}" '
+           f'origin="NVivo for Windows 12.6 (synthetic benchmark)">\n<Users>\n']
+    out += [f'  <User guid="{g}" name="coder{k + 1}" />\n' for k, g in enumerate(users)]
+    out.append("</Users>\n<CodeBook>\n<Codes>\n")
+    out += [f'  <Code guid="{g}" name="code {k:02d}" isCodable="true" />\n' for k, g in enumerate(code_guids)]
+    out.append("</Codes>\n</CodeBook>\n<Sources>\n")
+    texts, n_sel, n_cod = {}, 0, 0
+    for d in range(n_docs):
+        text = _text(rng)
+        doc_guid = _guid(rng, 1)[0]
+        texts[f"sources/{doc_guid}.txt"] = text
+        units = pos.offset_table(pos.codepoints(text), "utf16")
+        # spans start and end at word boundaries (a space before, a character after)
+        cp = pos.codepoints(text)
+        starts_ok = np.flatnonzero(np.concatenate([[True], cp[:-1] == 32]) & (cp != 32) & (cp != 13) & (cp != 10))
+        spans = CODINGS_PER_DOC * 4 // 5
+        begin = np.sort(rng.choice(starts_ok, size=spans, replace=False))
+        length = rng.integers(20, 300, size=spans)
+        end = np.minimum(begin + length, len(cp))
+        twice = np.zeros(spans, dtype=np.int64)
+        twice[rng.choice(spans, size=CODINGS_PER_DOC - spans, replace=False)] = 1
+        sel_rows = np.repeat(np.arange(spans), 1 + twice)
+        sel_guids = _guid(rng, len(sel_rows))
+        cod_guids = _guid(rng, len(sel_rows))
+        code = rng.integers(0, N_CODES, size=len(sel_rows))
+        user = rng.integers(0, 2, size=len(sel_rows))
+        out.append(f'<TextSource guid="{doc_guid}" name="document {d:04d}" '
+                   f'plainTextPath="internal://{doc_guid}.txt" creatingUser="{users[0]}" '
+                   f'creationDateTime="2025-06-18T02:08:15Z">\n')
+        for k, r in enumerate(sel_rows.tolist()):
+            u = users[user[k]]
+            out.append(
+                f'  <PlainTextSelection guid="{sel_guids[k]}" name="" startPosition="{units[begin[r]]}" '
+                f'endPosition="{units[end[r]]}" creatingUser="{u}" creationDateTime="2025-06-18T02:08:15Z">\n'
+                f'    <Coding guid="{cod_guids[k]}" creatingUser="{u}" creationDateTime="2025-06-18T02:08:15Z">'
+                f'<CodeRef targetGUID="{code_guids[code[k]]}" /></Coding>\n  </PlainTextSelection>\n')
+        out.append("</TextSource>\n")
+        n_sel += len(sel_rows)
+        n_cod += len(sel_rows)
+    out.append("</Sources>\n</Project>\n")
+    xml = "".join(out).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("project.qde", xml)
+        for member, text in texts.items():
             zf.writestr(member, text.encode("utf-8"))
-    return path
+    return {"documents": n_docs, "characters": sum(len(t) for t in texts.values()), "selections": n_sel,
+            "codings": n_cod, "xml_mib": len(xml) / 2**20, "file_mib": path.stat().st_size / 2**20}
 
 
 def utf16_to_codepoints_python(text: str, positions: list) -> list:
@@ -82,21 +150,63 @@ def utf16_to_codepoints_python(text: str, positions: list) -> list:
     return [bisect.bisect_left(table, p) for p in positions]
 
 
-def baseline(path: Path) -> int:
+def naive(path: Path) -> tuple:
+    """The naive route: zipfile + ElementTree + a Python loop + three DataFrames."""
     zf = zipfile.ZipFile(path)
     root = ET.fromstring(zf.read("project.qde"))
-    selections, codings = [], []
+    documents, selections, codings = [], [], []
     for src in root.iter(f"{NS}TextSource"):
         text = zf.read("sources/" + src.get("plainTextPath").split("://", 1)[1]).decode("utf-8")
+        documents.append({"guid": src.get("guid"), "name": src.get("name"), "text": text})
         sels = list(src.iter(f"{NS}PlainTextSelection"))
         raw = [int(s.get(a)) for s in sels for a in ("startPosition", "endPosition")]
         cps = utf16_to_codepoints_python(text, raw)
         for k, s in enumerate(sels):
-            selections.append({"guid": s.get("guid"), "doc": src.get("guid"),
-                               "text": text[cps[2 * k]:cps[2 * k + 1]]})
+            selections.append({"guid": s.get("guid"), "doc": src.get("guid"), "start": cps[2 * k],
+                               "end": cps[2 * k + 1], "text": text[cps[2 * k]:cps[2 * k + 1]]})
             for c in s.iter(f"{NS}Coding"):
-                codings.append({"item": s.get("guid"), "code": c.find(f"{NS}CodeRef").get("targetGUID")})
-    return len(selections) + len(codings)
+                codings.append({"selection": s.get("guid"), "code": c.find(f"{NS}CodeRef").get("targetGUID"),
+                                "coder": c.get("creatingUser")})
+    return pd.DataFrame(documents), pd.DataFrame(selections), pd.DataFrame(codings)
+
+
+def read(path: Path) -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return qc.read_qdpx(path, max_member_bytes=MAX_BYTES)
+
+
+def _child(side: str, path: Path, repeat: int) -> None:
+    """Run one side ``repeat`` times in this process; print best time and peak memory (JSON)."""
+    fn = {"read": read, "naive": naive, "idle": lambda _: None}[side]
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(path)
+        times.append(time.perf_counter() - t)
+    with open("/proc/self/status") as f:
+        hwm = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    print(json.dumps({"seconds": min(times), "peak_mib": hwm / 1024}))
+
+
+def run_child(side: str, path: Path, repeat: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", side, "--path", str(path),
+                          "--repeat", str(repeat)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def check(path: Path) -> None:
+    """read_qdpx chose UTF-16 and cut every item's text as the naive route cuts its selection."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        project = qc.read_qdpx(path, max_member_bytes=MAX_BYTES)
+    chosen = [str(w.message) for w in caught if "positions=" in str(w.message)]
+    assert chosen and "as utf16" in chosen[0], chosen
+    _, selections, codings = naive(path)
+    expected = selections.set_index("guid")["text"]
+    got = project.items.set_index("guid")["text"]
+    assert (got == expected.reindex(got.index)).all(), "items differ from the naive route's selections"
+    assert len(project.codings) == len(codings), (len(project.codings), len(codings))
 
 
 def best(fn, repeat: int) -> float:
@@ -110,33 +220,35 @@ def best(fn, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", type=int, default=20)
+    parser.add_argument("--codings", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat-large", type=int, default=1,
+                        help="repeats for files of more than 200,000 codings")
     parser.add_argument("--write", type=Path, help="results page to update (section 'qdpx')")
-    parser.add_argument("--path", type=Path, default=Path("/tmp/qdacore-bench.qdpx"))
+    parser.add_argument("--path", type=Path, default=Path("/tmp/qdacore-bench"))
+    parser.add_argument("--child", choices=["read", "naive", "idle"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.path, args.repeat)
+        return
 
-    path = make_file(args.scale, args.path)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        project = qc.read_qdpx(path)
-    chosen = [str(w.message) for w in caught if "positions=" in str(w.message)]
-    assert chosen and "as utf16" in chosen[0], chosen
-    # every selection lands on its item's text (the generated text, or the id
-    # for items without one, which is what the export writes)
-    source = qc.datasets.megaregions(scale=args.scale).items.set_index("item")
-    expected = source["text"].fillna(pd.Series(source.index, index=source.index))
-    landed = (project.items.set_index("name")["text"] == expected.reindex(project.items["name"]).to_numpy()).mean()
-    assert landed == 1.0, f"{landed:.3f} of the selections land on their item's text"
+    args.path.mkdir(parents=True, exist_ok=True)
+    rows, files = [], []
+    idle = run_child("idle", args.path, 1)
+    for n in args.codings:
+        path = args.path / f"bench-{n}.qdpx"
+        sizes = make_file(n, path)
+        files.append((path, sizes))
+        if n == min(args.codings):
+            check(path)
+        repeat = args.repeat if n <= 200_000 else args.repeat_large
+        ours = run_child("read", path, repeat)
+        theirs = run_child("naive", path, repeat)
+        print(n, sizes, ours, theirs, flush=True)
+        rows.append((sizes, repeat, ours, theirs))
 
-    def quiet_read():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            qc.read_qdpx(path)
-
-    t_read = best(quiet_read, args.repeat)
-    t_base = best(lambda: baseline(path), args.repeat)
-
+    # position conversion alone, on the middle file
+    path, middle = files[len(files) // 2]
     with zipfile.ZipFile(path) as zf:
         root = ET.fromstring(zf.read("project.qde"))
         jobs = []
@@ -144,6 +256,7 @@ def main() -> None:
             text = zf.read("sources/" + src.get("plainTextPath").split("://", 1)[1]).decode("utf-8")
             raw = [int(s.get(a)) for s in src.iter(f"{NS}PlainTextSelection") for a in ("startPosition", "endPosition")]
             jobs.append((text, raw, np.asarray(raw, dtype=float)))
+    del root
 
     def numpy_convert():
         for text, _, arr in jobs:
@@ -155,31 +268,55 @@ def main() -> None:
 
     t_np = best(numpy_convert, args.repeat)
     t_py = best(python_convert, args.repeat)
-    chars = sum(len(t) for t, _, _ in jobs)
     n_pos = sum(len(r) for _, r, _ in jobs)
 
-    s = project.sizes
+    command = " ".join(["python benchmarks/bench_qdpx.py", "--codings", *map(str, args.codings)]
+                       + (["--repeat", str(args.repeat)] if args.repeat != 3 else [])
+                       + (["--repeat-large", str(args.repeat_large)] if args.repeat_large != 1 else [])
+                       + ["--write docs/benchmarks.md"])
     lines = [
         "## REFI-QDA import (`bench_qdpx.py`)",
         "",
-        f"`python benchmarks/bench_qdpx.py --scale {args.scale} --write docs/benchmarks.md`, "
-        f"{dt.date.today().isoformat()}; {machine()}.",
+        f"`{command}`, {dt.date.today().isoformat()}; {machine()}.",
         "",
-        f"Synthetic NVivo-like file: {s['documents']} documents ({chars:,} characters, CRLF and an emoji "
-        f"per line, UTF-16 positions), {s['items']:,} selections, {s['codings']:,} codings, "
-        f"{path.stat().st_size / 2**20:.1f} MiB. Best of {args.repeat}.",
+        "Synthetic NVivo-like exports generated by the script (seeded): 50,000 characters and 1,000 codings "
+        "per document, CRLF and an emoji on every line, UTF-16 positions, a fifth of the spans coded twice "
+        "(two selections with the same positions). Each side runs in a child process of its own; time is "
+        f"the best of {args.repeat} runs ({args.repeat_large} above 200,000 codings), memory the child's "
+        f"peak resident size (`VmHWM`), of which {idle['peak_mib']:.0f} MiB is the interpreter with numpy, "
+        "pandas and qdacore imported (idle).",
+        "",
+        "| codings | documents / selections | project.qde | `read_qdpx` | naive route | ratio | "
+        "peak memory: `read_qdpx` / naive |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for sizes, _, ours, theirs in rows:
+        lines.append(
+            f"| {sizes['codings']:,} | {sizes['documents']:,} / {sizes['selections']:,} | "
+            f"{sizes['xml_mib']:.0f} MiB | {ours['seconds']:.2f} s | {theirs['seconds']:.2f} s | "
+            f"**{theirs['seconds'] / ours['seconds']:.2f}x** | "
+            f"{ours['peak_mib']:,.0f} MiB / {theirs['peak_mib']:,.0f} MiB |")
+    lines += [
+        "",
+        "The ratio is the naive route's time over `read_qdpx`'s. The naive route is `zipfile` + "
+        "`xml.etree.ElementTree` (C parser, not hardened) + a Python loop over selections and codings, UTF-16 "
+        "positions converted by a loop over the characters and `bisect`, and three DataFrames. `read_qdpx` "
+        "does more: capped zip reads, a parse that refuses DTDs and entities (expat, one pass: selections and "
+        "codings gathered into lists as they stream by, no tree of them), the position decision (four "
+        "conventions scored on up to 2,000 selections per text), merging of identical selections, GUID "
+        "checks, dates parsed, and validated, typed tables.",
+        "",
+        "Issue 26 asks for 1.5x at 100,000 codings; this is not reached. What is left is Python per "
+        "element and per row: the expat pass makes one Python call per element start (the ends inside a "
+        "selection go to a list without one), and the tables are built with pandas from lists of strings. "
+        "Going further would take the gathering itself in C (a scanner in the `_core` extension that hands "
+        "back the attribute columns, expat's checks kept) and the position decision for all texts in one "
+        "vectorised pass instead of one per text.",
         "",
         "| task | qdacore | baseline | ratio |",
         "|---|---|---|---|",
-        f"| full import: `read_qdpx` vs zipfile + ElementTree + Python loop | {t_read:.3f} s | {t_base:.3f} s | "
-        f"{t_read / t_base:.2f}x the baseline's time |",
-        f"| position conversion, {n_pos:,} positions: numpy vs Python loop | {t_np * 1e3:.1f} ms | "
-        f"{t_py * 1e3:.1f} ms | {t_py / t_np:.1f}x faster |",
-        "",
-        "`read_qdpx` does more than the baseline: hardened parsing (defusedxml builds the tree through "
-        "Python callbacks, where the baseline uses ElementTree's C builder; this is about half of the "
-        "difference), size caps, the position decision (four conventions scored on up to 2,000 "
-        "selections per text), validation and typed tables.",
+        f"| position conversion, {n_pos:,} positions ({middle['codings']:,}-coding file): numpy vs Python loop | "
+        f"{t_np * 1e3:.1f} ms | {t_py * 1e3:.1f} ms | {t_py / t_np:.1f}x faster |",
     ]
     report = "\n".join(lines)
     print(report)

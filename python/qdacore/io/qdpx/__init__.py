@@ -91,8 +91,11 @@ folder out.
 
 Hostile input
 -------------
-XML is parsed with :mod:`defusedxml` (no entity declarations, no external
-references); every zip member is read through a size cap; member names that
+XML is read in one expat pass that stops at a DOCTYPE, the only place
+entities and external references can be declared; such a document (and one
+expat cannot parse) is parsed with :mod:`defusedxml` instead, which refuses
+entity declarations and external references and names what is wrong. Every
+zip member is read through a size cap; member names that
 are absolute or climb with ``..`` are ignored; source paths outside the
 archive are never opened; a root element of another schema version is refused.
 Selections that fall outside their source's text are kept, flagged
@@ -104,6 +107,7 @@ Selections that fall outside their source's text are kept, flagged
 #   _guids      GUIDs (compared, checked, derived) and readable ids
 #   _xml        namespaces, tag names, element helpers shared by reading and writing
 #   _archive    hostile input: zip size caps, safe member names, defused XML, root checks
+#   _stream     the project XML in one expat pass: selections and codings gathered as columns
 #   _positions  position conventions, the positions="auto" decision, selections to items
 #   _codebook   codes and sets both ways (.qdpx and .qdc): read_qdc, write_qdc
 #   _variables  cases and variables both ways

@@ -25,9 +25,36 @@ def stable_guid(*parts: Any) -> str:
     return str(uuid.uuid5(_GUID_NS, "\x1f".join(str(p) for p in parts)))
 
 
+_HEX = np.zeros(256, dtype=bool)
+_HEX[np.frombuffer(b"0123456789abcdefABCDEF", dtype=np.uint8)] = True
+_DASHES = [8, 13, 18, 23]
+_DIGITS = [k for k in range(36) if k not in _DASHES]
+
+
+def _all_bare_guids(strings: np.ndarray) -> bool:
+    """True when every value is a GUID of 36 characters without braces, checked
+    as one byte array (a column of a large project, without a regex call per
+    value); False also when that cannot be told this way."""
+    if not len(strings):
+        return True
+    try:
+        joined = "\n".join(strings) + "\n"
+    except TypeError:  # not all strings
+        return False
+    if len(joined) != 37 * len(strings) or not joined.isascii():
+        return False
+    # a row per value only if each is 36 characters: a newline at the end of
+    # every row, and hex digits and dashes (no newline) before it
+    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(len(strings), 37)
+    return bool((b[:, 36] == 10).all() and (b[:, _DASHES] == 45).all() and _HEX[b[:, _DIGITS]].all())
+
+
 def not_guids(values: pd.Series) -> pd.Series:
     """True where a value is present and is no GUID (braces allowed)."""
-    return values.notna() & ~values.astype(str).str.fullmatch(GUID_RE.pattern).astype(bool)
+    present = values.notna()
+    if _all_bare_guids(values.to_numpy(dtype=object)[present.to_numpy(dtype=bool)]):
+        return present & False
+    return present & ~values.astype(str).str.fullmatch(GUID_RE.pattern).astype(bool)
 
 
 def check_guids(values: pd.Series, where: str) -> None:

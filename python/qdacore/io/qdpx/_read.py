@@ -7,14 +7,14 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from ... import _validate as check
 from ..._model import identical_spans, new_project
-from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit, parse_xml
+from ._archive import MAX_MEMBER_BYTES, Archive, check_root, existing_file, member_limit
 from ._codebook import (
     add_document_sets,
     check_hierarchy,
@@ -24,8 +24,9 @@ from ._codebook import (
 )
 from ._guids import GUID_RE, gkey, repair_guids, repair_references, stable_guid, unique_ids
 from ._like import adopt
-from ._positions import POSITIONS, resolve
+from ._positions import POSITIONS, frame, resolve
 from ._report import SHOWN, Report, log, shown
+from ._stream import Gathered, parse_project
 from ._tables import restore
 from ._variables import add_variables
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
@@ -116,11 +117,11 @@ def read_qdpx(
     archive = Archive(path, limit, report)
     try:
         xml = archive.project_xml()
-        root = parse_xml(xml, f"{path.name}: project.qde")
+        root, gathered = parse_project(xml, f"{path.name}: project.qde")
         check_root(root, NS, "Project", f"{path.name}: project.qde")
         project = restore(archive, xml, report) if hierarchy is None else None
         if project is None:
-            project = _build(root, archive, positions, check_hierarchy(hierarchy), report, path)
+            project = _build(root, gathered, archive, positions, check_hierarchy(hierarchy), report, path)
     finally:
         archive.close()
     report.emit()
@@ -129,15 +130,15 @@ def read_qdpx(
 
 
 
-def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Optional[str], report: Report,
-           path: Path) -> Project:
+def _build(root: ET.Element, gathered: dict, archive: Archive, positions: str, hierarchy: Optional[str],
+           report: Report, path: Path) -> Project:
     """The Project of a project's XML (the warnings go to ``report``, in the order they arise)."""
     users = {}
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
         users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
     codes, code_of = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy, report,
                                  f"{path.name}: CodeBook")
-    parsed = _walk(root, archive, report)
+    parsed = _walk(root, gathered, archive, report)
     docs = _documents(parsed, report, path.name)
     items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
     codings = _codings(parsed, items, item_of, code_of, codes, users, report)
@@ -160,14 +161,23 @@ def _build(root: ET.Element, archive: Archive, positions: str, hierarchy: Option
 
 
 # -- walking the XML ------------------------------------------------------------------
+_SEL_COLUMNS = ["_doc", "guid", "name", "_start", "_end", "description", "note_refs", "scope"] + AUDIT
+_CODING_COLUMNS = ["_sel", "_code", "guid", "coder_guid", "created", "note_refs"]
+_AUDIT_ATTRS = ("creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime")
+
+
 @dataclass
 class _Parsed:
-    """Rows gathered while walking a project's XML, before the positions are resolved."""
+    """Rows gathered from a project's XML, before the positions are resolved:
+    documents as lists, selections and codings as columns (``_SEL_COLUMNS``,
+    ``_CODING_COLUMNS``), built a source at a time without a loop per row
+    where the file holds nothing unusual."""
 
     docs: list = field(default_factory=list)
-    sels: list = field(default_factory=list)
-    codings: list = field(default_factory=list)
+    sels: dict = field(default_factory=lambda: {c: [] for c in _SEL_COLUMNS})
+    codings: dict = field(default_factory=lambda: {c: [] for c in _CODING_COLUMNS})
     unplaced: list = field(default_factory=list)  # selections without whole-number positions
+    n_sels: int = 0
 
 
 def _audit(el: ET.Element) -> list:
@@ -175,7 +185,7 @@ def _audit(el: ET.Element) -> list:
             el.get("modifyingUser"), el.get("modifiedDateTime")]
 
 
-def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
+def _walk(root: ET.Element, gathered: dict, archive: Archive, report: Report) -> _Parsed:
     """The text sources and notes with their selections and codings; what is not imported, reported."""
     parsed = _Parsed()
     skipped: dict[str, int] = {}
@@ -183,14 +193,14 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
     for el in [] if sources is None else list(sources):
         tag = local(el.tag)
         if tag == "TextSource":
-            _walk_text_source(el, "text", parsed, archive)
+            _walk_text_source(el, "text", parsed, archive, gathered[el])
         else:
             skipped[tag] = skipped.get(tag, 0) + 1
             skipped["selections"] = skipped.get("selections", 0) + sum(
                 1 for s in el.iter() if local(s.tag) in _SELECTION_TAGS)
             skipped["codings"] = skipped.get("codings", 0) + sum(1 for s in el.iter() if local(s.tag) == "Coding")
     for el in root.iterfind(f"{qname('Notes')}/{qname('Note')}"):
-        _walk_text_source(el, "note", parsed, archive)
+        _walk_text_source(el, "note", parsed, archive, gathered[el])
     if parsed.unplaced:
         shown_unplaced = "; ".join(parsed.unplaced[:SHOWN]) + (" ..." if len(parsed.unplaced) > SHOWN else "")
         report.add(f"{len(parsed.unplaced)} PlainTextSelection(s) have no whole-number startPosition and "
@@ -218,37 +228,84 @@ def _walk(root: ET.Element, archive: Archive, report: Report) -> _Parsed:
 _WHOLE = re.compile(r"\s*[-+]?0*[0-9]{1,15}\s*")
 
 
-def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive) -> None:
+def _placed(start: Optional[str], end: Optional[str]) -> bool:
+    return start is not None and end is not None and _WHOLE.fullmatch(start) is not None \
+        and _WHOLE.fullmatch(end) is not None
+
+
+def _digits(values: list) -> bool:
+    """Every value is 1 to 15 ASCII digits (so ``_WHOLE`` matches it)."""
+    joined = "".join(values)
+    return joined.isascii() and joined.isdigit() and min(map(len, values)) >= 1 and max(map(len, values)) <= 15
+
+
+def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive, g: Gathered) -> None:
+    """One text source or note: its document row, and its selections and codings
+    (``g``, gathered while parsing) appended to the columns of ``parsed``."""
     d = len(parsed.docs)
     inline = child_text(el, "PlainTextContent")
     text, why = (inline, "") if inline is not None else archive.source_text(el.get("plainTextPath"))
     parsed.docs.append([el.get("guid"), el.get("name"), kind, text, why, el.get("plainTextPath"),
                         child_text(el, "Description"), note_refs(el)] + _audit(el))
-    for sel in el.findall(qname("PlainTextSelection")):
-        start, end = sel.get("startPosition"), sel.get("endPosition")
-        if start is None or end is None or not (_WHOLE.fullmatch(start) and _WHOLE.fullmatch(end)):
-            parsed.unplaced.append(f"{sel.get('guid')} ({el.get('name')!r}: "
-                                   f"startPosition={start!r}, endPosition={end!r}, "
-                                   f"{len(sel.findall(qname('Coding')))} coding(s))")
-            continue
-        s = len(parsed.sels)
-        parsed.sels.append([d, sel.get("guid"), sel.get("name"), start,
-                            end, child_text(sel, "Description"),
-                            note_refs(sel), "selection"] + _audit(sel))
-        for c in sel.findall(qname("Coding")):
-            _coding(c, s, parsed)
-    whole = el.findall(qname("Coding"))
-    if whole:  # codings of the whole source become one item spanning its text
-        s = len(parsed.sels)
-        parsed.sels.append([d, None, None, None, None, None, None, "source", None, None, None, None])
-        for c in whole:
-            _coding(c, s, parsed)
+    attrs = g.sel_attrs
+    starts = [a.get("startPosition") for a in attrs]
+    ends = [a.get("endPosition") for a in attrs]
+    # plain digits (what every package writes) pass _WHOLE without a regex call each
+    if None not in starts and None not in ends and (not attrs or (_digits(starts) and _digits(ends))):
+        placed = [True] * len(attrs)
+    else:
+        placed = list(map(_placed, starts, ends))
+    cod_sel, cod_keep = g.cod_sel, None
+    if not all(placed):  # drop what cannot be placed, with its codings (rare: a loop is fine)
+        n_codings = np.bincount(np.asarray(cod_sel, dtype=np.int64), minlength=len(attrs))
+        row = np.cumsum(placed) - 1
+        for k in np.flatnonzero(~np.asarray(placed, dtype=bool)).tolist():
+            parsed.unplaced.append(f"{attrs[k].get('guid')} ({el.get('name')!r}: "
+                                   f"startPosition={starts[k]!r}, endPosition={ends[k]!r}, "
+                                   f"{n_codings[k]} coding(s))")
+        cod_keep = [placed[k] for k in cod_sel]
+        cod_sel = [int(row[k]) for k, keep in zip(cod_sel, cod_keep) if keep]
+
+        def kept(values: list) -> list:
+            return [v for v, keep in zip(values, placed) if keep]
+
+        attrs, starts, ends = kept(attrs), kept(starts), kept(ends)
+        desc, notes = kept(g.sel_desc), kept(g.sel_notes)
+    else:
+        desc, notes = g.sel_desc, g.sel_notes
+    n, base, sels = len(attrs), parsed.n_sels, parsed.sels
+    sels["_doc"].extend([d] * n)
+    sels["guid"].extend([a.get("guid") for a in attrs])
+    sels["name"].extend([a.get("name") for a in attrs])
+    sels["_start"].extend(starts)
+    sels["_end"].extend(ends)
+    sels["description"].extend(desc)
+    sels["note_refs"].extend(notes)
+    sels["scope"].extend(["selection"] * n)
+    for column, name in zip(AUDIT, _AUDIT_ATTRS):
+        sels[column].extend([a.get(name) for a in attrs])
+    parsed.n_sels += n
+
+    def keep(values: list) -> list:
+        return values if cod_keep is None else [v for v, k in zip(values, cod_keep) if k]
+
+    _codings_of(parsed, [base + k for k in cod_sel], keep(g.cod_attrs), keep(g.cod_ref), keep(g.cod_notes))
+    if g.whole_attrs:  # codings of the whole source become one item spanning its text
+        for column in _SEL_COLUMNS:
+            sels[column].append(None)
+        sels["_doc"][-1], sels["scope"][-1] = d, "source"
+        _codings_of(parsed, [parsed.n_sels] * len(g.whole_attrs), g.whole_attrs, g.whole_ref, g.whole_notes)
+        parsed.n_sels += 1
 
 
-def _coding(c: ET.Element, sel: int, parsed: _Parsed) -> None:
-    ref = c.find(qname("CodeRef"))
-    parsed.codings.append([sel, None if ref is None else ref.get("targetGUID"), c.get("guid"),
-                           c.get("creatingUser"), c.get("creationDateTime"), note_refs(c)])
+def _codings_of(parsed: _Parsed, sel: list, attrs: list, refs: list, notes: list) -> None:
+    codings = parsed.codings
+    codings["_sel"].extend(sel)
+    codings["_code"].extend(refs)
+    codings["guid"].extend([a.get("guid") for a in attrs])
+    codings["coder_guid"].extend([a.get("creatingUser") for a in attrs])
+    codings["created"].extend([a.get("creationDateTime") for a in attrs])
+    codings["note_refs"].extend(notes)
 
 
 # -- the tables -----------------------------------------------------------------------
@@ -329,7 +386,21 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
     id for a coded whole source (``<doc>:?<start>-<end>`` with the file's
     positions for a selection outside its text)."""
     doc = items["doc"].astype(str).reset_index(drop=True)
+    if "raw_start" not in items.columns and not (items["start"].isna().any() or items["end"].isna().any()):
+        # every selection placed: one f-string each, not pandas string arithmetic
+        ids = pd.Series([f"{d}:{a}-{b}" for d, a, b in zip(doc.tolist(), items["start"].tolist(),
+                                                            items["end"].tolist())], dtype=object)
+        ids[whole] = doc[whole]
+    else:
+        ids = _slow_item_ids(items, doc, whole)
+    if not ids.eq("").any() and not ids.duplicated().any():  # unique_ids would keep each: skip its fallbacks
+        return ids.astype(str).tolist()
+    return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
 
+
+def _slow_item_ids(items: pd.DataFrame, doc: pd.Series, whole: np.ndarray) -> pd.Series:
+    """The ids where some positions are missing or outside the text (pandas' string
+    arithmetic carries the missing values)."""
     def span(a: str, b: str) -> pd.Series:
         return (items[a].astype("string") + "-" + items[b].astype("string")).reset_index(drop=True)
 
@@ -338,8 +409,7 @@ def _item_ids(items: pd.DataFrame, whole: np.ndarray) -> list:
         out = items["outside"].to_numpy(dtype=bool)
         ids[out] = (doc + ":?" + span("raw_start", "raw_end"))[out]
     ids[whole] = doc[whole]
-    ids = ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
-    return unique_ids(ids.tolist(), (ids + " [" + pd.Series(np.arange(len(ids))).astype(str) + "]").tolist())
+    return ids.fillna(doc + ":?").astype(object)  # positions that are not numbers
 
 
 def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, report: Report) -> None:
@@ -359,15 +429,23 @@ def _report_merged(sels: pd.DataFrame, item_of: np.ndarray, first: np.ndarray, r
                    "(every coding keeps its own selection's GUID in codings.selection)")
 
 
+def _per_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn(values)`` computed once per distinct value (a few codes and coders
+    stand for many codings), typed as ``fn`` types it, on ``values``' index."""
+    rows, distinct = pd.factorize(values, use_na_sentinel=False)
+    out = fn(pd.Series(distinct)).iloc[rows]
+    out.index = values.index
+    return out
+
+
 def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of: dict, codes: pd.DataFrame,
              users: dict, report: Report) -> pd.DataFrame:
     """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
-    raw = pd.DataFrame(parsed.codings, columns=["_sel", "_code", "guid", "coder_guid", "created", "note_refs"])
+    raw = frame(parsed.codings, _CODING_COLUMNS)
     # codings by item (an item's codings together, in file order), as an export writes them
     by_item = np.argsort(item_of[raw["_sel"].to_numpy(dtype=np.int64)], kind="stable")
     raw = raw.iloc[by_item].reset_index(drop=True)
-    keys = raw["_code"].map(gkey)
-    code = keys.map(code_of)
+    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of))
     unknown = code.isna()
     if unknown.any():  # keep the coding: a placeholder code stands for the missing one
         missing = pd.unique(raw["_code"][unknown].fillna("(none)"))
@@ -386,7 +464,7 @@ def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of:
     sel = raw["_sel"].to_numpy(dtype=np.int64)
     selection = items.attrs.pop("selection_guid")[sel]
     sel = item_of[sel]
-    coder = raw["coder_guid"].map(gkey).map(users)
+    coder = _per_distinct(raw["coder_guid"], lambda v: v.map(gkey).map(users))
     coder = coder.where(coder.notna(), raw["coder_guid"])
     lengths = items["end"].to_numpy(dtype=float, na_value=np.nan) - items["start"].to_numpy(dtype=float, na_value=np.nan)
     out = pd.DataFrame({
