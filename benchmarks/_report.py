@@ -50,6 +50,19 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def paired(ours, peer, repeat: int) -> tuple[float, float]:
+    """Median wall times of ``repeat`` calls of each, the calls alternating:
+    on a machine whose speed drifts (a shared VM), a slow spell then slows
+    both sides instead of whichever ran during it."""
+    ours_times, peer_times = [], []
+    for _ in range(repeat):
+        for fn, times in ((ours, ours_times), (peer, peer_times)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(ours_times), statistics.median(peer_times)
+
+
 def write_section(path: Path, name: str, markdown: str) -> None:
     """Replace (or append) the section ``name`` of the results page at ``path``."""
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER

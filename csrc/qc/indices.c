@@ -8,6 +8,7 @@
 #include "qc/indices.h"
 #include "qc/vlog.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -67,6 +68,15 @@ static qc_status tally(const qc_sample *s, const double *weight,
             continue;
         double x = s->x[i];
         double w = weight != NULL ? weight[i] : 1.0;
+        /* the usual unit, finite and in range, in one test (false for NaN) */
+        double magnitude = allow_negative ? fabs(x) : x;
+        if (magnitude >= 0 && magnitude <= DBL_MAX && w >= 0 && w <= DBL_MAX) {
+            t[g].n += 1.0;
+            t[g].w += w;
+            t[g].sum += w * x;
+            t[g].zero |= x == 0;
+            continue;
+        }
         if (isnan(x) || isnan(w)) {
             if (s->nan == QC_NAN_RAISE) {
                 status = qc_fail_float(err, QC_EINVAL, isnan(x) ? "x" : "weight", i,
@@ -87,16 +97,9 @@ static qc_status tally(const qc_sample *s, const double *weight,
                              "must be >= 0");
             goto cleanup;
         }
-        if (w < 0) {
-            status = qc_fail_float(err, QC_EINVAL, "weight", i, w, 0,
-                             "must be >= 0");
-            goto cleanup;
-        }
-        t[g].n += 1.0;
-        t[g].w += w;
-        t[g].sum += w * x;
-        if (x == 0)
-            t[g].zero = 1;
+        /* what is left, past the usual unit's test: a negative weight */
+        status = qc_fail_float(err, QC_EINVAL, "weight", i, w, 0, "must be >= 0");
+        goto cleanup;
     }
 cleanup:
     if (status != QC_OK) {
