@@ -54,6 +54,7 @@ docs: pydeps
 
 ## make bench: every benchmarks/bench_*.py at its default size; each rewrites its section of docs/benchmarks.md.
 bench: pydeps
+	$(PIP) install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
 	@for script in benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(PYTHON) $$script --write docs/benchmarks.md || exit 1; done
 

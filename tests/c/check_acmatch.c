@@ -147,23 +147,38 @@ START_TEST(wide_nodes_and_many_root_children)
 }
 END_TEST
 
-START_TEST(matcher_survives_every_allocation_failure)
+/* Builds a matcher of patterns and matches USHERS with it, with the k-th
+   allocation failing, for every k until none is reached: each failure is
+   QC_ENOMEM and leaks nothing. want_matches >= 0: a round that succeeds
+   finds that many (and, prefiltered, has the prefilter on). */
+static void survives_every_allocation_failure(const qc_str *patterns, size_t n, int fold,
+                                              qc_matchmode mode, int prefiltered,
+                                              long want_matches)
 {
     qc_str text = {1, USHERS, 6};
     for (long k = 0;; k++) {
         qc_matcher *m = NULL;
         qc_matches out = {0};
         qc_alloc_fail_after(k);
-        qc_status status = qc_matcher_new(PATTERNS, 4, 0, &m, NULL);
+        qc_status status = qc_matcher_new(patterns, n, fold, &m, NULL);
         if (status == QC_OK)
-            status = qc_match(m, &text, 1, QC_MATCH_OVERLAPPING, SIZE_MAX, &out, NULL);
+            status = qc_match(m, &text, 1, mode, SIZE_MAX, &out, NULL);
         long attempts = qc_alloc_attempts();
         qc_alloc_fail_after(-1);
+        if (status == QC_OK && prefiltered)
+            ck_assert(qc_matcher_prefiltered(m));
+        if (status == QC_OK && want_matches >= 0)
+            ck_assert_uint_eq(out.n, (size_t)want_matches);
         qc_matches_free(&out);
         qc_matcher_free(m);
         if (alloc_round_done(status, k, attempts, 3))
             break;
     }
+}
+
+START_TEST(matcher_survives_every_allocation_failure)
+{
+    survives_every_allocation_failure(PATTERNS, 4, 0, QC_MATCH_OVERLAPPING, 0, -1);
 }
 END_TEST
 
@@ -379,25 +394,7 @@ START_TEST(prefilter_survives_every_allocation_failure)
 {
     const uint8_t x[] = "x";
     qc_str pats[] = {PATTERNS[0], PATTERNS[1], PATTERNS[2], PATTERNS[3], {1, x, 1}};
-    qc_str text = {1, USHERS, 6};
-    for (long k = 0;; k++) {
-        qc_matcher *m = NULL;
-        qc_matches out = {0};
-        qc_alloc_fail_after(k);
-        qc_status status = qc_matcher_new(pats, 5, 1, &m, NULL);
-        if (status == QC_OK)
-            status = qc_match(m, &text, 1, QC_MATCH_LONGEST, SIZE_MAX, &out, NULL);
-        long attempts = qc_alloc_attempts();
-        qc_alloc_fail_after(-1);
-        if (status == QC_OK) {
-            ck_assert(qc_matcher_prefiltered(m));
-            ck_assert_uint_eq(out.n, 1); /* she */
-        }
-        qc_matches_free(&out);
-        qc_matcher_free(m);
-        if (alloc_round_done(status, k, attempts, 3))
-            break;
-    }
+    survives_every_allocation_failure(pats, 5, 1, QC_MATCH_LONGEST, 1, 1); /* she */
 }
 END_TEST
 
