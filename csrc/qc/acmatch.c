@@ -431,9 +431,6 @@ static size_t popcount_bits(const uint32_t *set, size_t words)
     return n;
 }
 
-/* Builds the prefilter from the first two levels of the automaton, or
-   leaves it off (pf_pair NULL) when too many bits would be set for it to
-   skip much: the rule of the file comment. */
 /* log2 of the table size for keys keys: PF_BITS_PER_KEY bits a key,
    within PF_MIN_BITS .. PF_MAX_BITS. */
 static uint32_t pf_table_bits(size_t keys)
@@ -444,6 +441,9 @@ static uint32_t pf_table_bits(size_t keys)
     return bits;
 }
 
+/* Builds the prefilter from the first two levels of the automaton, or
+   leaves it off (pf_pair NULL) when too many bits would be set for it to
+   skip much: the rule of the file comment. */
 static qc_status build_prefilter(qc_matcher *m)
 {
     fold_sources fs;

@@ -68,8 +68,8 @@ qc_status qc_label_codes(const int64_t *label, size_t n, size_t max_span,
  * form). corrected != 0 multiplies by n / (n - 1) (unit count; not allowed
  * with weights: QC_EINVAL). x and weights must be >= 0. Sum 0 or no unit:
  * NaN; corrected with n = 1: NaN.
- * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM (two arrays of n records, one
- * offset per group).
+ * Errors: QC_EINVAL, QC_EINDEX, QC_ENOMEM (the sorted values, a scratch copy
+ * of the largest group, two offsets per group).
  */
 qc_status qc_gini(const qc_sample *s, const double *weight, int corrected,
                   double *out, qc_errinfo *err);
