@@ -30,7 +30,7 @@ import pandas as pd
 from qdacore import indices
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import machine, paired, write_section  # noqa: E402
+from _report import machine, paired, timed, write_section  # noqa: E402
 
 SLOW_PEER = 5.0  # seconds: a peer call this long is timed once (PySAL TheilD: about a minute)
 
@@ -97,7 +97,7 @@ def main() -> int:
         once = time.perf_counter() - t0
         np.testing.assert_allclose(ours(), expected, rtol=1e-8, err_msg=f"{name} vs {peer_name}")
         if once > SLOW_PEER:  # timed once, by its checking call
-            t_ours, t_peer = paired(ours, lambda: None, args.repeat)[0], once
+            t_ours, t_peer = timed(ours, args.repeat), once
         else:
             t_ours, t_peer = paired(ours, peer, args.repeat)
         rows.append((name, peer_name, t_ours, t_peer))

@@ -157,9 +157,6 @@ static double sorted_weight(const sorted_t *so, size_t k)
     return so->stride == 2 ? bits_to_double(so->word[2 * k + 1]) : 1.0;
 }
 
-/* Units whose logs qc_log_array takes at once: a few KiB on the stack. */
-enum { LOG_CHUNK = 256 };
-
 /* Below this many units a block is insertion-sorted: a radix sort's eight
    256-entry histograms cost more than the comparisons. */
 enum { SMALL_BLOCK = 48 };
@@ -406,6 +403,9 @@ cleanup:
     qc_free(t);
     return status;
 }
+
+/* Units whose logs qc_log_array takes at once: a few KiB on the stack. */
+enum { LOG_CHUNK = 256 };
 
 qc_status qc_theil(const qc_sample *s, qc_theil_kind kind, double *per_group,
                    double *decomposition, double *units, double *totals,

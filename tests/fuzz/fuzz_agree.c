@@ -160,6 +160,21 @@ static qc_status bootstrap_twice(const context *ctx, int alpha, const qc_ratings
     return first != QC_OK ? first : second;
 }
 
+/* A bootstrap's status: refused (QC_EINVAL) when the caller knows it must
+   be, else done; either may run out of memory when allocation failure is
+   armed. Done and bounded, every replicate is NaN or at most 1. */
+static void check_bootstrap(const context *ctx, qc_status status, int refused, int bounded,
+                            const double *out, size_t n_boot)
+{
+    if (refused)
+        FZ_CHECK(status == QC_EINVAL || (ctx->armed && status == QC_ENOMEM));
+    else
+        FZ_CHECK_STATUS(status, FZ_ST(QC_OK) | (ctx->armed ? FZ_ST(QC_ENOMEM) : 0));
+    if (status == QC_OK && bounded)
+        for (size_t b = 0; b < n_boot; b++)
+            FZ_CHECK(isnan(out[b]) || out[b] <= 1 + 1e-9);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
     if (size > FZ_MAX_INPUT)
@@ -382,27 +397,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
         /* bootstraps: by units, and alpha's from the coincidences */
         double out[MAX_BOOT];
         status = bootstrap_twice(&ctx, 0, &r, &t, w, method, metric, values, 0, n_boot, seed, out);
-        if (bad_method || bad_metric) {
-            FZ_CHECK(status == QC_EINVAL || (ctx.armed && status == QC_ENOMEM));
-        } else {
-            FZ_CHECK_STATUS(status, FZ_ST(QC_OK) | (ctx.armed ? FZ_ST(QC_ENOMEM) : 0));
-        }
-        if (status == QC_OK && bounded)
-            for (size_t b = 0; b < n_boot; b++)
-                FZ_CHECK(isnan(out[b]) || out[b] <= 1 + 1e-9);
+        check_bootstrap(&ctx, status, bad_method || bad_metric, bounded, out, n_boot);
         int bad_alpha_metric = (int)metric > QC_METRIC_RATIO ||
                                bad_category_values(metric, values, n_cats);
         /* alpha's bootstrap draws from the coincidences, at most the tally's pairs */
         int refused_draws = !(t.parts & QC_TALLY_COINCIDENCE) || (double)draws > t.pairs;
         status = bootstrap_twice(&ctx, 1, &r, &t, w, method, metric, values, draws, n_boot, seed, out);
-        if (bad_alpha_metric || refused_draws || (!tame && status == QC_EINVAL)) {
-            FZ_CHECK(status == QC_EINVAL || (ctx.armed && status == QC_ENOMEM));
-        } else {
-            FZ_CHECK_STATUS(status, FZ_ST(QC_OK) | (ctx.armed ? FZ_ST(QC_ENOMEM) : 0));
-        }
-        if (status == QC_OK && tame)
-            for (size_t b = 0; b < n_boot; b++)
-                FZ_CHECK(isnan(out[b]) || out[b] <= 1 + 1e-9);
+        check_bootstrap(&ctx, status, bad_alpha_metric || refused_draws || (!tame && status == QC_EINVAL),
+                        tame, out, n_boot);
     }
     fz_disarm_alloc_failure();
     qc_agree_tally_free(&t);
