@@ -38,7 +38,7 @@ API_MODULES = ["qdacore", "qdacore.codebook", "qdacore.cooc", "qdacore.agree", "
                "qdacore.indices", "qdacore.spatial", "qdacore.io", "qdacore.io.qdpx",
                "qdacore.io.csv", "qdacore.io.excel", "qdacore.io.merge", "qdacore.io.tidy",
                "qdacore.io.documents",
-               "qdacore.plot", "qdacore.report", "qdacore.datasets"]
+               "qdacore.plot", "qdacore.report", "qdacore.datasets", "qdacore.dask"]
 
 
 def api_page(module_name: str, seen: set) -> str:

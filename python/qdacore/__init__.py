@@ -26,8 +26,8 @@ from .project import Project  # noqa: E402
 
 # Imported on first use: name -> the module that holds it.
 _LAZY = {
-    "datasets": None, "indices": None, "io": None, "report": None, "spatial": None,
-    "text": None,
+    "dask": None, "datasets": None, "indices": None, "io": None, "report": None,
+    "spatial": None, "text": None,
     "read_qdpx": "io", "write_qdpx": "io", "read_qdc": "io", "write_qdc": "io",
     "merge_coders": "io", "read_documents": "io",
 }
@@ -35,14 +35,14 @@ _LAZY = {
 __all__ = [
     "Project", "Codebook", "CodingArrays", "Split",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "merge_coders", "read_documents",
-    "agree", "codebook", "cooc", "datasets", "indices", "io", "plot", "report", "spatial",
+    "agree", "codebook", "cooc", "dask", "datasets", "indices", "io", "plot", "report", "spatial",
     "text", "__version__",
 ]
 
 CodingArrays.__module__ = Split.__module__ = __name__  # documented and pickled as qdacore.<name>
 
 if TYPE_CHECKING:  # pragma: no cover - what static tools should see
-    from . import datasets, indices, io, report, spatial, text
+    from . import dask, datasets, indices, io, report, spatial, text
     from .io import merge_coders, read_qdc, read_qdpx, write_qdc, write_qdpx
 
 

@@ -276,3 +276,8 @@ def count_pairs(
 def pairs_by_count(
     row_start: npt.ArrayLike, b: npt.ArrayLike, count: npt.ArrayLike, min_count: int, /
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...
+
+# merge_py.c
+def merge_counts(
+    key_a: npt.ArrayLike, count_a: npt.ArrayLike, key_b: npt.ArrayLike, count_b: npt.ArrayLike
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...

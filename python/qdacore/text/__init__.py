@@ -21,13 +21,13 @@ from ._input import read_chunks
 from ._items import sentence_spans, split_items
 from ._match import MAX_MATCHES, Matcher, kwic
 from ._segment import MIN_FLOAT, Segmenter
-from ._terms import TermMatrix, cooccurrence, similarity, term_matrix
+from ._terms import CowordCounts, TermCounts, TermMatrix, cooccurrence, similarity, term_matrix
 
 __all__ = ["Segmenter", "Matcher", "kwic", "TermMatrix", "term_matrix", "similarity",
            "cooccurrence", "split_items", "sentence_spans", "keyword_codings", "read_chunks",
-           "MIN_FLOAT", "MAX_MATCHES", "SCOPES"]
+           "MIN_FLOAT", "MAX_MATCHES", "SCOPES", "CowordCounts", "TermCounts"]
 
 for _public in (Segmenter, Matcher, kwic, TermMatrix, term_matrix, similarity, cooccurrence,
-                split_items, sentence_spans, keyword_codings, read_chunks):
+                split_items, sentence_spans, keyword_codings, read_chunks, CowordCounts, TermCounts):
     _public.__module__ = __name__  # shown, documented and pickled as qdacore.text.<name>
 del _public

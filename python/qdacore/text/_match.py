@@ -85,6 +85,10 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._patterns)
 
+    def __reduce__(self) -> tuple:
+        # rebuilt from its patterns where it is unpickled (a Dask worker)
+        return (_matcher, (self._patterns, self._fold))
+
     def __repr__(self) -> str:
         size, nodes, _ = _core.matcher_info(self._m)
         return (f"<Matcher: {len(self._patterns):,} patterns, {nodes:,} states, "
@@ -221,3 +225,8 @@ def kwic(texts: Texts, patterns: Union[Sequence[str], Matcher], *, width: int = 
     out["keyword"] = _core.slices(values, text, start, end)
     out["right"] = _core.slices(values, text, end, end + width)
     return out
+
+
+def _matcher(patterns: list[str], fold_case: bool) -> Matcher:
+    """A Matcher from its pickle."""
+    return Matcher(patterns, fold_case=fold_case)

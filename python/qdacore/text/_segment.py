@@ -3,7 +3,11 @@ in C, and :func:`token_ids`, a segmenter's tokens as the ids the term
 matrices and co-word counts take."""
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
@@ -103,25 +107,26 @@ class Segmenter:
                  *, hmm_model: Optional[Mapping[str, Any]] = None) -> None:
         self._seg = _core.segmenter_new()
         self._source = "empty"
+        self._journal: list[tuple[str, tuple]] = []  # the changes, replayed when unpickled
         if dictionary is None:
             pass
         elif isinstance(dictionary, pd.DataFrame):
             self._put_frame(dictionary)
             self._source = f"DataFrame of {len(dictionary)} rows"
         elif isinstance(dictionary, (bytes, bytearray, memoryview)):
-            _core.segmenter_load(self._seg, bytes(dictionary))
+            self._change("segmenter_load", bytes(dictionary))
             self._source = "bytes"
         elif isinstance(dictionary, (str, os.PathLike)):
             path = Path(dictionary)
             if not path.is_file():
                 raise FileNotFoundError(f"dictionary={str(dictionary)!r} is not a file")
-            _core.segmenter_load(self._seg, path.read_bytes())
+            self._change("segmenter_load", path.read_bytes())
             self._source = str(path)
         else:
             raise TypeError("dictionary must be a path, bytes or a DataFrame (word, freq[, tag]), "
                             f"got {type(dictionary).__name__}")
         if hmm_model is not None:
-            _core.segmenter_set_hmm(self._seg, *_hmm_arrays(hmm_model))
+            self._change("segmenter_set_hmm", *_hmm_arrays(hmm_model))
 
     @classmethod
     def from_jieba(cls) -> Segmenter:
@@ -160,7 +165,7 @@ class Segmenter:
         tags = None
         if "tag" in frame.columns:
             tags = frame["tag"].astype(object).where(frame["tag"].notna(), None).tolist()
-        _core.segmenter_words(self._seg, words.tolist(), freq.to_numpy(np.int64), tags, "put")
+        self._change("segmenter_words", words.tolist(), freq.to_numpy(np.int64), tags, "put")
 
     # -- the dictionary ---------------------------------------------------------
     @property
@@ -225,7 +230,7 @@ class Segmenter:
         f = -1 if freq is None else check.whole(freq, "freq")
         if tag is not None and not isinstance(tag, str):
             raise TypeError(f"tag must be a str or None, got {type(tag).__name__}")
-        return int(_core.segmenter_words(self._seg, [word], np.array([f]), [tag], "add")[0])
+        return int(self._change("segmenter_words", [word], np.array([f]), [tag], "add")[0])
 
     def add_words(self, words: pd.DataFrame) -> np.ndarray:
         """:meth:`add_word` for every row of a DataFrame with ``word`` and
@@ -248,8 +253,8 @@ class Segmenter:
         tags = None
         if "tag" in frame.columns:
             tags = frame["tag"].astype(object).where(frame["tag"].notna(), None).tolist()
-        return _core.segmenter_words(self._seg, frame["word"].tolist(),
-                                     freq.fillna(-1).to_numpy(np.int64), tags, "add")
+        return self._change("segmenter_words", frame["word"].tolist(),
+                            freq.fillna(-1).to_numpy(np.int64), tags, "add")
 
     def load_userdict(self, path: Union[str, os.PathLike]) -> None:
         r"""jieba's ``load_userdict``: each line ``word [freq] [tag]`` (freq and tag
@@ -318,6 +323,22 @@ class Segmenter:
         if tune:
             self.add_word(word, freq)
         return freq
+
+    # -- pickling -------------------------------------------------------------------
+
+    def _change(self, kernel: str, *args: Any) -> Any:
+        """Apply a change of the dictionary or model, and note it so that a
+        copy in another process (pickle: Dask workers) is built alike."""
+        result = getattr(_core, kernel)(self._seg, *args)
+        self._journal.append((kernel, args))
+        return result
+
+    def __reduce__(self) -> tuple:
+        # rebuilt from its changes, once per process: a worker that receives
+        # the same Segmenter with every task builds it once (see _rebuild)
+        journal = tuple(self._journal)
+        digest = hashlib.sha256(pickle.dumps(journal, protocol=4)).hexdigest()
+        return (_rebuild, (digest, self._source, journal))
 
     # -- segmenting ---------------------------------------------------------------
     def cut(self, text: Union[str, bytes], *, hmm: bool = True) -> list[str]:
@@ -395,6 +416,30 @@ class Segmenter:
         return _frame(labels, indptr, {
             "token": distinct_categorical(token, vocab),
             "start": start, "end": end})
+
+
+_REBUILT: OrderedDict[str, Segmenter] = OrderedDict()  # the last few unpickled, by content
+_REBUILT_KEPT = 4
+_REBUILT_LOCK = threading.Lock()
+
+
+def _rebuild(digest: str, source: str, journal: tuple) -> Segmenter:
+    """A Segmenter from its pickle: the one built from the same changes
+    before in this process, or a new one."""
+    with _REBUILT_LOCK:
+        seg = _REBUILT.get(digest)
+        if seg is not None:
+            _REBUILT.move_to_end(digest)
+            return seg
+    seg = Segmenter()
+    for kernel, args in journal:
+        seg._change(kernel, *args)
+    seg._source = source
+    with _REBUILT_LOCK:
+        _REBUILT[digest] = seg
+        while len(_REBUILT) > _REBUILT_KEPT:
+            _REBUILT.popitem(last=False)
+    return seg
 
 
 def token_ids(segmenter: Segmenter, values: Any, hmm: bool) -> tuple[np.ndarray, np.ndarray, list]:

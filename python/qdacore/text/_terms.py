@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import _core
 from .. import _validate as check
+from .._partial import Partial, TextBatches, check_whole_texts, fold_stream, merge_counts, union_vocabulary
 from ._input import distinct_categorical, texts_and_labels
 from ._segment import Segmenter, token_ids
 
@@ -176,62 +177,152 @@ def term_matrix(texts: Any, *, analyzer: Analyzer = "char", ngram_range: tuple[i
     array([[2, 2, 2, 1, 1, 1],
            [1, 1, 1, 0, 0, 0]])
     """
-    import scipy.sparse as sp
+    def count(piece: Any) -> TermCounts:
+        return TermCounts.of(piece, analyzer=analyzer, ngram_range=ngram_range,
+                             stop_words=stop_words, hmm=hmm, threads=threads)
 
-    try:
-        min_n, max_n = (check.whole(v, "ngram_range", 1) for v in ngram_range)
-    except TypeError:
-        raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
-    if max_n < min_n:
-        raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
-    n_threads = check.threads(threads)
-    chars = isinstance(analyzer, str) and analyzer == "char" and not isinstance(texts, pd.DataFrame)
-    if chars:
-        values, labels = texts_and_labels(texts)
-    else:
-        stream = _stream(texts, analyzer, hmm)
-        labels = stream.labels
-    n_docs = len(labels)
-    if n_docs == 0:
-        raise ValueError("texts is empty: a term matrix needs at least one text")
-    low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
-    if high < low:
-        raise ValueError("max_df corresponds to fewer documents than min_df")
-    packed = None
-    terms: Any  # the kept n-grams' strings, from either counting route
-    if chars:  # straight from the texts, counted by sorting, columns in order
-        packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n,
-                                         n_threads)
-        if packed is None:  # n-grams too long to pack: the hashed route
+    counts = (fold_stream(count(batch) for batch in texts) if isinstance(texts, TextBatches)
+              else count(texts))
+    return counts.result(min_df=min_df, max_df=max_df, tfidf=tfidf)
+
+
+class TermCounts(Partial):
+    """Document-term counts of some texts, to be added to those of other
+    texts (``a + b``: the rows of ``b`` under those of ``a``, the
+    vocabularies joined and the document frequencies summed) and finished
+    once with :meth:`result`: the partial result behind :func:`term_matrix`.
+
+    ``min_df``, ``max_df`` and TF-IDF apply in :meth:`result`, to the
+    document frequencies of the whole corpus: the vocabulary is the one
+    scikit-learn's ``CountVectorizer`` keeps for all the texts at once, not
+    the union of what each piece would keep (the trap of filtering per
+    partition). The pieces' rows stay in the order they were added.
+
+    Examples
+    --------
+    >>> from qdacore.text import TermCounts, term_matrix
+    >>> parts = [TermCounts.of(["aa bb", "aa cc"]), TermCounts.of(["bb dd", "cc dd"])]
+    >>> sum(parts).result(min_df=2).terms.tolist()
+    [' ', 'a', 'b', 'c', 'd']
+    """
+
+    _setting_names = ("analyzer", "ngram_range", "stop_words", "hmm")
+
+    @classmethod
+    def _make(cls, settings: tuple, matrix: Any, terms: np.ndarray, df: np.ndarray,
+              labels: pd.Index) -> TermCounts:
+        self = cls.__new__(cls)
+        self._settings = settings
+        self._matrix = matrix  # CSR, texts x terms, unfiltered
+        self._terms = terms  # sorted, distinct (object array)
+        self._df = df  # int64 documents per term
+        self.labels = labels
+        # texts given without labels are numbered on across pieces, as one
+        # list of them would be
+        self._numbered = isinstance(labels, pd.RangeIndex) and labels.start == 0
+        return self
+
+    @classmethod
+    def of(cls, texts: Any, *, analyzer: Analyzer = "char", ngram_range: tuple[int, int] = (1, 1),
+           stop_words: Optional[Iterable[str]] = None, hmm: bool = True,
+           threads: Optional[int] = None) -> TermCounts:
+        """The document-term counts of ``texts``; the arguments are those of
+        :func:`term_matrix`."""
+        import scipy.sparse as sp
+
+        try:
+            min_n, max_n = (check.whole(v, "ngram_range", 1) for v in ngram_range)
+        except TypeError:
+            raise TypeError(f"ngram_range must be a pair of ints, got {ngram_range!r}") from None
+        if max_n < min_n:
+            raise ValueError(f"ngram_range=({min_n}, {max_n}): min_n must not exceed max_n")
+        n_threads = check.threads(threads)
+        stop_key = None if stop_words is None else tuple(sorted(set(stop_words)))
+        settings = (_analyzer_key(analyzer, texts), (min_n, max_n), stop_key, bool(hmm))
+        chars = (isinstance(analyzer, str) and analyzer == "char"
+                 and not isinstance(texts, pd.DataFrame))
+        if chars:
+            values, labels = texts_and_labels(texts)
+        else:
             stream = _stream(texts, analyzer, hmm)
-    if packed is not None:
-        indptr, columns, data, terms, df = packed
-        matrix = sp.csr_matrix((data, columns, indptr), shape=(n_docs, len(terms)))
-    else:
-        kept_tokens = _keep(stream.strings, stop_words)
-        indptr, grams, data, terms, rank = _core.count_ngrams(
-            stream.indptr, stream.tokens, stream.n_vocab, kept_tokens, min_n, max_n,
-            stream.strings, stream.joiner)
-        matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
-        if len(terms) < len(rank):
-            matrix.sum_duplicates()  # n-grams whose strings coincide share a column
-        df = np.bincount(matrix.indices, minlength=len(terms))
-    keep = (df >= low) & (df <= high)
-    if not keep.any():
-        raise ValueError("no terms remain: the texts are empty, only stop words, or "
-                         "min_df/max_df leave nothing; lower min_df or raise max_df")
-    terms_index = pd.Index(terms, dtype=object, name="term", copy=False)
-    if not keep.all():
-        matrix = matrix[:, np.flatnonzero(keep)]
-        terms_index = terms_index[keep]
-    if tfidf:
-        df_kept = df[keep]
-        idf = np.log((1.0 + n_docs) / (1.0 + df_kept)) + 1.0
-        matrix = matrix.astype(np.float64) @ sp.diags(idf)
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
-    return TermMatrix(sp.csr_matrix(matrix), terms_index, labels)
+            labels = stream.labels
+        n_docs = len(labels)
+        packed = None
+        terms: Any  # the n-grams' strings, from either counting route
+        if chars:  # straight from the texts, counted by sorting, columns in order
+            packed = _core.count_char_ngrams(values, _keep(None, stop_words), min_n, max_n,
+                                             n_threads)
+            if packed is None:  # n-grams too long to pack: the hashed route
+                stream = _stream(texts, analyzer, hmm)
+        if packed is not None:
+            indptr, columns, data, terms, df = packed
+            matrix = sp.csr_matrix((data, columns, indptr), shape=(n_docs, len(terms)))
+        else:
+            kept_tokens = _keep(stream.strings, stop_words)
+            indptr, grams, data, terms, rank = _core.count_ngrams(
+                stream.indptr, stream.tokens, stream.n_vocab, kept_tokens, min_n, max_n,
+                stream.strings, stream.joiner)
+            matrix = sp.csr_matrix((data, rank[grams], indptr), shape=(n_docs, len(terms)))
+            if len(terms) < len(rank):
+                matrix.sum_duplicates()  # n-grams whose strings coincide share a column
+            df = np.bincount(matrix.indices, minlength=len(terms))
+        return cls._make(settings, matrix, np.asarray(terms, dtype=object), df.astype(np.int64),
+                         labels)
+
+    def _add(self, other: TermCounts) -> TermCounts:
+        import scipy.sparse as sp
+
+        if self._settings[0] == "tokens table":
+            check_whole_texts(self.labels, other.labels, "TermCounts")
+        terms, map_a, map_b = union_vocabulary(self._terms, other._terms)
+        df = np.zeros(len(terms), dtype=np.int64)
+        df[map_a] += self._df
+        df[map_b] += other._df
+        rows = []
+        for part, new_column in ((self._matrix, map_a), (other._matrix, map_b)):
+            # the maps increase, so each row's columns stay sorted
+            rows.append(sp.csr_matrix((part.data, new_column[part.indices], part.indptr),
+                                      shape=(part.shape[0], len(terms))))
+        labels: pd.Index
+        if self._numbered and other._numbered:
+            labels = pd.RangeIndex(len(self.labels) + len(other.labels), name=self.labels.name)
+        else:
+            labels = self.labels.append(other.labels)
+        return TermCounts._make(self._settings, sp.vstack(rows, format="csr"), terms, df, labels)
+
+    def __repr__(self) -> str:
+        return (f"<TermCounts of {len(self.labels):,} texts: {len(self._terms):,} terms "
+                f"{self._describe(self._settings)}>")
+
+    def result(self, *, min_df: Union[int, float] = 1, max_df: Union[int, float] = 1.0,
+               tfidf: bool = False) -> TermMatrix:
+        """The :class:`TermMatrix` :func:`term_matrix` returns for all the
+        texts added; the arguments are those of :func:`term_matrix`."""
+        import scipy.sparse as sp
+
+        n_docs = len(self.labels)
+        if n_docs == 0:
+            raise ValueError("texts is empty: a term matrix needs at least one text")
+        low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
+        if high < low:
+            raise ValueError("max_df corresponds to fewer documents than min_df")
+        df, matrix = self._df, self._matrix
+        keep = (df >= low) & (df <= high)
+        if not keep.any():
+            raise ValueError("no terms remain: the texts are empty, only stop words, or "
+                             "min_df/max_df leave nothing; lower min_df or raise max_df")
+        terms_index = pd.Index(self._terms, dtype=object, name="term", copy=False)
+        if not keep.all():
+            matrix = matrix[:, np.flatnonzero(keep)]
+            terms_index = terms_index[keep]
+        if tfidf:
+            df_kept = df[keep]
+            idf = np.log((1.0 + n_docs) / (1.0 + df_kept)) + 1.0
+            matrix = matrix.astype(np.float64) @ sp.diags(idf)
+            norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        return TermMatrix(sp.csr_matrix(matrix), terms_index, self.labels)
 
 
 def similarity(matrix: Union[TermMatrix, Any], *, measure: str = "cosine",
@@ -344,48 +435,172 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = 
     1     乡村     融合      1
     2     发展     融合      1
     """
-    # The core pairs positions fewer than w apart (w = 0: whole texts). No
-    # text is 2^62 tokens long, so a larger window pairs the same positions and
-    # is cut there, below the core's int64 limit.
-    w = 0 if window is None else min(check.whole(window, "window", 1), 2**62) + 1
-    min_count = check.whole(min_count, "min_count", 1)
-    n_threads = check.threads(threads)
-    stream = _stream(texts, analyzer, hmm)
-    keep = _keep(stream.strings, stop_words)
-    if w > 0 and len(stream.indptr) > 1:
-        # a window past the longest text pairs what that text's length does, and
-        # the core's time follows the window: cut it there
-        w = min(w, max(int(np.max(np.diff(stream.indptr))), 2))  # the core's least window is 2
-    # Tokens renumbered by the code point order of their strings (as str
-    # comparison orders them): the C core then returns the pairs with
-    # source < target, sorted by (source, target), and strings are made once
-    # at the end.
-    if stream.strings is None:  # code points: their value is their rank
-        ranked, names = stream.tokens, None
-    else:
-        by_name = _core.string_order(stream.strings)
-        rank = np.empty(len(by_name), dtype=np.int64)
-        rank[by_name] = np.arange(len(by_name))
-        ranked = rank[stream.tokens]
-        keep = None if keep is None else keep[by_name]
-        names = np.asarray(stream.strings, dtype=object)[by_name]
-    row_start, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep, w,
-                                                 n_threads)
-    # highest counts first, (source, target) order within a count (counts
-    # are int32: a min_count past them keeps nothing, as 2^31 does)
-    source, target, count = _core.pairs_by_count(row_start, target, count,
-                                                 min(min_count, 2**31))
-    if names is None:  # the code points in use, as the categories
-        used = np.zeros(_N_CODE_POINTS, dtype=bool)
-        used[source] = used[target] = True
-        cps = np.flatnonzero(used)
-        lookup = np.zeros(_N_CODE_POINTS, dtype=np.int32)
-        lookup[cps] = np.arange(len(cps))
-        source, target = lookup[source], lookup[target]
-        names = np.frombuffer(cps.astype("<u4").tobytes(), dtype="<U1").tolist()
-    # categorical columns, one str per distinct token rather than per row,
-    # ordered as the strings are (so source < target compares as str)
-    edges = pd.DataFrame({"source": distinct_categorical(source, names, ordered=True),
-                          "target": distinct_categorical(target, names, ordered=True),
-                          "count": count}, copy=False)
-    return edges.reset_index(drop=True)
+    check.whole(min_count, "min_count", 1)
+    def count(piece: Any) -> CowordCounts:
+        return CowordCounts.of(piece, window=window, analyzer=analyzer, stop_words=stop_words,
+                               hmm=hmm, threads=threads)
+
+    counts = (fold_stream(count(batch) for batch in texts) if isinstance(texts, TextBatches)
+              else count(texts))
+    return counts.result(min_count=min_count)
+
+
+def _analyzer_key(analyzer: Analyzer, texts: Any) -> Any:
+    """What identifies an analyzer between processes: "char", a tokens
+    table, or a Segmenter's dictionary size and total (its object is rebuilt
+    on each worker, so identity cannot tell)."""
+    if isinstance(texts, pd.DataFrame):
+        return "tokens table"
+    if isinstance(analyzer, Segmenter):
+        total, n_words, has_hmm, _ = _core.segmenter_info(analyzer._seg)
+        return ("Segmenter", n_words, total, bool(has_hmm))
+    return analyzer
+
+
+class CowordCounts(Partial):
+    """Co-word counts of some texts, to be added to the counts of other texts
+    (``a + b``, exact, in C) and finished once with :meth:`result`: the
+    partial result behind :func:`cooccurrence`, for corpora counted in pieces
+    (:class:`~qdacore.io.TextBatches`, :mod:`qdacore.dask`).
+
+    Pieces must hold whole texts (a window never reaches across texts); they
+    may be added in any order. Counts are int64 while pieces are added;
+    :meth:`result` gives the int32 counts :func:`cooccurrence` gives.
+
+    Examples
+    --------
+    >>> from qdacore.text import CowordCounts, cooccurrence
+    >>> a = CowordCounts.of(["城市群", "城市"], window=1)
+    >>> b = CowordCounts.of(["城乡"], window=1)
+    >>> (a + b).result()
+      source target  count
+    0      城      市      2
+    1      乡      城      1
+    2      市      群      1
+    >>> (a + b).result().equals(cooccurrence(["城市群", "城市", "城乡"], window=1))
+    True
+    """
+
+    _setting_names = ("window", "analyzer", "stop_words", "hmm")
+
+    @classmethod
+    def _make(cls, settings: tuple, vocabulary: Optional[np.ndarray], key: np.ndarray,
+              count: np.ndarray, n_texts: int, tokens_of: Optional[pd.Index]) -> CowordCounts:
+        self = cls.__new__(cls)
+        self._settings = settings
+        self._vocabulary = vocabulary  # sorted token strings; None: code points
+        self._key = key  # source << 32 | target, increasing, source < target
+        self._count = count  # int64
+        self.n_texts = n_texts
+        # a tokens table's texts: pieces of one must not share a text
+        self._tokens_of = tokens_of
+        return self
+
+    @classmethod
+    def of(cls, texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = "char",
+           stop_words: Optional[Iterable[str]] = None, hmm: bool = True,
+           threads: Optional[int] = None) -> CowordCounts:
+        """The co-word counts of ``texts``; the arguments are those of
+        :func:`cooccurrence`."""
+        # The core pairs positions fewer than w apart (w = 0: whole texts). No
+        # text is 2^62 tokens long, so a larger window pairs the same positions and
+        # is cut there, below the core's int64 limit.
+        w = 0 if window is None else min(check.whole(window, "window", 1), 2**62) + 1
+        n_threads = check.threads(threads)
+        stream = _stream(texts, analyzer, hmm)
+        keep = _keep(stream.strings, stop_words)
+        stop_key = None if stop_words is None else tuple(sorted(set(stop_words)))
+        settings = (window, _analyzer_key(analyzer, texts), stop_key, bool(hmm))
+        if w > 0 and len(stream.indptr) > 1:
+            # a window past the longest text pairs what that text's length does, and
+            # the core's time follows the window: cut it there
+            w = min(w, max(int(np.max(np.diff(stream.indptr))), 2))  # the core's least window is 2
+        # Tokens renumbered by the code point order of their strings (as str
+        # comparison orders them): the C core then returns the pairs with
+        # source < target, sorted by (source, target), and adding two pieces'
+        # counts is one merge of sorted keys.
+        if stream.strings is None:  # code points: their value is their rank
+            ranked, names = stream.tokens, None
+        else:
+            by_name = _core.string_order(stream.strings)
+            rank = np.empty(len(by_name), dtype=np.int64)
+            rank[by_name] = np.arange(len(by_name))
+            ranked = rank[stream.tokens]
+            keep = None if keep is None else keep[by_name]
+            names = np.asarray(stream.strings, dtype=object)[by_name]
+        row_start, target, count = _core.count_pairs(stream.indptr, ranked, stream.n_vocab, keep,
+                                                     w, n_threads)
+        source = np.repeat(np.arange(len(row_start) - 1, dtype=np.int64), np.diff(row_start))
+        key = (source << 32) | target.astype(np.int64)
+        tokens_of = stream.labels if isinstance(texts, pd.DataFrame) else None
+        return cls._make(settings, names, key, count.astype(np.int64), len(stream.labels),
+                         tokens_of)
+
+    def _add(self, other: CowordCounts) -> CowordCounts:
+        tokens_of = None
+        if self._tokens_of is not None and other._tokens_of is not None:
+            check_whole_texts(self._tokens_of, other._tokens_of, "CowordCounts")
+            tokens_of = self._tokens_of.append(other._tokens_of)
+        key_a, key_b = self._key, other._key
+        vocabulary = self._vocabulary
+        if vocabulary is not None and other._vocabulary is not None:
+            vocabulary, map_a, map_b = union_vocabulary(vocabulary, other._vocabulary)
+            key_a, key_b = _renumber(key_a, map_a), _renumber(key_b, map_b)
+        key, count = merge_counts(key_a, self._count, key_b, other._count)
+        return CowordCounts._make(self._settings, vocabulary, key, count,
+                                  self.n_texts + other.n_texts, tokens_of)
+
+    def __repr__(self) -> str:
+        return (f"<CowordCounts of {self.n_texts:,} texts: {len(self._key):,} pairs "
+                f"{self._describe(self._settings)}>")
+
+    def result(self, *, min_count: int = 1) -> pd.DataFrame:
+        """The table :func:`cooccurrence` returns for all the texts added.
+
+        Parameters
+        ----------
+        min_count : int
+            Leave out pairs counted fewer times.
+
+        Raises
+        ------
+        OverflowError
+            When a pair counts more than 2,147,483,647 times (the table's
+            counts are int32).
+        """
+        min_count = check.whole(min_count, "min_count", 1)
+        count = self._count
+        if len(count) and int(count.max()) > np.iinfo(np.int32).max:
+            at = int(np.argmax(count))
+            raise OverflowError(f"a pair counts {int(count[at]):,} times, past the int32 counts "
+                                "of cooccurrence's table")
+        n_vocab = _N_CODE_POINTS if self._vocabulary is None else len(self._vocabulary)
+        source = self._key >> 32
+        row_start = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(np.bincount(source, minlength=n_vocab), out=row_start[1:])
+        target = (self._key & 0xFFFFFFFF).astype(np.int32)
+        # highest counts first, (source, target) order within a count (counts
+        # are int32: a min_count past them keeps nothing, as 2^31 does)
+        source, target, count = _core.pairs_by_count(row_start, target, count.astype(np.int32),
+                                                     min(min_count, 2**31))
+        names = self._vocabulary
+        if names is None:  # the code points in use, as the categories
+            used = np.zeros(_N_CODE_POINTS, dtype=bool)
+            used[source] = used[target] = True
+            cps = np.flatnonzero(used)
+            lookup = np.zeros(_N_CODE_POINTS, dtype=np.int32)
+            lookup[cps] = np.arange(len(cps))
+            source, target = lookup[source], lookup[target]
+            names = np.frombuffer(cps.astype("<u4").tobytes(), dtype="<U1").tolist()
+        # categorical columns, one str per distinct token rather than per row,
+        # ordered as the strings are (so source < target compares as str)
+        edges = pd.DataFrame({"source": distinct_categorical(source, names, ordered=True),
+                              "target": distinct_categorical(target, names, ordered=True),
+                              "count": count}, copy=False)
+        return edges.reset_index(drop=True)
+
+
+def _renumber(key: np.ndarray, new_id: np.ndarray) -> np.ndarray:
+    """Pair keys with both ids mapped through new_id (increasing: the keys
+    stay sorted)."""
+    return (new_id[key >> 32] << 32) | new_id[key & 0xFFFFFFFF]
