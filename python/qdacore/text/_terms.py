@@ -207,18 +207,21 @@ class TermCounts(Partial):
     """
 
     _setting_names = ("analyzer", "ngram_range", "stop_words", "hmm")
+    _matrix: Any  # CSR, texts x terms, unfiltered
+    _terms: np.ndarray  # sorted, distinct (object array)
+    _df: np.ndarray  # int64 documents per term
+    labels: pd.Index
+    _numbered: bool  # texts given without labels: numbered on across pieces
 
     @classmethod
     def _make(cls, settings: tuple, matrix: Any, terms: np.ndarray, df: np.ndarray,
               labels: pd.Index) -> TermCounts:
         self = cls.__new__(cls)
         self._settings = settings
-        self._matrix = matrix  # CSR, texts x terms, unfiltered
-        self._terms = terms  # sorted, distinct (object array)
-        self._df = df  # int64 documents per term
+        self._matrix = matrix
+        self._terms = terms
+        self._df = df
         self.labels = labels
-        # texts given without labels are numbered on across pieces, as one
-        # list of them would be
         self._numbered = isinstance(labels, pd.RangeIndex) and labels.start == 0
         return self
 
@@ -482,17 +485,21 @@ class CowordCounts(Partial):
     """
 
     _setting_names = ("window", "analyzer", "stop_words", "hmm")
+    _vocabulary: Optional[np.ndarray]  # sorted token strings; None: code points
+    _key: np.ndarray  # source << 32 | target, increasing, source < target
+    _count: np.ndarray  # int64
+    n_texts: int
+    _tokens_of: Optional[pd.Index]  # a tokens table's texts: pieces must not share one
 
     @classmethod
     def _make(cls, settings: tuple, vocabulary: Optional[np.ndarray], key: np.ndarray,
               count: np.ndarray, n_texts: int, tokens_of: Optional[pd.Index]) -> CowordCounts:
         self = cls.__new__(cls)
         self._settings = settings
-        self._vocabulary = vocabulary  # sorted token strings; None: code points
-        self._key = key  # source << 32 | target, increasing, source < target
-        self._count = count  # int64
+        self._vocabulary = vocabulary
+        self._key = key
+        self._count = count
         self.n_texts = n_texts
-        # a tokens table's texts: pieces of one must not share a text
         self._tokens_of = tokens_of
         return self
 
