@@ -239,3 +239,75 @@ def test_counts_of_two_halves_add_to_the_counts_of_the_whole(data, by, unit, dro
     expected = union.frequencies("theme", by=by, unit=unit, dropna=dropna)
     got = total.result()
     (pd.testing.assert_series_equal if by is None else pd.testing.assert_frame_equal)(got, expected)
+
+
+# -- Dask: a 2-worker LocalCluster of processes --------------------------------------
+
+@pytest.fixture(scope="module")
+def client():
+    pytest.importorskip("dask.dataframe", reason="qdacore.dask needs dask (qdacore[dask])")
+    distributed = pytest.importorskip("distributed", reason="the tests run a LocalCluster")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       memory_limit="1GiB", dashboard_address=None)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def frames_of(pieces, codebook, documents):
+    """Dask items and codings with one partition per piece."""
+    import dask.dataframe as dd
+
+    import qdacore.dask as qd
+
+    items = dd.concat([dd.from_pandas(p.items, npartitions=1, sort=False) for p in pieces])
+    codings = dd.concat([dd.from_pandas(p.codings, npartitions=1, sort=False) for p in pieces])
+    assert items.npartitions == codings.npartitions == len(pieces)
+    # the reference is the single call on the tables as Dask holds them (Dask
+    # makes string columns pyarrow strings, which the labels keep)
+    whole = qc.Project(codebook, documents, items.compute().reset_index(drop=True),
+                       codings.compute().reset_index(drop=True))
+    return qd.ProjectFrames(codebook, documents, items, codings), whole
+
+
+def test_dask_counts_equal_the_single_call_on_any_partitioning(client, mega):
+    import dask
+
+    for n in (1, 2, 5, 10**6):
+        pieces, _ = split_by_document(mega, n, seed=n)
+        frames, whole = frames_of(pieces, mega.codebook, mega.documents)
+        freq, table = dask.compute(
+            frames.frequencies("theme", by=["region", "coder"], unit="item", compute=False),
+            frames.code_document_table("subtheme", by="substitute", normalize="row", margins=True,
+                                       labels="label_zh", split_every=2, compute=False))
+        pd.testing.assert_frame_equal(freq, whole.frequencies("theme", by=["region", "coder"],
+                                                              unit="item"))
+        pd.testing.assert_frame_equal(table, whole.code_document_table(
+            "subtheme", by="substitute", normalize="row", margins=True, labels="label_zh"))
+    pd.testing.assert_series_equal(frames.frequencies("vision", per_characters=1000),
+                                   whole.frequencies("vision", per_characters=1000))
+
+
+def test_dask_partitions_that_split_a_document_or_its_codings_are_refused(client, mega):
+    import dask.dataframe as dd
+
+    import qdacore.dask as qd
+
+    pieces, _ = split_by_document(mega, 2)
+    items = dd.concat([dd.from_pandas(p.items, npartitions=1, sort=False) for p in pieces])
+    swapped = dd.concat([dd.from_pandas(p.codings, npartitions=1, sort=False)
+                         for p in pieces[::-1]])
+    with pytest.raises(ValueError, match=r"partition \d: codings of item .* not among that partition"):
+        qd.ProjectFrames(mega.codebook, mega.documents, items, swapped).frequencies()
+    halves = dd.from_pandas(mega.items, npartitions=2, sort=False)  # cut inside a document
+    cut = halves.partitions[0].compute()["item"]
+    codings = mega.codings
+    by_row = dd.concat([dd.from_pandas(codings[codings["item"].isin(cut)], npartitions=1),
+                        dd.from_pandas(codings[~codings["item"].isin(cut)], npartitions=1)])
+    with pytest.raises(ValueError, match="has items in both; partition the items and codings by document"):
+        qd.ProjectFrames(mega.codebook, mega.documents, halves, by_row).frequencies()
+    with pytest.raises(ValueError, match="partitions"):
+        qd.ProjectFrames(mega.codebook, mega.documents, items,
+                         dd.from_pandas(codings, npartitions=1))
+    with pytest.raises(TypeError, match="dask DataFrame"):
+        qd.ProjectFrames(mega.codebook, mega.documents, mega.items, mega.codings)
