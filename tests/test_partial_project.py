@@ -311,3 +311,93 @@ def test_dask_partitions_that_split_a_document_or_its_codings_are_refused(client
                          dd.from_pandas(codings, npartitions=1))
     with pytest.raises(TypeError, match="dask DataFrame"):
         qd.ProjectFrames(mega.codebook, mega.documents, mega.items, mega.codings)
+
+
+# -- co-occurrence ----------------------------------------------------------------------
+
+from qdacore.cooc import CooccurrenceCounts  # noqa: E402
+
+COOC = [  # (level, context, window, by, measure)
+    ("theme", "item", None, None, "count"),
+    ("subtheme", "document", None, None, "lift"),
+    ("theme", "item", None, "region", "npmi"),
+    ("vision", "document", None, "substitute", "zscore"),
+    ("subtheme", "window", 2, None, "c"),
+    (None, "window", 0, "coder", "count"),
+    ("theme", "item", None, ["coder", "substitute"], "qvalue"),
+    ("theme", "document", None, "coder", "expected"),
+]
+
+
+@pytest.mark.parametrize("n_pieces", [1, 2, 5, 10**6])
+@pytest.mark.parametrize("level, context, window, by, measure", COOC)
+def test_cooccurrence_of_pieces_equals_the_whole(mega, n_pieces, level, context, window, by,
+                                                 measure):
+    pieces, whole = split_by_document(mega, n_pieces, seed=n_pieces + 1)
+    states = [CooccurrenceCounts.of(p, level, context=context, window=window, by=by, piece=i)
+              for i, p in enumerate(pieces)]
+    total = added(states, seed=n_pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the whole's "no pair" warning names other contexts
+        expected = whole.cooccurrence(level, context=context, window=window, by=by,
+                                      measure=measure, labels="label_zh")
+        got = total.result(measure=measure, labels="label_zh")
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+    if by is not None:
+        as_dict = total.result(as_dict=True)
+        assert list(as_dict) == list(whole.cooccurrence(level, context=context, window=window,
+                                                        by=by, as_dict=True))
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_projects_cooccurrence_in_pieces_equals_the_whole(name):
+    project = real_project(name)
+    for n_pieces in (1, 2, 5, 10**6):
+        pieces, whole = split_by_document(project, n_pieces, seed=1)
+        for context, measure in (("span", "c"), ("item", "count"), ("document", "lift")):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                states = [CooccurrenceCounts.of(p, context=context, piece=i)
+                          for i, p in enumerate(pieces)]
+                got = added(states, seed=n_pieces).result(measure=measure)
+                expected = whole.cooccurrence(context=context, measure=measure)
+            pd.testing.assert_frame_equal(got, expected)
+
+
+def test_cooccurrence_pieces_of_other_settings_are_refused(mega):
+    pieces, _ = split_by_document(mega, 2)
+    a = CooccurrenceCounts.of(pieces[0], "theme", context="item", piece=0)
+    with pytest.raises(ValueError, match="context='item'.*context='document'"):
+        a + CooccurrenceCounts.of(pieces[1], "theme", context="document", piece=1)
+    with pytest.raises(ValueError, match="window=1.*window=2"):
+        (CooccurrenceCounts.of(pieces[0], "theme", context="window", window=1, piece=0)
+         + CooccurrenceCounts.of(pieces[1], "theme", context="window", window=2, piece=1))
+    with pytest.raises(ValueError, match="document 'HC' has items in both"):
+        a + CooccurrenceCounts.of(pieces[0], "theme", context="item", piece=1)
+    with pytest.raises(ValueError, match="measure='lift' assumes each unit counts once"):
+        CooccurrenceCounts.of(pieces[0], "theme", context="window", window=1).result(measure="lift")
+
+
+@given(coded_projects(), st.sampled_from(["item", "document", "window"]),
+       st.sampled_from([None, "tag", "coder", ["kind", "coder"]]), st.booleans())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_cooccurrence_of_two_halves_adds_to_that_of_the_whole(data, context, by, dropna):
+    project, cut = data
+    (a, b), union = _halves(project, cut)
+    window = 1 if context == "window" else None
+    states = [CooccurrenceCounts.of(p, "sub", context=context, window=window, by=by,
+                                    dropna=dropna, piece=i) for i, p in enumerate((a, b))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = union.cooccurrence("sub", context=context, window=window, by=by, dropna=dropna)
+    pd.testing.assert_frame_equal((states[1] + states[0]).result(), expected)
+
+
+def test_dask_cooccurrence_equals_the_single_call(client, mega):
+    for n in (1, 2, 5, 10**6):
+        pieces, _ = split_by_document(mega, n, seed=n)
+        frames, whole = frames_of(pieces, mega.codebook, mega.documents)
+        pd.testing.assert_frame_equal(
+            frames.cooccurrence("subtheme", by="coder", measure="c", split_every=3),
+            whole.cooccurrence("subtheme", by="coder", measure="c"))

@@ -27,7 +27,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Optional, Union
 
 import pandas as pd
@@ -35,6 +35,7 @@ import pandas as pd
 from ._model import By
 from ._pieces import CodeCounts
 from .codebook import Codebook
+from .cooc import CooccurrenceCounts
 from .project import Project
 from .text import CowordCounts, Segmenter, TermCounts, TermMatrix
 
@@ -342,10 +343,55 @@ class ProjectFrames:
                                                   percent, labels)
         return _finish(table, compute)
 
+    def cooccurrence(self, level: Optional[str] = None, *, context: Optional[str] = None,
+                     measure: str = "count", window: Optional[int] = None, by: By = None,
+                     dropna: bool = True, labels: Union[bool, str] = False, as_dict: bool = False,
+                     split_every: int = 8, compute: bool = True) -> Any:
+        """:meth:`qdacore.Project.cooccurrence` of the whole project.
+
+        The arguments are those of :meth:`qdacore.Project.cooccurrence`, and
+        ``split_every`` and ``compute`` as in :func:`cooccurrence`.
+        ``context=None`` is chosen per partition
+        (:func:`qdacore.cooc.default_context`); partitions that choose
+        differently raise ValueError: pass the context.
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd
+        >>> import qdacore as qc, qdacore.dask as qd
+        >>> project = qc.datasets.megaregions()
+        >>> frames = qd.ProjectFrames(project.codebook, project.documents,
+        ...                           dd.from_pandas(project.items, npartitions=1),
+        ...                           dd.from_pandas(project.codings, npartitions=1))
+        >>> frames.cooccurrence("theme", context="document")
+        theme  COE  CON  COO
+        theme
+        COE     21   21   21
+        CON     21   21   21
+        COO     21   21   21
+        """
+        from dask import delayed
+
+        states = self._states(_cooc_counts, level, context, window, by, dropna)
+        table = delayed(_cooc_result, pure=True)(_tree(states, split_every), measure, labels,
+                                                 as_dict)
+        return _finish(table, compute)
+
 
 def _frame_parts(frame: Any) -> list:
     parts = frame.to_delayed()
     return list(parts.ravel()) if hasattr(parts, "ravel") else list(parts)
+
+
+def _cooc_counts(project: Project, piece: int, level: Optional[str], context: Optional[str],
+                 window: Optional[int], by: By, dropna: bool) -> CooccurrenceCounts:
+    return CooccurrenceCounts.of(project, level, context=context, window=window, by=by,
+                                 dropna=dropna, piece=piece)
+
+
+def _cooc_result(counts: CooccurrenceCounts, measure: str, labels: Union[bool, str],
+                 as_dict: bool) -> Any:
+    return counts.result(measure=measure, labels=labels, as_dict=as_dict)
 
 
 def _piece_state(make: Any, codebook: Codebook, documents: pd.DataFrame, items: pd.DataFrame,
