@@ -401,3 +401,86 @@ def test_dask_cooccurrence_equals_the_single_call(client, mega):
         pd.testing.assert_frame_equal(
             frames.cooccurrence("subtheme", by="coder", measure="c", split_every=3),
             whole.cooccurrence("subtheme", by="coder", measure="c"))
+
+
+# -- agreement ----------------------------------------------------------------------------
+
+from qdacore.agree import AgreementTallies  # noqa: E402
+
+AGREE = [  # (level, unit, method, ci)
+    ("theme", "item", "krippendorff", 0.95),
+    ("subtheme", "item", "gwet", None),
+    ("vision", "document", "fleiss", None),
+    (None, "item", "cohen", None),
+    ("theme", "document", "conger", None),
+    ("subtheme", "item", "percent", None),
+    ("theme", "item", "brennan_prediger", None),
+]
+
+
+@pytest.fixture(scope="module")
+def three_coders():
+    return qc.datasets.megaregions(n_coders=3)
+
+
+@pytest.mark.parametrize("n_pieces", [1, 2, 5, 10**6])
+@pytest.mark.parametrize("level, unit, method, ci", AGREE)
+def test_agreement_of_pieces_equals_the_whole(mega, three_coders, n_pieces, level, unit, method,
+                                              ci):
+    project = mega if method == "cohen" else three_coders
+    coders = sorted(project.codings["coder"].unique())[::-1]  # not their order of appearance
+    pieces, whole = split_by_document(project, n_pieces, seed=n_pieces)
+    states = [AgreementTallies.of(p, level, coders=coders, unit=unit, piece=i)
+              for i, p in enumerate(pieces)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # targets without variation: NaN, said by both
+        got = added(states, seed=n_pieces).result(method=method, ci=ci, n_boot=100, seed=3,
+                                                  labels="label_zh")
+        expected = whole.agreement(level, coders=coders, method=method, unit=unit, ci=ci,
+                                   n_boot=100, seed=3, labels="label_zh")
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs == expected.attrs
+
+
+def test_agreement_pieces_refuse_what_they_cannot_give(mega):
+    pieces, _ = split_by_document(mega, 2)
+    coders = ["coder1", "coder2"]
+    a = AgreementTallies.of(pieces[0], "theme", coders=coders, piece=0)
+    with pytest.raises(ValueError, match="coders=.*coder2.*coder1"):
+        a + AgreementTallies.of(pieces[1], "theme", coders=coders[::-1], piece=1)
+    with pytest.raises(ValueError, match="unit='item'.*unit='document'"):
+        a + AgreementTallies.of(pieces[1], "theme", coders=coders, unit="document", piece=1)
+    with pytest.raises(ValueError, match="ci=0.95 with method='gwet' resamples units"):
+        a.result(method="gwet")
+    solo = mega.subset(coders=["coder1"])
+    lone, _ = split_by_document(solo, 2)
+    with pytest.raises(ValueError, match="made no codings"):
+        sum(AgreementTallies.of(p, "theme", coders=coders, piece=i)
+            for i, p in enumerate(lone)).result(ci=None)
+
+
+@given(coded_projects(), st.sampled_from(["item", "document"]),
+       st.sampled_from(["krippendorff", "fleiss", "conger", "percent"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_agreement_of_two_halves_adds_to_that_of_the_whole(data, unit, method):
+    project, cut = data
+    coders = ["x", "y", "z"]
+    if not set(coders) <= set(project.codings["coder"]):
+        return
+    (a, b), union = _halves(project, cut)
+    states = [AgreementTallies.of(p, "sub", coders=coders, unit=unit, piece=i)
+              for i, p in enumerate((a, b))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = union.agreement("sub", coders=coders, unit=unit, method=method, ci=None)
+        got = (states[1] + states[0]).result(method=method, ci=None)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_dask_agreement_equals_the_single_call(client, mega):
+    for n in (1, 2, 5, 10**6):
+        pieces, _ = split_by_document(mega, n, seed=n)
+        frames, whole = frames_of(pieces, mega.codebook, mega.documents)
+        pd.testing.assert_frame_equal(
+            frames.agreement("theme", coders=["coder1", "coder2"], n_boot=100),
+            whole.agreement("theme", coders=["coder1", "coder2"], n_boot=100, progress=False))

@@ -27,13 +27,14 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Optional, Union
 
 import pandas as pd
 
 from ._model import By
 from ._pieces import CodeCounts
+from .agree import AgreementTallies
 from .codebook import Codebook
 from .cooc import CooccurrenceCounts
 from .project import Project
@@ -377,6 +378,39 @@ class ProjectFrames:
                                                  as_dict)
         return _finish(table, compute)
 
+    def agreement(self, level: Optional[str] = None, *, coders: Optional[Sequence[Any]] = None,
+                  method: str = "krippendorff", unit: str = "item", per_code: bool = True,
+                  ci: Optional[float] = 0.95, n_boot: int = 1000, seed: int = 0,
+                  labels: Union[bool, str] = False, progress: Optional[bool] = False,
+                  split_every: int = 8, compute: bool = True) -> Any:
+        """:meth:`qdacore.Project.agreement` of the whole project.
+
+        The arguments are those of :meth:`qdacore.Project.agreement`, and
+        ``split_every`` and ``compute`` as in :func:`cooccurrence`. Give
+        ``coders`` when a partition may lack one of them (each partition
+        otherwise takes its own coders). ``ci`` needs
+        ``method="krippendorff"`` or None: the other coefficients' intervals
+        resample units, which only the whole project holds
+        (:class:`qdacore.agree.AgreementTallies`).
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd
+        >>> import qdacore as qc, qdacore.dask as qd
+        >>> project = qc.datasets.megaregions(n_coders=2)
+        >>> frames = qd.ProjectFrames(project.codebook, project.documents,
+        ...                           dd.from_pandas(project.items, npartitions=1),
+        ...                           dd.from_pandas(project.codings, npartitions=1))
+        >>> frames.agreement("theme", method="gwet", ci=None)["gwet"].round(3).tolist()
+        [0.968, 0.956, 0.932, 0.952]
+        """
+        from dask import delayed
+
+        states = self._states(_agreement_tallies, level, coders, unit)
+        table = delayed(_agreement_result, pure=True)(_tree(states, split_every), method,
+                                                      per_code, ci, n_boot, seed, labels, progress)
+        return _finish(table, compute)
+
 
 def _frame_parts(frame: Any) -> list:
     parts = frame.to_delayed()
@@ -392,6 +426,18 @@ def _cooc_counts(project: Project, piece: int, level: Optional[str], context: Op
 def _cooc_result(counts: CooccurrenceCounts, measure: str, labels: Union[bool, str],
                  as_dict: bool) -> Any:
     return counts.result(measure=measure, labels=labels, as_dict=as_dict)
+
+
+def _agreement_tallies(project: Project, piece: int, level: Optional[str],
+                       coders: Optional[Sequence[Any]], unit: str) -> AgreementTallies:
+    return AgreementTallies.of(project, level, coders=coders, unit=unit, piece=piece)
+
+
+def _agreement_result(tallies: AgreementTallies, method: str, per_code: bool,
+                      ci: Optional[float], n_boot: int, seed: int, labels: Union[bool, str],
+                      progress: Optional[bool]) -> pd.DataFrame:
+    return tallies.result(method=method, per_code=per_code, ci=ci, n_boot=n_boot, seed=seed,
+                          labels=labels, progress=progress)
 
 
 def _piece_state(make: Any, codebook: Codebook, documents: pd.DataFrame, items: pd.DataFrame,
