@@ -249,3 +249,27 @@ def test_dask_lazy_values_share_one_graph_and_bags_number_on(client):
     _equal_matrices(matrix, term_matrix(texts))
     with pytest.raises(TypeError, match="dask Series"):
         qd.cooccurrence(texts)
+
+
+def test_dask_dictionary_matches_equal_the_matcher_on_all_texts(client):
+    import dask.bag as db
+    import dask.dataframe as dd
+
+    import qdacore.dask as qd
+
+    rng = np.random.default_rng(17)
+    alphabet = np.array(list("城市群乡村融合发展双经济圈建设"))
+    texts = pd.Series(["".join(rng.choice(alphabet, size=rng.integers(0, 40))) for _ in range(40)],
+                      index=pd.Index([f"plan-{i}" for i in rng.permutation(40)], name="doc"))
+    matcher = Matcher(["城市", "城市群", "乡村", "融合发展", "经济圈", "群乡"])
+    for n in (1, 2, 5, len(texts)):
+        parts = dd.from_pandas(texts, npartitions=n, sort=False)
+        for overlapping in (True, False):
+            # the reference is the Matcher on the texts as Dask holds them (its
+            # string dtype for labels)
+            pd.testing.assert_frame_equal(qd.find(parts, matcher, overlapping=overlapping),
+                                          matcher.find(parts.compute(), overlapping=overlapping))
+    bag = db.from_sequence(texts.tolist(), npartitions=4)
+    pd.testing.assert_frame_equal(qd.find(bag, matcher.patterns), matcher.find(texts.tolist()))
+    with pytest.raises(ValueError, match="max_matches"):
+        qd.find(bag, matcher, max_matches=3)

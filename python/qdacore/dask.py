@@ -12,7 +12,8 @@ engine of its own: only ``to_delayed`` and ``delayed`` are used.
 Needs ``pip install qdacore[dask]``. Kernels run on one thread per task
 (``threads=1``): Dask's workers are the parallelism. A
 :class:`~qdacore.text.Segmenter` or :class:`~qdacore.text.Matcher` is
-shipped once per graph and rebuilt once per worker process.
+shipped once per graph and rebuilt once per worker process. Dictionary
+matches (:func:`find`) come back as the one table ``Matcher.find`` gives.
 
 Examples
 --------
@@ -38,7 +39,7 @@ from .agree import AgreementTallies
 from .codebook import Codebook
 from .cooc import CooccurrenceCounts
 from .project import Project
-from .text import CowordCounts, Segmenter, TermCounts, TermMatrix
+from .text import MAX_MATCHES, CowordCounts, Matcher, Segmenter, TermCounts, TermMatrix
 
 _Analyzer = Union[str, Segmenter]
 
@@ -66,7 +67,9 @@ def _delayed_parts(texts: Any) -> list:
 
 def _as_series(part: Any) -> Any:
     """A Bag partition (a list) as texts; a Series or tokens table as it is."""
-    return part if hasattr(part, "index") else list(part)
+    import pandas as pd
+
+    return part if isinstance(part, (pd.Series, pd.DataFrame)) else list(part)
 
 
 def _added(parts: list) -> Any:
@@ -189,6 +192,74 @@ def _terms_part(part: Any, analyzer: _Analyzer, ngram_range: tuple[int, int], st
 def _terms_result(counts: TermCounts, min_df: Union[int, float], max_df: Union[int, float],
                   tfidf: bool) -> TermMatrix:
     return counts.result(min_df=min_df, max_df=max_df, tfidf=tfidf)
+
+
+def find(texts: Any, patterns: Union[Matcher, list], *, overlapping: bool = True,
+         max_matches: Optional[int] = MAX_MATCHES, compute: bool = True) -> Any:
+    """:meth:`qdacore.text.Matcher.find` over a dask Series or Bag of texts:
+    every match of many patterns (dictionary coding), one table.
+
+    Parameters
+    ----------
+    texts : dask Series or Bag
+        A Series lends its index to the ``text`` column; a Bag's texts are
+        numbered across partitions, as one list of them would be.
+    patterns : Matcher or list of str
+        The patterns; a Matcher is shipped once and rebuilt once per worker.
+    overlapping, max_matches
+        As in :meth:`~qdacore.text.Matcher.find`; ``max_matches`` bounds the
+        matches of the whole corpus.
+    compute : bool
+        Compute now (default), or return a Delayed table.
+
+    Returns
+    -------
+    DataFrame or Delayed
+        Equal to ``Matcher.find`` on all the texts, in partition order.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import qdacore.dask as qd
+    >>> qd.find(db.from_sequence(["城市群", "乡村", "城乡融合"], npartitions=2), ["城市", "乡村", "融合"])
+       text  start  end pattern
+    0     0      0    2      城市
+    1     1      0    2      乡村
+    2     2      2    4      融合
+    """
+    from dask import delayed
+
+    matcher = patterns if isinstance(patterns, Matcher) else Matcher(list(patterns))
+    shipped = delayed(matcher, pure=True)
+    tables = [delayed(_find_part, pure=True)(part, shipped, overlapping, max_matches)
+              for part in _delayed_parts(texts)]
+    table = delayed(_joined_matches, pure=True)(tables, max_matches)
+    return _finish(table, compute)
+
+
+def _find_part(part: Any, matcher: Matcher, overlapping: bool,
+               max_matches: Optional[int]) -> tuple[Any, int, bool]:
+    texts = _as_series(part)
+    numbered = isinstance(texts, list)
+    return matcher.find(texts, overlapping=overlapping, max_matches=max_matches), len(texts), numbered
+
+
+def _joined_matches(tables: list, max_matches: Optional[int]) -> Any:
+    import pandas as pd
+
+    pieces, first = [], 0
+    for table, n_texts, numbered in tables:
+        if numbered:  # a Bag partition's texts, numbered on from those before
+            table = table.assign(text=table["text"] + first)
+        pieces.append(table)
+        first += n_texts
+    found = pd.concat(pieces, ignore_index=True)
+    if max_matches is not None and len(found) > max_matches:
+        raise ValueError(f"the texts hold {len(found):,} matches, more than "
+                         f"max_matches={max_matches:,}; raise max_matches or pass None")
+    return found
+
+
 
 
 # -- projects -------------------------------------------------------------------------
@@ -470,4 +541,4 @@ def _table_result(counts: CodeCounts, normalize: Optional[str], margins: bool, p
     return counts.table(normalize=normalize, margins=margins, percent=percent, labels=labels)
 
 
-__all__ = ["ProjectFrames", "cooccurrence", "term_matrix"]
+__all__ = ["ProjectFrames", "cooccurrence", "term_matrix", "find"]
