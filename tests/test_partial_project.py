@@ -270,20 +270,30 @@ def frames_of(pieces, codebook, documents):
     return qd.ProjectFrames(codebook, documents, items, codings), whole
 
 
-def test_dask_counts_equal_the_single_call_on_any_partitioning(client, mega):
+def test_dask_statistics_equal_the_single_call_on_any_partitioning(client, mega):
+    """Each partitioning computes the four statistics in one graph (one
+    read of the partitions), to keep the cluster's time short."""
     import dask
 
+    coders = ["coder1", "coder2"]
     for n in (1, 2, 5, 10**6):
         pieces, _ = split_by_document(mega, n, seed=n)
         frames, whole = frames_of(pieces, mega.codebook, mega.documents)
-        freq, table = dask.compute(
+        freq, table, cooc, agree = dask.compute(
             frames.frequencies("theme", by=["region", "coder"], unit="item", compute=False),
             frames.code_document_table("subtheme", by="substitute", normalize="row", margins=True,
-                                       labels="label_zh", split_every=2, compute=False))
+                                       labels="label_zh", split_every=2, compute=False),
+            frames.cooccurrence("subtheme", by="coder", measure="c", split_every=3,
+                                compute=False),
+            frames.agreement("theme", coders=coders, n_boot=100, compute=False))
         pd.testing.assert_frame_equal(freq, whole.frequencies("theme", by=["region", "coder"],
                                                               unit="item"))
         pd.testing.assert_frame_equal(table, whole.code_document_table(
             "subtheme", by="substitute", normalize="row", margins=True, labels="label_zh"))
+        pd.testing.assert_frame_equal(cooc, whole.cooccurrence("subtheme", by="coder",
+                                                               measure="c"))
+        pd.testing.assert_frame_equal(agree, whole.agreement("theme", coders=coders, n_boot=100,
+                                                             progress=False))
     pd.testing.assert_series_equal(frames.frequencies("vision", per_characters=1000),
                                    whole.frequencies("vision", per_characters=1000))
 
@@ -394,14 +404,6 @@ def test_cooccurrence_of_two_halves_adds_to_that_of_the_whole(data, context, by,
     pd.testing.assert_frame_equal((states[1] + states[0]).result(), expected)
 
 
-def test_dask_cooccurrence_equals_the_single_call(client, mega):
-    for n in (1, 2, 5, 10**6):
-        pieces, _ = split_by_document(mega, n, seed=n)
-        frames, whole = frames_of(pieces, mega.codebook, mega.documents)
-        pd.testing.assert_frame_equal(
-            frames.cooccurrence("subtheme", by="coder", measure="c", split_every=3),
-            whole.cooccurrence("subtheme", by="coder", measure="c"))
-
 
 # -- agreement ----------------------------------------------------------------------------
 
@@ -476,11 +478,3 @@ def test_agreement_of_two_halves_adds_to_that_of_the_whole(data, unit, method):
         got = (states[1] + states[0]).result(method=method, ci=None)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
-
-def test_dask_agreement_equals_the_single_call(client, mega):
-    for n in (1, 2, 5, 10**6):
-        pieces, _ = split_by_document(mega, n, seed=n)
-        frames, whole = frames_of(pieces, mega.codebook, mega.documents)
-        pd.testing.assert_frame_equal(
-            frames.agreement("theme", coders=["coder1", "coder2"], n_boot=100),
-            whole.agreement("theme", coders=["coder1", "coder2"], n_boot=100, progress=False))

@@ -123,7 +123,10 @@ def project_agreement(project: Project, level: Optional[str] = None, *,
     if method not in _PROJECT_METHODS:
         raise ValueError(f"method must be one of {_PROJECT_METHODS}, got {method!r}")
     tallies = AgreementTallies.of(project, level, coders=coders, unit=unit)
-    presence = _presence(project, level, coders, unit)
+    # the units themselves are needed only by the intervals that resample them
+    presence = None
+    if per_code and ci is not None and METHODS[method] != "alpha":
+        presence = _presence(project, level, coders, unit)
     return tallies._table(method, per_code, ci, n_boot, seed, labels, progress, presence)
 
 
