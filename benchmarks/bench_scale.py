@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -44,6 +43,7 @@ def corpus(mb: int, cache: Path) -> Path:
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     from textcorpus import jieba_corpus
 
     path = cache / f"corpus-{mb}MB.parquet"

@@ -131,6 +131,8 @@ BASELINES: dict[str, Callable[[], dict]] = {
                                 keep=np.array([True, True, True]), window=2, threads=2),
     "pairs_by_count": lambda: dict(row_start=np.array([0, 2, 3]), b=np.array([1, 2, 2], np.int32),
                                    count=np.array([1, 3, 3], np.int32), min_count=2),
+    "merge_counts": lambda: dict(key_a=np.array([-4, 1, 9]), count_a=np.array([2, 3, 4]),
+                                 key_b=np.array([1, 5]), count_b=np.array([-3, 6])),
 }
 
 
@@ -706,6 +708,21 @@ size("pairs_by_count", "min_count", least=-(2**63))
 ok("pairs_by_count", "min_count", "2**62", 2**62, expect=lambda r: r[0].size == 0)
 ok("pairs_by_count", "min_count", "-2**62", -(2**62), expect=lambda r: r[2].tolist() == [3, 3, 1])
 
+# -- partial results ----------------------------------------------------------------------
+
+for arg in ("key_a", "count_a", "key_b", "count_b"):
+    int_array("merge_counts", arg)
+for arg in ("key_a", "key_b"):  # the last key: below the others, or the largest there is
+    elements("merge_counts", arg, {-(2**63): ValueError, 2**63 - 1: None})
+bad("merge_counts", "key_a", "repeated key", replaced(1, 0), ValueError, shows=["must increase"])
+bad("merge_counts", "key_b", "repeated key", replaced(1, -1), ValueError, shows=["must increase"])
+bad("merge_counts", "count_a", "length", lambda a: a[:-1], ValueError)
+bad("merge_counts", "count_b", "length", lambda a: a[:-1], ValueError)
+bad("merge_counts", "count_a", "sum past int64", replaced(-(2**63) + 2, 1), OverflowError,
+    shows=["count_a[1]"])
+ok("merge_counts", "count_a", "sum to int64's least", replaced(-(2**63) + 3, 1),
+   expect=lambda r: r[1].tolist() == [2, -(2**63), 6, 4])
+
 
 # -- empty inputs: each entry point's result on nothing --------------------------------
 
@@ -730,6 +747,8 @@ EMPTY = [
     ("count_ngrams", "indptr", [0], {"tokens": []}, lambda r: r[0].tolist() == [0] and r[3] == []),
     ("count_pairs", "indptr", [0], {"tokens": []}, lambda r: r[0].tolist() == [0, 0, 0, 0] and r[1].size == 0),
     ("pairs_by_count", "row_start", [0], {"b": [], "count": []}, lambda r: all(a.size == 0 for a in r)),
+    ("merge_counts", "key_a", [], {"count_a": [], "key_b": [], "count_b": []},
+     lambda r: all(a.shape == (0,) for a in r)),
 ]
 for fn, arg, value, also, expect in EMPTY:
     ok(fn, arg, "empty", value, also=also, expect=expect)

@@ -108,6 +108,7 @@ class Segmenter:
         self._seg = _core.segmenter_new()
         self._source = "empty"
         self._journal: list[tuple[str, tuple]] = []  # the changes, replayed when unpickled
+        self._digest: Optional[tuple[int, str]] = None  # (changes digested, digest)
         if dictionary is None:
             pass
         elif isinstance(dictionary, pd.DataFrame):
@@ -333,12 +334,18 @@ class Segmenter:
         self._journal.append((kernel, args))
         return result
 
+    def _fingerprint(self) -> str:
+        """A digest of the changes that built this Segmenter: equal for two
+        built alike, in any process."""
+        if self._digest is None or self._digest[0] != len(self._journal):
+            journal = pickle.dumps(tuple(self._journal), protocol=4)
+            self._digest = (len(self._journal), hashlib.sha256(journal).hexdigest())
+        return self._digest[1]
+
     def __reduce__(self) -> tuple:
         # rebuilt from its changes, once per process: a worker that receives
         # the same Segmenter with every task builds it once (see _rebuild)
-        journal = tuple(self._journal)
-        digest = hashlib.sha256(pickle.dumps(journal, protocol=4)).hexdigest()
-        return (_rebuild, (digest, self._source, journal))
+        return (_rebuild, (self._fingerprint(), self._source, tuple(self._journal)))
 
     # -- segmenting ---------------------------------------------------------------
     def cut(self, text: Union[str, bytes], *, hmm: bool = True) -> list[str]:

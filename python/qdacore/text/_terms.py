@@ -436,6 +436,7 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = 
     2     发展     融合      1
     """
     check.whole(min_count, "min_count", 1)
+
     def count(piece: Any) -> CowordCounts:
         return CowordCounts.of(piece, window=window, analyzer=analyzer, stop_words=stop_words,
                                hmm=hmm, threads=threads)
@@ -447,13 +448,12 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: Analyzer = 
 
 def _analyzer_key(analyzer: Analyzer, texts: Any) -> Any:
     """What identifies an analyzer between processes: "char", a tokens
-    table, or a Segmenter's dictionary size and total (its object is rebuilt
-    on each worker, so identity cannot tell)."""
+    table, or a digest of what built a Segmenter (its object is rebuilt on
+    each worker, so identity cannot tell)."""
     if isinstance(texts, pd.DataFrame):
         return "tokens table"
     if isinstance(analyzer, Segmenter):
-        total, n_words, has_hmm, _ = _core.segmenter_info(analyzer._seg)
-        return ("Segmenter", n_words, total, bool(has_hmm))
+        return f"Segmenter {analyzer._fingerprint()[:12]}"
     return analyzer
 
 
