@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import agree, codebook, cooc, plot  # noqa: E402  (the Project's own imports)
 from ._model import CodingArrays, Split  # noqa: E402
+from ._pieces import CodeCounts  # noqa: E402
 from ._version import __version__  # noqa: E402
 from .codebook import Codebook  # noqa: E402
 from .project import Project  # noqa: E402
@@ -33,7 +34,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "Project", "Codebook", "CodingArrays", "Split",
+    "Project", "Codebook", "CodeCounts", "CodingArrays", "Split",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc", "merge_coders", "read_documents",
     "agree", "codebook", "cooc", "dask", "datasets", "indices", "io", "plot", "report", "spatial",
     "text", "__version__",

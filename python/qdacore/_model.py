@@ -23,7 +23,7 @@ from .codebook import Codebook
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["By", "CodedProject", "CodingArrays", "Split", "check_shares", "margins_and_shares",
+__all__ = ["By", "CodedProject", "CodingArrays", "GroupColumn", "Split", "check_shares", "margins_and_shares",
            "MARGIN", "NORMALIZE", "UNITS", "identical_spans", "runs", "new_project", "register_project_class",
            "validated"]
 
@@ -73,19 +73,47 @@ class Split:
         return {f"{self.per}_group": self.codes, "n_groups": self.n_groups}
 
 
-def text_lengths(documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame, by: By,
-                 groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
-    """Characters of text of all documents (one value), or of each group's
-    documents in the order of ``groups`` (the labels of the split by ``by``,
-    which must name documents columns). A document's text is ``documents.text``,
-    or where that is missing, its items' texts together (the study's corpus
-    keeps its text on the items)."""
+def _columns(by: By) -> list:
+    return [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
+
+
+def document_lengths(documents: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
+    """Characters of text of every document (float, NaN where unknown), in
+    the documents table's order: ``documents.text``, or where that is
+    missing, its items' texts together (the study's corpus keeps its text on
+    the items)."""
     length = pd.Series(np.nan, index=documents.index)
     if "text" in documents.columns:
         length = documents["text"].str.len().astype(float)
     if "text" in items.columns and length.isna().any():
         per_doc = items["text"].str.len().groupby(items["doc"].to_numpy()).sum(min_count=1)
         length = length.fillna(pd.Series(documents["doc"].map(per_doc).to_numpy(dtype=float), index=documents.index))
+    return length
+
+
+def not_documents_columns(documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame,
+                          by: By) -> list:
+    """The ``by`` columns that do not name documents only (per_characters=
+    cannot give their groups a text length)."""
+    if by is None:
+        return []
+    return [c for c in _columns(by) if c != "doc" and (c in codings.columns or c in items.columns
+                                                      or c not in documents.columns)]
+
+
+def text_lengths(documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataFrame, by: By,
+                 groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
+    """Characters of text of all documents (one value), or of each group's
+    documents in the order of ``groups`` (the labels of the split by ``by``,
+    which must name documents columns); see :func:`document_lengths`."""
+    return group_lengths(documents, document_lengths(documents, items),
+                         not_documents_columns(documents, items, codings, by), by, groups, dropna)
+
+
+def group_lengths(documents: pd.DataFrame, length: pd.Series, elsewhere: list, by: By,
+                  groups: Optional[pd.Index], dropna: bool) -> np.ndarray:
+    """:func:`text_lengths` from the documents' lengths and the ``by`` columns
+    that are not documents columns (``elsewhere``)."""
     if length.isna().any():
         raise ValueError(f"per_characters= needs the text of every document (documents.text, or the items' "
                          f"text); there is none for {check.examples(documents['doc'][length.isna()])}")
@@ -93,9 +121,7 @@ def text_lengths(documents: pd.DataFrame, items: pd.DataFrame, codings: pd.DataF
         if not length.sum():
             raise ValueError("per_characters= needs text: every document's text is empty")
         return np.array([float(length.sum())])
-    columns = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else list(by)
-    elsewhere = [c for c in columns if c != "doc" and (c in codings.columns or c in items.columns
-                                                        or c not in documents.columns)]
+    columns = _columns(by)
     if elsewhere:
         raise ValueError(f"per_characters= with by= needs documents columns (each group's text length); "
                          f"{check.examples(elsewhere)} is not one, or is a column of codings or items too")
@@ -128,6 +154,28 @@ class _Key:
     table: str
     codes: np.ndarray
     uniques: pd.Index
+
+
+@dataclass(frozen=True)
+class GroupColumn:
+    """One ``by`` column's groups in a project (see
+    :meth:`CodingArrays.group_columns`): ``uniques`` as the split numbers them,
+    ``position`` where each first appears in table ``table`` (its row, or for
+    a categorical ``dtype`` its category's position).
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> column, = qc.datasets.megaregions().arrays.group_columns("region")
+    >>> column.table, column.uniques[:2].tolist(), column.position[:2].tolist()
+    ('documents', ['Harbin-Changchun', 'Beijing-Tianjin-Hebei'], [0, 1])
+    """
+
+    name: Any
+    table: str
+    uniques: pd.Index
+    position: np.ndarray
+    dtype: Optional[pd.CategoricalDtype]
 
 
 class CodingArrays:
@@ -264,6 +312,34 @@ class CodingArrays:
         labels = pd.MultiIndex.from_arrays([k.uniques[p] for k, p in zip(keys, parts)],
                                            names=columns)
         return Split(labels, per, group)
+
+    def group_columns(self, by: By, *, dropna: bool = True) -> list[GroupColumn]:
+        """Each ``by`` column's groups (as :meth:`split` numbers them) and where
+        each first appears: the row of its table, or for a categorical its
+        category's position (missing values after the categories). With these,
+        the groups of projects split by document can be put back in the order
+        that the whole project gives them."""
+        if by is None:
+            return []
+        columns = []
+        for column in _columns(by):
+            key = self._key(column, dropna)
+            values = {"codings": self._codings, "items": self._items,
+                      "documents": self._documents}[key.table][column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                categories = values.dtype.categories
+                position = categories.get_indexer(key.uniques).astype(np.int64)
+                position[position < 0] = len(categories)
+                columns.append(GroupColumn(column, key.table, key.uniques, position, values.dtype))
+                continue
+            rows = np.arange(len(key.codes), dtype=np.int64)
+            if key.table == "codings" and self.order is not None:
+                rows = self.order
+            present = key.codes >= 0
+            position = np.full(len(key.uniques), np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(position, key.codes[present], rows[present])
+            columns.append(GroupColumn(column, key.table, key.uniques, position, None))
+        return columns
 
     def units(self, unit: str, split: Split) -> dict:
         """The CSR of codes and the kernel arguments that count ``unit=``

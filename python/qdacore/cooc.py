@@ -83,11 +83,14 @@ import pandas as pd
 from . import _core
 from . import _validate as check
 from ._model import UNITS, By, CodedProject, Split, check_shares, margins_and_shares, runs
+from ._partial import Partial, merge_counts
+from ._pieces import Groups, Scope, scatter
+from .codebook import Codebook
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["CONTEXTS", "MEASURES", "Chi2Result", "benjamini_hochberg", "cooccurrence",
+__all__ = ["CONTEXTS", "MEASURES", "Chi2Result", "CooccurrenceCounts", "benjamini_hochberg", "cooccurrence",
            "cooccurrence_edges", "crosstab", "default_context", "measure_values", "to_networkx",
            "write_graph"]
 
@@ -117,7 +120,8 @@ Examples
 
 # -- segments ------------------------------------------------------------------------
 
-def _segments(project: CodedProject, context: str, window: Optional[int], split: Split) -> dict:
+def _segments(project: CodedProject, context: str, window: Optional[int], split: Split,
+              quiet: bool = False) -> dict:
     """Kernel arguments (indptr, code, near, space/start/end, group) for a context.
 
     Segments are items, documents, (item, group) pairs when the split is per
@@ -134,7 +138,7 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
     coding_item = arrays.coding_item
     g = group_of_coding if group_of_coding is not None else np.zeros(len(coding_item), np.int64)
     if context == "span":
-        space, start, end, placed = _span_positions(project)
+        space, start, end, placed = _span_positions(project, quiet)
         g = np.where(placed, g, -1)  # a coding without a span takes no part
         keep = np.flatnonzero(g >= 0)
         order = keep[np.lexsort((g[keep], end[keep], start[keep], space[keep]))]
@@ -164,20 +168,27 @@ def _segments(project: CodedProject, context: str, window: Optional[int], split:
     return args
 
 
-def _span_positions(project: CodedProject) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _span_positions(project: CodedProject, quiet: bool = False
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(space, start, end, placed) of every coding in CSR order, integers (see
     :meth:`qdacore.CodingArrays.spans`); a coding without a span (a selection
-    outside its text, an item without offsets) is not placed, with a warning."""
+    outside its text, an item without offsets) is not placed, with a warning
+    (``quiet``: none, the caller reports them)."""
     _, space, start, end = project.arrays.spans()
     placed = ~(np.isnan(start) | np.isnan(end))
-    if len(placed) and not placed.any():
-        raise ValueError("context='span' needs spans, and no coding has one: neither codings.start/end nor "
-                         "items.start/end place them; give the items (or codings) offsets, or use context='item'")
-    if not placed.all():
-        check.warn(f"context='span': {int((~placed).sum())} coding(s) have no span (neither codings.start/end "
-                   "nor items.start/end place them) and take no part; give their items offsets to count them")
+    if not quiet:
+        _report_unplaced(len(placed), int((~placed).sum()))
     return (space.astype(np.int64), np.where(placed, start, 0).astype(np.int64),
             np.where(placed, end, 0).astype(np.int64), placed)
+
+
+def _report_unplaced(n_codings: int, n_unplaced: int) -> None:
+    if n_codings and n_unplaced == n_codings:
+        raise ValueError("context='span' needs spans, and no coding has one: neither codings.start/end nor "
+                         "items.start/end place them; give the items (or codings) offsets, or use context='item'")
+    if n_unplaced:
+        check.warn(f"context='span': {n_unplaced} coding(s) have no span (neither codings.start/end "
+                   "nor items.start/end place them) and take no part; give their items offsets to count them")
 
 
 def _n_units(project: CodedProject, context: str, split: Split) -> np.ndarray:
@@ -196,8 +207,7 @@ def _n_units(project: CodedProject, context: str, split: Split) -> np.ndarray:
     return np.full(n_groups, float(total))
 
 
-def _counts(project: CodedProject, level: Optional[str], context: str, window: Optional[int],
-            by: By, dropna: bool, sparse: Optional[bool]):
+def _check_window(context: str, window: Optional[int]) -> None:
     check.choice(context, "context", CONTEXTS)
     if context == "window":
         if window is None or isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
@@ -205,9 +215,14 @@ def _counts(project: CodedProject, level: Optional[str], context: str, window: O
     elif window is not None:
         raise ValueError(f"window={window!r} applies to context='window' only; got "
                          f"context={context!r}")
+
+
+def _counts(project: CodedProject, level: Optional[str], context: str, window: Optional[int],
+            by: By, dropna: bool, sparse: Optional[bool], quiet: bool = False):
+    _check_window(context, window)
     dim = project.codebook.dimension(level)
     split = project.arrays.split(by, dropna=dropna)
-    args = _segments(project, context, window, split)
+    args = _segments(project, context, window, split, quiet)
     t = len(dim.targets)
     if sparse is None:
         sparse = split.n_groups * t * t > _DENSE_CELLS
@@ -402,35 +417,194 @@ def cooccurrence(project: Project, level: Optional[str] = None, *, context: Opti
     >>> qc.cooc.cooccurrence(project, "theme", context="document").loc["COE", "CON"]
     np.int64(21)
     """
-    chosen, context = context is None, _context(project, context)
-    _check_measures([measure], context, chosen)
-    dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
-                                           sparse=None)
-    t, n_groups = len(dim.targets), split.n_groups
-    sparse = isinstance(result, tuple)
-    full = _dense_matrices(result, sparse, n_groups, t)
+    counts = CooccurrenceCounts.of(project, level, context=context, window=window, by=by,
+                                   dropna=dropna)
+    _check_measures([measure], counts._settings[1], context is None)
+    counts._report()
+    full, n_units, groups = counts._matrices()
     diag = np.diagonal(full, axis1=1, axis2=2).sum(axis=0)
-    _warn_if_no_pairs(project, level, context, diag, int(np.count_nonzero(full.sum(axis=0)
-                                                                           - np.diag(diag))))
-    index = project.codebook.targets(level, labels=labels)
-    values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
-    if measure == "count":
-        values = [v.astype(np.int64) for v in values]
-    if split.labels is None:
-        return _noted(pd.DataFrame(values[0], index=index, columns=index), level, context)
-    frames = {key: _noted(pd.DataFrame(v, index=index, columns=index), level, context)
-              for key, v in zip(split.labels, values)}
-    if as_dict:
-        return frames
-    # long form: every (group, source, target) cell, targets in codebook order
-    cells = np.stack(values).reshape(-1)
-    group_of_cell = np.repeat(np.arange(n_groups), t * t)
-    long = pd.DataFrame({"source": np.tile(np.repeat(index.to_numpy(), t), n_groups),
-                         "target": np.tile(index.to_numpy(), t * n_groups),
-                         measure: cells})
-    for i, name in enumerate(split.labels.names):
-        long.insert(i, name, split.labels.get_level_values(i).to_numpy()[group_of_cell])
-    return _noted(long, level, context)
+    _warn_if_no_pairs(project, level, counts._settings[1], diag,
+                      int(np.count_nonzero(full.sum(axis=0) - np.diag(diag))))
+    return counts._tables(full, n_units, groups, measure, labels, as_dict)
+
+
+class CooccurrenceCounts(Partial):
+    """Co-occurrence counts of a piece of a project, to be added to those of
+    other pieces (``a + b``) and finished once: the partial result behind
+    :meth:`~qdacore.Project.cooccurrence`, for a project counted piece by
+    piece (:class:`qdacore.dask.ProjectFrames`).
+
+    Pieces are as for :class:`~qdacore.CodeCounts`: the whole codebook, a
+    documents table, the items and codings of some documents, numbered
+    (``piece=``) in the order of the whole project's tables. Every context
+    adds exactly, as each unit (an item, a document, a span or a window of
+    items) lies within one document. ``context=None`` is chosen per piece
+    (:func:`default_context`): pieces that choose differently are not added,
+    so pass the context when the pieces may differ.
+
+    Examples
+    --------
+    >>> import qdacore as qc
+    >>> from qdacore.cooc import CooccurrenceCounts
+    >>> project = qc.datasets.megaregions()
+    >>> docs = project.documents
+    >>> def piece(keep):
+    ...     items = project.items[project.items["doc"].isin(keep)]
+    ...     codings = project.codings[project.codings["item"].isin(items["item"])]
+    ...     return qc.Project(project.codebook, docs, items, codings)
+    >>> a = CooccurrenceCounts.of(piece(docs["doc"].iloc[:10]), "theme", context="item", piece=0)
+    >>> b = CooccurrenceCounts.of(piece(docs["doc"].iloc[10:]), "theme", context="item", piece=1)
+    >>> (b + a).result()
+    theme  COE  CON  COO
+    theme
+    COE    460   73   93
+    CON     73  452   88
+    COO     93   88  541
+    """
+
+    _setting_names = ("level", "context", "window", "by", "dropna")
+    _codebook: Codebook
+    _scope: Scope
+    _groups: Groups
+    _key: np.ndarray
+    _count: np.ndarray
+    _group_units: Optional[np.ndarray]
+    _n_items: int
+    _doc_ids: pd.Index
+    _unplaced: tuple
+
+    @classmethod
+    def _make(cls, settings: tuple, codebook: Codebook, scope: Scope, groups: Groups,
+              key: np.ndarray, count: np.ndarray, group_units: Optional[np.ndarray],
+              n_items: int, doc_ids: pd.Index, unplaced: tuple) -> CooccurrenceCounts:
+        self = cls.__new__(cls)
+        self._settings = settings
+        self._codebook = codebook
+        self._scope = scope
+        self._groups = groups
+        self._key = key  # (group * T + a) * T + b, a <= b, increasing
+        self._count = count  # int64
+        # units per group (N of the measures) where groups are of items; else
+        # None, and N is the items (or documents) of the whole project
+        self._group_units = group_units
+        self._n_items = n_items
+        self._doc_ids = doc_ids
+        self._unplaced = unplaced  # (codings, codings without a span) for context="span"
+        return self
+
+    @classmethod
+    def of(cls, project: CodedProject, level: Optional[str] = None, *,
+           context: Optional[str] = None, window: Optional[int] = None, by: By = None,
+           dropna: bool = True, piece: int = 0) -> CooccurrenceCounts:
+        """The co-occurrence counts of ``project`` (a piece of a project);
+        the arguments are those of :meth:`~qdacore.Project.cooccurrence`,
+        and ``piece``, the piece's position in the whole project."""
+        if not isinstance(project, CodedProject):
+            raise TypeError(f"project must be a qdacore.Project, got {type(project).__name__}")
+        context = _context(project, context)
+        dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
+                                               sparse=True, quiet=True)
+        group, a, b, count = result
+        t = len(dim.targets)
+        key = (group.astype(np.int64) * t + a) * t + b
+        order = np.argsort(key, kind="stable")
+        unplaced = (0, 0)
+        if context == "span":
+            _, _, start, end = project.arrays.spans()
+            unplaced = (len(start), int((np.isnan(start) | np.isnan(end)).sum()))
+        per_item = split.codes is not None and split.per == "item" and context in ("item", "document")
+        by_key = by if by is None or isinstance(by, str) else tuple(by)
+        return cls._make((level, context, window, by_key, bool(dropna)), project.codebook,
+                         Scope.of(project, piece), Groups.of(project, by, dropna, piece),
+                         key[order], count[order].astype(np.int64), n_units if per_item else None,
+                         len(project.items), pd.Index(project.documents["doc"]), unplaced)
+
+    def _add(self, other: CooccurrenceCounts) -> CooccurrenceCounts:
+        scope = self._scope + other._scope
+        if not (self._codebook is other._codebook or self._codebook == other._codebook):
+            raise ValueError("cannot add CooccurrenceCounts of projects with different codebooks; "
+                             "every piece holds the whole codebook")
+        groups, map_a, map_b = self._groups.join(other._groups)
+        t = len(self._codebook.dimension(self._settings[0]).targets)
+        key_a, key_b = _regroup(self._key, map_a, t), _regroup(other._key, map_b, t)
+        order_a, order_b = np.argsort(key_a, kind="stable"), np.argsort(key_b, kind="stable")
+        key, count = merge_counts(key_a[order_a], self._count[order_a], key_b[order_b],
+                                  other._count[order_b])
+        group_units = None
+        if self._group_units is not None and other._group_units is not None:
+            group_units = (scatter(self._group_units, map_a, groups.n_groups)
+                           + scatter(other._group_units, map_b, groups.n_groups))
+        doc_ids = self._doc_ids if self._doc_ids.equals(other._doc_ids) else \
+            self._doc_ids.append(other._doc_ids.difference(self._doc_ids, sort=False))
+        unplaced = (self._unplaced[0] + other._unplaced[0], self._unplaced[1] + other._unplaced[1])
+        return CooccurrenceCounts._make(self._settings, self._codebook, scope, groups, key, count,
+                                        group_units, self._n_items + other._n_items, doc_ids,
+                                        unplaced)
+
+    def _report(self) -> None:
+        if self._settings[1] == "span":
+            _report_unplaced(*self._unplaced)
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray, Optional[pd.Index]]:
+        """The symmetric counts (groups in the whole's order, T x T), N per
+        group, and the group labels."""
+        level, context = self._settings[:2]
+        t = len(self._codebook.dimension(level).targets)
+        labels, order = self._groups.ordered()
+        n_groups = len(order)
+        rank = np.empty(n_groups, dtype=np.int64)
+        rank[order] = np.arange(n_groups)
+        group, pair = np.divmod(self._key, t * t)
+        a, b = np.divmod(pair, t)
+        full = _dense_matrices((rank[group], a, b, self._count), True, n_groups, t)
+        if context not in ("item", "document"):
+            n_units = np.full(n_groups, np.nan)
+        elif self._group_units is not None:
+            n_units = self._group_units[order]
+        else:
+            n_units = np.full(n_groups, float(self._n_items if context == "item"
+                                              else len(self._doc_ids)))
+        return full, n_units, labels
+
+    def result(self, *, measure: str = "count", labels: Union[bool, str] = False,
+               as_dict: bool = False) -> Union[pd.DataFrame, dict]:
+        """The co-occurrence table: :meth:`~qdacore.Project.cooccurrence` of
+        the whole project, whose arguments these are."""
+        _check_measures([measure], self._settings[1])
+        self._report()
+        return self._tables(*self._matrices(), measure, labels, as_dict)
+
+    def _tables(self, full: np.ndarray, n_units: np.ndarray, split_labels: Optional[pd.Index],
+                measure: str, labels: Union[bool, str], as_dict: bool) -> Union[pd.DataFrame, dict]:
+        level, context = self._settings[:2]
+        t, n_groups = full.shape[1], full.shape[0]
+        index = self._codebook.targets(level, labels=labels)
+        values = [_matrix_measure(full[g], n_units[g], measure) for g in range(n_groups)]
+        if measure == "count":
+            values = [v.astype(np.int64) for v in values]
+        if split_labels is None:
+            return _noted(pd.DataFrame(values[0], index=index, columns=index), level, context)
+        frames = {key: _noted(pd.DataFrame(v, index=index, columns=index), level, context)
+                  for key, v in zip(split_labels, values)}
+        if as_dict:
+            return frames
+        # long form: every (group, source, target) cell, targets in codebook order
+        # no group at all (a by= column with no values) is an empty long table
+        cells = np.stack(values).reshape(-1) if values else \
+            np.zeros(0, dtype=np.int64 if measure == "count" else float)
+        group_of_cell = np.repeat(np.arange(n_groups), t * t)
+        long = pd.DataFrame({"source": np.tile(np.repeat(index.to_numpy(), t), n_groups),
+                             "target": np.tile(index.to_numpy(), t * n_groups),
+                             measure: cells})
+        for i, name in enumerate(split_labels.names):
+            long.insert(i, name, split_labels.get_level_values(i).to_numpy()[group_of_cell])
+        return _noted(long, level, context)
+
+
+def _regroup(key: np.ndarray, where: np.ndarray, t: int) -> np.ndarray:
+    """Keys (group * T + a) * T + b with their groups moved to ``where``."""
+    group, pair = np.divmod(key, t * t)
+    return where[group] * (t * t) + pair
 
 
 def _noted(table: pd.DataFrame, level: Optional[str], context: str) -> pd.DataFrame:

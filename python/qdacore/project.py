@@ -25,9 +25,9 @@ from typing import Any, Optional, Union
 
 import pandas as pd
 
-from . import _core, _model, agree, cooc, plot
-from . import _validate as check
+from . import _model, agree, cooc, plot
 from ._model import By, CodingArrays
+from ._pieces import CodeCounts
 from ._project_ops import ProjectOperations
 from .codebook import Codebook
 
@@ -167,15 +167,6 @@ class Project(ProjectOperations):
         )
 
     # -- counting -------------------------------------------------------------------
-    def _count(self, level: Optional[str], by: By, unit: str, dropna: bool):
-        unit = check.choice(unit, "unit", _model.UNITS)
-        dim = self._codebook.dimension(level)
-        split = self._arrays.split(by, dropna=dropna)
-        units = self._arrays.units(unit, split)
-        counts = _core.count_codes(units.pop("indptr"), units.pop("code"), dim.indptr, dim.target,
-                                   len(dim.targets), **units)
-        return split.labels, counts
-
     def frequencies(
         self,
         level: Optional[str] = None,
@@ -251,17 +242,8 @@ class Project(ProjectOperations):
         连通                    26                     92              26
         合作                    26                    133              39
         """
-        columns, counts = self._count(level, by, unit, dropna)
-        index = self._codebook.targets(level, labels=labels)
-        if per_characters is not None:
-            if check.whole(per_characters, "per_characters", minimum=1) > 10**15:
-                raise ValueError("per_characters must be at most 10**15 (a rate per that many characters)")
-            counts = counts * (per_characters
-                               / _model.text_lengths(self._documents, self._items, self._codings, by, columns,
-                                                     dropna))[:, None]
-        if columns is None:
-            return pd.Series(counts[0], index=index, name=f"{unit}s")
-        return pd.DataFrame(counts.T, index=index, columns=columns)
+        return CodeCounts.of(self, level, by=by, unit=unit, dropna=dropna).result(
+            per_characters=per_characters, labels=labels)
 
     def code_document_table(
         self,
@@ -331,9 +313,8 @@ class Project(ProjectOperations):
         if by is None:
             raise ValueError("by=None: a code-document table needs columns; pass by='doc' "
                              "or use frequencies() for overall counts")
-        table = self.frequencies(level, by=by, unit=unit, dropna=dropna, labels=labels)
-        assert isinstance(table, pd.DataFrame)  # by= is given
-        return _model.margins_and_shares(table, margins, normalize, percent)
+        return CodeCounts.of(self, level, by=by, unit=unit, dropna=dropna).table(
+            normalize=normalize, margins=margins, percent=percent, labels=labels)
 
     # -- relating codes ---------------------------------------------------------------
     def cooccurrence(

@@ -70,13 +70,13 @@ from ._coefficients import (
     percent_agreement,
     scott_pi,
 )
-from ._project import coding_comparison, project_agreement
+from ._project import AgreementTallies, coding_comparison, project_agreement
 from ._ratings import Ratings, reliability_data, weight_matrix
 
 __all__ = [
     "Ratings", "reliability_data", "percent_agreement", "holsti", "cohen_kappa",
     "scott_pi", "fleiss_kappa", "brennan_prediger", "gwet_ac1", "conger_kappa",
-    "krippendorff_alpha", "agreement", "weight_matrix", "project_agreement",
+    "krippendorff_alpha", "agreement", "weight_matrix", "project_agreement", "AgreementTallies",
     "coding_comparison", "METHODS", "METRICS", "WEIGHTS", "MAX_CATEGORIES",
 ]
 
@@ -93,6 +93,6 @@ MAX_CATEGORIES = _ratings.MAX_CATEGORIES
 
 for _public in (Ratings, reliability_data, percent_agreement, holsti, cohen_kappa, scott_pi,
                 fleiss_kappa, brennan_prediger, gwet_ac1, conger_kappa, krippendorff_alpha,
-                agreement, weight_matrix, project_agreement, coding_comparison):
+                agreement, weight_matrix, project_agreement, coding_comparison, AgreementTallies):
     _public.__module__ = __name__  # shown, documented and pickled as qdacore.agree.<name>, as before the split
 del _public
