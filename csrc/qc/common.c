@@ -64,8 +64,8 @@ qc_status qc_fail_float(qc_errinfo *err, qc_status status, const char *arg,
 }
 
 #ifdef QC_ALLOC_TESTING
-static _Thread_local long fail_countdown = -1;
-static _Thread_local long attempts = 0;
+static QC_THREAD_LOCAL long fail_countdown = -1;
+static QC_THREAD_LOCAL long attempts = 0;
 
 void qc_alloc_fail_after(long k)
 {

@@ -76,7 +76,7 @@ size_t qc_part_count(size_t work, size_t min_part, size_t n_threads)
 }
 
 #ifdef QC_ALLOC_TESTING
-static _Thread_local int in_turn = 0;
+static QC_THREAD_LOCAL int in_turn = 0;
 
 void qc_run_parts_in_turn(int turns)
 {
@@ -152,15 +152,18 @@ void qc_claims_init(qc_claims *c, size_t first, size_t last)
 {
     /* both ends share one 64-bit word */
     assert(first <= last && last <= UINT32_MAX);
-    atomic_init(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
+    qc_atomic_init_u64(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
 }
 
 int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t grain,
              size_t *first, size_t *last)
 {
     /* relaxed: the items' data were written before the parts started, and
-       what a part writes for its items is read after they are joined */
-    uint64_t ends = atomic_load_explicit(&c->ends, memory_order_relaxed), claimed;
+       what a part writes for its items is read after they are joined
+       (thread start and join order those, on any CPU); the claims
+       themselves never overlap, since a compare-exchange succeeds only on
+       the word's latest value */
+    uint64_t ends = qc_atomic_load_relaxed_u64(&c->ends), claimed;
     size_t lo, hi, from, to;
     do {
         lo = (uint32_t)ends;
@@ -180,8 +183,7 @@ int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t
                 to++;
             claimed = (uint64_t)hi << 32 | to;
         }
-    } while (!atomic_compare_exchange_weak_explicit(&c->ends, &ends, claimed,
-                                                    memory_order_relaxed, memory_order_relaxed));
+    } while (!qc_atomic_cas_relaxed_u64(&c->ends, &ends, claimed));
     *first = from;
     *last = to;
     return 1;
