@@ -17,6 +17,12 @@
 #endif
 #define QC_HAVE_PTHREADS 1
 #include <pthread.h>
+#elif !defined(QC_NO_THREADS) && defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#define QC_HAVE_WIN32_THREADS 1
+#include <windows.h>
 #endif
 
 #include "qc/parallel.h"
@@ -43,6 +49,16 @@ static void *run_on_thread(void *arg)
 #endif
     run->status = run->part(run->context, run->index);
     return NULL;
+}
+#elif defined(QC_HAVE_WIN32_THREADS)
+/* CreateThread rather than _beginthreadex: the universal CRT (which
+   CPython 3.5 and later link) frees a thread's CRT state however the
+   thread was started. */
+static DWORD WINAPI run_on_thread(LPVOID arg)
+{
+    part_run *run = arg;
+    run->status = run->part(run->context, run->index);
+    return 0;
 }
 #endif
 
@@ -131,6 +147,12 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
         started[p] = pthread_create(&threads[p], placed, run_on_thread, &runs[p]) == 0;
     if (placed != NULL)
         (void)pthread_attr_destroy(placed);
+#elif defined(QC_HAVE_WIN32_THREADS)
+    HANDLE threads[QC_MAX_PARTS];
+    for (size_t p = 1; p < n_parts; p++) {
+        threads[p] = CreateThread(NULL, 0, run_on_thread, &runs[p], 0, NULL);
+        started[p] = threads[p] != NULL;
+    }
 #endif
     /* part 0 here: one thread fewer to start, and the caller's allocation
        hook (failure injection is per thread) reaches that part */
@@ -139,6 +161,12 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 #ifdef QC_HAVE_PTHREADS
         if (started[p]) {
             pthread_join(threads[p], NULL);
+            continue;
+        }
+#elif defined(QC_HAVE_WIN32_THREADS)
+        if (started[p]) {
+            (void)WaitForSingleObject(threads[p], INFINITE);
+            (void)CloseHandle(threads[p]);
             continue;
         }
 #endif
