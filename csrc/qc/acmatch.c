@@ -478,10 +478,12 @@ static qc_status build_prefilter(qc_matcher *m)
         }
     }
     /* the share of positions that begin no pattern yet pass */
-    double fill = (double)popcount_bits(pair, (size_t)1 << (bits - 5)) / (double)((size_t)1 << bits);
-    if (one != NULL)
-        fill += (double)popcount_bits(one, (size_t)1 << (one_bits - 5)) /
-                (double)((size_t)1 << one_bits);
+    size_t pair_set = popcount_bits(pair, (size_t)1 << (bits - 5));
+    double fill = (double)pair_set / (double)((size_t)1 << bits);
+    if (one != NULL) {
+        size_t one_set = popcount_bits(one, (size_t)1 << (one_bits - 5));
+        fill += (double)one_set / (double)((size_t)1 << one_bits);
+    }
     if (fill * PF_MAX_FILL > 1.0) {
         qc_free(pair);
         qc_free(one);

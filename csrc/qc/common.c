@@ -8,7 +8,9 @@
  * check, and arrays left valid when an allocation fails.
  */
 #if defined(__linux__)
-#define _DEFAULT_SOURCE /* madvise, posix_memalign */
+/* madvise, posix_memalign; _GNU_SOURCE (which implies _DEFAULT_SOURCE) is
+   the spelling clang does not flag as a reserved name */
+#define _GNU_SOURCE
 #include <sys/mman.h>
 #endif
 

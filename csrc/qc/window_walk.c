@@ -49,8 +49,9 @@
  * those pairs are copied next to the range's others (whose room in the
  * block holds all its ids' pairs) with the further ranges' columns.
  */
+/* outside the enum: ISO C enumerators are ints, and MSVC would make it -1 */
+static const uint32_t GAP = UINT32_MAX;
 enum {
-    GAP = UINT32_MAX,
     FEW = 32,
     CHUNK = 1 << 16,
     MIN_PART_POSITIONS = 1 << 16,
