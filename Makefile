@@ -14,7 +14,8 @@ C_WARN := -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
 ASAN_LIBS = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) -print-file-name=libubsan.so)
 
-.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py test-wheel lint valgrind fuzz-py clean
+.PHONY: test demo sanitize asan tsan docs bench deps sysdeps pydeps test-c test-c-asan test-py test-wheel lint valgrind fuzz-py clean \
+  cross cross-sysdeps cross-aarch64 cross-mingw cross-clang
 
 ## make test: Check suites for the C core, the libFuzzer harnesses' replay and smoke runs,
 ## the static checks, pytest (with doctests, notebooks and stubtest), then the docs build.
@@ -105,6 +106,95 @@ test-c-asan: sysdeps tests/c/build/check_qc_asan
 
 valgrind: sysdeps tests/c/build/check_qc
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 tests/c/build/check_qc
+
+## make cross: the core beyond x86-64 Linux and GCC, on this machine. (a) The Check suites
+## built for aarch64 and run under qemu-aarch64 (unsigned char, another ABI, no AVX2 path);
+## (b) every csrc/qc/*.c compiled for Windows by MinGW-w64 (Win32 threads backend, the
+## portable.h spellings) and linked into a DLL; (c) every csrc/qc/*.c under clang
+## -Weverything, warnings as errors. Each part says "skipped" when its tools cannot be installed.
+cross: cross-aarch64 cross-mingw cross-clang
+
+# check:arm64 is the arm64 build of Debian's Check (multiarch), which needs that
+# architecture added to dpkg first. A failed install is not fatal: the targets below
+# skip what their tools are missing for.
+CROSS_APT_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user check:arm64 \
+  gcc-mingw-w64-x86-64 clang pkg-config
+cross-sysdeps:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || $(SUDO) dpkg --add-architecture arm64 || true
+	@$(MAKE) --no-print-directory sysdeps APT_PACKAGES="$(CROSS_APT_PACKAGES)" || \
+	  echo "make cross: some cross tools could not be installed"
+
+AARCH64_CC := aarch64-linux-gnu-gcc
+AARCH64_CHECK := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config
+# Without -L: qemu-aarch64 7.2 with -L hangs in every forked child (Check forks one per
+# test), and the arm64 loader and libc are installed with check:arm64 anyway. Check's
+# timeouts (4 s by default, per test case up to 120 s) are for native speed: emulated,
+# the suites run some 5-10 times slower.
+AARCH64_RUN := CK_TIMEOUT_MULTIPLIER=20 qemu-aarch64
+
+tests/c/build/aarch64/check_qc: $(CORE_SRC) $(CORE_HDR) $(CHECK_SRC) $(CHECK_HDR)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(C_WARN) -O2 -DQC_ALLOC_TESTING -Icsrc -Itests/c $(CORE_SRC) $(CHECK_SRC) \
+	  $$($(AARCH64_CHECK) --cflags --libs check) -o $@
+
+cross-aarch64: cross-sysdeps
+	@if ! command -v $(AARCH64_CC) >/dev/null || ! command -v qemu-aarch64 >/dev/null || \
+	   ! $(AARCH64_CHECK) --exists check; then \
+	  echo "make cross: aarch64 skipped ($(AARCH64_CC), qemu-aarch64 or check:arm64 missing)"; \
+	else $(MAKE) --no-print-directory tests/c/build/aarch64/check_qc && \
+	  $(AARCH64_RUN) tests/c/build/aarch64/check_qc; fi
+
+# Two builds of each source: as the extension builds it, and with the test hooks
+# (QC_ALLOC_TESTING: the thread-local state of QC_THREAD_LOCAL).
+MINGW_CC := x86_64-w64-mingw32-gcc
+MINGW_OBJ := $(CORE_SRC:csrc/qc/%.c=tests/c/build/mingw/%.o) \
+  $(CORE_SRC:csrc/qc/%.c=tests/c/build/mingw/hooks/%.o)
+
+tests/c/build/mingw/%.o: csrc/qc/%.c $(CORE_HDR)
+	@mkdir -p $(@D)
+	$(MINGW_CC) -std=c11 -Wall -Wextra -Wshadow -Werror -O2 -Icsrc -c $< -o $@
+
+tests/c/build/mingw/hooks/%.o: csrc/qc/%.c $(CORE_HDR)
+	@mkdir -p $(@D)
+	$(MINGW_CC) -std=c11 -Wall -Wextra -Wshadow -Werror -O2 -DQC_ALLOC_TESTING -Icsrc -c $< -o $@
+
+# linked, so that every Win32 and C runtime symbol the core calls resolves
+tests/c/build/mingw/qc.dll: $(MINGW_OBJ)
+	$(MINGW_CC) -shared $(filter-out tests/c/build/mingw/hooks/%,$^) -o $@
+
+cross-mingw: cross-sysdeps
+	@if ! command -v $(MINGW_CC) >/dev/null; then \
+	  echo "make cross: Windows skipped ($(MINGW_CC) missing)"; \
+	else $(MAKE) --no-print-directory tests/c/build/mingw/qc.dll && \
+	  echo "make cross: csrc/qc/*.c compiled for Windows without warnings"; fi
+
+# clang with everything it can warn about, as errors, but for these four:
+CLANG_WARN := -std=c11 -Weverything -Werror
+# padding in structs: their layout is chosen for reading, and padding is no defect
+CLANG_WARN += -Wno-padded
+# a C90 rule; the core is C11 and declares variables where it first sets them
+CLANG_WARN += -Wno-declaration-after-statement
+# every exact comparison of doubles in the core is meant: a zero denominator or
+# total is tested before dividing, an integral value is recognised, ties broken
+CLANG_WARN += -Wno-float-equal
+# fires only on NAN, a float constant in C11; promoting it to double is exact,
+# and the core has no float variables
+CLANG_WARN += -Wno-double-promotion
+CLANG_OBJ := $(CORE_SRC:csrc/qc/%.c=tests/c/build/clang/%.o) \
+  $(CORE_SRC:csrc/qc/%.c=tests/c/build/clang/hooks/%.o)
+
+tests/c/build/clang/%.o: csrc/qc/%.c $(CORE_HDR)
+	@mkdir -p $(@D)
+	clang $(CLANG_WARN) -O2 -Icsrc -c $< -o $@
+
+tests/c/build/clang/hooks/%.o: csrc/qc/%.c $(CORE_HDR)
+	@mkdir -p $(@D)
+	clang $(CLANG_WARN) -O2 -DQC_ALLOC_TESTING -Icsrc -c $< -o $@
+
+cross-clang: cross-sysdeps
+	@if ! command -v clang >/dev/null; then echo "make cross: clang skipped (clang missing)"; \
+	else $(MAKE) --no-print-directory $(CLANG_OBJ) && \
+	  echo "make cross: csrc/qc/*.c compiled by clang -Weverything without warnings"; fi
 
 ## make fuzz-py: the Python fuzz targets of tests/fuzz/python under atheris, FUZZ_SECONDS each;
 ## a finding stops the run and leaves libFuzzer's crash file in tests/fuzz/build/py/<target>/.

@@ -69,11 +69,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__)
-#define QC_HOT static inline __attribute__((always_inline))
-#else
-#define QC_HOT static inline
-#endif
+#define QC_HOT static QC_ALWAYS_INLINE
 
 /* Per node, in breadth-first order with the children of a node numbered
    consecutively in increasing code point: the children of v are nodes
@@ -482,10 +478,12 @@ static qc_status build_prefilter(qc_matcher *m)
         }
     }
     /* the share of positions that begin no pattern yet pass */
-    double fill = (double)popcount_bits(pair, (size_t)1 << (bits - 5)) / (double)((size_t)1 << bits);
-    if (one != NULL)
-        fill += (double)popcount_bits(one, (size_t)1 << (one_bits - 5)) /
-                (double)((size_t)1 << one_bits);
+    size_t pair_set = popcount_bits(pair, (size_t)1 << (bits - 5));
+    double fill = (double)pair_set / (double)((size_t)1 << bits);
+    if (one != NULL) {
+        size_t one_set = popcount_bits(one, (size_t)1 << (one_bits - 5));
+        fill += (double)one_set / (double)((size_t)1 << one_bits);
+    }
     if (fill * PF_MAX_FILL > 1.0) {
         qc_free(pair);
         qc_free(one);
@@ -554,28 +552,30 @@ QC_HOT size_t pf_skip_plain(const qc_matcher *m, const void *data, size_t len, i
    table words gathered (a gather of eight from a table in L1 or L2 costs
    about what two scalar lookups do), the bits tested, and the first lane
    whose bit is set returned; the plain loop finishes the last positions. */
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#ifdef QC_AVX2_DISPATCH
 #define QC_PF_AVX2 1
 #include <immintrin.h>
 
-__attribute__((target("avx2"))) static inline __m256i
+QC_TARGET_AVX2 static inline __m256i
 pf_lanes(const void *data, int kind, size_t i)
 {
     switch (kind) {
-    case 1: return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)((const uint8_t *)data + i)));
-    case 2: return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)data + i)));
-    default: return _mm256_loadu_si256((const __m256i *)((const uint32_t *)data + i));
+    /* unaligned loads: the intrinsics take __m128i and __m256i pointers
+       but promise no alignment, so the casts go through void * */
+    case 1: return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const void *)((const uint8_t *)data + i)));
+    case 2: return _mm256_cvtepu16_epi32(_mm_loadu_si128((const void *)((const uint16_t *)data + i)));
+    default: return _mm256_loadu_si256((const void *)((const uint32_t *)data + i));
     }
 }
 
-__attribute__((target("avx2"))) static inline __m256i
+QC_TARGET_AVX2 static inline __m256i
 pf_lanes_test(const uint32_t *set, __m256i h)
 {
     __m256i word = _mm256_i32gather_epi32((const int *)set, _mm256_srli_epi32(h, 5), 4);
     return _mm256_srlv_epi32(word, _mm256_and_si256(h, _mm256_set1_epi32(31)));
 }
 
-__attribute__((target("avx2"))) static size_t
+QC_TARGET_AVX2 static size_t
 pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t i)
 {
     const __m256i k0 = _mm256_set1_epi32((int)PF_K0), k1 = _mm256_set1_epi32((int)PF_K1);
@@ -594,7 +594,7 @@ pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t
         if (!_mm256_testz_si256(bit, lowest)) {
             /* the first lane whose bit is set: its sign bit, one per lane */
             int lanes = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(bit, 31)));
-            return i + (size_t)__builtin_ctz((unsigned)lanes);
+            return i + qc_ctz32((uint32_t)lanes);
         }
     }
     return pf_skip_plain(m, data, len, kind, i);
@@ -602,7 +602,7 @@ pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t
 
 static int pf_simd_supported(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return qc_cpu_has_avx2();
 }
 #else
 static int pf_simd_supported(void)

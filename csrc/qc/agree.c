@@ -689,7 +689,7 @@ static qc_status compute(const qc_agree_tally *t, size_t n_coders,
     case QC_AGREE_CONGER:
         pe = conger_expected(t, n_coders, k_cats, w);
         break;
-    default:
+    case QC_AGREE_ALPHA: /* returned above; check_method refused the rest */
         break;
     }
     out->observed = pa;

@@ -8,7 +8,9 @@
  * check, and arrays left valid when an allocation fails.
  */
 #if defined(__linux__)
-#define _DEFAULT_SOURCE /* madvise, posix_memalign */
+/* madvise, posix_memalign; _GNU_SOURCE (which implies _DEFAULT_SOURCE) is
+   the spelling clang does not flag as a reserved name */
+#define _GNU_SOURCE
 #include <sys/mman.h>
 #endif
 
@@ -64,8 +66,8 @@ qc_status qc_fail_float(qc_errinfo *err, qc_status status, const char *arg,
 }
 
 #ifdef QC_ALLOC_TESTING
-static _Thread_local long fail_countdown = -1;
-static _Thread_local long attempts = 0;
+static QC_THREAD_LOCAL long fail_countdown = -1;
+static QC_THREAD_LOCAL long attempts = 0;
 
 void qc_alloc_fail_after(long k)
 {

@@ -10,18 +10,13 @@
 #ifndef QC_COMMON_H
 #define QC_COMMON_H
 
+#include "qc/portable.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-/* A hint to fetch memory a loop will read soon; nothing where unsupported. */
-#if defined(__GNUC__) || defined(__clang__)
-#define QC_PREFETCH(address) __builtin_prefetch(address)
-#else
-#define QC_PREFETCH(address) ((void)(address))
 #endif
 
 typedef enum {

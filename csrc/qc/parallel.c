@@ -17,6 +17,12 @@
 #endif
 #define QC_HAVE_PTHREADS 1
 #include <pthread.h>
+#elif !defined(QC_NO_THREADS) && defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#define QC_HAVE_WIN32_THREADS 1
+#include <windows.h>
 #endif
 
 #include "qc/parallel.h"
@@ -43,6 +49,16 @@ static void *run_on_thread(void *arg)
 #endif
     run->status = run->part(run->context, run->index);
     return NULL;
+}
+#elif defined(QC_HAVE_WIN32_THREADS)
+/* CreateThread rather than _beginthreadex: the universal CRT (which
+   CPython 3.5 and later link) frees a thread's CRT state however the
+   thread was started. */
+static DWORD WINAPI run_on_thread(LPVOID arg)
+{
+    part_run *run = arg;
+    run->status = run->part(run->context, run->index);
+    return 0;
 }
 #endif
 
@@ -76,7 +92,7 @@ size_t qc_part_count(size_t work, size_t min_part, size_t n_threads)
 }
 
 #ifdef QC_ALLOC_TESTING
-static _Thread_local int in_turn = 0;
+static QC_THREAD_LOCAL int in_turn = 0;
 
 void qc_run_parts_in_turn(int turns)
 {
@@ -131,6 +147,12 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
         started[p] = pthread_create(&threads[p], placed, run_on_thread, &runs[p]) == 0;
     if (placed != NULL)
         (void)pthread_attr_destroy(placed);
+#elif defined(QC_HAVE_WIN32_THREADS)
+    HANDLE threads[QC_MAX_PARTS];
+    for (size_t p = 1; p < n_parts; p++) {
+        threads[p] = CreateThread(NULL, 0, run_on_thread, &runs[p], 0, NULL);
+        started[p] = threads[p] != NULL;
+    }
 #endif
     /* part 0 here: one thread fewer to start, and the caller's allocation
        hook (failure injection is per thread) reaches that part */
@@ -139,6 +161,12 @@ qc_status qc_run_parts(size_t n_parts, qc_part_fn part, void *context)
 #ifdef QC_HAVE_PTHREADS
         if (started[p]) {
             pthread_join(threads[p], NULL);
+            continue;
+        }
+#elif defined(QC_HAVE_WIN32_THREADS)
+        if (started[p]) {
+            (void)WaitForSingleObject(threads[p], INFINITE);
+            (void)CloseHandle(threads[p]);
             continue;
         }
 #endif
@@ -152,15 +180,18 @@ void qc_claims_init(qc_claims *c, size_t first, size_t last)
 {
     /* both ends share one 64-bit word */
     assert(first <= last && last <= UINT32_MAX);
-    atomic_init(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
+    qc_atomic_init_u64(&c->ends, (uint64_t)last << 32 | (uint32_t)first);
 }
 
 int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t grain,
              size_t *first, size_t *last)
 {
     /* relaxed: the items' data were written before the parts started, and
-       what a part writes for its items is read after they are joined */
-    uint64_t ends = atomic_load_explicit(&c->ends, memory_order_relaxed), claimed;
+       what a part writes for its items is read after they are joined
+       (thread start and join order those, on any CPU); the claims
+       themselves never overlap, since a compare-exchange succeeds only on
+       the word's latest value */
+    uint64_t ends = qc_atomic_load_relaxed_u64(&c->ends), claimed;
     size_t lo, hi, from, to;
     do {
         lo = (uint32_t)ends;
@@ -180,8 +211,7 @@ int qc_claim(qc_claims *c, int from_top, const uint32_t *weight_before, uint32_t
                 to++;
             claimed = (uint64_t)hi << 32 | to;
         }
-    } while (!atomic_compare_exchange_weak_explicit(&c->ends, &ends, claimed,
-                                                    memory_order_relaxed, memory_order_relaxed));
+    } while (!qc_atomic_cas_relaxed_u64(&c->ends, &ends, claimed));
     *first = from;
     *last = to;
     return 1;

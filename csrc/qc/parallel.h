@@ -5,16 +5,14 @@
  * each part its own scratch and output, then asks qc_run_parts to run the
  * parts at once. The parts write nothing in common; at most they claim work
  * from a shared range (qc_claims, one atomic word), so no locks are needed.
- * The caller joins their results afterwards. Builds without POSIX threads
- * (or with QC_NO_THREADS defined) run the parts one after another, with the
- * same results.
+ * The caller joins their results afterwards. Threads are POSIX threads,
+ * or Win32 threads on Windows; builds with neither (or with QC_NO_THREADS
+ * defined) run the parts one after another, with the same results.
  */
 #ifndef QC_PARALLEL_H
 #define QC_PARALLEL_H
 
 #include "qc/common.h"
-
-#include <stdatomic.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,7 +64,7 @@ void qc_cut_by_weight(const uint32_t *weight_before, size_t n, size_t n_parts, s
  * two ends are one atomic word, so items must be below 2^32.
  */
 typedef struct {
-    _Atomic uint64_t ends; /* last << 32 | first */
+    qc_atomic_u64 ends; /* last << 32 | first */
 } qc_claims;
 
 /* The items [first, last) to claim; last below 2^32. */

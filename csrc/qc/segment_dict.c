@@ -348,7 +348,8 @@ qc_status qc_segmenter_suggest(const qc_segmenter *seg, const qc_str *word,
                 return qc_fail(err, QC_EINVAL, "part_end", i,
                                part_end ? part_end[i] : 0, (int64_t)word->len,
                                "segment ends must rise to the word's length");
-            p *= (double)freq_get(seg, word, (size_t)begin, (size_t)part_end[i], 1) / ftotal;
+            int64_t f = freq_get(seg, word, (size_t)begin, (size_t)part_end[i], 1);
+            p *= (double)f / ftotal;
             begin = part_end[i];
         }
         int64_t joint = whole_part(p * ftotal, 0);
@@ -360,9 +361,10 @@ qc_status qc_segmenter_suggest(const qc_segmenter *seg, const qc_str *word,
     int64_t indptr[2];
     status = qc_segment(seg, word, 1, QC_CUT_DAG, indptr, &parts, err);
     if (status == QC_OK) {
-        for (size_t i = 0; i < parts.n; i++)
-            p *= (double)freq_get(seg, word, (size_t)parts.start[i],
-                                  (size_t)parts.end[i], 1) / ftotal;
+        for (size_t i = 0; i < parts.n; i++) {
+            int64_t f = freq_get(seg, word, (size_t)parts.start[i], (size_t)parts.end[i], 1);
+            p *= (double)f / ftotal;
+        }
         int64_t joint = whole_part(p * ftotal, 1);
         int64_t known = freq_get(seg, word, 0, word->len, 1);
         *freq = joint > known ? joint : known;

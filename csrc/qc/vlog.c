@@ -13,18 +13,19 @@
  */
 #include "qc/vlog.h"
 
+#include "qc/portable.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 /* GCC and clang on x86-64 build an AVX2 path beside the scalar one and
-   take it when the CPU has AVX2 (__builtin_cpu_supports); elsewhere the
-   scalar path runs. */
-#if defined(__GNUC__) && defined(__x86_64__)
+   take it when the CPU has AVX2 (qc/portable.h); elsewhere (MSVC, aarch64)
+   the scalar path runs. */
+#if defined(QC_AVX2_DISPATCH) && defined(__x86_64__)
 #include <immintrin.h>
 #define QC_VLOG_AVX2 1
-#define QC_AVX2 __attribute__((target("avx2")))
 #endif
 
 static const double ln2_hi = 6.93147180369123816490e-01; /* high bits of ln 2 */
@@ -72,7 +73,7 @@ double qc_log_one(double x)
 }
 
 #ifdef QC_VLOG_AVX2
-QC_AVX2 static __m256d finish4(__m256d f, __m256d k)
+QC_TARGET_AVX2 static __m256d finish4(__m256d f, __m256d k)
 {
     const __m256d half = _mm256_set1_pd(0.5), two = _mm256_set1_pd(2.0);
     __m256d hfsq = _mm256_mul_pd(_mm256_mul_pd(half, f), f);
@@ -94,7 +95,7 @@ QC_AVX2 static __m256d finish4(__m256d f, __m256d k)
     return _mm256_add_pd(y, _mm256_mul_pd(k, _mm256_set1_pd(ln2_hi)));
 }
 
-QC_AVX2 static __m256d log4_lanes(__m256d x)
+QC_TARGET_AVX2 static __m256d log4_lanes(__m256d x)
 {
     __m256i ix = _mm256_add_epi64(_mm256_castpd_si256(x),
                                   _mm256_set1_epi64x((long long)SHIFT_TO_SQRT_HALF));
@@ -108,7 +109,7 @@ QC_AVX2 static __m256d log4_lanes(__m256d x)
     return finish4(f, k);
 }
 
-QC_AVX2 static size_t log_avx2(const double *x, double *out, size_t n)
+QC_TARGET_AVX2 static size_t log_avx2(const double *x, double *out, size_t n)
 {
     const __m256d lo = _mm256_set1_pd(DBL_MIN), hi = _mm256_set1_pd(DBL_MAX);
     size_t i = 0;
@@ -131,7 +132,7 @@ void qc_log_array(const double *x, double *out, size_t n)
 {
     size_t i = 0;
 #ifdef QC_VLOG_AVX2
-    if (__builtin_cpu_supports("avx2"))
+    if (qc_cpu_has_avx2())
         i = log_avx2(x, out, n);
 #endif
     for (; i < n; i++)

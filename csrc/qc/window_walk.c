@@ -49,8 +49,9 @@
  * those pairs are copied next to the range's others (whose room in the
  * block holds all its ids' pairs) with the further ranges' columns.
  */
+/* outside the enum: ISO C enumerators are ints, and MSVC would make it -1 */
+static const uint32_t GAP = UINT32_MAX;
 enum {
-    GAP = UINT32_MAX,
     FEW = 32,
     CHUNK = 1 << 16,
     MIN_PART_POSITIONS = 1 << 16,
@@ -128,26 +129,12 @@ int qc_window_walk_fits(size_t n_docs, size_t n_tokens, size_t n_vocab, size_t w
 
 static unsigned lowest_bit(uint64_t x)
 {
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned i = 0;
-    for (; !(x & 1); x >>= 1)
-        i++;
-    return i;
-#endif
+    return qc_ctz64(x);
 }
 
 static unsigned highest_bit(uint64_t x)
 {
-#if defined(__GNUC__)
-    return 63 - (unsigned)__builtin_clzll(x);
-#else
-    unsigned i = 63;
-    for (; !(x >> 63); x <<= 1)
-        i--;
-    return i;
-#endif
+    return 63 - qc_clz64(x);
 }
 
 static int compare_u32(const void *x, const void *y)

@@ -19,7 +19,7 @@
    qc_limit_pair_counts set (2^bits - 1, so that counts or-ed together
    pass it exactly when one does). */
 #ifdef QC_ALLOC_TESTING
-static _Thread_local uint32_t count_max = INT32_MAX;
+static QC_THREAD_LOCAL uint32_t count_max = INT32_MAX;
 
 void qc_limit_pair_counts(unsigned bits)
 {
