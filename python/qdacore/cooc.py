@@ -503,11 +503,20 @@ class CooccurrenceCounts(Partial):
             raise TypeError(f"project must be a qdacore.Project, got {type(project).__name__}")
         context = _context(project, context)
         dim, split, result, n_units = _counts(project, level, context, window, by, dropna,
-                                               sparse=True, quiet=True)
-        group, a, b, count = result
+                                               sparse=None, quiet=True)
         t = len(dim.targets)
-        key = (group.astype(np.int64) * t + a) * t + b
-        order = np.argsort(key, kind="stable")
+        if isinstance(result, np.ndarray):
+            # the dense kernel (few cells: faster than sorting triplets); its
+            # flat index of cell (group, a, b) is the key, so the keys of the
+            # upper triangle's nonzero cells come out increasing
+            upper = np.triu(np.ones((t, t), dtype=bool))
+            key = np.flatnonzero((result != 0) & upper[None, :, :])
+            count = result.reshape(-1)[key]
+            order = slice(None)
+        else:
+            group, a, b, count = result
+            key = (group.astype(np.int64) * t + a) * t + b
+            order = np.argsort(key, kind="stable")
         unplaced = (0, 0)
         if context == "span":
             _, _, start, end = project.arrays.spans()
