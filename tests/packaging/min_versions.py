@@ -23,8 +23,7 @@ to ``requires-python``: the oldest CPython that ``[tool.cibuildwheel]``
 builds, ruff's ``target-version`` and mypy's ``python_version``; a mismatch
 is an error.
 
-The script runs on the maintainer's Python (3.11 or newer: it reads
-pyproject.toml with tomllib); the package and the tests do not import it.
+The package and the tests do not import this script.
 """
 from __future__ import annotations
 
@@ -38,7 +37,7 @@ REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*>=
 
 
 def pyproject() -> dict:
-    import tomllib  # novermin: this script runs on the maintainer's Python, not the package's floor
+    import tomllib
 
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
