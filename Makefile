@@ -234,6 +234,36 @@ test-wheel: pydeps
 	  assert qdacore.__file__.startswith(sys.prefix), qdacore.__file__; print('testing', qdacore.__file__)"
 	$(WHEEL_VENV)/bin/python -m pytest -p no:cacheprovider -q tests
 
+## make test-min: the declared versions are true. requires-python agrees with the oldest CPython
+## cibuildwheel builds, ruff's target-version and mypy's python_version, and vermin finds nothing
+## newer than it in python/, tests/ and benchmarks/. Then the wheel, built once, goes into a fresh
+## venv with each runtime dependency at exactly its declared lower bound (wheels only; read from
+## pyproject.toml by tests/packaging/min_versions.py) and the test extras beside them; the tests
+## run against that installed copy, less the slow ones (MIN_PYTEST) to stay within minutes.
+## docs/install.md, Supported versions.
+.PHONY: test-min
+MIN_DIR := build/min
+MIN_VENV := build/min-venv
+MIN_PYTEST ?= -m "not slow"
+MIN_VERSIONS := tests/packaging/min_versions.py
+test-min:
+	rm -rf $(MIN_DIR) $(MIN_VENV)
+	mkdir -p $(MIN_DIR)
+	$(PIP) install -q --disable-pip-version-check build "vermin>=1.6"
+	floor=$$($(PYTHON) $(MIN_VERSIONS) python) && echo "requires-python >=$$floor; vermin -t=$$floor-" && \
+	  $(PYTHON) -c "import sys, vermin; sys.exit(vermin.main())" -t=$$floor- --no-tips --eval-annotations --violations -q --exclude str.decode \
+	    python tests benchmarks docs/conf.py
+	$(PYTHON) $(MIN_VERSIONS) pins > $(MIN_DIR)/pins.txt
+	$(PYTHON) -m build --wheel --outdir $(MIN_DIR) . >$(MIN_DIR)/build.log 2>&1 || { tail -30 $(MIN_DIR)/build.log; false; }
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install -q --disable-pip-version-check \
+	  --only-binary "$$($(PYTHON) $(MIN_VERSIONS) names)" -c $(MIN_DIR)/pins.txt "$$(ls $(MIN_DIR)/qdacore-*.whl)[test]"
+	$(MIN_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps "irrCAC==0.4.4"
+	$(MIN_VENV)/bin/python $(MIN_VERSIONS) check
+	cd $(MIN_VENV) && bin/python -c "import qdacore, sys; \
+	  assert qdacore.__file__.startswith(sys.prefix), qdacore.__file__; print('testing', qdacore.__file__)"
+	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider -q $(MIN_PYTEST) tests
+
 # make fuzz, make fuzz-smoke: the libFuzzer harnesses of the C core (tests/fuzz/fuzz.mk)
 include tests/fuzz/fuzz.mk
 

@@ -10,9 +10,9 @@ builds one, so no module imports upward.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Optional, Protocol, Union, runtime_checkable
 
 import numpy as np
 import pandas as pd

@@ -98,22 +98,21 @@ class ProjectOperations:
         from .io.documents import read_documents
         from .text import split_items
 
-        if not isinstance(documents, pd.DataFrame):
-            documents = read_documents(documents)
-        missing = [c for c in ("doc", "text") if c not in documents.columns]
+        table = documents if isinstance(documents, pd.DataFrame) else read_documents(documents)
+        missing = [c for c in ("doc", "text") if c not in table.columns]
         if missing:
             raise ValueError(f"documents has no {' or '.join(missing)} column; read files with "
                              "qdacore.io.read_documents, or give a table with doc and text")
-        if "status" in documents.columns:
-            documents = documents[documents["status"].eq("read").to_numpy()]
-        documents = documents.reset_index(drop=True)
-        documents["doc"] = documents["doc"].astype(str).astype(object)  # item ids are "<doc>:<n>" strings
-        if not len(documents):
+        if "status" in table.columns:
+            table = table[table["status"].eq("read").to_numpy()]
+        table = table.reset_index(drop=True)
+        table["doc"] = table["doc"].astype(str).astype(object)  # item ids are "<doc>:<n>" strings
+        if not len(table):
             raise ValueError("documents holds no document that was read; see its status and message columns")
-        structure = {c: documents[c] if c in documents.columns else pd.Series([None] * len(documents))
+        structure = {c: table[c] if c in table.columns else pd.Series([None] * len(table))
                      for c in ("headings", "page_starts")}
         parts = []
-        for i, (doc, text) in enumerate(zip(documents["doc"], documents["text"])):
+        for i, (doc, text) in enumerate(zip(table["doc"], table["text"])):
             if not isinstance(text, str):
                 raise TypeError(f"documents.text of {doc!r} must be a str, got {type(text).__name__}")
             page_starts = structure["page_starts"].iat[i]
@@ -125,8 +124,8 @@ class ProjectOperations:
         items = pd.concat(parts, ignore_index=True)
         if "page" in items.columns:
             items["page"] = items["page"].astype("Int64")
-        kept = documents.drop(columns=[c for c in ("headings", "page_starts", "status", "message")
-                                       if c in documents.columns])
+        kept = table.drop(columns=[c for c in ("headings", "page_starts", "status", "message")
+                                   if c in table.columns])
         if codebook is None:
             codebook = Codebook(pd.DataFrame({"code": pd.Series([], dtype=object)}), allow_empty=True)
         elif isinstance(codebook, pd.DataFrame):

@@ -125,6 +125,15 @@ def _shorten(text: Any, limit: int) -> str:
     return "".join(out).rstrip() + "\u2026"
 
 
+def _root_figure(ax: Axes) -> Figure:
+    """The top-level Figure that ``ax`` is drawn on, also when it is on a SubFigure.
+
+    A (Sub)Figure's ``figure`` is its root Figure in every matplotlib the package
+    supports; ``ax.get_figure(root=True)`` says the same but needs matplotlib 3.10.
+    """
+    return ax.figure.figure
+
+
 def _layout(fig) -> Any:
     """Run the figure's layout (constrained layout moves axes) and return a
     renderer that measures text as it will be drawn."""
@@ -247,8 +256,7 @@ def frequencies(data: Any, *, ax: Optional[Axes] = None, title: Optional[str] = 
     ax.spines[["top", "right"]].set_visible(False)
     _apply_fonts(ax, [*labels, *map(str, frame.columns), title or ""])
     if not horizontal and n_rows > 1:  # side by side: make room where they would overlap
-        figure = ax.get_figure(root=True)
-        assert figure is not None
+        figure = _root_figure(ax)
 
         def crowded(texts) -> bool:
             renderer = _layout(figure)
@@ -333,8 +341,7 @@ def _fit_heatmap_text(ax: Axes, n_rows: int, n_cols: int, notes: list, shrink_no
     """Tick labels that fit their cells (smaller, or upright, the figure made
     taller for them when it is the heat map's own), and cell values only where
     they fit (or shrunk to fit)."""
-    figure = ax.get_figure(root=True)
-    assert figure is not None
+    figure = _root_figure(ax)
     renderer = _layout(figure)
     points = 72 / figure.dpi
     box = ax.get_window_extent(renderer)
@@ -425,8 +432,7 @@ def _place_labels(ax: Axes, texts: list, radii: list) -> None:
     then is hidden."""
     from matplotlib.transforms import offset_copy
 
-    figure = ax.get_figure(root=True)
-    assert figure is not None
+    figure = _root_figure(ax)
     renderer = _layout(figure)
     placed = [ax.title.get_window_extent(renderer)] if ax.title.get_text() else []
     # browsers draw a line of text about 1.2 em high, matplotlib measures about 1.05 em
@@ -612,8 +618,7 @@ def agreement(table: pd.DataFrame, *, ax: Optional[Axes] = None,
     _apply_fonts(ax, list(shown.index))
     import matplotlib.pyplot as plt
 
-    figure = ax.get_figure(root=True)
-    assert figure is not None
+    figure = _root_figure(ax)
     plt.close(figure)
     return figure
 

@@ -45,10 +45,10 @@ import html
 import io
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -149,8 +149,8 @@ def _svg(figure_or_axes: Any, key: str, alt: str, tips: dict) -> str:
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    fig = figure_or_axes if isinstance(figure_or_axes, Figure) \
-        else figure_or_axes.get_figure(root=True)
+    # an Axes' (sub)figure's figure is the root one (get_figure(root=True) needs matplotlib 3.10)
+    fig = figure_or_axes if isinstance(figure_or_axes, Figure) else figure_or_axes.figure.figure
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": key,
                                 "svg.image_inline": True}):

@@ -73,7 +73,7 @@ _CLOSINGS = np.array(["工作，形成合力", "，完善体制机制", "建设"
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
-    path = resources.files(__name__).joinpath("data", name)
+    path = resources.files(__name__).joinpath("data").joinpath(name)  # one name a call before Python 3.11
     with path.open("r", encoding="utf-8") as f:
         return pd.read_csv(f, keep_default_na=False, na_values=[""], **kwargs)
 

@@ -4,7 +4,8 @@
 result (a float, or a Series over the groups)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Union
+from collections.abc import Callable
+from typing import Any, Optional, Union
 
 import numpy as np
 import pandas as pd

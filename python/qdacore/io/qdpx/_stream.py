@@ -19,8 +19,9 @@ unchanged, and both routes gather the same rows.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 from xml.parsers import expat
 
 from ._archive import parse_xml
