@@ -51,6 +51,7 @@ static PyMethodDef *const areas[] = {
     qc_segment_methods,
     qc_match_methods,
     qc_terms_methods,
+    qc_refi_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif
