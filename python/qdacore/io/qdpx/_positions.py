@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from itertools import repeat
 from operator import getitem
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
@@ -240,19 +240,21 @@ def frame(columns: dict, names: list) -> pd.DataFrame:
     return pd.DataFrame([], columns=names)
 
 
-def resolve(docs: list, sels: dict, positions: str, origin: str, report: Report) -> pd.DataFrame:
+def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], positions: str, origin: str,
+            report: Report) -> pd.DataFrame:
     """Items with code-point offsets and texts, from the raw selection rows.
 
     ``docs`` rows start (guid, name, kind, text); ``sels`` holds the columns
-    ``_doc`` (document row), guid, name, ``_start``, ``_end``, description,
-    note_refs, scope, then :data:`AUDIT` (name: list), positions as the file
-    wrote them. ``positions`` is the
+    ``_doc`` (document row), guid, name, description, note_refs, scope, then
+    :data:`AUDIT`, and ``_start``, ``_end``: the positions the file wrote, as
+    numbers (NaN where there are none). ``raw(rows, "start")`` gives the
+    attributes of those rows as written (for messages). ``positions`` is the
     convention to read them with, or ``"auto"`` to decide it (the file's
     ``origin`` is the first guess).
     """
     sel = frame(sels, ["_doc", "guid", "name", "_start", "_end", "description", "note_refs", "scope"] + AUDIT)
-    raw_start = pd.to_numeric(sel["_start"], errors="coerce").to_numpy(dtype=float)
-    raw_end = pd.to_numeric(sel["_end"], errors="coerce").to_numpy(dtype=float)
+    raw_start = sel["_start"].to_numpy(dtype=float)
+    raw_end = sel["_end"].to_numpy(dtype=float)
     doc_of = sel["_doc"].to_numpy(dtype=np.int64)
     whole = (sel["scope"] == "source").to_numpy()
     names = sel["name"].fillna("").astype(str).to_numpy(dtype=object)
@@ -318,9 +320,10 @@ def resolve(docs: list, sels: dict, positions: str, origin: str, report: Report)
         items["raw_end"] = pd.array(np.where(outside, raw_end, np.nan), dtype="Int64")
         bad = np.flatnonzero(outside)
         lengths = [None if docs[doc_of[i]][3] is None else len(docs[doc_of[i]][3]) for i in bad]
-        shown = [f"{sel['guid'].iat[i]} [{sel['_start'].iat[i]}, {sel['_end'].iat[i]}) in "
+        shown = [f"{sel['guid'].iat[i]} [{a}, {b}) in "
                  f"{docs[doc_of[i]][1]!r} of {n if n is not None else 'unknown'} characters"
-                 for i, n in zip(bad[:SHOWN], lengths[:SHOWN])]
+                 for i, n, a, b in zip(bad[:SHOWN], lengths[:SHOWN], raw(bad[:SHOWN], "start"),
+                                       raw(bad[:SHOWN], "end"))]
         report.add(f"{len(bad)} selection(s) fall outside their source text (read as {convention}) and "
                    f"are kept with outside=True, start/end missing and the file's positions in "
                    f"raw_start/raw_end: {'; '.join(shown)}" + (" ..." if len(bad) > SHOWN else ""))
