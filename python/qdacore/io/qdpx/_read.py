@@ -456,11 +456,14 @@ def _per_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd
 def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of: dict, codes: pd.DataFrame,
              users: dict, report: Report) -> pd.DataFrame:
     """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
-    raw = frame(parsed.codings, _CODING_COLUMNS)
+    # object columns: the table's columns are object, so no detour through pandas' str dtype
+    raw = frame({c: v if c == "_sel" else pd.Series(v, dtype=object) for c, v in parsed.codings.items()},
+                _CODING_COLUMNS)
     # codings by item (an item's codings together, in file order), as an export writes them
     by_item = np.argsort(item_of[raw["_sel"].to_numpy(dtype=np.int64)], kind="stable")
     raw = raw.iloc[by_item].reset_index(drop=True)
-    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of))
+    # object: placeholders go in where no code matched (all of them, possibly: not a float column)
+    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of)).astype(object)
     unknown = code.isna()
     if unknown.any():  # keep the coding: a placeholder code stands for the missing one
         missing = pd.unique(raw["_code"][unknown].fillna("(none)"))

@@ -399,7 +399,14 @@ def _from_c(got: dict) -> tuple[ET.Element, list, Columns]:
     strings = got["strings"]
     pool = np.empty(len(strings) + 1, dtype=object)  # pool[-1] is None: index -1 is "missing"
     pool[:-1] = strings
-    fixed = [_fix(s) for s in strings]  # names as ElementTree has them (few distinct)
+    names: dict = {}  # pool index: the name as ElementTree has it (few distinct)
+
+    def fixed(k: int) -> str:
+        name = names.get(k)
+        if name is None:
+            name = names[k] = _fix(strings[k])
+        return name
+
     builder = ET.TreeBuilder()
     start, end, data = builder.start, builder.end, builder.data
     sources, open_names = [], []
@@ -410,8 +417,9 @@ def _from_c(got: dict) -> tuple[ET.Element, list, Columns]:
         if what <= 1:  # a start (1: of a gathered source)
             name, n_attrs = ev[i + 1], ev[i + 2]
             pairs = ev[i + 3:i + 3 + 2 * n_attrs]
-            el = start(fixed[name], {fixed[pairs[j]]: strings[pairs[j + 1]] for j in range(0, len(pairs), 2)})
-            open_names.append(fixed[name])
+            tag = fixed(name)
+            el = start(tag, {fixed(pairs[j]): strings[pairs[j + 1]] for j in range(0, len(pairs), 2)})
+            open_names.append(tag)
             if what == 1:
                 sources.append(el)
             i += 3 + 2 * n_attrs
