@@ -11,7 +11,6 @@ then refuses or reads it exactly as the Python route always did.
 """
 from __future__ import annotations
 
-import io
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
@@ -23,7 +22,6 @@ import pytest
 import qdacore as qc
 from qdacore import _core
 from qdacore.io.qdpx import _positions, _stream
-
 from test_qdpx_stream import NS, SAMPLES, UNUSUAL, _without_gathered
 
 Q = f"{{{NS}}}"
@@ -172,6 +170,7 @@ def test_mutated_seeds_gather_the_same_or_go_to_the_python_route():
     import sys
     sys.path.insert(0, str(Path(__file__).parent / "fuzz" / "python"))
     import harnesses
+
     from test_fuzz_regressions import _mutations
     seed = harnesses.seeds()["qdpx_xml"][0]
     rng = np.random.default_rng(26)

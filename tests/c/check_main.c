@@ -19,6 +19,7 @@ static Suite *(*const suites[])(void) = {
     walk_suite,
     keyset_suite,
     parallel_suite,
+    refi_suite,
 };
 
 int main(void)

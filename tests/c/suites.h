@@ -18,5 +18,6 @@ Suite *terms_suite(void);
 Suite *walk_suite(void);
 Suite *keyset_suite(void);
 Suite *parallel_suite(void);
+Suite *refi_suite(void);
 
 #endif

@@ -23,10 +23,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass
 from itertools import repeat
 from operator import getitem
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
@@ -288,7 +287,18 @@ def _excerpts(names: np.ndarray) -> tuple[list, np.ndarray]:
     return wanted, np.fromiter(map(len, wanted), dtype=np.int64, count=len(wanted))
 
 
-def _scores(entries: list, conventions: tuple) -> dict:
+def _group(texts: list, first: int, stop: int, cache: Optional[dict]) -> _Texts:
+    """``_Texts(texts[first:stop])``, built once per ``cache`` (the decision and
+    the conversion use the same groups)."""
+    key = tuple(map(id, texts[first:stop]))
+    if cache is None:
+        return _Texts(texts[first:stop])
+    if key not in cache:
+        cache[key] = _Texts(texts[first:stop])
+    return cache[key]
+
+
+def _scores(entries: list, conventions: tuple, cache: Optional[dict] = None) -> dict:
     """{convention: (evidence, number of tests)} over ``entries`` (text, start,
     end, names: the texts' selections): selection ends between words, plus
     excerpt names that match the text they would select. Evenly spaced
@@ -296,14 +306,14 @@ def _scores(entries: list, conventions: tuple) -> dict:
     of a group in one pass."""
     scores = {conv: [0, 0] for conv in conventions}
     distinct: dict[int, int] = {}  # one copy of a text however many entries share it
-    texts = []
+    texts: list = []
     for text, *_ in entries:
         if id(text) not in distinct:
             distinct[id(text)] = len(texts)
             texts.append(text)
     slot = [distinct[id(e[0])] for e in entries]
     for first, stop in _groups(texts):
-        group = _Texts(texts[first:stop])
+        group = _group(texts, first, stop, cache)
         telling = group.telling()
         sample = []
         for entry, k in zip(entries, slot):
@@ -337,13 +347,14 @@ def _scores(entries: list, conventions: tuple) -> dict:
     return {conv: (h, n) for conv, (h, n) in scores.items()}
 
 
-def _decide(positions: str, origin: str, texts: list, report: Report) -> str:
-    """The convention to read positions with (``texts``: (text, start, end, names))."""
+def _decide(positions: str, origin: str, texts: list, report: Report, cache: Optional[dict] = None) -> str:
+    """The convention to read positions with (``texts``: (text, start, end, names);
+    ``cache``: see :func:`_group`)."""
     if positions != "auto":
         return positions
     prior, why = _prior(origin)
     # only texts where the conventions disagree (CRLF or astral characters) say anything
-    scores = _scores(texts, (prior,) + tuple(c for c in CONVENTIONS if c != prior))
+    scores = _scores(texts, (prior,) + tuple(c for c in CONVENTIONS if c != prior), cache)
     if not any(n for _, n in scores.values()):
         if prior != "codepoints":
             log.info("positions: %s; no text tells the conventions apart", why)
@@ -402,7 +413,8 @@ def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], posi
             texts.append((doc[3], raw_start[rows], raw_end[rows], names[rows]))
         else:
             texts.append(None)
-    convention = _decide(positions, origin, [t for t in texts if t is not None], report)
+    groups: dict = {}
+    convention = _decide(positions, origin, [t for t in texts if t is not None], report, groups)
 
     # every selection of a text converted at once (a group of texts at a time)
     s_all = np.zeros(len(sel), dtype=np.int64)
@@ -410,7 +422,8 @@ def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], posi
     ok_all = np.zeros(len(sel), dtype=bool)
     exact_all = np.zeros(len(sel), dtype=bool)
     distinct: dict[int, int] = {}  # one copy of a text however many sources share it
-    converted, slot_of = [], []
+    converted: list = []
+    slot_of: list = []
     for d, doc in enumerate(docs):
         if texts[d] is not None:
             if id(doc[3]) not in distinct:
@@ -429,7 +442,7 @@ def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], posi
                 s, s_ok, s_exact = _identity(raw_start[r], lens[k])
                 e, e_ok, e_exact = _identity(raw_end[r], lens[k])
             else:
-                group = _Texts(converted[first:stop])
+                group = _group(converted, first, stop, groups)
                 table = group.table(convention)
                 s, s_ok, s_exact = group.to_codepoints(table, k, raw_start[r], "start")
                 e, e_ok, e_exact = group.to_codepoints(table, k, raw_end[r], "end")
@@ -464,7 +477,7 @@ def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], posi
         split += int((ok & ~w & ~exact_all[rows]).sum())
         start[rows[ok]], end[rows[ok]] = s[ok], e[ok]
         outside[rows[~ok]] = True
-        text_out[rows[ok]] = list(map(getitem, repeat(text), map(slice, s[ok], e[ok])))
+        text_out[rows[ok]] = list(map(getitem, repeat(text), map(slice, s[ok].tolist(), e[ok].tolist())))
 
     items = sel.drop(columns=["_doc", "_start", "_end"])
     items.insert(0, "_doc", doc_of)

@@ -183,7 +183,7 @@ class _Parsed:
     docs: list = field(default_factory=list)
     sels: dict = field(default_factory=dict)
     codings: dict = field(default_factory=dict)
-    raw: Optional[Callable[[np.ndarray, str], list]] = None
+    raw: Callable[[np.ndarray, str], list] = field(default=lambda rows, side: [])
     unplaced: list = field(default_factory=list)  # selections without whole-number positions
 
 
