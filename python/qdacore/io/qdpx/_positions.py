@@ -395,8 +395,10 @@ def resolve(docs: list, sels: dict, raw: Callable[[np.ndarray, str], list], posi
     convention to read them with, or ``"auto"`` to decide it (the file's
     ``origin`` is the first guess).
     """
-    # GUIDs and scopes stay object columns (as the items table has them)
-    sel = frame({c: pd.Series(v, dtype=object) if c in ("guid", "scope") else v for c, v in sels.items()},
+    # GUIDs and scopes stay object columns (as the items table has them), and dates
+    # are parsed from object columns: no detour through pandas' str dtype
+    sel = frame({c: pd.Series(v, dtype=object) if c in ("guid", "scope", "created", "modified") else v
+                 for c, v in sels.items()},
                 ["_doc", "guid", "name", "_start", "_end", "description", "note_refs", "scope"] + AUDIT)
     raw_start = sel["_start"].to_numpy(dtype=float)
     raw_end = sel["_end"].to_numpy(dtype=float)
