@@ -11,12 +11,14 @@ conversion work. A fifth of the spans are coded twice, written as two
 selections with the same positions (NVivo writes one per code applied).
 Selections and codings carry ``creatingUser`` and ``creationDateTime``.
 
-Timed, same file, same run, each side in a child process of its own (best of
-``--repeat``; peak memory is the child's ``VmHWM``, which includes the
-interpreter and the imports, shown as "idle"):
+Timed, same file, same run, each run in a child process of its own, the
+sides alternating (``--repeat`` rounds of one run each; the median, and the
+range to show how noisy the machine was; peak memory is the largest of the
+children's ``VmHWM``, which includes the interpreter and the imports, shown
+as "idle"):
 
-* **read_qdpx**: the full import (capped zip reads, hardened streaming
-  parse, position decision over four conventions, conversion, validated
+* **read_qdpx**: the full import (capped zip reads, the gathering parse in
+  C, position decision over four conventions, conversion, validated
   tables); ``max_member_bytes`` is raised to 2 GiB, as the million-coding
   ``project.qde`` is larger than the default cap of 256 MiB;
 * **naive route**: what a script does without qdacore: ``zipfile`` +
@@ -24,8 +26,9 @@ interpreter and the imports, shown as "idle"):
   selections and codings, UTF-16 positions converted by a Python loop over
   the characters (a running count of code units) and ``bisect``, and three
   DataFrames (documents, selections, codings);
-* **conversion only**: ``_positions.offset_table`` + ``to_codepoints``
-  against that Python loop, over all positions of the middle file.
+* **conversion only**: the reader's conversion of all texts at once
+  (``_positions._Texts``) against that Python loop, over all positions of
+  the middle file.
 
 Before timing, the script checks on the smallest file that ``read_qdpx``
 chose UTF-16 positions and that every item's text is the text the naive
@@ -43,6 +46,7 @@ import time
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Optional
 from xml.etree import ElementTree as ET
 
 import numpy as np
@@ -176,9 +180,13 @@ def read(path: Path) -> object:
         return qc.read_qdpx(path, max_member_bytes=MAX_BYTES)
 
 
-def _child(side: str, path: Path, repeat: int) -> None:
-    """Run one side ``repeat`` times in this process; print best time and peak memory (JSON)."""
+def _child(side: str, path: Path, repeat: int, warm: Optional[Path] = None) -> None:
+    """Run one side ``repeat`` times in this process (after one untimed call on
+    ``warm``, so that first-call costs are not timed); print best time and peak
+    memory (JSON)."""
     fn = {"read": read, "naive": naive, "idle": lambda _: None}[side]
+    if warm is not None:
+        fn(warm)
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
@@ -189,9 +197,25 @@ def _child(side: str, path: Path, repeat: int) -> None:
     print(json.dumps({"seconds": min(times), "peak_mib": hwm / 1024}))
 
 
-def run_child(side: str, path: Path, repeat: int) -> dict:
+def alternating(path: Path, rounds: int, warm: Path) -> tuple[dict, dict]:
+    """``rounds`` child runs of each side, alternating, each warmed up on
+    ``warm``; per side the median time, the range and the largest peak memory."""
+    runs: dict = {"read": [], "naive": []}
+    for _ in range(rounds):
+        for side in runs:
+            runs[side].append(run_child(side, path, 1, warm))
+    out = []
+    for side in ("read", "naive"):
+        times = sorted(r["seconds"] for r in runs[side])
+        out.append({"seconds": float(np.median(times)), "low": times[0], "high": times[-1],
+                    "peak_mib": max(r["peak_mib"] for r in runs[side])})
+    return out[0], out[1]
+
+
+def run_child(side: str, path: Path, repeat: int, warm: Optional[Path] = None) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", side, "--path", str(path),
-                          "--repeat", str(repeat)], check=True, capture_output=True, text=True)
+                          "--repeat", str(repeat)] + ([] if warm is None else ["--warm", str(warm)]),
+                         check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -227,23 +251,23 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="results page to update (section 'qdpx')")
     parser.add_argument("--path", type=Path, default=Path("/tmp/qdacore-bench"))
     parser.add_argument("--child", choices=["read", "naive", "idle"], help=argparse.SUPPRESS)
+    parser.add_argument("--warm", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.path, args.repeat)
+        _child(args.child, args.path, args.repeat, args.warm)
         return
 
     args.path.mkdir(parents=True, exist_ok=True)
     rows, files = [], []
     idle = run_child("idle", args.path, 1)
-    for n in args.codings:
+    for n in sorted(args.codings):
         path = args.path / f"bench-{n}.qdpx"
         sizes = make_file(n, path)
         files.append((path, sizes))
         if n == min(args.codings):
             check(path)
         repeat = args.repeat if n <= 200_000 else args.repeat_large
-        ours = run_child("read", path, repeat)
-        theirs = run_child("naive", path, repeat)
+        ours, theirs = alternating(path, repeat, files[0][0])  # warmed up on the smallest file
         print(n, sizes, ours, theirs, flush=True)
         rows.append((sizes, repeat, ours, theirs))
 
@@ -258,9 +282,13 @@ def main() -> None:
             jobs.append((text, raw, np.asarray(raw, dtype=float)))
     del root
 
+    texts = [text for text, _, _ in jobs]
+    which = np.concatenate([np.full(len(arr), k) for k, (_, _, arr) in enumerate(jobs)])
+    every = np.concatenate([arr for _, _, arr in jobs])
+
     def numpy_convert():
-        for text, _, arr in jobs:
-            pos.to_codepoints(pos.offset_table(pos.codepoints(text), "utf16"), arr, "end")
+        group = pos._Texts(texts)
+        group.to_codepoints(group.table("utf16"), which, every, "end")
 
     def python_convert():
         for text, raw, _ in jobs:
@@ -281,19 +309,26 @@ def main() -> None:
         "",
         "Synthetic NVivo-like exports generated by the script (seeded): 50,000 characters and 1,000 codings "
         "per document, CRLF and an emoji on every line, UTF-16 positions, a fifth of the spans coded twice "
-        "(two selections with the same positions). Each side runs in a child process of its own; time is "
-        f"the best of {args.repeat} runs ({args.repeat_large} above 200,000 codings), memory the child's "
-        f"peak resident size (`VmHWM`), of which {idle['peak_mib']:.0f} MiB is the interpreter with numpy, "
-        "pandas and qdacore imported (idle).",
+        "(two selections with the same positions). Each run is a child process of its own, the two sides "
+        f"alternating, each after an untimed call on the smallest file (first-call costs); time is the median "
+        f"of {args.repeat} runs a side ({args.repeat_large} above 200,000 codings), with the fastest and "
+        "slowest in brackets, memory the largest peak resident size "
+        f"(`VmHWM`) of the side's children, of which {idle['peak_mib']:.0f} MiB is the interpreter with "
+        "numpy, pandas and qdacore imported (idle).",
         "",
         "| codings | documents / selections | project.qde | `read_qdpx` | naive route | ratio | "
         "peak memory: `read_qdpx` / naive |",
         "|---:|---|---:|---:|---:|---:|---|",
     ]
+
+    def spread(t: dict) -> str:
+        return f"{t['seconds']:.2f} s ({t['low']:.2f}-{t['high']:.2f})" if t["high"] > t["low"] else \
+            f"{t['seconds']:.2f} s"
+
     for sizes, _, ours, theirs in rows:
         lines.append(
             f"| {sizes['codings']:,} | {sizes['documents']:,} / {sizes['selections']:,} | "
-            f"{sizes['xml_mib']:.0f} MiB | {ours['seconds']:.2f} s | {theirs['seconds']:.2f} s | "
+            f"{sizes['xml_mib']:.0f} MiB | {spread(ours)} | {spread(theirs)} | "
             f"**{theirs['seconds'] / ours['seconds']:.2f}x** | "
             f"{ours['peak_mib']:,.0f} MiB / {theirs['peak_mib']:,.0f} MiB |")
     lines += [
@@ -301,16 +336,21 @@ def main() -> None:
         "The ratio is the naive route's time over `read_qdpx`'s. The naive route is `zipfile` + "
         "`xml.etree.ElementTree` (C parser, not hardened) + a Python loop over selections and codings, UTF-16 "
         "positions converted by a loop over the characters and `bisect`, and three DataFrames. `read_qdpx` "
-        "does more: capped zip reads, a parse that refuses DTDs and entities (expat, one pass: selections and "
-        "codings gathered into lists as they stream by, no tree of them), the position decision (four "
+        "does more: capped zip reads, a parse that refuses DTDs and entities, the position decision (four "
         "conventions scored on up to 2,000 selections per text), merging of identical selections, GUID "
         "checks, dates parsed, and validated, typed tables.",
         "",
-        "Where the time goes beyond the parse is Python per element and per row: the expat pass makes one Python call per element start (the ends inside a "
-        "selection go to a list without one), and the tables are built with pandas from lists of strings. "
-        "Going further would take the gathering itself in C (a scanner in the `_core` extension that hands "
-        "back the attribute columns, expat's checks kept) and the position decision for all texts in one "
-        "vectorised pass instead of one per text.",
+        "The parse runs in C without a Python call per element: `_core.refi_gather` drives the expat that "
+        "CPython's `pyexpat` carries (through the C API it exports) with the GIL released, and "
+        "`csrc/qc/refi.c` gathers the attributes of selections, codings and code references into columns "
+        "(each distinct string once) while the rest of the document (codebook, users, sets, the sources' own "
+        "elements) comes back as events for a small ElementTree. It takes documents whose prolog has no "
+        "DOCTYPE; anything else (a DOCTYPE, an encoding expat lacks, XML it refuses) goes to the Python route, "
+        "which refuses entities and external references as before. Positions are decided and converted for "
+        "all texts at once, at a cost set by the characters the conventions disagree on (astral characters, "
+        "CRLFs) rather than by the texts' length. What remains is mostly expat itself, decompression, "
+        "pandas building and checking the tables (str columns, dates, GUID checks) and one Python string "
+        "per item id and per item text.",
         "",
         "| task | qdacore | baseline | ratio |",
         "|---|---|---|---|",

@@ -127,6 +127,7 @@ BASELINES: dict[str, Callable[[], dict]] = {
                                  keep=np.array([True, True]), min_n=1, max_n=2, token_strings=["a", "b"],
                                  joiner=0x20),
     "string_order": lambda: dict(strings=["b", "a", "ab"]),
+    "refi_gather": lambda: dict(data=b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>'),
     "count_pairs": lambda: dict(indptr=np.array([0, 3, 4]), tokens=np.array([0, 1, 2, 1]), n_vocab=3,
                                 keep=np.array([True, True, True]), window=2, threads=2),
     "pairs_by_count": lambda: dict(row_start=np.array([0, 2, 3]), b=np.array([1, 2, 2], np.int32),
@@ -692,6 +693,11 @@ ok("count_ngrams", "joiner", "last code point", 0x10FFFF,
    expect=lambda r: r[3] == ["a", "a\U0010ffffb", "b", "b\U0010ffffa"])
 
 strings("string_order", "strings")
+bad("refi_gather", "data", "str", "<Project/>", TypeError)
+bad("refi_gather", "data", "None", None, TypeError)
+ok("refi_gather", "data", "bytearray", lambda v: bytearray(v))
+ok("refi_gather", "data", "empty", b"", expect=lambda r: r is None)
+ok("refi_gather", "data", "a DOCTYPE", b"<!DOCTYPE Project><Project/>", expect=lambda r: r is None)
 ok("string_order", "strings", "empty", [], expect=lambda r: r.tolist() == [])
 
 bad("count_pairs", "window", "1", 1, ValueError)

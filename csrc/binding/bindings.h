@@ -21,5 +21,6 @@ extern PyMethodDef qc_segment_methods[];  /* segment_py.c */
 extern PyMethodDef qc_match_methods[];    /* match_py.c */
 extern PyMethodDef qc_terms_methods[];    /* terms_py.c */
 extern PyMethodDef qc_merge_methods[];    /* merge_py.c */
+extern PyMethodDef qc_refi_methods[];     /* refi_py.c */
 
 #endif /* QC_BINDING_BINDINGS_H */

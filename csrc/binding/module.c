@@ -52,6 +52,7 @@ static PyMethodDef *const areas[] = {
     qc_match_methods,
     qc_terms_methods,
     qc_merge_methods,
+    qc_refi_methods,
 #ifdef QC_ALLOC_TESTING
     testing_methods,
 #endif

@@ -20,6 +20,7 @@ static Suite *(*const suites[])(void) = {
     keyset_suite,
     parallel_suite,
     merge_suite,
+    refi_suite,
 };
 
 int main(void)

@@ -19,5 +19,6 @@ Suite *walk_suite(void);
 Suite *keyset_suite(void);
 Suite *parallel_suite(void);
 Suite *merge_suite(void);
+Suite *refi_suite(void);
 
 #endif

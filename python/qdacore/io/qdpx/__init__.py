@@ -107,7 +107,8 @@ Selections that fall outside their source's text are kept, flagged
 #   _guids      GUIDs (compared, checked, derived) and readable ids
 #   _xml        namespaces, tag names, element helpers shared by reading and writing
 #   _archive    hostile input: zip size caps, safe member names, defused XML, root checks
-#   _stream     the project XML in one expat pass: selections and codings gathered as columns
+#   _stream     the project XML in one expat pass (in C, _core.refi_gather, or in Python): selections and
+#               codings gathered as columns, the rest as a tree
 #   _positions  position conventions, the positions="auto" decision, selections to items
 #   _codebook   codes and sets both ways (.qdpx and .qdc): read_qdc, write_qdc
 #   _variables  cases and variables both ways

@@ -27,7 +27,7 @@ from ._guids import GUID_RE, gkey, repair_guids, repair_references, stable_guid,
 from ._like import adopt
 from ._positions import POSITIONS, frame, resolve
 from ._report import SHOWN, Report, log, shown
-from ._stream import Gathered, parse_project
+from ._stream import Columns, parse_columns
 from ._tables import restore
 from ._variables import add_variables
 from ._xml import AUDIT, NS, child_text, local, note_refs, qname
@@ -118,11 +118,12 @@ def read_qdpx(
     archive = Archive(path, limit, report)
     try:
         xml = archive.project_xml()
-        root, gathered = parse_project(xml, f"{path.name}: project.qde")
+        root, sources, gathered = parse_columns(xml, f"{path.name}: project.qde")
         check_root(root, NS, "Project", f"{path.name}: project.qde")
         project = restore(archive, xml, report) if hierarchy is None else None
         if project is None:
-            project = _build(root, gathered, archive, positions, check_hierarchy(hierarchy), report, path)
+            project = _build(root, sources, gathered, archive, positions, check_hierarchy(hierarchy), report,
+                             path)
     finally:
         archive.close()
     report.emit()
@@ -131,15 +132,15 @@ def read_qdpx(
 
 
 
-def _build(root: ET.Element, gathered: dict, archive: Archive, positions: str, hierarchy: Optional[str],
-           report: Report, path: Path) -> Project:
+def _build(root: ET.Element, sources: list, gathered: Columns, archive: Archive, positions: str,
+           hierarchy: Optional[str], report: Report, path: Path) -> Project:
     """The Project of a project's XML (the warnings go to ``report``, in the order they arise)."""
     users = {}
     for u in root.iterfind(f"{qname('Users')}/{qname('User')}"):
         users[gkey(u.get("guid"))] = u.get("name") or u.get("id") or u.get("guid")
     codes, code_of = parse_codes(root.find(f"{qname('CodeBook')}/{qname('Codes')}"), NS, hierarchy, report,
                                  f"{path.name}: CodeBook")
-    parsed = _walk(root, gathered, archive, report)
+    parsed = _walk(root, sources, gathered, archive, report)
     docs = _documents(parsed, report, path.name)
     items, item_of = _items(parsed, docs, positions, root.get("origin") or "", report)
     codings = _codings(parsed, items, item_of, code_of, codes, users, report)
@@ -162,23 +163,29 @@ def _build(root: ET.Element, gathered: dict, archive: Archive, positions: str, h
 
 
 # -- walking the XML ------------------------------------------------------------------
-_SEL_COLUMNS = ["_doc", "guid", "name", "_start", "_end", "description", "note_refs", "scope"] + AUDIT
+_SEL_COLUMNS = ["_doc", "guid", "name", "description", "note_refs", "scope"] + AUDIT
 _CODING_COLUMNS = ["_sel", "_code", "guid", "coder_guid", "created", "note_refs"]
 _AUDIT_ATTRS = ("creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime")
+# the gathered column of each selection column (scope and _doc are made here)
+_SEL_GATHERED = {"guid": "guid", "name": "name", "description": "description", "note_refs": "note_refs",
+                 "created_by": "created_by", "created": "created", "modified_by": "modified_by",
+                 "modified": "modified"}
 
 
 @dataclass
 class _Parsed:
     """Rows gathered from a project's XML, before the positions are resolved:
-    documents as lists, selections and codings as columns (``_SEL_COLUMNS``,
-    ``_CODING_COLUMNS``), built a source at a time without a loop per row
-    where the file holds nothing unusual."""
+    documents as lists; selections as columns (``_SEL_COLUMNS``, numpy
+    arrays, a source's selections followed by the row of its codings of the
+    whole source, if any) with ``_start``/``_end``, the file's positions as
+    numbers (NaN for a row of the whole source), and ``raw`` giving the
+    attributes as written; codings as columns (``_CODING_COLUMNS``)."""
 
     docs: list = field(default_factory=list)
-    sels: dict = field(default_factory=lambda: {c: [] for c in _SEL_COLUMNS})
-    codings: dict = field(default_factory=lambda: {c: [] for c in _CODING_COLUMNS})
+    sels: dict = field(default_factory=dict)
+    codings: dict = field(default_factory=dict)
+    raw: Callable[[np.ndarray, str], list] = field(default=lambda rows, side: [])
     unplaced: list = field(default_factory=list)  # selections without whole-number positions
-    n_sels: int = 0
 
 
 def _audit(el: ET.Element) -> list:
@@ -186,22 +193,25 @@ def _audit(el: ET.Element) -> list:
             el.get("modifyingUser"), el.get("modifiedDateTime")]
 
 
-def _walk(root: ET.Element, gathered: dict, archive: Archive, report: Report) -> _Parsed:
+def _walk(root: ET.Element, sources: list, cols: Columns, archive: Archive, report: Report) -> _Parsed:
     """The text sources and notes with their selections and codings; what is not imported, reported."""
     parsed = _Parsed()
     skipped: dict[str, int] = {}
-    sources = root.find(qname("Sources"))
-    for el in [] if sources is None else list(sources):
+    number = {el: k for k, el in enumerate(sources)}  # a gathered source's number (src)
+    src_doc = np.full(len(sources), -1, dtype=np.int64)
+    top = root.find(qname("Sources"))
+    for el in [] if top is None else list(top):
         tag = local(el.tag)
         if tag == "TextSource":
-            _walk_text_source(el, "text", parsed, archive, gathered[el])
+            src_doc[number[el]] = _document(el, "text", parsed, archive)
         else:
             skipped[tag] = skipped.get(tag, 0) + 1
             skipped["selections"] = skipped.get("selections", 0) + sum(
                 1 for s in el.iter() if local(s.tag) in _SELECTION_TAGS)
             skipped["codings"] = skipped.get("codings", 0) + sum(1 for s in el.iter() if local(s.tag) == "Coding")
     for el in root.iterfind(f"{qname('Notes')}/{qname('Note')}"):
-        _walk_text_source(el, "note", parsed, archive, gathered[el])
+        src_doc[number[el]] = _document(el, "note", parsed, archive)
+    _selections(parsed, cols, src_doc)
     if parsed.unplaced:
         shown_unplaced = "; ".join(parsed.unplaced[:SHOWN]) + (" ..." if len(parsed.unplaced) > SHOWN else "")
         report.add(f"{len(parsed.unplaced)} PlainTextSelection(s) have no whole-number startPosition and "
@@ -234,79 +244,84 @@ def _placed(start: Optional[str], end: Optional[str]) -> bool:
         and _WHOLE.fullmatch(end) is not None
 
 
-def _digits(values: list) -> bool:
-    """Every value is 1 to 15 ASCII digits (so ``_WHOLE`` matches it)."""
-    joined = "".join(values)
-    return joined.isascii() and joined.isdigit() and min(map(len, values)) >= 1 and max(map(len, values)) <= 15
-
-
-def _walk_text_source(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive, g: Gathered) -> None:
-    """One text source or note: its document row, and its selections and codings
-    (``g``, gathered while parsing) appended to the columns of ``parsed``."""
-    d = len(parsed.docs)
+def _document(el: ET.Element, kind: str, parsed: _Parsed, archive: Archive) -> int:
+    """The document row of a text source or note (its number)."""
     inline = child_text(el, "PlainTextContent")
     text, why = (inline, "") if inline is not None else archive.source_text(el.get("plainTextPath"))
     parsed.docs.append([el.get("guid"), el.get("name"), kind, text, why, el.get("plainTextPath"),
                         child_text(el, "Description"), note_refs(el)] + _audit(el))
-    attrs = g.sel_attrs
-    starts = [a.get("startPosition") for a in attrs]
-    ends = [a.get("endPosition") for a in attrs]
-    # plain digits (what every package writes) pass _WHOLE without a regex call each
-    if None not in starts and None not in ends and (not attrs or (_digits(starts) and _digits(ends))):
-        placed = [True] * len(attrs)
-    else:
-        placed = list(map(_placed, starts, ends))
-    cod_sel, cod_keep = g.cod_sel, None
-    if not all(placed):  # drop what cannot be placed, with its codings (rare: a loop is fine)
-        n_codings = np.bincount(np.asarray(cod_sel, dtype=np.int64), minlength=len(attrs))
-        row = np.cumsum(placed) - 1
-        for k in np.flatnonzero(~np.asarray(placed, dtype=bool)).tolist():
-            parsed.unplaced.append(f"{attrs[k].get('guid')} ({el.get('name')!r}: "
-                                   f"startPosition={starts[k]!r}, endPosition={ends[k]!r}, "
-                                   f"{n_codings[k]} coding(s))")
-        cod_keep = [placed[k] for k in cod_sel]
-        cod_sel = [int(row[k]) for k, keep in zip(cod_sel, cod_keep) if keep]
-
-        def kept(values: list) -> list:
-            return [v for v, keep in zip(values, placed) if keep]
-
-        attrs, starts, ends = kept(attrs), kept(starts), kept(ends)
-        desc, notes = kept(g.sel_desc), kept(g.sel_notes)
-    else:
-        desc, notes = g.sel_desc, g.sel_notes
-    n, base, sels = len(attrs), parsed.n_sels, parsed.sels
-    sels["_doc"].extend([d] * n)
-    sels["guid"].extend([a.get("guid") for a in attrs])
-    sels["name"].extend([a.get("name") for a in attrs])
-    sels["_start"].extend(starts)
-    sels["_end"].extend(ends)
-    sels["description"].extend(desc)
-    sels["note_refs"].extend(notes)
-    sels["scope"].extend(["selection"] * n)
-    for column, name in zip(AUDIT, _AUDIT_ATTRS):
-        sels[column].extend([a.get(name) for a in attrs])
-    parsed.n_sels += n
-
-    def keep(values: list) -> list:
-        return values if cod_keep is None else [v for v, k in zip(values, cod_keep) if k]
-
-    _codings_of(parsed, [base + k for k in cod_sel], keep(g.cod_attrs), keep(g.cod_ref), keep(g.cod_notes))
-    if g.whole_attrs:  # codings of the whole source become one item spanning its text
-        for column in _SEL_COLUMNS:
-            sels[column].append(None)
-        sels["_doc"][-1], sels["scope"][-1] = d, "source"
-        _codings_of(parsed, [parsed.n_sels] * len(g.whole_attrs), g.whole_attrs, g.whole_ref, g.whole_notes)
-        parsed.n_sels += 1
+    return len(parsed.docs) - 1
 
 
-def _codings_of(parsed: _Parsed, sel: list, attrs: list, refs: list, notes: list) -> None:
-    codings = parsed.codings
-    codings["_sel"].extend(sel)
-    codings["_code"].extend(refs)
-    codings["guid"].extend([a.get("guid") for a in attrs])
-    codings["coder_guid"].extend([a.get("creatingUser") for a in attrs])
-    codings["created"].extend([a.get("creationDateTime") for a in attrs])
-    codings["note_refs"].extend(notes)
+def _with_none(values: np.ndarray) -> np.ndarray:
+    """``values`` (an object array) with None appended: index ``len(values)`` is missing."""
+    out = np.empty(len(values) + 1, dtype=object)
+    out[:-1] = values
+    return out
+
+
+def _selections(parsed: _Parsed, cols: Columns, src_doc: np.ndarray) -> None:
+    """The selection and coding columns of ``parsed``, by document (as the
+    documents are numbered), without a loop per row: selections that cannot
+    be placed (rare) are left out with their codings, and listed."""
+    sel, cod = cols.sel, cols.cod
+    n = len(sel["src"])
+    doc = src_doc[sel["src"]]
+    order = np.argsort(doc, kind="stable") if n and (np.diff(doc) < 0).any() else np.arange(n)
+    placed = (sel["start_kind"] == 0) & (sel["end_kind"] == 0)
+    odd = np.flatnonzero(~placed & (sel["start_kind"] != 1) & (sel["end_kind"] != 1))
+    if len(odd):  # positions other than plain digits: judged as the file wrote them
+        placed[odd] = list(map(_placed, cols.raw("start", odd), cols.raw("end", odd)))
+    cod_sel = cod["sel"]
+    on_sel = cod_sel >= 0
+    if not placed.all():  # drop what cannot be placed, with its codings (rare)
+        n_codings = np.bincount(cod_sel[on_sel], minlength=n)
+        bad = order[~placed[order]]
+        names = [parsed.docs[d][1] for d in doc[bad].tolist()]
+        parsed.unplaced += [f"{g} ({name!r}: startPosition={a!r}, endPosition={b!r}, {k} coding(s))"
+                            for g, name, a, b, k in zip(sel["guid"][bad].tolist(), names, cols.raw("start", bad),
+                                                        cols.raw("end", bad), n_codings[bad].tolist())]
+    kept = order[placed[order]]
+    # a source's codings of its whole text are an item of their own, after its selections
+    whole_src = np.unique(cod["src"][~on_sel])
+    rows = np.concatenate([kept, np.full(len(whole_src), n, dtype=np.int64)])  # n: a row of no selection
+    row_doc = np.concatenate([doc[kept], src_doc[whole_src]])
+    row_src = np.concatenate([sel["src"][kept], whole_src])
+    by_doc = np.argsort(row_doc * 2 + (rows == n), kind="stable")
+    rows, row_doc, row_src = rows[by_doc], row_doc[by_doc], row_src[by_doc]
+    whole = rows == n
+    sels = {"_doc": row_doc}
+    for column, gathered in _SEL_GATHERED.items():
+        sels[column] = _with_none(sel[gathered])[rows]
+    sels["scope"] = np.where(whole, "source", "selection").astype(object)
+    for side in ("start", "end"):
+        number = sel[side].astype(float)
+        odd_placed = np.flatnonzero(placed & (sel[side + "_kind"] != 0))
+        if len(odd_placed):  # as pandas reads them
+            number[odd_placed] = pd.to_numeric(pd.Series(cols.raw(side, odd_placed)),
+                                               errors="coerce").to_numpy(dtype=float)
+        sels["_" + side] = np.append(number, np.nan)[rows]
+    parsed.sels = {c: sels[c] for c in _SEL_COLUMNS + ["_start", "_end"]}
+
+    def raw(index: np.ndarray, side: str) -> list:
+        return cols.raw(side, rows[index])
+
+    parsed.raw = raw
+    # codings: those of kept selections and of whole sources, a document's together
+    new_row = np.full(n + 1, -1, dtype=np.int64)
+    new_row[rows[~whole]] = np.flatnonzero(~whole)
+    whole_row = np.full(len(src_doc), -1, dtype=np.int64)
+    whole_row[row_src[whole]] = np.flatnonzero(whole)
+    keep = ~on_sel
+    keep[on_sel] = placed[cod_sel[on_sel]]
+    keep_rows = np.flatnonzero(keep)
+    key = src_doc[cod["src"][keep_rows]] * 2 + ~on_sel[keep_rows]
+    keep_rows = keep_rows[np.argsort(key, kind="stable")]
+    target = np.where(on_sel[keep_rows], new_row[np.where(on_sel, cod_sel, n)[keep_rows]],
+                      whole_row[cod["src"][keep_rows]])
+    parsed.codings = {"_sel": target, "_code": cod["ref"][keep_rows], "guid": cod["guid"][keep_rows],
+                      "coder_guid": cod["coder_guid"][keep_rows], "created": cod["created"][keep_rows],
+                      "note_refs": cod["note_refs"][keep_rows]}
 
 
 # -- the tables -----------------------------------------------------------------------
@@ -349,7 +364,7 @@ def _items(parsed: _Parsed, docs: pd.DataFrame, positions: str, origin: str,
     selection per code applied to a span. The item keeps the first selection's
     GUID and attributes; each coding keeps its own selection's GUID.
     """
-    sels = resolve(parsed.docs, parsed.sels, positions, origin, report)
+    sels = resolve(parsed.docs, parsed.sels, parsed.raw, positions, origin, report)
     # the rule merge_coders applies across files; a selection outside its text
     # (no offsets) stays an item of its own
     item_of = identical_spans(pd.DataFrame({"doc": sels["_doc"], "start": sels["start"], "end": sels["end"],
@@ -442,11 +457,14 @@ def _per_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd
 def _codings(parsed: _Parsed, items: pd.DataFrame, item_of: np.ndarray, code_of: dict, codes: pd.DataFrame,
              users: dict, report: Report) -> pd.DataFrame:
     """The codings table; codes missing from the codebook get placeholder rows, returned in ``attrs["codes"]``."""
-    raw = frame(parsed.codings, _CODING_COLUMNS)
+    # object columns: the table's columns are object, so no detour through pandas' str dtype
+    raw = frame({c: v if c == "_sel" else pd.Series(v, dtype=object) for c, v in parsed.codings.items()},
+                _CODING_COLUMNS)
     # codings by item (an item's codings together, in file order), as an export writes them
     by_item = np.argsort(item_of[raw["_sel"].to_numpy(dtype=np.int64)], kind="stable")
     raw = raw.iloc[by_item].reset_index(drop=True)
-    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of))
+    # object: placeholders go in where no code matched (all of them, possibly: not a float column)
+    code = _per_distinct(raw["_code"], lambda v: v.map(gkey).map(code_of)).astype(object)
     unknown = code.isna()
     if unknown.any():  # keep the coding: a placeholder code stands for the missing one
         missing = pd.unique(raw["_code"][unknown].fillna("(none)"))

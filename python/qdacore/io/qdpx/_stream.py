@@ -1,7 +1,15 @@
 """The project XML in one expat pass: the selections and codings of the text
-sources and notes gathered into lists as they stream by, everything else built
+sources and notes gathered into columns as they stream by, everything else built
 into an ElementTree for the code that reads codebooks, sets, cases and
 variables.
+
+Two routes gather the same rows. :func:`parse_columns` first tries the C one
+(``_core.refi_gather``, csrc/qc/refi.c: the expat CPython carries, driven from
+C, no Python call per element, the GIL released), which takes documents whose
+prolog has no DOCTYPE and that expat parses; for everything else (a DOCTYPE,
+an encoding expat lacks, XML that is not well-formed) it runs the Python route
+below, :func:`parse_project`, whose refusals and messages are those the reader
+always gave.
 
 Selections and codings are most of a large export (hundreds of thousands of
 elements); building them into a tree of Python objects (through defusedxml's
@@ -18,12 +26,16 @@ unchanged, and both routes gather the same rows.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 from xml.parsers import expat
 
+import numpy as np
+
+from ... import _core
 from ._archive import parse_xml
 from ._xml import NS
 
@@ -289,3 +301,161 @@ def replay(root: ET.Element) -> tuple[ET.Element, dict]:
         stack.append((el, True))
         stack.extend((child, False) for child in reversed(el))
     return _finish(h)
+
+
+# -- columns: what both routes hand to the reader --------------------------------------
+#: Selection columns of :class:`Columns` that hold strings (None where missing).
+SEL_STRINGS = ("guid", "name", "created_by", "created", "modified_by", "modified", "description", "note_refs")
+#: Coding columns of :class:`Columns` that hold strings (None where missing).
+COD_STRINGS = ("guid", "coder_guid", "created", "ref", "note_refs")
+_SEL_ATTRS = ("guid", "name", "creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime")
+_DIGITS, _MISSING, _OTHER = 0, 1, 2  # kinds of a position attribute
+_CANONICAL = re.compile(r"0|[1-9][0-9]{0,14}")
+
+
+@dataclass
+class Columns:
+    """The selections and codings of all text sources and notes, one row each.
+
+    ``sel``: ``src`` (the number of the source, in document order),
+    :data:`SEL_STRINGS` (object arrays: the attributes, the first
+    ``Description``'s text, the ``NoteRef`` targets space-joined), and for
+    ``start`` and ``end`` (the positions): the number (int64, 0 unless
+    plain), ``*_kind`` (0: plain digits, ``str(number)`` is the attribute;
+    1: no attribute; 2: anything else) and ``*_raw`` (the attribute where
+    the kind is 2, else None). ``cod``: ``sel`` (the selection's row, -1 for
+    a coding of the whole source), ``src``, :data:`COD_STRINGS` (``ref``:
+    the first ``CodeRef``'s ``targetGUID``). Codings are in file order
+    within a source, the codings of selections before those of the whole
+    source.
+    """
+
+    sel: dict
+    cod: dict
+
+    def raw(self, side: str, rows: Any) -> list:
+        """The ``startPosition`` (side "start") or ``endPosition`` attributes of
+        ``rows`` as the file wrote them (None where missing)."""
+        value, kind, raw = self.sel[side], self.sel[side + "_kind"], self.sel[side + "_raw"]
+        return [raw[i] if kind[i] == _OTHER else None if kind[i] == _MISSING else str(value[i])
+                for i in np.asarray(rows, dtype=np.int64).tolist()]
+
+
+def _position(value: Optional[str]) -> tuple[int, int, Optional[str]]:
+    if value is None:
+        return 0, _MISSING, None
+    if _CANONICAL.fullmatch(value) and value.isascii():
+        return int(value), _DIGITS, None
+    return 0, _OTHER, value
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _from_python(found: dict) -> Columns:
+    """:class:`Columns` of what :func:`parse_project` gathered."""
+    sel: dict = {c: [] for c in ("src",) + SEL_STRINGS}
+    pos: dict = {"start": [], "end": []}
+    cod: dict = {c: [] for c in ("sel", "src") + COD_STRINGS}
+    for k, g in enumerate(found.values()):
+        base = len(sel["src"])
+        sel["src"] += [k] * len(g.sel_attrs)
+        for column, name in zip(SEL_STRINGS, _SEL_ATTRS):
+            sel[column] += [a.get(name) for a in g.sel_attrs]
+        sel["description"] += g.sel_desc
+        sel["note_refs"] += g.sel_notes
+        pos["start"] += [_position(a.get("startPosition")) for a in g.sel_attrs]
+        pos["end"] += [_position(a.get("endPosition")) for a in g.sel_attrs]
+        for rows, attrs, refs, notes in (([base + r for r in g.cod_sel], g.cod_attrs, g.cod_ref, g.cod_notes),
+                                         ([-1] * len(g.whole_attrs), g.whole_attrs, g.whole_ref, g.whole_notes)):
+            cod["sel"] += rows
+            cod["src"] += [k] * len(attrs)
+            cod["guid"] += [a.get("guid") for a in attrs]
+            cod["coder_guid"] += [a.get("creatingUser") for a in attrs]
+            cod["created"] += [a.get("creationDateTime") for a in attrs]
+            cod["ref"] += refs
+            cod["note_refs"] += notes
+    out_sel = {c: _objects(sel[c]) for c in SEL_STRINGS}
+    out_sel["src"] = np.asarray(sel["src"], dtype=np.int64)
+    for side in ("start", "end"):
+        value, kind, raw = zip(*pos[side]) if pos[side] else ((), (), ())
+        out_sel[side] = np.asarray(value, dtype=np.int64)
+        out_sel[side + "_kind"] = np.asarray(kind, dtype=np.int8)
+        out_sel[side + "_raw"] = _objects(list(raw))
+    out_cod = {c: _objects(cod[c]) for c in COD_STRINGS}
+    out_cod["sel"] = np.asarray(cod["sel"], dtype=np.int64)
+    out_cod["src"] = np.asarray(cod["src"], dtype=np.int64)
+    return Columns(out_sel, out_cod)
+
+
+def _fix(name: str) -> str:  # as ElementTree names it
+    return "{" + name if "}" in name else name
+
+
+def _from_c(got: dict) -> tuple[ET.Element, list, Columns]:
+    """The tree, the gathered sources and the :class:`Columns` of ``_core.refi_gather``."""
+    strings = got["strings"]
+    pool = np.empty(len(strings) + 1, dtype=object)  # pool[-1] is None: index -1 is "missing"
+    pool[:-1] = strings
+    names: dict = {}  # pool index: the name as ElementTree has it (few distinct)
+
+    def fixed(k: int) -> str:
+        name = names.get(k)
+        if name is None:
+            name = names[k] = _fix(strings[k])
+        return name
+
+    builder = ET.TreeBuilder()
+    start, end, data = builder.start, builder.end, builder.data
+    sources, open_names = [], []
+    ev = got["events"].tolist()
+    i, n = 0, len(ev)
+    while i < n:
+        what = ev[i]
+        if what <= 1:  # a start (1: of a gathered source)
+            name, n_attrs = ev[i + 1], ev[i + 2]
+            pairs = ev[i + 3:i + 3 + 2 * n_attrs]
+            tag = fixed(name)
+            el = start(tag, {fixed(pairs[j]): strings[pairs[j + 1]] for j in range(0, len(pairs), 2)})
+            open_names.append(tag)
+            if what == 1:
+                sources.append(el)
+            i += 3 + 2 * n_attrs
+        elif what == 2:
+            end(open_names.pop())
+            i += 1
+        else:
+            data(strings[ev[i + 1]])
+            i += 2
+    root = builder.close()
+    s, c = got["selections"], got["codings"]
+    sel = {col: pool[s[col]] for col in SEL_STRINGS}
+    sel["src"] = s["src"].astype(np.int64)
+    for side in ("start", "end"):
+        sel[side] = s[side]
+        sel[side + "_kind"] = s[side + "_kind"]
+        sel[side + "_raw"] = pool[s[side + "_raw"]]
+    cod = {col: pool[c[col]] for col in COD_STRINGS}
+    cod["sel"], cod["src"] = c["sel"], c["src"].astype(np.int64)
+    whole = cod["sel"] < 0
+    if whole.any():  # a source's codings of selections first, then those of the whole source
+        order = np.argsort(cod["src"] * 2 + whole, kind="stable")
+        cod = {k: v[order] for k, v in cod.items()}
+    return root, sources, Columns(sel, cod)
+
+
+def parse_columns(data: bytes, what: str) -> tuple[ET.Element, list, Columns]:
+    """The root of a project's XML without its text sources' selections and
+    codings, the text source and note elements whose rows were gathered (in
+    document order: ``src`` numbers them) and the gathered :class:`Columns`.
+
+    Refuses what :func:`~._archive.parse_xml` refuses, with its messages.
+    """
+    got = _core.refi_gather(data)
+    if got is not None:
+        return _from_c(got)
+    root, found = parse_project(data, what)
+    return root, list(found), _from_python(found)
