@@ -350,6 +350,9 @@ def _documents(parsed: _Parsed, report: Report, where: str) -> pd.DataFrame:
                                           zip(np.flatnonzero(missing_guid), docs["name"][missing_guid])]
     docs.insert(0, "doc", pd.Series(unique_ids(docs["name"].tolist(), fallback), dtype=object))
     docs = docs.drop(columns=["_why", "_path"])
+    # object dtype: a text that many sources name is one str that every row
+    # shares (pandas' Arrow-backed strings would copy it into every row)
+    docs["text"] = pd.Series([d[3] for d in parsed.docs], index=docs.index, dtype=object)
     for col in ("created", "modified"):
         docs[col] = _datetimes(docs[col], f"documents.{col}", report)
     return docs
