@@ -512,11 +512,11 @@ class CooccurrenceCounts(Partial):
             upper = np.triu(np.ones((t, t), dtype=bool))
             key = np.flatnonzero((result != 0) & upper[None, :, :])
             count = result.reshape(-1)[key]
-            order = slice(None)
         else:
             group, a, b, count = result
             key = (group.astype(np.int64) * t + a) * t + b
             order = np.argsort(key, kind="stable")
+            key, count = key[order], count[order]
         unplaced = (0, 0)
         if context == "span":
             _, _, start, end = project.arrays.spans()
@@ -525,7 +525,7 @@ class CooccurrenceCounts(Partial):
         by_key = by if by is None or isinstance(by, str) else tuple(by)
         return cls._make((level, context, window, by_key, bool(dropna)), project.codebook,
                          Scope.of(project, piece), Groups.of(project, by, dropna, piece),
-                         key[order], count[order].astype(np.int64), n_units if per_item else None,
+                         key, count.astype(np.int64), n_units if per_item else None,
                          len(project.items), pd.Index(project.documents["doc"]), unplaced)
 
     def _add(self, other: CooccurrenceCounts) -> CooccurrenceCounts:

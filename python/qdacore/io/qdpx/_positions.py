@@ -23,9 +23,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
 from itertools import repeat
 from operator import getitem
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd
