@@ -33,6 +33,20 @@ def megaregions():
     return qc.datasets.megaregions()
 
 
+@pytest.fixture(scope="module")
+def client():
+    """A Dask client of a 2-worker LocalCluster (processes, 1 GiB each): a
+    small real cluster, started once per test file that uses it and stopped
+    after it, so no other test runs beside its workers."""
+    pytest.importorskip("dask.dataframe", reason="qdacore.dask needs dask (qdacore[dask])")
+    distributed = pytest.importorskip("distributed", reason="the tests run a LocalCluster")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       memory_limit="1GiB", dashboard_address=None)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
 @pytest.fixture(params=range(40), ids=lambda s: f"seed{s}")
 def random_project(request):
     tables = random_tables(request.param)

@@ -201,17 +201,7 @@ def test_parquet_batches_count_as_the_whole(tmp_path, seg):
         read_parquet_batches(path, "text", batch_rows=0)
 
 
-# -- Dask: a 2-worker LocalCluster of processes --------------------------------------
-
-@pytest.fixture(scope="module")
-def client():
-    pytest.importorskip("dask.dataframe", reason="qdacore.dask needs dask (qdacore[dask])")
-    distributed = pytest.importorskip("distributed", reason="the tests run a LocalCluster")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       memory_limit="1GiB", dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+# -- Dask: a 2-worker LocalCluster of processes (conftest's client) ------------------------
 
 
 def test_dask_results_equal_the_single_call_on_any_partitioning(client, seg):

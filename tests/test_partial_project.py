@@ -241,17 +241,7 @@ def test_counts_of_two_halves_add_to_the_counts_of_the_whole(data, by, unit, dro
     (pd.testing.assert_series_equal if by is None else pd.testing.assert_frame_equal)(got, expected)
 
 
-# -- Dask: a 2-worker LocalCluster of processes --------------------------------------
-
-@pytest.fixture(scope="module")
-def client():
-    pytest.importorskip("dask.dataframe", reason="qdacore.dask needs dask (qdacore[dask])")
-    distributed = pytest.importorskip("distributed", reason="the tests run a LocalCluster")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       memory_limit="1GiB", dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+# -- Dask: a 2-worker LocalCluster of processes (conftest's client) ------------------------
 
 
 def frames_of(pieces, codebook, documents):

@@ -594,7 +594,7 @@ pf_skip_avx2(const qc_matcher *m, const void *data, size_t len, int kind, size_t
         if (!_mm256_testz_si256(bit, lowest)) {
             /* the first lane whose bit is set: its sign bit, one per lane */
             int lanes = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(bit, 31)));
-            return i + qc_ctz32((uint32_t)lanes);
+            return i + qc_ctz64((uint32_t)lanes); /* lanes != 0 */
         }
     }
     return pf_skip_plain(m, data, len, kind, i);

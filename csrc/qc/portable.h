@@ -101,38 +101,6 @@ static inline unsigned qc_clz64(uint64_t x)
 #endif
 }
 
-static inline unsigned qc_ctz32(uint32_t x)
-{
-#if defined(QC_GNU_BUILTINS)
-    return (unsigned)__builtin_ctz(x);
-#elif defined(QC_MSVC)
-    unsigned long i;
-    _BitScanForward(&i, x);
-    return (unsigned)i;
-#else
-    unsigned i = 0;
-    for (; !(x & 1); x >>= 1)
-        i++;
-    return i;
-#endif
-}
-
-static inline unsigned qc_clz32(uint32_t x)
-{
-#if defined(QC_GNU_BUILTINS)
-    return (unsigned)__builtin_clz(x);
-#elif defined(QC_MSVC)
-    unsigned long i;
-    _BitScanReverse(&i, x);
-    return 31 - (unsigned)i;
-#else
-    unsigned i = 0;
-    for (; !(x >> 31); x <<= 1)
-        i++;
-    return i;
-#endif
-}
-
 /*
  * One 64-bit word that threads update at once. Ordering is sequentially
  * consistent unless a name says relaxed; a relaxed compare-exchange still
