@@ -210,7 +210,7 @@ class TermCounts(Partial):
     _matrix: Any  # CSR, texts x terms, unfiltered
     _terms: np.ndarray  # sorted, distinct (object array)
     _df: np.ndarray  # int64 documents per term
-    labels: pd.Index
+    index: pd.Index  # the texts' labels, as TermMatrix.index
     _numbered: bool  # texts given without labels: numbered on across pieces
 
     @classmethod
@@ -221,7 +221,7 @@ class TermCounts(Partial):
         self._matrix = matrix
         self._terms = terms
         self._df = df
-        self.labels = labels
+        self.index = labels
         self._numbered = isinstance(labels, pd.RangeIndex) and labels.start == 0
         return self
 
@@ -276,7 +276,7 @@ class TermCounts(Partial):
         import scipy.sparse as sp
 
         if self._settings[0] == "tokens table":
-            check_whole_texts(self.labels, other.labels, "TermCounts")
+            check_whole_texts(self.index, other.index, "TermCounts")
         terms, map_a, map_b = union_vocabulary(self._terms, other._terms)
         df = np.zeros(len(terms), dtype=np.int64)
         df[map_a] += self._df
@@ -288,13 +288,13 @@ class TermCounts(Partial):
                                       shape=(part.shape[0], len(terms))))
         labels: pd.Index
         if self._numbered and other._numbered:
-            labels = pd.RangeIndex(len(self.labels) + len(other.labels), name=self.labels.name)
+            labels = pd.RangeIndex(len(self.index) + len(other.index), name=self.index.name)
         else:
-            labels = self.labels.append(other.labels)
+            labels = self.index.append(other.index)
         return TermCounts._make(self._settings, sp.vstack(rows, format="csr"), terms, df, labels)
 
     def __repr__(self) -> str:
-        return (f"<TermCounts of {len(self.labels):,} texts: {len(self._terms):,} terms "
+        return (f"<TermCounts of {len(self.index):,} texts: {len(self._terms):,} terms "
                 f"{self._describe(self._settings)}>")
 
     def result(self, *, min_df: Union[int, float] = 1, max_df: Union[int, float] = 1.0,
@@ -303,7 +303,7 @@ class TermCounts(Partial):
         texts added; the arguments are those of :func:`term_matrix`."""
         import scipy.sparse as sp
 
-        n_docs = len(self.labels)
+        n_docs = len(self.index)
         if n_docs == 0:
             raise ValueError("texts is empty: a term matrix needs at least one text")
         low, high = _doc_count(min_df, "min_df", n_docs), _doc_count(max_df, "max_df", n_docs)
@@ -325,7 +325,7 @@ class TermCounts(Partial):
             norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
             norms[norms == 0] = 1.0
             matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
-        return TermMatrix(sp.csr_matrix(matrix), terms_index, self.labels)
+        return TermMatrix(sp.csr_matrix(matrix), terms_index, self.index)
 
 
 def similarity(matrix: Union[TermMatrix, Any], *, measure: str = "cosine",
