@@ -59,7 +59,10 @@ class Scope:
 
     @classmethod
     def of(cls, project: CodedProject, piece: int) -> Scope:
-        docs = pd.Index(pd.unique(project.items["doc"]), name="doc")
+        # from the items' document positions: one pass over integers, where
+        # unique() over the doc column hashes every item's string
+        used = np.bincount(project.arrays.item_doc, minlength=len(project.documents)) > 0
+        docs = pd.Index(project.documents["doc"].to_numpy()[used], name="doc")
         return cls(docs, frozenset([_piece_number(piece)]))
 
     def __add__(self, other: Scope) -> Scope:
