@@ -201,6 +201,17 @@ def test_parquet_batches_count_as_the_whole(tmp_path, seg):
         read_parquet_batches(path, "text", batch_rows=0)
 
 
+def test_text_batches_refuse_what_is_not_batches():
+    from qdacore.io import TextBatches
+
+    with pytest.raises(TypeError, match="not one str"):
+        TextBatches("城市群")
+    with pytest.raises(TypeError, match="each batch must be"):
+        cooccurrence(TextBatches(["城市群", "城市"]))
+    with pytest.raises(ValueError, match="no pieces to add"):
+        cooccurrence(TextBatches([]))
+
+
 # -- Dask: a 2-worker LocalCluster of processes (conftest's client) ------------------------
 
 

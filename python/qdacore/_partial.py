@@ -64,18 +64,6 @@ def check_whole_texts(a: pd.Index, b: pd.Index, statistic: str) -> None:
                          "holds whole texts")
 
 
-def fold(parts: Iterable[P]) -> P:
-    """The sum of partial results, added pairwise as a balanced tree (so
-    each value is copied O(log n) times, not once per part)."""
-    level = list(parts)
-    if not level:
-        raise ValueError("no pieces to add: the corpus is empty")
-    while len(level) > 1:
-        paired = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
-        level = paired + ([level[-1]] if len(level) % 2 else [])
-    return level[0]
-
-
 def fold_stream(parts: Iterable[P]) -> P:
     """The sum of partial results that arrive one at a time, holding at most
     O(log n) of them: a binary counter of partial sums, so that memory stays
