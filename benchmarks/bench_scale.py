@@ -172,13 +172,18 @@ All three tables are equal.
 |---|---:|---:|---:|
 {table}
 
-On this 2-core machine distribution buys memory, not speed: the one call already uses \
-both cores where its kernels run on threads, and the workers share the same two. Each \
-piece is segmented and counted by the same kernels as the one call; what the pieces add \
-is reading in row groups and adding their partial counts (a merge of sorted keys in C). \
-With *w* workers on *w* cores the counting scales as *T*/*w* plus the additions, \
-about log_{{split_every}}(pieces) merges of tables no larger than the final one; \
-memory per worker follows the row group, not the corpus.
+On this 2-core machine distribution buys memory, not speed: two workers share \
+the same two cores, so no route can take less than half the one call's time. \
+The one call runs its pair counting on both cores but its other steps (the \
+texts as Python strings, their code points, the final table) on one; the \
+workers run every step on both cores. Each piece is counted by the same kernels as the one call; \
+what the pieces add is reading in row groups and adding their partial counts \
+(a merge of sorted keys in C), two at a time (`split_every=2`, the default \
+for co-words: a piece's table soon holds most of the corpus' pairs). With *w* \
+workers on *w* cores the counting takes about *T*/*w* (*T* its time on one \
+core) plus the additions, about log2(pieces) rounds of merges of tables no \
+larger than the final one, each round spread over the workers; memory per \
+worker follows the row group and the final table, not the corpus.
 """
     print(text)
     if args.write:

@@ -97,7 +97,7 @@ def _finish(value: Any, compute: bool) -> Any:
 
 def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: _Analyzer = "char",
                  stop_words: Optional[Iterable[str]] = None, min_count: int = 1,
-                 hmm: bool = True, threads: Optional[int] = 1, split_every: int = 8,
+                 hmm: bool = True, threads: Optional[int] = 1, split_every: int = 2,
                  compute: bool = True) -> Any:
     """:func:`qdacore.text.cooccurrence` of a dask Series or Bag of texts.
 
@@ -108,7 +108,10 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: _Analyzer =
     threads : int, optional
         Threads per task (default 1: Dask's workers are the parallelism).
     split_every : int
-        How many partial results one task adds.
+        How many partial results one task adds (default 2 here, 8 for the
+        other statistics). A piece's co-word table soon holds most of the
+        corpus' pairs, so a task adding eight would hold eight tables near
+        the final one's size; two keep a worker's memory near three.
     compute : bool
         Compute now and return the table (default), or return a Delayed
         table, so that several statistics share one read of the data
