@@ -133,6 +133,21 @@ def test_per_characters_of_pieces_equal_the_whole(mega, by):
     (pd.testing.assert_series_equal if by is None else pd.testing.assert_frame_equal)(got, expected)
 
 
+def test_a_piece_pickles_its_documents_not_its_project(mega):
+    # a plain count never takes the documents' text lengths (a pass over
+    # every item's text); a piece shipped to another process takes them then
+    import pickle
+
+    pieces, whole = split_by_document(mega, 2, seed=5)
+    state = CodeCounts.of(pieces[0], "theme", by="region", piece=0)
+    shipped = pickle.loads(pickle.dumps(state))
+    assert len(pickle.dumps(state)) < len(pickle.dumps(pieces[0].items))
+    got = (shipped + CodeCounts.of(pieces[1], "theme", by="region", piece=1)).result(
+        per_characters=10_000)
+    pd.testing.assert_frame_equal(got, whole.frequencies("theme", by="region",
+                                                         per_characters=10_000))
+
+
 def test_missing_values_and_categoricals_keep_the_whole_order():
     project = qc.datasets.megaregions()
     items = project.items

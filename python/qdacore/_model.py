@@ -223,6 +223,7 @@ class CodingArrays:
         self._coding_item: Optional[np.ndarray] = None
         self._items_overlap: Optional[bool] = None
         self._keys: dict[tuple, _Key] = {}
+        self._group_columns: dict[tuple, GroupColumn] = {}
 
     @property
     def nbytes(self) -> int:
@@ -321,25 +322,35 @@ class CodingArrays:
         that the whole project gives them."""
         if by is None:
             return []
-        columns = []
-        for column in _columns(by):
-            key = self._key(column, dropna)
-            values = {"codings": self._codings, "items": self._items,
-                      "documents": self._documents}[key.table][column]
-            if isinstance(values.dtype, pd.CategoricalDtype):
-                categories = values.dtype.categories
-                position = categories.get_indexer(key.uniques).astype(np.int64)
-                position[position < 0] = len(categories)
-                columns.append(GroupColumn(column, key.table, key.uniques, position, values.dtype))
-                continue
+        return [self._group_column(column, dropna) for column in _columns(by)]
+
+    def _group_column(self, column: Any, dropna: bool) -> GroupColumn:
+        # cached as the keys are: finding where each group first appears is
+        # a pass over the column's rows, repeated by every call otherwise
+        cache = (column, dropna)
+        if cache not in self._group_columns:
+            self._group_columns[cache] = self._find_group_column(column, dropna)
+        return self._group_columns[cache]
+
+    def _find_group_column(self, column: Any, dropna: bool) -> GroupColumn:
+        key = self._key(column, dropna)
+        values = {"codings": self._codings, "items": self._items,
+                  "documents": self._documents}[key.table][column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            categories = values.dtype.categories
+            position = categories.get_indexer(key.uniques).astype(np.int64)
+            position[position < 0] = len(categories)
+            dtype = values.dtype
+        else:
             rows = np.arange(len(key.codes), dtype=np.int64)
             if key.table == "codings" and self.order is not None:
                 rows = self.order
             present = key.codes >= 0
             position = np.full(len(key.uniques), np.iinfo(np.int64).max, dtype=np.int64)
             np.minimum.at(position, key.codes[present], rows[present])
-            columns.append(GroupColumn(column, key.table, key.uniques, position, None))
-        return columns
+            dtype = None
+        position.setflags(write=False)
+        return GroupColumn(column, key.table, key.uniques, position, dtype)
 
     def units(self, unit: str, split: Split) -> dict:
         """The CSR of codes and the kernel arguments that count ``unit=``

@@ -49,21 +49,40 @@ def _piece_number(piece: Any) -> int:
     return value
 
 
-@dataclass(frozen=True)
 class Scope:
     """The documents whose items a piece holds (no two pieces may share one)
-    and the piece numbers it sums."""
+    and the piece numbers it sums.
 
-    docs: pd.Index
+    The documents are found when pieces are added or shipped to another
+    process, not before: a single call's counts (a piece that is the whole
+    project) never need them, and finding them is a pass over every item."""
+
     pieces: frozenset
+
+    def __init__(self, docs: Optional[pd.Index], pieces: frozenset,
+                 pending: Optional[tuple[np.ndarray, pd.Series]] = None) -> None:
+        self._docs = docs
+        self.pieces = pieces
+        self._pending = pending  # (item_doc, documents' doc) until docs is asked for
 
     @classmethod
     def of(cls, project: CodedProject, piece: int) -> Scope:
-        # from the items' document positions: one pass over integers, where
-        # unique() over the doc column hashes every item's string
-        used = np.bincount(project.arrays.item_doc, minlength=len(project.documents)) > 0
-        docs = pd.Index(project.documents["doc"].to_numpy()[used], name="doc")
-        return cls(docs, frozenset([_piece_number(piece)]))
+        return cls(None, frozenset([_piece_number(piece)]),
+                   (project.arrays.item_doc, project.documents["doc"]))
+
+    @property
+    def docs(self) -> pd.Index:
+        if self._docs is None:
+            assert self._pending is not None
+            item_doc, doc = self._pending
+            # from the items' document positions: one pass over integers, where
+            # unique() over the doc column hashes every item's string
+            used = np.bincount(item_doc, minlength=len(doc)) > 0
+            self._docs, self._pending = pd.Index(doc.to_numpy()[used], name="doc"), None
+        return self._docs
+
+    def __getstate__(self) -> dict:
+        return {"_docs": self.docs, "pieces": self.pieces, "_pending": None}
 
     def __add__(self, other: Scope) -> Scope:
         shared = self.docs.intersection(other.docs)
@@ -234,23 +253,44 @@ class CodeCounts(Partial):
     _scope: Scope
     _groups: Groups
     _counts: np.ndarray
-    _documents: pd.DataFrame
+    _table: Optional[pd.DataFrame]
+    _table_from: Optional[tuple[pd.DataFrame, pd.DataFrame, list]]
     _elsewhere: tuple
 
     @classmethod
     def _make(cls, settings: tuple, codebook: Codebook, scope: Scope, groups: Groups,
-              counts: np.ndarray, documents: pd.DataFrame, elsewhere: tuple) -> CodeCounts:
+              counts: np.ndarray, documents: Optional[pd.DataFrame], elsewhere: tuple,
+              table_from: Optional[tuple[pd.DataFrame, pd.DataFrame, list]] = None
+              ) -> CodeCounts:
         self = cls.__new__(cls)
         self._settings = settings
         self._codebook = codebook
         self._scope = scope
         self._groups = groups
         self._counts = counts  # int64, groups x targets
-        # doc, the documents columns of by=, and each document's text length
-        # (NaN: unknown here), for per_characters=
-        self._documents = documents
+        self._table = documents
+        # (documents, items, the documents columns of by=) until the table is made
+        self._table_from = table_from
         self._elsewhere = elsewhere
         return self
+
+    @property
+    def _documents(self) -> pd.DataFrame:
+        """doc, the documents columns of by=, and each document's text length
+        (NaN: unknown here), for per_characters=. The lengths are a pass over
+        every item's text: made when first needed (per_characters=, adding,
+        pickling), never for a plain count."""
+        if self._table is None:
+            assert self._table_from is not None
+            documents, items, kept = self._table_from
+            table = documents[["doc"] + kept].reset_index(drop=True)
+            table["length"] = document_lengths(documents, items).to_numpy(dtype=float)
+            self._table, self._table_from = table, None
+        return self._table
+
+    def __getstate__(self) -> dict:
+        self._documents  # noqa: B018 - takes the lengths, so the project is not pickled along
+        return self.__dict__
 
     @classmethod
     def of(cls, project: CodedProject, level: Optional[str] = None, *, by: By = None,
@@ -270,12 +310,10 @@ class CodeCounts(Partial):
         elsewhere = tuple(not_documents_columns(documents, items, codings, by))
         kept = [c for c in ([] if by is None else ([by] if isinstance(by, str) else list(by)))
                 if c in documents.columns and c != "doc" and c not in elsewhere]
-        table = documents[["doc"] + kept].reset_index(drop=True)
-        table["length"] = document_lengths(documents, items).to_numpy(dtype=float)
         by_key = by if by is None or isinstance(by, str) else tuple(by)
         return cls._make((level, by_key, unit, bool(dropna)), project.codebook,
                          Scope.of(project, piece), groups, counts.astype(np.int64, copy=False),
-                         table, elsewhere)
+                         None, elsewhere, table_from=(documents, items, kept))
 
     def _add(self, other: CodeCounts) -> CodeCounts:
         scope = self._scope + other._scope
