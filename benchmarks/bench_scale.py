@@ -176,8 +176,9 @@ On this 2-core machine distribution buys memory, not speed: two workers share \
 the same two cores, so no route can take less than half the one call's time. \
 The one call runs its pair counting on both cores but its other steps (the \
 texts as Python strings, their code points, the final table) on one; the \
-workers run every step on both cores. Each piece is counted by the same kernels as the one call; \
-what the pieces add is reading in row groups and adding their partial counts \
+workers run every step on both cores. Each piece is counted by the same \
+kernels as the one call; what the pieces add is reading in row groups and \
+adding their partial counts \
 (a merge of sorted keys in C), two at a time (`split_every=2`, the default \
 for co-words: a piece's table soon holds most of the corpus' pairs). With *w* \
 workers on *w* cores the counting takes about *T*/*w* (*T* its time on one \

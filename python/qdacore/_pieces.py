@@ -259,7 +259,7 @@ class CodeCounts(Partial):
 
     @classmethod
     def _make(cls, settings: tuple, codebook: Codebook, scope: Scope, groups: Groups,
-              counts: np.ndarray, documents: Optional[pd.DataFrame], elsewhere: tuple,
+              counts: np.ndarray, table: Optional[pd.DataFrame], elsewhere: tuple,
               table_from: Optional[tuple[pd.DataFrame, pd.DataFrame, list]] = None
               ) -> CodeCounts:
         self = cls.__new__(cls)
@@ -268,7 +268,7 @@ class CodeCounts(Partial):
         self._scope = scope
         self._groups = groups
         self._counts = counts  # int64, groups x targets
-        self._table = documents
+        self._table = table
         # (documents, items, the documents columns of by=) until the table is made
         self._table_from = table_from
         self._elsewhere = elsewhere

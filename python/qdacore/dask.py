@@ -111,7 +111,7 @@ def cooccurrence(texts: Any, *, window: Optional[int] = 4, analyzer: _Analyzer =
         How many partial results one task adds (default 2 here, 8 for the
         other statistics). A piece's co-word table soon holds most of the
         corpus' pairs, so a task adding eight would hold eight tables near
-        the final one's size; two keep a worker's memory near three.
+        the final one's size; adding two, it holds three (two in, one out).
     compute : bool
         Compute now and return the table (default), or return a Delayed
         table, so that several statistics share one read of the data
