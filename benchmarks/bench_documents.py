@@ -60,6 +60,17 @@ from _report import machine, write_section  # noqa: E402
 DEFAULT_DOCS, DEFAULT_MB = 1000, 100.0
 #: Document kinds in turn: (group name, suffix, writer); the two text kinds alternate.
 KINDS = ("txt", "md", "html", "docx", "pdf")
+# why rows fall below 1.0x: measured by profiling the reader, not by the run
+BELOW_ONE = (
+    "Rows below 1.0x are formats where the naive route skips work qdacore does on every file "
+    "(last column). Where qdacore's time goes (cProfile of twelve files of a format): NFKC "
+    "(`unicodedata.normalize`) is about half of a plain-text file's read and a quarter of a "
+    "Markdown file's; python-docx's element lookups (its `xpath`) about half of a .docx file's; "
+    "an HTML page's is spread over the walk that finds its main text and blocks. "
+    "Reaching the naive route's time would take an NFKC pass in C that leaves runs needing no "
+    "change untouched, and a .docx reader over the document's XML instead of python-docx; "
+    "neither is built."
+)
 GROUPS = ("txt utf-8", "txt gb18030", "md", "html", "docx", "pdf")
 NAIVE_DOES_LESS = {
     "txt utf-8": "no NFKC",
@@ -446,6 +457,8 @@ def page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole
         " ".join(([] if pdf is None else [f"The PDFs have {pdf['pages']:,} pages in all."])
                  + ([] if gb is None else ["Encodings qdacore reported for the GB18030 files: "
                                            + ", ".join(f"{k} {v}" for k, v in gb["encodings"].items()) + "."])),
+        "",
+        BELOW_ONE,
         "",
         "Whole corpus, `read_documents(folder, processes=...)` then `split_items` of every document and "
         "the items in one table, each in a fresh subprocess (after a warm-up read of five small files). "
