@@ -60,17 +60,6 @@ from _report import machine, write_section  # noqa: E402
 DEFAULT_DOCS, DEFAULT_MB = 1000, 100.0
 #: Document kinds in turn: (group name, suffix, writer); the two text kinds alternate.
 KINDS = ("txt", "md", "html", "docx", "pdf")
-# why rows fall below 1.0x: measured by profiling the reader, not by the run
-BELOW_ONE = (
-    "Rows below 1.0x are formats where the naive route skips work qdacore does on every file "
-    "(last column). Where qdacore's time goes (cProfile of twelve files of a format): NFKC "
-    "(`unicodedata.normalize`) is about half of a plain-text file's read and a quarter of a "
-    "Markdown file's; python-docx's element lookups (its `xpath`) about half of a .docx file's; "
-    "an HTML page's is spread over the walk that finds its main text and blocks. "
-    "Reaching the naive route's time would take an NFKC pass in C that leaves runs needing no "
-    "change untouched, and a .docx reader over the document's XML instead of python-docx; "
-    "neither is built."
-)
 GROUPS = ("txt utf-8", "txt gb18030", "md", "html", "docx", "pdf")
 NAIVE_DOES_LESS = {
     "txt utf-8": "no NFKC",
@@ -189,6 +178,54 @@ def read_quietly(paths, processes):
         warnings.simplefilter("always")
         documents = read_documents(paths, processes=processes, progress=False)
     return documents, [str(w.message) for w in caught]
+
+
+# (group, what the share is of) profiled for the rows below 1.0x
+PROFILED = {"txt utf-8": "a plain-text file's", "md": "a Markdown file's",
+            "html": "an HTML page's", "docx": "a .docx file's"}
+
+
+def where_time_goes(folder: Path, n_files: int = 12) -> dict:
+    """Per profiled group, the shares of qdacore's read time (cProfile, one
+    process, the group's first n_files files) spent in NFKC
+    (``unicodedata.normalize``) and in python-docx's element lookups."""
+    import cProfile
+    import pstats
+
+    shares = {}
+    for group in PROFILED:
+        files = sorted(p for p in folder.iterdir() if group_of(p) == group)[:n_files]
+        if not files:
+            continue
+        profile = cProfile.Profile()
+        t0 = time.perf_counter()
+        profile.runcall(read_quietly, files, 1)
+        total = time.perf_counter() - t0
+        stats = pstats.Stats(profile).stats
+        nfkc = sum(v[2] for (_, _, name), v in stats.items()
+                   if name == "<built-in method unicodedata.normalize>")
+        xpath = sum(v[2] for (path, _, name), v in stats.items()
+                    if name == "xpath" and "docx" in path)
+        shares[group] = {"files": len(files), "nfkc": nfkc / total, "xpath": xpath / total}
+    return shares
+
+
+def below_one(shares: dict) -> str:
+    """Why rows fall below 1.0x, from the shares measured in this run."""
+    if not shares:
+        return ""
+    n_files = max(v["files"] for v in shares.values())
+    parts = [f"{v['nfkc']:.0%} of {PROFILED[g]}" for g, v in shares.items()]
+    docx = shares.get("docx")
+    lookups = ("" if docx is None else
+               f"; python-docx's element lookups (its `xpath`) {docx['xpath']:.0%} of a .docx file's")
+    return ("Rows below 1.0x are formats where the naive route skips work qdacore does on every "
+            f"file (last column). Where qdacore's read time goes (cProfile in this run, the first "
+            f"{n_files} files of a format): NFKC (`unicodedata.normalize`) " + ", ".join(parts)
+            + lookups + "; the rest of an HTML page's is the walk that finds its main text and "
+            "blocks. Reaching the naive route's time would take an NFKC pass in C that leaves "
+            "runs needing no change untouched, and a .docx reader over the document's XML "
+            "instead of python-docx; neither is built.")
 
 
 def naive_text(path: Path) -> str:
@@ -359,6 +396,7 @@ def main() -> int:
 
         read_quietly(warm, 1)  # imports, outside the timings
         formats, mismatches = per_format(folder, corpus)
+        shares = where_time_goes(folder)
         naive = run_child({"mode": "naive", "folder": str(folder), "warm": str(warm)})
         for group in GROUPS:
             if group in naive["times"]:
@@ -378,7 +416,8 @@ def main() -> int:
     print(f"  a pure-Python loop in two processes: {scaling:.2f}x one", flush=True)
     runtime = time.perf_counter() - started
 
-    report = page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole, scaling, runtime)
+    report = page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole, scaling,
+                  runtime, shares)
     print()
     print(report)
     if mismatches:
@@ -391,7 +430,8 @@ def main() -> int:
     return 0
 
 
-def page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole, scaling, runtime) -> str:
+def page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole, scaling, runtime,
+         shares) -> str:
     text_mb = corpus["bytes"].sum() / 1e6
     counts = corpus["group"].value_counts()
     options = "".join(f" --{name} {value:g}" for name, value, default in
@@ -458,7 +498,7 @@ def page(args, corpus, file_bytes, generation, formats, mismatches, naive, whole
                  + ([] if gb is None else ["Encodings qdacore reported for the GB18030 files: "
                                            + ", ".join(f"{k} {v}" for k, v in gb["encodings"].items()) + "."])),
         "",
-        BELOW_ONE,
+        below_one(shares),
         "",
         "Whole corpus, `read_documents(folder, processes=...)` then `split_items` of every document and "
         "the items in one table, each in a fresh subprocess (after a warm-up read of five small files). "
