@@ -395,7 +395,7 @@ def _docx_paragraphs_both_ways(path: Path, plain: bool) -> tuple[list[str], list
     document = docx.Document(str(path))
     theirs = [Paragraph(p, document).text for p in document.element.body.iter(_docx._W + "p")]
     with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+        root = etree.fromstring(archive.read("word/document.xml"), _docx.xml_parser())
     reader = _docx._ParagraphText(root, _docx._W, plain=plain, run_tabs=True)
     return theirs, [reader(p) for p in root.find(_docx._W + "body").iter(_docx._W + "p")]
 
