@@ -16,10 +16,11 @@ import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import qdacore as qc
@@ -138,6 +139,10 @@ _NFKC_ALPHABET = st.one_of(
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(_NFKC_ALPHABET, max_size=40))
+@example("ｅ\u0301")  # a full-width letter, then a combining acute: é
+@example("ﾊﾞ")  # half-width katakana and its voiced mark: バ
+@example("ㄱㅏ")  # compatibility jamo: they map to conjoining jamo, which compose to 가
+@example("ﬁ\u0301 ㈠ ⑴ ㎡")
 def test_nfkc_is_unicodedatas(text):
     """The characters NFKC changes are mapped on their own before
     unicodedata.normalize runs (a speed-up); the text is Python's NFKC of it
@@ -356,14 +361,14 @@ def test_markdown_heading_marks(tmp_path):
     assert row["text"].split("\n") == ["Plan", "Using C#", "text", "Closed", "more"]
 
 
-def _docx_edited(source: Path, path: Path, edit) -> Path:
+def _docx_edited(source: Path, path: Path, edit, renamed: Optional[dict] = None) -> Path:
     """``source``'s parts written to ``path``, each as ``edit(name, bytes)``
-    returns it (None leaves the part out)."""
+    returns it (None leaves the part out), under its name in ``renamed`` if any."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = edit(info.filename, zin.read(info))
             if data is not None:
-                zout.writestr(info, data)
+                zout.writestr((renamed or {}).get(info.filename, info.filename), data)
     return path
 
 
@@ -382,10 +387,9 @@ def _docx_with_body(path: Path, body: str) -> Path:
     return path
 
 
-def _docx_paragraphs_both_ways(path: Path, plain: bool) -> tuple[list[str], list[str]]:
+def _docx_paragraphs_both_ways(path: Path) -> tuple[list[str], list[str]]:
     """The text of every paragraph of the body (table cells' too), as
-    python-docx's ``Paragraph.text`` reads it and as qdacore's reader does
-    (``plain``: its one walk over the part, else its XPath per paragraph)."""
+    python-docx's ``Paragraph.text`` reads it and as qdacore's reader does."""
     import docx
     from docx.text.paragraph import Paragraph
     from lxml import etree
@@ -396,12 +400,11 @@ def _docx_paragraphs_both_ways(path: Path, plain: bool) -> tuple[list[str], list
     theirs = [Paragraph(p, document).text for p in document.element.body.iter(_docx._W + "p")]
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"), _docx.xml_parser())
-    reader = _docx._ParagraphText(root, _docx._W, plain=plain, run_tabs=True)
-    return theirs, [reader(p) for p in root.find(_docx._W + "body").iter(_docx._W + "p")]
+    texts = _docx._paragraph_texts(root, _docx._W)
+    return theirs, [texts[p] for p in root.find(_docx._W + "body").iter(_docx._W + "p")]
 
 
-@pytest.mark.parametrize("plain", [True, False], ids=["one walk", "xpath per paragraph"])
-def test_docx_paragraphs_read_as_python_docx_reads_them(folder, tmp_path, plain):
+def test_docx_paragraphs_read_as_python_docx_reads_them(folder, tmp_path):
     """Runs, hyperlinks, tabs, line and page breaks: each paragraph's text
     equals python-docx's, in the generated plans and in the two Word files
     of NVivo 12's export (1,910 table rows of real comments)."""
@@ -429,7 +432,7 @@ def test_docx_paragraphs_read_as_python_docx_reads_them(folder, tmp_path, plain)
                     paths[-1].write_bytes(zipped.read(name))
     compared = 0
     for path in paths:
-        theirs, ours = _docx_paragraphs_both_ways(path, plain)
+        theirs, ours = _docx_paragraphs_both_ways(path)
         assert ours == theirs, path.name
         compared += len(ours)
     assert compared > (30_000 if archive.exists() else 100)
@@ -451,20 +454,39 @@ _RUBY = ('<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>diān</w:t></w:r></w:rt><
 _TEXT_BOX = ('<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r>'
              '<w:t>文本框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'
              '<w:r><w:t>继续</w:t></w:r></w:p>')
+_DEEP = ('<w:p><w:sdt><w:sdtContent><w:smartTag w:uri="urn:x" w:element="a"><w:smartTag w:uri="urn:x" w:element="b">'
+         '<w:r><w:t>深</w:t></w:r></w:smartTag></w:smartTag></w:sdtContent></w:sdt>'
+         '<w:dir w:val="rtl"><w:r><w:t>层</w:t></w:r></w:dir><w:r><w:t>甲</w:t><w:tab></w:tab><w:t>乙</w:t></w:r></w:p>')
+_ALTERNATIVES = ('<w:p><mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>选</w:t></w:r></mc:Choice>'
+                 '<mc:Fallback><w:r><w:t>选</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>')
+_BOX_IN_CELL = ('<w:tbl><w:tr><w:tc><w:p><w:r><w:t>格</w:t></w:r><w:r><w:pict><v:shape><v:textbox><w:txbxContent>'
+                '<w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p></w:tc>'
+                '<w:tc><w:p><w:r><w:t>二</w:t></w:r></w:p></w:tc></w:tr></w:tbl>')
+
+_BLOCK_WRAPPERS = ('<w:customXml w:element="x"><w:p><w:r><w:t>内</w:t></w:r></w:p></w:customXml>'
+                   '<w:tbl><w:customXml w:element="r"><w:tr><w:tc><w:p><w:r><w:t>行</w:t></w:r></w:p></w:tc></w:tr>'
+                   '</w:customXml></w:tbl><mc:AlternateContent><mc:Choice Requires="w14"><w:p><w:r><w:t>选</w:t>'
+                   '</w:r></w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>备</w:t></w:r></w:p></mc:Fallback>'
+                   '</mc:AlternateContent><w:p><w:r><w:t>注<!-- 评 -->释</w:t></w:r></w:p>')
 
 
 @pytest.mark.parametrize("body, lines", [
     (_FIELDS + _WRAPPED, ["3 2026年", "昆明市甲\t乙丙"]),
     (_INSERTED + _MOVED + _FIELDS + _WRAPPED + _RUBY + _TEXT_BOX,
      ["保留插入", "甲新位置", "3 2026年", "昆明市甲\t乙丙", "滇中", "正文继续"]),
-], ids=["runs in wrappers only", "with deletions, moves, ruby and a text box"])
+    (_DEEP + _ALTERNATIVES + _BOX_IN_CELL + _RUBY, ["深层甲\t乙", "选", "格\t二", "滇中"]),
+    (_BLOCK_WRAPPERS, ["内", "行", "选", "注释"]),
+], ids=["runs in wrappers", "with deletions, moves, ruby and a text box", "deep wrappers, alternatives, cells",
+        "paragraphs and rows in wrappers"])
 def test_docx_text_is_the_text_word_shows(tmp_path, body, lines):
     """ECMA-376 Part 1: tracked insertions (17.13.5.18) and moves to
     (17.13.5.24) are text, deletions (17.13.5.14) and moves from (17.13.5.22)
     are not; a field shows its result, not its code (17.16); a phonetic
     guide's base text is the text (17.3.3.25); a text box (17.17.1.1) is not
-    its anchoring paragraph's text; a page break is no character. Inserted
-    runs and simple fields are lost to python-docx's ``paragraph.text``."""
+    its anchoring paragraph's text, in a table cell neither; of alternative
+    contents (Part 3, 10.2.1) one is read; a tab is a tab however it is
+    written; a page break is no character. Inserted runs and simple fields
+    are lost to python-docx's ``paragraph.text``."""
     _docx_with_body(tmp_path / "word.docx", body)
     row = read_documents(tmp_path / "word.docx").iloc[0]
     assert row["status"] == "read", row["message"]
@@ -472,15 +494,34 @@ def test_docx_text_is_the_text_word_shows(tmp_path, body, lines):
 
 
 def test_docx_parts_as_the_package_names_them(folder, tmp_path):
-    """A Strict Open XML document (ISO/IEC 29500 Strict's namespace) reads as
-    its transitional twin; without core properties the title is the Title
+    """A Strict Open XML document (ISO/IEC 29500 Strict's namespace), one
+    whose text part is UTF-16 and one whose parts stand elsewhere (found
+    through the package's relationships, ECMA-376 Part 2, 9.3) read as the
+    document Word wrote; without core properties the title is the Title
     line, not a placeholder; a DOCTYPE in the text part is refused."""
-    original = read_documents(folder / "zh_docx.docx").iloc[0]
-    strict = _docx_edited(folder / "zh_docx.docx", tmp_path / "strict.docx", lambda name, data: data.replace(
+    source = folder / "zh_docx.docx"
+    original = read_documents(source).iloc[0]
+    strict = _docx_edited(source, tmp_path / "strict.docx", lambda name, data: data.replace(
         b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
         b"http://purl.oclc.org/ooxml/wordprocessingml/main") if name.startswith("word/") else data)
-    row = read_documents(strict).iloc[0]
-    assert (row["text"], row["headings"], row["title"]) == (original["text"], original["headings"], original["title"])
+    utf16 = _docx_edited(source, tmp_path / "utf16.docx", lambda name, data: data.decode("utf-8").replace(
+        "encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16") if name == "word/document.xml" else data)
+    renamed = _docx_edited(source, tmp_path / "renamed.docx", lambda name, data: data.replace(
+        b'Target="word/document.xml"', b'Target="/Text/Main%20Part.xml"').replace(
+        b'Target="styles.xml"', b'Target="../word/styles.xml"'),
+        renamed={"word/document.xml": "text/main part.xml", "word/_rels/document.xml.rels": "Text/_rels/Main Part.xml.rels"})
+    moved = _docx_edited(source, tmp_path / "moved.docx", lambda name, data: data.replace(
+        b'Target="word/document.xml"', b'Target="/text/main.xml"').replace(
+        b'PartName="/word/document.xml"', b'PartName="/text/main.xml"').replace(
+        b'Target="styles.xml"', b'Target="../word/styles.xml"'),
+        renamed={"word/document.xml": "text/main.xml", "word/_rels/document.xml.rels": "text/_rels/main.xml.rels"})
+    with zipfile.ZipFile(moved) as archive:
+        assert "word/document.xml" not in archive.namelist() and b"/text/main.xml" in archive.read("_rels/.rels")
+    for path in (strict, utf16, moved, renamed):
+        row = read_documents(path).iloc[0]
+        assert row["status"] == "read", (path.name, row["message"])
+        assert (row["text"], row["headings"], row["title"]) == (
+            original["text"], original["headings"], original["title"]), path.name
 
     import docx
 
@@ -523,6 +564,49 @@ def test_docx_tables_word_writes_and_files_made_to_hurt(tmp_path):
     assert rows[0] == "Region\trow 0" and rows[1:] == [f"\trow {i}" for i in range(1, 1500)]
     assert table.at["wide", "text"] == "wide\tnext"
     assert table.at["empty_paragraphs", "status"] == "failed"
+
+
+def test_docx_styles_as_ecma_376_defines_them(tmp_path):
+    """ECMA-376 Part 1, 17.7.4.17: a style without w:type is a paragraph
+    style; a paragraph without w:pStyle has the default paragraph style,
+    never one that lacks a w:styleId."""
+    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+              '<w:style w:type="paragraph"><w:name w:val="heading 1"/></w:style>'
+              '<w:style w:styleId="H2"><w:name w:val="heading 2"/></w:style></w:styles>').encode()
+    template = _docx_with_body(tmp_path / "t.docx", '<w:p><w:r><w:t>正文一</w:t></w:r></w:p><w:p><w:pPr>'
+                               '<w:pStyle w:val="H2"/></w:pPr><w:r><w:t>一、标题</w:t></w:r></w:p>'
+                               '<w:p><w:r><w:t>正文二</w:t></w:r></w:p>')
+    path = _docx_edited(template, tmp_path / "styles.docx",
+                        lambda name, data: styles if name == "word/styles.xml" else data)
+    row = read_documents(path).iloc[0]
+    assert [(row["text"][start:end], level) for start, end, level in row["headings"]] == [("一、标题", 2)]
+
+
+def test_docx_made_to_hurt_through_encodings_and_parts(tmp_path):
+    """Files a few hundred kilobytes long that a tree would make gigabytes
+    of: five million paragraphs written in UTF-7 (where < is +ADw-, so that
+    counting bytes would not see them), attributes by the million, and a
+    relationships part of sixty million elements. Refused, or read without
+    the part, in a moment."""
+    import time
+
+    template = factory.write_docx(tmp_path / "template.docx", ZH[:2])
+    utf7 = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            + "<w:p/>" * 5_000_000 + "</w:body></w:document>").replace("<", "+ADw-")
+    _docx_edited(template, tmp_path / "utf7.docx", lambda name, data: b'<?xml version="1.0" encoding="UTF-7"?>'
+                 + utf7.encode("ascii") if name == "word/document.xml" else data)
+    attributes = " ".join(f'{a}{b}=""' for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz")
+    _docx_with_body(tmp_path / "attributes.docx", f"<w:p {attributes}/>" * 10_000)
+    _docx_edited(template, tmp_path / "rels.docx", lambda name, data: data.replace(
+        b"</Relationships>", b"<a/>" * 60_000_000 + b"</Relationships>") if name == "_rels/.rels" else data)
+    started = time.perf_counter()
+    with pytest.warns(DocumentWarning):
+        table = read_documents(tmp_path, processes=1).set_index("doc")
+    assert time.perf_counter() - started < 30
+    assert table.at["utf7", "status"] == "failed" and "5,000,002 XML elements" in table.at["utf7", "message"]
+    assert table.at["attributes", "status"] == "failed" and "XML attributes" in table.at["attributes", "message"]
+    assert table.at["rels", "text"] == table.at["template", "text"]  # the parts where Word puts them
 
 
 def _read_or_die(job):

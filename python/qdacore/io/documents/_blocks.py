@@ -80,10 +80,12 @@ def _compatibility_map() -> tuple[re.Pattern, dict[int, str]]:
     Chinese plans are full of such characters (full-width digits, letters and
     signs), and unicodedata.normalize, once a text fails its quick check,
     decomposes and recomposes every character of it. Replacing each such
-    character by its own NFKC first leaves the text's NFKC unchanged (NFKD
-    of a character's NFKC is the NFKD of the character, and NFKC is the
-    composition of NFKD), and normalize then mostly passes the whole text on
-    its quick check; what the map cannot settle (combining marks next to
+    character by its own NFKC first leaves the text's NFKC unchanged: NFKD
+    of a character's NFKC is the NFKD of the character; a text's NFKD is its
+    characters' decompositions put in canonical order, a stable sort by
+    combining class, so decompositions already in that order sort the same;
+    and NFKC is the composition of NFKD. normalize then mostly passes the
+    whole text on its quick check; what the map cannot settle (combining marks next to
     their base) it still normalises, and so decides the result."""
     table = {}
     for code in range(0x10000):

@@ -4,11 +4,14 @@ with lxml (python-docx builds a Python object per paragraph, run and style
 lookup, which took most of a long document's time)."""
 from __future__ import annotations
 
+import codecs
 import io
 import posixpath
 import re
 import zipfile
+import zlib
 from typing import Optional
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -18,69 +21,64 @@ from ._blocks import TEXT, TITLE, Block, DocumentError, Read
 MAX_EXPANDED_BYTES = 1 << 30
 #: Largest text part (word/document.xml) read: some 50 million characters, far beyond any plan.
 MAX_BODY_BYTES = 256 << 20
-#: Most XML elements in the text part (a 1,000-page plan has about a million; tens of
-#: millions of empty paragraphs or runs in a small file are an attack).
+#: Most XML elements and attributes in the text part (a 1,000-page plan has about a million
+#: elements and as many attributes; tens of millions of empty paragraphs, or of attributes, in
+#: a small file are an attack).
 MAX_ELEMENTS = 3_000_000
+MAX_ATTRIBUTES = 6_000_000
+#: Largest other part read (relationships, styles, core properties: some kilobytes in Word's files).
+MAX_PART_BYTES = 4 << 20
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 #: A cell's paragraph breaks and tabs: a row is one line, its cells parted by tabs.
 _CELL_BREAK = re.compile(r"\s*[\n\t]\s*")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_STRICT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+#: What reading a zip member raises on a broken or unusual archive: a bad CRC or
+#: header, corrupt deflate data (zlib.error), an encrypted member (RuntimeError),
+#: a compression method Python lacks (NotImplementedError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError, NotImplementedError)
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_docx(data: bytes, encoding: Optional[str]) -> Read:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise DocumentError("not a valid DOCX (a corrupt or truncated zip); open it in Word or "
-                            "LibreOffice and save it again") from None
-    if expanded > MAX_EXPANDED_BYTES:
-        raise DocumentError(f"expands to {expanded:,} bytes, more than the {MAX_EXPANDED_BYTES:,} "
-                            "accepted (a zip bomb?)")
+    package = _Package(data)
     # the parts as the package's relationships name them, else where Word puts them
-    package = _targets(archive, names, "_rels/.rels", "")
-    main = package.get("officeDocument", "word/document.xml")
-    if main not in names:
-        raise DocumentError(f"a zip archive without {main}, not a DOCX")
+    parts = package.targets("_rels/.rels")
+    main = parts.get("officeDocument", "word/document.xml")
     folder, file_name = posixpath.split(main)
-    styles_path = _targets(archive, names, posixpath.join(folder, "_rels", file_name + ".rels"),
-                           folder).get("styles", posixpath.join(folder, "styles.xml"))
-    core_path = package.get("core-properties", "docProps/core.xml")
-    body_size = archive.getinfo(main).file_size
-    if body_size > MAX_BODY_BYTES:
-        raise DocumentError(f"its text part ({main}) is {body_size:,} bytes, more than the "
-                            f"{MAX_BODY_BYTES:,} accepted; split the document")
-    try:
-        body = archive.read(main)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
-        raise DocumentError(f"not a readable DOCX ({type(err).__name__}: {err}); open it in Word or "
-                            "LibreOffice and save it again") from None
+    styles = package.targets(posixpath.join(folder, "_rels", file_name + ".rels"), folder).get(
+        "styles", posixpath.join(folder, "styles.xml"))
+    body = _as_utf8(package.read(main, MAX_BODY_BYTES, "its text part"))
     elements = body.count(b"<") - body.count(b"</")  # <a>...</a> has two, <a/> one
     if elements > MAX_ELEMENTS:  # a tree of them would take gigabytes: refuse before parsing
         raise DocumentError(f"about {elements:,} XML elements, more than the {MAX_ELEMENTS:,} accepted "
                             "(a long plan has some hundred thousand); split the document")
-    parser = xml_parser()
+    attributes = body.count(b'="') + body.count(b"='")
+    if attributes > MAX_ATTRIBUTES:
+        raise DocumentError(f"about {attributes:,} XML attributes, more than the {MAX_ATTRIBUTES:,} accepted "
+                            "(a long plan has about a million); split the document")
     try:
-        root = etree.fromstring(body, parser)
+        root = etree.fromstring(body, xml_parser())
     except etree.LxmlError as err:
         raise DocumentError(f"not a readable DOCX (its text part: {err}); open it in Word or LibreOffice and "
                             "save it again") from None
     if root.getroottree().docinfo.doctype:
         raise DocumentError("its text part declares a DOCTYPE, which Word never writes (its entities could "
-                            "expand or reach files); refused")
+                            "expand or reach files); refused: open it in Word or LibreOffice and save it again")
     w = _namespace(root)
     body_element = root.find(w + "body")
-    paragraph_text = _ParagraphText(root, w, **_layout(body))
-    levels = _StyleLevels(_part(archive, names, styles_path, parser), w)
+    texts = _paragraph_texts(root, w)
+    levels = _StyleLevels(package.xml(styles), w)
     blocks: list[Block] = []
     for child in _children(body_element, w, "p", "tbl") if body_element is not None else ():
         if child.tag == w + "p":  # a <w:br/> in its text is joined as all blocks' are
-            blocks.append(Block(paragraph_text(child), levels.of(child)))
+            blocks.append(Block(texts.get(child, ""), levels.of(child)))
         else:
-            blocks.extend(Block(row) for row in _rows(child, w, paragraph_text))
-    title = _core_title(_part(archive, names, core_path, parser))
+            blocks.extend(Block(row) for row in _rows(child, w, texts))
+    title = _core_title(package.xml(parts.get("core-properties", "docProps/core.xml")))
     if title is None:
         title = next((b.text.strip() for b in blocks if b.level == TITLE and b.text.strip()), None)
     return Read(blocks, title=title)
@@ -94,121 +92,144 @@ def xml_parser() -> etree.XMLParser:
                            remove_blank_text=True)
 
 
-def _targets(archive, names: set, rels_path: str, base: str) -> dict[str, str]:
-    """The parts a relationships part points to, by the last word of the
-    relationship's type (``officeDocument``, ``styles``, ``core-properties``);
-    an absent or broken relationships part points nowhere."""
-    if rels_path not in names:
-        return {}
-    try:
-        rels = etree.fromstring(archive.read(rels_path), etree.XMLParser(resolve_entities=False, no_network=True))
-    except (etree.LxmlError, zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return {}
-    found: dict[str, str] = {}
-    for rel in rels.iter("{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"):
-        kind, target = rel.get("Type", ""), rel.get("Target", "")
-        if target and rel.get("TargetMode") != "External":
-            found.setdefault(kind.rsplit("/", 1)[-1], posixpath.normpath(posixpath.join(base, target)).lstrip("/"))
-    return found
+class _Package:
+    """A DOCX's zip archive and its parts, read within limits. Part names
+    are matched without regard to case, as the Open Packaging Conventions
+    (ECMA-376 Part 2) compare them."""
+
+    def __init__(self, data: bytes):
+        try:
+            self.archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.archive.infolist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise DocumentError("not a valid DOCX (a corrupt or truncated zip); open it in Word or "
+                                "LibreOffice and save it again") from None
+        expanded = sum(info.file_size for info in infos)
+        if expanded > MAX_EXPANDED_BYTES:
+            raise DocumentError(f"expands to {expanded:,} bytes, more than the {MAX_EXPANDED_BYTES:,} "
+                                "accepted (a zip bomb?)")
+        self.names = {info.filename.lower(): info.filename for info in infos}
+
+    def read(self, name: str, limit: int, what: str) -> bytes:
+        """The part ``name``; DocumentError where it is absent, larger than
+        ``limit`` or unreadable."""
+        member = self.names.get(name.lower())
+        if member is None:
+            raise DocumentError(f"a zip archive without {name}, not a DOCX")
+        size = self.archive.getinfo(member).file_size
+        if size > limit:
+            raise DocumentError(f"{what} ({name}) is {size:,} bytes, more than the {limit:,} accepted; "
+                                "split the document")
+        try:
+            return self.archive.read(member)
+        except _ZIP_ERRORS as err:
+            raise DocumentError(f"not a readable DOCX ({type(err).__name__}: {err}); open it in Word or "
+                                "LibreOffice and save it again") from None
+
+    def xml(self, name: str):
+        """A small part (relationships, styles, core properties) as a tree,
+        or None where it is absent, too large, unreadable or declares a
+        DOCTYPE: the text is read without it."""
+        try:
+            part = etree.fromstring(_as_utf8(self.read(name, MAX_PART_BYTES, "a part")), xml_parser())
+        except (DocumentError, etree.LxmlError):
+            return None
+        return None if part.getroottree().docinfo.doctype else part
+
+    def targets(self, rels: str, base: str = "") -> dict[str, str]:
+        """The parts the relationships part ``rels`` points to, by the last
+        word of the relationship's type (``officeDocument``, ``styles``,
+        ``core-properties``), targets taken relative to ``base``."""
+        tree = self.xml(rels)
+        found: dict[str, str] = {}
+        for rel in tree.iter(_RELATIONSHIP) if tree is not None else ():
+            kind, target = rel.get("Type", ""), unquote(rel.get("Target", ""))
+            if target and rel.get("TargetMode") != "External":
+                found.setdefault(kind.rsplit("/", 1)[-1], posixpath.normpath(posixpath.join(base, target)).lstrip("/"))
+        return found
 
 
-def _part(archive, names: set, path: Optional[str], parser):
-    """A small XML part (styles, core properties) as a tree, or None where it
-    is absent or unreadable: the text is read without it."""
-    if path is None or path not in names or archive.getinfo(path).file_size > MAX_BODY_BYTES:
-        return None
+def _as_utf8(part: bytes) -> bytes:
+    """An XML part in UTF-8, whatever encoding it came in (without its
+    declaration then): Word writes UTF-8 or UTF-16, and in UTF-16, or UTF-7
+    (which writes ``<`` as ``+ADw-``), counting bytes would not count the
+    markup."""
+    if part.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif part.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif part.startswith((b"<\x00\x00\x00", b"\x00\x00\x00<")):
+        encoding = "utf-32-le" if part[0] else "utf-32-be"
+    elif part.startswith((b"<\x00", b"\x00<")):
+        encoding = "utf-16-le" if part[0] else "utf-16-be"
+    else:
+        declared = _ENCODING.match(part[:1024])
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
-        part = etree.fromstring(archive.read(path), parser)
-    except (etree.LxmlError, zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return None
-    return None if part.getroottree().docinfo.doctype else part
+        if codecs.lookup(encoding).name == "utf-8":
+            return part
+        text = part.decode(encoding)
+    except (LookupError, UnicodeDecodeError) as err:
+        raise DocumentError(f"an XML part in an encoding that cannot be read ({encoding}: {err}); open it in "
+                            "Word or LibreOffice and save it again") from None
+    return _DECLARATION.sub("", text.lstrip("\ufeff"), count=1).encode("utf-8", "surrogatepass")
 
 
 def _namespace(root) -> str:
     """``{...}``, WordprocessingML's namespace as the text part uses it: the
     transitional one Word writes, or ISO 29500 Strict's."""
     namespace = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    if namespace not in (_W, _W_STRICT) or root.tag != namespace + "document":
-        raise DocumentError(f"its text part is not a WordprocessingML document (root element {root.tag!r})")
-    return namespace
+    if namespace in (_W, _W_STRICT) and root.tag == namespace + "document":
+        return namespace
+    local = root.tag[len(namespace):]
+    what = {"workbook": "a spreadsheet (save it as .xlsx, or its text as .txt)",
+            "presentation": "a presentation (save it as PDF)"}.get(local, f"a {local!r} document")
+    raise DocumentError(f"holds {what}, not a Word document")
 
 
-class _ParagraphText:
-    """A paragraph's text as Word shows it: the text (``w:t``), tabs, line
-    breaks and non-breaking hyphens of its runs, also of runs inside
-    hyperlinks, tracked insertions, moves to, smart tags, simple fields,
-    custom XML and inline content controls (nested up to three deep), and
-    the base text of phonetic guides (ruby); not deleted or moved-away text,
-    field codes, the guides' own text, nor the text of text boxes anchored in
-    it (paragraphs of their own, further down its runs). python-docx's
-    ``paragraph.text`` reads runs and hyperlinks only, and so misses the text
-    of tracked insertions and simple fields.
+def _paragraph_texts(root, w: str) -> dict:
+    """Every paragraph's text as Word shows it, by paragraph element: the
+    text (``w:t``), tabs, line breaks and non-breaking hyphens of its runs,
+    at any depth of the hyperlinks, tracked insertions, moves to, smart tags,
+    simple fields, content controls and custom XML that hold them, and of a
+    phonetic guide (ruby) the base text. Not read: deleted and moved-away
+    text, field codes, the guides' own text, markup-compatibility fallbacks
+    (a second rendering of what the chosen branch holds), and properties
+    (where tab stops are ``w:tab`` too). A text box's paragraphs are
+    paragraphs of their own: a run's text belongs to the innermost paragraph
+    open around it. python-docx's ``paragraph.text`` reads runs and
+    hyperlinks only, and so misses the text of tracked insertions and simple
+    fields.
 
-    Where the text part is ``plain`` (:func:`_layout`), every text in it
-    belongs to the paragraph it follows: one walk over the part's paragraphs
-    and texts finds every paragraph's text. Otherwise one XPath a paragraph
-    picks the runs that are its own."""
-
-    def __init__(self, root, w: str, *, plain: bool, run_tabs: bool):
-        self.w = w
-        wrapper = ("*[self::w:hyperlink or self::w:ins or self::w:moveTo or self::w:smartTag or "
-                   "self::w:fldSimple or self::w:customXml or self::w:sdt or self::w:sdtContent]/")
-        runs = ("w:r/", "w:r/w:ruby/w:rubyBase/w:r/")
-        self.select = etree.XPath(" | ".join(wrapper * depth + run + part for depth in range(4) for run in runs
-                                             for part in ("w:t/text()", _SIGNS)),
-                                  namespaces={"w": w[1:-1]}, smart_strings=False)
-        self.fixed = {w + "tab": "\t", w + "ptab": "\t", w + "cr": "\n", w + "noBreakHyphen": "-"}
-        self.known = self._all(root, run_tabs) if plain else None
-
-    def __call__(self, paragraph) -> str:
-        if self.known is not None:
-            return self.known.get(paragraph, "")
-        return "".join(part if isinstance(part, str) else self._sign(part) for part in self.select(paragraph))
-
-    def _all(self, root, run_tabs: bool) -> dict:
-        w = self.w
-        # a tab in a run is <w:tab/>; tab stops, many in every paragraph's
-        # properties of some files, are walked only where runs have tabs too
-        tags = [w + "p", w + "t", w + "ptab", w + "br", w + "cr", w + "noBreakHyphen"] + [w + "tab"] * run_tabs
-        texts: dict = {}
-        current = None
-        parts: list[str] = []
-        for element in root.iter(*tags):
-            tag = element.tag
-            if tag == w + "p":
-                if current is not None:
-                    texts[current] = "".join(parts)
-                current, parts = element, []
-            elif tag == w + "t":
-                if element.text:
-                    parts.append(element.text)
-            elif tag != w + "tab" or element.getparent().tag == w + "r":
-                parts.append(self._sign(element))
-        if current is not None:
-            texts[current] = "".join(parts)
-        return texts
-
-    def _sign(self, element) -> str:
-        if element.tag == self.w + "br":  # page and column breaks are layout, no text
-            return "\n" if element.get(self.w + "type", "textWrapping") == "textWrapping" else ""
-        return self.fixed[element.tag]
-
-
-def _layout(body: bytes) -> dict[str, bool]:
-    """What the text part's bytes show: whether every run's text belongs to
-    the paragraph holding it (``plain``: no text boxes, moves, phonetic
-    guides or deleted runs), and whether runs hold tabs (``<w:tab/>``; a tab
-    stop has attributes)."""
-    plain = not any(marker in body for marker in _NOT_PLAIN) and (
-        b"del" not in body or _DELETED.search(body) is None)
-    return {"plain": plain, "run_tabs": b"tab" in body and _RUN_TAB.search(body) is not None}
-
-
-#: The marks in a run that stand for text: tabs, line breaks, non-breaking hyphens.
-_SIGNS = "*[self::w:tab or self::w:ptab or self::w:br or self::w:cr or self::w:noBreakHyphen]"
-_NOT_PLAIN = (b"txbxContent", b"moveFrom", b"ruby")
-_DELETED = re.compile(rb"del(?<=<del|:del)[\s>/]")
-_RUN_TAB = re.compile(rb"tab(?<=<tab|:tab)\s*/>")
+    One walk over the part that stops only at these elements and steps over
+    what holds no text."""
+    paragraph, text = w + "p", w + "t"
+    marks = {w + "tab": "\t", w + "ptab": "\t", w + "cr": "\n", w + "noBreakHyphen": "-", w + "br": "\n"}
+    no_text = {w + "del", w + "moveFrom", w + "rt", w + "pPr", w + "rPr", _MC + "Fallback"}
+    texts: dict = {}
+    open_paragraphs: list[list[str]] = []
+    walk = etree.iterwalk(root, events=("start", "end"), tag=[paragraph, text, *marks, *no_text])
+    for event, element in walk:
+        tag = element.tag
+        if tag == paragraph:
+            if event == "start":
+                open_paragraphs.append([])
+            else:
+                texts[element] = "".join(open_paragraphs.pop())
+        elif event == "end":
+            continue
+        elif tag in no_text:
+            walk.skip_subtree()
+        elif not open_paragraphs:  # text outside paragraphs is not WordprocessingML's
+            continue
+        elif tag == text:
+            if len(element):  # a comment or processing instruction inside: its text nodes around it
+                open_paragraphs[-1].extend(element.xpath("text()"))
+            elif element.text:
+                open_paragraphs[-1].append(element.text)
+        elif tag != w + "br" or element.get(w + "type", "textWrapping") == "textWrapping":
+            open_paragraphs[-1].append(marks[tag])  # page and column breaks are layout, no text
+    return texts
 
 
 class _StyleLevels:
@@ -216,18 +237,21 @@ class _StyleLevels:
     headings (by style name, else the outline level the paragraph sets, else
     the one its style sets), else TEXT. A paragraph without a style, or with
     one the styles part lacks, has the default paragraph style (ECMA-376
-    Part 1, 17.7.4.17: the last paragraph style marked default)."""
+    Part 1, 17.7.4.17: the last paragraph style marked default; a style
+    without a type is a paragraph style)."""
 
     def __init__(self, styles, w: str):
         self.w = w
-        self.by_id: dict[Optional[str], tuple[int, int]] = {}
+        self.by_id: dict[str, tuple[int, int]] = {}
         default = (TEXT, TEXT)
         for style in styles.iterfind(w + "style") if styles is not None else ():
-            if style.get(w + "type") != "paragraph":
+            if style.get(w + "type", "paragraph") != "paragraph":
                 continue
             name = style.find(w + "name")
             levels = _levels_of_style(name.get(w + "val", "") if name is not None else "", style, w)
-            self.by_id.setdefault(style.get(w + "styleId"), levels)
+            style_id = style.get(w + "styleId")
+            if style_id is not None:
+                self.by_id.setdefault(style_id, levels)
             if style.get(w + "default") in ("1", "true", "on"):
                 default = levels
         self.default = default
@@ -236,7 +260,7 @@ class _StyleLevels:
         w = self.w
         properties = paragraph.find(w + "pPr")
         style = properties.find(w + "pStyle") if properties is not None else None
-        by_name, by_outline = self.by_id.get(style.get(w + "val") if style is not None else None, self.default)
+        by_name, by_outline = self.by_id.get(style.get(w + "val", "") if style is not None else "", self.default)
         if by_name != TEXT:
             return by_name
         own = properties.find(w + "outlineLvl") if properties is not None else None
@@ -264,11 +288,11 @@ def _core_title(core) -> Optional[str]:
     return title or None
 
 
-def _rows(table, w: str, paragraph_text: _ParagraphText) -> list[str]:
+def _rows(table, w: str, texts: dict) -> list[str]:
     """Each row as its cells' texts joined by tabs, a cell's paragraphs joined
-    by spaces (those of a nested table too). A cell spanning columns is one
-    cell; one that continues a vertical merge is empty (its text stands in
-    the first row of the merge)."""
+    by spaces (those of a nested table too, not those of a text box). A cell
+    spanning columns is one cell; one that continues a vertical merge is
+    empty (its text stands in the first row of the merge)."""
     rows = []
     for tr in _children(table, w, "tr"):
         cells = []
@@ -277,21 +301,43 @@ def _rows(table, w: str, paragraph_text: _ParagraphText) -> list[str]:
             if merge is not None and merge.get(w + "val", "continue") != "restart":
                 cells.append("")
                 continue
-            text = " ".join(paragraph_text(p) for p in tc.iter(w + "p"))
+            text = " ".join(texts.get(p, "") for p in _cell_paragraphs(tc, w))
             cells.append(_CELL_BREAK.sub(" ", text).strip())
         rows.append("\t".join(cells))
     return rows
 
 
+def _cell_paragraphs(cell, w: str) -> list:
+    """A table cell's paragraphs in reading order, those of tables nested in it too."""
+    if cell.find(w + "tbl") is None and cell.find(w + "sdt") is None:
+        return cell.findall(w + "p")  # most cells: no need to walk
+    found = []
+    for child in _children(cell, w, "p", "tbl"):
+        if child.tag == w + "p":
+            found.append(child)
+        else:
+            for row in _children(child, w, "tr"):
+                for nested in _children(row, w, "tc"):
+                    found.extend(_cell_paragraphs(nested, w))
+    return found
+
+
 def _children(parent, w: str, *tags: str):
     """The children of ``parent`` with one of the ``w:`` ``tags``, in reading
-    order, also those inside content controls (``w:sdt``), which Word uses for
-    tables of contents and forms."""
+    order, also those inside content controls (``w:sdt``, which Word uses for
+    tables of contents and forms), custom XML (``w:customXml``) and the
+    chosen branch of alternative contents (``mc:AlternateContent``)."""
     wanted = {w + tag for tag in tags}
     for child in parent.iterchildren():
         if child.tag in wanted:
             yield child
+        elif child.tag == w + "customXml":
+            yield from _children(child, w, *tags)
         elif child.tag == w + "sdt":
             content = child.find(w + "sdtContent")
             if content is not None:
                 yield from _children(content, w, *tags)
+        elif child.tag == _MC + "AlternateContent":
+            chosen = next(child.iterchildren(_MC + "Choice", _MC + "Fallback"), None)
+            if chosen is not None:
+                yield from _children(chosen, w, *tags)
