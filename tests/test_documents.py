@@ -570,10 +570,10 @@ def test_docx_styles_as_ecma_376_defines_them(tmp_path):
     """ECMA-376 Part 1, 17.7.4.17: a style without w:type is a paragraph
     style; a paragraph without w:pStyle has the default paragraph style,
     never one that lacks a w:styleId."""
-    styles = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-              '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
-              '<w:style w:type="paragraph"><w:name w:val="heading 1"/></w:style>'
-              '<w:style w:styleId="H2"><w:name w:val="heading 2"/></w:style></w:styles>').encode()
+    styles = (b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              b'<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+              b'<w:style w:type="paragraph"><w:name w:val="heading 1"/></w:style>'
+              b'<w:style w:styleId="H2"><w:name w:val="heading 2"/></w:style></w:styles>')
     template = _docx_with_body(tmp_path / "t.docx", '<w:p><w:r><w:t>正文一</w:t></w:r></w:p><w:p><w:pPr>'
                                '<w:pStyle w:val="H2"/></w:pPr><w:r><w:t>一、标题</w:t></w:r></w:p>'
                                '<w:p><w:r><w:t>正文二</w:t></w:r></w:p>')

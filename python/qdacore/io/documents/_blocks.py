@@ -85,8 +85,9 @@ def _compatibility_map() -> tuple[re.Pattern, dict[int, str]]:
     characters' decompositions put in canonical order, a stable sort by
     combining class, so decompositions already in that order sort the same;
     and NFKC is the composition of NFKD. normalize then mostly passes the
-    whole text on its quick check; what the map cannot settle (combining marks next to
-    their base) it still normalises, and so decides the result."""
+    whole text on its quick check; what the map cannot settle (combining
+    marks next to their base) it still normalises, and so decides the
+    result."""
     table = {}
     for code in range(0x10000):
         char = chr(code)

@@ -168,11 +168,10 @@ def _as_utf8(part: bytes) -> bytes:
     try:
         if codecs.lookup(encoding).name == "utf-8":
             return part
-        text = part.decode(encoding)
-    except (LookupError, UnicodeDecodeError) as err:
+        return _DECLARATION.sub("", part.decode(encoding).lstrip("\ufeff"), count=1).encode("utf-8")
+    except (LookupError, UnicodeError) as err:  # UnicodeEncodeError: a lone surrogate decoded
         raise DocumentError(f"an XML part in an encoding that cannot be read ({encoding}: {err}); open it in "
                             "Word or LibreOffice and save it again") from None
-    return _DECLARATION.sub("", text.lstrip("\ufeff"), count=1).encode("utf-8", "surrogatepass")
 
 
 def _namespace(root) -> str:
@@ -181,10 +180,10 @@ def _namespace(root) -> str:
     namespace = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     if namespace in (_W, _W_STRICT) and root.tag == namespace + "document":
         return namespace
-    local = root.tag[len(namespace):]
-    what = {"workbook": "a spreadsheet (save it as .xlsx, or its text as .txt)",
-            "presentation": "a presentation (save it as PDF)"}.get(local, f"a {local!r} document")
-    raise DocumentError(f"holds {what}, not a Word document")
+    what = {"workbook": "a spreadsheet (an .xlsx named .docx?); save its text as .txt",
+            "presentation": "a presentation (a .pptx named .docx?); save it as PDF"}.get(
+        root.tag[len(namespace):], f"XML whose root element is {root.tag!r}; open it in Word and save it as .docx")
+    raise DocumentError(f"not a Word document: it holds {what}")
 
 
 def _paragraph_texts(root, w: str) -> dict:
