@@ -479,14 +479,15 @@ _BLOCK_WRAPPERS = ('<w:customXml w:element="x"><w:p><w:r><w:t>内</w:t></w:r></w
 ], ids=["runs in wrappers", "with deletions, moves, ruby and a text box", "deep wrappers, alternatives, cells",
         "paragraphs and rows in wrappers"])
 def test_docx_text_is_the_text_word_shows(tmp_path, body, lines):
-    """ECMA-376 Part 1: tracked insertions (17.13.5.18) and moves to
-    (17.13.5.24) are text, deletions (17.13.5.14) and moves from (17.13.5.22)
-    are not; a field shows its result, not its code (17.16); a phonetic
-    guide's base text is the text (17.3.3.25); a text box (17.17.1.1) is not
-    its anchoring paragraph's text, in a table cell neither; of alternative
-    contents (Part 3, 10.2.1) one is read; a tab is a tab however it is
-    written; a page break is no character. Inserted runs and simple fields
-    are lost to python-docx's ``paragraph.text``."""
+    """ECMA-376 Part 1's elements: tracked insertions (w:ins) and moves to
+    (w:moveTo) are text, deletions (w:del) and moves from (w:moveFrom) are
+    not; a field shows its result, not its code (w:instrText); a phonetic
+    guide's base text (w:rubyBase) is the text, not the guide (w:rt); a text
+    box (w:txbxContent) is not its anchoring paragraph's text, in a table
+    cell neither; of alternative contents (Part 3, mc:AlternateContent) one
+    is read; a tab is a tab however it is written; a page break is no
+    character. Inserted runs and simple fields are lost to python-docx's
+    ``paragraph.text``."""
     _docx_with_body(tmp_path / "word.docx", body)
     row = read_documents(tmp_path / "word.docx").iloc[0]
     assert row["status"] == "read", row["message"]
@@ -567,7 +568,7 @@ def test_docx_tables_word_writes_and_files_made_to_hurt(tmp_path):
 
 
 def test_docx_styles_as_ecma_376_defines_them(tmp_path):
-    """ECMA-376 Part 1, 17.7.4.17: a style without w:type is a paragraph
+    """ECMA-376 Part 1, w:style: a style without w:type is a paragraph
     style; a paragraph without w:pStyle has the default paragraph style,
     never one that lacks a w:styleId."""
     styles = (b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'

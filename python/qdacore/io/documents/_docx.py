@@ -236,8 +236,8 @@ class _StyleLevels:
     headings (by style name, else the outline level the paragraph sets, else
     the one its style sets), else TEXT. A paragraph without a style, or with
     one the styles part lacks, has the default paragraph style (ECMA-376
-    Part 1, 17.7.4.17: the last paragraph style marked default; a style
-    without a type is a paragraph style)."""
+    Part 1, w:style: the last paragraph style marked w:default; a style
+    without w:type is a paragraph style)."""
 
     def __init__(self, styles, w: str):
         self.w = w
