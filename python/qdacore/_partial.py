@@ -13,8 +13,8 @@ must be (whole texts, whole documents); adding two built differently raises
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, Optional, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, Optional, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,38 @@ import pandas as pd
 from . import _core
 
 P = TypeVar("P", bound="Partial")
+T = TypeVar("T")
+
+
+class Deferred(Generic[T]):
+    """A part of a partial result that only adding, pickling or some
+    option of ``result()`` needs: made from ``make`` on first use, which is
+    then let go, so that a single call never pays for it and a piece
+    shipped to another process carries the value, not what it was made
+    from (the project)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Optional[Callable[[], T]] = make
+        self._value: Optional[T] = None
+
+    @classmethod
+    def made(cls, value: T) -> Deferred[T]:
+        deferred: Deferred[T] = cls.__new__(cls)
+        deferred._make, deferred._value = None, value
+        return deferred
+
+    def get(self) -> T:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value  # type: ignore[return-value]
+
+    def __getstate__(self) -> tuple:
+        return (None, self.get())
+
+    def __setstate__(self, state: tuple) -> None:
+        self._make, self._value = state
 
 
 class Partial:

@@ -15,6 +15,7 @@ are added in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -32,7 +33,7 @@ from ._model import (
     margins_and_shares,
     not_documents_columns,
 )
-from ._partial import Partial
+from ._partial import Deferred, Partial
 from .codebook import Codebook
 
 __all__ = ["CodeCounts", "Groups", "Scope"]
@@ -59,30 +60,18 @@ class Scope:
 
     pieces: frozenset
 
-    def __init__(self, docs: Optional[pd.Index], pieces: frozenset,
-                 pending: Optional[tuple[np.ndarray, pd.Series]] = None) -> None:
+    def __init__(self, docs: Deferred[pd.Index], pieces: frozenset) -> None:
         self._docs = docs
         self.pieces = pieces
-        self._pending = pending  # (item_doc, documents' doc) until docs is asked for
 
     @classmethod
     def of(cls, project: CodedProject, piece: int) -> Scope:
-        return cls(None, frozenset([_piece_number(piece)]),
-                   (project.arrays.item_doc, project.documents["doc"]))
+        return cls(Deferred(partial(_documents_with_items, project.arrays.item_doc, project.documents["doc"])),
+                   frozenset([_piece_number(piece)]))
 
     @property
     def docs(self) -> pd.Index:
-        if self._docs is None:
-            assert self._pending is not None
-            item_doc, doc = self._pending
-            # from the items' document positions: one pass over integers, where
-            # unique() over the doc column hashes every item's string
-            used = np.bincount(item_doc, minlength=len(doc)) > 0
-            self._docs, self._pending = pd.Index(doc.to_numpy()[used], name="doc"), None
-        return self._docs
-
-    def __getstate__(self) -> dict:
-        return {"_docs": self.docs, "pieces": self.pieces, "_pending": None}
+        return self._docs.get()
 
     def __add__(self, other: Scope) -> Scope:
         shared = self.docs.intersection(other.docs)
@@ -94,7 +83,14 @@ class Scope:
         if both:
             raise ValueError(f"cannot add the pieces: both are numbered piece={min(both)}; number "
                              "the pieces 0, 1, 2 ... in the order of the whole project's tables")
-        return Scope(self.docs.append(other.docs), self.pieces | other.pieces)
+        return Scope(Deferred.made(self.docs.append(other.docs)), self.pieces | other.pieces)
+
+
+def _documents_with_items(item_doc: np.ndarray, doc: pd.Series) -> pd.Index:
+    # from the items' document positions: one pass over integers, where
+    # unique() over the doc column hashes every item's string
+    used = np.bincount(item_doc, minlength=len(doc)) > 0
+    return pd.Index(doc.to_numpy()[used], name="doc")
 
 
 def _union(a: pd.Index, b: pd.Index) -> tuple[pd.Index, np.ndarray, np.ndarray]:
@@ -253,15 +249,12 @@ class CodeCounts(Partial):
     _scope: Scope
     _groups: Groups
     _counts: np.ndarray
-    _table: Optional[pd.DataFrame]
-    _table_from: Optional[tuple[pd.DataFrame, pd.DataFrame, list]]
+    _table: Deferred[pd.DataFrame]
     _elsewhere: tuple
 
     @classmethod
     def _make(cls, settings: tuple, codebook: Codebook, scope: Scope, groups: Groups,
-              counts: np.ndarray, table: Optional[pd.DataFrame], elsewhere: tuple,
-              table_from: Optional[tuple[pd.DataFrame, pd.DataFrame, list]] = None
-              ) -> CodeCounts:
+              counts: np.ndarray, table: Deferred[pd.DataFrame], elsewhere: tuple) -> CodeCounts:
         self = cls.__new__(cls)
         self._settings = settings
         self._codebook = codebook
@@ -269,8 +262,6 @@ class CodeCounts(Partial):
         self._groups = groups
         self._counts = counts  # int64, groups x targets
         self._table = table
-        # (documents, items, the documents columns of by=) until the table is made
-        self._table_from = table_from
         self._elsewhere = elsewhere
         return self
 
@@ -280,17 +271,7 @@ class CodeCounts(Partial):
         (NaN: unknown here), for per_characters=. The lengths are a pass over
         every item's text: made when first needed (per_characters=, adding,
         pickling), never for a plain count."""
-        if self._table is None:
-            assert self._table_from is not None
-            documents, items, kept = self._table_from
-            table = documents[["doc"] + kept].reset_index(drop=True)
-            table["length"] = document_lengths(documents, items).to_numpy(dtype=float)
-            self._table, self._table_from = table, None
-        return self._table
-
-    def __getstate__(self) -> dict:
-        self._documents  # noqa: B018 - takes the lengths, so the project is not pickled along
-        return self.__dict__
+        return self._table.get()
 
     @classmethod
     def of(cls, project: CodedProject, level: Optional[str] = None, *, by: By = None,
@@ -313,7 +294,7 @@ class CodeCounts(Partial):
         by_key = by if by is None or isinstance(by, str) else tuple(by)
         return cls._make((level, by_key, unit, bool(dropna)), project.codebook,
                          Scope.of(project, piece), groups, counts.astype(np.int64, copy=False),
-                         None, elsewhere, table_from=(documents, items, kept))
+                         Deferred(partial(_documents_table, documents, items, kept)), elsewhere)
 
     def _add(self, other: CodeCounts) -> CodeCounts:
         scope = self._scope + other._scope
@@ -324,7 +305,7 @@ class CodeCounts(Partial):
         n = groups.n_groups
         counts = scatter(self._counts, map_a, n) + scatter(other._counts, map_b, n)
         return CodeCounts._make(self._settings, self._codebook, scope, groups, counts,
-                                _merge_documents(self._documents, other._documents),
+                                Deferred.made(_merge_documents(self._documents, other._documents)),
                                 tuple(dict.fromkeys(self._elsewhere + other._elsewhere)))
 
     def result(self, *, per_characters: Optional[int] = None,
@@ -373,3 +354,10 @@ def _merge_documents(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     merged = both.drop_duplicates("doc").reset_index(drop=True)
     merged["length"] = merged["doc"].map(length).to_numpy(dtype=float)
     return merged
+
+
+def _documents_table(documents: pd.DataFrame, items: pd.DataFrame, kept: list) -> pd.DataFrame:
+    """doc, the documents columns of by= (``kept``) and each document's text length."""
+    table = documents[["doc"] + kept].reset_index(drop=True)
+    table["length"] = document_lengths(documents, items).to_numpy(dtype=float)
+    return table
